@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { itemSchema } from './items.js';
+
+export const SORT_KEYS = ['name', 'added', 'random'] as const;
+export const sortKeySchema = z.enum(SORT_KEYS);
+export const sortOrderSchema = z.enum(['asc', 'desc']);
+
+export const dirEntrySchema = z.object({ name: z.string(), path: z.string(), count: z.number().int() });
+export type DirEntry = z.infer<typeof dirEntrySchema>;
+
+export const foldersResponseSchema = z.object({
+  path: z.string(),
+  dirs: z.array(dirEntrySchema),
+  items: z.array(itemSchema),
+  total: z.number().int(),
+  offset: z.number().int(),
+  limit: z.number().int(),
+});
+export type FoldersResponse = z.infer<typeof foldersResponseSchema>;
+
+export const searchResponseSchema = z.object({ items: z.array(itemSchema), total: z.number().int() });
+export type SearchResponse = z.infer<typeof searchResponseSchema>;
+
+export const MAX_WINDOW = 5000;

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+export const healthSchema = z.object({
+  ok: z.boolean(),
+  mode: z.enum(['folder', 'table']),
+  root: z.string(),
+  name: z.string(),
+  items: z.number().int(),
+  read_only: z.boolean(),
+  indexing: z.object({
+    state: z.enum(['running', 'done']),
+    done: z.number().int(),
+    total: z.number().int(),
+  }),
+  labels: z
+    .object({
+      persistent: z.boolean(),
+      store: z.string(),
+      path: z.string().nullable(),
+      last_event_id: z.number().int(),
+    })
+    .optional(),
+});
+export type Health = z.infer<typeof healthSchema>;

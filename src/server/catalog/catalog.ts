@@ -1,0 +1,210 @@
+import { baseName, joinPath, parentPath } from '../../protocol/paths.js';
+
+/**
+ * The in-memory index of a dataset: columnar (typed arrays and string arrays indexed by an
+ * integer item id), never one object per row, so 1M rows stay compact. Folder and table
+ * sources both fill it; listings, search and queries read it. Item ids are stable for the
+ * life of the process; a removed item is tombstoned (`alive[id] = 0`) rather than compacted.
+ */
+export interface NewEntry {
+  path: string; // canonical logical path
+  type: string; // MIME type
+  w?: number; // 0 or absent: unknown
+  h?: number;
+  size?: number;
+  addedMs?: number; // epoch milliseconds
+  source?: string; // where the bytes live (table mode); absent: the path under the root
+}
+
+export interface DirNode {
+  id: number;
+  path: string;
+  name: string;
+  parent: number; // -1 for the root
+  children: number[]; // dir ids
+  items: number[]; // direct item ids (alive only)
+  count: number; // alive items in the whole subtree
+}
+
+const INITIAL_CAPACITY = 1024;
+
+export class Catalog {
+  size = 0; // number of ids handed out (alive or not)
+  aliveCount = 0;
+  /** Bumped on every structural change, so derived caches (sorted orders) know to rebuild. */
+  generation = 0;
+
+  paths: string[] = [];
+  sources: (string | undefined)[] = [];
+  typeIds = new Uint8Array(INITIAL_CAPACITY);
+  types: string[] = [];
+  width = new Int32Array(INITIAL_CAPACITY);
+  height = new Int32Array(INITIAL_CAPACITY);
+  bytes = new Float64Array(INITIAL_CAPACITY);
+  added = new Float64Array(INITIAL_CAPACITY);
+  dirOf = new Int32Array(INITIAL_CAPACITY);
+  alive = new Uint8Array(INITIAL_CAPACITY);
+  /** Numeric metrics by name; NaN means missing. Arrays grow with the catalog. */
+  metrics = new Map<string, Float64Array>();
+
+  readonly dirs: DirNode[] = [];
+  private readonly byPath = new Map<string, number>();
+  private readonly dirByPath = new Map<string, number>();
+  private readonly typeIndex = new Map<string, number>();
+
+  constructor() {
+    this.dirs.push({ id: 0, path: '/', name: '', parent: -1, children: [], items: [], count: 0 });
+    this.dirByPath.set('/', 0);
+  }
+
+  /** Adds an item, or updates its file facts if the path is already known. Returns its id. */
+  upsert(entry: NewEntry): number {
+    const existing = this.byPath.get(entry.path);
+    if (existing !== undefined) {
+      this.setFacts(existing, entry);
+      if (!this.alive[existing]) this.revive(existing);
+      return existing;
+    }
+    const id = this.size++;
+    this.ensureCapacity(this.size);
+    this.paths[id] = entry.path;
+    this.sources[id] = entry.source;
+    this.setFacts(id, entry);
+    const dir = this.ensureDir(parentPath(entry.path));
+    this.dirOf[id] = dir;
+    this.byPath.set(entry.path, id);
+    this.revive(id);
+    return id;
+  }
+
+  remove(id: number): void {
+    if (!this.alive[id]) return;
+    this.alive[id] = 0;
+    this.aliveCount--;
+    const dir = this.dirs[this.dirOf[id]!]!;
+    const at = dir.items.indexOf(id);
+    if (at >= 0) dir.items.splice(at, 1);
+    this.bumpCounts(dir.id, -1);
+    this.generation++;
+  }
+
+  idOf(path: string): number | undefined {
+    const id = this.byPath.get(path);
+    return id !== undefined && this.alive[id] ? id : undefined;
+  }
+
+  dirOfPath(path: string): DirNode | undefined {
+    const id = this.dirByPath.get(path);
+    return id === undefined ? undefined : this.dirs[id];
+  }
+
+  nameOf(id: number): string {
+    return baseName(this.paths[id]!);
+  }
+
+  typeOf(id: number): string {
+    return this.types[this.typeIds[id]!]!;
+  }
+
+  /** Sets one metric value; creates the column on first use. */
+  setMetric(name: string, id: number, value: number): void {
+    let column = this.metrics.get(name);
+    if (!column) {
+      column = new Float64Array(this.width.length).fill(NaN);
+      this.metrics.set(name, column);
+    }
+    column[id] = value;
+  }
+
+  /** Calls `visit` for every alive item id in the subtree of `dirId` (or only its direct items). */
+  forEachItem(dirId: number, recursive: boolean, visit: (id: number) => void): void {
+    const dir = this.dirs[dirId]!;
+    for (const id of dir.items) visit(id);
+    if (!recursive) return;
+    for (const child of dir.children) this.forEachItem(child, true, visit);
+  }
+
+  /** Ids of alive items under a dir, in insertion order. */
+  itemIds(dirId: number, recursive: boolean): number[] {
+    if (dirId === 0 && recursive) {
+      const out: number[] = [];
+      for (let id = 0; id < this.size; id++) if (this.alive[id]) out.push(id);
+      return out;
+    }
+    const out: number[] = [];
+    this.forEachItem(dirId, recursive, (id) => out.push(id));
+    return out;
+  }
+
+  ensureDir(path: string): number {
+    const known = this.dirByPath.get(path);
+    if (known !== undefined) return known;
+    const parent = this.ensureDir(parentPath(path));
+    const id = this.dirs.length;
+    this.dirs.push({ id, path, name: baseName(path), parent, children: [], items: [], count: 0 });
+    this.dirs[parent]!.children.push(id);
+    this.dirByPath.set(path, id);
+    this.generation++;
+    return id;
+  }
+
+  childPath(dirId: number, name: string): string {
+    return joinPath(this.dirs[dirId]!.path, name);
+  }
+
+  private setFacts(id: number, entry: NewEntry): void {
+    this.typeIds[id] = this.typeId(entry.type);
+    this.width[id] = entry.w ?? 0;
+    this.height[id] = entry.h ?? 0;
+    this.bytes[id] = entry.size ?? 0;
+    this.added[id] = entry.addedMs ?? 0;
+    if (entry.source !== undefined) this.sources[id] = entry.source;
+  }
+
+  private revive(id: number): void {
+    this.alive[id] = 1;
+    this.aliveCount++;
+    const dir = this.dirOf[id]!;
+    this.dirs[dir]!.items.push(id);
+    this.bumpCounts(dir, 1);
+    this.generation++;
+  }
+
+  private bumpCounts(dirId: number, delta: number): void {
+    for (let d = dirId; d >= 0; d = this.dirs[d]!.parent) this.dirs[d]!.count += delta;
+  }
+
+  private typeId(type: string): number {
+    let id = this.typeIndex.get(type);
+    if (id === undefined) {
+      id = this.types.length;
+      this.types.push(type);
+      this.typeIndex.set(type, id);
+    }
+    return id;
+  }
+
+  private ensureCapacity(needed: number): void {
+    if (needed <= this.width.length) return;
+    let capacity = this.width.length;
+    while (capacity < needed) capacity *= 2;
+    this.typeIds = grow(this.typeIds, capacity);
+    this.width = grow(this.width, capacity);
+    this.height = grow(this.height, capacity);
+    this.bytes = grow(this.bytes, capacity);
+    this.added = grow(this.added, capacity);
+    this.dirOf = grow(this.dirOf, capacity);
+    this.alive = grow(this.alive, capacity);
+    for (const [name, column] of this.metrics) {
+      const next = new Float64Array(capacity).fill(NaN);
+      next.set(column);
+      this.metrics.set(name, next);
+    }
+  }
+}
+
+function grow<T extends Uint8Array | Int32Array | Float64Array>(array: T, capacity: number): T {
+  const next = new (array.constructor as new (n: number) => T)(capacity);
+  next.set(array);
+  return next;
+}

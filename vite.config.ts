@@ -1,0 +1,10 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// The web app lives in src/web and is served by the Lenslet server from dist/web.
+export default defineConfig({
+  root: 'src/web',
+  plugins: [react()],
+  build: { outDir: '../../dist/web', emptyOutDir: true, sourcemap: true },
+  server: { proxy: { '^/(health|folders|file|thumb|metadata|search|refresh|item|items|events|presence|metrics|export|query|histogram|views|og-image)': 'http://127.0.0.1:7070' } },
+});

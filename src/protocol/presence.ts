@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+export const presenceStatusSchema = z.enum(['viewing', 'editing']);
+export const presenceHeartbeatSchema = z.object({
+  gallery_id: z.string().min(1),
+  client_id: z.string().min(1).max(200),
+  status: presenceStatusSchema,
+});
+export const presenceLeaveSchema = z.object({
+  gallery_id: z.string().min(1).optional(),
+  client_id: z.string().min(1).max(200),
+});
+export const presenceCountsSchema = z.object({
+  gallery_id: z.string(),
+  viewers: z.number().int(),
+  editors: z.number().int(),
+  updated_at: z.string(),
+});
+export type PresenceHeartbeat = z.infer<typeof presenceHeartbeatSchema>;
+export type PresenceCounts = z.infer<typeof presenceCountsSchema>;

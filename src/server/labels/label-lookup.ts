@@ -1,0 +1,21 @@
+/**
+ * What listings, search and queries need from labels: a synchronous read of an in-memory
+ * projection kept current by the label service (so a 100k-item listing never waits on a store).
+ */
+export interface LabelSnapshot {
+  star: number | null;
+  tags: string[];
+  notes: string;
+  version: number;
+  metrics: Record<string, number>;
+}
+
+export interface LabelLookup {
+  peek(path: string): LabelSnapshot | undefined;
+  forEachLabeled(visit: (path: string, labels: LabelSnapshot) => void): void;
+}
+
+export const NO_LABELS: LabelLookup = {
+  peek: () => undefined,
+  forEachLabeled: () => {},
+};

@@ -33,6 +33,8 @@ export class Catalog {
   aliveCount = 0;
   /** Bumped on every structural change, so derived caches (sorted orders) know to rebuild. */
   generation = 0;
+  /** Bumped whenever a metric value or column changes (metrics do not move `generation`). */
+  metricsGeneration = 0;
 
   paths: string[] = [];
   sources: (string | undefined)[] = [];
@@ -114,6 +116,24 @@ export class Catalog {
       this.metrics.set(name, column);
     }
     column[id] = value;
+    this.metricsGeneration++;
+  }
+
+  /**
+   * Sets a whole metric column at once (bulk loading: one copy instead of a Map lookup per row).
+   * `values[id]` is the value of item `id`; NaN = missing.
+   */
+  setMetricColumn(name: string, values: Float64Array): void {
+    this.ensureCapacity(values.length);
+    const column = new Float64Array(this.width.length).fill(NaN);
+    column.set(values);
+    this.metrics.set(name, column);
+    this.metricsGeneration++;
+  }
+
+  /** Pre-sizes the arrays for `count` items, so a bulk load does not regrow them repeatedly. */
+  reserve(count: number): void {
+    this.ensureCapacity(count);
   }
 
   /** Calls `visit` for every alive item id in the subtree of `dirId` (or only its direct items). */

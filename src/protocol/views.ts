@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { filtersSchema, querySortSchema } from './query.js';
+
+/**
+ * Smart folders: saved queries (scope + filters + sort). The whole list is one versioned document:
+ * `PUT /views` carries the version it was based on (`If-Match`), and a stale write gets 409 with the
+ * current list instead of silently replacing someone else's views.
+ */
+export const viewSchema = z
+  .object({
+    id: z.string().min(1).max(200),
+    name: z.string().min(1).max(500),
+    path: z.string().default('/'),
+    recursive: z.boolean().default(true),
+    filters: filtersSchema.default([]),
+    sort: querySortSchema.optional(),
+    /** The metric the histogram panel shows for this view. */
+    metric: z.string().optional(),
+  })
+  .strict();
+export type View = z.infer<typeof viewSchema>;
+
+export const MAX_VIEWS = 1000;
+export const viewsDocumentSchema = z.object({
+  version: z.number().int().min(0),
+  views: z.array(viewSchema).max(MAX_VIEWS),
+});
+export type ViewsDocument = z.infer<typeof viewsDocumentSchema>;
+
+/** `version` in the body may stand in for `If-Match`; when both are given they must agree. */
+export const putViewsBodySchema = z
+  .object({ version: z.number().int().min(0).optional(), views: z.array(viewSchema).max(MAX_VIEWS) })
+  .strict();
+export type PutViewsBody = z.infer<typeof putViewsBodySchema>;

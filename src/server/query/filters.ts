@@ -1,0 +1,149 @@
+import type { Filter, NumberRange } from '../../protocol/query.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { LabelIndex } from './label-index.js';
+
+/**
+ * Filter evaluation as tight loops over typed arrays. A query starts from the ids in scope and each
+ * clause compacts that list in place, so later clauses only look at survivors. Label clauses mark
+ * the (few) labeled ids in a scratch array and decide every unlabeled id with one precomputed
+ * answer, instead of looking each row's labels up by path.
+ */
+export interface FilterContext {
+  catalog: Catalog;
+  labels: LabelIndex;
+  /** The value of `metric` per id with label metrics applied; NaN = missing. */
+  metricValues(metric: string): Float64Array | undefined;
+  lowerPaths(): string[];
+  scratch(): Uint8Array;
+}
+
+export interface IdList {
+  ids: Int32Array;
+  count: number;
+}
+
+export function applyFilters(list: IdList, filters: readonly Filter[], ctx: FilterContext): void {
+  for (const filter of filters) {
+    if (list.count === 0) return;
+    applyFilter(list, filter, ctx);
+  }
+}
+
+export function applyFilter(list: IdList, filter: Filter, ctx: FilterContext): void {
+  if ('metric' in filter) return metricRange(list, filter.metric, filter.min, filter.max, ctx);
+  if ('stars' in filter) return stars(list, filter.stars, ctx);
+  if ('tags_any' in filter) return tags(list, filter.tags_any, 'any', ctx);
+  if ('tags_all' in filter) return tags(list, filter.tags_all, 'all', ctx);
+  if ('tags_none' in filter) return tags(list, filter.tags_none, 'none', ctx);
+  if ('text' in filter) return text(list, filter.text, ctx);
+  if ('width' in filter) return intRange(list, ctx.catalog.width, filter.width);
+  if ('height' in filter) return intRange(list, ctx.catalog.height, filter.height);
+  if ('added' in filter) return addedRange(list, filter.added.from, filter.added.to, ctx.catalog.added);
+}
+
+function metricRange(list: IdList, metric: string, min: number | undefined, max: number | undefined, ctx: FilterContext): void {
+  const values = ctx.metricValues(metric);
+  if (!values) {
+    list.count = 0; // nobody has the metric, and missing values never match
+    return;
+  }
+  const lo = min ?? -Infinity;
+  const hi = max ?? Infinity;
+  const ids = list.ids;
+  let kept = 0;
+  for (let i = 0; i < list.count; i++) {
+    const id = ids[i]!;
+    const v = values[id]!;
+    if (v >= lo && v <= hi) ids[kept++] = id; // NaN fails both comparisons
+  }
+  list.count = kept;
+}
+
+/** `answer` per labeled id: 1 = passes, 2 = fails; 0 = unlabeled, decided by `unlabeledPasses`. */
+function keepByLabelAnswer(list: IdList, answers: Uint8Array, unlabeledPasses: boolean): void {
+  const ids = list.ids;
+  let kept = 0;
+  for (let i = 0; i < list.count; i++) {
+    const id = ids[i]!;
+    const a = answers[id]!;
+    if (a === 0 ? unlabeledPasses : a === 1) ids[kept++] = id;
+  }
+  list.count = kept;
+}
+
+function stars(list: IdList, wanted: readonly number[], ctx: FilterContext): void {
+  const want = new Set(wanted);
+  const answers = ctx.scratch();
+  const { ids, labels } = ctx.labels;
+  for (let i = 0; i < ids.length; i++) answers[ids[i]!] = want.has(labels[i]!.star ?? 0) ? 1 : 2;
+  keepByLabelAnswer(list, answers, want.has(0));
+}
+
+function tags(list: IdList, wanted: readonly string[], mode: 'any' | 'all' | 'none', ctx: FilterContext): void {
+  if (wanted.length === 0) return; // an empty clause constrains nothing
+  const want = new Set(wanted);
+  const answers = ctx.scratch();
+  const { ids, labels } = ctx.labels;
+  for (let i = 0; i < ids.length; i++) {
+    const have = labels[i]!.tags;
+    let hits = 0;
+    for (const tag of want) if (have.includes(tag)) hits++;
+    const pass = mode === 'any' ? hits > 0 : mode === 'all' ? hits === want.size : hits === 0;
+    answers[ids[i]!] = pass ? 1 : 2;
+  }
+  keepByLabelAnswer(list, answers, mode === 'none');
+}
+
+function text(list: IdList, query: string, ctx: FilterContext): void {
+  const needle = query.trim().toLowerCase();
+  if (needle === '') return;
+  const lower = ctx.lowerPaths();
+  const noteHits = ctx.scratch();
+  const { ids, labels } = ctx.labels;
+  for (let i = 0; i < ids.length; i++) {
+    const notes = labels[i]!.notes;
+    if (notes !== '' && notes.toLowerCase().includes(needle)) noteHits[ids[i]!] = 1;
+  }
+  // The name is the path's last segment, so matching the path covers the name too.
+  const list_ = list.ids;
+  let kept = 0;
+  for (let i = 0; i < list.count; i++) {
+    const id = list_[i]!;
+    if (noteHits[id] === 1 || lower[id]!.includes(needle)) list_[kept++] = id;
+  }
+  list.count = kept;
+}
+
+/** Width and height are 0 when unknown; unknown never matches a range. */
+function intRange(list: IdList, values: Int32Array, range: NumberRange): void {
+  const gt = range.gt ?? -Infinity;
+  const gte = range.gte ?? -Infinity;
+  const lt = range.lt ?? Infinity;
+  const lte = range.lte ?? Infinity;
+  const ids = list.ids;
+  let kept = 0;
+  for (let i = 0; i < list.count; i++) {
+    const id = ids[i]!;
+    const v = values[id]!;
+    if (v > 0 && v > gt && v >= gte && v < lt && v <= lte) ids[kept++] = id;
+  }
+  list.count = kept;
+}
+
+function addedRange(list: IdList, from: string | undefined, to: string | undefined, added: Float64Array): void {
+  const lo = from === undefined ? -Infinity : Date.parse(from);
+  const hi = to === undefined ? Infinity : Date.parse(to);
+  const ids = list.ids;
+  let kept = 0;
+  for (let i = 0; i < list.count; i++) {
+    const id = ids[i]!;
+    const v = added[id]!;
+    if (v !== 0 && v >= lo && v < hi) ids[kept++] = id;
+  }
+  list.count = kept;
+}
+
+/** The metric a clause constrains, if it is a metric clause. */
+export function filterMetric(filter: Filter): string | undefined {
+  return 'metric' in filter ? filter.metric : undefined;
+}

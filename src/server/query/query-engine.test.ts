@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import { histogramBodySchema, queryBodySchema } from '../../protocol/query.js';
+import { Catalog } from '../catalog/catalog.js';
+import type { LabelLookup, LabelSnapshot } from '../labels/label-lookup.js';
+import { QueryEngine } from './query-engine.js';
+
+function labelsOf(map: Map<string, Partial<LabelSnapshot>>): LabelLookup {
+  const full = (l: Partial<LabelSnapshot>): LabelSnapshot => ({ star: null, tags: [], notes: '', version: 1, metrics: {}, ...l });
+  return {
+    peek: (path) => (map.has(path) ? full(map.get(path)!) : undefined),
+    forEachLabeled: (visit) => map.forEach((l, path) => visit(path, full(l))),
+  };
+}
+
+function fixture() {
+  const catalog = new Catalog();
+  const rows = [
+    { path: '/a/sunset.jpg', w: 2000, h: 1000, added: '2026-01-05T00:00:00Z', aesthetic: 0.95 },
+    { path: '/a/beach.jpg', w: 800, h: 600, added: '2026-01-20T00:00:00Z', aesthetic: 0.5 },
+    { path: '/a/b/city.png', w: 1024, h: 768, added: '2026-02-03T00:00:00Z', aesthetic: NaN },
+    { path: '/c/Forest.jpg', w: 0, h: 0, added: '2025-12-31T00:00:00Z', aesthetic: 0.2 },
+    { path: '/c/desert.jpg', w: 4000, h: 3000, added: '2026-01-10T00:00:00Z', aesthetic: 0.99 },
+  ];
+  for (const r of rows) {
+    const id = catalog.upsert({ path: r.path, type: 'image/jpeg', w: r.w, h: r.h, addedMs: Date.parse(r.added) });
+    catalog.setMetric('aesthetic', id, r.aesthetic);
+  }
+  const labelMap = new Map<string, Partial<LabelSnapshot>>([
+    ['/a/sunset.jpg', { star: 5, tags: ['a', 'b'] }],
+    ['/a/beach.jpg', { star: 4, tags: ['a'], notes: 'Golden hour' }],
+    ['/c/desert.jpg', { star: 1, tags: ['x'] }],
+  ]);
+  let revision = 0;
+  const engine = new QueryEngine({ catalog, labels: labelsOf(labelMap), labelRevision: () => revision });
+  return { catalog, engine, labelMap, bump: () => revision++ };
+}
+
+const q = (engine: QueryEngine, body: Record<string, unknown>) => engine.query(queryBodySchema.parse(body));
+const paths = (r: { items: { path: string }[] }) => r.items.map((i) => i.path);
+
+describe('QueryEngine.query', () => {
+  it('lists the whole tree by name by default and pages it', () => {
+    const { engine } = fixture();
+    const all = q(engine, {});
+    expect(all.total).toBe(5);
+    expect(paths(all)).toEqual(['/c/Forest.jpg', '/a/beach.jpg', '/a/b/city.png', '/c/desert.jpg', '/a/sunset.jpg']);
+    const page = q(engine, { offset: 1, limit: 2 });
+    expect(paths(page)).toEqual(['/a/beach.jpg', '/a/b/city.png']);
+    expect(page.total).toBe(5);
+  });
+
+  it('scopes to a folder, recursively or not', () => {
+    const { engine } = fixture();
+    expect(q(engine, { path: '/a' }).total).toBe(3);
+    expect(q(engine, { path: '/a', recursive: false }).total).toBe(2);
+    expect(() => q(engine, { path: '/nope' })).toThrow(/no folder/);
+  });
+
+  it('filters on metric ranges; missing values never match', () => {
+    const { engine } = fixture();
+    expect(paths(q(engine, { filters: [{ metric: 'aesthetic', min: 0.9 }] })).sort()).toEqual(['/a/sunset.jpg', '/c/desert.jpg']);
+    expect(q(engine, { filters: [{ metric: 'aesthetic', max: 1 }] }).total).toBe(4);
+    expect(q(engine, { filters: [{ metric: 'unknown', min: 0 }] }).total).toBe(0);
+  });
+
+  it('filters on stars with 0 meaning unrated, and on tags', () => {
+    const { engine } = fixture();
+    expect(paths(q(engine, { filters: [{ stars: [5, 4] }] })).sort()).toEqual(['/a/beach.jpg', '/a/sunset.jpg']);
+    expect(paths(q(engine, { filters: [{ stars: [0] }] })).sort()).toEqual(['/a/b/city.png', '/c/Forest.jpg']);
+    expect(q(engine, { filters: [{ tags_any: ['a', 'x'] }] }).total).toBe(3);
+    expect(paths(q(engine, { filters: [{ tags_all: ['a', 'b'] }] }))).toEqual(['/a/sunset.jpg']);
+    expect(q(engine, { filters: [{ tags_none: ['a'] }] }).total).toBe(3);
+    expect(q(engine, { filters: [{ tags_any: [] }] }).total).toBe(5);
+  });
+
+  it('matches text in name, path or notes, case-insensitively', () => {
+    const { engine } = fixture();
+    expect(paths(q(engine, { filters: [{ text: 'SUNSET' }] }))).toEqual(['/a/sunset.jpg']);
+    expect(paths(q(engine, { filters: [{ text: 'forest' }] }))).toEqual(['/c/Forest.jpg']);
+    expect(paths(q(engine, { filters: [{ text: 'golden' }] }))).toEqual(['/a/beach.jpg']);
+    expect(q(engine, { filters: [{ text: '/a/' }] }).total).toBe(3);
+  });
+
+  it('filters width, height (unknown never matches) and added date', () => {
+    const { engine } = fixture();
+    expect(q(engine, { filters: [{ width: { gte: 1024 } }] }).total).toBe(3);
+    expect(paths(q(engine, { filters: [{ height: { lt: 800 } }] })).sort()).toEqual(['/a/b/city.png', '/a/beach.jpg']);
+    const jan = { added: { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' } };
+    expect(q(engine, { filters: [jan] }).total).toBe(3);
+    expect(q(engine, { filters: [jan, { stars: [5] }, { width: { gt: 1000 } }] }).total).toBe(1);
+  });
+
+  it('sorts by metric with missing values last in both orders', () => {
+    const { engine } = fixture();
+    expect(paths(q(engine, { sort: { key: 'metric:aesthetic', order: 'asc' } }))).toEqual([
+      '/c/Forest.jpg', '/a/beach.jpg', '/a/sunset.jpg', '/c/desert.jpg', '/a/b/city.png',
+    ]);
+    expect(paths(q(engine, { sort: { key: 'metric:aesthetic', order: 'desc' } }))).toEqual([
+      '/c/desert.jpg', '/a/sunset.jpg', '/a/beach.jpg', '/c/Forest.jpg', '/a/b/city.png',
+    ]);
+  });
+
+  it('sorts by added date', () => {
+    const { engine } = fixture();
+    expect(paths(q(engine, { sort: { key: 'added', order: 'desc' }, limit: 2 }))).toEqual(['/a/b/city.png', '/a/beach.jpg']);
+  });
+
+  it('keeps a seeded random order stable, and a different seed changes it', () => {
+    const { catalog, engine } = fixture();
+    for (let i = 0; i < 50; i++) catalog.upsert({ path: `/r/${i}.jpg`, type: 'image/jpeg' });
+    const first = paths(q(engine, { sort: { key: 'random', seed: 7 }, limit: 100 }));
+    expect(paths(q(engine, { sort: { key: 'random', seed: 7 }, limit: 100 }))).toEqual(first);
+    expect(paths(q(engine, { sort: { key: 'random', seed: 8 }, limit: 100 }))).not.toEqual(first);
+    expect([...first].sort()).toEqual(paths(q(engine, { limit: 100 })).sort());
+    // Growing the catalog keeps the relative order of the items already there.
+    catalog.upsert({ path: '/r/new.jpg', type: 'image/jpeg' });
+    const after = paths(q(engine, { sort: { key: 'random', seed: 7 }, limit: 100 })).filter((p) => p !== '/r/new.jpg');
+    expect(after).toEqual(first);
+  });
+
+  it('sees label writes at once, label metrics overriding catalog columns', () => {
+    const { engine, labelMap, bump } = fixture();
+    expect(q(engine, { filters: [{ stars: [3] }] }).total).toBe(0);
+    labelMap.set('/a/b/city.png', { star: 3, metrics: { aesthetic: 0.97 } });
+    bump();
+    expect(paths(q(engine, { filters: [{ stars: [3] }] }))).toEqual(['/a/b/city.png']);
+    expect(paths(q(engine, { sort: { key: 'metric:aesthetic', order: 'desc' }, limit: 2 }))).toEqual(['/c/desert.jpg', '/a/b/city.png']);
+    expect(paths(q(engine, { sort: { key: 'metric:aesthetic', order: 'asc' } })).at(-1)).toBe('/c/desert.jpg');
+    const item = q(engine, { filters: [{ text: 'city' }] }).items[0]!;
+    expect(item.metrics).toEqual({ aesthetic: 0.97 });
+    expect(item.star).toBe(3);
+    labelMap.set('/c/Forest.jpg', { metrics: { novelty: 2 } });
+    bump();
+    expect(engine.metricFields()).toEqual([{ name: 'aesthetic', count: 4 + 1 - 0 }, { name: 'novelty', count: 1 }]);
+  });
+
+  it('builds items with metrics and defaults for unlabeled rows', () => {
+    const { engine } = fixture();
+    const item = q(engine, { filters: [{ text: 'forest' }] }).items[0]!;
+    expect(item).toMatchObject({ name: 'Forest.jpg', star: null, tags: [], notes: '', version: 0, metrics: { aesthetic: 0.2 } });
+    expect(item.added_at).toBe('2025-12-31T00:00:00.000Z');
+  });
+});
+
+describe('QueryEngine.histogram', () => {
+  it('bins the population and the filtered set, ignoring filters on its own metric', () => {
+    const { engine } = fixture();
+    const h = engine.histogram(
+      histogramBodySchema.parse({ metric: 'aesthetic', bins: 4, filters: [{ metric: 'aesthetic', min: 0.9 }, { tags_any: ['a'] }] }),
+    );
+    expect(h.min).toBe(0.2);
+    expect(h.max).toBe(0.99);
+    expect(h.population).toEqual([1, 1, 0, 2]);
+    expect(h.filtered).toEqual([0, 1, 0, 1]); // beach + sunset: the aesthetic clause is not applied
+  });
+
+  it('answers empty bins when no item has the metric', () => {
+    const { engine } = fixture();
+    const h = engine.histogram(histogramBodySchema.parse({ metric: 'nothing', bins: 3 }));
+    expect(h).toEqual({ metric: 'nothing', min: null, max: null, population: [0, 0, 0], filtered: [0, 0, 0] });
+  });
+
+  it('scopes to a folder', () => {
+    const { engine } = fixture();
+    const h = engine.histogram(histogramBodySchema.parse({ metric: 'aesthetic', path: '/c', bins: 2 }));
+    expect(h.population).toEqual([1, 1]);
+  });
+});

@@ -1,0 +1,137 @@
+import type { Sidecar } from '../../protocol/items.js';
+import type { ItemUpdated, MetricsUpdated } from '../../protocol/events.js';
+
+/** The three user-edited fields of a sidecar. */
+export interface LabelFields {
+  tags: string[];
+  notes: string;
+  star: number | null;
+}
+
+/**
+ * One change to one item. Writes are compare-and-set: `expected_version` must equal the item's
+ * current version (1 for an item never written), or be null for an unconditional write
+ * (metrics from a worker, an import).
+ */
+export interface LabelWrite {
+  path: string;
+  expected_version: number | null;
+  /** Full replacement of tags, notes and star. */
+  labels?: LabelFields;
+  /** Merged into the item's metrics (named values replace, others stay). */
+  metrics?: Record<string, number>;
+  /** Replace all metrics instead of merging (import). */
+  replace_metrics?: boolean;
+  /** Import only: the new version is at least this. */
+  min_version?: number;
+  updated_at: string;
+  updated_by: string;
+}
+
+/** What a write changed, as shown by `GET /item/history`. */
+export interface LabelChanges {
+  star?: { from: number | null; to: number | null };
+  notes?: { from: string; to: string };
+  tags?: { added: string[]; removed: string[] };
+  metrics?: Record<string, { from: number | null; to: number }>;
+}
+
+export type DurableEventType = 'item-updated' | 'metrics-updated';
+
+/** A row of the durable event log: what SSE replays from. */
+export interface StoredEvent {
+  id: number;
+  type: DurableEventType;
+  path: string;
+  data: ItemUpdated | MetricsUpdated;
+  changes: LabelChanges;
+}
+
+export type WriteResult =
+  | { status: 'applied'; sidecar: Sidecar; event: StoredEvent }
+  | { status: 'conflict'; current: Sidecar };
+
+/** An HTTP outcome cached under an idempotency key; opaque to the store. */
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+}
+
+export interface IdempotencyRecord {
+  key: string;
+  fingerprint: string;
+  response: StoredResponse;
+  created_at_ms: number;
+}
+
+/**
+ * Writes that commit together with an optional idempotency record. `render` is a pure function
+ * called inside the transaction, so the cached response is committed atomically with the change.
+ */
+export interface WriteUnit {
+  writes: LabelWrite[];
+  idempotency?: {
+    key: string;
+    fingerprint: string;
+    render(results: WriteResult[]): StoredResponse;
+  };
+}
+
+export type UnitOutcome =
+  | { kind: 'committed'; results: WriteResult[]; response?: StoredResponse }
+  /** The key was already recorded (by an earlier or concurrent request): nothing was applied. */
+  | { kind: 'replayed'; record: IdempotencyRecord };
+
+export interface ChangesSince {
+  events: StoredEvent[];
+  /** The caller's position is no longer (or never was) in the log: it must refetch. */
+  reset: boolean;
+}
+
+export interface LabelStoreOptions {
+  /** Idempotency records older than this are ignored and pruned. Default 30 minutes. */
+  idempotencyTtlMs?: number;
+  /** At most this many idempotency records are kept (oldest dropped first). Default 10,000. */
+  idempotencyMaxEntries?: number;
+  /** At least this many of the newest events are kept. Default 100,000. */
+  eventRetention?: number;
+}
+
+export const DEFAULT_STORE_OPTIONS: Required<LabelStoreOptions> = {
+  idempotencyTtlMs: 30 * 60_000,
+  idempotencyMaxEntries: 10_000,
+  eventRetention: 100_000,
+};
+
+/**
+ * Durable, versioned labels and their event log. Async because a PostgreSQL implementation
+ * (several servers, one database) must fit behind it unchanged. Stores know nothing of HTTP or SSE.
+ * Rules: src/server/labels/SPEC.md.
+ */
+export interface LabelStore {
+  readonly kind: 'sqlite' | 'memory';
+  readonly persistent: boolean;
+  /** The database file, or null for memory. */
+  readonly location: string | null;
+
+  /** The stored sidecar, or the default one (version 1, no labels) for an item never written. */
+  get(path: string): Promise<Sidecar>;
+  getMany(paths: readonly string[]): Promise<Sidecar[]>;
+  /** Every written item whose path is `prefix` or lies below it, in path order, read page by page. */
+  exportUnder(prefix: string): AsyncIterable<Sidecar>;
+
+  /** Applies the units in one transaction, in order; resolves only after the commit. */
+  commit(units: readonly WriteUnit[], nowMs: number): Promise<UnitOutcome[]>;
+
+  /** Events with id > afterId, oldest first, at most `limit`. */
+  changesSince(afterId: number, limit: number): Promise<ChangesSince>;
+  currentEventId(): Promise<number>;
+  /** The newest events for one path, newest first. */
+  history(path: string, limit: number): Promise<StoredEvent[]>;
+
+  getIdempotency(key: string, nowMs: number): Promise<IdempotencyRecord | undefined>;
+  /** Drops expired records and the oldest beyond the cap; returns how many were dropped. */
+  pruneIdempotency(nowMs: number): Promise<number>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,176 @@
+import type { Sidecar } from '../../protocol/items.js';
+import { cloneSidecar, defaultSidecar, isUnder, planWrite } from './label-model.js';
+import {
+  DEFAULT_STORE_OPTIONS,
+  type ChangesSince,
+  type IdempotencyRecord,
+  type LabelStore,
+  type LabelStoreOptions,
+  type StoredEvent,
+  type UnitOutcome,
+  type WriteResult,
+  type WriteUnit,
+} from './label-store.js';
+
+/** Labels in process memory, for `--no-write`: same rules as SQLite, gone on exit. */
+export class MemoryLabelStore implements LabelStore {
+  readonly kind = 'memory' as const;
+  readonly persistent = false;
+  readonly location = null;
+
+  private readonly options: Required<LabelStoreOptions>;
+  private readonly labels = new Map<string, Sidecar>();
+  private events: StoredEvent[] = [];
+  private lastEventId = 0;
+  private compactedThrough = 0;
+  /** Insertion order is age order, which the cap relies on. */
+  private readonly idempotency = new Map<string, IdempotencyRecord>();
+  private closed = false;
+
+  constructor(options: LabelStoreOptions = {}) {
+    this.options = { ...DEFAULT_STORE_OPTIONS, ...options };
+  }
+
+  async get(path: string): Promise<Sidecar> {
+    this.assertOpen();
+    const s = this.labels.get(path);
+    return s ? cloneSidecar(s) : defaultSidecar(path);
+  }
+
+  async getMany(paths: readonly string[]): Promise<Sidecar[]> {
+    this.assertOpen();
+    return paths.map((p) => {
+      const s = this.labels.get(p);
+      return s ? cloneSidecar(s) : defaultSidecar(p);
+    });
+  }
+
+  async *exportUnder(prefix: string): AsyncIterable<Sidecar> {
+    this.assertOpen();
+    const paths = [...this.labels.keys()].filter((p) => isUnder(p, prefix)).sort(comparePaths);
+    for (const p of paths) {
+      const s = this.labels.get(p);
+      if (s) yield cloneSidecar(s);
+    }
+  }
+
+  async commit(units: readonly WriteUnit[], nowMs: number): Promise<UnitOutcome[]> {
+    this.assertOpen();
+    // Synchronous from here to the end: nothing can interleave, which is this store's transaction.
+    const outcomes: UnitOutcome[] = [];
+    for (const unit of units) {
+      const idem = unit.idempotency;
+      if (idem) {
+        const existing = this.liveRecord(idem.key, nowMs);
+        if (existing) {
+          outcomes.push({ kind: 'replayed', record: structuredClone(existing) });
+          continue;
+        }
+      }
+      const results: WriteResult[] = unit.writes.map((w) => {
+        const current = this.labels.get(w.path) ?? defaultSidecar(w.path);
+        const plan = planWrite(current, w);
+        if (!plan.ok) return { status: 'conflict', current: cloneSidecar(current) };
+        this.labels.set(w.path, plan.next);
+        const event: StoredEvent = { id: ++this.lastEventId, ...plan.event };
+        this.events.push(event);
+        return { status: 'applied', sidecar: cloneSidecar(plan.next), event: structuredClone(event) };
+      });
+      if (idem) {
+        const response = idem.render(results);
+        this.idempotency.delete(idem.key);
+        this.idempotency.set(idem.key, {
+          key: idem.key,
+          fingerprint: idem.fingerprint,
+          response: structuredClone(response),
+          created_at_ms: nowMs,
+        });
+        outcomes.push({ kind: 'committed', results, response });
+      } else {
+        outcomes.push({ kind: 'committed', results });
+      }
+    }
+    this.compact();
+    this.capIdempotency();
+    return outcomes;
+  }
+
+  async changesSince(afterId: number, limit: number): Promise<ChangesSince> {
+    this.assertOpen();
+    if (afterId > this.lastEventId || afterId < this.compactedThrough) return { events: [], reset: true };
+    const start = this.events.findIndex((e) => e.id > afterId);
+    if (start < 0) return { events: [], reset: false };
+    return { events: this.events.slice(start, start + limit).map((e) => structuredClone(e)), reset: false };
+  }
+
+  async currentEventId(): Promise<number> {
+    this.assertOpen();
+    return this.lastEventId;
+  }
+
+  async history(path: string, limit: number): Promise<StoredEvent[]> {
+    this.assertOpen();
+    const out: StoredEvent[] = [];
+    for (let i = this.events.length - 1; i >= 0 && out.length < limit; i--) {
+      const e = this.events[i]!;
+      if (e.path === path) out.push(structuredClone(e));
+    }
+    return out;
+  }
+
+  async getIdempotency(key: string, nowMs: number): Promise<IdempotencyRecord | undefined> {
+    this.assertOpen();
+    const r = this.liveRecord(key, nowMs);
+    return r ? structuredClone(r) : undefined;
+  }
+
+  async pruneIdempotency(nowMs: number): Promise<number> {
+    this.assertOpen();
+    let dropped = 0;
+    for (const [key, r] of this.idempotency) {
+      if (r.created_at_ms + this.options.idempotencyTtlMs <= nowMs) {
+        this.idempotency.delete(key);
+        dropped++;
+      }
+    }
+    return dropped + this.capIdempotency();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private liveRecord(key: string, nowMs: number): IdempotencyRecord | undefined {
+    const r = this.idempotency.get(key);
+    if (!r || r.created_at_ms + this.options.idempotencyTtlMs <= nowMs) return undefined;
+    return r;
+  }
+
+  private capIdempotency(): number {
+    let dropped = 0;
+    for (const key of this.idempotency.keys()) {
+      if (this.idempotency.size <= this.options.idempotencyMaxEntries) break;
+      this.idempotency.delete(key);
+      dropped++;
+    }
+    return dropped;
+  }
+
+  private compact(): void {
+    const keep = this.options.eventRetention;
+    // Compact in steps of 10% so the array is not spliced on every write.
+    if (this.events.length < keep + Math.max(1, Math.ceil(keep / 10))) return;
+    const drop = this.events.length - keep;
+    this.compactedThrough = this.events[drop - 1]!.id;
+    this.events = this.events.slice(drop);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('label store is closed');
+  }
+}
+
+/** Code-unit order, the same order SQLite's BINARY collation gives. */
+export function comparePaths(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,37 @@
+/**
+ * SQLite schema, one numbered step per entry; `PRAGMA user_version` records how many have run.
+ * Append new steps; never edit a released one.
+ */
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  // 1: labels, the durable event log, idempotency records.
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  CREATE TABLE labels (
+    path TEXT PRIMARY KEY,
+    tags TEXT NOT NULL,
+    notes TEXT NOT NULL,
+    star INTEGER,
+    metrics TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL
+  ) WITHOUT ROWID;
+  -- AUTOINCREMENT: ids are never reused, even after compaction deletes the newest rows' elders.
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    type TEXT NOT NULL,
+    path TEXT NOT NULL,
+    data TEXT NOT NULL,
+    changes TEXT NOT NULL
+  );
+  CREATE INDEX events_by_path ON events (path, id);
+  CREATE TABLE idempotency (
+    key TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL
+  );
+  CREATE INDEX idempotency_by_age ON idempotency (created_at_ms);
+  `,
+];

@@ -1,0 +1,291 @@
+import Database from 'better-sqlite3';
+import type { Sidecar } from '../../protocol/items.js';
+import { defaultSidecar, planWrite } from './label-model.js';
+import {
+  DEFAULT_STORE_OPTIONS,
+  type ChangesSince,
+  type IdempotencyRecord,
+  type LabelStore,
+  type LabelStoreOptions,
+  type StoredEvent,
+  type UnitOutcome,
+  type WriteResult,
+  type WriteUnit,
+} from './label-store.js';
+import { SQLITE_MIGRATIONS } from './migrations/sqlite-migrations.js';
+
+interface LabelRow {
+  path: string;
+  tags: string;
+  notes: string;
+  star: number | null;
+  metrics: string;
+  version: number;
+  updated_at: string;
+  updated_by: string;
+}
+interface EventRow {
+  id: number;
+  type: StoredEvent['type'];
+  path: string;
+  data: string;
+  changes: string;
+}
+interface IdempotencyRow {
+  key: string;
+  fingerprint: string;
+  status: number;
+  body: string;
+  created_at_ms: number;
+}
+
+const EXPORT_PAGE = 500;
+const TTL_PRUNE_EVERY_MS = 60_000;
+
+/**
+ * Labels in `<workspace>/labels.sqlite`: WAL with synchronous=FULL, so a commit that returned is on
+ * disk. Every write is an IMMEDIATE transaction (another process, such as `lenslet import`, may share
+ * the file). All methods are synchronous underneath; the async interface is for PostgreSQL's sake.
+ */
+export class SqliteLabelStore implements LabelStore {
+  readonly kind = 'sqlite' as const;
+  readonly persistent = true;
+  readonly location: string;
+
+  private readonly db: Database.Database;
+  private readonly options: Required<LabelStoreOptions>;
+  private readonly stmt;
+  private readonly commitTx: Database.Transaction<(units: readonly WriteUnit[], nowMs: number) => UnitOutcome[]>;
+  private lastTtlPruneMs = -Infinity;
+
+  constructor(file: string, options: LabelStoreOptions = {}) {
+    this.location = file;
+    this.options = { ...DEFAULT_STORE_OPTIONS, ...options };
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+    const db = this.db;
+    this.stmt = {
+      getLabel: db.prepare<[string], LabelRow>('SELECT * FROM labels WHERE path = ?'),
+      upsertLabel: db.prepare(
+        `INSERT INTO labels (path, tags, notes, star, metrics, version, updated_at, updated_by)
+         VALUES (@path, @tags, @notes, @star, @metrics, @version, @updated_at, @updated_by)
+         ON CONFLICT (path) DO UPDATE SET tags = excluded.tags, notes = excluded.notes, star = excluded.star,
+           metrics = excluded.metrics, version = excluded.version, updated_at = excluded.updated_at,
+           updated_by = excluded.updated_by`,
+      ),
+      insertEvent: db.prepare('INSERT INTO events (type, path, data, changes) VALUES (?, ?, ?, ?)'),
+      exportAll: db.prepare<[string, number], LabelRow>('SELECT * FROM labels WHERE path > ? ORDER BY path LIMIT ?'),
+      exportRange: db.prepare<[string, string, string, string, number], LabelRow>(
+        // `prefix || '0'` is the first string past every `prefix/...` ('0' follows '/').
+        'SELECT * FROM labels WHERE path > ? AND (path = ? OR (path > ? AND path < ?)) ORDER BY path LIMIT ?',
+      ),
+      eventsAfter: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?'),
+      history: db.prepare<[string, number], EventRow>('SELECT * FROM events WHERE path = ? ORDER BY id DESC LIMIT ?'),
+      lastEventId: db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'"),
+      eventBounds: db.prepare<[], { lo: number | null; hi: number | null }>('SELECT min(id) AS lo, max(id) AS hi FROM events'),
+      deleteEventsThrough: db.prepare('DELETE FROM events WHERE id <= ?'),
+      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      getIdem: db.prepare<[string], IdempotencyRow>('SELECT * FROM idempotency WHERE key = ?'),
+      deleteIdem: db.prepare('DELETE FROM idempotency WHERE key = ?'),
+      insertIdem: db.prepare('INSERT INTO idempotency (key, fingerprint, status, body, created_at_ms) VALUES (?, ?, ?, ?, ?)'),
+      pruneIdemAge: db.prepare('DELETE FROM idempotency WHERE created_at_ms <= ?'),
+      countIdem: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM idempotency'),
+      pruneIdemOldest: db.prepare('DELETE FROM idempotency WHERE rowid IN (SELECT rowid FROM idempotency ORDER BY rowid LIMIT ?)'),
+    };
+    this.commitTx = this.db.transaction((units: readonly WriteUnit[], nowMs: number) => this.commitInTx(units, nowMs));
+  }
+
+  async get(path: string): Promise<Sidecar> {
+    const row = this.stmt.getLabel.get(path);
+    return row ? fromRow(row) : defaultSidecar(path);
+  }
+
+  async getMany(paths: readonly string[]): Promise<Sidecar[]> {
+    return paths.map((p) => {
+      const row = this.stmt.getLabel.get(p);
+      return row ? fromRow(row) : defaultSidecar(p);
+    });
+  }
+
+  async *exportUnder(prefix: string): AsyncIterable<Sidecar> {
+    // Keyset pages rather than one open cursor: the connection stays free for writes in between.
+    let after = '';
+    for (;;) {
+      const rows =
+        prefix === '/'
+          ? this.stmt.exportAll.all(after, EXPORT_PAGE)
+          : this.stmt.exportRange.all(after, prefix, prefix + '/', prefix + '0', EXPORT_PAGE);
+      for (const row of rows) yield fromRow(row);
+      if (rows.length < EXPORT_PAGE) return;
+      after = rows[rows.length - 1]!.path;
+    }
+  }
+
+  async commit(units: readonly WriteUnit[], nowMs: number): Promise<UnitOutcome[]> {
+    return this.commitTx.immediate(units, nowMs);
+  }
+
+  async changesSince(afterId: number, limit: number): Promise<ChangesSince> {
+    const read = this.db.transaction(() => {
+      if (afterId > this.lastEventId() || afterId < this.compactedThrough()) return { events: [], reset: true };
+      return { events: this.stmt.eventsAfter.all(afterId, limit).map(eventFromRow), reset: false };
+    });
+    return read();
+  }
+
+  async currentEventId(): Promise<number> {
+    return this.lastEventId();
+  }
+
+  async history(path: string, limit: number): Promise<StoredEvent[]> {
+    return this.stmt.history.all(path, limit).map(eventFromRow);
+  }
+
+  async getIdempotency(key: string, nowMs: number): Promise<IdempotencyRecord | undefined> {
+    const row = this.stmt.getIdem.get(key);
+    if (!row || row.created_at_ms + this.options.idempotencyTtlMs <= nowMs) return undefined;
+    return idemFromRow(row);
+  }
+
+  async pruneIdempotency(nowMs: number): Promise<number> {
+    const tx = this.db.transaction(() => this.pruneIdemInTx(nowMs));
+    return tx.immediate();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private commitInTx(units: readonly WriteUnit[], nowMs: number): UnitOutcome[] {
+    const outcomes: UnitOutcome[] = [];
+    let recorded = false;
+    for (const unit of units) {
+      const idem = unit.idempotency;
+      if (idem) {
+        const row = this.stmt.getIdem.get(idem.key);
+        if (row && row.created_at_ms + this.options.idempotencyTtlMs > nowMs) {
+          outcomes.push({ kind: 'replayed', record: idemFromRow(row) });
+          continue;
+        }
+        if (row) this.stmt.deleteIdem.run(idem.key);
+      }
+      const results: WriteResult[] = unit.writes.map((w) => {
+        const row = this.stmt.getLabel.get(w.path);
+        const current = row ? fromRow(row) : defaultSidecar(w.path);
+        const plan = planWrite(current, w);
+        if (!plan.ok) return { status: 'conflict', current };
+        const next = plan.next;
+        this.stmt.upsertLabel.run({
+          path: next.path,
+          tags: JSON.stringify(next.tags),
+          notes: next.notes,
+          star: next.star,
+          metrics: JSON.stringify(next.metrics),
+          version: next.version,
+          updated_at: next.updated_at,
+          updated_by: next.updated_by,
+        });
+        const info = this.stmt.insertEvent.run(
+          plan.event.type,
+          plan.event.path,
+          JSON.stringify(plan.event.data),
+          JSON.stringify(plan.event.changes),
+        );
+        return { status: 'applied', sidecar: next, event: { id: Number(info.lastInsertRowid), ...plan.event } };
+      });
+      if (idem) {
+        const response = idem.render(results);
+        this.stmt.insertIdem.run(idem.key, idem.fingerprint, response.status, JSON.stringify(response.body), nowMs);
+        recorded = true;
+        outcomes.push({ kind: 'committed', results, response });
+      } else {
+        outcomes.push({ kind: 'committed', results });
+      }
+    }
+    this.compactInTx();
+    if (recorded) {
+      if (nowMs - this.lastTtlPruneMs >= TTL_PRUNE_EVERY_MS) this.pruneIdemInTx(nowMs);
+      else this.capIdemInTx();
+    }
+    return outcomes;
+  }
+
+  private pruneIdemInTx(nowMs: number): number {
+    this.lastTtlPruneMs = nowMs;
+    const aged = this.stmt.pruneIdemAge.run(nowMs - this.options.idempotencyTtlMs).changes;
+    return aged + this.capIdemInTx();
+  }
+
+  private capIdemInTx(): number {
+    const excess = this.stmt.countIdem.get()!.n - this.options.idempotencyMaxEntries;
+    return excess > 0 ? this.stmt.pruneIdemOldest.run(excess).changes : 0;
+  }
+
+  private compactInTx(): void {
+    const { lo, hi } = this.stmt.eventBounds.get()!;
+    if (lo === null || hi === null) return;
+    const keep = this.options.eventRetention;
+    // Compact in steps of 10% so a DELETE does not run on every commit.
+    if (hi - lo + 1 < keep + Math.max(1, Math.ceil(keep / 10))) return;
+    const through = hi - keep;
+    this.stmt.deleteEventsThrough.run(through);
+    this.stmt.setMeta.run('compacted_through', String(through));
+  }
+
+  private lastEventId(): number {
+    return this.stmt.lastEventId.get()?.seq ?? 0;
+  }
+
+  private compactedThrough(): number {
+    return Number(this.stmt.getMeta.get('compacted_through')?.value ?? 0);
+  }
+
+  private migrate(): void {
+    const applied = this.db.pragma('user_version', { simple: true }) as number;
+    if (applied > SQLITE_MIGRATIONS.length) {
+      throw new Error(`${this.location} has schema version ${applied}, newer than this Lenslet (${SQLITE_MIGRATIONS.length})`);
+    }
+    for (let i = applied; i < SQLITE_MIGRATIONS.length; i++) {
+      this.db.transaction(() => {
+        this.db.exec(SQLITE_MIGRATIONS[i]!);
+        this.db.pragma(`user_version = ${i + 1}`);
+      }).immediate();
+    }
+  }
+}
+
+function fromRow(row: LabelRow): Sidecar {
+  return {
+    path: row.path,
+    tags: JSON.parse(row.tags) as string[],
+    notes: row.notes,
+    star: row.star,
+    metrics: JSON.parse(row.metrics) as Record<string, number>,
+    version: row.version,
+    updated_at: row.updated_at,
+    updated_by: row.updated_by,
+  };
+}
+
+function eventFromRow(row: EventRow): StoredEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    path: row.path,
+    data: JSON.parse(row.data) as StoredEvent['data'],
+    changes: JSON.parse(row.changes) as StoredEvent['changes'],
+  };
+}
+
+function idemFromRow(row: IdempotencyRow): IdempotencyRecord {
+  return {
+    key: row.key,
+    fingerprint: row.fingerprint,
+    response: { status: row.status, body: JSON.parse(row.body) as unknown },
+    created_at_ms: row.created_at_ms,
+  };
+}

@@ -1,0 +1,356 @@
+import { describe, expect, it } from 'vitest';
+import { applyOps, type LabelState } from './label-ops.js';
+import { FakeClock, FakeLabelServer, flush, storage } from './testing/fakes.js';
+import { ORPHAN_AFTER_MS, WriteQueue } from './write-queue.js';
+import type { KeyValueStorage } from './client-identity.js';
+import type { FetchLike } from './write-queue.js';
+
+/** A queue wired like the app wires it: the "confirmed" map stands in for the query cache. */
+function setup(
+  opts: { server?: FakeLabelServer; store?: KeyValueStorage; clock?: FakeClock; tab?: string; fetch?: FetchLike } = {},
+) {
+  const server = opts.server ?? new FakeLabelServer();
+  const clock = opts.clock ?? new FakeClock();
+  const store = opts.store ?? storage();
+  const confirmed = new Map<string, LabelState>();
+  const changes: string[] = [];
+  const queue = new WriteQueue({
+    fetch: (u, i) => (opts.fetch ?? server.fetch)(u, i),
+    storage: store,
+    clock,
+    clientId: 'client-abc',
+    tabId: opts.tab ?? 'tab1',
+    getUser: () => 'Ada',
+    // Like the grid: the client knows an item's state from when it loaded (the first time it asks).
+    getBase: (p) => {
+      if (!confirmed.has(p) && server.items.has(p)) confirmed.set(p, server.items.get(p)!);
+      return confirmed.get(p) ?? null;
+    },
+    onServerState: (p, s) => {
+      const cur = confirmed.get(p);
+      if (!cur || s.version >= cur.version) confirmed.set(p, s);
+    },
+    onPathChange: (p) => changes.push(p),
+    random: () => 0.5,
+  });
+  const display = (p: string) => queue.pendingOps(p).reduce(applyOps, confirmed.get(p) ?? server.items.get(p)!);
+  /** The client loads the item now (the grid fetched it). */
+  const load = (p: string) => confirmed.set(p, server.items.get(p)!);
+  return { server, clock, store, queue, confirmed, changes, display, load };
+}
+
+describe('write queue', () => {
+  it('sends an edit with base_version, an idempotency key and the user headers', async () => {
+    const { server, queue, clock } = setup();
+    server.seed('/a.jpg');
+    queue.start();
+    queue.edit(['/a.jpg'], { set_star: 4 });
+    await clock.advance(0);
+    expect(server.calls).toHaveLength(1);
+    const call = server.calls[0]!;
+    expect(call.url).toBe('/item?path=%2Fa.jpg');
+    expect(call.body).toEqual({ base_version: 1, set_star: 4 });
+    expect(call.headers['Idempotency-Key']).toBe('client-abc:1');
+    expect(call.headers['X-Client-Id']).toBe('client-abc');
+    expect(call.headers['X-Lenslet-User']).toBe('Ada');
+    expect(server.items.get('/a.jpg')).toMatchObject({ star: 4, version: 2 });
+    expect(queue.getSnapshot()).toMatchObject({ status: 'saved', pending: 0 });
+    expect(queue.getSnapshot().items.get('/a.jpg')?.status).toBe('saved');
+  });
+
+  it('keeps edits of one item in order and moves later edits onto the version the earlier one made', async () => {
+    const server = new FakeLabelServer();
+    server.seed('/a.jpg');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { queue, clock } = setup({ server, fetch: async (u, i) => (await gate, server.fetch(u, i)) });
+    queue.start();
+    queue.edit(['/a.jpg'], { set_star: 1 });
+    await flush(); // the first request is in flight: the next edit can't merge into it
+    queue.edit(['/a.jpg'], { add_tags: ['cat'] });
+    queue.edit(['/a.jpg'], { set_notes: 'hello' }); // merges into the unsent second edit
+    release();
+    await clock.advance(0);
+    expect(server.calls.map((c) => c.body)).toEqual([
+      { base_version: 1, set_star: 1 },
+      { base_version: 2, add_tags: ['cat'], set_notes: 'hello' },
+    ]);
+    expect(server.items.get('/a.jpg')).toMatchObject({ version: 3, star: 1, tags: ['cat'], notes: 'hello' });
+    expect(server.calls.map((c) => c.headers['Idempotency-Key'])).toEqual(['client-abc:1', 'client-abc:2']);
+  });
+
+  it('sends different items concurrently', async () => {
+    const server = new FakeLabelServer();
+    server.seed('/a.jpg');
+    server.seed('/b.jpg');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let started = 0;
+    const { queue, clock } = setup({
+      server,
+      fetch: async (u, i) => {
+        started++;
+        await gate;
+        return server.fetch(u, i);
+      },
+    });
+    queue.start();
+    queue.edit(['/a.jpg'], { set_star: 1 });
+    queue.edit(['/b.jpg'], { set_star: 2 });
+    await flush();
+    expect(started).toBe(2);
+    expect(queue.getSnapshot()).toMatchObject({ status: 'syncing', pending: 2 });
+    release();
+    await clock.advance(0);
+    expect(server.calls).toHaveLength(2);
+    expect(queue.getSnapshot().status).toBe('saved');
+  });
+
+  it('retries network errors and 5xx with backoff, with the same key, and never drops the edit', async () => {
+    const { server, queue, clock } = setup();
+    server.seed('/a.jpg');
+    server.failures.push('network', 503, 'network');
+    queue.start();
+    queue.edit(['/a.jpg'], { set_star: 5 });
+    await clock.advance(0);
+    expect(queue.getSnapshot()).toMatchObject({ status: 'retrying', pending: 1 });
+    expect(queue.getSnapshot().items.get('/a.jpg')?.status).toBe('retrying');
+    await clock.advance(1000); // backoff 1 s
+    expect(server.calls).toHaveLength(2);
+    await clock.advance(2000); // then 2 s
+    expect(server.calls).toHaveLength(3);
+    await clock.advance(4000); // then 4 s
+    expect(server.calls).toHaveLength(4);
+    expect(new Set(server.calls.map((c) => c.headers['Idempotency-Key']))).toEqual(new Set(['client-abc:1']));
+    expect(server.items.get('/a.jpg')?.star).toBe(5);
+    expect(server.applied).toBe(1);
+    expect(queue.getSnapshot().status).toBe('saved');
+  });
+
+  it('applies an edit exactly once when the response was lost after the server applied it', async () => {
+    const server = new FakeLabelServer();
+    server.seed('/a.jpg');
+    let drop = true;
+    const { queue, clock } = setup({
+      server,
+      fetch: async (u, i) => {
+        const res = await server.fetch(u, i);
+        if (drop) {
+          drop = false;
+          throw new TypeError('connection reset');
+        }
+        return res;
+      },
+    });
+    queue.start();
+    queue.edit(['/a.jpg'], { add_tags: ['x'] });
+    await clock.advance(5000);
+    expect(server.calls).toHaveLength(2);
+    expect(server.applied).toBe(1);
+    expect(server.items.get('/a.jpg')).toMatchObject({ version: 2, tags: ['x'] });
+    expect(queue.getSnapshot().status).toBe('saved');
+  });
+
+  it('pauses on 429 for Retry-After, then resends under a new key', async () => {
+    const { server, queue, clock } = setup();
+    server.seed('/a.jpg');
+    server.failures.push({ status: 429, headers: { 'Retry-After': '7' }, body: { error: { code: 'rate_limited', message: 'slow' } } });
+    queue.start();
+    queue.edit(['/a.jpg'], { set_star: 2 });
+    await clock.advance(0);
+    expect(queue.getSnapshot().status).toBe('paused');
+    await clock.advance(6900);
+    expect(server.calls).toHaveLength(1);
+    await clock.advance(200);
+    expect(server.calls).toHaveLength(2);
+    expect(server.calls[1]!.headers['Idempotency-Key']).not.toBe(server.calls[0]!.headers['Idempotency-Key']);
+    expect(queue.getSnapshot().status).toBe('saved');
+  });
+
+  it('rebases a star onto someone else’s unrelated change by itself', async () => {
+    const { server, queue, clock, display, load } = setup();
+    server.seed('/a.jpg');
+    load('/a.jpg');
+    server.remote('/a.jpg', { set_notes: 'theirs' });
+    queue.start();
+    queue.edit(['/a.jpg'], { set_star: 3 }); // base is still version 1 in the cache
+    await clock.advance(0);
+    expect(server.calls.map((c) => c.body)).toEqual([
+      { base_version: 1, set_star: 3 },
+      { base_version: 2, set_star: 3 },
+    ]);
+    expect(server.items.get('/a.jpg')).toMatchObject({ star: 3, notes: 'theirs', version: 3 });
+    expect(queue.getSnapshot()).toMatchObject({ status: 'saved', conflicts: 0 });
+    expect(display('/a.jpg')).toMatchObject({ star: 3, notes: 'theirs' });
+  });
+
+  it('asks about overlapping notes, keeps the conflict through unrelated events, and applies mine again', async () => {
+    const { server, queue, clock, display, load } = setup();
+    server.seed('/a.jpg');
+    server.seed('/b.jpg');
+    queue.start();
+    load('/a.jpg');
+    server.remote('/a.jpg', { set_notes: 'theirs' });
+    queue.edit(['/a.jpg'], { set_notes: 'mine', set_star: 2 });
+    await clock.advance(0);
+    const snap = queue.getSnapshot();
+    expect(snap.conflicts).toBe(1);
+    expect(snap.items.get('/a.jpg')).toMatchObject({ status: 'conflict', fields: ['notes'], mine: { set_notes: 'mine' } });
+    // The star did not overlap and went out on its own.
+    expect(server.items.get('/a.jpg')).toMatchObject({ star: 2, notes: 'theirs' });
+    // My text stays on screen while the conflict is open.
+    expect(display('/a.jpg').notes).toBe('mine');
+    // Unrelated events (another item, a newer state that still differs) don't clear it.
+    queue.observeServerState('/b.jpg', { version: 9, star: 1, tags: [], notes: '' });
+    queue.observeServerState('/a.jpg', server.remote('/a.jpg', { add_tags: ['z'] }));
+    await clock.advance(10_000);
+    expect(queue.getSnapshot().items.get('/a.jpg')?.status).toBe('conflict');
+    queue.applyMine('/a.jpg');
+    await clock.advance(0);
+    expect(server.items.get('/a.jpg')).toMatchObject({ notes: 'mine', star: 2, tags: ['z'] });
+    expect(queue.getSnapshot()).toMatchObject({ status: 'saved', conflicts: 0 });
+  });
+
+  it('keeps theirs: drops my conflicting part and shows their state', async () => {
+    const { server, queue, clock, display, load } = setup();
+    server.seed('/a.jpg', { notes: 'old' });
+    load('/a.jpg');
+    queue.start();
+    server.remote('/a.jpg', { set_notes: 'theirs' });
+    queue.edit(['/a.jpg'], { set_notes: 'mine' });
+    await clock.advance(0);
+    expect(queue.getSnapshot().items.get('/a.jpg')?.status).toBe('conflict');
+    queue.keepTheirs('/a.jpg');
+    expect(display('/a.jpg').notes).toBe('theirs');
+    expect(queue.getSnapshot()).toMatchObject({ status: 'saved', conflicts: 0 });
+    expect(server.calls).toHaveLength(1);
+  });
+
+  it('clears a conflict when the server comes to show exactly my change', async () => {
+    const { server, queue, clock, load } = setup();
+    server.seed('/a.jpg');
+    load('/a.jpg');
+    queue.start();
+    server.remote('/a.jpg', { set_notes: 'theirs' });
+    queue.edit(['/a.jpg'], { set_notes: 'mine' });
+    await clock.advance(0);
+    queue.observeServerState('/a.jpg', server.remote('/a.jpg', { set_notes: 'mine' }));
+    expect(queue.getSnapshot().conflicts).toBe(0);
+  });
+
+  it('marks 400 invalid and 404 missing, keeps them until discarded, and does not retry them', async () => {
+    const { server, queue, clock, display, load } = setup();
+    server.seed('/a.jpg');
+    server.seed('/gone.jpg');
+    server.failures.push({ status: 400, body: { error: { code: 'invalid_body', message: 'Notes too long' } } });
+    queue.start();
+    queue.edit(['/a.jpg'], { set_notes: 'x' });
+    await clock.advance(0);
+    load('/gone.jpg');
+    server.items.delete('/gone.jpg');
+    queue.edit(['/gone.jpg'], { set_star: 1 });
+    await clock.advance(60_000);
+    const snap = queue.getSnapshot();
+    expect(snap.items.get('/a.jpg')).toMatchObject({ status: 'invalid', message: 'Notes too long' });
+    expect(snap.items.get('/gone.jpg')?.status).toBe('missing');
+    expect(snap.status).toBe('error');
+    expect(display('/a.jpg').notes).toBe('x'); // the local edit is kept
+    expect(server.calls).toHaveLength(2);
+    queue.discard('/a.jpg');
+    queue.discard('/gone.jpg');
+    expect(queue.getSnapshot()).toMatchObject({ status: 'saved', failed: 0 });
+  });
+
+  it('stops on 401/403, refuses new edits, and resumes on retry', async () => {
+    const { server, queue, clock } = setup();
+    server.seed('/a.jpg');
+    server.failures.push({ status: 403, body: { error: { code: 'read_only', message: 'Permission denied' } } });
+    queue.start();
+    queue.edit(['/a.jpg'], { set_star: 1 });
+    await clock.advance(0);
+    expect(queue.getSnapshot()).toMatchObject({ status: 'denied', pending: 1 });
+    expect(queue.edit(['/a.jpg'], { set_star: 2 })).toBe(false);
+    await clock.advance(60_000);
+    expect(server.calls).toHaveLength(1);
+    queue.retryNow();
+    await clock.advance(0);
+    expect(server.items.get('/a.jpg')?.star).toBe(1);
+  });
+
+  it('edits several items through one batch request and resolves each item on its own', async () => {
+    const { server, queue, clock, load } = setup();
+    server.seed('/a.jpg');
+    server.seed('/b.jpg', { notes: 'n' });
+    server.seed('/c.jpg');
+    ['/a.jpg', '/b.jpg', '/c.jpg'].forEach(load);
+    queue.start();
+    server.remote('/b.jpg', { set_star: 5 }); // a conflicting star on b
+    queue.edit(['/a.jpg', '/b.jpg', '/c.jpg'], { set_star: 3, add_tags: ['batch'] });
+    await clock.advance(0);
+    expect(server.calls[0]!.url).toBe('/items');
+    expect(server.calls[0]!.body).toEqual([
+      { path: '/a.jpg', base_version: 1, set_star: 3, add_tags: ['batch'] },
+      { path: '/b.jpg', base_version: 1, set_star: 3, add_tags: ['batch'] },
+      { path: '/c.jpg', base_version: 1, set_star: 3, add_tags: ['batch'] },
+    ]);
+    expect(server.items.get('/a.jpg')).toMatchObject({ star: 3, tags: ['batch'] });
+    expect(server.items.get('/c.jpg')).toMatchObject({ star: 3, tags: ['batch'] });
+    // b: the tag merged by itself, the star overlapped someone's 5 and waits for the user.
+    expect(server.items.get('/b.jpg')).toMatchObject({ star: 5, tags: ['batch'] });
+    expect(queue.getSnapshot().items.get('/b.jpg')).toMatchObject({ status: 'conflict', fields: ['star'] });
+  });
+
+  it('survives a reload: the queued edit is resent later with the same key', async () => {
+    const store = storage();
+    const server = new FakeLabelServer();
+    server.seed('/a.jpg');
+    const first = setup({ server, store });
+    server.failures.push('network');
+    first.queue.start();
+    first.queue.edit(['/a.jpg'], { set_notes: 'typed before reload' });
+    await first.clock.advance(0);
+    first.queue.markClosed();
+    first.queue.stop();
+    const second = setup({ server, store });
+    expect(second.queue.getSnapshot().pending).toBe(1);
+    second.queue.start();
+    await second.clock.advance(0);
+    expect(server.calls.map((c) => c.headers['Idempotency-Key'])).toEqual(['client-abc:1', 'client-abc:1']);
+    expect(server.items.get('/a.jpg')?.notes).toBe('typed before reload');
+    expect(store.getItem('lenslet.queue.tab1')).toBeNull();
+  });
+
+  it('adopts the queue of a tab that closed, but not of a live one', async () => {
+    const store = storage();
+    const server = new FakeLabelServer();
+    server.seed('/a.jpg');
+    const clock = new FakeClock();
+    const closed = setup({ server, store, clock, tab: 'old' });
+    server.failures.push('network');
+    closed.queue.start();
+    closed.queue.edit(['/a.jpg'], { set_star: 4 });
+    await clock.advance(0);
+    closed.queue.stop(); // crashed: no pagehide, its alive mark goes stale
+    const live = setup({ server, store, clock, tab: 'new' });
+    live.queue.start();
+    await clock.advance(0);
+    expect(server.items.get('/a.jpg')?.star).toBeNull();
+    await clock.advance(ORPHAN_AFTER_MS);
+    expect(server.items.get('/a.jpg')?.star).toBe(4);
+    expect(store.getItem('lenslet.queue.old')).toBeNull();
+  });
+
+  it('tells its own writes apart and waits for in-flight ones', async () => {
+    const { server, queue, clock } = setup();
+    server.seed('/a.jpg');
+    queue.start();
+    queue.edit(['/a.jpg'], { set_star: 1 });
+    expect(queue.isInFlight('/a.jpg')).toBe(true);
+    let settled = false;
+    void queue.settled('/a.jpg').then(() => (settled = true));
+    await clock.advance(0);
+    expect(settled).toBe(true);
+    expect(queue.isOwnVersion('/a.jpg', 2)).toBe(true);
+    expect(queue.isOwnVersion('/a.jpg', 3)).toBe(false);
+  });
+});

@@ -1,0 +1,583 @@
+import { headerSafe, idempotencyKey, nextSequence, type KeyValueStorage } from './client-identity.js';
+import { classify, readBatchResults, type WriteOutcome } from './http-outcome.js';
+import { isEmptyOps, isSatisfied, mergeOps, type LabelOps, type LabelState } from './label-ops.js';
+import { rebase, type ConflictField } from './rebase.js';
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface ResponseLike {
+  status: number;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; keepalive?: boolean }) => Promise<ResponseLike>;
+
+export type ItemEditState = 'queued' | 'conflict' | 'invalid' | 'missing';
+
+export interface QueuedItem {
+  path: string;
+  /** The server state the edit was made against (its version is the PATCH's `base_version`). */
+  base: LabelState;
+  ops: LabelOps;
+  state: ItemEditState;
+  /** On conflict: the server's newer state, and the fields that overlap. */
+  current?: LabelState;
+  fields?: ConflictField[];
+  message?: string;
+  rebases?: number;
+}
+
+export interface QueuedEntry {
+  key: string;
+  items: QueuedItem[];
+  user: string;
+  created_at: number;
+  /** Once sent, the body is frozen: a retry must repeat the same key with the same body. */
+  sent: boolean;
+  attempts: number;
+  next_at: number;
+  error?: 'network' | 'server';
+}
+
+export type ItemSyncStatus = 'saving' | 'retrying' | 'saved' | 'conflict' | 'invalid' | 'missing';
+export interface ItemSyncState {
+  status: ItemSyncStatus;
+  fields?: ConflictField[];
+  current?: LabelState;
+  mine?: LabelOps;
+  message?: string;
+}
+
+export type GlobalSyncStatus = 'saved' | 'syncing' | 'retrying' | 'error' | 'paused' | 'denied';
+export interface SyncSnapshot {
+  status: GlobalSyncStatus;
+  pending: number;
+  conflicts: number;
+  failed: number;
+  retryAt: number | null;
+  message: string | null;
+  items: ReadonlyMap<string, ItemSyncState>;
+}
+
+export interface WriteQueueOptions {
+  fetch: FetchLike;
+  storage: KeyValueStorage;
+  clock: Clock;
+  clientId: string;
+  tabId: string;
+  getUser: () => string;
+  /** Latest server state known for a path (the base of a new edit); null when unknown. */
+  getBase: (path: string) => LabelState | null;
+  /** A newer server state for a path, learned from a write's response. */
+  onServerState?: (path: string, state: LabelState) => void;
+  /** The pending edits of a path changed: re-render its optimistic state. */
+  onPathChange?: (path: string) => void;
+  baseUrl?: string;
+  maxInFlight?: number;
+  random?: () => number;
+}
+
+const QUEUE_PREFIX = 'lenslet.queue.';
+const ALIVE_PREFIX = 'lenslet.queue-alive.';
+const ALIVE_EVERY_MS = 5_000;
+/** A queue whose tab has not said it is alive for this long belongs to a closed tab. */
+export const ORPHAN_AFTER_MS = 20_000;
+const MAX_BACKOFF_MS = 30_000;
+const MAX_AUTO_REBASES = 5;
+
+/**
+ * The one path every label edit takes to the server. Entries are persisted (a reload or a closed
+ * tab loses nothing), sent in order per item with `base_version` and an `Idempotency-Key`, and
+ * retried with backoff on network errors, 5xx and 429. A definitive answer splits an entry into
+ * per-item results; a 409 is rebased by the rules in rebase.ts or left for the user to resolve.
+ */
+export class WriteQueue {
+  private entries: QueuedEntry[] = [];
+  private readonly inFlight = new Set<string>();
+  private readonly savedPaths = new Set<string>();
+  private readonly ownVersions = new Map<string, Set<number>>();
+  private readonly settleWaiters = new Map<string, Array<() => void>>();
+  private readonly listeners = new Set<() => void>();
+  private snapshot: SyncSnapshot;
+  private timer: unknown = null;
+  private aliveTimer: unknown = null;
+  private running = false;
+  private denied: string | null = null;
+  private rateLimitedUntil = 0;
+  private readonly storageKey: string;
+
+  constructor(private readonly o: WriteQueueOptions) {
+    this.storageKey = QUEUE_PREFIX + o.tabId;
+    // A reload is a good moment to retry: what was waiting for a backoff goes out at once.
+    this.entries = this.read(this.storageKey).map((e) => ({ ...e, next_at: 0 }));
+    this.snapshot = this.computeSnapshot();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.heartbeat();
+    this.pump();
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.timer !== null) this.o.clock.clearTimeout(this.timer);
+    if (this.aliveTimer !== null) this.o.clock.clearTimeout(this.aliveTimer);
+    this.timer = this.aliveTimer = null;
+  }
+
+  /** On pagehide: let other tabs adopt what is left at once (a reload takes it back first). */
+  markClosed(): void {
+    this.persist();
+    this.o.storage.removeItem(ALIVE_PREFIX + this.o.tabId);
+  }
+
+  /** Queues one edit for one item (coalesced into the previous unsent one) or a batch for several. */
+  edit(paths: readonly string[], ops: LabelOps): boolean {
+    if (this.denied || isEmptyOps(ops)) return false;
+    const items: QueuedItem[] = [];
+    for (const path of new Set(paths)) {
+      const base = this.o.getBase(path);
+      if (base) items.push({ path, base, ops, state: 'queued' });
+    }
+    if (!items.length) return false;
+    const last = this.entries[this.entries.length - 1];
+    const only = items[0]!;
+    if (
+      items.length === 1 &&
+      last &&
+      !last.sent &&
+      !this.inFlight.has(last.key) &&
+      last.items.length === 1 &&
+      last.items[0]!.path === only.path &&
+      last.items[0]!.state === 'queued'
+    ) {
+      last.items[0]!.ops = mergeOps(last.items[0]!.ops, ops);
+      last.user = this.o.getUser();
+    } else {
+      this.entries.push(this.newEntry(items));
+    }
+    for (const item of items) this.savedPaths.delete(item.path);
+    this.changed(items.map((i) => i.path));
+    this.pump();
+    return true;
+  }
+
+  /** Pending edits of a path in queue order: the optimistic overlay on top of the server state. */
+  pendingOps(path: string): LabelOps[] {
+    const out: LabelOps[] = [];
+    for (const e of this.entries) for (const i of e.items) if (i.path === path && i.state !== 'missing') out.push(i.ops);
+    return out;
+  }
+
+  pendingPaths(): string[] {
+    return [...new Set(this.entries.flatMap((e) => e.items.map((i) => i.path)))];
+  }
+
+  /** "Apply my changes again": resend the conflicting part on top of the latest server state. */
+  applyMine(path: string): void {
+    const entry = this.entries.find((e) => e.items[0]?.path === path && e.items[0].state === 'conflict');
+    if (!entry) return;
+    const item = entry.items[0]!;
+    const base = this.latest(path, item.current ?? item.base);
+    const replacement = this.newEntry([{ path, base, ops: item.ops, state: 'queued' }]);
+    this.entries.splice(this.entries.indexOf(entry), 1, replacement);
+    this.changed([path]);
+    this.pump();
+  }
+
+  /** "Keep theirs": drop the conflicting part of my edit. */
+  keepTheirs(path: string): void {
+    this.removeWhere((i) => i.path === path && i.state === 'conflict');
+    this.changed([path]);
+    this.pump();
+  }
+
+  /** Forget an edit the server refused for good (invalid, missing item). */
+  discard(path: string): void {
+    this.removeWhere((i) => i.path === path && (i.state === 'invalid' || i.state === 'missing'));
+    this.changed([path]);
+  }
+
+  /** "Not saved — retry": send everything waiting now, and lift a permission stop. */
+  retryNow(): void {
+    this.denied = null;
+    for (const e of this.entries) e.next_at = 0;
+    this.emit();
+    this.pump();
+  }
+
+  /**
+   * A newer server state seen on the event stream. A conflict stays until the user resolves it,
+   * unless the server now shows exactly what the user asked for; unrelated events change nothing.
+   */
+  observeServerState(path: string, state: LabelState): void {
+    let touched = false;
+    for (const e of this.entries) {
+      const item = e.items[0];
+      if (e.items.length !== 1 || !item || item.path !== path || item.state !== 'conflict') continue;
+      if (item.current && state.version <= item.current.version) continue;
+      item.current = state;
+      touched = true;
+    }
+    if (!touched) return;
+    this.removeWhere((i) => i.path === path && i.state === 'conflict' && isSatisfied(i.ops, state));
+    this.changed([path]);
+  }
+
+  isInFlight(path: string): boolean {
+    return this.entries.some((e) => this.inFlight.has(e.key) && e.items.some((i) => i.path === path));
+  }
+
+  /** Resolves once no request touching `path` is in flight (to tell own events from others'). */
+  settled(path: string): Promise<void> {
+    if (!this.isInFlight(path)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const list = this.settleWaiters.get(path) ?? [];
+      list.push(resolve);
+      this.settleWaiters.set(path, list);
+    });
+  }
+
+  /** True when `version` of `path` was produced by one of this queue's own writes. */
+  isOwnVersion(path: string, version: number): boolean {
+    return this.ownVersions.get(path)?.has(version) ?? false;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  getSnapshot = (): SyncSnapshot => this.snapshot;
+
+  /** Takes over queues left by tabs that closed (or crashed) before their edits were saved. */
+  adoptOrphans(): number {
+    const now = this.o.clock.now();
+    const keys: string[] = [];
+    for (let i = 0; i < this.o.storage.length; i++) {
+      const key = this.o.storage.key(i);
+      if (key?.startsWith(QUEUE_PREFIX) && key !== this.storageKey) keys.push(key);
+    }
+    let adopted = 0;
+    for (const key of keys) {
+      const tab = key.slice(QUEUE_PREFIX.length);
+      const alive = Number(this.o.storage.getItem(ALIVE_PREFIX + tab) ?? '0');
+      if (alive && now - alive < ORPHAN_AFTER_MS) continue;
+      const theirs = this.read(key).filter((e) => !this.entries.some((m) => m.key === e.key));
+      this.o.storage.removeItem(key);
+      this.o.storage.removeItem(ALIVE_PREFIX + tab);
+      if (!theirs.length) continue;
+      this.entries.push(...theirs);
+      adopted += theirs.length;
+    }
+    if (adopted) {
+      this.changed(theirsPaths(this.entries));
+      this.pump();
+    }
+    return adopted;
+  }
+
+  // ---- sending ----
+
+  private pump(): void {
+    if (!this.running) return;
+    if (this.timer !== null) this.o.clock.clearTimeout(this.timer);
+    this.timer = null;
+    if (this.denied) return;
+    const now = this.o.clock.now();
+    if (this.rateLimitedUntil > now) {
+      this.schedule(this.rateLimitedUntil - now);
+      return;
+    }
+    const max = this.o.maxInFlight ?? 4;
+    const blocked = new Set<string>();
+    let earliest = Infinity;
+    for (const entry of this.entries) {
+      const active = entry.items.filter((i) => i.state === 'queued' || i.state === 'conflict');
+      if (!active.length) continue;
+      const ready =
+        !this.inFlight.has(entry.key) && entry.items.every((i) => i.state === 'queued') && active.every((i) => !blocked.has(i.path));
+      for (const i of active) blocked.add(i.path);
+      if (!ready) continue;
+      if (entry.next_at > now) earliest = Math.min(earliest, entry.next_at);
+      else if (this.inFlight.size < max) void this.send(entry);
+    }
+    if (earliest !== Infinity) this.schedule(earliest - now);
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer !== null) this.o.clock.clearTimeout(this.timer);
+    this.timer = this.o.clock.setTimeout(() => {
+      this.timer = null;
+      this.pump();
+    }, Math.max(0, ms));
+  }
+
+  private heartbeat(): void {
+    if (!this.running) return;
+    this.o.storage.setItem(ALIVE_PREFIX + this.o.tabId, String(this.o.clock.now()));
+    this.adoptOrphans();
+    this.aliveTimer = this.o.clock.setTimeout(() => this.heartbeat(), ALIVE_EVERY_MS);
+  }
+
+  private async send(entry: QueuedEntry): Promise<void> {
+    this.inFlight.add(entry.key);
+    if (!entry.sent) {
+      entry.sent = true;
+      this.persist();
+    }
+    this.emit();
+    const single = entry.items.length === 1;
+    const first = entry.items[0]!;
+    const base = this.o.baseUrl ?? '';
+    const url = single ? `${base}/item?path=${encodeURIComponent(first.path)}` : `${base}/items`;
+    const body = single
+      ? { base_version: first.base.version, ...first.ops }
+      : entry.items.map((i) => ({ path: i.path, base_version: i.base.version, ...i.ops }));
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      'Idempotency-Key': entry.key,
+      'X-Client-Id': this.o.clientId,
+    };
+    if (entry.user) headers['X-Lenslet-User'] = headerSafe(entry.user);
+    let outcome: WriteOutcome;
+    let batch: ReturnType<typeof readBatchResults> | null = null;
+    try {
+      const res = await this.o.fetch(url, { method: 'PATCH', headers, body: JSON.stringify(body) });
+      const text = await res.text();
+      let json: unknown = null;
+      try {
+        json = text ? JSON.parse(text) : null;
+      } catch {
+        json = null;
+      }
+      const now = this.o.clock.now();
+      outcome = classify(res.status, json, res.headers.get('Retry-After'), now);
+      if (!single && res.status >= 200 && res.status < 300) {
+        batch = readBatchResults(json, now);
+        outcome = batch.length ? { kind: 'ok', state: first.base } : { kind: 'transient', reason: 'server' };
+      }
+    } catch {
+      outcome = { kind: 'transient', reason: 'network' };
+    }
+    this.inFlight.delete(entry.key);
+    if (this.entries.includes(entry)) this.settle(entry, outcome, batch);
+    for (const item of entry.items) this.wakeSettled(item.path);
+    this.pump();
+  }
+
+  private settle(entry: QueuedEntry, outcome: WriteOutcome, batch: ReturnType<typeof readBatchResults> | null): void {
+    const now = this.o.clock.now();
+    const paths = entry.items.map((i) => i.path);
+    switch (outcome.kind) {
+      case 'transient':
+        entry.attempts += 1;
+        entry.error = outcome.reason;
+        entry.next_at = now + this.backoff(entry.attempts);
+        break;
+      case 'rate_limited':
+        this.rateLimitedUntil = now + Math.min(300_000, Math.max(1_000, outcome.retryAfterMs ?? this.backoff(entry.attempts + 1)));
+        entry.attempts += 1;
+        this.rekey(entry);
+        break;
+      case 'denied':
+        this.denied = outcome.message;
+        this.rekey(entry);
+        break;
+      case 'rekey':
+        this.rekey(entry);
+        break;
+      default: {
+        const replacements: QueuedEntry[] = [];
+        for (const item of entry.items) {
+          const result = batch ? batch.find((r) => r.path === item.path)?.outcome : outcome;
+          replacements.push(...this.resolveItem(item, result ?? { kind: 'transient', reason: 'server' }));
+        }
+        // Items a batch answer left out (or answered transiently) go out again, under a new key.
+        const retry = replacements.filter((r) => r.key === '');
+        for (const r of retry) r.key = this.nextKey();
+        this.entries.splice(this.entries.indexOf(entry), 1, ...replacements);
+      }
+    }
+    this.changed(paths);
+  }
+
+  /** Returns what replaces `item` in the queue (nothing once it is saved). */
+  private resolveItem(item: QueuedItem, outcome: WriteOutcome): QueuedEntry[] {
+    const path = item.path;
+    switch (outcome.kind) {
+      case 'ok':
+        this.acknowledge(item, outcome.state);
+        return [];
+      case 'conflict': {
+        const current = outcome.current;
+        this.o.onServerState?.(path, current);
+        this.chainBase(path, item.base.version, current);
+        const r = rebase(item.ops, item.base, current);
+        const rebases = (item.rebases ?? 0) + 1;
+        if (r.kind === 'satisfied') {
+          this.savedPaths.add(path);
+          return [];
+        }
+        if (r.kind === 'rebased' && rebases <= MAX_AUTO_REBASES) {
+          return [this.newEntry([{ path, base: current, ops: r.ops, state: 'queued', rebases }])];
+        }
+        const out: QueuedEntry[] = [];
+        const conflictOps = r.kind === 'conflict' ? r.conflictOps : r.ops;
+        if (r.kind === 'conflict' && !isEmptyOps(r.autoOps)) {
+          out.push(this.newEntry([{ path, base: current, ops: r.autoOps, state: 'queued', rebases }]));
+        }
+        const fields = r.kind === 'conflict' ? r.fields : fieldsOf(conflictOps);
+        out.push(this.newEntry([{ path, base: current, ops: conflictOps, state: 'conflict', current, fields }]));
+        return out;
+      }
+      case 'missing':
+        return [this.newEntry([{ ...item, state: 'missing', message: 'Item missing' }])];
+      case 'invalid':
+        return [this.newEntry([{ ...item, state: 'invalid', message: outcome.message }])];
+      default: {
+        const e = this.newEntry([{ ...item }]);
+        e.key = '';
+        return [e];
+      }
+    }
+  }
+
+  private acknowledge(item: QueuedItem, state: LabelState): void {
+    const own = this.ownVersions.get(item.path) ?? new Set<number>();
+    own.add(state.version);
+    if (own.size > 50) own.delete(own.values().next().value as number);
+    this.ownVersions.set(item.path, own);
+    this.o.onServerState?.(item.path, state);
+    this.chainBase(item.path, item.base.version, state);
+    this.savedPaths.add(item.path);
+  }
+
+  /** Later edits of ours made against the same base were made on top of this one: move them up. */
+  private chainBase(path: string, oldVersion: number, state: LabelState): void {
+    for (const e of this.entries) for (const i of e.items) {
+      if (i.path === path && i.state === 'queued' && i.base.version === oldVersion && !e.sent) i.base = state;
+    }
+  }
+
+  private rekey(entry: QueuedEntry): void {
+    entry.key = this.nextKey();
+    entry.sent = false;
+  }
+
+  private backoff(attempts: number): number {
+    const raw = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempts - 1));
+    return Math.round(raw * (0.75 + 0.5 * (this.o.random ?? Math.random)()));
+  }
+
+  private latest(path: string, fallback: LabelState): LabelState {
+    const known = this.o.getBase(path);
+    return known && known.version >= fallback.version ? known : fallback;
+  }
+
+  private nextKey(): string {
+    return idempotencyKey(this.o.clientId, nextSequence(this.o.storage));
+  }
+
+  private newEntry(items: QueuedItem[]): QueuedEntry {
+    const now = this.o.clock.now();
+    return { key: this.nextKey(), items, user: this.o.getUser(), created_at: now, sent: false, attempts: 0, next_at: 0 };
+  }
+
+  private removeWhere(pred: (i: QueuedItem) => boolean): void {
+    this.entries = this.entries.filter((e) => !(e.items.length === 1 && pred(e.items[0]!) && !this.inFlight.has(e.key)));
+  }
+
+  private wakeSettled(path: string): void {
+    if (this.isInFlight(path)) return;
+    const list = this.settleWaiters.get(path);
+    this.settleWaiters.delete(path);
+    list?.forEach((fn) => fn());
+  }
+
+  // ---- state ----
+
+  private changed(paths: readonly string[]): void {
+    this.persist();
+    for (const p of new Set(paths)) this.o.onPathChange?.(p);
+    this.emit();
+  }
+
+  private emit(): void {
+    this.snapshot = this.computeSnapshot();
+    for (const l of [...this.listeners]) l();
+  }
+
+  private computeSnapshot(): SyncSnapshot {
+    const now = this.o.clock.now();
+    const items = new Map<string, ItemSyncState>();
+    let pending = 0;
+    let conflicts = 0;
+    let failed = 0;
+    let retrying = false;
+    let retryAt: number | null = null;
+    for (const p of this.savedPaths) items.set(p, { status: 'saved' });
+    for (const e of this.entries) {
+      for (const i of e.items) {
+        const prev = items.get(i.path);
+        if (i.state === 'conflict') {
+          conflicts++;
+          items.set(i.path, { status: 'conflict', fields: i.fields, current: i.current, mine: i.ops });
+        } else if (i.state === 'invalid' || i.state === 'missing') {
+          failed++;
+          if (prev?.status !== 'conflict') items.set(i.path, { status: i.state, message: i.message });
+        } else {
+          pending++;
+          const status: ItemSyncStatus = e.error && !this.inFlight.has(e.key) ? 'retrying' : 'saving';
+          if (status === 'retrying') {
+            retrying = true;
+            retryAt = retryAt === null ? e.next_at : Math.min(retryAt, e.next_at);
+          }
+          if (!prev || prev.status === 'saved' || (prev.status === 'saving' && status === 'retrying')) items.set(i.path, { status });
+        }
+      }
+    }
+    let status: GlobalSyncStatus = 'saved';
+    let message: string | null = null;
+    if (this.denied) [status, message] = ['denied', this.denied];
+    else if (this.rateLimitedUntil > now && pending) [status, retryAt] = ['paused', this.rateLimitedUntil];
+    else if (retrying) status = 'retrying';
+    else if (pending) status = 'syncing';
+    else if (failed) status = 'error';
+    return { status, pending, conflicts, failed, retryAt, message, items };
+  }
+
+  private persist(): void {
+    const key = this.storageKey;
+    if (!this.entries.length) this.o.storage.removeItem(key);
+    else this.o.storage.setItem(key, JSON.stringify({ v: 1, entries: this.entries }));
+  }
+
+  private read(key: string): QueuedEntry[] {
+    try {
+      const parsed = JSON.parse(this.o.storage.getItem(key) ?? 'null') as { v?: number; entries?: QueuedEntry[] } | null;
+      if (parsed?.v !== 1 || !Array.isArray(parsed.entries)) return [];
+      return parsed.entries.filter((e) => typeof e.key === 'string' && Array.isArray(e.items) && e.items.length > 0);
+    } catch {
+      return [];
+    }
+  }
+}
+
+function fieldsOf(ops: LabelOps): ConflictField[] {
+  const f: ConflictField[] = [];
+  if (ops.set_star !== undefined) f.push('star');
+  if (ops.set_notes !== undefined) f.push('notes');
+  if (ops.set_tags !== undefined || ops.add_tags?.length || ops.remove_tags?.length) f.push('tags');
+  return f;
+}
+
+function theirsPaths(entries: QueuedEntry[]): string[] {
+  return entries.flatMap((e) => e.items.map((i) => i.path));
+}

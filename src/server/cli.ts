@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { FolderOpenError } from './datasets/folder-source.js';
+import { startServer, type RunningServer } from './index.js';
+import { startProgressLine } from './progress-line.js';
+
+const HELP = `Usage: lenslet <folder> [options]
+
+Serve a folder of images as a fast gallery at http://127.0.0.1:7070.
+
+Options:
+  -p, --port <n>           Port (default 7070; moves on to the next free one when busy)
+  -H, --host <addr>        Address to listen on (default 127.0.0.1)
+      --thumb-size <px>    Thumbnail short edge (default 256)
+      --thumb-quality <q>  Thumbnail WebP quality 1-100 (default 70)
+      --workspace <dir>    Keep Lenslet's state here instead of <folder>/.lenslet/
+      --no-write           Write nothing inside <folder> (state in a temp dir, removed on exit)
+      --no-thumb-cache     Don't keep thumbnails on disk
+      --verbose            Log requests
+  -h, --help               Show this help
+  -v, --version            Show the version
+`;
+
+const PORT_ATTEMPTS = 50;
+
+/** `lenslet …`: resolves with the exit code once the server has shut down (or failed to start). */
+export async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string', short: 'H' },
+        'thumb-size': { type: 'string' },
+        'thumb-quality': { type: 'string' },
+        workspace: { type: 'string' },
+        'no-write': { type: 'boolean' },
+        'no-thumb-cache': { type: 'boolean' },
+        verbose: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (error) {
+    return fail(`${(error as Error).message}\nRun \`lenslet --help\` for usage.`);
+  }
+  const { values, positionals } = args;
+  if (values.help) return print(HELP);
+  if (values.version) return print(`${readVersion()}\n`);
+  if (positionals.length !== 1) return fail('give exactly one folder to serve. Run `lenslet --help` for usage.');
+
+  let port: number, thumbSize: number, thumbQuality: number;
+  try {
+    port = intOption(values.port, 'port', 7070, 0, 65535);
+    thumbSize = intOption(values['thumb-size'], 'thumb-size', 256, 16, 2048);
+    thumbQuality = intOption(values['thumb-quality'], 'thumb-quality', 70, 1, 100);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      root: positionals[0]!,
+      port,
+      host: values.host ?? '127.0.0.1',
+      portAttempts: PORT_ATTEMPTS,
+      thumbSize,
+      thumbQuality,
+      thumbCache: !values['no-thumb-cache'],
+      workspaceDir: values.workspace,
+      noWrite: values['no-write'],
+      logger: values.verbose ? { level: 'info' } : { level: 'error' },
+    });
+  } catch (error) {
+    if (error instanceof FolderOpenError) return fail(error.message);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') return fail(`no free port in ${port}-${port + PORT_ATTEMPTS - 1}`);
+    if (code === 'EACCES' || code === 'EADDRNOTAVAIL') return fail(`cannot listen on ${values.host ?? '127.0.0.1'}:${port} (${code})`);
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+
+  if (server.port !== port && port !== 0) process.stdout.write(`Port ${port} is busy, using ${server.port}.\n`);
+  if (values['no-write']) process.stdout.write(`Read-only: nothing is written to the folder; state in ${server.workspace.dir} (removed on exit).\n`);
+  process.stdout.write(`Lenslet: ${server.url}\n`);
+  const progress = startProgressLine(server.source, process.stdout);
+
+  return new Promise<number>((resolve) => {
+    const shutdown = (signal: string) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      progress.stop();
+      if (values.verbose) process.stdout.write(`\n${signal}: shutting down\n`);
+      server.close().then(
+        () => resolve(0),
+        (error: unknown) => resolve(fail(`shutdown failed: ${(error as Error).message}`)),
+      );
+    };
+    const onInt = () => shutdown('SIGINT');
+    const onTerm = () => shutdown('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  });
+}
+
+function intOption(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) throw new Error(`--${name} must be an integer from ${min} to ${max}`);
+  return value;
+}
+
+function readVersion(): string {
+  // Same relative location from src/server (tsx) and dist/server (built).
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function print(text: string): number {
+  process.stdout.write(text);
+  return 0;
+}
+
+function fail(message: string): number {
+  process.stderr.write(`lenslet: ${message}\n`);
+  return 1;
+}

@@ -1,0 +1,59 @@
+import type { Catalog } from '../catalog/catalog.js';
+
+/**
+ * Where a dataset's items come from. The folder source walks a directory; a table source
+ * (Parquet) fills the same Catalog from rows. Routes and services only talk to this interface,
+ * so thumbnails, files, metadata and listings work the same in both modes.
+ */
+export interface DatasetSource {
+  readonly mode: 'folder' | 'table';
+  /** Display name (folder or table name). */
+  readonly name: string;
+  /** Absolute path of the folder or table file being served. */
+  readonly root: string;
+  readonly catalog: Catalog;
+  /** Starts background indexing; returns at once so the server can answer while it runs. */
+  start(): void;
+  progress(): IndexProgress;
+  /** Resolves when the current indexing (initial or refresh) has finished. */
+  whenIdle(): Promise<void>;
+  /** Rescans the subtree at a canonical path: new, changed and removed items. Labels untouched. */
+  refresh(path: string): Promise<RefreshResult>;
+  /** Where an item's bytes are. Throws AppError (not_found, invalid_path, upstream_failed). */
+  openItem(id: number): Promise<ItemBytes>;
+  close(): Promise<void>;
+}
+
+export interface IndexProgress {
+  state: 'running' | 'done';
+  /** Items whose dimensions are known (or known to be unreadable). */
+  done: number;
+  /** Items found so far. */
+  total: number;
+  /** Items found by the fast scan (names + stat) so far. */
+  scanned: number;
+  startedAt: number;
+  /** Epoch ms when the fast scan / the whole indexing finished; null while running. */
+  scannedAt: number | null;
+  finishedAt: number | null;
+}
+
+export interface RefreshResult {
+  path: string;
+  added: number;
+  updated: number;
+  removed: number;
+}
+
+/** An item's bytes: a local file (streamed by path) or something remote (fetched into memory). */
+export type ItemBytes =
+  | { kind: 'file'; absPath: string; size: number; mtimeMs: number }
+  | {
+      kind: 'remote';
+      url: string;
+      size: number | undefined;
+      mtimeMs: number | undefined;
+      /** A stable validator for caches (ETag of the object, or a content hash); undefined: use url. */
+      etag: string | undefined;
+      read(signal?: AbortSignal): Promise<Buffer>;
+    };

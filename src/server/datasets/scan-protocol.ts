@@ -1,0 +1,17 @@
+/** Messages between the folder scanner and its worker thread. Flat arrays keep cloning cheap. */
+export interface ScanRequest {
+  rootReal: string;
+  /** Canonical path of the subtree to walk (`/` for everything). */
+  start: string;
+  /** Real paths of folders never to enter (the workspace). */
+  skipReal: string[];
+}
+
+export type ScanMessage =
+  /** Repeating [path, mime, size, mtimeMs]. */
+  | { type: 'entries'; entries: (string | number)[] }
+  /** Phase 1 finished. `missing`: the start folder does not exist (or left the root). */
+  | { type: 'scanned'; total: number; missing: boolean }
+  /** Repeating [path, w, h]; 0 when unknown. */
+  | { type: 'dims'; dims: (string | number)[] }
+  | { type: 'done' };

@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { AppError } from '../app-error.js';
+
+/**
+ * The built web app. `/` (with any query string: the app routes by query) is index.html and
+ * always revalidated; hashed `/assets/*` are immutable; unknown paths fall through to JSON 404.
+ */
+export async function registerWebRoutes(app: FastifyInstance, webDir: string): Promise<void> {
+  const sendIndex = async (reply: FastifyReply) => {
+    const html = await readFile(join(webDir, 'index.html')).catch(() => undefined);
+    if (!html) throw new AppError('not_found', 'the web app is not built (run `npm run build`)');
+    return reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(html);
+  };
+  app.get('/', (_request, reply) => sendIndex(reply));
+  app.get('/index.html', (_request, reply) => sendIndex(reply));
+  await app.register(fastifyStatic, {
+    root: webDir,
+    prefix: '/',
+    index: false,
+    wildcard: true,
+    cacheControl: false,
+    etag: true,
+    setHeaders: (res, path) => {
+      const immutable = path.includes(`${join(webDir, 'assets')}/`);
+      res.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+}

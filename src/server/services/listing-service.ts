@@ -1,0 +1,99 @@
+import type { DirEntry, FoldersResponse, SearchResponse } from '../../protocol/folders.js';
+import type { Item } from '../../protocol/items.js';
+import { isWithin } from '../../protocol/paths.js';
+import { AppError } from '../app-error.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { LabelLookup } from '../labels/label-lookup.js';
+import { SortedOrders, type SortKey, type SortOrder } from './sorted-orders.js';
+
+export interface ListingQuery {
+  path: string;
+  offset: number;
+  limit: number;
+  sort: SortKey;
+  order: SortOrder;
+  recursive: boolean;
+  seed: number;
+}
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+/** Folder listings (windows over cached sorted orders), item views with labels, and search. */
+export class ListingService {
+  private readonly orders: SortedOrders;
+  private readonly lowerPaths: string[] = [];
+
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly labels: () => LabelLookup,
+  ) {
+    this.orders = new SortedOrders(catalog);
+  }
+
+  list(query: ListingQuery): FoldersResponse {
+    const dir = this.catalog.dirOfPath(query.path);
+    if (!dir || (dir.count === 0 && dir.id !== 0)) throw new AppError('folder_not_found', `no such folder: ${query.path}`);
+    const dirs: DirEntry[] = [];
+    for (const childId of dir.children) {
+      const child = this.catalog.dirs[childId]!;
+      if (child.count > 0) dirs.push({ name: child.name, path: child.path, count: child.count });
+    }
+    dirs.sort((a, b) => collator.compare(a.name, b.name));
+    const ids = this.orders.get({ dirId: dir.id, recursive: query.recursive, sort: query.sort, order: query.order, seed: query.seed });
+    const items: Item[] = [];
+    const end = Math.min(ids.length, query.offset + query.limit);
+    for (let i = query.offset; i < end; i++) items.push(this.item(ids[i]!));
+    return { path: dir.path, dirs, items, total: ids.length, offset: query.offset, limit: query.limit };
+  }
+
+  /** The wire view of one catalog item, with its labels (or the defaults when unlabeled). */
+  item(id: number): Item {
+    const c = this.catalog;
+    const path = c.paths[id]!;
+    const labels = this.labels().peek(path);
+    const item: Item = {
+      path,
+      name: c.nameOf(id),
+      type: c.typeOf(id),
+      w: c.width[id]!,
+      h: c.height[id]!,
+      size: c.bytes[id]!,
+      added_at: new Date(c.added[id]!).toISOString(),
+      star: labels?.star ?? null,
+      tags: labels?.tags ?? [],
+      notes: labels?.notes ?? '',
+      version: labels?.version ?? 1,
+    };
+    let metrics: Record<string, number> | undefined;
+    for (const [name, column] of c.metrics) {
+      const value = column[id]!;
+      if (!Number.isNaN(value)) (metrics ??= {})[name] = value;
+    }
+    if (labels && Object.keys(labels.metrics).length) metrics = { ...metrics, ...labels.metrics };
+    if (metrics) item.metrics = metrics;
+    return item;
+  }
+
+  /** Every indexed item under `path` whose path (name included), tags or notes contain `q`. */
+  search(q: string, path: string, limit: number): SearchResponse {
+    const dir = this.catalog.dirOfPath(path);
+    if (!dir) throw new AppError('folder_not_found', `no such folder: ${path}`);
+    const needle = q.trim().toLowerCase();
+    if (!needle) return { items: [], total: 0 };
+    const c = this.catalog;
+    const matches = new Set<number>();
+    c.forEachItem(dir.id, true, (id) => {
+      const lower = (this.lowerPaths[id] ??= c.paths[id]!.toLowerCase());
+      if (lower.includes(needle)) matches.add(id);
+    });
+    this.labels().forEachLabeled((itemPath, labels) => {
+      if (!isWithin(itemPath, dir.path)) return;
+      const hit = labels.notes.toLowerCase().includes(needle) || labels.tags.some((tag) => tag.toLowerCase().includes(needle));
+      if (!hit) return;
+      const id = c.idOf(itemPath);
+      if (id !== undefined) matches.add(id);
+    });
+    const ids = [...matches].sort((a, b) => (c.paths[a]! < c.paths[b]! ? -1 : 1));
+    return { items: ids.slice(0, limit).map((id) => this.item(id)), total: ids.length };
+  }
+}

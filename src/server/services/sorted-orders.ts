@@ -1,0 +1,72 @@
+import type { Catalog } from '../catalog/catalog.js';
+
+export type SortKey = 'name' | 'added' | 'random';
+export type SortOrder = 'asc' | 'desc';
+
+export interface OrderKey {
+  dirId: number;
+  recursive: boolean;
+  sort: SortKey;
+  order: SortOrder;
+  seed: number;
+}
+
+const MAX_CACHED = 64;
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+/**
+ * Sorted item ids per (dir, recursive, sort, order, seed), rebuilt only when the catalog's
+ * generation moves. A 500-item window is then a slice, not a sort of 100k items.
+ */
+export class SortedOrders {
+  private readonly cache = new Map<string, { generation: number; ids: Int32Array }>();
+
+  constructor(private readonly catalog: Catalog) {}
+
+  get(key: OrderKey): Int32Array {
+    const id = `${key.dirId}|${key.recursive ? 1 : 0}|${key.sort}|${key.order}|${key.sort === 'random' ? key.seed : 0}`;
+    const hit = this.cache.get(id);
+    if (hit && hit.generation === this.catalog.generation) {
+      this.cache.delete(id); // re-insert: Map order doubles as LRU order
+      this.cache.set(id, hit);
+      return hit.ids;
+    }
+    const generation = this.catalog.generation;
+    const ids = sortIds(this.catalog, Int32Array.from(this.catalog.itemIds(key.dirId, key.recursive)), key);
+    this.cache.delete(id);
+    this.cache.set(id, { generation, ids });
+    if (this.cache.size > MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
+    return ids;
+  }
+}
+
+/** Sorts in place; ties fall back to the path so every order is total and stable across calls. */
+export function sortIds(catalog: Catalog, ids: Int32Array, key: Pick<OrderKey, 'sort' | 'order' | 'seed'>): Int32Array {
+  const paths = catalog.paths;
+  const byPath = (a: number, b: number) => collator.compare(paths[a]!, paths[b]!) || (paths[a]! < paths[b]! ? -1 : 1);
+  if (key.sort === 'name') {
+    // Compare names first (cheap, usually decisive), the full path only on equal names.
+    const names = new Map<number, string>();
+    for (const id of ids) names.set(id, catalog.nameOf(id));
+    ids.sort((a, b) => collator.compare(names.get(a)!, names.get(b)!) || byPath(a, b));
+  } else if (key.sort === 'added') {
+    const added = catalog.added;
+    ids.sort((a, b) => added[a]! - added[b]! || byPath(a, b));
+  } else {
+    const rank = new Map<number, number>();
+    for (const id of ids) rank.set(id, hashPath(paths[id]!, key.seed));
+    ids.sort((a, b) => rank.get(a)! - rank.get(b)! || (paths[a]! < paths[b]! ? -1 : 1));
+  }
+  if (key.order === 'desc') ids.reverse();
+  return ids;
+}
+
+/** FNV-1a over the path, seeded, then a final avalanche: a stable shuffle per seed. */
+function hashPath(path: string, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h >>> 0;
+}

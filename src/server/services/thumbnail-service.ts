@@ -1,0 +1,184 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import type { DatasetSource } from '../datasets/dataset-source.js';
+import { makeThumbnail, type ThumbnailSpec } from '../media/thumbnailer.js';
+import type { Workspace } from '../workspace.js';
+import { ByteLru } from './byte-lru.js';
+import { WorkQueue } from './work-queue.js';
+
+export interface ThumbnailOptions extends ThumbnailSpec {
+  /** Keep generated thumbnails in `<workspace>/thumbs/`. */
+  diskCache: boolean;
+  /** Bytes of hot thumbnails kept in memory. */
+  memoryBytes: number;
+  /** Thumbnails generated at once (each is one sharp pipeline on the libuv pool). */
+  concurrency: number;
+}
+
+export class AbortedError extends Error {
+  constructor() {
+    super('client went away');
+    this.name = 'AbortError';
+  }
+}
+
+interface Job {
+  promise: Promise<Buffer>;
+  waiters: number;
+  cancel(): void;
+}
+
+/**
+ * Memory LRU → disk cache → bounded generation queue. Concurrent requests for one image share
+ * a job; a job whose every requester has gone is dropped before it starts.
+ */
+export class ThumbnailService {
+  private readonly memory: ByteLru;
+  private readonly queue: WorkQueue;
+  private readonly inflight = new Map<string, Job>();
+  private diskFailed = false;
+
+  constructor(
+    private readonly source: DatasetSource,
+    private readonly workspace: Workspace,
+    private readonly options: ThumbnailOptions,
+    private readonly log?: FastifyBaseLogger,
+  ) {
+    this.memory = new ByteLru(options.memoryBytes);
+    this.queue = new WorkQueue(options.concurrency);
+  }
+
+  /**
+   * The cache key: item identity, size, mtime and thumbnail settings, so a changed source or
+   * a different --thumb-size gets a new thumbnail. Cheap: no I/O.
+   */
+  keyOf(id: number): string {
+    const c = this.source.catalog;
+    const identity = c.sources[id] ?? c.paths[id]!;
+    return createHash('sha1')
+      .update(`${identity}|${c.bytes[id]}|${c.added[id]}|${this.options.size}|${this.options.quality}`)
+      .digest('hex');
+  }
+
+  async get(id: number, signal?: AbortSignal): Promise<{ body: Buffer; key: string }> {
+    const key = this.keyOf(id);
+    const hot = this.memory.get(key);
+    if (hot) return { body: hot, key };
+    let job = this.inflight.get(key);
+    if (!job) {
+      job = this.startJob(id, key);
+      this.inflight.set(key, job);
+      const started = job;
+      started.promise.then(
+        () => this.inflight.delete(key),
+        () => this.inflight.delete(key),
+      );
+    }
+    job.waiters++;
+    const body = await waitFor(job, signal);
+    return { body, key };
+  }
+
+  stats(): { memoryBytes: number; memoryItems: number; queued: number; active: number } {
+    return { memoryBytes: this.memory.bytes, memoryItems: this.memory.size, queued: this.queue.pending, active: this.queue.active };
+  }
+
+  private startJob(id: number, key: string): Job {
+    let cancelled = false;
+    let queued: { cancel(): boolean } | undefined;
+    let settle!: { resolve: (b: Buffer) => void; reject: (e: unknown) => void };
+    const promise = new Promise<Buffer>((resolve, reject) => (settle = { resolve, reject }));
+    promise.catch(() => {}); // waiters handle it; this only keeps a dropped job from being "unhandled"
+
+    const generate = async () => {
+      try {
+        const item = await this.source.openItem(id);
+        const input = item.kind === 'file' ? item.absPath : await item.read();
+        const body = await makeThumbnail(input, this.options);
+        this.memory.set(key, body);
+        settle.resolve(body);
+        void this.writeDisk(key, body);
+      } catch (error) {
+        settle.reject(error);
+      }
+    };
+
+    void (async () => {
+      const cached = await this.readDisk(key);
+      if (cached) {
+        this.memory.set(key, cached);
+        return settle.resolve(cached);
+      }
+      if (cancelled) return settle.reject(new AbortedError());
+      queued = this.queue.push(generate);
+    })();
+
+    return {
+      promise,
+      waiters: 0,
+      cancel: () => {
+        cancelled = true;
+        if (queued?.cancel()) settle.reject(new AbortedError());
+      },
+    };
+  }
+
+  private diskPath(key: string): string {
+    return join(this.workspace.thumbsDir, key.slice(0, 2), `${key}.webp`);
+  }
+
+  private async readDisk(key: string): Promise<Buffer | undefined> {
+    if (!this.options.diskCache) return undefined;
+    return readFile(this.diskPath(key)).catch(() => undefined);
+  }
+
+  private async writeDisk(key: string, body: Buffer): Promise<void> {
+    if (!this.options.diskCache || this.diskFailed) return;
+    const path = this.diskPath(key);
+    // Temp name + rename: a reader never sees a half-written thumbnail.
+    const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    try {
+      await this.workspace.ensure();
+      await mkdir(join(this.workspace.thumbsDir, key.slice(0, 2)), { recursive: true });
+      await writeFile(temp, body);
+      await rename(temp, path);
+    } catch (error) {
+      // A read-only or full disk must not break browsing: keep serving from memory.
+      this.diskFailed = true;
+      this.log?.warn({ err: error }, 'thumbnail disk cache disabled');
+    }
+  }
+}
+
+/** Waits for a shared job; leaving (abort) releases this requester's claim on it. */
+function waitFor(job: Job, signal: AbortSignal | undefined): Promise<Buffer> {
+  if (!signal) return job.promise;
+  if (signal.aborted) {
+    release(job);
+    return Promise.reject(new AbortedError());
+  }
+  return new Promise<Buffer>((resolve, reject) => {
+    const onAbort = () => {
+      release(job);
+      reject(new AbortedError());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    job.promise.then(
+      (body) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(body);
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function release(job: Job): void {
+  job.waiters--;
+  if (job.waiters === 0) job.cancel();
+}

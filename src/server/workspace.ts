@@ -1,0 +1,76 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+
+/**
+ * Where Lenslet keeps its own state (thumbnails, labels, views): never among the user's images.
+ * Persistent workspaces are created lazily, on the first write, so merely browsing a folder
+ * creates nothing until a thumbnail or label is stored.
+ */
+export interface Workspace {
+  dir: string;
+  /** False for a `--no-write` temp dir, which is removed on close. */
+  persistent: boolean;
+  thumbsDir: string;
+  labelsDbPath: string;
+  viewsPath: string;
+  /** Creates `dir` (and parents) if needed. Idempotent and cheap after the first call. */
+  ensure(): Promise<void>;
+  /** Removes a temp workspace; a persistent one is left alone. */
+  dispose(): void;
+}
+
+export type WorkspaceTarget =
+  | { kind: 'folder'; path: string } // a folder of images, or a folder holding items.parquet
+  | { kind: 'table-file'; path: string }; // t.parquet: state in t.parquet.cache/ beside it
+
+export interface WorkspaceOptions {
+  /** `--workspace DIR`: state goes there instead. */
+  dir?: string;
+  /** `--no-write`: nothing is written beside the data; state lives in a temp dir. */
+  noWrite?: boolean;
+}
+
+export function resolveWorkspace(target: WorkspaceTarget, options: WorkspaceOptions = {}): Workspace {
+  const path = resolve(target.path);
+  if (options.noWrite) {
+    const dir = mkdtempSync(join(tmpdir(), 'lenslet-'));
+    return make(dir, false, join(dir, 'views.json'));
+  }
+  if (options.dir) return make(resolve(options.dir), true, join(resolve(options.dir), 'views.json'));
+  if (target.kind === 'table-file') {
+    return make(`${path}.cache`, true, join(dirname(path), `${basename(path)}.lenslet.json`));
+  }
+  const dir = join(path, '.lenslet');
+  return make(dir, true, join(dir, 'views.json'));
+}
+
+function make(dir: string, persistent: boolean, viewsPath: string): Workspace {
+  let ready: Promise<void> | undefined;
+  return {
+    dir,
+    persistent,
+    thumbsDir: join(dir, 'thumbs'),
+    labelsDbPath: join(dir, 'labels.sqlite'),
+    viewsPath,
+    ensure() {
+      ready ??= mkdir(dir, { recursive: true }).then(
+        () => undefined,
+        (error: unknown) => {
+          ready = undefined; // let a later call retry
+          throw error;
+        },
+      );
+      return ready;
+    },
+    dispose() {
+      if (!persistent) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Sync variant for start-up code that must have the folder before continuing (e.g. opening SQLite). */
+export function ensureWorkspaceSync(workspace: Workspace): void {
+  mkdirSync(workspace.dir, { recursive: true });
+}

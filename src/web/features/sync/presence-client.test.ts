@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { PresenceClient, presenceLabel, readCounts, type PresenceStatus } from './presence-client.js';
+import { FakeClock, flush } from './testing/fakes.js';
+
+function setup() {
+  const clock = new FakeClock();
+  const posts: Array<[string, unknown]> = [];
+  const beacons: Array<[string, unknown]> = [];
+  const counts: unknown[] = [];
+  let status: PresenceStatus = 'viewing';
+  const client = new PresenceClient({
+    clock,
+    clientId: 'c1.tab1',
+    post: async (path, body) => {
+      posts.push([path, body]);
+      const g = (body as { gallery_id: string }).gallery_id;
+      return { gallery_id: g, viewers: 2, editors: 0, updated_at: 'x' };
+    },
+    beacon: (path, body) => (beacons.push([path, body]), true),
+    getStatus: () => status,
+    onCounts: (c) => counts.push(c),
+    random: () => 0.5,
+  });
+  return { clock, posts, beacons, counts, client, setStatus: (s: PresenceStatus) => (status = s) };
+}
+
+describe('presence client', () => {
+  it('joins at once and beats every 5 s, well inside the 15 s staleness', async () => {
+    const { client, posts, clock, counts } = setup();
+    client.setGallery('/animals');
+    await flush();
+    expect(posts).toEqual([['/presence', { gallery_id: '/animals', client_id: 'c1.tab1', status: 'viewing' }]]);
+    expect(counts).toEqual([{ gallery_id: '/animals', viewers: 2, editors: 0 }]);
+    await clock.advance(15_000);
+    expect(posts).toHaveLength(4);
+  });
+
+  it('leaves the old folder and joins the new one when the folder changes', async () => {
+    const { client, posts } = setup();
+    client.setGallery('/a');
+    client.setGallery('/b');
+    client.setGallery('/b');
+    await flush();
+    expect(posts.map(([p, b]) => [p, (b as { gallery_id: string }).gallery_id])).toEqual([
+      ['/presence', '/a'],
+      ['/presence/leave', '/a'],
+      ['/presence', '/b'],
+    ]);
+  });
+
+  it('reports editing at once when the status changes, and only then', async () => {
+    const { client, posts, setStatus } = setup();
+    client.setGallery('/a');
+    client.statusChanged();
+    setStatus('editing');
+    client.statusChanged();
+    client.statusChanged();
+    await flush();
+    expect(posts.map(([, b]) => (b as { status: string }).status)).toEqual(['viewing', 'editing']);
+  });
+
+  it('leaves by beacon on pagehide, stays quiet while hidden, and re-joins on pageshow', async () => {
+    const { client, posts, beacons, clock } = setup();
+    client.setGallery('/a');
+    client.pageHide();
+    expect(beacons).toEqual([['/presence/leave', { gallery_id: '/a', client_id: 'c1.tab1' }]]);
+    await clock.advance(30_000);
+    expect(posts).toHaveLength(1);
+    client.pageShow();
+    await flush();
+    expect(posts).toHaveLength(2);
+  });
+
+  it('reads counts in either spelling and labels them', () => {
+    expect(readCounts({ gallery_id: '/', viewing: 3, editing: 1 })).toEqual({ gallery_id: '/', viewers: 3, editors: 1 });
+    expect(readCounts({ nope: 1 })).toBeNull();
+    expect(presenceLabel({ viewers: 3, editors: 1 })).toBe('3 viewing · 1 editing');
+    expect(presenceLabel({ viewers: 2, editors: 0 })).toBe('2 viewing · 0 editing');
+  });
+});

@@ -1,0 +1,105 @@
+import type { Clock } from './write-queue.js';
+
+export type PresenceStatus = 'viewing' | 'editing';
+export interface PresenceCounts {
+  gallery_id: string;
+  viewers: number;
+  editors: number;
+}
+
+export interface PresenceClientOptions {
+  clock: Clock;
+  /** Per tab and stable across a reload of that tab (see client-identity.ts). */
+  clientId: string;
+  post: (path: string, body: unknown) => Promise<unknown>;
+  /** `navigator.sendBeacon`: still delivered while the page is being torn down. */
+  beacon: (path: string, body: unknown) => boolean;
+  getStatus: () => PresenceStatus;
+  onCounts?: (counts: PresenceCounts) => void;
+  intervalMs?: number;
+  random?: () => number;
+}
+
+/**
+ * Presence for the folder on screen: a heartbeat every ~5 s (the server forgets a client after
+ * 15 s), an immediate one when the folder or the editing status changes, and a leave by beacon
+ * on pagehide so a closed tab stops counting at once. A reload leaves, then re-joins as the same
+ * client: never a ghost.
+ */
+export class PresenceClient {
+  private gallery: string | null = null;
+  private timer: unknown = null;
+  private lastStatus: PresenceStatus | null = null;
+  private hidden = false;
+
+  constructor(private readonly o: PresenceClientOptions) {}
+
+  setGallery(id: string | null): void {
+    if (id === this.gallery) return;
+    const previous = this.gallery;
+    this.gallery = id;
+    if (previous !== null) void this.o.post('/presence/leave', { gallery_id: previous, client_id: this.o.clientId }).catch(() => {});
+    this.beat();
+  }
+
+  /** Call when the editing status may have changed; sends at once only if it did. */
+  statusChanged(): void {
+    if (this.gallery !== null && !this.hidden && this.o.getStatus() !== this.lastStatus) this.beat();
+  }
+
+  pageHide(): void {
+    this.hidden = true;
+    this.clear();
+    if (this.gallery === null) return;
+    const body = { gallery_id: this.gallery, client_id: this.o.clientId };
+    if (!this.o.beacon('/presence/leave', body)) void this.o.post('/presence/leave', body).catch(() => {});
+    this.lastStatus = null;
+  }
+
+  /** Back from the back/forward cache, or visible again: re-join now. */
+  pageShow(): void {
+    this.hidden = false;
+    this.beat();
+  }
+
+  stop(): void {
+    this.clear();
+    this.gallery = null;
+  }
+
+  private beat(): void {
+    this.clear();
+    if (this.gallery === null || this.hidden) return;
+    const gallery = this.gallery;
+    const status = this.o.getStatus();
+    this.lastStatus = status;
+    void this.o
+      .post('/presence', { gallery_id: gallery, client_id: this.o.clientId, status })
+      .then((res) => {
+        const counts = readCounts(res);
+        if (counts && counts.gallery_id === this.gallery) this.o.onCounts?.(counts);
+      })
+      .catch(() => {});
+    const every = this.o.intervalMs ?? 5_000;
+    this.timer = this.o.clock.setTimeout(() => this.beat(), Math.round(every * (0.9 + 0.2 * (this.o.random ?? Math.random)())));
+  }
+
+  private clear(): void {
+    if (this.timer !== null) this.o.clock.clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
+
+export function readCounts(raw: unknown): PresenceCounts | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const r = raw as Record<string, unknown>;
+  const viewers = r.viewers ?? r.viewing;
+  const editors = r.editors ?? r.editing;
+  if (typeof r.gallery_id !== 'string' || typeof viewers !== 'number' || typeof editors !== 'number') return null;
+  return { gallery_id: r.gallery_id, viewers, editors };
+}
+
+/** "3 viewing · 1 editing", the spec's copy. */
+export function presenceLabel(counts: Pick<PresenceCounts, 'viewers' | 'editors'>): string {
+  return `${counts.viewers} viewing · ${counts.editors} editing`;
+}

@@ -62,6 +62,8 @@ export function classify(status: number, body: unknown, retryAfter: string | nul
   return { kind: 'transient', reason: 'server' };
 }
 
+const BATCH_STATUS: Record<string, number> = { ok: 200, applied: 200, conflict: 409, not_found: 404, invalid: 400 };
+
 export interface BatchResult {
   path: string;
   outcome: WriteOutcome;
@@ -81,7 +83,7 @@ export function readBatchResults(body: unknown, now: number): BatchResult[] {
     const sidecar = r.item ?? r.sidecar;
     const path = typeof r.path === 'string' ? r.path : (sidecar as { path?: unknown } | undefined)?.path;
     if (typeof path !== 'string') continue;
-    const status = typeof r.status === 'number' ? r.status : r.ok === false ? (r.current ? 409 : 400) : 200;
+    const status = typeof r.status === 'number' ? r.status : typeof r.status === 'string' ? BATCH_STATUS[r.status] ?? 400 : r.ok === false ? (r.current ? 409 : 400) : 200;
     out.push({ path, outcome: classify(status, sidecar !== undefined ? { ...r, item: sidecar } : r, null, now) });
   }
   return out;

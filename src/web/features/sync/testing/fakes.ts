@@ -84,7 +84,7 @@ export class FakeLabelServer {
     if (url.startsWith('/items')) {
       const results = (body as Array<{ path: string } & Record<string, unknown>>).map((b) => {
         const r = this.patch(b.path, b);
-        return { path: b.path, status: r.status, ...(r.status === 200 ? { item: r.body } : (r.body as object)) };
+        return { path: b.path, status: r.status === 200 ? 'ok' : r.status === 409 ? 'conflict' : 'not_found', ...(r.status === 200 ? { item: r.body } : (r.body as object)) };
       });
       res = response(200, { results });
     } else {

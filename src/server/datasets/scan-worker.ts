@@ -39,12 +39,10 @@ function run(request: ScanRequest): void {
     port.postMessage({ type: 'done' } satisfies ScanMessage);
     return;
   }
-  const visited = new Set<string>();
-  const stack: { real: string; path: string }[] = [{ real: startReal, path: request.start }];
+  const stack: WalkDir[] = [{ real: startReal, path: request.start, parent: undefined }];
   while (stack.length) {
     const dir = stack.pop()!;
-    if (visited.has(dir.real) || skip.has(dir.real)) continue;
-    visited.add(dir.real);
+    if (skip.has(dir.real)) continue;
     let dirents;
     try {
       dirents = readdirSync(dir.real, { withFileTypes: true });
@@ -70,7 +68,8 @@ function run(request: ScanRequest): void {
         if (!inRoot(real)) continue;
       }
       if (isDir) {
-        stack.push({ real, path });
+        // A link to an ancestor would loop forever; any other folder link is listed under its own path.
+        if (!isAncestor(dir, real)) stack.push({ real, path, parent: dir });
         continue;
       }
       const type = isFile ? mimeForName(name) : undefined;
@@ -100,6 +99,17 @@ function run(request: ScanRequest): void {
   }
   if (dims.length) port.postMessage({ type: 'dims', dims } satisfies ScanMessage);
   port.postMessage({ type: 'done' } satisfies ScanMessage);
+}
+
+interface WalkDir {
+  real: string;
+  path: string;
+  parent: WalkDir | undefined;
+}
+
+function isAncestor(dir: WalkDir | undefined, real: string): boolean {
+  for (let d = dir; d; d = d.parent) if (d.real === real) return true;
+  return false;
 }
 
 function probeFile(real: string, buffer: Buffer): { w: number; h: number } | null {

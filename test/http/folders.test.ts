@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { foldersResponseSchema } from '../../src/protocol/folders.js';
+import { startTestServer, type TestServer } from '../factories/test-server.js';
+
+let t: TestServer;
+
+beforeAll(async () => {
+  t = await startTestServer({
+    'b10.jpg': { w: 30, h: 20 },
+    'b2.png': { w: 10, h: 40 },
+    'A1.webp': { w: 12, h: 12 },
+    'notes.txt': 'not an image',
+    '.hidden.jpg': { w: 4, h: 4 },
+    '.secret/x.jpg': { w: 4, h: 4 },
+    'empty/readme.md': 'no images here',
+    'deep/one.gif': { w: 5, h: 6 },
+    'deep/er/two.tif': { w: 7, h: 8 },
+    'deep/er/three.avif': { w: 9, h: 10 },
+    'link-in': { symlink: 'deep' },
+  });
+});
+afterAll(() => t.close());
+
+const paths = (body: { items: { path: string }[] }) => body.items.map((i) => i.path);
+
+describe('GET /folders', () => {
+  it('lists direct images and child folders with subtree counts', async () => {
+    const { status, body } = await t.json('/folders?path=/');
+    expect(status).toBe(200);
+    foldersResponseSchema.parse(body);
+    expect(paths(body)).toEqual(['/A1.webp', '/b2.png', '/b10.jpg']); // natural, case-insensitive
+    expect(body.dirs).toEqual([
+      { name: 'deep', path: '/deep', count: 3 },
+      { name: 'link-in', path: '/link-in', count: 3 }, // a symlink inside the root is followed
+    ]);
+    expect(body).toMatchObject({ path: '/', total: 3, offset: 0, limit: 500 });
+    expect(body.items[1]).toMatchObject({ name: 'b2.png', type: 'image/png', w: 10, h: 40, star: null, tags: [], notes: '', version: 1 });
+    expect(body.items[1].size).toBeGreaterThan(0);
+    expect(new Date(body.items[1].added_at).toISOString()).toBe(body.items[1].added_at);
+  });
+
+  it('ignores hidden files, hidden folders, the workspace and non-images', async () => {
+    await t.get('/thumb?path=/b2.png'); // creates .lenslet/thumbs inside the root
+    await t.server.source.refresh('/');
+    const { body } = await t.json('/folders?path=/&recursive=1');
+    expect(paths(body).some((p: string) => p.includes('hidden') || p.includes('secret') || p.includes('.lenslet'))).toBe(false);
+    expect(body.total).toBe(9);
+  });
+
+  it('lists a whole subtree with recursive=1', async () => {
+    const { body } = await t.json('/folders?path=/deep&recursive=1');
+    expect(paths(body)).toEqual(['/deep/one.gif', '/deep/er/three.avif', '/deep/er/two.tif']);
+    expect(body.dirs).toEqual([{ name: 'er', path: '/deep/er', count: 2 }]);
+  });
+
+  it('returns windows', async () => {
+    const { body } = await t.json('/folders?path=/&recursive=1&offset=2&limit=3');
+    expect(body).toMatchObject({ total: 9, offset: 2, limit: 3 });
+    expect(body.items).toHaveLength(3);
+    const all = (await t.json('/folders?path=/&recursive=1')).body;
+    expect(paths(body)).toEqual(paths(all).slice(2, 5));
+    expect((await t.json('/folders?path=/&offset=100')).body.items).toEqual([]);
+  });
+
+  it('sorts by name, added and seeded random, both directions', async () => {
+    const asc = paths((await t.json('/folders?path=/&sort=name&order=asc')).body);
+    const desc = paths((await t.json('/folders?path=/&sort=name&order=desc')).body);
+    expect(desc).toEqual([...asc].reverse());
+    const added = (await t.json('/folders?path=/&recursive=1&sort=added')).body.items;
+    for (let i = 1; i < added.length; i++) expect(added[i].added_at >= added[i - 1].added_at).toBe(true);
+    const r1 = paths((await t.json('/folders?path=/&recursive=1&sort=random&seed=1')).body);
+    const r1again = paths((await t.json('/folders?path=/&recursive=1&sort=random&seed=1')).body);
+    const r2 = paths((await t.json('/folders?path=/&recursive=1&sort=random&seed=2')).body);
+    expect(r1again).toEqual(r1);
+    expect([...r1].sort()).toEqual([...r2].sort());
+    expect(r2).not.toEqual(r1);
+  });
+
+  it('accepts paths without a leading slash and with a trailing one', async () => {
+    expect((await t.json('/folders?path=deep/')).body.path).toBe('/deep');
+  });
+
+  it('answers 404 for an unknown folder, a folder without images, and a file', async () => {
+    for (const path of ['/nope', '/empty', '/b2.png']) {
+      const { status, body } = await t.json(`/folders?path=${encodeURIComponent(path)}`);
+      expect(status).toBe(404);
+      expect(body.error.code).toBe('folder_not_found');
+    }
+  });
+
+  it.each([
+    ['limit=0', 'invalid_parameter'],
+    ['limit=5001', 'invalid_parameter'],
+    ['limit=abc', 'invalid_parameter'],
+    ['offset=-1', 'invalid_parameter'],
+    ['sort=size', 'invalid_parameter'],
+    ['order=up', 'invalid_parameter'],
+    ['recursive=yes', 'invalid_parameter'],
+    ['seed=x', 'invalid_parameter'],
+    ['path=/a&path=/b', 'invalid_parameter'],
+  ])('refuses %s with 400', async (query, code) => {
+    const { status, body } = await t.json(`/folders?${query}`);
+    expect(status).toBe(400);
+    expect(body.error.code).toBe(code);
+  });
+});

@@ -1,0 +1,34 @@
+import { foldersResponseSchema, searchResponseSchema, type FoldersResponse, type SearchResponse } from '../../protocol/folders.js';
+import { healthSchema, type Health } from '../../protocol/health.js';
+import { requestJson } from './http-client.js';
+import { WINDOW_SIZE, type ListingKey } from './query-keys.js';
+
+export function fetchHealth(signal?: AbortSignal): Promise<Health> {
+  return requestJson('/health', healthSchema, { signal });
+}
+
+/** The subfolders of `path` only (limit=0), for the tree. */
+export function fetchDirs(path: string, signal?: AbortSignal): Promise<FoldersResponse> {
+  return requestJson('/folders', foldersResponseSchema, { query: { path, limit: 0, offset: 0 }, signal });
+}
+
+export function fetchWindow(listing: ListingKey, offset: number, signal?: AbortSignal): Promise<FoldersResponse> {
+  return requestJson('/folders', foldersResponseSchema, {
+    query: {
+      path: listing.path,
+      offset,
+      limit: WINDOW_SIZE,
+      sort: listing.sort,
+      order: listing.order,
+      seed: listing.sort === 'random' ? listing.seed : undefined,
+      recursive: 0,
+    },
+    signal,
+  });
+}
+
+export const SEARCH_LIMIT = 500;
+
+export function fetchSearch(path: string, q: string, signal?: AbortSignal): Promise<SearchResponse> {
+  return requestJson('/search', searchResponseSchema, { query: { q, path, limit: SEARCH_LIMIT }, signal });
+}

@@ -1,0 +1,173 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { parentPath } from '../../protocol/paths.js';
+import { useHealth } from '../api/queries.js';
+import { ThumbnailGrid, type GridMode } from '../features/browse/thumbnail-grid.js';
+import { MAX_SIZE, MIN_SIZE, Toolbar } from '../features/browse/toolbar.js';
+import { EMPTY_SELECTION, selectOnly, selectedCount, selectedIndices, type Selection } from '../features/browse/selection.js';
+import { useListing } from '../features/browse/use-listing.js';
+import { FolderTree } from '../features/folders/folder-tree.js';
+import { ImageViewer } from '../features/viewer/image-viewer.js';
+import { useStoredState } from '../hooks/use-stored-state.js';
+import { GalleryContext, MAX_SELECTED_ITEMS, type AppSlots, type GallerySnapshot } from './gallery-context.js';
+import { defaultOrder } from './url-state.js';
+import { closeViewer, useUrlState } from './use-url-state.js';
+import './app.css';
+
+const isMode = (v: unknown): v is GridMode => v === 'justified' || v === 'square';
+const isSize = (v: unknown): v is number => typeof v === 'number' && v >= MIN_SIZE && v <= MAX_SIZE;
+
+/**
+ * The gallery shell: toolbar on top; folder tree, grid (with the viewer over it) and an optional
+ * inspector below. `inspector` and `toolbarRight` are the extension slots (see AppSlots).
+ */
+export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
+  const [url, navigate] = useUrlState();
+  const health = useHealth();
+  const [mode, setMode] = useStoredState<GridMode>('grid-mode', 'justified', isMode);
+  const [size, setSize] = useStoredState<number>('grid-size', 220, isSize);
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  const listingKey = useMemo(() => ({ path: url.path, sort: url.sort, order: url.order, seed: url.seed }), [url.path, url.sort, url.order, url.seed]);
+  const listing = useListing(listingKey, url.q);
+
+  // Selection is per list: a different folder, sort or search starts empty.
+  const [selectionState, setSelectionState] = useState<{ key: string; selection: Selection }>({ key: listing.key, selection: EMPTY_SELECTION });
+  const selection = selectionState.key === listing.key ? selectionState.selection : EMPTY_SELECTION;
+  const setSelection = useCallback((s: Selection) => setSelectionState({ key: listing.key, selection: s }), [listing.key]);
+
+  const rootName = health.data?.name || 'Library';
+  useEffect(() => {
+    const scope = url.path === '/' ? rootName : url.path;
+    document.title = `${scope} · Lenslet`;
+  }, [url.path, rootName]);
+
+  const openFolder = useCallback((path: string) => navigate({ path, view: null, q: '' }), [navigate]);
+  const openIndex = useCallback(
+    (index: number) => {
+      const item = listing.getItem(index);
+      if (!item) return;
+      setSelection(selectOnly(index));
+      navigate({ view: item.path }, { viewer: true });
+    },
+    [listing, navigate, setSelection],
+  );
+
+  // Viewer: its item and position come from the listing once the item's window is loaded.
+  const viewIndex = url.view ? listing.indexOf(url.view) : -1;
+  const viewItem = viewIndex >= 0 ? listing.getItem(viewIndex) : undefined;
+  const step = useCallback(
+    (delta: number) => {
+      if (viewIndex < 0) return;
+      const next = Math.min(listing.total - 1, Math.max(0, viewIndex + delta));
+      const item = listing.getItem(next);
+      if (next === viewIndex) return;
+      if (!item) {
+        listing.ensureIndex(next);
+        return;
+      }
+      setSelection(selectOnly(next));
+      // Stepping replaces the entry: Back closes the viewer rather than walking every image.
+      navigate({ view: item.path }, { replace: true, viewer: Boolean((window.history.state as Record<string, unknown> | null)?.['lenslet-viewer']) });
+    },
+    [viewIndex, listing, navigate, setSelection],
+  );
+  useEffect(() => {
+    // Keep ±2 neighbours' windows loaded while the viewer is open.
+    if (viewIndex >= 0) {
+      if (viewIndex + 2 < listing.total && !listing.getItem(viewIndex + 2)) listing.ensureIndex(viewIndex + 2);
+      else if (viewIndex - 2 >= 0 && !listing.getItem(viewIndex - 2)) listing.ensureIndex(viewIndex - 2);
+    }
+  }, [viewIndex, listing]);
+  const neighbours = useMemo(() => {
+    const out: string[] = [];
+    if (viewIndex < 0) return out;
+    for (const d of [1, -1, 2, -2]) {
+      const item = listing.getItem(viewIndex + d);
+      if (item) out.push(item.path);
+    }
+    return out;
+  }, [viewIndex, listing]);
+  const closeView = useCallback(() => closeViewer(navigate), [navigate]);
+
+  const gallery = useMemo<GallerySnapshot>(() => {
+    const indices = selectedIndices(selection, MAX_SELECTED_ITEMS);
+    const selectedItems = indices.map((i) => listing.getItem(i)).filter((item) => item !== undefined);
+    const focusedItem = viewItem ?? (selection.focus >= 0 ? (listing.getItem(selection.focus) ?? null) : null);
+    return {
+      folder: url.path,
+      query: url.q,
+      selectedCount: selectedCount(selection),
+      selectedItems,
+      selectedPaths: selectedItems.map((item) => item.path),
+      focusedItem,
+      viewerPath: url.view,
+    };
+  }, [selection, listing, viewItem, url.path, url.q, url.view]);
+
+  return (
+    <GalleryContext.Provider value={gallery}>
+      <div className={`app${Inspector ? ' has-inspector' : ''}`}>
+        <Toolbar
+          rootName={rootName}
+          path={url.path}
+          onNavigate={openFolder}
+          query={url.q}
+          onQuery={(q) => navigate({ q, view: null }, { replace: true })}
+          searchRef={searchRef}
+          count={listing.isLoading ? null : listing.total}
+          matches={listing.matches}
+          selectedCount={gallery.selectedCount}
+          indexing={health.data?.indexing}
+          sort={url.sort}
+          order={url.order}
+          onSort={(sort) => navigate({ sort, order: defaultOrder(sort), seed: sort === 'random' ? newSeed() : url.seed }, { replace: true })}
+          onToggleOrder={() => navigate({ order: url.order === 'asc' ? 'desc' : 'asc' }, { replace: true })}
+          onShuffle={() => navigate({ seed: newSeed() }, { replace: true })}
+          mode={mode}
+          onMode={setMode}
+          size={size}
+          onSize={setSize}
+          right={toolbarRight}
+        />
+        <aside className="panel panel-left" aria-label="Folders">
+          <div className="panel-title">Folders</div>
+          <FolderTree rootName={rootName} rootCount={health.data?.items ?? 0} current={url.path} onOpen={openFolder} />
+        </aside>
+        <main className="stage">
+          <ThumbnailGrid
+            listing={listing}
+            mode={mode}
+            size={size}
+            selection={selection}
+            onSelectionChange={setSelection}
+            onOpen={openIndex}
+            onOpenFolder={openFolder}
+            onParent={() => url.path !== '/' && openFolder(parentPath(url.path))}
+            onFocusSearch={() => searchRef.current?.focus()}
+            keyboard={!url.view}
+          />
+          {url.view ? (
+            <ImageViewer
+              path={url.view}
+              item={viewItem}
+              index={viewIndex}
+              total={listing.total}
+              neighbours={neighbours}
+              onClose={closeView}
+              onStep={step}
+            />
+          ) : null}
+        </main>
+        {Inspector ? (
+          <aside className="panel panel-right" aria-label="Inspector">
+            <Inspector {...gallery} />
+          </aside>
+        ) : null}
+      </div>
+    </GalleryContext.Provider>
+  );
+}
+
+function newSeed(): number {
+  return 1 + Math.floor(Math.random() * 2_000_000_000);
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { gridKeyAction, isTypingTarget, treeKeyAction, viewerKeyAction } from './keymap.js';
+
+describe('grid keys', () => {
+  it('maps arrows and WASD to moves, with shift extending', () => {
+    expect(gridKeyAction({ key: 'ArrowDown' })).toEqual({ type: 'move', direction: 'down', extend: false });
+    expect(gridKeyAction({ key: 'W' , shiftKey: true})).toEqual({ type: 'move', direction: 'up', extend: true });
+    expect(gridKeyAction({ key: 'a' })).toEqual({ type: 'move', direction: 'left', extend: false });
+    expect(gridKeyAction({ key: 'd' })).toEqual({ type: 'move', direction: 'right', extend: false });
+  });
+  it('maps Enter, Backspace, Esc and /', () => {
+    expect(gridKeyAction({ key: 'Enter' })).toEqual({ type: 'open' });
+    expect(gridKeyAction({ key: 'Backspace' })).toEqual({ type: 'parent' });
+    expect(gridKeyAction({ key: 'Escape' })).toEqual({ type: 'clear' });
+    expect(gridKeyAction({ key: '/' })).toEqual({ type: 'focus-search' });
+  });
+  it('selects all with Ctrl+A or Cmd+A but leaves other modified keys to the browser', () => {
+    expect(gridKeyAction({ key: 'a', ctrlKey: true })).toEqual({ type: 'select-all' });
+    expect(gridKeyAction({ key: 'A', metaKey: true })).toEqual({ type: 'select-all' });
+    expect(gridKeyAction({ key: 'ArrowLeft', altKey: true })).toBeNull();
+    expect(gridKeyAction({ key: 's', ctrlKey: true })).toBeNull();
+    expect(gridKeyAction({ key: 'x' })).toBeNull();
+  });
+});
+
+describe('viewer keys', () => {
+  it('steps, closes and zooms', () => {
+    expect(viewerKeyAction({ key: 'ArrowRight' })).toBe('next');
+    expect(viewerKeyAction({ key: 'D' })).toBe('next');
+    expect(viewerKeyAction({ key: 'ArrowLeft' })).toBe('prev');
+    expect(viewerKeyAction({ key: 'Escape' })).toBe('close');
+    expect(viewerKeyAction({ key: '+' })).toBe('zoom-in');
+    expect(viewerKeyAction({ key: '0' })).toBe('zoom-fit');
+    expect(viewerKeyAction({ key: 'ArrowRight', metaKey: true })).toBeNull();
+  });
+});
+
+describe('tree keys', () => {
+  it('maps the tree navigation keys', () => {
+    expect(treeKeyAction({ key: 'ArrowUp' })).toBe('up');
+    expect(treeKeyAction({ key: 'End' })).toBe('end');
+    expect(treeKeyAction({ key: 'ArrowRight' })).toBe('expand');
+    expect(treeKeyAction({ key: 'ArrowLeft' })).toBe('collapse');
+    expect(treeKeyAction({ key: 'Enter' })).toBe('open');
+    expect(treeKeyAction({ key: 'w' })).toBeNull();
+  });
+});
+
+describe('typing guard', () => {
+  it('treats text fields as typing and buttons or sliders as not', () => {
+    expect(isTypingTarget({ tagName: 'INPUT', type: 'search' })).toBe(true);
+    expect(isTypingTarget({ tagName: 'input' })).toBe(true);
+    expect(isTypingTarget({ tagName: 'TEXTAREA' })).toBe(true);
+    expect(isTypingTarget({ tagName: 'DIV', isContentEditable: true })).toBe(true);
+    expect(isTypingTarget({ tagName: 'INPUT', type: 'range' })).toBe(false);
+    expect(isTypingTarget({ tagName: 'BUTTON' })).toBe(false);
+    expect(isTypingTarget(null)).toBe(false);
+  });
+});

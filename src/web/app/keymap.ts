@@ -1,0 +1,110 @@
+import type { Direction } from '../features/browse/grid-layout.js';
+
+/** The parts of a KeyboardEvent the key maps read, so they can be tested without a DOM. */
+export interface KeyInput {
+  key: string;
+  ctrlKey?: boolean;
+  metaKey?: boolean;
+  shiftKey?: boolean;
+  altKey?: boolean;
+}
+
+export interface TargetInput {
+  tagName?: string;
+  isContentEditable?: boolean;
+  type?: string;
+}
+
+const NON_TEXT_INPUTS = new Set(['checkbox', 'radio', 'range', 'button', 'submit', 'reset', 'color']);
+
+/** True while the user is typing: no shortcut may fire then. */
+export function isTypingTarget(target: TargetInput | null | undefined): boolean {
+  if (!target) return false;
+  if (target.isContentEditable) return true;
+  const tag = target.tagName?.toUpperCase();
+  if (tag === 'TEXTAREA' || tag === 'SELECT') return true;
+  if (tag === 'INPUT') return !NON_TEXT_INPUTS.has((target.type ?? 'text').toLowerCase());
+  return false;
+}
+
+export type GridAction =
+  | { type: 'move'; direction: Direction; extend: boolean }
+  | { type: 'open' }
+  | { type: 'parent' }
+  | { type: 'select-all' }
+  | { type: 'clear' }
+  | { type: 'focus-search' };
+
+const DIRECTIONS: Record<string, Direction> = {
+  arrowleft: 'left',
+  arrowright: 'right',
+  arrowup: 'up',
+  arrowdown: 'down',
+  a: 'left',
+  d: 'right',
+  w: 'up',
+  s: 'down',
+};
+
+export function gridKeyAction(e: KeyInput): GridAction | null {
+  const key = e.key.toLowerCase();
+  const mod = Boolean(e.ctrlKey || e.metaKey);
+  if (mod && key === 'a' && !e.altKey) return { type: 'select-all' };
+  if (mod || e.altKey) return null;
+  const direction = DIRECTIONS[key];
+  if (direction) return { type: 'move', direction, extend: Boolean(e.shiftKey) };
+  if (key === 'enter') return { type: 'open' };
+  if (key === 'backspace') return { type: 'parent' };
+  if (key === 'escape') return { type: 'clear' };
+  if (key === '/') return { type: 'focus-search' };
+  return null;
+}
+
+export type ViewerAction = 'next' | 'prev' | 'close' | 'zoom-in' | 'zoom-out' | 'zoom-fit';
+
+export function viewerKeyAction(e: KeyInput): ViewerAction | null {
+  if (e.ctrlKey || e.metaKey || e.altKey) return null;
+  switch (e.key.toLowerCase()) {
+    case 'arrowright':
+    case 'd':
+      return 'next';
+    case 'arrowleft':
+    case 'a':
+      return 'prev';
+    case 'escape':
+      return 'close';
+    case '+':
+    case '=':
+      return 'zoom-in';
+    case '-':
+      return 'zoom-out';
+    case '0':
+      return 'zoom-fit';
+    default:
+      return null;
+  }
+}
+
+export type TreeAction = 'up' | 'down' | 'home' | 'end' | 'expand' | 'collapse' | 'open';
+
+export function treeKeyAction(e: KeyInput): TreeAction | null {
+  if (e.ctrlKey || e.metaKey || e.altKey) return null;
+  switch (e.key) {
+    case 'ArrowUp':
+      return 'up';
+    case 'ArrowDown':
+      return 'down';
+    case 'Home':
+      return 'home';
+    case 'End':
+      return 'end';
+    case 'ArrowRight':
+      return 'expand';
+    case 'ArrowLeft':
+      return 'collapse';
+    case 'Enter':
+      return 'open';
+    default:
+      return null;
+  }
+}

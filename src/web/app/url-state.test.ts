@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_URL_STATE, decodeUrlState, encodeUrlState, type UrlState } from './url-state.js';
+
+describe('url state', () => {
+  it('encodes the default state as an empty query', () => {
+    expect(encodeUrlState(DEFAULT_URL_STATE)).toBe('');
+    expect(decodeUrlState('')).toEqual(DEFAULT_URL_STATE);
+  });
+
+  it('round-trips folders with spaces, non-ASCII and reserved characters', () => {
+    const state: UrlState = {
+      path: '/Holidays 2024/Café ☕ & friends+more',
+      view: '/Holidays 2024/Café ☕ & friends+more/ünïcode #1?.jpg',
+      sort: 'added',
+      order: 'asc',
+      seed: 1,
+      q: 'red car',
+    };
+    const encoded = encodeUrlState(state);
+    expect(encoded).toContain('path=/Holidays%202024/');
+    expect(encoded).not.toMatch(/[ ☕#]/);
+    expect(decodeUrlState(encoded)).toEqual(state);
+  });
+
+  it('decodes + as a space, as forms and older links write it', () => {
+    expect(decodeUrlState('?path=/a+b').path).toBe('/a b');
+  });
+
+  it('canonicalizes paths and rejects traversal', () => {
+    expect(decodeUrlState('?path=a//b/').path).toBe('/a/b');
+    expect(decodeUrlState('?path=/a/../etc').path).toBe('/');
+    expect(decodeUrlState('?view=/x/../../y').view).toBeNull();
+  });
+
+  it('falls back per field on invalid values', () => {
+    const s = decodeUrlState('?path=/a&sort=bogus&order=up&seed=-3');
+    expect(s).toEqual({ ...DEFAULT_URL_STATE, path: '/a' });
+  });
+
+  it('defaults the order by sort key and only writes a non-default order', () => {
+    expect(decodeUrlState('?sort=added').order).toBe('desc');
+    expect(encodeUrlState({ ...DEFAULT_URL_STATE, sort: 'added', order: 'desc' })).toBe('?sort=added');
+    expect(encodeUrlState({ ...DEFAULT_URL_STATE, sort: 'added', order: 'asc' })).toBe('?sort=added&order=asc');
+  });
+
+  it('keeps the seed only for the random sort', () => {
+    expect(encodeUrlState({ ...DEFAULT_URL_STATE, seed: 42 })).toBe('');
+    const s = decodeUrlState(encodeUrlState({ ...DEFAULT_URL_STATE, sort: 'random', seed: 42 }));
+    expect(s.sort).toBe('random');
+    expect(s.seed).toBe(42);
+  });
+});

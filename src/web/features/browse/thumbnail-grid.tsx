@@ -1,0 +1,274 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import type { DirEntry } from '../../../protocol/folders.js';
+import { gridKeyAction, isTypingTarget } from '../../app/keymap.js';
+import { Spinner } from '../../components/spinner.js';
+import { formatCount } from '../../components/format.js';
+import { aspectOf, justifiedLayout, moveIndex, squareLayout } from './grid-layout.js';
+import { clearSelection, extendTo, isSelected, selectAll, selectOnly, toggle, type Selection } from './selection.js';
+import { ThumbnailCell } from './thumbnail-cell.js';
+import { thumbQueue } from './thumbs.js';
+import type { Listing } from './use-listing.js';
+import './thumbnail-grid.css';
+
+export type GridMode = 'justified' | 'square';
+
+export interface ThumbnailGridProps {
+  listing: Listing;
+  mode: GridMode;
+  /** Target row height (justified) or preferred cell edge (square), in CSS pixels. */
+  size: number;
+  selection: Selection;
+  onSelectionChange: (selection: Selection) => void;
+  onOpen: (index: number) => void;
+  onOpenFolder: (path: string) => void;
+  onParent: () => void;
+  onFocusSearch: () => void;
+  /** False while the viewer is open: it owns the keyboard then. */
+  keyboard: boolean;
+}
+
+const GAP = 4;
+const PADDING = 16;
+
+/**
+ * The virtualized thumbnail grid: only rows near the viewport are in the DOM, whatever the size
+ * of the folder. The layout of every row is computed up front (typed arrays, a few ms for 100k
+ * items) so the virtualizer knows exact row heights and the scrollbar never jumps.
+ */
+export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChange, onOpen, onOpenFolder, onParent, onFocusSearch, keyboard }: ThumbnailGridProps) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const headerRef = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+  const [headerHeight, setHeaderHeight] = useState(0);
+
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const update = () => setWidth(Math.max(0, el.clientWidth - PADDING * 2));
+    update();
+    const observer = new ResizeObserver(update);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  useLayoutEffect(() => {
+    const el = headerRef.current;
+    if (!el) {
+      setHeaderHeight(0);
+      return;
+    }
+    const update = () => setHeaderHeight(el.offsetHeight);
+    update();
+    const observer = new ResizeObserver(update);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [listing.dirs.length > 0]);
+
+  const { total, getItem } = listing;
+  const layout = useMemo(
+    () =>
+      mode === 'square'
+        ? squareLayout({ count: total, width, size, gap: GAP })
+        : justifiedLayout({
+            count: total,
+            width,
+            targetHeight: size,
+            gap: GAP,
+            aspect: (i) => {
+              const item = getItem(i);
+              return aspectOf(item?.w, item?.h);
+            },
+          }),
+    [mode, total, width, size, getItem],
+  );
+
+  const virtualizer = useVirtualizer({
+    count: layout.rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => (layout.rows[i]?.height ?? size) + GAP,
+    overscan: 3,
+    paddingStart: PADDING,
+    paddingEnd: PADDING,
+    scrollMargin: headerHeight,
+  });
+
+  // Row sizes come from the layout, not from measuring the DOM: re-read them when it changes.
+  useLayoutEffect(() => {
+    virtualizer.measure();
+  }, [virtualizer, layout]);
+
+  // A different list: back to the top, and drop thumbnail requests for the old one.
+  const listingKey = listing.key;
+  useLayoutEffect(() => {
+    thumbQueue.cancelAll();
+    if (scrollRef.current) scrollRef.current.scrollTop = 0;
+  }, [listingKey]);
+
+  const virtualRows = virtualizer.getVirtualItems();
+  const range = virtualizer.range;
+  const firstVisible = range ? (layout.rows[range.startIndex]?.start ?? 0) : 0;
+  const lastVisible = range ? (layout.rows[range.endIndex]?.end ?? 1) - 1 : 0;
+  const { setVisibleRange } = listing;
+  useEffect(() => {
+    thumbQueue.setViewport(firstVisible, lastVisible);
+    setVisibleRange(firstVisible, lastVisible);
+  }, [firstVisible, lastVisible, setVisibleRange]);
+
+  // Keep the keyboard cursor on screen.
+  const focus = selection.focus;
+  useEffect(() => {
+    if (focus < 0 || focus >= total) return;
+    const row = layout.rowOf[focus];
+    if (row !== undefined && layout.rows[row]) virtualizer.scrollToIndex(row, { align: 'auto' });
+  }, [focus, layout, total, virtualizer]);
+
+  const handleClick = useCallback(
+    (e: MouseEvent<HTMLDivElement>) => {
+      const cell = (e.target as HTMLElement).closest<HTMLElement>('[data-index]');
+      if (!cell) {
+        if (e.target === e.currentTarget || (e.target as HTMLElement).classList.contains('grid-rows')) onSelectionChange(clearSelection(selection));
+        return;
+      }
+      const index = Number(cell.dataset.index);
+      const mod = e.ctrlKey || e.metaKey;
+      if (e.shiftKey) onSelectionChange(extendTo(selection, index, mod));
+      else if (mod) onSelectionChange(toggle(selection, index));
+      else onSelectionChange(selectOnly(index));
+    },
+    [selection, onSelectionChange],
+  );
+
+  const handleDoubleClick = useCallback(
+    (e: MouseEvent<HTMLDivElement>) => {
+      const cell = (e.target as HTMLElement).closest<HTMLElement>('[data-index]');
+      if (cell) onOpen(Number(cell.dataset.index));
+    },
+    [onOpen],
+  );
+
+  useEffect(() => {
+    if (!keyboard) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || isTypingTarget(e.target as HTMLElement)) return;
+      if ((e.target as HTMLElement).closest?.('[data-keyboard-scope]')) return;
+      const action = gridKeyAction(e);
+      if (!action) return;
+      e.preventDefault();
+      switch (action.type) {
+        case 'move': {
+          const next = moveIndex(layout, total, selection.focus, action.direction);
+          if (next < 0) return;
+          onSelectionChange(action.extend ? extendTo(selection, next) : selectOnly(next));
+          return;
+        }
+        case 'open':
+          if (selection.focus >= 0) onOpen(selection.focus);
+          return;
+        case 'parent':
+          return onParent();
+        case 'select-all':
+          return onSelectionChange(selectAll(total, selection.focus));
+        case 'clear':
+          return onSelectionChange(clearSelection(selection));
+        case 'focus-search':
+          return onFocusSearch();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [keyboard, layout, total, selection, onSelectionChange, onOpen, onParent, onFocusSearch]);
+
+  const square = mode === 'square';
+  const empty = !listing.isLoading && !listing.error && total === 0;
+
+  return (
+    <div className="grid-scroll" ref={scrollRef} onClick={handleClick} onDoubleClick={handleDoubleClick} role="grid" aria-label="Images" aria-rowcount={layout.rows.length} data-total={total}>
+      {listing.dirs.length > 0 ? (
+        <div className="grid-header" ref={headerRef}>
+          <FolderChips dirs={listing.dirs} onOpenFolder={onOpenFolder} />
+        </div>
+      ) : null}
+      {listing.error ? (
+        <div className="grid-message" role="alert">
+          <strong>Couldn’t load this folder</strong>
+          <span>{listing.error.message}</span>
+        </div>
+      ) : listing.isLoading ? (
+        <div className="grid-message">
+          <Spinner delayMs={150} />
+        </div>
+      ) : empty ? (
+        <div className="grid-message">
+          <strong>No images here</strong>
+          <span>{listing.dirs.length > 0 ? 'Open a folder above to browse its images.' : 'This folder is empty.'}</span>
+        </div>
+      ) : null}
+      <div className="grid-rows" style={{ height: virtualizer.getTotalSize() - headerHeight }}>
+        {virtualRows.map((virtualRow) => {
+          const row = layout.rows[virtualRow.index];
+          if (!row) return null;
+          const cells = [];
+          for (let i = row.start; i < row.end; i++) {
+            const item = getItem(i);
+            cells.push(
+              <ThumbnailCell
+                key={item?.path ?? `#${i}`}
+                index={i}
+                path={item?.path ?? null}
+                name={item?.name ?? ''}
+                left={layout.x[i]!}
+                width={layout.w[i]!}
+                height={row.height}
+                selected={isSelected(selection, i)}
+                focused={selection.focus === i}
+                square={square}
+                star={item?.star ?? 0}
+              />,
+            );
+          }
+          return (
+            <div
+              key={virtualRow.key}
+              className="grid-row"
+              role="row"
+              style={{ transform: `translateY(${virtualRow.start - headerHeight}px)`, height: row.height }}
+            >
+              {cells}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+function FolderChips({ dirs, onOpenFolder }: { dirs: DirEntry[]; onOpenFolder: (path: string) => void }) {
+  return (
+    <nav className="folder-chips" aria-label="Subfolders">
+      {dirs.map((dir) => (
+        <button
+          key={dir.path}
+          type="button"
+          className="folder-chip"
+          onClick={(e) => {
+            e.stopPropagation();
+            onOpenFolder(dir.path);
+          }}
+        >
+          <FolderGlyph />
+          <span className="folder-chip-name">{dir.name}</span>
+          <span className="folder-chip-count">{formatCount(dir.count)}</span>
+        </button>
+      ))}
+    </nav>
+  );
+}
+
+function FolderGlyph() {
+  return (
+    <svg className="folder-glyph" viewBox="0 0 16 16" aria-hidden="true">
+      <path d="M1.5 3.5a1 1 0 0 1 1-1h3.6l1.5 1.5h5.9a1 1 0 0 1 1 1v7.5a1 1 0 0 1-1 1h-11a1 1 0 0 1-1-1z" fill="currentColor" />
+    </svg>
+  );
+}

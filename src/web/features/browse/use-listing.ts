@@ -1,0 +1,168 @@
+import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { DirEntry, FoldersResponse, SearchResponse } from '../../../protocol/folders.js';
+import type { Item } from '../../../protocol/items.js';
+import { fetchSearch, fetchWindow } from '../../api/folders-api.js';
+import { WINDOW_SIZE, queryKeys, type ListingKey } from '../../api/query-keys.js';
+
+/** What the grid and viewer read: a long, sparsely loaded list of items. */
+export interface Listing {
+  /** Changes whenever the list is a different list (folder, sort, search). */
+  key: string;
+  total: number;
+  /** Total matches on the server when a search was capped. */
+  matches: number;
+  isLoading: boolean;
+  error: Error | null;
+  /** Bumps whenever loaded items change, so memoized layouts recompute. */
+  version: number;
+  dirs: DirEntry[];
+  getItem(index: number): Item | undefined;
+  indexOf(path: string): number;
+  /** Tells the listing which item indices are on screen: their windows get fetched. */
+  setVisibleRange(first: number, last: number): void;
+  /** Makes sure one index gets loaded even if it is not on screen (viewer stepping). */
+  ensureIndex(index: number): void;
+}
+
+const EMPTY_DIRS: DirEntry[] = [];
+// Windows are kept long after they scroll away: evicting them would re-estimate their rows at
+// 4:3 and make the layout jump when the user scrolls back.
+const WINDOW_GC_MS = 30 * 60_000;
+// Fetch the next window when the viewport is this many items away from it.
+const PREFETCH_ITEMS = 150;
+
+function windowOffsets(first: number, last: number, total: number): number[] {
+  const lo = Math.max(0, first - PREFETCH_ITEMS);
+  const hi = total > 0 ? Math.min(total - 1, last + PREFETCH_ITEMS) : 0;
+  const out: number[] = [];
+  for (let w = Math.floor(lo / WINDOW_SIZE); w <= Math.floor(hi / WINDOW_SIZE); w++) out.push(w * WINDOW_SIZE);
+  return out;
+}
+
+/**
+ * A folder listing paged from `/folders` in windows of 500 as the user scrolls near them, or a
+ * search result. Windows live in the query cache (addressable by path for in-place patches);
+ * items are read straight from the cache so windows that scrolled away still lay out correctly.
+ */
+export function useListing(listing: ListingKey, q: string): Listing {
+  const queryClient = useQueryClient();
+  const searching = q.length > 0;
+  const listingKey = queryKeys.listing(listing);
+  const key = searching ? JSON.stringify(queryKeys.search(listing.path, q)) : JSON.stringify(listingKey);
+
+  const [range, setRange] = useState<{ key: string; first: number; last: number }>({ key, first: 0, last: 0 });
+  const [pinned, setPinned] = useState<{ key: string; index: number } | null>(null);
+  const first = range.key === key ? range.first : 0;
+  const last = range.key === key ? range.last : 0;
+
+  const head = useQuery({
+    queryKey: queryKeys.window(listing, 0),
+    queryFn: ({ signal }) => fetchWindow(listing, 0, signal),
+    enabled: !searching,
+    gcTime: WINDOW_GC_MS,
+  });
+  const total = head.data?.total ?? 0;
+
+  const offsets = useMemo(() => {
+    if (searching || !head.data) return [];
+    const set = new Set(windowOffsets(first, last, total));
+    if (pinned && pinned.key === key) set.add(Math.floor(pinned.index / WINDOW_SIZE) * WINDOW_SIZE);
+    set.delete(0);
+    return [...set].sort((a, b) => a - b);
+  }, [searching, head.data, first, last, total, pinned, key]);
+
+  useQueries({
+    queries: offsets.map((offset) => ({
+      queryKey: queryKeys.window(listing, offset),
+      queryFn: ({ signal }: { signal: AbortSignal }) => fetchWindow(listing, offset, signal),
+      gcTime: WINDOW_GC_MS,
+    })),
+  });
+
+  const search = useQuery({
+    queryKey: queryKeys.search(listing.path, q),
+    queryFn: ({ signal }) => fetchSearch(listing.path, q, signal),
+    enabled: searching,
+    placeholderData: (previous) => previous,
+  });
+
+  // Re-render when any page of this list changes: a window arriving, or an item patched in place.
+  const [version, setVersion] = useState(0);
+  const frame = useRef(0);
+  useEffect(() => {
+    const prefix = searching ? queryKeys.search(listing.path, q) : listingKey;
+    const unsubscribe = queryClient.getQueryCache().subscribe((event) => {
+      if (event.type !== 'updated') return;
+      const k = event.query.queryKey;
+      if (!prefix.every((part, i) => k[i] === part)) return;
+      if (frame.current) return;
+      frame.current = requestAnimationFrame(() => {
+        frame.current = 0;
+        setVersion((v) => v + 1);
+      });
+    });
+    return () => {
+      unsubscribe();
+      cancelAnimationFrame(frame.current);
+      frame.current = 0;
+    };
+    // listingKey is derived from key
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [queryClient, key]);
+
+  const searchData = search.data as SearchResponse | undefined;
+  const getItem = useCallback(
+    (index: number): Item | undefined => {
+      if (searching) return searchData?.items[index];
+      const offset = Math.floor(index / WINDOW_SIZE) * WINDOW_SIZE;
+      const page = queryClient.getQueryData<FoldersResponse>(queryKeys.window(listing, offset));
+      return page?.items[index - offset];
+    },
+    // version: the cache changed underneath
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [queryClient, key, searching, searchData, version],
+  );
+
+  const indexOf = useCallback(
+    (path: string): number => {
+      if (searching) return searchData?.items.findIndex((item) => item.path === path) ?? -1;
+      for (const [queryKey, page] of queryClient.getQueriesData<FoldersResponse>({ queryKey: listingKey })) {
+        const i = page?.items.findIndex((item) => item.path === path) ?? -1;
+        if (i >= 0) return (queryKey.at(-1) as number) + i;
+      }
+      return -1;
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [queryClient, key, searching, searchData, version],
+  );
+
+  const setVisibleRange = useCallback(
+    (f: number, l: number) =>
+      setRange((prev) => {
+        // Only windows matter: don't re-render the app for every scrolled row.
+        const same =
+          prev.key === key &&
+          Math.floor(Math.max(0, prev.first - PREFETCH_ITEMS) / WINDOW_SIZE) === Math.floor(Math.max(0, f - PREFETCH_ITEMS) / WINDOW_SIZE) &&
+          Math.floor((prev.last + PREFETCH_ITEMS) / WINDOW_SIZE) === Math.floor((l + PREFETCH_ITEMS) / WINDOW_SIZE);
+        return same ? prev : { key, first: f, last: l };
+      }),
+    [key],
+  );
+  const ensureIndex = useCallback((index: number) => setPinned({ key, index }), [key]);
+
+  const active = searching ? search : head;
+  return {
+    key,
+    total: searching ? (searchData?.items.length ?? 0) : total,
+    matches: searching ? (searchData?.total ?? 0) : total,
+    isLoading: active.isPending && active.fetchStatus !== 'idle',
+    error: active.error,
+    version,
+    dirs: searching ? EMPTY_DIRS : (head.data?.dirs ?? EMPTY_DIRS),
+    getItem,
+    indexOf,
+    setVisibleRange,
+    ensureIndex,
+  };
+}

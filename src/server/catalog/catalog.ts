@@ -79,6 +79,12 @@ export class Catalog {
     return id;
   }
 
+  /** Adds an item only if its path is new (bulk loading: one lookup). Returns its id, or -1. */
+  insertNew(entry: NewEntry): number {
+    if (this.byPath.has(entry.path)) return -1;
+    return this.upsert(entry);
+  }
+
   remove(id: number): void {
     if (!this.alive[id]) return;
     this.alive[id] = 0;

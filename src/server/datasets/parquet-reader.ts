@@ -1,0 +1,173 @@
+import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
+import type { AsyncBuffer, FileMetaData, SchemaTree } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+import { open } from 'node:fs/promises';
+
+/**
+ * Column-at-a-time access to a Parquet file through hyparquet (snappy, zstd, gzip, brotli, lz4 via
+ * hyparquet-compressors). Values come back as typed columns — Float64Array for numbers and times
+ * (NaN = null), plain arrays for strings and string lists — never as one object per row.
+ */
+export type ColumnKind = 'string' | 'number' | 'timestamp' | 'boolean' | 'string-list' | 'other';
+
+export interface TableColumn {
+  name: string;
+  kind: ColumnKind;
+}
+
+/** Values of one column over a row range; `values[i]` is row `rowStart + i`. */
+export type ColumnValues = Float64Array | (string | null)[] | (string[] | null)[];
+
+export interface RowSlice {
+  rowStart: number;
+  rowEnd: number;
+  columns: Map<string, ColumnValues>;
+}
+
+export interface ParquetTable {
+  rowCount: number;
+  columns: TableColumn[];
+  /** Row ranges to read in turn (one per row group), small enough to keep the event loop free. */
+  slices: { rowStart: number; rowEnd: number }[];
+  read(columns: TableColumn[], rowStart: number, rowEnd: number): Promise<RowSlice>;
+  close(): Promise<void>;
+}
+
+/** Row groups larger than this are read in several slices so one slice never blocks for long. */
+const MAX_SLICE_ROWS = 131_072;
+
+export async function openParquet(filePath: string): Promise<ParquetTable> {
+  const handle = await open(filePath, 'r');
+  try {
+    const { size } = await handle.stat();
+    const file: AsyncBuffer = {
+      byteLength: size,
+      async slice(start: number, end?: number): Promise<ArrayBuffer> {
+        const stop = end ?? size;
+        const buffer = Buffer.allocUnsafe(stop - start);
+        let done = 0;
+        while (done < buffer.length) {
+          const { bytesRead } = await handle.read(buffer, done, buffer.length - done, start + done);
+          if (bytesRead === 0) throw new Error(`unexpected end of ${filePath}`);
+          done += bytesRead;
+        }
+        return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length) as ArrayBuffer;
+      },
+    };
+    const metadata = await parquetMetadataAsync(file);
+    return tableFrom(file, metadata, () => handle.close());
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+function tableFrom(file: AsyncBuffer, metadata: FileMetaData, close: () => Promise<void>): ParquetTable {
+  const columns = parquetSchema(metadata).children.map((child) => ({ name: child.element.name, kind: kindOf(child) }));
+  const slices: { rowStart: number; rowEnd: number }[] = [];
+  let at = 0;
+  for (const group of metadata.row_groups) {
+    const end = at + Number(group.num_rows);
+    for (let s = at; s < end; s += MAX_SLICE_ROWS) slices.push({ rowStart: s, rowEnd: Math.min(end, s + MAX_SLICE_ROWS) });
+    at = end;
+  }
+  return {
+    rowCount: Number(metadata.num_rows),
+    columns,
+    slices,
+    close,
+    async read(wanted, rowStart, rowEnd) {
+      const out = new Map<string, ColumnValues>();
+      if (wanted.length === 0 || rowEnd <= rowStart) return { rowStart, rowEnd, columns: out };
+      const kinds = new Map(wanted.map((c) => [c.name, c.kind]));
+      const parts = new Map<string, { start: number; data: ArrayLike<unknown> }[]>();
+      await parquetRead({
+        file,
+        metadata,
+        compressors,
+        columns: wanted.map((c) => c.name),
+        rowStart,
+        rowEnd,
+        onChunk: (chunk) => {
+          const list = parts.get(chunk.columnName) ?? [];
+          list.push({ start: chunk.rowStart, data: chunk.columnData as ArrayLike<unknown> });
+          parts.set(chunk.columnName, list);
+        },
+      });
+      for (const [name, kind] of kinds) out.set(name, assemble(kind, parts.get(name) ?? [], rowStart, rowEnd));
+      return { rowStart, rowEnd, columns: out };
+    },
+  };
+}
+
+/** Copies the decoded chunks (which may extend past the requested range) into one column. */
+function assemble(kind: ColumnKind, chunks: { start: number; data: ArrayLike<unknown> }[], rowStart: number, rowEnd: number): ColumnValues {
+  const n = rowEnd - rowStart;
+  if (kind === 'number' || kind === 'timestamp' || kind === 'boolean') {
+    const out = new Float64Array(n).fill(NaN);
+    for (const { start, data } of chunks) {
+      const from = Math.max(rowStart, start);
+      const to = Math.min(rowEnd, start + data.length);
+      for (let row = from; row < to; row++) out[row - rowStart] = toNumber(data[row - start]);
+    }
+    return out;
+  }
+  if (kind === 'string-list') {
+    const out = new Array<string[] | null>(n).fill(null);
+    for (const { start, data } of chunks) {
+      const from = Math.max(rowStart, start);
+      const to = Math.min(rowEnd, start + data.length);
+      for (let row = from; row < to; row++) {
+        const v = data[row - start];
+        out[row - rowStart] = Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : null;
+      }
+    }
+    return out;
+  }
+  const out = new Array<string | null>(n).fill(null);
+  for (const { start, data } of chunks) {
+    const from = Math.max(rowStart, start);
+    const to = Math.min(rowEnd, start + data.length);
+    for (let row = from; row < to; row++) {
+      const v = data[row - start];
+      out[row - rowStart] = typeof v === 'string' ? v : v == null ? null : String(v);
+    }
+  }
+  return out;
+}
+
+function toNumber(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v instanceof Date) return v.getTime();
+  return NaN;
+}
+
+function kindOf(node: SchemaTree): ColumnKind {
+  const e = node.element;
+  if (node.children.length > 0) {
+    const isList = e.converted_type === 'LIST' || e.logical_type?.type === 'LIST';
+    if (!isList) return 'other';
+    let leaf = node;
+    while (leaf.children.length > 0) leaf = leaf.children[0]!;
+    return leaf.element.type === 'BYTE_ARRAY' && leaf.children.length === 0 ? 'string-list' : 'other';
+  }
+  const logical = e.logical_type?.type;
+  if (logical === 'TIMESTAMP' || logical === 'DATE') return 'timestamp';
+  if (e.converted_type === 'TIMESTAMP_MILLIS' || e.converted_type === 'TIMESTAMP_MICROS' || e.converted_type === 'DATE') return 'timestamp';
+  if (e.type === 'INT96') return 'timestamp';
+  switch (e.type) {
+    case 'BYTE_ARRAY':
+      return logical === 'JSON' || e.converted_type === 'JSON' || logical === 'BSON' ? 'other' : 'string';
+    case 'INT32':
+    case 'INT64':
+    case 'FLOAT':
+    case 'DOUBLE':
+      return 'number'; // DECIMAL included: hyparquet decodes it to a number
+    case 'BOOLEAN':
+      return 'boolean';
+    default:
+      return 'other';
+  }
+}

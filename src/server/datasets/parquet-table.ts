@@ -1,0 +1,278 @@
+import { canonicalPath } from '../../protocol/paths.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { mimeForName } from '../media/formats.js';
+import type { ColumnValues, ParquetTable, TableColumn } from './parquet-reader.js';
+import { inProcessNumericReader, type NumericReader } from './parquet-numeric.js';
+import { derivePath, detectSourceColumn, suffixed } from './source-detect.js';
+
+/**
+ * Loads a table (a Parquet file, or rows handed to `launch`) into the Catalog slice by slice,
+ * yielding to the event loop between slices so `/health` answers and shows progress meanwhile.
+ * Metric values go straight into the catalog's Float64Array columns; label columns (tags, star,
+ * notes) are kept aside as seeds for the label store, never applied over existing labels here.
+ */
+export interface TableLoadOptions {
+  /** Local sources resolve against it and must stay inside it. */
+  baseDir: string;
+  sourceColumn?: string;
+  pathColumn?: string;
+  /** `added` for rows without a time column (the table file's mtime). */
+  defaultAddedMs: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface TableLayout {
+  source: string;
+  path?: string;
+  width?: string;
+  height?: string;
+  size?: string;
+  added?: TableColumn;
+  mime?: string;
+  tags?: TableColumn;
+  star?: string;
+  notes?: string;
+  metrics: string[];
+}
+
+export interface SeedLabel {
+  id: number;
+  tags: string[];
+  star: number | null;
+  notes: string;
+}
+
+export interface LoadedTable {
+  layout: TableLayout;
+  rows: number;
+  loaded: number;
+  skipped: { row: number; reason: string }[];
+  skippedCount: number;
+  seeds: SeedLabel[];
+}
+
+const ALIASES = {
+  width: ['width', 'w'],
+  height: ['height', 'h'],
+  size: ['size', 'bytes', 'file_size'],
+  added: ['added', 'added_at', 'mtime', 'modified', 'modified_at', 'created_at'],
+  mime: ['mime', 'mime_type', 'type'],
+  tags: ['tags'],
+  star: ['star', 'stars', 'rating'],
+  notes: ['notes'],
+} as const;
+const MAX_SKIPPED_EXAMPLES = 20;
+const DETECT_ROWS = 500;
+
+export class TableLoadError extends Error {}
+
+export async function detectLayout(table: ParquetTable, options: TableLoadOptions): Promise<TableLayout> {
+  const byLower = new Map(table.columns.map((c) => [c.name.toLowerCase(), c]));
+  const named = (name: string | undefined, what: string): TableColumn | undefined => {
+    if (name === undefined) return undefined;
+    const column = table.columns.find((c) => c.name === name) ?? byLower.get(name.toLowerCase());
+    if (!column) throw new TableLoadError(`${what} column "${name}" is not in the table (columns: ${table.columns.map((c) => c.name).join(', ')})`);
+    if (column.kind !== 'string') throw new TableLoadError(`${what} column "${column.name}" does not hold strings`);
+    return column;
+  };
+  let source = named(options.sourceColumn, 'source');
+  const pathColumn = named(options.pathColumn, 'path');
+  if (!source) {
+    const candidates = table.columns.filter((c) => c.kind === 'string' && c !== pathColumn);
+    const sample = await table.read(candidates, 0, Math.min(table.rowCount, DETECT_ROWS));
+    const name = detectSourceColumn(sample.columns as Map<string, (string | null)[]>, options.baseDir);
+    source = candidates.find((c) => c.name === name);
+    if (!source) throw new TableLoadError('no column holds image paths or URLs; name it with --source-column');
+  }
+  const alias = (names: readonly string[], kinds: TableColumn['kind'][]): TableColumn | undefined => {
+    for (const n of names) {
+      const c = byLower.get(n);
+      if (c && c !== source && c !== pathColumn && kinds.includes(c.kind)) return c;
+    }
+    return undefined;
+  };
+  const layout: TableLayout = {
+    source: source.name,
+    path: pathColumn?.name,
+    width: alias(ALIASES.width, ['number'])?.name,
+    height: alias(ALIASES.height, ['number'])?.name,
+    size: alias(ALIASES.size, ['number'])?.name,
+    added: alias(ALIASES.added, ['timestamp', 'number', 'string']),
+    mime: alias(ALIASES.mime, ['string'])?.name,
+    tags: alias(ALIASES.tags, ['string-list', 'string']),
+    star: alias(ALIASES.star, ['number'])?.name,
+    notes: alias(ALIASES.notes, ['string'])?.name,
+    metrics: [],
+  };
+  const reserved = new Set([layout.width, layout.height, layout.size, layout.added?.name, layout.star]);
+  layout.metrics = table.columns.filter((c) => c.kind === 'number' && !reserved.has(c.name)).map((c) => c.name);
+  return layout;
+}
+
+export async function loadTable(
+  table: ParquetTable,
+  catalog: Catalog,
+  options: TableLoadOptions,
+  numericReader: NumericReader = inProcessNumericReader(table),
+): Promise<LoadedTable> {
+  const layout = await detectLayout(table, options);
+  const byName = new Map(table.columns.map((c) => [c.name, c]));
+  // Strings are read here; numbers (dimensions, size, times, metrics) by `numericReader`, which may
+  // run on another core, and are applied once the slice's rows have ids.
+  const stringNames = [layout.source, layout.path, layout.mime, layout.tags?.name, layout.notes, layout.star];
+  if (layout.added && layout.added.kind === 'string') stringNames.push(layout.added.name);
+  const stringColumns = [...new Set(stringNames.filter((n): n is string => n !== undefined))].map((n) => byName.get(n)!);
+  const numericNames = [layout.width, layout.height, layout.size, ...layout.metrics];
+  if (layout.added && layout.added.kind !== 'string') numericNames.push(layout.added.name);
+  const numeric = [...new Set(numericNames.filter((n): n is string => n !== undefined))];
+
+  catalog.reserve(catalog.size + table.rowCount);
+  for (const m of layout.metrics) if (!catalog.metrics.has(m)) catalog.setMetricColumn(m, new Float64Array(0));
+  const result: LoadedTable = { layout, rows: table.rowCount, loaded: 0, skipped: [], skippedCount: 0, seeds: [] };
+  const sliceIds: (Int32Array | undefined)[] = [];
+  const pending = new Map<number, Float64Array[]>();
+  const apply = (index: number, values: Float64Array[]): void => {
+    applyNumeric(catalog, layout, numeric, sliceIds[index]!, values, options.defaultAddedMs);
+  };
+  const numbersDone = numeric.length === 0
+    ? Promise.resolve()
+    : numericReader(numeric, (index, values) => {
+        if (sliceIds[index]) apply(index, values);
+        else pending.set(index, values);
+      });
+  // Keep a rejection from surfacing as unhandled while the string pass is still running.
+  numbersDone.catch(() => {});
+
+  options.onProgress?.(0, table.rowCount);
+  for (let index = 0; index < table.slices.length; index++) {
+    const slice = table.slices[index]!;
+    const data = await table.read(stringColumns, slice.rowStart, slice.rowEnd);
+    sliceIds[index] = insertSlice(catalog, layout, data.columns, slice.rowStart, slice.rowEnd - slice.rowStart, options, result);
+    const waiting = pending.get(index);
+    if (waiting) {
+      pending.delete(index);
+      apply(index, waiting);
+    }
+    options.onProgress?.(slice.rowEnd, table.rowCount);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  await numbersDone;
+  return result;
+}
+
+/** Writes one slice's numeric columns into the catalog by id. */
+function applyNumeric(
+  catalog: Catalog,
+  layout: TableLayout,
+  names: string[],
+  ids: Int32Array,
+  values: Float64Array[],
+  defaultAddedMs: number,
+): void {
+  const at = (name: string | undefined) => (name === undefined ? undefined : values[names.indexOf(name)]);
+  const widths = at(layout.width);
+  const heights = at(layout.height);
+  const sizes = at(layout.size);
+  const added = layout.added && layout.added.kind !== 'string' ? at(layout.added.name) : undefined;
+  const addedIsSeconds = layout.added?.kind === 'number';
+  const metricColumns = layout.metrics.map((m) => [at(m)!, catalog.metrics.get(m)!] as const);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (id < 0) continue;
+    if (widths) {
+      const w = widths[i]!;
+      catalog.width[id] = w > 0 ? Math.round(w) : 0;
+    }
+    if (heights) {
+      const h = heights[i]!;
+      catalog.height[id] = h > 0 ? Math.round(h) : 0;
+    }
+    if (sizes) {
+      const size = sizes[i]!;
+      catalog.bytes[id] = size > 0 ? size : 0;
+    }
+    if (added) {
+      const v = added[i]!;
+      // A plain number column holds epoch seconds when small enough to be one.
+      catalog.added[id] = Number.isNaN(v) ? defaultAddedMs : addedIsSeconds && Math.abs(v) < 1e11 ? v * 1000 : v;
+    }
+    for (const [from, column] of metricColumns) column[id] = from[i]!;
+  }
+  catalog.metricsGeneration++;
+  catalog.generation++; // `added` moved: sorted orders must be rebuilt
+}
+
+/** Inserts one slice of rows; returns the id of each row (-1: skipped). */
+function insertSlice(
+  catalog: Catalog,
+  layout: TableLayout,
+  cols: Map<string, ColumnValues>,
+  rowStart: number,
+  n: number,
+  options: TableLoadOptions,
+  result: LoadedTable,
+): Int32Array {
+  const strings = (name: string | undefined) => (name === undefined ? undefined : (cols.get(name) as (string | null)[]));
+  const sources = strings(layout.source)!;
+  const logicalPaths = strings(layout.path);
+  const mimes = strings(layout.mime);
+  const addedStrings = layout.added?.kind === 'string' ? strings(layout.added.name) : undefined;
+  const tags = layout.tags ? cols.get(layout.tags.name) : undefined;
+  const stars = layout.star === undefined ? undefined : (cols.get(layout.star) as Float64Array);
+  const notes = strings(layout.notes);
+  const ids = new Int32Array(n).fill(-1);
+  const skip = (i: number, reason: string): void => {
+    result.skippedCount++;
+    if (result.skipped.length < MAX_SKIPPED_EXAMPLES) result.skipped.push({ row: rowStart + i, reason });
+  };
+  for (let i = 0; i < n; i++) {
+    const source = sources[i];
+    if (!source) {
+      skip(i, 'no source');
+      continue;
+    }
+    let logical: string | undefined;
+    const given = logicalPaths?.[i];
+    if (given) {
+      const c = canonicalPath(given);
+      logical = c.ok && c.path !== '/' ? c.path : undefined;
+    }
+    logical ??= derivePath(source, options.baseDir);
+    if (logical === undefined) {
+      skip(i, 'no valid logical path (a local source outside the base dir, or a malformed URL)');
+      continue;
+    }
+    const type = mimes?.[i] || mimeForName(logical) || mimeForName(source.split(/[?#]/)[0]!) || 'application/octet-stream';
+    const addedText = addedStrings?.[i];
+    const addedMs = addedText ? Date.parse(addedText) : NaN;
+    // A local source that is its own logical path needs no second string: the path locates it.
+    const implied = logical.length === source.length + 1 && logical.endsWith(source);
+    const entry = { path: logical, type, addedMs: Number.isNaN(addedMs) ? options.defaultAddedMs : addedMs, source: implied ? undefined : source };
+    let id = catalog.insertNew(entry);
+    // Never overwrite: a repeated logical path gets -2, -3, ... before its extension.
+    for (let k = 2; id < 0; k++) id = catalog.insertNew({ ...entry, path: suffixed(logical, k), source });
+    ids[i] = id;
+    const seed = seedOf(tags, stars, notes, i);
+    if (seed) result.seeds.push({ id, ...seed });
+    result.loaded++;
+  }
+  return ids;
+}
+
+function seedOf(
+  tags: ColumnValues | undefined,
+  stars: Float64Array | undefined,
+  notes: (string | null)[] | undefined,
+  i: number,
+): Omit<SeedLabel, 'id'> | undefined {
+  let tagList: string[] = [];
+  const t = tags?.[i];
+  if (Array.isArray(t)) tagList = t;
+  else if (typeof t === 'string') tagList = t.split(',');
+  tagList = [...new Set(tagList.map((s) => s.trim()).filter((s) => s !== ''))];
+  const s = stars?.[i];
+  const star = s !== undefined && s >= 1 && s <= 5 ? Math.round(s) : null;
+  const note = notes?.[i] ?? '';
+  if (tagList.length === 0 && star === null && note === '') return undefined;
+  return { tags: tagList, star, notes: note };
+}

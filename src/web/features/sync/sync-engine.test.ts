@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { CachedLabels } from './cache-patch.js';
+import type { EventSourceLike } from './event-stream.js';
+import { SyncEngine } from './sync-engine.js';
+import { FakeClock, FakeLabelServer, flush, response, storage } from './testing/fakes.js';
+
+function setup() {
+  const server = new FakeLabelServer();
+  server.seed('/a.jpg');
+  const clock = new FakeClock();
+  const cache = new Map<string, CachedLabels>([['/a.jpg', { version: 1, star: null, tags: [], notes: '' }]]);
+  const posts: Array<[string, unknown]> = [];
+  let resolveWrite: (() => void) | null = null;
+  let holdWrites = false;
+  const engine = new SyncEngine({
+    fetch: async (url, init) => {
+      if (url.startsWith('/presence')) {
+        posts.push([url, JSON.parse(init.body)]);
+        return response(200, { gallery_id: '/', viewers: 1, editors: 0, updated_at: 'x' });
+      }
+      if (holdWrites) await new Promise<void>((r) => (resolveWrite = r));
+      return server.fetch(url, init);
+    },
+    storage: storage(),
+    session: storage(),
+    clock,
+    makeId: () => 'id-0123456789abcdef',
+    createEventSource: () => ({ readyState: 0, onopen: null, onerror: null, addEventListener: () => {}, close: () => {} }) satisfies EventSourceLike,
+    beacon: () => true,
+    cache: {
+      read: (p) => cache.get(p) ?? null,
+      patch: (p, partial) => void cache.set(p, { ...cache.get(p)!, ...partial }),
+    },
+    refetchAll: () => {},
+    pollVisible: () => {},
+    random: () => 0.5,
+  });
+  return { engine, server, clock, cache, posts, hold: () => (holdWrites = true), release: () => resolveWrite?.() };
+}
+
+const updated = (version: number, by: string, over: Partial<CachedLabels> = {}) => ({
+  type: 'item-updated' as const,
+  data: { path: '/a.jpg', version, tags: [], notes: '', star: null, updated_at: 't', updated_by: by, ...over },
+});
+
+describe('sync engine', () => {
+  it('shows an edit at once, saves it, and does not count its own event as someone else’s', async () => {
+    const { engine, server, clock, cache, hold, release } = setup();
+    engine.start();
+    hold();
+    engine.edit(['/a.jpg'], { set_star: 4 });
+    expect(cache.get('/a.jpg')?.star).toBe(4); // optimistic
+    await flush();
+    // The server applied it and its event arrives before the HTTP answer.
+    engine.handle(updated(2, 'Ada', { star: 4 }));
+    release();
+    await clock.advance(0);
+    expect(server.items.get('/a.jpg')?.star).toBe(4);
+    expect(engine.getState().activity.count).toBe(0);
+    expect(engine.isPulsing('/a.jpg')).toBe(false);
+  });
+
+  it('patches a remote change in place, pulses the cell and names who did it', async () => {
+    const { engine, cache, clock } = setup();
+    engine.start();
+    engine.handle(updated(2, 'Bob', { tags: ['cat'] }));
+    expect(cache.get('/a.jpg')).toMatchObject({ version: 2, tags: ['cat'] });
+    expect(engine.isPulsing('/a.jpg')).toBe(true);
+    expect(engine.getState().activity.message).toBe('Bob updated items in the last 30s');
+    await clock.advance(2_000);
+    expect(engine.isPulsing('/a.jpg')).toBe(false);
+    await clock.advance(30_000);
+    expect(engine.getState().activity.message).toBeNull();
+  });
+
+  it('counts presence for the current folder only and reports editing while edits are pending', async () => {
+    const { engine, posts } = setup();
+    engine.start();
+    engine.setGallery('/');
+    await flush();
+    expect(engine.getState().presence).toMatchObject({ viewers: 1 });
+    engine.handle({ type: 'presence', data: { gallery_id: '/other', viewers: 9, editors: 9, updated_at: 'x' } });
+    expect(engine.getState().presence?.viewers).toBe(1);
+    engine.edit(['/a.jpg'], { set_notes: 'n' });
+    await flush();
+    expect(posts.map(([, b]) => (b as { status: string }).status)).toEqual(['viewing', 'editing']);
+    expect((posts[0]![1] as { client_id: string }).client_id).toMatch(/^id-0123456789abcdef\./);
+  });
+
+  it('shows metrics progress and clears it when done', async () => {
+    const { engine, clock } = setup();
+    engine.handle({ type: 'metrics-progress', data: { gallery_id: '/', percent: 41.6, message: 'Computing metrics…' } });
+    expect(engine.getState().progress).toEqual({ percent: 42, message: 'Computing metrics…' });
+    engine.handle({ type: 'metrics-progress', data: { gallery_id: '/', percent: 100, message: 'done' } });
+    await clock.advance(2_000);
+    expect(engine.getState().progress).toBeNull();
+  });
+
+  it('remembers the display name and sends it with writes', async () => {
+    const { engine, server, clock } = setup();
+    engine.start();
+    engine.setDisplayName('  Grace  Hopper ');
+    expect(engine.getState().displayName).toBe('Grace Hopper');
+    engine.edit(['/a.jpg'], { add_tags: ['x'] });
+    await clock.advance(0);
+    expect(server.calls[0]!.headers['X-Lenslet-User']).toBe('Grace Hopper');
+  });
+});

@@ -1,0 +1,251 @@
+import type { ServerEvent } from '../../../protocol/events.js';
+import { Pulses, RecentActivity, type ActivitySummary } from './activity.js';
+import { LabelCache, type ItemCacheAdapter } from './cache-patch.js';
+import { loadClientId, loadDisplayName, loadTabId, saveDisplayName, type KeyValueStorage } from './client-identity.js';
+import { EventStream, type ConnectionStatus, type EventSourceLike } from './event-stream.js';
+import type { LabelOps } from './label-ops.js';
+import { PresenceClient, type PresenceCounts, type PresenceStatus } from './presence-client.js';
+import { WriteQueue, type Clock, type FetchLike } from './write-queue.js';
+
+export interface SyncEngineDeps {
+  fetch: FetchLike;
+  storage: KeyValueStorage;
+  session: KeyValueStorage;
+  clock: Clock;
+  makeId: () => string;
+  createEventSource: (url: string) => EventSourceLike;
+  beacon: (path: string, body: unknown) => boolean;
+  cache: ItemCacheAdapter;
+  /** Refetch every cached query (a `resync`, or a gap the stream could not replay). */
+  refetchAll: () => void;
+  /** Refresh what is on screen (the polling fallback). */
+  pollVisible: () => void;
+  isOnline?: () => boolean;
+  random?: () => number;
+}
+
+export interface EngineState {
+  connection: ConnectionStatus;
+  presence: PresenceCounts | null;
+  progress: { percent: number; message: string } | null;
+  activity: ActivitySummary;
+  displayName: string;
+  /** Bumps when the set of pulsing cells changes. */
+  pulseTick: number;
+}
+
+/** How long after the last edit this tab still counts as "editing" in presence. */
+export const EDITING_HOLD_MS = 20_000;
+const PROGRESS_STALE_MS = 60_000;
+
+/**
+ * Wires the sync pieces together, React-free: the write queue, the cache patcher, the event
+ * stream, presence and recent activity. The React provider only supplies browser objects.
+ */
+export class SyncEngine {
+  readonly clientId: string;
+  readonly tabId: string;
+  readonly queue: WriteQueue;
+  readonly labels: LabelCache;
+  readonly stream: EventStream;
+  readonly presence: PresenceClient;
+  private readonly activity = new RecentActivity();
+  private readonly pulses = new Pulses();
+  private readonly listeners = new Set<() => void>();
+  private state: EngineState;
+  private gallery: string | null = null;
+  private lastEditAt = -Infinity;
+  private activityTimer: unknown = null;
+  private progressTimer: unknown = null;
+  private pulseTimer: unknown = null;
+
+  constructor(private readonly d: SyncEngineDeps) {
+    this.clientId = loadClientId(d.storage, d.makeId);
+    this.tabId = loadTabId(d.session, d.makeId);
+    let labels: LabelCache | null = null;
+    this.queue = new WriteQueue({
+      fetch: d.fetch,
+      storage: d.storage,
+      clock: d.clock,
+      clientId: this.clientId,
+      tabId: this.tabId,
+      getUser: () => this.state.displayName,
+      getBase: (p) => labels!.serverState(p),
+      onServerState: (p, s) => labels!.receive(p, s),
+      onPathChange: (p) => labels!.render(p),
+      random: d.random,
+    });
+    labels = this.labels = new LabelCache(d.cache, (p) => this.queue.pendingOps(p));
+    this.stream = new EventStream({
+      url: '/events',
+      create: d.createEventSource,
+      clock: d.clock,
+      onEvent: (e) => this.handle(e),
+      onStatus: (connection) => this.set({ connection }),
+      onResync: () => d.refetchAll(),
+      poll: () => d.pollVisible(),
+      isOnline: d.isOnline,
+      random: d.random,
+    });
+    this.presence = new PresenceClient({
+      clock: d.clock,
+      // Per tab: two tabs are two viewers; a reload keeps the id, so it re-joins as itself.
+      clientId: `${this.clientId}.${this.tabId}`,
+      post: (path, body) => postJson(d.fetch, path, body),
+      beacon: d.beacon,
+      getStatus: () => this.presenceStatus(),
+      onCounts: (counts) => this.gotCounts(counts),
+      random: d.random,
+    });
+    this.queue.subscribe(() => this.presence.statusChanged());
+    this.state = {
+      connection: 'connecting',
+      presence: null,
+      progress: null,
+      activity: this.activity.summary(d.clock.now()),
+      displayName: loadDisplayName(d.storage),
+      pulseTick: 0,
+    };
+  }
+
+  start(): void {
+    this.queue.start();
+    this.stream.start();
+  }
+
+  stop(): void {
+    this.queue.stop();
+    this.stream.stop();
+    this.presence.stop();
+    for (const t of [this.activityTimer, this.progressTimer, this.pulseTimer]) if (t !== null) this.d.clock.clearTimeout(t);
+  }
+
+  /** The folder on screen: presence is counted per folder. */
+  setGallery(folder: string): void {
+    if (folder === this.gallery) return;
+    this.gallery = folder;
+    this.set({ presence: null });
+    this.presence.setGallery(folder);
+  }
+
+  edit(paths: readonly string[], ops: LabelOps): boolean {
+    const queued = this.queue.edit(paths, ops);
+    if (queued) {
+      this.lastEditAt = this.d.clock.now();
+      this.presence.statusChanged();
+    }
+    return queued;
+  }
+
+  setDisplayName(name: string): void {
+    this.set({ displayName: saveDisplayName(this.d.storage, name) });
+  }
+
+  pageHide(): void {
+    this.queue.markClosed();
+    this.presence.pageHide();
+  }
+
+  pageShow(): void {
+    this.presence.pageShow();
+  }
+
+  /** True while `path` glows after someone else changed it. */
+  isPulsing(path: string): boolean {
+    return this.pulses.since(path, this.d.clock.now()) !== null;
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getState = (): EngineState => this.state;
+
+  /** Handles one server event (exposed for tests and for the polling fallback's own feed). */
+  handle(e: ServerEvent): void {
+    switch (e.type) {
+      case 'item-updated': {
+        const wasInFlight = this.queue.isInFlight(e.data.path);
+        const accepted = this.labels.onItemUpdated(e.data);
+        if (!accepted) return;
+        const { path, version, updated_by } = e.data;
+        // Our own write's event can arrive before its HTTP answer: decide once that has settled.
+        const classify = () => {
+          if (this.queue.isOwnVersion(path, version)) return;
+          this.queue.observeServerState(path, e.data);
+          this.remoteChange(path, updated_by);
+        };
+        if (wasInFlight) void this.queue.settled(path).then(classify);
+        else classify();
+        return;
+      }
+      case 'metrics-updated':
+        this.labels.onMetricsUpdated(e.data);
+        return;
+      case 'presence':
+        if (e.data.gallery_id === this.gallery) this.set({ presence: e.data });
+        return;
+      case 'metrics-progress':
+        this.progress(e.data.percent, e.data.message);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private presenceStatus(): PresenceStatus {
+    const pending = this.queue.getSnapshot().pending > 0;
+    return pending || this.d.clock.now() - this.lastEditAt < EDITING_HOLD_MS ? 'editing' : 'viewing';
+  }
+
+  private gotCounts(counts: PresenceCounts): void {
+    if (counts.gallery_id === this.gallery) this.set({ presence: counts });
+  }
+
+  private remoteChange(path: string, updatedBy: string | null): void {
+    const now = this.d.clock.now();
+    this.activity.record(path, updatedBy, now);
+    this.pulses.mark(path, now);
+    this.set({ activity: this.activity.summary(now), pulseTick: this.state.pulseTick + 1 });
+    this.refreshActivityLater();
+    if (this.pulseTimer !== null) this.d.clock.clearTimeout(this.pulseTimer);
+    this.pulseTimer = this.d.clock.setTimeout(() => {
+      this.pulseTimer = null;
+      this.set({ pulseTick: this.state.pulseTick + 1 });
+    }, 1_500);
+  }
+
+  private refreshActivityLater(): void {
+    if (this.activityTimer !== null) this.d.clock.clearTimeout(this.activityTimer);
+    const { expiresAt } = this.state.activity;
+    if (expiresAt === null) return;
+    this.activityTimer = this.d.clock.setTimeout(() => {
+      this.activityTimer = null;
+      this.set({ activity: this.activity.summary(this.d.clock.now()) });
+      this.refreshActivityLater();
+    }, Math.max(0, expiresAt - this.d.clock.now()));
+  }
+
+  private progress(percent: number, message: string): void {
+    if (this.progressTimer !== null) this.d.clock.clearTimeout(this.progressTimer);
+    const done = percent >= 100;
+    this.set({ progress: { percent: Math.max(0, Math.min(100, Math.round(percent))), message } });
+    // A finished job lingers a moment; a job that went quiet (worker died) does not stay forever.
+    this.progressTimer = this.d.clock.setTimeout(() => {
+      this.progressTimer = null;
+      this.set({ progress: null });
+    }, done ? 1_500 : PROGRESS_STALE_MS);
+  }
+
+  private set(patch: Partial<EngineState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const l of [...this.listeners]) l();
+  }
+}
+
+async function postJson(fetch: FetchLike, path: string, body: unknown): Promise<unknown> {
+  const res = await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), keepalive: true });
+  const text = await res.text();
+  return res.status >= 200 && res.status < 300 && text ? (JSON.parse(text) as unknown) : null;
+}

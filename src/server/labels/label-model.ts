@@ -1,6 +1,6 @@
 import type { Sidecar } from '../../protocol/items.js';
 import type { ItemUpdated, MetricsUpdated } from '../../protocol/events.js';
-import type { LabelChanges, LabelWrite, StoredEvent } from './label-store.js';
+import type { LabelChanges, LabelFields, LabelPatch, LabelWrite, StoredEvent } from './label-store.js';
 
 /** Pure state transitions shared by every LabelStore, so the implementations hold only storage code. */
 
@@ -21,10 +21,11 @@ export function planWrite(current: Sidecar, write: LabelWrite): PlannedWrite {
   if (write.expected_version !== null && write.expected_version !== current.version) return { ok: false };
   const next = cloneSidecar(current);
   const changes: LabelChanges = {};
-  if (write.labels) {
-    next.tags = [...write.labels.tags];
-    next.notes = write.labels.notes;
-    next.star = write.labels.star;
+  const fields = write.labels ?? (write.patch ? applyPatch(current, write.patch) : undefined);
+  if (fields) {
+    next.tags = [...fields.tags];
+    next.notes = fields.notes;
+    next.star = fields.star;
     if (current.star !== next.star) changes.star = { from: current.star, to: next.star };
     if (current.notes !== next.notes) changes.notes = { from: clip(current.notes), to: clip(next.notes) };
     const added = next.tags.filter((t) => !current.tags.includes(t));
@@ -42,7 +43,7 @@ export function planWrite(current: Sidecar, write: LabelWrite): PlannedWrite {
   next.version = Math.max(current.version + 1, write.min_version ?? 0);
   next.updated_at = write.updated_at;
   next.updated_by = write.updated_by;
-  return { ok: true, next, event: eventFor(next, write.labels ? 'item-updated' : 'metrics-updated', changes) };
+  return { ok: true, next, event: eventFor(next, fields ? 'item-updated' : 'metrics-updated', changes) };
 }
 
 function eventFor(s: Sidecar, type: StoredEvent['type'], changes: LabelChanges): Omit<StoredEvent, 'id'> {
@@ -73,4 +74,19 @@ function clip(text: string): string {
 /** True when `path` is `prefix` or lies below it (`prefix` canonical). */
 export function isUnder(path: string, prefix: string): boolean {
   return prefix === '/' || path === prefix || path.startsWith(prefix + '/');
+}
+
+/** PATCH semantics: only the fields sent change; tags are set, then removed, then added. */
+export function applyPatch(current: LabelFields, patch: LabelPatch): LabelFields {
+  let tags = patch.set_tags ? [...patch.set_tags] : [...current.tags];
+  if (patch.remove_tags?.length) {
+    const drop = new Set(patch.remove_tags);
+    tags = tags.filter((t) => !drop.has(t));
+  }
+  for (const t of patch.add_tags ?? []) if (!tags.includes(t)) tags.push(t);
+  return {
+    tags,
+    notes: patch.set_notes ?? current.notes,
+    star: patch.set_star !== undefined ? patch.set_star : current.star,
+  };
 }

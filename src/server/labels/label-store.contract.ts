@@ -77,6 +77,21 @@ export function runLabelStoreContract(
       expect(r2.status === 'applied' && r2.sidecar.version).toBe(3);
     });
 
+    it('[LS2] a patch applies to the state found in the transaction: set, then remove, then add', async () => {
+      const store = await make();
+      await one(store, { path: '/a.jpg', expected_version: 1, labels: { tags: ['x', 'y'], notes: 'keep', star: 3 }, updated_at: AT, updated_by: 'a' });
+      const [o] = await store.commit(
+        [unit(
+          { path: '/a.jpg', expected_version: 2, patch: { add_tags: ['z'] }, updated_at: AT, updated_by: 'b' },
+          { path: '/a.jpg', expected_version: 3, patch: { set_tags: ['q', 'x'], remove_tags: ['x', 'z'], add_tags: ['x', 'w'], set_star: null }, updated_at: AT, updated_by: 'c' },
+        )],
+        T0,
+      );
+      if (o?.kind !== 'committed') throw new Error('no commit');
+      expect(o.results.map((r) => r.status)).toEqual(['applied', 'applied']);
+      expect(await store.get('/a.jpg')).toMatchObject({ tags: ['q', 'x', 'w'], notes: 'keep', star: null, version: 4, updated_by: 'c' });
+    });
+
     it('[LS3] a stale expected version is a conflict that changes nothing', async () => {
       const store = await make();
       await one(store, labelsWrite('/a.jpg', 1, 4));

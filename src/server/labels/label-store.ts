@@ -8,6 +8,15 @@ export interface LabelFields {
   star: number | null;
 }
 
+/** Partial update; tags are expected already trimmed and de-duplicated. */
+export interface LabelPatch {
+  set_star?: number | null;
+  set_notes?: string;
+  set_tags?: string[];
+  add_tags?: string[];
+  remove_tags?: string[];
+}
+
 /**
  * One change to one item. Writes are compare-and-set: `expected_version` must equal the item's
  * current version (1 for an item never written), or be null for an unconditional write
@@ -18,6 +27,8 @@ export interface LabelWrite {
   expected_version: number | null;
   /** Full replacement of tags, notes and star. */
   labels?: LabelFields;
+  /** A partial update applied to the state found inside the transaction (set, then remove, then add). */
+  patch?: LabelPatch;
   /** Merged into the item's metrics (named values replace, others stay). */
   metrics?: Record<string, number>;
   /** Replace all metrics instead of merging (import). */

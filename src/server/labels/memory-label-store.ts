@@ -27,8 +27,16 @@ export class MemoryLabelStore implements LabelStore {
   private readonly idempotency = new Map<string, IdempotencyRecord>();
   private closed = false;
 
-  constructor(options: LabelStoreOptions = {}) {
-    this.options = { ...DEFAULT_STORE_OPTIONS, ...options };
+  /**
+   * `startAfterEventId`: ids begin above it, and positions at or below it reset. A memory store
+   * started later gets a higher start, so a client holding an id from an earlier process
+   * is told to resync instead of being served another history under the same ids.
+   */
+  constructor(options: LabelStoreOptions & { startAfterEventId?: number } = {}) {
+    const { startAfterEventId = 0, ...rest } = options;
+    this.options = { ...DEFAULT_STORE_OPTIONS, ...rest };
+    this.lastEventId = startAfterEventId;
+    this.compactedThrough = startAfterEventId;
   }
 
   async get(path: string): Promise<Sidecar> {

@@ -1,0 +1,179 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ChangeFeed, FeedEvent } from './change-feed.js';
+
+/** Where replay reads from: the durable event log (a LabelStore satisfies this). */
+export interface EventLog {
+  changesSince(afterId: number, limit: number): Promise<{ events: { id: number; type: string; data: unknown }[]; reset: boolean }>;
+  currentEventId(): Promise<number>;
+}
+
+export interface SseHubOptions {
+  log: EventLog;
+  feed: ChangeFeed;
+  /** Comment heartbeat interval. Default 15 s. */
+  heartbeatMs?: number;
+  /** A client with more unsent bytes than this is disconnected; it reconnects and replays. Default 1 MiB. */
+  maxBufferedBytes?: number;
+  /** Live events held for a client while its replay runs; past this it is disconnected. Default 10,000. */
+  maxPendingEvents?: number;
+  replayPageSize?: number;
+  /** The reconnect delay suggested to EventSource. Default 1 s. */
+  retryMs?: number;
+}
+
+interface Client {
+  res: ServerResponse;
+  /** Live events that arrived while the replay was running; sent once it ends. */
+  pending: FeedEvent[] | null;
+  /** Highest durable event id this client has been sent (or told about). */
+  lastId: number;
+}
+
+/**
+ * Fan-out of the change feed to SSE clients. Durable events go out with `id: <event id>`;
+ * ephemeral ones (presence, metrics-progress) go out without an `id:` line, so EventSource keeps
+ * the last durable id for `Last-Event-ID`. Nothing is ever silently skipped: a client that falls
+ * too far behind is disconnected and catches up by replaying from the log when it reconnects.
+ */
+export class SseHub {
+  private readonly clients = new Set<Client>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly unsubscribe: () => void;
+  private readonly maxBufferedBytes: number;
+  private readonly maxPendingEvents: number;
+  private readonly pageSize: number;
+  private readonly retryMs: number;
+  private headId = 0;
+  /** Counters for /health and tests. */
+  readonly stats = { connected_total: 0, disconnected_slow: 0, resyncs: 0, replayed_events: 0 };
+
+  private constructor(private readonly options: SseHubOptions) {
+    this.maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
+    this.maxPendingEvents = options.maxPendingEvents ?? 10_000;
+    this.pageSize = options.replayPageSize ?? 500;
+    this.retryMs = options.retryMs ?? 1000;
+    this.unsubscribe = options.feed.subscribe((event) => this.broadcast(event));
+    this.heartbeat = setInterval(() => this.sendHeartbeat(), options.heartbeatMs ?? 15_000);
+    this.heartbeat.unref();
+  }
+
+  static async create(options: SseHubOptions): Promise<SseHub> {
+    const hub = new SseHub(options);
+    hub.headId = Math.max(hub.headId, await options.log.currentEventId());
+    return hub;
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  /**
+   * Takes over a raw HTTP response as an event stream. With `lastEventId`, first replays every
+   * durable event after it (or sends `resync` when the log no longer has them).
+   */
+  attach(req: IncomingMessage, res: ServerResponse, lastEventId: number | null | 'invalid'): void {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.socket?.setNoDelay(true);
+    const client: Client = { res, pending: null, lastId: this.headId };
+    this.clients.add(client);
+    this.stats.connected_total++;
+    const drop = () => this.clients.delete(client);
+    req.on('close', drop);
+    res.on('close', drop);
+    res.on('error', drop);
+    this.write(client, `retry: ${this.retryMs}\n: connected\n\n`);
+    if (lastEventId === null) {
+      // Tell EventSource where it starts, so a reconnect resumes from here even if nothing happened.
+      this.write(client, `id: ${client.lastId}\n\n`);
+      return;
+    }
+    client.pending = [];
+    client.lastId = lastEventId === 'invalid' ? 0 : lastEventId;
+    void this.replay(client, lastEventId).catch((error: unknown) => {
+      console.error('SSE replay failed', error);
+      res.destroy();
+    });
+  }
+
+  /** Sends a comment to every client: keeps proxies from closing idle streams and detects dead peers. */
+  sendHeartbeat(): void {
+    for (const client of this.clients) this.write(client, ': ping\n\n');
+  }
+
+  /** Ends every stream (server shutdown). */
+  close(): void {
+    clearInterval(this.heartbeat);
+    this.unsubscribe();
+    for (const client of this.clients) client.res.end();
+    this.clients.clear();
+  }
+
+  private broadcast(event: FeedEvent): void {
+    if (event.id !== null) this.headId = Math.max(this.headId, event.id);
+    for (const client of this.clients) {
+      if (client.pending) {
+        client.pending.push(event);
+        if (client.pending.length > this.maxPendingEvents) this.disconnectSlow(client);
+      } else {
+        this.deliver(client, event);
+      }
+    }
+  }
+
+  private async replay(client: Client, from: number | 'invalid'): Promise<void> {
+    let cursor = from === 'invalid' ? -1 : from;
+    for (;;) {
+      const page = cursor < 0 ? { events: [], reset: true } : await this.options.log.changesSince(cursor, this.pageSize);
+      if (!this.clients.has(client)) return;
+      if (page.reset) {
+        // The missed events are gone (compacted, another database, a restarted memory store):
+        // the client must refetch. Its position becomes the head, sent as this event's id.
+        this.stats.resyncs++;
+        const head = Math.max(this.headId, await this.options.log.currentEventId());
+        const reason = from === 'invalid' ? 'invalid_last_event_id' : 'events_unavailable';
+        this.write(client, frame('resync', JSON.stringify({ reason, last_event_id: head }), head));
+        client.lastId = head;
+        break;
+      }
+      for (const e of page.events) this.deliver(client, { id: e.id, type: e.type as FeedEvent['type'], data: e.data });
+      this.stats.replayed_events += page.events.length;
+      if (page.events.length > 0) cursor = page.events[page.events.length - 1]!.id;
+      if (page.events.length < this.pageSize) break;
+    }
+    if (client.lastId < cursor) client.lastId = cursor;
+    const pending = client.pending ?? [];
+    client.pending = null;
+    for (const event of pending) this.deliver(client, event);
+  }
+
+  private deliver(client: Client, event: FeedEvent): void {
+    if (event.id !== null) {
+      if (event.id <= client.lastId) return; // already sent by the replay
+      client.lastId = event.id;
+    }
+    this.write(client, frame(event.type, JSON.stringify(event.data), event.id));
+  }
+
+  private write(client: Client, chunk: string): void {
+    const { res } = client;
+    if (res.destroyed || res.writableEnded) return;
+    res.write(chunk);
+    // write() never blocks; what the peer has not read piles up here. Bound it.
+    if (res.writableLength > this.maxBufferedBytes) this.disconnectSlow(client);
+  }
+
+  private disconnectSlow(client: Client): void {
+    this.stats.disconnected_slow++;
+    this.clients.delete(client);
+    client.res.destroy();
+  }
+}
+
+function frame(type: string, data: string, id: number | null): string {
+  return id === null ? `event: ${type}\ndata: ${data}\n\n` : `event: ${type}\nid: ${id}\ndata: ${data}\n\n`;
+}

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { metricsSchema, starSchema, type Sidecar } from '../../protocol/items.js';
+
+/**
+ * Export and import formats. JSON is an array of sidecars, one per line. CSV has the columns
+ * below; `tags` and `metrics` cells hold JSON so that a round trip loses nothing.
+ */
+export type ExportFormat = 'json' | 'csv';
+export const EXPORT_FORMATS = ['json', 'csv'] as const;
+export const CSV_COLUMNS = ['path', 'tags', 'notes', 'star', 'metrics', 'version', 'updated_at', 'updated_by'] as const;
+
+export async function* exportLines(rows: AsyncIterable<Sidecar>, format: ExportFormat): AsyncGenerator<string> {
+  if (format === 'csv') {
+    yield CSV_COLUMNS.join(',') + '\r\n';
+    for await (const s of rows) {
+      const cells = [s.path, JSON.stringify(s.tags), s.notes, s.star ?? '', JSON.stringify(s.metrics), s.version, s.updated_at ?? '', s.updated_by ?? ''];
+      yield cells.map((c) => csvCell(String(c))).join(',') + '\r\n';
+    }
+    return;
+  }
+  yield '[';
+  let first = true;
+  for await (const s of rows) {
+    yield (first ? '\n' : ',\n') + JSON.stringify(exportRecord(s));
+    first = false;
+  }
+  yield '\n]\n';
+}
+
+function exportRecord(s: Sidecar): Sidecar {
+  return {
+    path: s.path,
+    tags: s.tags,
+    notes: s.notes,
+    star: s.star,
+    metrics: s.metrics,
+    version: s.version,
+    updated_at: s.updated_at,
+    updated_by: s.updated_by,
+  };
+}
+
+function csvCell(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+export const importRecordSchema = z.object({
+  path: z.string(),
+  tags: z.array(z.string()).default([]),
+  notes: z.string().default(''),
+  star: starSchema.default(null),
+  metrics: metricsSchema.default({}),
+  version: z.number().int().min(1).default(1),
+  updated_at: z.string().nullable().default(null),
+  updated_by: z.string().nullable().default(null),
+});
+export type ImportRecord = z.infer<typeof importRecordSchema>;
+
+/** Parses an export back into records (unvalidated values are checked by `importRecordSchema`). */
+export function parseExport(text: string, format: ExportFormat): unknown[] {
+  if (format === 'json') {
+    const parsed = JSON.parse(text) as unknown;
+    if (Array.isArray(parsed)) return parsed;
+    if (parsed && typeof parsed === 'object' && Array.isArray((parsed as { items?: unknown }).items)) {
+      return (parsed as { items: unknown[] }).items;
+    }
+    throw new Error('a JSON export is an array of items');
+  }
+  const rows = parseCsv(text);
+  const head = rows.shift() ?? [];
+  const index = (name: string) => head.indexOf(name);
+  if (index('path') < 0) throw new Error('the CSV has no "path" column');
+  return rows
+    .filter((r) => r.length > 1 || (r[0] ?? '') !== '')
+    .map((r) => {
+      const cell = (name: string) => {
+        const i = index(name);
+        return i < 0 ? undefined : r[i];
+      };
+      const json = (name: string) => {
+        const v = cell(name);
+        return v === undefined || v === '' ? undefined : (JSON.parse(v) as unknown);
+      };
+      const num = (name: string) => {
+        const v = cell(name);
+        return v === undefined || v === '' ? undefined : Number(v);
+      };
+      return {
+        path: cell('path'),
+        tags: json('tags'),
+        notes: cell('notes'),
+        star: cell('star') === '' ? null : num('star'),
+        metrics: json('metrics'),
+        version: num('version'),
+        updated_at: cell('updated_at') || null,
+        updated_by: cell('updated_by') || null,
+      };
+    });
+}
+
+/** RFC 4180 CSV: quoted cells may hold commas, quotes ("") and line breaks. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          cell += '"';
+          i++;
+        } else quoted = false;
+      } else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += ch;
+  }
+  if (cell !== '' || row.length) {
+    row.push(cell);
+    rows.push(row);
+  }
+  return rows;
+}

@@ -1,0 +1,332 @@
+import { z } from 'zod';
+import { patchItemBodySchema, putItemBodySchema, type Sidecar } from '../../protocol/items.js';
+import { AppError } from '../app-error.js';
+import type { ChangeFeed } from '../events/change-feed.js';
+import type { LabelLookup, LabelSnapshot } from './label-lookup.js';
+import {
+  actorOf,
+  checkNotes,
+  fingerprint,
+  metricsInputSchema,
+  normalizeTags,
+  parseBody,
+  parseIfMatch,
+  requireIdempotencyKey,
+  requirePath,
+  resolveBaseVersion,
+} from './label-input.js';
+import { GroupCommitter } from './group-commit.js';
+import type {
+  LabelPatch,
+  LabelStore,
+  LabelWrite,
+  StoredEvent,
+  StoredResponse,
+  UnitOutcome,
+  WriteResult,
+  WriteUnit,
+} from './label-store.js';
+
+/** Headers that matter to a write, already read by the route. */
+export interface WriteContext {
+  idempotencyKey?: string;
+  ifMatch?: string;
+  user?: string;
+  clientId?: string;
+}
+
+/** An outcome ready to send: status and body, plus whether it was replayed from the idempotency cache. */
+export interface WriteResponse extends StoredResponse {
+  replayed: boolean;
+}
+
+export interface LabelServiceOptions {
+  store: LabelStore;
+  feed: ChangeFeed;
+  /** True when the gallery has an image at this canonical path. */
+  itemExists: (path: string) => boolean;
+  now?: () => number;
+  /** How often expired idempotency records are pruned. Default one minute. */
+  pruneIntervalMs?: number;
+}
+
+export interface LabelsHealth {
+  persistent: boolean;
+  store: string;
+  path: string | null;
+  last_event_id: number;
+}
+
+export interface HistoryEntry {
+  event_id: number;
+  type: StoredEvent['type'];
+  version: number;
+  updated_at: string;
+  updated_by: string;
+  changes: StoredEvent['changes'];
+}
+
+const MAX_BATCH = 5000;
+const patchEntrySchema = patchItemBodySchema.extend({ path: z.string() });
+const batchArraySchema = z.array(patchEntrySchema);
+const batchObjectSchema = z.object({ items: batchArraySchema });
+const metricsBodySchema = z.object({
+  items: z.array(z.object({ path: z.string(), metrics: metricsInputSchema })).max(MAX_BATCH),
+});
+
+/**
+ * The label rules between HTTP and the store: validation and normalisation, version checks,
+ * idempotency, who/when stamping, group commit, publishing committed events, and the in-memory
+ * projection that listings read through `LabelLookup`.
+ */
+export class LabelService implements LabelLookup {
+  private readonly projection = new Map<string, LabelSnapshot>();
+  private readonly committer: GroupCommitter;
+  private readonly now: () => number;
+  private readonly pruneTimer: NodeJS.Timeout;
+  private lastEventId = 0;
+  private closed = false;
+
+  private constructor(private readonly options: LabelServiceOptions) {
+    this.now = options.now ?? Date.now;
+    this.committer = new GroupCommitter(options.store, this.now, (outcomes) => this.afterCommit(outcomes));
+    this.pruneTimer = setInterval(() => {
+      options.store.pruneIdempotency(this.now()).catch((error: unknown) => console.error('idempotency prune failed', error));
+    }, options.pruneIntervalMs ?? 60_000);
+    this.pruneTimer.unref();
+  }
+
+  /** Opens the service over a store, loading the projection of every labeled item. */
+  static async open(options: LabelServiceOptions): Promise<LabelService> {
+    const service = new LabelService(options);
+    for await (const s of options.store.exportUnder('/')) service.project(s);
+    service.lastEventId = await options.store.currentEventId();
+    return service;
+  }
+
+  get store(): LabelStore {
+    return this.options.store;
+  }
+
+  // LabelLookup: synchronous reads for listings, search and queries.
+  peek(path: string): LabelSnapshot | undefined {
+    return this.projection.get(path);
+  }
+
+  forEachLabeled(visit: (path: string, labels: LabelSnapshot) => void): void {
+    for (const [path, s] of this.projection) {
+      if (s.star !== null || s.tags.length || s.notes || Object.keys(s.metrics).length) visit(path, s);
+    }
+  }
+
+  health(): LabelsHealth {
+    const { store } = this.options;
+    return { persistent: store.persistent, store: store.kind, path: store.location, last_event_id: this.lastEventId };
+  }
+
+  async getItem(rawPath: unknown): Promise<Sidecar> {
+    const path = this.existingPath(rawPath);
+    return this.options.store.get(path);
+  }
+
+  async history(rawPath: unknown, rawLimit: unknown): Promise<{ path: string; entries: HistoryEntry[] }> {
+    const path = this.existingPath(rawPath);
+    const limit = rawLimit === undefined ? 100 : Number(rawLimit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+      throw new AppError('invalid_parameter', 'limit must be an integer from 1 to 1000', { field: 'limit' });
+    }
+    const events = await this.options.store.history(path, limit);
+    return {
+      path,
+      entries: events.map((e) => ({
+        event_id: e.id,
+        type: e.type,
+        version: e.data.version,
+        updated_at: e.data.updated_at,
+        updated_by: e.data.updated_by,
+        changes: e.changes,
+      })),
+    };
+  }
+
+  /** PUT /item: full replace of tags, notes and star. */
+  async putItem(rawPath: unknown, body: unknown, ctx: WriteContext): Promise<WriteResponse> {
+    const path = this.existingPath(rawPath);
+    const key = requireIdempotencyKey(ctx.idempotencyKey);
+    const input = parseBody(putItemBodySchema, body);
+    const base = resolveBaseVersion(parseIfMatch(ctx.ifMatch), input.base_version);
+    const labels = { tags: normalizeTags(input.tags, 'tags'), notes: checkNotes(input.notes, 'notes'), star: input.star };
+    const write: LabelWrite = { path, expected_version: base, labels, ...this.stamp(ctx) };
+    return this.submitSingle(key, ['PUT /item', path, base, labels], write);
+  }
+
+  /** PATCH /item: only the fields sent change (set, then remove, then add). */
+  async patchItem(rawPath: unknown, body: unknown, ctx: WriteContext): Promise<WriteResponse> {
+    const path = this.existingPath(rawPath);
+    const key = requireIdempotencyKey(ctx.idempotencyKey);
+    const input = parseBody(patchItemBodySchema, body);
+    const base = resolveBaseVersion(parseIfMatch(ctx.ifMatch), input.base_version);
+    const patch = toPatch(input, '');
+    const write: LabelWrite = { path, expected_version: base, patch, ...this.stamp(ctx) };
+    return this.submitSingle(key, ['PATCH /item', path, base, patch], write);
+  }
+
+  /** PATCH /items: a batch in one transaction, with a result per entry. */
+  async patchItems(body: unknown, ctx: WriteContext): Promise<WriteResponse> {
+    const key = requireIdempotencyKey(ctx.idempotencyKey);
+    // A bare array, or `{ items: [...] }`.
+    const entries = Array.isArray(body) ? parseBody(batchArraySchema, body) : parseBody(batchObjectSchema, body).items;
+    const where = Array.isArray(body) ? '' : 'items';
+    if (entries.length > MAX_BATCH) throw new AppError('invalid_body', `at most ${MAX_BATCH} items per batch`, { field: where || null });
+    const stamp = this.stamp(ctx);
+    const writes: LabelWrite[] = [];
+    const slots: ({ path: string; missing: true } | { path: string; missing: false; write: number })[] = [];
+    entries.forEach((entry, i) => {
+      const at = `${where}[${i}]`;
+      const path = requirePath(entry.path, `${at}.path`);
+      if (entry.base_version === undefined) {
+        throw new AppError('missing_base_version', `${at}.base_version is required`, { field: `${at}.base_version` });
+      }
+      const patch = toPatch(entry, `${at}.`);
+      if (!this.options.itemExists(path)) {
+        slots.push({ path, missing: true });
+        return;
+      }
+      slots.push({ path, missing: false, write: writes.length });
+      writes.push({ path, expected_version: entry.base_version, patch, ...stamp });
+    });
+    const print = fingerprint(['PATCH /items', writes.map((w) => [w.path, w.expected_version, w.patch]), slots.map((s) => s.path)]);
+    const render = (results: WriteResult[]): StoredResponse => ({
+      status: 200,
+      body: {
+        results: slots.map((slot) => {
+          if (slot.missing) return { path: slot.path, status: 'not_found', error: { code: 'not_found', message: 'no such image' } };
+          const r = results[slot.write]!;
+          return r.status === 'applied'
+            ? { path: slot.path, status: 'ok', item: r.sidecar }
+            : { path: slot.path, status: 'conflict', error: conflictError(writes[slot.write]!.expected_version, r.current), current: r.current };
+        }),
+      },
+    });
+    return this.submit({ writes, idempotency: { key, fingerprint: print, render } });
+  }
+
+  /** PUT /metrics: a worker attaches numeric metrics (merged, no version check). */
+  async putMetrics(body: unknown, ctx: WriteContext): Promise<WriteResponse> {
+    const input = parseBody(metricsBodySchema, body);
+    const stamp = this.stamp(ctx);
+    const writes: LabelWrite[] = [];
+    const slots: { path: string; write: number | null }[] = [];
+    input.items.forEach((item, i) => {
+      const path = requirePath(item.path, `items[${i}].path`);
+      const exists = this.options.itemExists(path);
+      slots.push({ path, write: exists ? writes.length : null });
+      if (exists) writes.push({ path, expected_version: null, metrics: item.metrics, ...stamp });
+    });
+    const render = (results: WriteResult[]): StoredResponse => ({
+      status: 200,
+      body: {
+        results: slots.map((slot) => {
+          if (slot.write === null) return { path: slot.path, status: 'not_found' };
+          const r = results[slot.write]!;
+          return r.status === 'applied'
+            ? { path: slot.path, status: 'ok', version: r.sidecar.version, metrics: r.sidecar.metrics }
+            : { path: slot.path, status: 'conflict' };
+        }),
+      },
+    });
+    const key = ctx.idempotencyKey?.trim() ? requireIdempotencyKey(ctx.idempotencyKey) : undefined;
+    if (!key) {
+      const outcome = await this.committer.submit({ writes });
+      if (outcome.kind !== 'committed') throw new Error('unexpected replay without an idempotency key');
+      return { ...render(outcome.results), replayed: false };
+    }
+    return this.submit({ writes, idempotency: { key, fingerprint: fingerprint(['PUT /metrics', writes]), render } });
+  }
+
+  /** Every written item at or below `prefix`, in path order (for export). */
+  exportUnder(prefix: string): AsyncIterable<Sidecar> {
+    return this.options.store.exportUnder(prefix);
+  }
+
+  /** Waits for queued commits, then closes the store. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.pruneTimer);
+    await this.committer.drain();
+    await this.options.store.close();
+  }
+
+  private existingPath(rawPath: unknown): string {
+    const path = requirePath(rawPath);
+    if (!this.options.itemExists(path)) throw new AppError('not_found', `no image at ${path}`, { path });
+    return path;
+  }
+
+  private stamp(ctx: WriteContext): { updated_at: string; updated_by: string } {
+    return { updated_at: new Date(this.now()).toISOString(), updated_by: actorOf(ctx.user, ctx.clientId) };
+  }
+
+  private submitSingle(key: string, request: unknown, write: LabelWrite): Promise<WriteResponse> {
+    const render = (results: WriteResult[]): StoredResponse => {
+      const r = results[0]!;
+      return r.status === 'applied'
+        ? { status: 200, body: r.sidecar }
+        : { status: 409, body: { error: conflictError(write.expected_version, r.current), current: r.current } };
+    };
+    return this.submit({ writes: [write], idempotency: { key, fingerprint: fingerprint(request), render } });
+  }
+
+  private async submit(unit: WriteUnit & { idempotency: NonNullable<WriteUnit['idempotency']> }): Promise<WriteResponse> {
+    if (this.closed) throw new AppError('read_only', 'the label service is shutting down');
+    const { key, fingerprint: print } = unit.idempotency;
+    // Fast path for retries; the store checks again inside the transaction for concurrent duplicates.
+    const cached = await this.options.store.getIdempotency(key, this.now());
+    if (cached) return this.replay(cached.fingerprint, print, cached.response);
+    const outcome = await this.committer.submit(unit);
+    if (outcome.kind === 'replayed') return this.replay(outcome.record.fingerprint, print, outcome.record.response);
+    return { ...outcome.response!, replayed: false };
+  }
+
+  private replay(stored: string, given: string, response: StoredResponse): WriteResponse {
+    if (stored !== given) {
+      throw new AppError('idempotency_key_reused', 'this Idempotency-Key was already used for a different request');
+    }
+    return { ...response, replayed: true };
+  }
+
+  private afterCommit(outcomes: UnitOutcome[]): void {
+    for (const outcome of outcomes) {
+      if (outcome.kind !== 'committed') continue;
+      for (const r of outcome.results) {
+        if (r.status !== 'applied') continue;
+        this.project(r.sidecar);
+        this.lastEventId = Math.max(this.lastEventId, r.event.id);
+        this.options.feed.publish({ id: r.event.id, type: r.event.type, data: r.event.data });
+      }
+    }
+  }
+
+  private project(s: Sidecar): void {
+    this.projection.set(s.path, { star: s.star, tags: s.tags, notes: s.notes, version: s.version, metrics: s.metrics });
+  }
+}
+
+function toPatch(input: z.infer<typeof patchItemBodySchema>, at: string): LabelPatch {
+  const patch: LabelPatch = {};
+  if (input.set_star !== undefined) patch.set_star = input.set_star;
+  if (input.set_notes !== undefined) patch.set_notes = checkNotes(input.set_notes, `${at}set_notes`);
+  if (input.set_tags !== undefined) patch.set_tags = normalizeTags(input.set_tags, `${at}set_tags`);
+  if (input.remove_tags !== undefined) patch.remove_tags = normalizeTags(input.remove_tags, `${at}remove_tags`);
+  if (input.add_tags !== undefined) patch.add_tags = normalizeTags(input.add_tags, `${at}add_tags`);
+  return patch;
+}
+
+function conflictError(base: number | null, current: Sidecar) {
+  return {
+    code: 'version_conflict',
+    message: `the item changed: you edited version ${base}, it is now at version ${current.version}`,
+    details: { base_version: base, current_version: current.version },
+  };
+}

@@ -1,0 +1,83 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeImage, makeTempDir, removeDir } from '../../../test/factories/image-tree.js';
+import { Catalog } from '../catalog/catalog.js';
+import type { DatasetSource, ItemBytes } from '../datasets/dataset-source.js';
+import { resolveWorkspace } from '../workspace.js';
+import { AbortedError, ThumbnailService } from './thumbnail-service.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = makeTempDir();
+  for (const name of ['a', 'b', 'c']) writeFileSync(join(dir, `${name}.jpg`), await encodeImage('jpg', { w: 40, h: 30 }));
+});
+afterAll(() => removeDir(dir));
+
+/** A source over `dir` that counts opens and can hold them until released. */
+function fakeSource() {
+  const catalog = new Catalog();
+  for (const name of ['a', 'b', 'c']) catalog.upsert({ path: `/${name}.jpg`, type: 'image/jpeg', size: 1, addedMs: 1 });
+  const opens: string[] = [];
+  let gate: Promise<void> = Promise.resolve();
+  let open!: () => void;
+  const source = {
+    catalog,
+    async openItem(id: number): Promise<ItemBytes> {
+      opens.push(catalog.paths[id]!);
+      await gate;
+      return { kind: 'file', absPath: join(dir, catalog.paths[id]!), size: 1, mtimeMs: 1 };
+    },
+  } as unknown as DatasetSource;
+  return {
+    source,
+    opens,
+    hold: () => (gate = new Promise((r) => (open = r))),
+    release: () => open(),
+  };
+}
+
+const options = { size: 16, quality: 50, diskCache: false, memoryBytes: 1 << 20, concurrency: 1 };
+
+describe('ThumbnailService', () => {
+  it('shares one generation between concurrent requests for the same image, then serves it from memory', async () => {
+    const fake = fakeSource();
+    const service = new ThumbnailService(fake.source, resolveWorkspace({ kind: 'folder', path: dir }, { noWrite: true }), options);
+    const [one, two] = await Promise.all([service.get(0), service.get(0)]);
+    expect(one.body.equals(two.body)).toBe(true);
+    await service.get(0);
+    expect(fake.opens).toEqual(['/a.jpg']);
+    expect(service.stats().memoryItems).toBe(1);
+  });
+
+  it('drops queued work whose requesters all went away', async () => {
+    const fake = fakeSource();
+    const service = new ThumbnailService(fake.source, resolveWorkspace({ kind: 'folder', path: dir }, { noWrite: true }), options);
+    fake.hold();
+    const first = service.get(0); // occupies the only slot
+    const gone = new AbortController();
+    const abandoned = service.get(1, gone.signal);
+    const kept = new AbortController();
+    const shared = [service.get(2, kept.signal), service.get(2)];
+    await new Promise((r) => setTimeout(r, 20));
+    gone.abort();
+    kept.abort(); // one of two requesters leaves: the job must still run for the other
+    await expect(abandoned).rejects.toBeInstanceOf(AbortedError);
+    await expect(shared[0]).rejects.toBeInstanceOf(AbortedError);
+    fake.release();
+    await first;
+    await shared[1];
+    expect(fake.opens).toEqual(['/a.jpg', '/c.jpg']);
+  });
+
+  it('keys thumbnails by identity, size, mtime and settings', () => {
+    const fake = fakeSource();
+    const ws = resolveWorkspace({ kind: 'folder', path: dir }, { noWrite: true });
+    const service = new ThumbnailService(fake.source, ws, options);
+    const other = new ThumbnailService(fake.source, ws, { ...options, size: 32 });
+    const key = service.keyOf(0);
+    expect(other.keyOf(0)).not.toBe(key);
+    fake.source.catalog.added[0] = 2;
+    expect(service.keyOf(0)).not.toBe(key);
+  });
+});

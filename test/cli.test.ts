@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeImageTree, makeTempDir, removeDir } from './factories/image-tree.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const ENTRY = join(ROOT, 'src/server/cli-entry.ts');
+
+function runCli(args: string[]): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (chunk) => (out += chunk));
+  child.stderr!.on('data', (chunk) => (out += chunk));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => out, exit };
+}
+
+async function waitForOutput(run: ReturnType<typeof runCli>, pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> {
+  const start = Date.now();
+  for (;;) {
+    const match = run.output().match(pattern);
+    if (match) return match;
+    if (Date.now() - start > timeoutMs) throw new Error(`no ${pattern} in: ${run.output()}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await makeImageTree(makeTempDir(), { 'a.jpg': { w: 8, h: 8 }, 'sub/b.png': { w: 8, h: 8 } });
+});
+afterAll(() => removeDir(dir));
+
+describe('lenslet CLI', () => {
+  it.each([
+    [['/no/such/folder'], /^lenslet: folder not found: \/no\/such\/folder\n$/],
+    [['__FILE__'], /^lenslet: not a folder: .*a\.jpg\n$/],
+    [[], /^lenslet: give exactly one folder/],
+    [['__DIR__', '--port', 'x'], /^lenslet: --port must be an integer/],
+    [['__DIR__', '--bogus'], /^lenslet: Unknown option '--bogus'/],
+  ])('exits non-zero with one line, no stack trace: %j', async (args, pattern) => {
+    const run = runCli(args.map((a) => a.replace('__FILE__', join(dir, 'a.jpg')).replace('__DIR__', dir)));
+    expect(await run.exit).toBe(1);
+    expect(run.output()).toMatch(pattern);
+    expect(run.output()).not.toMatch(/\n\s+at /);
+  });
+
+  it('prints the version from package.json, and help', async () => {
+    const version = runCli(['--version']);
+    expect(await version.exit).toBe(0);
+    expect(version.output().trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+    const help = runCli(['--help']);
+    expect(await help.exit).toBe(0);
+    expect(help.output()).toContain('--thumb-size');
+  });
+
+  it('moves on from a busy port, serves, and shuts down cleanly on SIGTERM', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const busy = (blocker.address() as net.AddressInfo).port;
+    const run = runCli([dir, '--port', String(busy), '--no-write']);
+    try {
+      const [, port] = await waitForOutput(run, /Lenslet: http:\/\/127\.0\.0\.1:(\d+)\n/);
+      expect(Number(port)).toBeGreaterThan(busy);
+      expect(run.output()).toContain(`Port ${busy} is busy, using ${port}.`);
+      const temp = run.output().match(/state in (\S+) \(removed on exit\)/)![1]!;
+      const health = await (await fetch(`http://127.0.0.1:${port}/health`)).json();
+      expect(health).toMatchObject({ ok: true, read_only: true });
+      await waitForOutput(run, /Indexed 2 images in/);
+      // An open streaming response must not hold up shutdown.
+      const controller = new AbortController();
+      void fetch(`http://127.0.0.1:${port}/file?path=/a.jpg`, { signal: controller.signal }).catch(() => {});
+      run.child.kill('SIGTERM');
+      expect(await run.exit).toBe(0);
+      controller.abort();
+      expect(existsSync(temp)).toBe(false);
+      expect(existsSync(join(dir, '.lenslet'))).toBe(false);
+    } finally {
+      run.child.kill('SIGKILL');
+      blocker.close();
+    }
+  });
+
+  it.skipIf(process.getuid?.() === 0)('refuses an unreadable folder', async () => {
+    const { chmodSync } = await import('node:fs');
+    const locked = makeTempDir();
+    chmodSync(locked, 0o000);
+    try {
+      const run = runCli([locked]);
+      expect(await run.exit).toBe(1);
+      expect(run.output()).toMatch(/^lenslet: folder is not readable/);
+    } finally {
+      chmodSync(locked, 0o700);
+      removeDir(locked);
+    }
+  });
+});

@@ -140,7 +140,12 @@ export class SseHub {
         client.lastId = head;
         break;
       }
-      for (const e of page.events) this.deliver(client, { id: e.id, type: e.type as FeedEvent['type'], data: e.data });
+      for (const e of page.events) {
+        this.deliver(client, { id: e.id, type: e.type as FeedEvent['type'], data: e.data });
+        // A replay can be far larger than the buffer bound: pace it by the client's reading.
+        if (client.res.writableLength > this.maxBufferedBytes / 2) await drained(client.res);
+        if (!this.clients.has(client)) return;
+      }
       this.stats.replayed_events += page.events.length;
       if (page.events.length > 0) cursor = page.events[page.events.length - 1]!.id;
       if (page.events.length < this.pageSize) break;
@@ -172,6 +177,18 @@ export class SseHub {
     this.clients.delete(client);
     client.res.destroy();
   }
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 function frame(type: string, data: string, id: number | null): string {

@@ -7,9 +7,12 @@ export function fetchHealth(signal?: AbortSignal): Promise<Health> {
   return requestJson('/health', healthSchema, { signal });
 }
 
-/** The subfolders of `path` only (limit=0), for the tree. */
+/**
+ * The subfolders of `path`, for the tree. Asks for a single item (the server's smallest window:
+ * it rejects limit=0), so expanding a 100k-image folder costs one item, not a page.
+ */
 export function fetchDirs(path: string, signal?: AbortSignal): Promise<FoldersResponse> {
-  return requestJson('/folders', foldersResponseSchema, { query: { path, limit: 0, offset: 0 }, signal });
+  return requestJson('/folders', foldersResponseSchema, { query: { path, limit: 1, offset: 0 }, signal });
 }
 
 export function fetchWindow(listing: ListingKey, offset: number, signal?: AbortSignal): Promise<FoldersResponse> {

@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { domNodeCount, launchBrowser, newPage } from './helpers/browser.js';
+import { makeGallery, type GalleryFixture } from './helpers/fixtures.js';
+import { startTestServer, waitForIndexed, type TestServer } from './helpers/server.js';
+
+const BIG = 3000;
+
+let fixture: GalleryFixture;
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+let errors: string[];
+
+beforeAll(async () => {
+  fixture = await makeGallery({ bigCount: BIG });
+  server = await startTestServer(fixture.root);
+  await waitForIndexed(server);
+  browser = await launchBrowser();
+  ({ page, errors } = await newPage(browser));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await fixture?.cleanup();
+});
+
+const cells = (p: Page) => p.locator('.grid-scroll [data-index]');
+const loadedThumbs = (p: Page) =>
+  p.evaluate(() => [...document.querySelectorAll<HTMLImageElement>('.cell-img')].filter((img) => img.complete && img.naturalWidth > 0).length);
+const search = (p: Page) => new URL(p.url()).searchParams;
+
+describe('folder gallery', () => {
+  it('opens the app and loads the root thumbnails', async () => {
+    await page.goto(server.appUrl());
+    await expect.poll(() => cells(page).count()).toBe(6);
+    await expect.poll(() => loadedThumbs(page)).toBe(6);
+    expect(await page.getByTestId('item-count').textContent()).toContain('6 images');
+    // subfolders are offered both in the tree and above the grid
+    await page.locator('.tree-row[data-path="/nested"]').waitFor();
+    expect(await page.locator('.folder-chip').count()).toBe(3);
+  });
+
+  it('navigates folders with the tree, by mouse and keyboard', async () => {
+    await page.locator('.tree-row[data-path="/nested"]').click();
+    await expect.poll(() => search(page).get('path')).toBe('/nested');
+    await expect.poll(() => cells(page).count()).toBe(5);
+    expect(await page.locator('.crumb.is-current').textContent()).toBe('nested');
+
+    // the opened folder is expanded; → on it steps into its child, Enter opens it
+    const tree = page.getByRole('tree', { name: 'Folders' });
+    await page.locator('.tree-row[data-path="/nested/deeper"]').waitFor();
+    await tree.focus();
+    // rows: / · big · Café ☕ & co · nested · nested/deeper; the cursor starts on the open folder
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => search(page).get('path')).toBe('/nested/deeper');
+    await expect.poll(() => cells(page).count()).toBe(3);
+
+    // Backspace in the grid goes to the parent
+    await page.locator('.grid-scroll').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Backspace');
+    await expect.poll(() => search(page).get('path')).toBe('/nested');
+  });
+
+  it('opens folders whose names have spaces, non-ASCII and reserved characters', async () => {
+    await page.locator(`.tree-row[data-path="${fixture.paths.unicode}"]`).click();
+    await expect.poll(() => search(page).get('path')).toBe(fixture.paths.unicode);
+    expect(page.url()).toContain('path=/Caf%C3%A9%20%E2%98%95%20%26%20co');
+    await expect.poll(() => cells(page).count()).toBe(4);
+    await expect.poll(() => loadedThumbs(page)).toBe(4);
+  });
+
+  it('opens the viewer, steps next and previous, and closes with Esc', async () => {
+    await cells(page).first().dblclick();
+    const viewer = page.getByRole('dialog');
+    await viewer.waitFor();
+    await expect.poll(() => search(page).get('view')).toBe(`${fixture.paths.unicode}/cafe-01.jpg`);
+    await page.locator('.viewer-img[data-full="true"]').waitFor();
+    expect(await page.locator('.viewer-name').textContent()).toBe('cafe-01.jpg');
+    // small images are never upscaled at fit
+    expect(await page.getByTestId('zoom-readout').textContent()).toBe('100%');
+
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.locator('.viewer-name').textContent()).toBe('cafe-02.jpg');
+    await page.keyboard.press('d');
+    await expect.poll(() => page.locator('.viewer-name').textContent()).toBe('cafe-03.jpg');
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => page.locator('.viewer-name').textContent()).toBe('cafe-02.jpg');
+    await page.locator('.viewer-img[data-full="true"]').waitFor();
+
+    await page.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'detached' });
+    expect(search(page).get('view')).toBeNull();
+    expect(search(page).get('path')).toBe(fixture.paths.unicode);
+    // the cursor stays on the image that was open
+    expect(await page.locator('.cell.is-focused').getAttribute('data-index')).toBe('1');
+  });
+
+  it('closes the viewer with the browser Back button', async () => {
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').waitFor();
+    await page.goBack();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    expect(search(page).get('path')).toBe(fixture.paths.unicode);
+  });
+
+  it('restores folder, sort and viewer from the URL after a reload', async () => {
+    await page.getByLabel('Sort by').selectOption('added');
+    await expect.poll(() => search(page).get('sort')).toBe('added');
+    await cells(page).nth(2).dblclick();
+    await page.getByRole('dialog').waitFor();
+    const view = search(page).get('view');
+    expect(view).toMatch(/^\/Café ☕ & co\/cafe-0\d\.jpg$/);
+
+    await page.reload();
+    await page.locator('.viewer-img[data-full="true"]').waitFor();
+    expect(await page.locator('.viewer-name').textContent()).toBe(view!.split('/').pop());
+    expect(await page.getByLabel('Sort by').inputValue()).toBe('added');
+    expect(await page.locator('.tree-row.is-active').getAttribute('data-path')).toBe(fixture.paths.unicode);
+    expect(await page.locator('.viewer-meta').textContent()).toContain('3 of 4');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    expect(search(page).get('view')).toBeNull();
+    expect(search(page).get('sort')).toBe('added');
+  });
+
+  it('searches the current folder’s subtree', async () => {
+    await page.goto(server.appUrl('?path=/nested'));
+    await expect.poll(() => cells(page).count()).toBe(5);
+    await page.keyboard.press('/');
+    await page.keyboard.type('deep');
+    await expect.poll(() => search(page).get('q')).toBe('deep');
+    await expect.poll(() => cells(page).count()).toBe(3);
+    expect(await page.getByTestId('item-count').textContent()).toContain('3 matches');
+    // typing in the search box never triggers grid shortcuts
+    await page.keyboard.press('Backspace');
+    expect(search(page).get('path')).toBe('/nested');
+  });
+
+  it('windows a 3000-image folder: few DOM nodes, bounded thumbnail requests', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const isThumb = (url: string) => new URL(url).pathname === '/thumb';
+    page.on('request', (r) => {
+      if (isThumb(r.url())) maxInFlight = Math.max(maxInFlight, ++inFlight);
+    });
+    const done = (r: { url(): string }) => {
+      if (isThumb(r.url())) inFlight--;
+    };
+    page.on('requestfinished', done);
+    page.on('requestfailed', done);
+
+    await page.goto(server.appUrl('?path=/big'));
+    await expect.poll(() => page.getByTestId('item-count').textContent()).toContain('3,000 images');
+    await expect.poll(() => loadedThumbs(page), { timeout: 20_000 }).toBeGreaterThan(20);
+    const rendered = await cells(page).count();
+    expect(rendered).toBeGreaterThan(20);
+    expect(rendered).toBeLessThan(400);
+    expect(await domNodeCount(page)).toBeLessThan(3000);
+
+    // jump to the end: later windows are fetched, and the DOM stays small
+    await page.locator('.grid-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await page.locator(`[data-index="${BIG - 1}"][data-path]`).waitFor({ timeout: 20_000 });
+    expect(await domNodeCount(page)).toBeLessThan(3000);
+    expect(maxInFlight).toBeLessThanOrEqual(6);
+
+    // select everything, then clear
+    await cells(page).last().click();
+    await page.keyboard.press('Control+a');
+    await expect.poll(() => page.getByTestId('item-count').textContent()).toContain('3,000 selected');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('item-count').textContent()).not.toContain('selected');
+  });
+
+  it('had no page errors', () => {
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,138 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { runExportCommand, runImportCommand } from '../../src/server/labels/label-cli.js';
+import { parseCsv, parseExport } from '../../src/server/labels/label-export.js';
+import { SqliteLabelStore } from '../../src/server/labels/sqlite-label-store.js';
+import { manualClock, startLabelServer, type LabelServer } from './support/harness.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lenslet-export-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let servers: LabelServer[] = [];
+afterEach(async () => {
+  for (const s of servers) await s.close();
+  servers = [];
+});
+
+let seq = 0;
+async function labeled(s: LabelServer, path: string, body: Record<string, unknown>, user = 'ann') {
+  const res = await s.system.service.patchItem(path, { base_version: 1, ...body }, { idempotencyKey: `e${++seq}`, user });
+  expect(res.status).toBe(200);
+}
+
+function capture() {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (c: Buffer) => (text += c.toString()));
+  return { stream, text: () => text };
+}
+
+describe('GET /export', () => {
+  it('exports labeled items under a folder with real values, as JSON and CSV', async () => {
+    const clock = manualClock();
+    const s = await startLabelServer({ listen: false, now: clock.now, dbPath: join(dir, 'route.sqlite') });
+    servers.push(s);
+    await labeled(s, '/animals/cat.jpg', { set_tags: ['cute', 'pet'], set_notes: 'golden, "hour"\nline 2', set_star: 4 }, 'ann');
+    await labeled(s, '/animals/dog.jpg', { set_star: 2 }, 'ben');
+    await labeled(s, '/animals-2/x.jpg', { set_star: 1 });
+    await s.app.inject({ method: 'PUT', url: '/metrics', headers: { 'x-lenslet-user': 'worker' }, payload: { items: [{ path: '/animals/dog.jpg', metrics: { blur: 0.03 } }] } });
+
+    const json = await s.app.inject({ method: 'GET', url: '/export?format=json&path=/animals' });
+    expect(json.statusCode).toBe(200);
+    expect(json.headers['content-type']).toContain('application/json');
+    expect(json.json()).toEqual([
+      { path: '/animals/cat.jpg', tags: ['cute', 'pet'], notes: 'golden, "hour"\nline 2', star: 4, metrics: {}, version: 2, updated_at: '2026-01-23T19:22:05.000Z', updated_by: 'ann' },
+      { path: '/animals/dog.jpg', tags: [], notes: '', star: 2, metrics: { blur: 0.03 }, version: 3, updated_at: '2026-01-23T19:22:05.000Z', updated_by: 'worker' },
+    ]);
+
+    const csv = await s.app.inject({ method: 'GET', url: '/export?format=csv&path=/animals' });
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const rows = parseCsv(csv.body);
+    expect(rows[0]).toEqual(['path', 'tags', 'notes', 'star', 'metrics', 'version', 'updated_at', 'updated_by']);
+    expect(rows[1]).toEqual(['/animals/cat.jpg', '["cute","pet"]', 'golden, "hour"\nline 2', '4', '{}', '2', '2026-01-23T19:22:05.000Z', 'ann']);
+    expect(parseExport(csv.body, 'csv')).toEqual(json.json());
+
+    const all = await s.app.inject({ method: 'GET', url: '/export' });
+    expect(all.json()).toHaveLength(3);
+  });
+
+  it('with all=1 includes unlabeled images from the gallery, and rejects bad parameters', async () => {
+    const s = await startLabelServer({ listen: false, listItemPaths: () => ['/b.jpg', '/a.jpg'] });
+    servers.push(s);
+    await labeled(s, '/b.jpg', { set_star: 3 });
+    const res = await s.app.inject({ method: 'GET', url: '/export?all=1' });
+    expect(res.json().map((r: { path: string; version: number }) => [r.path, r.version])).toEqual([['/a.jpg', 1], ['/b.jpg', 2]]);
+    expect((await s.app.inject({ method: 'GET', url: '/export?format=xml' })).json().error.code).toBe('invalid_parameter');
+    expect((await s.app.inject({ method: 'GET', url: '/export?path=/../x' })).json().error.code).toBe('invalid_path');
+    expect((await s.app.inject({ method: 'GET', url: '/export?all=maybe' })).statusCode).toBe(400);
+  });
+
+  it('streams a large export', async () => {
+    const s = await startLabelServer({ listen: false, dbPath: join(dir, 'large.sqlite') });
+    servers.push(s);
+    const items = Array.from({ length: 3000 }, (_, i) => ({ path: `/big/${String(i).padStart(5, '0')}.jpg`, base_version: 1, set_star: i % 6 }));
+    await s.system.service.patchItems(items, { idempotencyKey: 'bulk' });
+    const res = await s.app.inject({ method: 'GET', url: '/export?format=csv' });
+    expect(res.body.trim().split('\r\n')).toHaveLength(3001);
+  });
+});
+
+describe('lenslet export / import', () => {
+  it('exports a workspace from the CLI and imports it into another, keeping values and versions', async () => {
+    const folder = join(dir, 'photos');
+    const workspace = join(dir, 'ws');
+    mkdirSync(workspace);
+    const s = await startLabelServer({ listen: false, dbPath: join(workspace, 'labels.sqlite') });
+    await labeled(s, '/a.jpg', { set_tags: ['x'], set_notes: 'note, with comma', set_star: 5 }, 'ann');
+    await s.system.service.patchItem('/a.jpg', { base_version: 2, set_star: 4 }, { idempotencyKey: 'second', user: 'ben' });
+    await labeled(s, '/sub/b.jpg', { set_star: 1 });
+    await s.close();
+
+    const out = capture();
+    expect(await runExportCommand([folder, '--workspace', workspace, '--format', 'json'], { stdout: out.stream, stderr: out.stream })).toBe(0);
+    const exported = JSON.parse(out.text());
+    expect(exported.map((r: { path: string; version: number; updated_by: string }) => [r.path, r.version, r.updated_by])).toEqual([['/a.jpg', 3, 'ben'], ['/sub/b.jpg', 2, 'ann']]);
+
+    const csvFile = join(dir, 'labels.csv');
+    expect(await runExportCommand([folder, '--workspace', workspace, '--out', csvFile, '--path', '/sub'], { stdout: out.stream, stderr: out.stream })).toBe(0);
+    expect(readFileSync(csvFile, 'utf8').split('\r\n')[1]).toMatch(/^\/sub\/b\.jpg,/);
+
+    const jsonFile = join(dir, 'labels.json');
+    writeFileSync(jsonFile, out.text());
+    const target = join(dir, 'other.sqlite');
+    const log = capture();
+    expect(await runImportCommand(['--db', target, '--file', jsonFile], { stdout: log.stream, stderr: log.stream })).toBe(0);
+    expect(log.text()).toContain('imported 2 items');
+    const store = new SqliteLabelStore(target);
+    expect(await store.get('/a.jpg')).toEqual(exported[0]);
+    expect((await store.changesSince(0, 10)).events).toHaveLength(2);
+    await store.close();
+
+    // Importing the CSV into the same database again: versions move past the exported ones.
+    expect(await runImportCommand(['--db', target, '--file', csvFile], { stdout: log.stream, stderr: log.stream })).toBe(0);
+    const again = new SqliteLabelStore(target);
+    expect(await again.get('/sub/b.jpg')).toMatchObject({ star: 1, version: 3, updated_by: 'ann' });
+    await again.close();
+  });
+
+  it('fails clearly, changing nothing, on a bad file or arguments', async () => {
+    const err = capture();
+    const io = { stdout: err.stream, stderr: err.stream };
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify([{ path: '/ok.jpg', star: 1 }, { path: '/x.jpg', star: 9 }]));
+    const target = join(dir, 'untouched.sqlite');
+    expect(await runImportCommand(['--db', target, '--file', bad], io)).toBe(1);
+    expect(err.text()).toContain('record 2: star');
+    expect(await runImportCommand(['--db', target], io)).toBe(1);
+    expect(err.text()).toContain('--file is required');
+    expect(await runExportCommand([join(dir, 'nowhere')], io)).toBe(1);
+    expect(err.text()).toContain('no labels database');
+    expect(await runExportCommand(['--db', target, '--format', 'xml'], io)).toBe(1);
+    expect(await runExportCommand(['--bogus'], io)).toBe(1);
+    const help = capture();
+    expect(await runImportCommand(['--help'], { stdout: help.stream, stderr: help.stream })).toBe(0);
+    expect(help.text()).toContain('Usage: lenslet import');
+  });
+});

@@ -1,0 +1,19 @@
+/**
+ * A label server in its own process, for the crash test and the benchmark:
+ * `node --import tsx label-server-main.ts <labels.sqlite | :memory:>`. Every path is an image.
+ * Prints `READY <url>` once listening.
+ */
+import { startLabelServer } from './harness.js';
+
+const db = process.argv[2];
+if (!db) {
+  process.stderr.write('usage: label-server-main.ts <labels.sqlite | :memory:>\n');
+  process.exit(2);
+}
+const server = await startLabelServer({ dbPath: db === ':memory:' ? null : db, itemExists: () => true });
+process.stdout.write(`READY ${server.url}\n`);
+const stop = () => {
+  void server.close().then(() => process.exit(0));
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FolderOpenError } from './datasets/folder-source.js';
+import { runExportCommand, runImportCommand } from './labels/label-cli.js';
 import { startServer, type RunningServer } from './index.js';
 import { startProgressLine } from './progress-line.js';
 
 const HELP = `Usage: lenslet <folder> [options]
 
 Serve a folder of images as a fast gallery at http://127.0.0.1:7070.
+Labels: \`lenslet export <folder> --help\`, \`lenslet import <folder> --help\`.
 
 Options:
   -p, --port <n>           Port (default 7070; moves on to the next free one when busy)
@@ -25,6 +27,8 @@ const PORT_ATTEMPTS = 50;
 
 /** `lenslet …`: resolves with the exit code once the server has shut down (or failed to start). */
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'export') return runExportCommand(argv.slice(1));
+  if (argv[0] === 'import') return runImportCommand(argv.slice(1));
   let args;
   try {
     args = parseArgs({

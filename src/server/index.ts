@@ -5,6 +5,7 @@ import { buildApp } from './app.js';
 import type { DatasetSource } from './datasets/dataset-source.js';
 import { FolderSource } from './datasets/folder-source.js';
 import type { LabelLookup } from './labels/label-lookup.js';
+import { labelsExtension, type LabelsExtensionOptions } from './labels/label-system.js';
 import { resolveWorkspace, type Workspace } from './workspace.js';
 
 export type { AppContext, AppExtension } from './app-context.js';
@@ -33,6 +34,8 @@ export interface ServerOptions {
   /** Write nothing inside the served folder: state in a temp dir removed on close. */
   noWrite?: boolean;
   labels?: LabelLookup;
+  /** Durable labels, SSE events and presence: SQLite in the workspace, memory with `noWrite`. false: none. */
+  labelSync?: LabelsExtensionOptions | false;
   extensions?: AppExtension[];
   /** Built web app folder; null: none. Default: dist/web of this package. */
   webDir?: string | null;
@@ -76,7 +79,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       concurrency: options.thumbConcurrency ?? Math.max(1, Math.min(4, availableParallelism())),
     },
     labels: options.labels,
-    extensions: options.extensions,
+    extensions: [...(options.labelSync === false ? [] : [labelsExtension(options.labelSync)]), ...(options.extensions ?? [])],
     webDir: options.webDir,
     logger: options.logger,
   });

@@ -76,7 +76,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       quality: options.thumbQuality ?? 70,
       diskCache: options.thumbCache ?? true,
       memoryBytes: options.thumbMemoryBytes ?? 64 * 1024 * 1024,
-      concurrency: options.thumbConcurrency ?? Math.max(1, Math.min(4, availableParallelism())),
+      concurrency: options.thumbConcurrency ?? Math.max(1, Math.min(4, availableParallelism())) + 1,
     },
     labels: options.labels,
     extensions: [...(options.labelSync === false ? [] : [labelsExtension(options.labelSync)]), ...(options.extensions ?? [])],

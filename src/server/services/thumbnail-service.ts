@@ -39,6 +39,8 @@ export class ThumbnailService {
   private readonly queue: WorkQueue;
   private readonly inflight = new Map<string, Job>();
   private diskFailed = false;
+  /** Shard folders known to exist: saves a mkdir per write. */
+  private readonly shards = new Set<string>();
 
   constructor(
     private readonly source: DatasetSource,
@@ -140,8 +142,12 @@ export class ThumbnailService {
     // Temp name + rename: a reader never sees a half-written thumbnail.
     const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
-      await this.workspace.ensure();
-      await mkdir(join(this.workspace.thumbsDir, key.slice(0, 2)), { recursive: true });
+      const shard = key.slice(0, 2);
+      if (!this.shards.has(shard)) {
+        await this.workspace.ensure();
+        await mkdir(join(this.workspace.thumbsDir, shard), { recursive: true });
+        this.shards.add(shard);
+      }
       await writeFile(temp, body);
       await rename(temp, path);
     } catch (error) {

@@ -1,0 +1,20 @@
+/**
+ * `npm run bench [-- name…]`: runs the bench modules in order (all of them by default).
+ * Each module exports `run(): Promise<void>` and prints its own figures. Add one line per bench.
+ */
+const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
+  folder: () => import('./folder-bench.js'),
+};
+
+const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+const unknown = wanted.filter((name) => !(name in BENCHES));
+if (unknown.length) {
+  console.error(`unknown bench: ${unknown.join(', ')} (have: ${Object.keys(BENCHES).join(', ')})`);
+  process.exit(1);
+}
+for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
+  console.log(`\n## bench: ${name}`);
+  const started = Date.now();
+  await (await BENCHES[name]!()).run();
+  console.log(`(${name} took ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}

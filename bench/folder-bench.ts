@@ -48,7 +48,7 @@ async function ensureTree(): Promise<string> {
   for (let i = 0; i < 12; i++) {
     const png = i >= 8;
     const [w, h] = png ? [800, 600] : [1600, 1200];
-    const noise = await sharp({ create: { width: w, height: h, channels: 3, noise: { type: 'gaussian', mean: 120 + i * 5, sigma: 25 } } })
+    const noise = await sharp({ create: { width: w, height: h, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 120 + i * 5, sigma: 25 } } })
       .blur(1.2)
       .toBuffer({ resolveWithObject: true });
     const image = sharp(noise.data, { raw: noise.info });

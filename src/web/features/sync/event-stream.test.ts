@@ -5,12 +5,12 @@ import type { ServerEvent } from '../../../protocol/events.js';
 
 class FakeEventSource implements EventSourceLike {
   readyState = 0;
-  onopen: ((ev: unknown) => void) | null = null;
-  onerror: ((ev: unknown) => void) | null = null;
+  onopen: ((ev: Event) => void) | null = null;
+  onerror: ((ev: Event) => void) | null = null;
   closed = false;
-  listeners = new Map<string, (ev: { data: string; lastEventId: string }) => void>();
+  listeners = new Map<string, (ev: MessageEvent) => void>();
   constructor(readonly url: string) {}
-  addEventListener(type: string, l: (ev: { data: string; lastEventId: string }) => void) {
+  addEventListener(type: string, l: (ev: MessageEvent) => void) {
     this.listeners.set(type, l);
   }
   close() {
@@ -19,14 +19,14 @@ class FakeEventSource implements EventSourceLike {
   }
   open() {
     this.readyState = 1;
-    this.onopen?.({});
+    this.onopen?.(new Event('open'));
   }
   fail() {
     this.readyState = 2;
-    this.onerror?.({});
+    this.onerror?.(new Event('error'));
   }
   emit(type: string, data: unknown, id: number) {
-    this.listeners.get(type)?.({ data: JSON.stringify(data), lastEventId: String(id) });
+    this.listeners.get(type)?.(new MessageEvent(type, { data: JSON.stringify(data), lastEventId: String(id) }));
   }
 }
 

@@ -4,9 +4,9 @@ import type { Clock } from './write-queue.js';
 /** The part of the browser's EventSource this client uses. */
 export interface EventSourceLike {
   readonly readyState: number;
-  onopen: ((ev: unknown) => void) | null;
-  onerror: ((ev: unknown) => void) | null;
-  addEventListener(type: string, listener: (ev: { data: string; lastEventId: string }) => void): void;
+  onopen: ((ev: Event) => void) | null;
+  onerror: ((ev: Event) => void) | null;
+  addEventListener(type: string, listener: (ev: MessageEvent) => void): void;
   close(): void;
 }
 
@@ -134,10 +134,10 @@ export class EventStream {
     if (this.status !== 'live' && this.status !== 'offline') this.setStatus(this.everLive ? 'reconnecting' : 'connecting');
   }
 
-  private receive(name: string, ev: { data: string; lastEventId: string }): void {
+  private receive(name: string, ev: MessageEvent): void {
     let data: unknown;
     try {
-      data = JSON.parse(ev.data);
+      data = JSON.parse(String(ev.data));
     } catch {
       return;
     }

@@ -1,0 +1,55 @@
+/** A row of `GET /export?format=json`. */
+export interface ExportRow {
+  path: string;
+  tags: string[];
+  notes: string;
+  star: number | null;
+  metrics: Record<string, number>;
+  version: number;
+  updated_at: string | null;
+  updated_by: string | null;
+}
+
+/** The server's CSV columns (tags and metrics as JSON cells, so nothing is lost). */
+export const CSV_COLUMNS = ['path', 'tags', 'notes', 'star', 'metrics', 'version', 'updated_at', 'updated_by'] as const;
+
+function csvCell(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+export function toCsv(rows: readonly ExportRow[]): string {
+  let out = CSV_COLUMNS.join(',') + '\r\n';
+  for (const r of rows) {
+    const cells = [r.path, JSON.stringify(r.tags), r.notes, r.star ?? '', JSON.stringify(r.metrics ?? {}), r.version, r.updated_at ?? '', r.updated_by ?? ''];
+    out += cells.map((c) => csvCell(String(c))).join(',') + '\r\n';
+  }
+  return out;
+}
+
+export function toJson(rows: readonly ExportRow[]): string {
+  return JSON.stringify(rows, null, 1) + '\n';
+}
+
+/** Keeps the selected paths, in selection order. */
+export function pickRows(rows: readonly ExportRow[], paths: readonly string[]): ExportRow[] {
+  const byPath = new Map(rows.map((r) => [r.path, r]));
+  return paths.map((p) => byPath.get(p)).filter((r): r is ExportRow => r !== undefined);
+}
+
+/** The deepest folder holding every path: one export request covers the whole selection. */
+export function commonFolder(paths: readonly string[]): string {
+  if (!paths.length) return '/';
+  let parts = paths[0]!.split('/').slice(1, -1);
+  for (const p of paths.slice(1)) {
+    const segs = p.split('/').slice(1, -1);
+    let i = 0;
+    while (i < parts.length && i < segs.length && parts[i] === segs[i]) i++;
+    parts = parts.slice(0, i);
+  }
+  return '/' + parts.join('/');
+}
+
+export function exportFileName(scope: string, format: 'csv' | 'json', count?: number): string {
+  const base = scope === '/' ? 'all' : scope.split('/').filter(Boolean).join('-');
+  return `lenslet-${base}${count !== undefined ? `-${count}-selected` : ''}.${format}`;
+}

@@ -1,0 +1,64 @@
+import { personName } from '../sync/activity.js';
+
+/** One entry of `GET /item/history`. */
+export interface HistoryEntry {
+  event_id: number;
+  type: string;
+  version: number;
+  updated_at: string;
+  updated_by: string | null;
+  changes: {
+    star?: { from: number | null; to: number | null };
+    notes?: { from: string; to: string };
+    tags?: { added: string[]; removed: string[] };
+    metrics?: Record<string, { from: number | null; to: number }>;
+  };
+}
+
+export function readHistory(raw: unknown): HistoryEntry[] {
+  const entries = (raw as { entries?: unknown } | null)?.entries;
+  if (!Array.isArray(entries)) return [];
+  return entries.filter(
+    (e): e is HistoryEntry => !!e && typeof e === 'object' && typeof (e as HistoryEntry).version === 'number' && typeof (e as HistoryEntry).changes === 'object',
+  );
+}
+
+const stars = (n: number | null) => (n ? '★'.repeat(n) : 'no rating');
+
+/** Short phrases for what one change did: "★★ → ★★★★", "added cat", "edited notes". */
+export function describeChanges(changes: HistoryEntry['changes']): string[] {
+  const out: string[] = [];
+  if (changes.star) {
+    const { from, to } = changes.star;
+    out.push(to === null ? 'cleared the rating' : from === null ? `rated ${stars(to)}` : `${stars(from)} → ${stars(to)}`);
+  }
+  if (changes.tags) {
+    if (changes.tags.added.length) out.push(`added ${changes.tags.added.join(', ')}`);
+    if (changes.tags.removed.length) out.push(`removed ${changes.tags.removed.join(', ')}`);
+  }
+  if (changes.notes) out.push(changes.notes.to ? (changes.notes.from ? 'edited notes' : 'added notes') : 'cleared notes');
+  if (changes.metrics) {
+    const keys = Object.keys(changes.metrics);
+    if (keys.length) out.push(`metrics ${keys.slice(0, 3).join(', ')}${keys.length > 3 ? '…' : ''}`);
+  }
+  return out.length ? out : ['no change'];
+}
+
+export function whoDid(updatedBy: string | null): string {
+  return personName(updatedBy) ?? 'Someone';
+}
+
+/** "just now", "5 min ago", "3 h ago", then a date. */
+export function relativeTime(iso: string, now: number): string {
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return '';
+  const s = Math.max(0, Math.round((now - at) / 1000));
+  if (s < 45) return 'just now';
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min ago`;
+  const h = Math.round(m / 60);
+  if (h < 24) return `${h} h ago`;
+  const d = Math.round(h / 24);
+  if (d < 7) return `${d} d ago`;
+  return new Date(at).toISOString().slice(0, 10);
+}

@@ -1,0 +1,172 @@
+import { useMemo, type ReactNode } from 'react';
+import { baseName, parentPath } from '../../../protocol/paths.js';
+import type { Item } from '../../../protocol/items.js';
+import type { InspectorProps } from '../../app/gallery-context.js';
+import { formatBytes, formatNumber } from '../../components/format.js';
+import { useItemSyncState, useLabelActions, useSyncEngine, useSyncStatus } from '../sync/sync-provider.js';
+import { ConflictBanner } from './conflict-banner.js';
+import { ExportButtons } from './export-buttons.js';
+import { useDatasetTags } from './inspector-api.js';
+import { ItemHistory } from './item-history.js';
+import { MetadataView } from './metadata-view.js';
+import { NotesEditor } from './notes-editor.js';
+import { SaveState } from './save-state.js';
+import { summarize } from './selection-summary.js';
+import { StarRating } from './star-rating.js';
+import { TagEditor } from './tag-editor.js';
+import './inspector.css';
+
+/** The right-hand panel: labels, metadata and history of the selection (or the item in the viewer). */
+export function InspectorPanel(props: InspectorProps) {
+  const { selectedItems, selectedCount, focusedItem, viewerPath, folder } = props;
+  let single: Item | null = null;
+  if (viewerPath && focusedItem?.path === viewerPath) single = focusedItem;
+  else if (selectedCount <= 1) single = selectedItems[0] ?? focusedItem;
+
+  return (
+    <div className="inspector" data-testid="inspector">
+      {single ? (
+        <SingleItem item={single} />
+      ) : selectedCount > 1 ? (
+        <MultiItems items={selectedItems} count={selectedCount} />
+      ) : (
+        <div className="inspector-empty">
+          <p className="inspector-empty-title">Nothing selected</p>
+          <p className="muted small">Select an image to rate, tag and annotate it. Keys 1–5 rate, 0 clears.</p>
+        </div>
+      )}
+      <Section title="Export">
+        <ExportButtons folder={folder} paths={single ? [single.path] : selectedItems.map((i) => i.path)} />
+      </Section>
+    </div>
+  );
+}
+
+function Section({ title, aside, children }: { title: string; aside?: ReactNode; children: ReactNode }) {
+  return (
+    <section className="section">
+      <header className="section-head">
+        <h3 className="section-title">{title}</h3>
+        {aside}
+      </header>
+      {children}
+    </section>
+  );
+}
+
+function SingleItem({ item }: { item: Item }) {
+  const engine = useSyncEngine();
+  const actions = useLabelActions();
+  const sync = useSyncStatus();
+  const state = useItemSyncState(item.path);
+  const known = useDatasetTags();
+  const denied = sync.status === 'denied';
+  const conflict = state?.status === 'conflict' ? state : null;
+  const fields = conflict?.fields ?? [];
+  const paths = [item.path];
+  return (
+    <>
+      <header className="inspector-head">
+        <h2 className="inspector-name" title={item.path}>
+          {baseName(item.path)}
+        </h2>
+        <div className="muted small inspector-folder">{parentPath(item.path)}</div>
+      </header>
+      <Section
+        title="Labels"
+        aside={<SaveState state={state} onRetry={() => engine.queue.retryNow()} onDiscard={() => engine.queue.discard(item.path)} />}
+      >
+        {conflict ? (
+          <ConflictBanner
+            fields={fields}
+            current={conflict.current}
+            mine={conflict.mine}
+            onApplyMine={() => engine.queue.applyMine(item.path)}
+            onKeepTheirs={() => engine.queue.keepTheirs(item.path)}
+          />
+        ) : null}
+        <div className="field">
+          <StarRating value={item.star} disabled={denied} conflict={fields.includes('star')} onChange={(star) => actions.setStar(paths, star)} />
+        </div>
+        <div className="field">
+          <TagEditor
+            tags={item.tags.map((tag) => ({ tag }))}
+            known={known.data ?? []}
+            disabled={denied}
+            conflict={fields.includes('tags')}
+            onAdd={(tag) => actions.addTag(paths, tag)}
+            onRemove={(tag) => actions.removeTag(paths, tag)}
+          />
+        </div>
+        <div className="field">
+          <NotesEditor
+            path={item.path}
+            value={item.notes}
+            disabled={denied}
+            conflict={fields.includes('notes')}
+            onSave={(path, notes) => actions.setNotes([path], notes)}
+          />
+        </div>
+      </Section>
+      <Section title="Details">
+        <MetadataView item={item} />
+      </Section>
+      <Section title="History">
+        <ItemHistory path={item.path} version={item.version} />
+      </Section>
+    </>
+  );
+}
+
+function MultiItems({ items, count }: { items: Item[]; count: number }) {
+  const actions = useLabelActions();
+  const sync = useSyncStatus();
+  const known = useDatasetTags();
+  const summary = useMemo(() => summarize(items), [items]);
+  const paths = useMemo(() => items.map((i) => i.path), [items]);
+  const denied = sync.status === 'denied';
+  const saving = paths.filter((p) => {
+    const s = sync.items.get(p)?.status;
+    return s === 'saving' || s === 'retrying';
+  }).length;
+  const conflicts = paths.filter((p) => sync.items.get(p)?.status === 'conflict').length;
+  return (
+    <>
+      <header className="inspector-head">
+        <h2 className="inspector-name">{formatNumber(count)} items selected</h2>
+        <div className="muted small">
+          {formatBytes(summary.totalSize)}
+          {items.length < count ? ` · edits apply to the ${formatNumber(items.length)} loaded` : ''}
+        </div>
+      </header>
+      <Section
+        title="Labels"
+        aside={
+          conflicts ? (
+            <span className="save-state is-conflict">{conflicts} need a choice</span>
+          ) : saving ? (
+            <span className="save-state is-saving">
+              <span className="save-spinner" aria-hidden="true" />
+              Saving…
+            </span>
+          ) : null
+        }
+      >
+        <div className="field">
+          <StarRating value={summary.star} disabled={denied} onChange={(star) => actions.setStar(paths, star)} />
+        </div>
+        <div className="field">
+          <TagEditor
+            tags={summary.tags}
+            of={items.length}
+            known={known.data ?? []}
+            disabled={denied}
+            onAdd={(tag) => actions.addTag(paths, tag)}
+            onRemove={(tag) => actions.removeTag(paths, tag)}
+          />
+        </div>
+        <p className="muted small">Notes are edited one item at a time.</p>
+      </Section>
+    </>
+  );
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { ratingFromKey, ratingTargets } from './label-keys.js';
+
+describe('rating keys', () => {
+  it('maps 1–5 to stars and 0 to clear', () => {
+    expect(ratingFromKey({ key: '4' }, { tagName: 'DIV' })).toBe(4);
+    expect(ratingFromKey({ key: '0' }, null)).toBeNull();
+    expect(ratingFromKey({ key: '6' }, null)).toBeUndefined();
+  });
+
+  it('never fires while typing or with modifiers', () => {
+    expect(ratingFromKey({ key: '3' }, { tagName: 'TEXTAREA' })).toBeUndefined();
+    expect(ratingFromKey({ key: '3' }, { tagName: 'INPUT', type: 'text' })).toBeUndefined();
+    expect(ratingFromKey({ key: '3', ctrlKey: true }, null)).toBeUndefined();
+    expect(ratingFromKey({ key: '3' }, { tagName: 'INPUT', type: 'range' })).toBe(3);
+  });
+
+  it('targets the viewer item, else the selection, else the focused item', () => {
+    expect(ratingTargets('/v.jpg', ['/a.jpg'], '/f.jpg')).toEqual(['/v.jpg']);
+    expect(ratingTargets(null, ['/a.jpg', '/b.jpg'], '/f.jpg')).toEqual(['/a.jpg', '/b.jpg']);
+    expect(ratingTargets(null, [], '/f.jpg')).toEqual(['/f.jpg']);
+    expect(ratingTargets(null, [], null)).toEqual([]);
+  });
+});

@@ -1,0 +1,65 @@
+import { useEffect, useRef, useState } from 'react';
+
+export interface NotesEditorProps {
+  path: string;
+  /** The item's notes as the cache shows them (server state plus my pending edits). */
+  value: string;
+  disabled?: boolean;
+  conflict?: boolean;
+  onSave: (path: string, notes: string) => void;
+}
+
+export const NOTES_DEBOUNCE_MS = 600;
+
+/**
+ * Notes save while typing after a short pause, and on blur. The draft is the user's until it is
+ * sent: a remote change only replaces it when there is nothing unsent in it. Switching items (or
+ * unmounting) flushes what is unsent for the item being left.
+ */
+export function NotesEditor({ path, value, disabled, conflict, onSave }: NotesEditorProps) {
+  const [draft, setDraft] = useState(value);
+  const unsent = useRef<{ path: string; notes: string } | null>(null);
+  const timer = useRef<number | null>(null);
+  const save = useRef(onSave);
+  save.current = onSave;
+
+  const flush = () => {
+    if (timer.current !== null) window.clearTimeout(timer.current);
+    timer.current = null;
+    const pending = unsent.current;
+    unsent.current = null;
+    if (pending) save.current(pending.path, pending.notes);
+  };
+
+  // Another item: send what was typed for the previous one, then show this one's notes.
+  useEffect(() => {
+    setDraft(value);
+    return flush;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [path]);
+
+  // The item's notes changed under us (our own save echoing back, or someone else's change).
+  useEffect(() => {
+    if (!unsent.current) setDraft(value);
+  }, [value]);
+
+  return (
+    <textarea
+      className={`notes${conflict ? ' is-conflict' : ''}`}
+      value={draft}
+      disabled={disabled}
+      placeholder="Add notes…"
+      aria-label="Notes"
+      rows={4}
+      data-testid="notes"
+      onChange={(e) => {
+        const notes = e.target.value;
+        setDraft(notes);
+        unsent.current = { path, notes };
+        if (timer.current !== null) window.clearTimeout(timer.current);
+        timer.current = window.setTimeout(flush, NOTES_DEBOUNCE_MS);
+      }}
+      onBlur={flush}
+    />
+  );
+}

@@ -1,0 +1,69 @@
+import { useEffect, useState } from 'react';
+import type { ConnectionStatus } from './event-stream.js';
+import { useEngineState, useSyncEngine, useSyncStatus } from './sync-provider.js';
+import type { GlobalSyncStatus } from './write-queue.js';
+
+const SAVE_COPY: Record<GlobalSyncStatus, string> = {
+  saved: 'All changes saved',
+  syncing: 'Syncing…',
+  retrying: 'Not saved — retry',
+  error: 'Not saved — retry',
+  paused: 'Sync paused (rate limit)',
+  denied: 'Permission denied',
+};
+
+const CONNECTION_COPY: Record<ConnectionStatus, string> = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  offline: 'Offline',
+};
+
+/** "Syncing…" shows only after 250 ms: a write that lands quickly should not flash the toolbar. */
+function useDelayedSyncing(status: GlobalSyncStatus): GlobalSyncStatus {
+  const [shown, setShown] = useState(status);
+  useEffect(() => {
+    if (status !== 'syncing') {
+      setShown(status);
+      return;
+    }
+    const t = window.setTimeout(() => setShown('syncing'), 250);
+    return () => window.clearTimeout(t);
+  }, [status]);
+  return shown;
+}
+
+/** Toolbar, right: the write queue's state, then the live connection. */
+export function SyncIndicator() {
+  const engine = useSyncEngine();
+  const sync = useSyncStatus();
+  const { connection } = useEngineState();
+  const status = useDelayedSyncing(sync.status);
+  const retryable = status === 'retrying' || status === 'denied';
+  const tone = status === 'saved' ? 'ok' : status === 'syncing' ? 'busy' : status === 'paused' ? 'warn' : 'bad';
+  const title =
+    sync.conflicts > 0
+      ? `${sync.conflicts} item${sync.conflicts === 1 ? '' : 's'} with a newer change to resolve`
+      : sync.pending
+        ? `${sync.pending} change${sync.pending === 1 ? '' : 's'} waiting to be saved`
+        : 'Every change is saved on the server';
+  return (
+    <div className="sync-indicator" data-testid="sync-indicator">
+      {retryable ? (
+        <button type="button" className={`sync-save tone-${tone}`} onClick={() => engine.queue.retryNow()} title="Send waiting changes now" data-status={status}>
+          <span className="sync-dot" aria-hidden="true" />
+          {SAVE_COPY[status]}
+        </button>
+      ) : (
+        <span className={`sync-save tone-${tone}`} title={title} data-status={status} role="status">
+          <span className="sync-dot" aria-hidden="true" />
+          {SAVE_COPY[status]}
+          {sync.conflicts > 0 ? <span className="sync-conflicts"> · {sync.conflicts} to resolve</span> : null}
+        </span>
+      )}
+      <span className={`sync-connection conn-${connection}`} data-testid="connection-status" title="Live updates from other people">
+        {CONNECTION_COPY[connection]}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,169 @@
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import type { Item } from '../../../protocol/items.js';
+import { findCachedItem, patchItemInCache } from '../../api/item-cache.js';
+import type { ItemCacheAdapter } from './cache-patch.js';
+import { safeStorage } from './client-identity.js';
+import type { LabelOps } from './label-ops.js';
+import { SyncEngine, type EngineState } from './sync-engine.js';
+import type { ItemSyncState, SyncSnapshot } from './write-queue.js';
+
+const SyncContext = createContext<SyncEngine | null>(null);
+
+const browserClock = {
+  now: () => Date.now(),
+  setTimeout: (fn: () => void, ms: number): unknown => window.setTimeout(fn, ms),
+  clearTimeout: (handle: unknown) => window.clearTimeout(handle as number),
+};
+
+function makeId(): string {
+  return typeof crypto.randomUUID === 'function'
+    ? crypto.randomUUID()
+    : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function cacheAdapter(queryClient: QueryClient): ItemCacheAdapter {
+  return {
+    read(path) {
+      const item = findCachedItem(queryClient, path);
+      return item ? { version: item.version, star: item.star, tags: item.tags, notes: item.notes, metrics: item.metrics } : null;
+    },
+    patch(path, partial) {
+      patchItemInCache(queryClient, path, partial as Partial<Omit<Item, 'path'>>);
+    },
+  };
+}
+
+/** Builds the engine over the browser's fetch, storage, EventSource, beacon and the query cache. */
+export function createBrowserEngine(queryClient: QueryClient): SyncEngine {
+  return new SyncEngine({
+    fetch: (url, init) => window.fetch(url, init),
+    storage: safeStorage(() => window.localStorage),
+    session: safeStorage(() => window.sessionStorage),
+    clock: browserClock,
+    makeId,
+    createEventSource: (url) => new EventSource(url),
+    beacon: (path, body) => {
+      try {
+        return navigator.sendBeacon(path, new Blob([JSON.stringify(body)], { type: 'text/plain' }));
+      } catch {
+        return false;
+      }
+    },
+    cache: cacheAdapter(queryClient),
+    refetchAll: () => void queryClient.invalidateQueries(),
+    pollVisible: () => void queryClient.invalidateQueries({ queryKey: ['items'], refetchType: 'active' }),
+    isOnline: () => navigator.onLine,
+  });
+}
+
+/**
+ * Owns the one SyncEngine of the page: starts it, feeds it page lifecycle and connectivity
+ * events, and puts pending edits back into item pages whenever a fetch refills them.
+ */
+export function SyncProvider({ children, engine: given }: { children: ReactNode; engine?: SyncEngine }) {
+  const queryClient = useQueryClient();
+  const [engine] = useState(() => given ?? createBrowserEngine(queryClient));
+
+  useEffect(() => {
+    engine.start();
+    const onHide = () => engine.pageHide();
+    const onShow = (e: PageTransitionEvent) => {
+      if (e.persisted) engine.pageShow();
+    };
+    const onOnline = () => {
+      engine.stream.reconnectNow();
+      engine.queue.retryNow();
+    };
+    const onOffline = () => engine.stream.wentOffline();
+    window.addEventListener('pagehide', onHide);
+    window.addEventListener('pageshow', onShow);
+    window.addEventListener('online', onOnline);
+    window.addEventListener('offline', onOffline);
+
+    // A fetch that refills item pages drops optimistic edits and may be older than what events
+    // told us: re-render the affected items (batched, outside the cache's notification).
+    let scheduled = false;
+    const dirty = new Set<string>();
+    const unsubscribe = queryClient.getQueryCache().subscribe((event) => {
+      if (event.type !== 'updated' || event.action.type !== 'success' || event.query.queryKey[0] !== 'items') return;
+      const data = event.query.state.data as { items?: Item[] } | undefined;
+      if (!data?.items) return;
+      const pending = new Set(engine.queue.pendingPaths());
+      const tracked = new Set(engine.labels.trackedPaths());
+      for (const item of data.items) if (pending.has(item.path) || tracked.has(item.path)) dirty.add(item.path);
+      if (!dirty.size || scheduled) return;
+      scheduled = true;
+      queueMicrotask(() => {
+        scheduled = false;
+        const paths = [...dirty];
+        dirty.clear();
+        engine.labels.reconcile(paths);
+      });
+    });
+    return () => {
+      unsubscribe();
+      window.removeEventListener('pagehide', onHide);
+      window.removeEventListener('pageshow', onShow);
+      window.removeEventListener('online', onOnline);
+      window.removeEventListener('offline', onOffline);
+      engine.stop();
+    };
+  }, [engine, queryClient]);
+
+  return <SyncContext.Provider value={engine}>{children}</SyncContext.Provider>;
+}
+
+export function useSyncEngine(): SyncEngine {
+  const engine = useContext(SyncContext);
+  if (!engine) throw new Error('useSyncEngine outside <SyncProvider>');
+  return engine;
+}
+
+/** The write queue's state: global status and per-item save states. */
+export function useSyncStatus(): SyncSnapshot {
+  const engine = useSyncEngine();
+  return useSyncExternalStore(engine.queue.subscribe.bind(engine.queue), engine.queue.getSnapshot);
+}
+
+export function useEngineState(): EngineState {
+  const engine = useSyncEngine();
+  return useSyncExternalStore(engine.subscribe, engine.getState);
+}
+
+const NO_STATE: ItemSyncState | null = null;
+export function useItemSyncState(path: string | null): ItemSyncState | null {
+  const status = useSyncStatus();
+  return path ? (status.items.get(path) ?? NO_STATE) : NO_STATE;
+}
+
+/** For grid cells: re-renders only the cells whose pulsing state flips. */
+export function usePulsing(path: string | null): boolean {
+  const engine = useContext(SyncContext);
+  return useSyncExternalStore(
+    engine ? engine.subscribe : noopSubscribe,
+    () => (engine && path ? engine.isPulsing(path) : false),
+  );
+}
+
+const noopSubscribe = () => () => {};
+
+export interface LabelActions {
+  setStar(paths: readonly string[], star: number | null): boolean;
+  addTag(paths: readonly string[], tag: string): boolean;
+  removeTag(paths: readonly string[], tag: string): boolean;
+  setNotes(paths: readonly string[], notes: string): boolean;
+  edit(paths: readonly string[], ops: LabelOps): boolean;
+}
+
+export function useLabelActions(): LabelActions {
+  const engine = useSyncEngine();
+  const [actions] = useState<LabelActions>(() => ({
+    setStar: (paths, star) => engine.edit(paths, { set_star: star }),
+    addTag: (paths, tag) => (tag.trim() ? engine.edit(paths, { add_tags: [tag.trim()] }) : false),
+    removeTag: (paths, tag) => engine.edit(paths, { remove_tags: [tag] }),
+    setNotes: (paths, notes) => engine.edit(paths, { set_notes: notes }),
+    edit: (paths, ops) => engine.edit(paths, ops),
+  }));
+  return actions;
+}

@@ -1,0 +1,150 @@
+/**
+ * Labels and sync: durable PATCH throughput and latency with 16 keep-alive clients, and the time
+ * from a write's 200 to its event at each of 50 SSE clients. The server runs in a child process
+ * on a SQLite file on the real disk (WAL, synchronous=FULL), the clients in this process.
+ */
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startChildServer, type ChildServer } from '../test/labels/support/child-server.js';
+import { requestJson } from '../test/labels/support/http-json.js';
+import { SseClient } from '../test/labels/support/sse-client.js';
+
+const WRITERS = 16;
+const WARMUP_MS = 1000;
+const MEASURE_MS = 5000;
+const SSE_CLIENTS = 50;
+const SSE_WRITERS = 4;
+const SSE_WRITES = 1000;
+
+export interface LabelsBenchResult {
+  writesPerSecond: number;
+  latencyMs: { p50: number; p99: number; max: number };
+  delivery: { clients: number; writes: number; p50: number; p99: number; max: number; beforeAck: number };
+}
+
+/** The bench dispatcher's entry point (bench/run.ts). */
+export async function run(): Promise<void> {
+  await measureLabels();
+}
+
+/** Runs both measurements, prints them, and returns the figures. */
+export async function measureLabels(): Promise<LabelsBenchResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'lenslet-labels-bench-'));
+  const server = await startChildServer(join(dir, 'labels.sqlite'));
+  try {
+    console.log(`machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}; SQLite WAL + synchronous=FULL at ${dir}`);
+    const throughput = await measureThroughput(server);
+    console.log(
+      `durable PATCH /item, ${WRITERS} keep-alive clients, ${MEASURE_MS / 1000} s: ${throughput.writesPerSecond.toFixed(0)} writes/s ` +
+        `(target ≥ 3000), latency p50 ${throughput.latencyMs.p50.toFixed(2)} ms, p99 ${throughput.latencyMs.p99.toFixed(2)} ms ` +
+        `(target < 25), max ${throughput.latencyMs.max.toFixed(1)} ms`,
+    );
+    const delivery = await measureDelivery(server);
+    console.log(
+      `200 → event at each of ${delivery.clients} SSE clients (${delivery.writes} writes by ${SSE_WRITERS} writers): ` +
+        `p50 ${delivery.p50.toFixed(2)} ms, p99 ${delivery.p99.toFixed(2)} ms (target < 50), max ${delivery.max.toFixed(1)} ms; ` +
+        `${delivery.beforeAck} of ${delivery.clients * delivery.writes} deliveries arrived before the 200 (counted as 0)`,
+    );
+    return { ...throughput, delivery };
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function measureThroughput(server: ChildServer): Promise<Pick<LabelsBenchResult, 'writesPerSecond' | 'latencyMs'>> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: WRITERS });
+  const latencies: number[] = [];
+  let measuring = false;
+  let stop = false;
+  let count = 0;
+  const writer = async (w: number) => {
+    const versions = new Map<string, number>();
+    for (let i = 0; !stop; i++) {
+      const path = `/bench/w${w}/${i % 100}.jpg`;
+      const base = versions.get(path) ?? 1;
+      const t0 = performance.now();
+      const res = await requestJson(agent, server.url, 'PATCH', `/item?path=${encodeURIComponent(path)}`, { base_version: base, set_star: i % 6, add_tags: ['bench'] }, {
+        'idempotency-key': `bench:${w}:${i}`,
+        'x-client-id': `bench-${w}`,
+      });
+      const dt = performance.now() - t0;
+      if (res.status !== 200) throw new Error(`PATCH answered ${res.status}: ${JSON.stringify(res.body)}`);
+      versions.set(path, res.body.version);
+      if (measuring) {
+        latencies.push(dt);
+        count++;
+      }
+    }
+  };
+  const writers = Array.from({ length: WRITERS }, (_, w) => writer(w));
+  await delay(WARMUP_MS);
+  measuring = true;
+  const t0 = performance.now();
+  await delay(MEASURE_MS);
+  measuring = false;
+  const elapsed = performance.now() - t0;
+  stop = true;
+  await Promise.all(writers);
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return { writesPerSecond: (count / elapsed) * 1000, latencyMs: { p50: pct(latencies, 50), p99: pct(latencies, 99), max: latencies.at(-1) ?? 0 } };
+}
+
+async function measureDelivery(server: ChildServer): Promise<LabelsBenchResult['delivery']> {
+  const acks = new Map<string, number>();
+  const arrivals: { key: string; at: number }[] = [];
+  const clients: SseClient[] = [];
+  for (let i = 0; i < SSE_CLIENTS; i++) {
+    const c = await SseClient.connect(`${server.url}/events`);
+    c.onMessage = (m) => {
+      if (m.event !== 'item-updated') return;
+      const data = m.json as { path: string; version: number };
+      arrivals.push({ key: `${data.path}@${data.version}`, at: m.receivedAt });
+    };
+    clients.push(c);
+  }
+  const agent = new http.Agent({ keepAlive: true, maxSockets: SSE_WRITERS });
+  let next = 0;
+  const writer = async (w: number) => {
+    let version = 1;
+    while (next < SSE_WRITES) {
+      next++;
+      const path = `/sse/w${w}.jpg`;
+      const res = await requestJson(agent, server.url, 'PATCH', `/item?path=${encodeURIComponent(path)}`, { base_version: version, set_star: version % 6 }, {
+        'idempotency-key': `sse:${w}:${version}`,
+      });
+      const at = performance.now();
+      if (res.status !== 200) throw new Error(`PATCH answered ${res.status}`);
+      version = res.body.version;
+      acks.set(`${path}@${version}`, at);
+    }
+  };
+  await Promise.all(Array.from({ length: SSE_WRITERS }, (_, w) => writer(w)));
+  const expected = acks.size * SSE_CLIENTS;
+  const deadline = performance.now() + 10_000;
+  while (arrivals.length < expected && performance.now() < deadline) await delay(10);
+  for (const c of clients) c.close();
+  agent.destroy();
+  if (arrivals.length < expected) throw new Error(`only ${arrivals.length} of ${expected} events arrived`);
+  let beforeAck = 0;
+  const deltas = arrivals.map((a) => {
+    const d = a.at - acks.get(a.key)!;
+    if (d < 0) beforeAck++;
+    return Math.max(0, d);
+  });
+  deltas.sort((a, b) => a - b);
+  return { clients: SSE_CLIENTS, writes: acks.size, p50: pct(deltas, 50), p99: pct(deltas, 99), max: deltas.at(-1) ?? 0, beforeAck };
+}
+
+function pct(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

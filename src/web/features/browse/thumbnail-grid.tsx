@@ -4,7 +4,7 @@ import type { DirEntry } from '../../../protocol/folders.js';
 import { gridKeyAction, isTypingTarget } from '../../app/keymap.js';
 import { Spinner } from '../../components/spinner.js';
 import { formatCount } from '../../components/format.js';
-import { aspectOf, justifiedLayout, moveIndex, squareLayout } from './grid-layout.js';
+import { aspectOf, justifiedLayout, moveIndex, rowAtOffset, squareLayout, type GridLayout } from './grid-layout.js';
 import { clearSelection, extendTo, isSelected, selectAll, selectOnly, toggle, type Selection } from './selection.js';
 import { ThumbnailCell } from './thumbnail-cell.js';
 import { thumbQueue } from './thumbs.js';
@@ -93,17 +93,45 @@ export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChang
     scrollMargin: headerHeight,
   });
 
-  // Row sizes come from the layout, not from measuring the DOM: re-read them when it changes.
-  useLayoutEffect(() => {
-    virtualizer.measure();
-  }, [virtualizer, layout]);
+  // Read on scroll, not in the effect: by then a shorter grid has already clamped scrollTop.
+  const lastScrollTop = useRef(0);
 
   // A different list: back to the top, and drop thumbnail requests for the old one.
   const listingKey = listing.key;
   useLayoutEffect(() => {
     thumbQueue.cancelAll();
     if (scrollRef.current) scrollRef.current.scrollTop = 0;
+    lastScrollTop.current = 0;
   }, [listingKey]);
+
+  // Row sizes come from the layout, not from measuring the DOM: re-read them when it changes.
+  // The first visible item stays where it was on screen, so a window of real dimensions arriving
+  // above the viewport, a resize or the size slider never makes the content jump.
+  const previous = useRef<{ key: string; layout: GridLayout } | null>(null);
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const onScroll = () => (lastScrollTop.current = el.scrollTop);
+    el.addEventListener('scroll', onScroll, { passive: true });
+    return () => el.removeEventListener('scroll', onScroll);
+  }, []);
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    const prev = previous.current;
+    previous.current = { key: listingKey, layout };
+    virtualizer.measure();
+    if (!el || !prev || prev.key !== listingKey || prev.layout === layout) return;
+    const origin = headerHeight + PADDING;
+    const offset = lastScrollTop.current - origin;
+    if (offset <= 0 || prev.layout.rows.length === 0) return;
+    const oldRow = prev.layout.rows[rowAtOffset(prev.layout, offset)]!;
+    const newRow = layout.rows[layout.rowOf[oldRow.start] ?? -1];
+    if (!newRow) return;
+    const within = Math.min(1, (offset - oldRow.top) / (oldRow.height + GAP));
+    const target = Math.round(origin + newRow.top + within * (newRow.height + GAP));
+    if (Math.abs(target - el.scrollTop) >= 1) el.scrollTop = target;
+    lastScrollTop.current = target;
+  }, [virtualizer, layout, listingKey, headerHeight]);
 
   const virtualRows = virtualizer.getVirtualItems();
   const range = virtualizer.range;
@@ -204,7 +232,9 @@ export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChang
           <span>{listing.dirs.length > 0 ? 'Open a folder above to browse its images.' : 'This folder is empty.'}</span>
         </div>
       ) : null}
-      <div className="grid-rows" style={{ height: virtualizer.getTotalSize() - headerHeight }}>
+      {/* Heights and offsets come from the layout itself, never from the virtualizer's cached
+          measurements, which lag one render behind a layout change. */}
+      <div className="grid-rows" style={{ height: layout.rows.length ? layout.totalHeight + PADDING * 2 : 0 }}>
         {virtualRows.map((virtualRow) => {
           const row = layout.rows[virtualRow.index];
           if (!row) return null;
@@ -232,7 +262,7 @@ export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChang
               key={virtualRow.key}
               className="grid-row"
               role="row"
-              style={{ transform: `translateY(${virtualRow.start - headerHeight}px)`, height: row.height }}
+              style={{ transform: `translateY(${PADDING + row.top}px)`, height: row.height }}
             >
               {cells}
             </div>

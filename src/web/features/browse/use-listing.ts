@@ -112,29 +112,39 @@ export function useListing(listing: ListingKey, q: string): Listing {
   }, [queryClient, key]);
 
   const searchData = search.data as SearchResponse | undefined;
+  // Loaded windows by offset, gathered once per cache change: looking each item up through
+  // getQueryData would hash a query key per item, which is far too slow for a 100k layout.
+  const pages = useMemo(() => {
+    const map = new Map<number, Item[]>();
+    if (searching) return map;
+    for (const [queryKey, page] of queryClient.getQueriesData<FoldersResponse>({ queryKey: listingKey })) {
+      const offset = queryKey[listingKey.length];
+      if (page && typeof offset === 'number') map.set(offset, page.items);
+    }
+    return map;
+    // version: the cache changed underneath; head.data: the first window arrived
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [queryClient, key, searching, version, head.data]);
+
   const getItem = useCallback(
     (index: number): Item | undefined => {
       if (searching) return searchData?.items[index];
-      const offset = Math.floor(index / WINDOW_SIZE) * WINDOW_SIZE;
-      const page = queryClient.getQueryData<FoldersResponse>(queryKeys.window(listing, offset));
-      return page?.items[index - offset];
+      const offset = index - (index % WINDOW_SIZE);
+      return pages.get(offset)?.[index - offset];
     },
-    // version: the cache changed underneath
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [queryClient, key, searching, searchData, version],
+    [searching, searchData, pages],
   );
 
   const indexOf = useCallback(
     (path: string): number => {
       if (searching) return searchData?.items.findIndex((item) => item.path === path) ?? -1;
-      for (const [queryKey, page] of queryClient.getQueriesData<FoldersResponse>({ queryKey: listingKey })) {
-        const i = page?.items.findIndex((item) => item.path === path) ?? -1;
-        if (i >= 0) return (queryKey.at(-1) as number) + i;
+      for (const [offset, items] of pages) {
+        const i = items.findIndex((item) => item.path === path);
+        if (i >= 0) return offset + i;
       }
       return -1;
     },
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [queryClient, key, searching, searchData, version],
+    [searching, searchData, pages],
   );
 
   const setVisibleRange = useCallback(

@@ -199,7 +199,8 @@ export function ImageViewer({ path, item, index, total, neighbours, onClose, onS
         {src ? (
           <img
             key={path}
-            className="viewer-img"
+            // Past 300% the user is inspecting pixels: show them crisp rather than smoothed.
+            className={`viewer-img${scale >= 3 ? ' is-pixelated' : ''}`}
             src={src}
             alt={name}
             draggable={false}

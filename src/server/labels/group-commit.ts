@@ -10,16 +10,18 @@ interface Pending {
  * Group commit: units submitted while a commit is running, or within the same turn of the event
  * loop, are committed together in one transaction (one fsync). Each caller is resolved only after
  * that commit, and `onCommitted` runs first, so events are published before any 200 goes out.
+ * Commits and `exclusive` tasks (catching up on other processes' writes) never overlap.
  */
 export class GroupCommitter {
   private queue: Pending[] = [];
   private running = false;
   private scheduled = false;
+  private chain: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: LabelStore,
     private readonly now: () => number,
-    private readonly onCommitted: (outcomes: UnitOutcome[]) => void,
+    private readonly onCommitted: (outcomes: UnitOutcome[]) => void | Promise<void>,
     private readonly maxUnitsPerCommit = 512,
   ) {}
 
@@ -30,11 +32,22 @@ export class GroupCommitter {
     });
   }
 
+  /** Runs `task` when no commit (and no other task) is in progress. */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(task);
+    this.chain = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
   /** Resolves when everything submitted so far has been committed (or failed). */
   async drain(): Promise<void> {
     while (this.running || this.queue.length || this.scheduled) {
       await new Promise((r) => setImmediate(r));
     }
+    await this.chain;
   }
 
   private schedule(): void {
@@ -43,13 +56,12 @@ export class GroupCommitter {
     // setImmediate runs after the current I/O phase, so requests parsed in the same turn share a commit.
     setImmediate(() => {
       this.scheduled = false;
-      void this.flush();
+      this.running = true;
+      void this.exclusive(() => this.flush());
     });
   }
 
   private async flush(): Promise<void> {
-    if (this.running || this.queue.length === 0) return;
-    this.running = true;
     const batch = this.queue.splice(0, this.maxUnitsPerCommit);
     let outcomes: UnitOutcome[] | undefined;
     let failure: unknown;
@@ -63,7 +75,7 @@ export class GroupCommitter {
     }
     if (outcomes) {
       try {
-        this.onCommitted(outcomes);
+        await this.onCommitted(outcomes);
       } catch (error) {
         // The commit is durable, so callers still get their answer; a listener's fault is only logged.
         console.error('label commit listener failed', error);

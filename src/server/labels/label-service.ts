@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { patchItemBodySchema, putItemBodySchema, type Sidecar } from '../../protocol/items.js';
+import type { ItemUpdated, MetricsUpdated } from '../../protocol/events.js';
 import { AppError } from '../app-error.js';
 import type { ChangeFeed } from '../events/change-feed.js';
 import type { LabelLookup, LabelSnapshot } from './label-lookup.js';
@@ -86,6 +87,7 @@ export class LabelService implements LabelLookup {
   private readonly pruneTimer: NodeJS.Timeout;
   private lastEventId = 0;
   private closed = false;
+  private stopWatching: () => void = () => {};
 
   private constructor(private readonly options: LabelServiceOptions) {
     this.now = options.now ?? Date.now;
@@ -99,8 +101,13 @@ export class LabelService implements LabelLookup {
   /** Opens the service over a store, loading the projection of every labeled item. */
   static async open(options: LabelServiceOptions): Promise<LabelService> {
     const service = new LabelService(options);
-    for await (const s of options.store.exportUnder('/')) service.project(s);
+    // Position first, then state: a write by another process in between is caught up, not lost.
     service.lastEventId = await options.store.currentEventId();
+    await service.loadProjection();
+    const stop = options.store.watchExternal?.(() => {
+      void service.committer.exclusive(() => service.catchUp()).catch((error: unknown) => console.error('label catch-up failed', error));
+    });
+    if (stop) service.stopWatching = stop;
     return service;
   }
 
@@ -254,6 +261,7 @@ export class LabelService implements LabelLookup {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.pruneTimer);
+    this.stopWatching();
     await this.committer.drain();
     await this.options.store.close();
   }
@@ -296,15 +304,61 @@ export class LabelService implements LabelLookup {
     return { ...response, replayed: true };
   }
 
-  private afterCommit(outcomes: UnitOutcome[]): void {
+  /** Runs inside the commit lock: projection and feed follow the log in event-id order. */
+  private async afterCommit(outcomes: UnitOutcome[]): Promise<void> {
+    const own: { sidecar: Sidecar; event: StoredEvent }[] = [];
     for (const outcome of outcomes) {
       if (outcome.kind !== 'committed') continue;
-      for (const r of outcome.results) {
-        if (r.status !== 'applied') continue;
-        this.project(r.sidecar);
-        this.lastEventId = Math.max(this.lastEventId, r.event.id);
-        this.options.feed.publish({ id: r.event.id, type: r.event.type, data: r.event.data });
+      for (const r of outcome.results) if (r.status === 'applied') own.push(r);
+    }
+    if (own.length === 0) return;
+    // Another process committed between our last event and this commit: publish its events first.
+    if (own[0]!.event.id > this.lastEventId + 1) await this.catchUp(own[0]!.event.id - 1);
+    for (const r of own) {
+      if (r.event.id <= this.lastEventId) continue;
+      this.project(r.sidecar);
+      this.lastEventId = r.event.id;
+      this.options.feed.publish({ id: r.event.id, type: r.event.type, data: r.event.data });
+    }
+  }
+
+  /** Applies and publishes events committed by other processes (shared stores), up to `through`. */
+  private async catchUp(through = Number.MAX_SAFE_INTEGER): Promise<void> {
+    const { store, feed } = this.options;
+    while (this.lastEventId < through) {
+      const page = await store.changesSince(this.lastEventId, 500);
+      if (page.reset) {
+        // Too far behind to follow event by event: reload, and tell clients to refetch.
+        const head = await store.currentEventId();
+        this.projection.clear();
+        await this.loadProjection();
+        this.lastEventId = head;
+        feed.publish({ id: head, type: 'resync', data: { reason: 'events_unavailable', last_event_id: head } });
+        return;
       }
+      for (const e of page.events) {
+        if (e.id > through) return;
+        this.projectEvent(e);
+        this.lastEventId = e.id;
+        feed.publish({ id: e.id, type: e.type, data: e.data });
+      }
+      if (page.events.length < 500) return;
+    }
+  }
+
+  private async loadProjection(): Promise<void> {
+    for await (const s of this.options.store.exportUnder('/')) this.project(s);
+  }
+
+  private projectEvent(e: StoredEvent): void {
+    const before = this.projection.get(e.path);
+    if (before && before.version >= e.data.version) return; // already newer (loaded after the event)
+    const base = before ?? { star: null, tags: [], notes: '', version: 1, metrics: {} };
+    if (e.type === 'metrics-updated') {
+      this.projection.set(e.path, { ...base, metrics: (e.data as MetricsUpdated).metrics, version: e.data.version });
+    } else {
+      const d = e.data as ItemUpdated;
+      this.projection.set(e.path, { star: d.star, tags: d.tags, notes: d.notes, version: d.version, metrics: d.metrics ?? base.metrics });
     }
   }
 

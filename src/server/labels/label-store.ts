@@ -106,12 +106,15 @@ export interface LabelStoreOptions {
   idempotencyMaxEntries?: number;
   /** At least this many of the newest events are kept. Default 100,000. */
   eventRetention?: number;
+  /** How often a shared store checks for commits by other processes. Default 1 s. */
+  externalPollMs?: number;
 }
 
 export const DEFAULT_STORE_OPTIONS: Required<LabelStoreOptions> = {
   idempotencyTtlMs: 30 * 60_000,
   idempotencyMaxEntries: 10_000,
   eventRetention: 100_000,
+  externalPollMs: 1000,
 };
 
 /**
@@ -143,6 +146,12 @@ export interface LabelStore {
   getIdempotency(key: string, nowMs: number): Promise<IdempotencyRecord | undefined>;
   /** Drops expired records and the oldest beyond the cap; returns how many were dropped. */
   pruneIdempotency(nowMs: number): Promise<number>;
+
+  /**
+   * Shared stores only (several processes on one database): calls `onChange` after another
+   * process commits, so the caller can read `changesSince` its last event. Returns a stop function.
+   */
+  watchExternal?(onChange: () => void): () => void;
 
   close(): Promise<void>;
 }

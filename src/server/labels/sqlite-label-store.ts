@@ -57,6 +57,7 @@ export class SqliteLabelStore implements LabelStore {
   private readonly stmt;
   private readonly commitTx: Database.Transaction<(units: readonly WriteUnit[], nowMs: number) => UnitOutcome[]>;
   private lastTtlPruneMs = -Infinity;
+  private readonly watchers = new Set<NodeJS.Timeout>();
 
   constructor(file: string, options: LabelStoreOptions = {}) {
     this.location = file;
@@ -156,7 +157,28 @@ export class SqliteLabelStore implements LabelStore {
     return tx.immediate();
   }
 
+  watchExternal(onChange: () => void): () => void {
+    // data_version changes only when another connection (another process) commits.
+    let seen = this.db.pragma('data_version', { simple: true }) as number;
+    const timer = setInterval(() => {
+      if (!this.db.open) return;
+      const now = this.db.pragma('data_version', { simple: true }) as number;
+      if (now !== seen) {
+        seen = now;
+        onChange();
+      }
+    }, this.options.externalPollMs);
+    timer.unref();
+    this.watchers.add(timer);
+    return () => {
+      clearInterval(timer);
+      this.watchers.delete(timer);
+    };
+  }
+
   async close(): Promise<void> {
+    for (const timer of this.watchers) clearInterval(timer);
+    this.watchers.clear();
     if (this.db.open) this.db.close();
   }
 

@@ -32,7 +32,7 @@ export const fileUrl = (path: string) => apiUrl('/file', { path });
 
 // Responses are validated against the shared schemas while developing (and in tests), where a
 // mismatch should be loud; production trusts the server it was built with and skips the cost.
-const VALIDATE = import.meta.env?.DEV ?? true;
+const VALIDATE = (import.meta as { env?: { DEV?: boolean } }).env?.DEV ?? true;
 
 async function toApiError(response: Response): Promise<ApiError> {
   let body: unknown = null;

@@ -6,12 +6,18 @@ import type { DatasetSource } from './datasets/dataset-source.js';
 import { FolderSource } from './datasets/folder-source.js';
 import type { LabelLookup } from './labels/label-lookup.js';
 import { labelsExtension, type LabelsExtensionOptions } from './labels/label-system.js';
+import type { FeedEvent } from './events/change-feed.js';
+import { ogExtension } from './http/og-routes.js';
+import { queryExtension } from './http/query-routes.js';
+import { viewsExtension } from './http/views-routes.js';
 import { resolveWorkspace, type Workspace } from './workspace.js';
 
 export type { AppContext, AppExtension } from './app-context.js';
 export type { DatasetSource, ItemBytes, IndexProgress, RefreshResult } from './datasets/dataset-source.js';
 export type { Workspace } from './workspace.js';
 export { resolveWorkspace } from './workspace.js';
+export { launch } from './launch.js';
+export type { LaunchOptions, Launched } from './launch.js';
 
 export interface ServerOptions {
   /** Folder to serve. Required unless `dataset` is given. */
@@ -37,6 +43,8 @@ export interface ServerOptions {
   /** Durable labels, SSE events and presence: SQLite in the workspace, memory with `noWrite`. false: none. */
   labelSync?: LabelsExtensionOptions | false;
   extensions?: AppExtension[];
+  /** `GET /og-image` and og:/twitter: meta tags on the index page. */
+  ogPreview?: boolean;
   /** Built web app folder; null: none. Default: dist/web of this package. */
   webDir?: string | null;
   logger?: FastifyServerOptions['logger'];
@@ -67,6 +75,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
   }
   const { source, workspace } = dataset;
+  const feed: FeedRef = {};
   const { app, ctx } = await buildApp({
     source,
     workspace,
@@ -79,7 +88,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       concurrency: options.thumbConcurrency ?? Math.max(1, Math.min(4, availableParallelism())) + 1,
     },
     labels: options.labels,
-    extensions: [...(options.labelSync === false ? [] : [labelsExtension(options.labelSync)]), ...(options.extensions ?? [])],
+    extensions: [
+      ...(options.labelSync === false ? [] : [labelsExtension(withFeed(options.labelSync, feed))]),
+      queryExtension(),
+      viewsExtension({ publish: (event) => feed.current?.({ id: null, ...event }) }),
+      ...(options.ogPreview ? [ogExtension()] : []),
+      ...(options.extensions ?? []),
+    ],
     webDir: options.webDir,
     logger: options.logger,
   });
@@ -124,4 +139,16 @@ async function listen(app: FastifyInstance, host: string, first: number, attempt
       if (!busy || first === 0 || i + 1 >= attempts || port >= 65535) throw error;
     }
   }
+}
+
+/** Lets extensions other than labels (views) publish on the labels system's change feed. */
+type FeedRef = { current?: (event: FeedEvent) => void };
+function withFeed(options: LabelsExtensionOptions | undefined, feed: FeedRef): LabelsExtensionOptions {
+  return {
+    ...options,
+    onReady: (system) => {
+      feed.current = (event) => system.feed.publish(event);
+      options?.onReady?.(system);
+    },
+  };
 }

@@ -181,23 +181,15 @@ export class QueryEngine {
       if (desc) moved.reverse();
       const { order, valid } = base.order;
       let m = 0;
-      const takeMovedWhile = (v: number): void => {
-        while (m < moved.length && (desc ? values![moved[m]!]! > v : values![moved[m]!]! < v)) out[n++] = moved[m++]!;
-      };
-      if (desc) {
-        for (let i = valid - 1; i >= 0; i--) {
-          const id = order[i]!;
-          if (keep[id] !== 1) continue;
-          takeMovedWhile(values![id]!);
-          out[n++] = id;
+      const step = desc ? -1 : 1;
+      for (let k = 0, i = desc ? valid - 1 : 0; k < valid; k++, i += step) {
+        const id = order[i]!;
+        if (keep[id] !== 1) continue;
+        if (m < moved.length) {
+          const v = values![id]!;
+          while (m < moved.length && (desc ? values![moved[m]!]! > v : values![moved[m]!]! < v)) out[n++] = moved[m++]!;
         }
-      } else {
-        for (let i = 0; i < valid; i++) {
-          const id = order[i]!;
-          if (keep[id] !== 1) continue;
-          takeMovedWhile(values![id]!);
-          out[n++] = id;
-        }
+        out[n++] = id;
       }
       while (m < moved.length) out[n++] = moved[m++]!;
       for (let i = valid; i < order.length; i++) if (keep[order[i]!] === 1) out[n++] = order[i]!;

@@ -1,0 +1,48 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { resolveWorkspace, type Workspace } from '../workspace.js';
+import { ParquetSource, type ParquetSourceOptions } from './parquet-source.js';
+
+/**
+ * Table mode from a command-line target: `t.parquet` (state in `t.parquet.cache/` plus
+ * `t.parquet.lenslet.json`) or a folder holding `items.parquet` (state in `<folder>/.lenslet/`).
+ */
+export interface TableModeOptions extends Omit<ParquetSourceOptions, 'dimensionsFile'> {
+  workspaceDir?: string;
+  noWrite?: boolean;
+}
+
+export type TableTarget = { kind: 'table-file'; table: string } | { kind: 'folder'; table: string; folder: string };
+
+/** What kind of table target `target` is, or undefined for a plain image folder. */
+export function tableTarget(target: string): TableTarget | undefined {
+  const absolute = path.resolve(target);
+  let info;
+  try {
+    info = statSync(absolute);
+  } catch {
+    return /\.parquet$/i.test(absolute) ? { kind: 'table-file', table: absolute } : undefined;
+  }
+  if (info.isFile()) return /\.parquet$/i.test(absolute) ? { kind: 'table-file', table: absolute } : undefined;
+  const items = path.join(absolute, 'items.parquet');
+  return info.isDirectory() && existsSync(items) ? { kind: 'folder', table: items, folder: absolute } : undefined;
+}
+
+export async function openTableDataset(target: TableTarget, options: TableModeOptions = {}): Promise<{ source: ParquetSource; workspace: Workspace }> {
+  const workspace = resolveWorkspace(
+    target.kind === 'table-file' ? { kind: 'table-file', path: target.table } : { kind: 'folder', path: target.folder },
+    { dir: options.workspaceDir, noWrite: options.noWrite },
+  );
+  try {
+    const source = await ParquetSource.open(target.table, {
+      ...options,
+      name: options.name ?? (target.kind === 'folder' ? path.basename(target.folder) : undefined),
+      baseDir: options.baseDir ?? (target.kind === 'folder' ? target.folder : undefined),
+      dimensionsFile: workspace.persistent ? path.join(workspace.dir, 'dimensions.json') : null,
+    });
+    return { source, workspace };
+  } catch (error) {
+    workspace.dispose();
+    throw error;
+  }
+}

@@ -1,0 +1,316 @@
+import { open as openFile, readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { AppError } from '../app-error.js';
+import { Catalog } from '../catalog/catalog.js';
+import { probeDimensions } from '../media/image-header.js';
+import { writeAtomic } from '../views/views-store.js';
+import type { DatasetSource, IndexProgress, ItemBytes, RefreshResult } from './dataset-source.js';
+import { workerNumericReader } from './parquet-numeric.js';
+import { openParquet, type ParquetTable } from './parquet-reader.js';
+import { detectLayout, loadTable, type LoadedTable, type TableLayout } from './parquet-table.js';
+import { checkStatus, RemoteFetcher } from './remote-fetch.js';
+import { loadS3Config, objectUrl, parseS3Url, signRequest, type S3Config } from './s3-signer.js';
+import { localSourcePath, sourceKind } from './source-detect.js';
+
+/**
+ * Table mode: a Parquet file (or rows handed to `launch`) as a dataset. The table is read once,
+ * in the background, into the shared Catalog; it is never written to. Dimensions missing from the
+ * table are learned when an item's bytes are first read and kept in the workspace.
+ */
+export interface ParquetSourceOptions {
+  /** Display name; default the table's file name without `.parquet`. */
+  name?: string;
+  /** Local sources resolve here and must stay inside it. Default: the table's folder. */
+  baseDir?: string;
+  sourceColumn?: string;
+  pathColumn?: string;
+  allowPrivateUrls?: boolean;
+  /** S3 settings; default from the AWS environment and ~/.aws. */
+  s3?: S3Config;
+  /** Where learned dimensions are cached; null: memory only. */
+  dimensionsFile?: string | null;
+  fetchTimeoutMs?: number;
+  fetchConcurrency?: number;
+}
+
+export interface LabelSeed {
+  path: string;
+  tags: string[];
+  star: number | null;
+  notes: string;
+}
+
+export class TableOpenError extends Error {}
+
+const HEADER_BYTES = 64 * 1024;
+const DIMENSIONS_FLUSH_MS = 2000;
+
+export class ParquetSource implements DatasetSource {
+  readonly mode = 'table' as const;
+  readonly catalog = new Catalog();
+  private progressState: IndexProgress;
+  private loading: Promise<void> | undefined;
+  private loaded: LoadedTable | undefined;
+  private loadError: Error | undefined;
+  private readonly fetcher: RemoteFetcher;
+  private s3: S3Config | undefined;
+  private baseReal: string | undefined;
+  private readonly learned = new Map<string, [number, number]>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  private constructor(
+    readonly name: string,
+    readonly root: string,
+    private readonly table: ParquetTable,
+    readonly layout: TableLayout,
+    private readonly baseDir: string,
+    private readonly options: ParquetSourceOptions,
+    private readonly numbersFromFile: string | undefined,
+  ) {
+    this.fetcher = new RemoteFetcher({
+      allowPrivate: options.allowPrivateUrls,
+      timeoutMs: options.fetchTimeoutMs,
+      concurrency: options.fetchConcurrency,
+    });
+    this.s3 = options.s3;
+    const now = Date.now();
+    this.progressState = { state: 'running', done: 0, total: table.rowCount, scanned: 0, startedAt: now, scannedAt: null, finishedAt: null };
+  }
+
+  /** Opens the file and settles the layout (image column, metrics) so mistakes fail before serving. */
+  static async open(file: string, options: ParquetSourceOptions = {}): Promise<ParquetSource> {
+    const absolute = path.resolve(file);
+    let table: ParquetTable;
+    try {
+      table = await openParquet(absolute);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new TableOpenError(code === 'ENOENT' ? `table not found: ${file}` : `not a readable Parquet file: ${file} (${(error as Error).message})`);
+    }
+    const info = await stat(absolute);
+    const baseDir = path.resolve(options.baseDir ?? path.dirname(absolute));
+    return ParquetSource.fromTable(table, {
+      ...options,
+      name: options.name ?? path.basename(absolute).replace(/\.parquet$/i, ''),
+      root: absolute,
+      baseDir,
+      addedMs: info.mtimeMs,
+      numbersFromFile: table.rowCount > 50_000 ? absolute : undefined,
+    });
+  }
+
+  /** A source over any table (e.g. rows given to `launch`). */
+  static async fromTable(
+    table: ParquetTable,
+    options: ParquetSourceOptions & { name?: string; root: string; baseDir: string; addedMs?: number; numbersFromFile?: string },
+  ): Promise<ParquetSource> {
+    let layout: TableLayout;
+    const loadOptions = { baseDir: options.baseDir, sourceColumn: options.sourceColumn, pathColumn: options.pathColumn, defaultAddedMs: options.addedMs ?? Date.now() };
+    try {
+      layout = await detectLayout(table, loadOptions);
+    } catch (error) {
+      await table.close();
+      throw new TableOpenError((error as Error).message);
+    }
+    const source = new ParquetSource(options.name ?? 'table', options.root, table, layout, options.baseDir, options, options.numbersFromFile);
+    source.defaultAddedMs = loadOptions.defaultAddedMs;
+    return source;
+  }
+
+  private defaultAddedMs = 0;
+
+  start(): void {
+    if (this.loading) return;
+    this.loading = this.load().catch((error: unknown) => {
+      this.loadError = error instanceof Error ? error : new Error(String(error));
+      this.progressState = { ...this.progressState, state: 'done', finishedAt: Date.now() };
+      process.emitWarning(`loading the table failed: ${this.loadError.message}`);
+    });
+  }
+
+  private async load(): Promise<void> {
+    const reader = this.numbersFromFile ? workerNumericReader(this.numbersFromFile) : undefined;
+    this.loaded = await loadTable(
+      this.table,
+      this.catalog,
+      {
+        baseDir: this.baseDir,
+        sourceColumn: this.layout.source,
+        pathColumn: this.layout.path,
+        defaultAddedMs: this.defaultAddedMs,
+        onProgress: (done) => {
+          this.progressState = { ...this.progressState, done, scanned: done };
+        },
+      },
+      reader,
+    );
+    await this.table.close();
+    await this.applyCachedDimensions();
+    const now = Date.now();
+    this.progressState = { ...this.progressState, state: 'done', done: this.catalog.aliveCount, total: this.catalog.aliveCount, scannedAt: now, finishedAt: now };
+  }
+
+  progress(): IndexProgress {
+    return { ...this.progressState };
+  }
+
+  async whenIdle(): Promise<void> {
+    await this.loading;
+  }
+
+  /** Rows that could not be served (no source, a path outside the base dir), with examples. */
+  loadReport(): { rows: number; loaded: number; skipped: number; examples: { row: number; reason: string }[]; error?: string } {
+    return {
+      rows: this.table.rowCount,
+      loaded: this.loaded?.loaded ?? 0,
+      skipped: this.loaded?.skippedCount ?? 0,
+      examples: this.loaded?.skipped ?? [],
+      error: this.loadError?.message,
+    };
+  }
+
+  /** Labels carried by the table's `tags`, `star` and `notes` columns (rows with any). */
+  *seedLabels(): Iterable<LabelSeed> {
+    for (const seed of this.loaded?.seeds ?? []) {
+      yield { path: this.catalog.paths[seed.id]!, tags: seed.tags, star: seed.star, notes: seed.notes };
+    }
+  }
+
+  /** A table does not change under us: nothing to rescan. */
+  async refresh(p: string): Promise<RefreshResult> {
+    return { path: p, added: 0, updated: 0, removed: 0 };
+  }
+
+  async openItem(id: number): Promise<ItemBytes> {
+    const logical = this.catalog.paths[id];
+    if (logical === undefined || !this.catalog.alive[id]) throw new AppError('not_found', 'no such item');
+    const source = this.catalog.sources[id] ?? logical.slice(1);
+    const kind = sourceKind(source);
+    if (kind === 'local') return this.openLocal(id, source);
+    if (kind === 'http') return this.remote(id, source, source, () => ({}), false);
+    const s3 = parseS3Url(source);
+    if (!s3) throw new AppError('not_found', `not an S3 object URL: ${source}`);
+    this.s3 ??= loadS3Config();
+    const config = this.s3;
+    const url = objectUrl(config, s3.bucket, s3.key);
+    const sign = () => (config.credentials ? signRequest({ method: 'GET', url, region: config.region, credentials: config.credentials }) : {});
+    // The endpoint is the operator's own setting (AWS_ENDPOINT_URL), so a loopback one is allowed.
+    return this.remote(id, url.href, source, sign, config.endpoint !== undefined);
+  }
+
+  /** Records dimensions learned elsewhere (e.g. by the thumbnailer) and caches them. */
+  learnDimensions(id: number, w: number, h: number): void {
+    if (!(w > 0 && h > 0) || !this.catalog.alive[id]) return;
+    if (this.catalog.width[id] === w && this.catalog.height[id] === h) return;
+    this.catalog.width[id] = w;
+    this.catalog.height[id] = h;
+    this.learned.set(this.catalog.paths[id]!, [w, h]);
+    this.scheduleFlush();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.loading;
+    await this.table.close().catch(() => undefined);
+    this.fetcher.close();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    await this.flushDimensions();
+  }
+
+  private async openLocal(id: number, source: string): Promise<ItemBytes> {
+    const resolved = localSourcePath(source, this.baseDir);
+    if (!resolved) throw new AppError('invalid_path', 'source leaves the base dir');
+    this.baseReal ??= await realpath(this.baseDir).catch(() => this.baseDir);
+    let real: string;
+    try {
+      real = await realpath(resolved);
+    } catch {
+      throw new AppError('not_found', `source file is missing: ${source}`);
+    }
+    // A symlink inside the base dir may point outside it.
+    if (!real.startsWith(this.baseReal + path.sep)) throw new AppError('invalid_path', 'source leaves the base dir');
+    const info = await stat(real).catch(() => undefined);
+    if (!info?.isFile()) throw new AppError('not_found', `source file is missing: ${source}`);
+    if (this.catalog.width[id] === 0) void this.probeLocal(id, real);
+    return { kind: 'file', absPath: real, size: info.size, mtimeMs: info.mtimeMs };
+  }
+
+  private remote(id: number, url: string, label: string, sign: () => Record<string, string>, trusted: boolean): ItemBytes {
+    const size = this.catalog.bytes[id]!;
+    return {
+      kind: 'remote',
+      url,
+      size: size > 0 ? size : undefined,
+      mtimeMs: undefined,
+      etag: undefined,
+      read: async (signal?: AbortSignal) => {
+        const result = await this.fetcher.get(url, { signal, headers: sign(), trusted });
+        checkStatus(result, label);
+        const type = String(result.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+        if (type && !type.startsWith('image/') && type !== 'application/octet-stream' && type !== 'binary/octet-stream') {
+          throw new AppError('unsupported_media_type', `${label} is not an image (${type})`);
+        }
+        if (this.catalog.width[id] === 0) {
+          const found = probeDimensions(result.body, true);
+          if (found && found !== 'more') this.learnDimensions(id, found.w, found.h);
+        }
+        return result.body;
+      },
+    };
+  }
+
+  private async probeLocal(id: number, file: string): Promise<void> {
+    try {
+      const handle = await openFile(file, 'r');
+      try {
+        const buffer = Buffer.alloc(HEADER_BYTES);
+        const { bytesRead } = await handle.read(buffer, 0, HEADER_BYTES, 0);
+        const found = probeDimensions(buffer.subarray(0, bytesRead), bytesRead < HEADER_BYTES);
+        if (found && found !== 'more') this.learnDimensions(id, found.w, found.h);
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      // Unreadable now: the thumbnail request reports it; dimensions stay unknown.
+    }
+  }
+
+  private async applyCachedDimensions(): Promise<void> {
+    const file = this.options.dimensionsFile;
+    if (!file) return;
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (!text) return;
+    let parsed: { dimensions?: Record<string, [number, number]> };
+    try {
+      parsed = JSON.parse(text) as typeof parsed;
+    } catch {
+      return; // a damaged cache is only a cache: it is rebuilt as items are seen
+    }
+    for (const [p, wh] of Object.entries(parsed.dimensions ?? {})) {
+      const id = this.catalog.idOf(p);
+      if (id === undefined || !Array.isArray(wh) || this.catalog.width[id] !== 0) continue;
+      this.catalog.width[id] = wh[0];
+      this.catalog.height[id] = wh[1];
+      this.learned.set(p, wh);
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (!this.options.dimensionsFile || this.flushTimer || this.closed) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      void this.flushDimensions();
+    }, DIMENSIONS_FLUSH_MS);
+    this.flushTimer.unref();
+  }
+
+  private async flushDimensions(): Promise<void> {
+    const file = this.options.dimensionsFile;
+    if (!file || this.learned.size === 0) return;
+    const dimensions = Object.fromEntries(this.learned);
+    await writeAtomic(file, JSON.stringify({ version: 1, dimensions })).catch((error: unknown) => {
+      process.emitWarning(`could not cache dimensions: ${(error as Error).message}`);
+    });
+  }
+}

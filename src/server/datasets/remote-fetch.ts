@@ -1,0 +1,187 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { AppError } from '../app-error.js';
+
+/**
+ * Fetches remote image bytes: pooled keep-alive connections, bounded concurrency, timeouts, a
+ * size cap, and an SSRF guard. The guard runs inside the socket's DNS lookup (and on IP-literal
+ * hosts, which skip DNS), so the address that gets connected to is the address that was checked:
+ * a hostname that re-resolves to 127.0.0.1 between a check and the connect cannot slip through.
+ */
+export interface RemoteFetchOptions {
+  /** Allow loopback, private, link-local and similar addresses (`--allow-private-urls`). */
+  allowPrivate?: boolean;
+  /** Whole request, headers and body. Default 30 s. */
+  timeoutMs?: number;
+  /** Requests in flight at once; more wait their turn. Default 16. */
+  concurrency?: number;
+  /** Largest body accepted. Default 64 MiB. */
+  maxBytes?: number;
+  maxRedirects?: number;
+}
+
+export interface FetchResult {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface FetchInit {
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** For endpoints the operator configured (an S3 endpoint on loopback): skip the private-address guard. */
+  trusted?: boolean;
+}
+
+const PRIVATE = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
+  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
+  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
+] as const) PRIVATE.addSubnet(net, prefix, 'ipv4');
+for (const [net, prefix] of [
+  ['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['2001:db8::', 32],
+] as const) PRIVATE.addSubnet(net, prefix, 'ipv6');
+
+/** True for loopback, private, link-local, CGNAT, multicast, reserved and documentation ranges. */
+export function isPrivateAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 4) return PRIVATE.check(address, 'ipv4');
+  if (family === 6) {
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+    if (mapped) return PRIVATE.check(mapped[1]!, 'ipv4');
+    return PRIVATE.check(address, 'ipv6');
+  }
+  return true; // not an address at all: refuse
+}
+
+class BlockedAddressError extends Error {
+  constructor(host: string, address: string) {
+    super(`refusing to fetch from ${host} (${address}): private and loopback addresses need --allow-private-urls`);
+  }
+}
+
+export class RemoteFetcher {
+  private readonly agents: { http: http.Agent; https: https.Agent };
+  private readonly guardedLookup: LookupFunction;
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly options: RemoteFetchOptions = {}) {
+    const pool = { keepAlive: true, maxSockets: options.concurrency ?? 16, maxFreeSockets: 8, timeout: 60_000 };
+    this.agents = { http: new http.Agent(pool), https: new https.Agent(pool) };
+    this.guardedLookup = ((hostname: string, opts: object, callback: (...args: unknown[]) => void) => {
+      dnsLookup(hostname, { ...opts, all: true }, (error, addresses: LookupAddress[]) => {
+        if (error) return callback(error);
+        const blocked = addresses.find((a) => isPrivateAddress(a.address));
+        if (blocked) return callback(new BlockedAddressError(hostname, blocked.address));
+        if ((opts as { all?: boolean }).all) return callback(null, addresses);
+        callback(null, addresses[0]!.address, addresses[0]!.family);
+      });
+    }) as LookupFunction;
+  }
+
+  /** GET `url`, following redirects; throws AppError (not_found, upstream_failed). */
+  async get(url: string, init: FetchInit = {}): Promise<FetchResult> {
+    await this.acquire();
+    try {
+      let current = new URL(url);
+      for (let hop = 0; ; hop++) {
+        const result = await this.once(current, init);
+        const location = result.headers.location;
+        if (result.status >= 300 && result.status < 400 && location && hop < (this.options.maxRedirects ?? 3)) {
+          current = new URL(location, current);
+          continue;
+        }
+        return result;
+      }
+    } finally {
+      this.release();
+    }
+  }
+
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+
+  private once(url: URL, init: FetchInit): Promise<FetchResult> {
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      return Promise.reject(new AppError('upstream_failed', `unsupported URL scheme ${url.protocol}`));
+    }
+    const guard = !init.trusted && !this.options.allowPrivate;
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (guard && isIP(host) && isPrivateAddress(host)) {
+      return Promise.reject(new AppError('upstream_failed', new BlockedAddressError(host, host).message));
+    }
+    const maxBytes = this.options.maxBytes ?? 64 * 1024 * 1024;
+    const timeoutMs = this.options.timeoutMs ?? 30_000;
+    const module = url.protocol === 'https:' ? https : http;
+    return new Promise<FetchResult>((resolve, reject) => {
+      const request = module.request(url, {
+        method: 'GET',
+        headers: { 'user-agent': 'lenslet', ...init.headers },
+        agent: url.protocol === 'https:' ? this.agents.https : this.agents.http,
+        lookup: guard ? this.guardedLookup : undefined,
+        signal: init.signal,
+      });
+      const timer = setTimeout(() => request.destroy(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+      const fail = (error: Error): void => {
+        clearTimeout(timer);
+        if (error instanceof AppError) return reject(error);
+        const blocked = error instanceof BlockedAddressError || (error as { cause?: unknown }).cause instanceof BlockedAddressError;
+        reject(new AppError('upstream_failed', `${url.host}: ${error.message}`, blocked ? { blocked: true } : undefined));
+      };
+      request.on('error', fail);
+      request.on('response', (response) => {
+        const declared = Number(response.headers['content-length']);
+        if (declared > maxBytes) {
+          response.destroy();
+          return fail(new AppError('payload_too_large', `${url.host}: ${declared} bytes is over the ${maxBytes}-byte limit`));
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxBytes) {
+            response.destroy();
+            fail(new AppError('payload_too_large', `${url.host}: body over the ${maxBytes}-byte limit`));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        response.on('error', fail);
+        response.on('end', () => {
+          clearTimeout(timer);
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) });
+        });
+      });
+      request.end();
+    });
+  }
+
+  private acquire(): Promise<void> {
+    const limit = this.options.concurrency ?? 16;
+    if (this.active < limit) {
+      this.active++;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => this.waiting.push(() => resolve()));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next(); // hand the slot over without decrementing
+    else this.active--;
+  }
+}
+
+/** Turns an upstream status into the error the API reports; 2xx passes. */
+export function checkStatus(result: FetchResult, what: string): void {
+  if (result.status >= 200 && result.status < 300) return;
+  if (result.status === 404 || result.status === 410) throw new AppError('not_found', `${what}: not found upstream (${result.status})`);
+  if (result.status === 403 || result.status === 401) throw new AppError('upstream_failed', `${what}: access denied upstream (${result.status})`);
+  throw new AppError('upstream_failed', `${what}: upstream answered ${result.status}`);
+}

@@ -1,0 +1,225 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Item } from '../../src/protocol/items.js';
+import { launch, type Launched } from '../../src/server/launch.js';
+import { writeParquet } from './parquet-fixtures.js';
+import { startS3Stub, type S3Stub } from './s3-stub.js';
+
+const CREDENTIALS = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret/test+key' };
+
+async function jpeg(w: number, h: number, color: { r: number; g: number; b: number }): Promise<Buffer> {
+  return sharp({ create: { width: w, height: h, channels: 3, background: color } }).jpeg().toBuffer();
+}
+
+let dir: string;
+let web: string;
+let imageServer: http.Server;
+let imageBase: string;
+let s3: S3Stub;
+let server: Launched;
+const table = () => path.join(dir, 't.parquet');
+
+async function post<T>(url: string, body: unknown): Promise<{ status: number; body: T }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'lenslet-tserver-'));
+  mkdirSync(path.join(dir, 'imgs', 'sub'), { recursive: true });
+  writeFileSync(path.join(dir, 'imgs', 'red.jpg'), await jpeg(64, 48, { r: 255, g: 0, b: 0 }));
+  writeFileSync(path.join(dir, 'imgs', 'sub', 'green.jpg'), await jpeg(30, 60, { r: 0, g: 255, b: 0 }));
+  const blue = await sharp({ create: { width: 40, height: 20, channels: 3, background: { r: 0, g: 0, b: 255 } } }).png().toBuffer();
+  imageServer = http.createServer((req, res) => {
+    if (req.url === '/pics/blue.png') return res.writeHead(200, { 'content-type': 'image/png' }).end(blue);
+    if (req.url === '/page') return res.writeHead(200, { 'content-type': 'text/html' }).end('<html>not an image</html>');
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => imageServer.listen(0, '127.0.0.1', resolve));
+  imageBase = `http://127.0.0.1:${(imageServer.address() as AddressInfo).port}`;
+  s3 = await startS3Stub(new Map([['/bucket/deep/key/yellow.jpg', { body: await jpeg(10, 10, { r: 255, g: 255, b: 0 }), type: 'image/jpeg' }]]), CREDENTIALS);
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey, AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: s3.endpoint });
+
+  writeParquet(
+    table(),
+    [
+      { name: 'image', type: 'STRING', data: ['imgs/red.jpg', 'imgs/sub/green.jpg', 'imgs/missing.jpg', `${imageBase}/pics/blue.png`, `${imageBase}/page`, 's3://bucket/deep/key/yellow.jpg', 'imgs/red.jpg'] },
+      { name: 'aesthetic', type: 'DOUBLE', data: [0.9, 0.4, null, 0.95, 0.1, 0.6, 0.5] },
+      { name: 'clip_score', type: 'DOUBLE', data: [1, 2, 3, 4, 5, 6, 7] },
+      { name: 'tags', type: 'STRING_LIST', data: [['red', 'warm'], null, [], ['blue'], null, null, null] },
+      { name: 'star', type: 'INT32', data: [4, null, null, 5, null, null, null] },
+      { name: 'notes', type: 'STRING', data: ['a red square', null, null, null, null, null, null] },
+    ],
+    { codec: 'SNAPPY', rowGroupSize: 4 },
+  );
+  web = mkdtempSync(path.join(os.tmpdir(), 'lenslet-web-'));
+  writeFileSync(path.join(web, 'index.html'), '<!doctype html><html><head><title>Lenslet</title></head><body></body></html>');
+  server = await launch({ path: table(), port: 0, allowPrivateUrls: true, ogPreview: true, webDir: web });
+  await server.server.source.whenIdle();
+});
+
+afterAll(async () => {
+  await server?.close();
+  await s3?.close();
+  await new Promise<void>((resolve) => imageServer.close(() => resolve()));
+});
+
+describe('table mode over HTTP', () => {
+  it('serves /health with table mode and the loaded count', async () => {
+    const health = (await (await fetch(`${server.url}/health`)).json()) as { mode: string; items: number; indexing: { state: string } };
+    expect(health.mode).toBe('table');
+    expect(health.items).toBe(7);
+    expect(health.indexing.state).toBe('done');
+  });
+
+  it('builds the tree from logical paths, with -2 for a repeated path', async () => {
+    const { body } = await post<{ items: Item[]; total: number }>(`${server.url}/query`, { limit: 50 });
+    expect(body.total).toBe(7);
+    expect(body.items.map((i) => i.path).sort()).toEqual([
+      '/127.0.0.1:' + new URL(imageBase).port + '/page',
+      '/127.0.0.1:' + new URL(imageBase).port + '/pics/blue.png',
+      '/bucket/deep/key/yellow.jpg',
+      '/imgs/missing.jpg',
+      '/imgs/red-2.jpg',
+      '/imgs/red.jpg',
+      '/imgs/sub/green.jpg',
+    ].sort());
+    const red = body.items.find((i) => i.path === '/imgs/red.jpg')!;
+    expect(red.metrics).toEqual({ aesthetic: 0.9, clip_score: 1 });
+  });
+
+  it('serves local, HTTP and S3 bytes; 404 for a missing file, 415 for a non-image URL', async () => {
+    const port = new URL(imageBase).port;
+    expect((await fetch(`${server.url}/file?path=/imgs/red.jpg`)).status).toBe(200);
+    expect((await fetch(`${server.url}/file?path=/imgs/red-2.jpg`)).status).toBe(200);
+    expect((await fetch(`${server.url}/file?path=/imgs/missing.jpg`)).status).toBe(404);
+    const blue = await fetch(`${server.url}/file?path=/127.0.0.1:${port}/pics/blue.png`);
+    expect(blue.status).toBe(200);
+    expect((await blue.arrayBuffer()).byteLength).toBeGreaterThan(10);
+    expect((await fetch(`${server.url}/file?path=/127.0.0.1:${port}/page`)).status).toBe(415);
+    const before = s3.rejected;
+    const yellow = await fetch(`${server.url}/file?path=/bucket/deep/key/yellow.jpg`);
+    expect(yellow.status).toBe(200);
+    expect(s3.rejected).toBe(before); // the stub verified the signature
+    expect((await fetch(`${server.url}/thumb?path=/bucket/deep/key/yellow.jpg`)).status).toBe(200);
+  });
+
+  it('learns dimensions when an item is read and caches them in the workspace, never in the table', async () => {
+    const tableBytes = readFileSync(table());
+    const port = new URL(imageBase).port;
+    expect((await fetch(`${server.url}/thumb?path=/127.0.0.1:${port}/pics/blue.png`)).status).toBe(200);
+    expect((await fetch(`${server.url}/thumb?path=/imgs/sub/green.jpg`)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { body } = await post<{ items: Item[] }>(`${server.url}/query`, { filters: [{ width: { gte: 1 } }], limit: 50 });
+    const dims = Object.fromEntries(body.items.map((i) => [i.path, [i.w, i.h]]));
+    expect(dims[`/127.0.0.1:${port}/pics/blue.png`]).toEqual([40, 20]);
+    expect(dims['/imgs/sub/green.jpg']).toEqual([30, 60]);
+    await server.server.source.close(); // flushes the dimension cache now instead of in 2 s
+    const cached = JSON.parse(readFileSync(path.join(dir, 't.parquet.cache', 'dimensions.json'), 'utf8')) as { dimensions: Record<string, number[]> };
+    expect(cached.dimensions['/imgs/sub/green.jpg']).toEqual([30, 60]);
+    expect(readFileSync(table()).equals(tableBytes)).toBe(true);
+  });
+
+  it('filters, sorts with missing values last, pages, and shuffles stably', async () => {
+    const q = (body: unknown) => post<{ items: Item[]; total: number }>(`${server.url}/query`, body).then((r) => r.body);
+    const high = await q({ filters: [{ metric: 'aesthetic', min: 0.5 }], sort: { key: 'metric:aesthetic', order: 'desc' } });
+    expect(high.items.map((i) => i.metrics?.aesthetic)).toEqual([0.95, 0.9, 0.6, 0.5]);
+    const asc = await q({ sort: { key: 'metric:aesthetic', order: 'asc' }, limit: 50 });
+    expect(asc.items.at(-1)!.path).toBe('/imgs/missing.jpg');
+    const desc = await q({ sort: { key: 'metric:aesthetic', order: 'desc' }, limit: 50 });
+    expect(desc.items.at(-1)!.path).toBe('/imgs/missing.jpg');
+    const page2 = await q({ sort: { key: 'metric:clip_score', order: 'asc' }, offset: 2, limit: 2 });
+    expect(page2.items.map((i) => i.metrics?.clip_score)).toEqual([3, 4]);
+    expect(page2.total).toBe(7);
+    const a = await q({ sort: { key: 'random', seed: 7 }, limit: 50 });
+    const b = await q({ sort: { key: 'random', seed: 7 }, limit: 50 });
+    expect(b.items.map((i) => i.path)).toEqual(a.items.map((i) => i.path));
+    expect((await q({ path: '/imgs', recursive: false })).total).toBe(3);
+    expect((await q({ filters: [{ text: 'RED' }] })).total).toBe(2);
+    const bad = await post<{ error: { code: string } }>(`${server.url}/query`, { filters: [{ nope: 1 }] });
+    expect(bad.status).toBe(400);
+    expect((await post<{ error: { code: string } }>(`${server.url}/query`, { path: '/none' })).status).toBe(404);
+  });
+
+  it('answers histograms and lists metric fields', async () => {
+    const { status, body } = await post<{ min: number; max: number; population: number[]; filtered: number[] }>(`${server.url}/histogram`, {
+      metric: 'aesthetic',
+      bins: 2,
+      filters: [{ metric: 'aesthetic', min: 0.9 }, { metric: 'clip_score', max: 4 }],
+    });
+    expect(status).toBe(200);
+    expect([body.min, body.max]).toEqual([0.1, 0.95]);
+    expect(body.population).toEqual([3, 3]); // split at 0.525
+    expect(body.filtered).toEqual([1, 2]); // clip_score <= 4 only; the aesthetic clause is this histogram's own
+    const fields = (await (await fetch(`${server.url}/metrics/fields`)).json()) as { metrics: { name: string; count: number }[] };
+    expect(fields.metrics).toEqual([{ name: 'aesthetic', count: 6 }, { name: 'clip_score', count: 7 }]);
+  });
+
+  it('sees label writes at once in queries', async () => {
+    const patch = await fetch(`${server.url}/item?path=/imgs/sub/green.jpg`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'k-green-1' },
+      body: JSON.stringify({ base_version: 0, set_star: 3, add_tags: ['grass'] }),
+    });
+    if (patch.status !== 200) {
+      // The labels API may number a never-labeled item differently; read its version first.
+      const current = (await (await fetch(`${server.url}/item?path=/imgs/sub/green.jpg`)).json()) as { version: number };
+      const retry = await fetch(`${server.url}/item?path=/imgs/sub/green.jpg`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'k-green-2', 'if-match': String(current.version) },
+        body: JSON.stringify({ set_star: 3, add_tags: ['grass'] }),
+      });
+      expect(retry.status).toBe(200);
+    }
+    const { body } = await post<{ items: Item[] }>(`${server.url}/query`, { filters: [{ stars: [3] }, { tags_all: ['grass'] }] });
+    expect(body.items.map((i) => i.path)).toEqual(['/imgs/sub/green.jpg']);
+  });
+
+  it('keeps smart folders versioned in t.parquet.lenslet.json', async () => {
+    const get = (await (await fetch(`${server.url}/views`)).json()) as { version: number; views: unknown[] };
+    expect(get).toEqual({ version: 1, views: [] });
+    const put = (headers: Record<string, string>, body: unknown) =>
+      fetch(`${server.url}/views`, { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const view = { id: 'best', name: 'Best', path: '/', filters: [{ metric: 'aesthetic', min: 0.9 }], sort: { key: 'metric:aesthetic', order: 'desc' } };
+    expect((await put({ 'if-match': '1' }, { views: [view] })).status).toBe(400); // no Idempotency-Key
+    expect((await put({ 'idempotency-key': 'v0' }, { views: [view] })).status).toBe(400); // no base version
+    const first = await put({ 'if-match': '1', 'idempotency-key': 'v1' }, { views: [view] });
+    expect(first.status).toBe(200);
+    expect(((await first.json()) as { version: number }).version).toBe(2);
+    const replay = await put({ 'if-match': '1', 'idempotency-key': 'v1' }, { views: [view] });
+    expect(replay.status).toBe(200);
+    expect(replay.headers.get('idempotency-replayed')).toBe('true');
+    const stale = await put({ 'if-match': '1', 'idempotency-key': 'v2' }, { views: [] });
+    expect(stale.status).toBe(409);
+    const conflict = (await stale.json()) as { error: { code: string }; current: { version: number; views: { id: string }[] } };
+    expect(conflict.error.code).toBe('version_conflict');
+    expect(conflict.current.version).toBe(2);
+    expect(conflict.current.views.map((v) => v.id)).toEqual(['best']);
+    expect((await put({ 'if-match': '2', 'idempotency-key': 'v1' }, { views: [] })).status).toBe(422); // key reused
+    const onDisk = JSON.parse(readFileSync(path.join(dir, 't.parquet.lenslet.json'), 'utf8')) as { version: number };
+    expect(onDisk.version).toBe(2);
+  });
+
+  it('renders the OG mosaic and injects meta tags into the index page', async () => {
+    const png = await fetch(`${server.url}/og-image`);
+    expect(png.status).toBe(200);
+    expect(png.headers.get('content-type')).toBe('image/png');
+    const meta = await sharp(Buffer.from(await png.arrayBuffer())).metadata();
+    expect([meta.width, meta.height]).toEqual([1200, 630]);
+    const html = await (await fetch(`${server.url}/`)).text();
+    expect(html).toContain('<meta property="og:title" content="Lenslet: t (7 images)">');
+    expect(html).toContain('<meta name="twitter:card" content="summary_large_image">');
+    expect(html).toMatch(/og:image" content="http:\/\/127\.0\.0\.1:\d+\/og-image"/);
+  });
+
+  it('leaves nothing beside the table but the cache folder and the views file', () => {
+    const beside = readdirSync(dir).sort();
+    expect(beside).toEqual(['imgs', 't.parquet', 't.parquet.cache', 't.parquet.lenslet.json']);
+    expect(existsSync(path.join(dir, 't.parquet.cache', 'labels.sqlite'))).toBe(true);
+  });
+});

@@ -14,7 +14,7 @@ afterAll(() => {
 });
 
 describe('crash safety', () => {
-  it('every write answered 200 before SIGKILL is there after restart, with its version', async () => {
+  it('[LD1] every write answered 200 before SIGKILL is there after restart, with its version', async () => {
     const db = join(dir, 'labels.sqlite');
     const first = await startChildServer(db);
     children.push(first);

@@ -39,7 +39,7 @@ async function setStar(s: LabelServer, path: string, star: number, by = 'ann') {
 }
 
 describe('GET /events', () => {
-  it('streams item-updated and metrics-updated with the spec payloads and the event id as SSE id', async () => {
+  it('[LE1] streams item-updated and metrics-updated with the spec payloads and the event id as SSE id', async () => {
     const s = await server();
     const c = await sse(s);
     await s.app.inject({
@@ -61,7 +61,7 @@ describe('GET /events', () => {
     expect(c.lastEventId).toBe(String(head));
   });
 
-  it('tells a fresh client its position with an id-only frame, so a later reconnect resumes from there', async () => {
+  it('[LE1] tells a fresh client its position with an id-only frame, so a later reconnect resumes from there', async () => {
     const s = await server();
     await setStar(s, '/a.jpg', 1);
     const head = await s.system.store.currentEventId();
@@ -70,7 +70,7 @@ describe('GET /events', () => {
     expect(c.messages).toEqual([]);
   });
 
-  it('sends metrics-progress and presence without an id line, leaving Last-Event-ID alone', async () => {
+  it('[LE1] sends metrics-progress and presence without an id line, leaving Last-Event-ID alone', async () => {
     const s = await server();
     await setStar(s, '/a.jpg', 1);
     const c = await sse(s);
@@ -94,7 +94,7 @@ describe('GET /events', () => {
     expect(new Set(ids).size).toBe(50);
   });
 
-  it('replays every missed event in order after Last-Event-ID (header or query; the larger wins)', async () => {
+  it('[LE2] replays every missed event in order after Last-Event-ID (header or query; the larger wins)', async () => {
     const s = await server();
     const first = await sse(s);
     await setStar(s, '/a.jpg', 1);
@@ -117,7 +117,7 @@ describe('GET /events', () => {
     expect(byHeader.events('item-updated').map((e) => Number(e.id))).toEqual(Array.from({ length: 4 }, (_, i) => Number(seen!.id) + 1 + i));
   });
 
-  it('replays across a server restart (SQLite)', async () => {
+  it('[LE2] replays across a server restart (SQLite)', async () => {
     const dbPath = join(dir, 'restart.sqlite');
     const a = await startLabelServer({ dbPath });
     const c = await SseClient.connect(`${a.url}/events`);
@@ -134,7 +134,7 @@ describe('GET /events', () => {
     expect(missed.map((e) => [Number(e.id) - Number(last), (e.json as { star: number }).star])).toEqual([[1, 2], [2, 3]]);
   });
 
-  it('sends resync (with the head as its id) when the missed events were compacted away', async () => {
+  it('[LE3] sends resync (with the head as its id) when the missed events were compacted away', async () => {
     const s = await server({ dbPath: join(dir, 'compact.sqlite'), storeOptions: { eventRetention: 5 } });
     for (let i = 0; i < 3; i++) await setStar(s, `/p${i}.jpg`, 1);
     const early = await s.system.store.currentEventId();
@@ -152,7 +152,7 @@ describe('GET /events', () => {
     expect((await recent.waitForEvents('item-updated', 4)).map((e) => Number(e.id))).toEqual([head - 2, head - 1, head, head + 1]);
   });
 
-  it('sends resync for an id from another (memory) server lifetime and for an unparsable id', async () => {
+  it('[LE3] sends resync for an id from another (memory) server lifetime and for an unparsable id', async () => {
     const a = await server();
     await setStar(a, '/a.jpg', 1);
     const old = await a.system.store.currentEventId();
@@ -165,7 +165,7 @@ describe('GET /events', () => {
     expect((await bad.waitForEvents('resync', 1))[0]!.json).toMatchObject({ reason: 'invalid_last_event_id' });
   });
 
-  it('sends a comment heartbeat on its interval', async () => {
+  it('[LE4] sends a comment heartbeat on its interval', async () => {
     const s = await server({ heartbeatMs: 20 });
     const c = await sse(s);
     await c.until(() => c.comments.includes('ping'), 5000, 'ping');
@@ -173,7 +173,7 @@ describe('GET /events', () => {
     await c.until(() => c.comments.filter((x) => x === 'ping').length >= 2);
   });
 
-  it('disconnects a client that stops reading instead of skipping events; it catches up on reconnect', async () => {
+  it('[LE5] disconnects a client that stops reading instead of skipping events; it catches up on reconnect', async () => {
     const s = await server({ sseMaxBufferedBytes: 256 * 1024 });
     const fast = await sse(s);
     const start = await s.system.store.currentEventId();

@@ -30,7 +30,7 @@ function capture() {
 }
 
 describe('GET /export', () => {
-  it('exports labeled items under a folder with real values, as JSON and CSV', async () => {
+  it('[LX1] exports labeled items under a folder with real values, as JSON and CSV', async () => {
     const clock = manualClock();
     const s = await startLabelServer({ listen: false, now: clock.now, dbPath: join(dir, 'route.sqlite') });
     servers.push(s);
@@ -80,7 +80,7 @@ describe('GET /export', () => {
 });
 
 describe('lenslet export / import', () => {
-  it('exports a workspace from the CLI and imports it into another, keeping values and versions', async () => {
+  it('[LX1] exports a workspace from the CLI and imports it into another, keeping values and versions', async () => {
     const folder = join(dir, 'photos');
     const workspace = join(dir, 'ws');
     mkdirSync(workspace);
@@ -117,7 +117,7 @@ describe('lenslet export / import', () => {
     await again.close();
   });
 
-  it('fails clearly, changing nothing, on a bad file or arguments', async () => {
+  it('[LX1] fails clearly, changing nothing, on a bad file or arguments', async () => {
     const err = capture();
     const io = { stdout: err.stream, stderr: err.stream };
     const bad = join(dir, 'bad.json');

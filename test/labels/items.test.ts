@@ -244,7 +244,7 @@ describe('idempotency', () => {
 });
 
 describe('concurrency', () => {
-  it('twenty concurrent writers on one base version: exactly one wins, the rest get 409', async () => {
+  it('[LS6][LV4] twenty concurrent writers on one base version: exactly one wins, the rest get 409', async () => {
     const s = await server({ dbPath: join(dir, 'race.sqlite') });
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => patch(s, '/race.jpg', { base_version: 1, set_notes: `writer ${i}` }, { 'x-lenslet-user': `w${i}` })),
@@ -257,7 +257,7 @@ describe('concurrency', () => {
     for (const loser of results.filter((r) => r.statusCode === 409)) expect(loser.json().current).toEqual(winner);
   });
 
-  it('no accepted write is lost: writers that rebase on 409 all land', async () => {
+  it('[LV2] no accepted write is lost: writers that rebase on 409 all land', async () => {
     const s = await server({ dbPath: join(dir, 'rebase.sqlite') });
     const writer = async (i: number) => {
       let base = 1;

@@ -38,7 +38,7 @@ function patch(s: LabelServer, path: string, base: number, body: Record<string, 
 }
 
 describe('several servers on one database', () => {
-  it('a write on one server reaches the other server\'s SSE clients and listings, with the same event id', async () => {
+  it('[LV7] a write on one server reaches the other server\'s SSE clients and listings, with the same event id', async () => {
     const [a, b] = await pair('two');
     const onB = await sse(b);
     const res = await patch(a, '/x.jpg', 1, { set_star: 4 });
@@ -56,7 +56,7 @@ describe('several servers on one database', () => {
     expect((await patch(a, '/x.jpg', 2, { set_star: 1 })).status).toBe(409);
   });
 
-  it('interleaved writers on two servers: every event reaches both, in id order, once', async () => {
+  it('[LV7] interleaved writers on two servers: every event reaches both, in id order, once', async () => {
     const [a, b] = await pair('interleaved');
     const onA = await sse(a);
     const onB = await sse(b);
@@ -71,7 +71,7 @@ describe('several servers on one database', () => {
     }
   });
 
-  it('lenslet import into a running server\'s database shows up live', async () => {
+  it('[LV7] lenslet import into a running server\'s database shows up live', async () => {
     const dbPath = join(dir, 'import-live.sqlite');
     const s = await startLabelServer({ dbPath, storeOptions: { externalPollMs: 5 } });
     servers.push(s);

@@ -3,9 +3,12 @@ import { parseArgs } from 'node:util';
 import { FolderOpenError } from './datasets/folder-source.js';
 import { runExportCommand, runImportCommand } from './labels/label-cli.js';
 import { startServer, type RunningServer } from './index.js';
+import { openTableDataset, tableTarget } from './datasets/parquet-dataset.js';
+import { ParquetSource, TableOpenError } from './datasets/parquet-source.js';
 import { startProgressLine } from './progress-line.js';
 
 const HELP = `Usage: lenslet <folder> [options]
+       lenslet <table.parquet | folder with items.parquet> [options]
 
 Serve a folder of images as a fast gallery at http://127.0.0.1:7070.
 Labels: \`lenslet export <folder> --help\`, \`lenslet import <folder> --help\`.
@@ -18,7 +21,14 @@ Options:
       --workspace <dir>    Keep Lenslet's state here instead of <folder>/.lenslet/
       --no-write           Write nothing inside <folder> (state in a temp dir, removed on exit)
       --no-thumb-cache     Don't keep thumbnails on disk
+      --og-preview         Social preview image (/og-image) and og:/twitter: tags
       --verbose            Log requests
+
+Table mode (a .parquet file, or a folder holding items.parquet):
+      --source-column <c>  Column with the image paths/URLs (default: detected)
+      --path-column <c>    Column with the path shown in the tree (default: derived)
+      --base-dir <dir>     Local image paths are relative to it (default: the table's folder)
+      --allow-private-urls Let http(s) sources reach loopback and private addresses
   -h, --help               Show this help
   -v, --version            Show the version
 `;
@@ -43,6 +53,11 @@ export async function main(argv: string[]): Promise<number> {
         'no-write': { type: 'boolean' },
         'no-thumb-cache': { type: 'boolean' },
         verbose: { type: 'boolean' },
+        'og-preview': { type: 'boolean' },
+        'source-column': { type: 'string' },
+        'path-column': { type: 'string' },
+        'base-dir': { type: 'string' },
+        'allow-private-urls': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -65,9 +80,22 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   let server: RunningServer;
+  const table = tableTarget(positionals[0]!);
   try {
+    const dataset = table
+      ? await openTableDataset(table, {
+          sourceColumn: values['source-column'],
+          pathColumn: values['path-column'],
+          baseDir: values['base-dir'],
+          allowPrivateUrls: values['allow-private-urls'],
+          workspaceDir: values.workspace,
+          noWrite: values['no-write'],
+        })
+      : undefined;
     server = await startServer({
       root: positionals[0]!,
+      dataset,
+      ogPreview: values['og-preview'],
       port,
       host: values.host ?? '127.0.0.1',
       portAttempts: PORT_ATTEMPTS,
@@ -79,7 +107,7 @@ export async function main(argv: string[]): Promise<number> {
       logger: values.verbose ? { level: 'info' } : { level: 'error' },
     });
   } catch (error) {
-    if (error instanceof FolderOpenError) return fail(error.message);
+    if (error instanceof FolderOpenError || error instanceof TableOpenError) return fail(error.message);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') return fail(`no free port in ${port}-${port + PORT_ATTEMPTS - 1}`);
     if (code === 'EACCES' || code === 'EADDRNOTAVAIL') return fail(`cannot listen on ${values.host ?? '127.0.0.1'}:${port} (${code})`);
@@ -90,6 +118,14 @@ export async function main(argv: string[]): Promise<number> {
   if (values['no-write']) process.stdout.write(`Read-only: nothing is written to the folder; state in ${server.workspace.dir} (removed on exit).\n`);
   process.stdout.write(`Lenslet: ${server.url}\n`);
   const progress = startProgressLine(server.source, process.stdout);
+  if (server.source instanceof ParquetSource) {
+    const source = server.source;
+    void source.whenIdle().then(() => {
+      const report = source.loadReport();
+      if (report.error) process.stderr.write(`lenslet: ${report.error}\n`);
+      if (report.skipped > 0) process.stderr.write(`lenslet: skipped ${report.skipped} of ${report.rows} rows (e.g. row ${report.examples[0]?.row}: ${report.examples[0]?.reason})\n`);
+    });
+  }
 
   return new Promise<number>((resolve) => {
     const shutdown = (signal: string) => {

@@ -24,13 +24,17 @@ describe('labels in the real server', () => {
   it('persists to <workspace>/labels.sqlite, shows in listings and /health, and survives /refresh and restart', async () => {
     const s = await startTestServer(tree);
     servers.push(s);
+    const dbPath = join(s.dir, '.lenslet', 'labels.sqlite');
+    // Browsing creates nothing: the database appears with the first label.
+    expect((await s.json('/item?path=/animals/cat.jpg')).body.version).toBe(1);
+    expect((await s.json('/health')).body.labels).toMatchObject({ persistent: true, last_event_id: 0 });
+    expect(existsSync(dbPath)).toBe(false);
     const events = await SseClient.connect(`${s.url}/events`);
     const res = await write(s, '/animals/cat.jpg', { set_star: 4, add_tags: ['cute'] }, 1);
     expect(res.status).toBe(200);
     expect((await events.waitForEvents('item-updated', 1))[0]!.json).toMatchObject({ path: '/animals/cat.jpg', star: 4 });
     events.close();
 
-    const dbPath = join(s.dir, '.lenslet', 'labels.sqlite');
     expect(existsSync(dbPath)).toBe(true);
     const health = await s.json('/health');
     expect(health.body.labels).toEqual({ persistent: true, store: 'sqlite', path: dbPath, last_event_id: 1 });

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { isWithin } from '../../protocol/paths.js';
 import type { AppExtension } from '../app-context.js';
@@ -9,11 +11,10 @@ import { registerExportRoutes } from '../http/export-routes.js';
 import { registerLabelRoutes } from '../http/label-routes.js';
 import { registerMetricsRoutes } from '../http/metrics-routes.js';
 import { registerPresenceRoutes } from '../http/presence-routes.js';
-import { ensureWorkspaceSync } from '../workspace.js';
 import { LabelService } from './label-service.js';
 import type { LabelStore, LabelStoreOptions } from './label-store.js';
 import { MemoryLabelStore } from './memory-label-store.js';
-import { SqliteLabelStore } from './sqlite-label-store.js';
+import { LazySqliteLabelStore } from './lazy-sqlite-label-store.js';
 
 export interface LabelSystemOptions {
   /** The store; see `createLabelStore`. */
@@ -37,10 +38,13 @@ export interface LabelSystem {
   close(): Promise<void>;
 }
 
-/** SQLite at `dbPath` (a writable workspace), or memory when `dbPath` is null (`--no-write`). */
+/**
+ * SQLite at `dbPath` (a writable workspace), created with its folder on the first write only; or
+ * memory when `dbPath` is null (`--no-write`).
+ */
 export function createLabelStore(dbPath: string | null, options: LabelStoreOptions = {}): LabelStore {
   if (dbPath === null) return new MemoryLabelStore({ ...options, startAfterEventId: Date.now() * 1000 });
-  return new SqliteLabelStore(dbPath, options);
+  return new LazySqliteLabelStore(dbPath, options, () => mkdirSync(dirname(dbPath), { recursive: true }));
 }
 
 export async function openLabelSystem(options: LabelSystemOptions): Promise<LabelSystem> {
@@ -97,11 +101,7 @@ export interface LabelsExtensionOptions extends Partial<Omit<LabelSystemOptions,
  */
 export function labelsExtension(options: LabelsExtensionOptions = {}): AppExtension {
   return async (app, ctx) => {
-    let dbPath: string | null = null;
-    if (!ctx.readOnly && ctx.workspace.persistent) {
-      ensureWorkspaceSync(ctx.workspace);
-      dbPath = ctx.workspace.labelsDbPath;
-    }
+    const dbPath = !ctx.readOnly && ctx.workspace.persistent ? ctx.workspace.labelsDbPath : null;
     const catalog = ctx.source.catalog;
     const system = await openLabelSystem({
       ...options,

@@ -142,6 +142,21 @@ describe('event stream', () => {
     expect(again.resyncs()).toBe(1);
   });
 
+  it('drops a live stream when the browser goes offline and reconnects when it is back', async () => {
+    const { stream, sources, statuses, clock } = setup();
+    stream.start();
+    sources[0]!.open();
+    stream.wentOffline();
+    expect(sources[0]!.closed).toBe(true);
+    expect(statuses.at(-1)).toBe('offline');
+    stream.reconnectNow();
+    expect(sources).toHaveLength(2);
+    sources[1]!.open();
+    expect(statuses.at(-1)).toBe('live');
+    await clock.advance(60_000);
+    expect(sources).toHaveLength(2);
+  });
+
   it('ignores a replaced source and stops cleanly', async () => {
     const { stream, sources, events, clock } = setup();
     stream.start();

@@ -79,9 +79,16 @@ export class EventStream {
     this.open();
   }
 
-  /** The browser says it went offline: report it now rather than after the timeouts. */
+  /**
+   * The browser says it went offline: an open stream is most likely dead without knowing it yet
+   * (no FIN arrives when the network drops), so drop it and go through the reconnect path.
+   */
   wentOffline(): void {
-    if (!this.stopped && this.status !== 'live') this.setStatus('offline');
+    if (this.stopped) return;
+    this.es?.close();
+    this.es = null;
+    if (this.reconnectTimer === null) this.failed();
+    this.setStatus('offline');
   }
 
   get lastEventId(): number | null {

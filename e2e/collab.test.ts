@@ -1,0 +1,332 @@
+import { mkdir } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
+import { launchBrowser } from './helpers/browser.js';
+import { makeGallery, type GalleryFixture } from './helpers/fixtures.js';
+import { startTestServer, waitForIndexed, type TestServer } from './helpers/server.js';
+
+const SHOTS = process.env.LENSLET_SHOTS ?? '/tmp/shots';
+
+let fixture: GalleryFixture;
+let server: TestServer;
+let browser: Browser;
+
+interface Tab {
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+}
+
+async function openTab(name: string, query = ''): Promise<Tab> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript((n) => localStorage.setItem('lenslet.display_name', n), name);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    // Aborted requests are what some tests do on purpose; the browser logs them as errors.
+    if (m.type() === 'error' && !/Failed to load resource|ERR_FAILED|ERR_INTERNET_DISCONNECTED/.test(m.text())) errors.push(`console: ${m.text()}`);
+  });
+  await page.goto(server.appUrl(query));
+  await page.locator('.cell[data-index="0"]').waitFor();
+  return { context, page, errors };
+}
+
+async function select(tab: Tab, path: string) {
+  await tab.page.locator(`.cell[data-path="${path}"]`).click();
+  await tab.page.locator('.inspector-name', { hasText: path.slice(path.lastIndexOf('/') + 1) }).waitFor();
+}
+
+const stars = (p: Page) => p.locator('[data-testid=stars] .star.is-on').count();
+const tags = (p: Page) => p.locator('[data-testid=tags] .tag-text').allTextContents();
+const notes = (p: Page) => p.getByTestId('notes').inputValue();
+const saveStatus = (p: Page) => p.getByTestId('sync-indicator').locator('[data-status]').getAttribute('data-status');
+
+async function sidecar(path: string): Promise<{ star: number | null; tags: string[]; notes: string; version: number }> {
+  const res = await fetch(`${server.url}/item?path=${encodeURIComponent(path)}`);
+  return (await res.json()) as { star: number | null; tags: string[]; notes: string; version: number };
+}
+
+async function history(path: string): Promise<unknown[]> {
+  const res = await fetch(`${server.url}/item/history?path=${encodeURIComponent(path)}&limit=100`);
+  return ((await res.json()) as { entries: unknown[] }).entries;
+}
+
+/** Time from now until `check` holds, polling every animation-frame-ish 10 ms. */
+async function timeUntil(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<number> {
+  const start = performance.now();
+  while (performance.now() - start < timeoutMs) {
+    if (await check()) return performance.now() - start;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms`);
+}
+
+/** Everyone present in the folder, viewing or editing, from the toolbar's "N viewing · M editing". */
+async function present(p: Page): Promise<number> {
+  const text = (await p.getByTestId('presence').textContent()) ?? '';
+  const m = /^(\d+) viewing · (\d+) editing$/.exec(text);
+  return m ? Number(m[1]) + Number(m[2]) : -1;
+}
+
+const shot = (p: Page, name: string) => p.screenshot({ path: `${SHOTS}/${name}.png` });
+
+beforeAll(async () => {
+  await mkdir(SHOTS, { recursive: true });
+  fixture = await makeGallery();
+  server = await startTestServer(fixture.root);
+  await waitForIndexed(server);
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await fixture?.cleanup();
+});
+
+describe('collaborative labeling, two browsers on one server', () => {
+  let ada: Tab;
+  let bob: Tab;
+
+  beforeAll(async () => {
+    ada = await openTab('Ada');
+    bob = await openTab('Bob');
+  });
+
+  afterAll(async () => {
+    expect(ada.errors).toEqual([]);
+    expect(bob.errors).toEqual([]);
+  });
+
+  it('counts both viewers in both browsers', async () => {
+    await expect.poll(() => ada.page.getByTestId('presence').textContent()).toBe('2 viewing · 0 editing');
+    await expect.poll(() => bob.page.getByTestId('presence').textContent()).toBe('2 viewing · 0 editing');
+    await expect.poll(() => ada.page.getByTestId('connection-status').textContent()).toBe('Live');
+    await shot(ada.page, 'collab-01-presence');
+  });
+
+  it('shows a star, a tag and a note set in one browser in the other within 1 s, without reload', async () => {
+    const path = '/root-01.jpg';
+    await select(ada, path);
+    await select(bob, path);
+
+    await ada.page.getByRole('radio', { name: '4 stars' }).click();
+    const starMs = await timeUntil(async () => (await stars(bob.page)) === 4);
+
+    await ada.page.getByLabel('Add a tag').fill('sunset');
+    await ada.page.getByLabel('Add a tag').press('Enter');
+    const tagMs = await timeUntil(async () => (await tags(bob.page)).includes('sunset'));
+
+    await ada.page.getByTestId('notes').fill('Golden hour, keep');
+    await ada.page.getByTestId('notes').blur(); // saves at once on blur (while typing: after a pause)
+    const noteMs = await timeUntil(async () => (await notes(bob.page)) === 'Golden hour, keep');
+
+    for (const ms of [starMs, tagMs, noteMs]) expect(ms).toBeLessThan(1_000);
+    // The grid in the other browser shows the star too, and the change is attributed.
+    await expect.poll(() => bob.page.locator(`.cell[data-path="${path}"] .cell-badge`).textContent()).toBe('★★★★');
+    await expect.poll(() => bob.page.getByTestId('banner-activity').textContent()).toBe('Ada updated items in the last 30s');
+    await expect.poll(() => bob.page.getByTestId('history').textContent()).toContain('Ada');
+    await expect.poll(() => ada.page.getByTestId('save-state').textContent()).toBe('Saved');
+    expect(await saveStatus(ada.page)).toBe('saved');
+    expect(await sidecar(path)).toMatchObject({ star: 4, tags: ['sunset'], notes: 'Golden hour, keep' });
+    await shot(ada.page, 'collab-02-editor-saved');
+    await shot(bob.page, 'collab-03-remote-view');
+  });
+
+  it('rates the selection with the 0–5 keys', async () => {
+    const path = '/root-02.jpg';
+    await select(ada, path);
+    await ada.page.keyboard.press('3');
+    await expect.poll(async () => (await sidecar(path)).star).toBe(3);
+    await ada.page.keyboard.press('0');
+    await expect.poll(async () => (await sidecar(path)).star).toBeNull();
+  });
+
+  it('shows "Newer change detected" on a real conflict, and both actions work', async () => {
+    const path = '/root-03.jpg';
+    await select(ada, path);
+    await select(bob, path);
+
+    // Bob's note is held at the network until Ada's note has landed: his base is then stale.
+    const held = holdPatches(bob.page);
+    await bob.page.getByTestId('notes').fill('Bob thinks: crop left');
+    await bob.page.getByTestId('notes').blur();
+    await held.waitForRequest();
+    await ada.page.getByTestId('notes').fill('Ada thinks: keep as is');
+    await ada.page.getByTestId('notes').blur();
+    await expect.poll(async () => (await sidecar(path)).notes).toBe('Ada thinks: keep as is');
+    await held.release();
+
+    await bob.page.getByTestId('conflict').waitFor();
+    expect(await bob.page.getByTestId('save-state').textContent()).toBe('Newer change detected');
+    expect(await bob.page.getByTestId('conflict').textContent()).toContain('Ada thinks: keep as is');
+    await shot(bob.page, 'collab-04-conflict');
+
+    // Unrelated events (Ada rating another item) do not clear it.
+    await select(ada, '/root-04.jpg');
+    await ada.page.getByRole('radio', { name: '2 stars' }).click();
+    await expect.poll(async () => (await sidecar('/root-04.jpg')).star).toBe(2);
+    await bob.page.waitForTimeout(300);
+    expect(await bob.page.getByTestId('conflict').count()).toBe(1);
+
+    await bob.page.getByRole('button', { name: 'Apply my changes again' }).click();
+    await expect.poll(async () => (await sidecar(path)).notes).toBe('Bob thinks: crop left');
+    await bob.page.getByTestId('conflict').waitFor({ state: 'detached' });
+    await select(ada, path);
+    await expect.poll(() => notes(ada.page)).toBe('Bob thinks: crop left');
+
+    // Second round: this time Bob keeps Ada's version.
+    const held2 = holdPatches(bob.page);
+    await bob.page.getByTestId('notes').fill('Bob again');
+    await bob.page.getByTestId('notes').blur();
+    await held2.waitForRequest();
+    await ada.page.getByTestId('notes').fill('Ada final');
+    await ada.page.getByTestId('notes').blur();
+    await expect.poll(async () => (await sidecar(path)).notes).toBe('Ada final');
+    await held2.release();
+    await bob.page.getByTestId('conflict').waitFor();
+    await bob.page.getByRole('button', { name: 'Keep theirs' }).click();
+    await expect.poll(() => notes(bob.page)).toBe('Ada final');
+    expect(await bob.page.getByTestId('conflict').count()).toBe(0);
+    await bob.page.waitForTimeout(500);
+    expect((await sidecar(path)).notes).toBe('Ada final');
+    expect(await saveStatus(bob.page)).toBe('saved');
+  });
+
+  it('keeps an edit made while the server is unreachable and saves it exactly once when it is back', async () => {
+    const path = '/root-05.jpg';
+    await select(bob, path);
+    const before = await sidecar(path);
+    const historyBefore = (await history(path)).length;
+    let attempts = 0;
+    let firstKey: string | null = null;
+    const keys = new Set<string>();
+    let serverDown = true;
+    const handler = async (route: Route) => {
+      if (route.request().method() !== 'PATCH') return route.continue();
+      attempts++;
+      keys.add(route.request().headers()['idempotency-key'] ?? '');
+      firstKey ??= route.request().headers()['idempotency-key'] ?? null;
+      if (attempts === 1) {
+        // The worst case: the server applied it, but the answer never arrived.
+        await route.fetch();
+        return route.abort('connectionreset');
+      }
+      if (serverDown) return route.abort('connectionrefused');
+      return route.continue();
+    };
+    await bob.page.route('**/item?*', handler);
+    await bob.page.getByRole('radio', { name: '5 stars' }).click();
+    await expect.poll(() => bob.page.getByTestId('save-state').textContent()).toBe('Not saved — retry');
+    expect(await saveStatus(bob.page)).toBe('retrying');
+    expect(await stars(bob.page)).toBe(5); // the local edit stays on screen
+    await shot(bob.page, 'collab-05-not-saved');
+    await expect.poll(() => attempts, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    serverDown = false;
+    await expect.poll(() => saveStatus(bob.page), { timeout: 20_000 }).toBe('saved');
+    await bob.page.unroute('**/item?*', handler);
+    const after = await sidecar(path);
+    expect(after.star).toBe(5);
+    expect(after.version).toBe(before.version + 1);
+    expect((await history(path)).length).toBe(historyBefore + 1);
+    expect([...keys]).toEqual([firstKey]);
+  });
+
+  it('saves an edit queued before a reload', async () => {
+    const path = '/root-06.jpg';
+    await select(bob, path);
+    const block = (route: Route) => (route.request().method() === 'PATCH' ? route.abort('connectionrefused') : route.continue());
+    await bob.page.route('**/item?*', block);
+    await bob.page.getByLabel('Add a tag').fill('queued-before-reload');
+    await bob.page.getByLabel('Add a tag').press('Enter');
+    await expect.poll(() => saveStatus(bob.page)).toBe('retrying');
+    const stored = await bob.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('lenslet.queue.')));
+    expect(stored.length).toBe(1);
+    await bob.page.unroute('**/item?*', block);
+    await bob.page.reload();
+    await expect.poll(async () => (await sidecar(path)).tags, { timeout: 10_000 }).toEqual(['queued-before-reload']);
+    await expect.poll(() => saveStatus(bob.page)).toBe('saved');
+    // A reload leaves and re-joins as the same viewer: never a ghost third viewer.
+    await expect.poll(() => present(ada.page)).toBe(2);
+    await ada.page.waitForTimeout(1_000);
+    expect(await present(ada.page)).toBe(2);
+    expect(await present(bob.page)).toBe(2);
+  });
+
+  it('recovers an event stream stuck CLOSED, polling meanwhile', async () => {
+    await select(ada, '/root-02.jpg');
+    await select(bob, '/root-02.jpg');
+    // The network drops, then the server answers /events with 503s: a plain EventSource would
+    // give up for good (readyState CLOSED). The stream must come back by itself.
+    const down = (route: Route) => route.fulfill({ status: 503, body: 'down' });
+    await bob.page.route('**/events*', down);
+    await bob.context.setOffline(true);
+    await expect.poll(() => bob.page.getByTestId('connection-status').textContent()).toBe('Offline');
+    await shot(bob.page, 'collab-06-offline');
+    await bob.context.setOffline(false);
+    await expect.poll(() => bob.page.getByTestId('connection-status').textContent()).toBe('Reconnecting…');
+    await shot(bob.page, 'collab-07-reconnecting');
+    // While the stream is down for long, light polling keeps what is on screen fresh.
+    await ada.page.getByRole('radio', { name: '1 star' }).click();
+    await expect.poll(() => stars(bob.page), { timeout: 25_000 }).toBe(1);
+    await bob.page.unroute('**/events*', down);
+    await expect.poll(() => bob.page.getByTestId('connection-status').textContent(), { timeout: 35_000 }).toBe('Live');
+    // Live again: a change arrives through the stream, without reload.
+    await ada.page.getByRole('radio', { name: '3 stars' }).click();
+    const ms = await timeUntil(async () => (await stars(bob.page)) === 3);
+    expect(ms).toBeLessThan(1_000);
+  });
+
+  it('stops counting a closed browser at once', async () => {
+    await expect.poll(() => present(ada.page)).toBe(2);
+    await bob.page.close({ runBeforeUnload: true });
+    await bob.context.close();
+    const ms = await timeUntil(async () => (await present(ada.page)) === 1, 5_000);
+    expect(ms).toBeLessThan(3_000);
+    bob.errors.length = 0;
+  });
+});
+
+describe('read-only server', () => {
+  it('says labels are not persisted', async () => {
+    const ro = await startTestServer(fixture.root, { noWrite: true });
+    try {
+      await waitForIndexed(ro);
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      await page.goto(ro.appUrl());
+      await page.getByTestId('banner-persist').waitFor();
+      expect(await page.getByTestId('banner-persist').textContent()).toContain('Labels are not persisted');
+      await page.locator('.cell[data-index="0"]').click();
+      await page.getByRole('radio', { name: '2 stars' }).click();
+      await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved');
+      await shot(page, 'collab-07-not-persisted');
+      await context.close();
+    } finally {
+      await ro.close();
+    }
+  });
+});
+
+/** Holds this page's label PATCHes at the network until released. */
+function holdPatches(page: Page) {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let seen!: () => void;
+  const requested = new Promise<void>((r) => (seen = r));
+  const handler = async (route: Route) => {
+    if (route.request().method() !== 'PATCH') return route.continue();
+    seen();
+    await gate;
+    return route.continue().catch(() => {});
+  };
+  void page.route('**/item?*', handler);
+  return {
+    waitForRequest: () => requested,
+    release: async () => {
+      release();
+      await page.unroute('**/item?*', handler);
+    },
+  };
+}

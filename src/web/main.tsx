@@ -3,13 +3,18 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createQueryClient } from './api/queries.js';
 import { App } from './app/app.js';
+import { InspectorPanel } from './features/inspector/inspector-panel.js';
+import { SyncProvider } from './features/sync/sync-provider.js';
+import { ToolbarSync } from './features/sync/toolbar-sync.js';
 
 const queryClient = createQueryClient();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <App />
+      <SyncProvider>
+        <App inspector={InspectorPanel} toolbarRight={<ToolbarSync />} />
+      </SyncProvider>
     </QueryClientProvider>
   </StrictMode>,
 );

@@ -20,6 +20,8 @@ const SSE_WRITES = 1000;
 
 export interface LabelsBenchResult {
   writesPerSecond: number;
+  /** Average writes per SQLite transaction during the throughput run (group commit). */
+  writesPerCommit: number;
   latencyMs: { p50: number; p99: number; max: number };
   delivery: { clients: number; writes: number; p50: number; p99: number; max: number; beforeAck: number };
 }
@@ -35,11 +37,14 @@ export async function measureLabels(): Promise<LabelsBenchResult> {
   const server = await startChildServer(join(dir, 'labels.sqlite'));
   try {
     console.log(`machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}; SQLite WAL + synchronous=FULL at ${dir}`);
+    const before = await server.commitStats();
     const throughput = await measureThroughput(server);
+    const after = await server.commitStats();
+    const writesPerCommit = (after.units - before.units) / Math.max(1, after.commits - before.commits);
     console.log(
       `durable PATCH /item, ${WRITERS} keep-alive clients, ${MEASURE_MS / 1000} s: ${throughput.writesPerSecond.toFixed(0)} writes/s ` +
         `(target ≥ 3000), latency p50 ${throughput.latencyMs.p50.toFixed(2)} ms, p99 ${throughput.latencyMs.p99.toFixed(2)} ms ` +
-        `(target < 25), max ${throughput.latencyMs.max.toFixed(1)} ms`,
+        `(target < 25), max ${throughput.latencyMs.max.toFixed(1)} ms; group commit: ${writesPerCommit.toFixed(1)} writes per transaction`,
     );
     const delivery = await measureDelivery(server);
     console.log(
@@ -47,7 +52,7 @@ export async function measureLabels(): Promise<LabelsBenchResult> {
         `p50 ${delivery.p50.toFixed(2)} ms, p99 ${delivery.p99.toFixed(2)} ms (target < 50), max ${delivery.max.toFixed(1)} ms; ` +
         `${delivery.beforeAck} of ${delivery.clients * delivery.writes} deliveries arrived before the 200 (counted as 0)`,
     );
-    return { ...throughput, delivery };
+    return { ...throughput, writesPerCommit, delivery };
   } finally {
     server.child.kill('SIGTERM');
     await server.exited;

@@ -17,6 +17,8 @@ export class GroupCommitter {
   private running = false;
   private scheduled = false;
   private chain: Promise<void> = Promise.resolve();
+  /** Transactions run and units committed: units / commits is the group-commit batch size. */
+  readonly stats = { commits: 0, units: 0 };
 
   constructor(
     private readonly store: LabelStore,
@@ -70,6 +72,8 @@ export class GroupCommitter {
         batch.map((p) => p.unit),
         this.now(),
       );
+      this.stats.commits++;
+      this.stats.units += batch.length;
     } catch (error) {
       failure = error;
     }

@@ -111,6 +111,11 @@ export class LabelService implements LabelLookup {
     return service;
   }
 
+  /** Group-commit counters (transactions, units). */
+  get commitStats(): { commits: number; units: number } {
+    return { ...this.committer.stats };
+  }
+
   get store(): LabelStore {
     return this.options.store;
   }

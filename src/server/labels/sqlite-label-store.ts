@@ -94,8 +94,8 @@ export class SqliteLabelStore implements LabelStore {
       deleteIdem: db.prepare('DELETE FROM idempotency WHERE key = ?'),
       insertIdem: db.prepare('INSERT INTO idempotency (key, fingerprint, status, body, created_at_ms) VALUES (?, ?, ?, ?, ?)'),
       pruneIdemAge: db.prepare('DELETE FROM idempotency WHERE created_at_ms <= ?'),
-      countIdem: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM idempotency'),
-      pruneIdemOldest: db.prepare('DELETE FROM idempotency WHERE rowid IN (SELECT rowid FROM idempotency ORDER BY rowid LIMIT ?)'),
+      // Rowids grow with insertion, so "all but the newest N" is a rowid range: O(log n), no count(*).
+      pruneIdemOldest: db.prepare('DELETE FROM idempotency WHERE rowid <= (SELECT max(rowid) FROM idempotency) - ?'),
     };
     this.commitTx = this.db.transaction((units: readonly WriteUnit[], nowMs: number) => this.commitInTx(units, nowMs));
   }
@@ -243,8 +243,7 @@ export class SqliteLabelStore implements LabelStore {
   }
 
   private capIdemInTx(): number {
-    const excess = this.stmt.countIdem.get()!.n - this.options.idempotencyMaxEntries;
-    return excess > 0 ? this.stmt.pruneIdemOldest.run(excess).changes : 0;
+    return this.stmt.pruneIdemOldest.run(this.options.idempotencyMaxEntries).changes;
   }
 
   private compactInTx(): void {

@@ -7,19 +7,33 @@ export interface ChildServer {
   url: string;
   child: ChildProcess;
   exited: Promise<number | null>;
+  /** Sends SIGUSR2 and resolves with the group-commit counters the server prints. */
+  commitStats(): Promise<{ commits: number; units: number }>;
 }
 
 /** Starts label-server-main.ts in a child process and resolves once it listens. */
 export function startChildServer(db: string): Promise<ChildServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, db], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let out = '';
+  const statsWaiters: ((s: { commits: number; units: number }) => void)[] = [];
+  const commitStats = () =>
+    new Promise<{ commits: number; units: number }>((resolve) => {
+      statsWaiters.push(resolve);
+      child.kill('SIGUSR2');
+    });
   return new Promise((resolve, reject) => {
-    let out = '';
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (chunk: string) => {
       out += chunk;
-      const m = /READY (\S+)/.exec(out);
-      if (m) resolve({ url: m[1]!, child, exited });
+      let nl: number;
+      while ((nl = out.indexOf('\n')) >= 0) {
+        const line = out.slice(0, nl);
+        out = out.slice(nl + 1);
+        const ready = /^READY (\S+)/.exec(line);
+        if (ready) resolve({ url: ready[1]!, child, exited, commitStats });
+        if (line.startsWith('STATS ')) statsWaiters.shift()?.(JSON.parse(line.slice(6)) as { commits: number; units: number });
+      }
     });
     child.on('exit', (code) => reject(new Error(`label server exited with ${code} before it was ready`)));
     child.on('error', reject);

@@ -1,7 +1,7 @@
 /**
  * A label server in its own process, for the crash test and the benchmark:
  * `node --import tsx label-server-main.ts <labels.sqlite | :memory:>`. Every path is an image.
- * Prints `READY <url>` once listening.
+ * Prints `READY <url>` once listening, and `STATS {commits, units}` on SIGUSR2.
  */
 import { startLabelServer } from './harness.js';
 
@@ -16,4 +16,6 @@ const stop = () => {
   void server.close().then(() => process.exit(0));
 };
 process.on('SIGTERM', stop);
+// Group-commit counters on demand, for the benchmark.
+process.on('SIGUSR2', () => process.stdout.write(`STATS ${JSON.stringify(server.system.service.commitStats)}\n`));
 process.on('SIGINT', stop);

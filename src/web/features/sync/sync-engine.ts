@@ -172,7 +172,7 @@ export class SyncEngine {
         const { path, version, updated_by } = e.data;
         // Our own write's event can arrive before its HTTP answer: decide once that has settled.
         const classify = () => {
-          if (this.queue.isOwnVersion(path, version)) return;
+          if (this.queue.isOwnVersion(path, version) || this.queue.mayBeOwn(path, e.data)) return;
           this.queue.observeServerState(path, e.data);
           this.remoteChange(path, updated_by);
         };

@@ -7,6 +7,7 @@ const SAVE_COPY: Record<GlobalSyncStatus, string> = {
   saved: 'All changes saved',
   syncing: 'Syncing…',
   retrying: 'Not saved — retry',
+  conflict: 'Newer change detected',
   error: 'Not saved — retry',
   paused: 'Sync paused (rate limit)',
   denied: 'Permission denied',
@@ -40,7 +41,7 @@ export function SyncIndicator() {
   const { connection } = useEngineState();
   const status = useDelayedSyncing(sync.status);
   const retryable = status === 'retrying' || status === 'denied';
-  const tone = status === 'saved' ? 'ok' : status === 'syncing' ? 'busy' : status === 'paused' ? 'warn' : 'bad';
+  const tone = status === 'saved' ? 'ok' : status === 'syncing' ? 'busy' : status === 'paused' || status === 'conflict' ? 'warn' : 'bad';
   const title =
     sync.conflicts > 0
       ? `${sync.conflicts} item${sync.conflicts === 1 ? '' : 's'} with a newer change to resolve`
@@ -58,7 +59,7 @@ export function SyncIndicator() {
         <span className={`sync-save tone-${tone}`} title={title} data-status={status} role="status">
           <span className="sync-dot" aria-hidden="true" />
           {SAVE_COPY[status]}
-          {sync.conflicts > 0 ? <span className="sync-conflicts"> · {sync.conflicts} to resolve</span> : null}
+          {sync.conflicts > 0 && status !== 'conflict' ? <span className="sync-conflicts"> · {sync.conflicts} to resolve</span> : null}
         </span>
       )}
       <span className={`sync-connection conn-${connection}`} data-testid="connection-status" title="Live updates from other people">

@@ -195,6 +195,7 @@ describe('write queue', () => {
     await clock.advance(0);
     const snap = queue.getSnapshot();
     expect(snap.conflicts).toBe(1);
+    expect(snap.status).toBe('conflict');
     expect(snap.items.get('/a.jpg')).toMatchObject({ status: 'conflict', fields: ['notes'], mine: { set_notes: 'mine' } });
     // The star did not overlap and went out on its own.
     expect(server.items.get('/a.jpg')).toMatchObject({ star: 2, notes: 'theirs' });
@@ -338,6 +339,30 @@ describe('write queue', () => {
     await clock.advance(ORPHAN_AFTER_MS);
     expect(server.items.get('/a.jpg')?.star).toBe(4);
     expect(store.getItem('lenslet.queue.old')).toBeNull();
+  });
+
+  it('recognizes its own write whose answer was lost', async () => {
+    const server = new FakeLabelServer();
+    server.seed('/a.jpg');
+    let lose = true;
+    const { queue, clock } = setup({
+      server,
+      fetch: async (u, i) => {
+        const res = await server.fetch(u, i);
+        if (lose) throw new TypeError('reset');
+        return res;
+      },
+    });
+    queue.start();
+    queue.edit(['/a.jpg'], { set_star: 2 });
+    await clock.advance(0);
+    const applied = server.items.get('/a.jpg')!;
+    expect(queue.mayBeOwn('/a.jpg', applied)).toBe(true);
+    expect(queue.mayBeOwn('/a.jpg', { ...applied, star: 3 })).toBe(false);
+    lose = false;
+    await clock.advance(2_000);
+    expect(queue.isOwnVersion('/a.jpg', applied.version)).toBe(true);
+    expect(queue.mayBeOwn('/a.jpg', applied)).toBe(false);
   });
 
   it('tells its own writes apart and waits for in-flight ones', async () => {

@@ -52,7 +52,7 @@ export interface ItemSyncState {
   message?: string;
 }
 
-export type GlobalSyncStatus = 'saved' | 'syncing' | 'retrying' | 'error' | 'paused' | 'denied';
+export type GlobalSyncStatus = 'saved' | 'syncing' | 'retrying' | 'conflict' | 'error' | 'paused' | 'denied';
 export interface SyncSnapshot {
   status: GlobalSyncStatus;
   pending: number;
@@ -242,6 +242,14 @@ export class WriteQueue {
       list.push(resolve);
       this.settleWaiters.set(path, list);
     });
+  }
+
+  /**
+   * True when a write of ours for `path` went out without an answer (it may have been applied
+   * while the answer got lost) and `state` shows exactly what it asked for: most likely our own.
+   */
+  mayBeOwn(path: string, state: LabelState): boolean {
+    return this.entries.some((e) => e.sent && e.items.some((i) => i.path === path && i.state === 'queued' && isSatisfied(i.ops, state)));
   }
 
   /** True when `version` of `path` was produced by one of this queue's own writes. */
@@ -549,6 +557,7 @@ export class WriteQueue {
     else if (this.rateLimitedUntil > now && pending) [status, retryAt] = ['paused', this.rateLimitedUntil];
     else if (retrying) status = 'retrying';
     else if (pending) status = 'syncing';
+    else if (conflicts) status = 'conflict';
     else if (failed) status = 'error';
     return { status, pending, conflicts, failed, retryAt, message, items };
   }

@@ -5,6 +5,7 @@ import { makeGallery, type GalleryFixture } from './helpers/fixtures.js';
 import { startTestServer, waitForIndexed, type TestServer } from './helpers/server.js';
 
 const BIG = 3000;
+const MANY = 600;
 
 let fixture: GalleryFixture;
 let server: TestServer;
@@ -13,7 +14,7 @@ let page: Page;
 let errors: string[];
 
 beforeAll(async () => {
-  fixture = await makeGallery({ bigCount: BIG });
+  fixture = await makeGallery({ bigCount: BIG, manyDirs: MANY });
   server = await startTestServer(fixture.root);
   await waitForIndexed(server);
   browser = await launchBrowser();
@@ -39,7 +40,7 @@ describe('folder gallery', () => {
     expect(await page.getByTestId('item-count').textContent()).toContain('6 images');
     // subfolders are offered both in the tree and above the grid
     await page.locator('.tree-row[data-path="/nested"]').waitFor();
-    expect(await page.locator('.folder-chip').count()).toBe(3);
+    expect(await page.locator('.folder-chip').count()).toBe(4);
   });
 
   it('navigates folders with the tree, by mouse and keyboard', async () => {
@@ -52,7 +53,7 @@ describe('folder gallery', () => {
     const tree = page.getByRole('tree', { name: 'Folders' });
     await page.locator('.tree-row[data-path="/nested/deeper"]').waitFor();
     await tree.focus();
-    // rows: / · big · Café ☕ & co · nested · nested/deeper; the cursor starts on the open folder
+    // rows: / · big · Café ☕ & co · many · nested · nested/deeper; the cursor starts on the open folder
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('Home');
@@ -94,6 +95,25 @@ describe('folder gallery', () => {
     await page.keyboard.press('ArrowLeft');
     await expect.poll(() => page.locator('.viewer-name').textContent()).toBe('cafe-02.jpg');
     await page.locator('.viewer-img[data-full="true"]').waitFor();
+
+    // wheel zooms around the cursor (×1.2 a notch, up to 800%), drag pans, the readout fits again
+    const stage = await page.locator('.viewer-stage').boundingBox();
+    await page.mouse.move(stage!.x + stage!.width / 2 + 40, stage!.y + stage!.height / 2);
+    for (let i = 0; i < 20; i++) await page.mouse.wheel(0, -100);
+    await expect.poll(() => page.getByTestId('zoom-readout').textContent()).toBe('800%');
+    const before = await page.locator('.viewer-img').boundingBox();
+    await page.mouse.down();
+    await page.mouse.move(stage!.x + stage!.width / 2 - 60, stage!.y + stage!.height / 2 + 30, { steps: 4 });
+    await page.mouse.up();
+    const after = await page.locator('.viewer-img').boundingBox();
+    expect(after!.x - before!.x).toBeCloseTo(-100, 0);
+    expect(after!.y - before!.y).toBeCloseTo(30, 0);
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(1);
+    await page.getByTestId('zoom-readout').click();
+    await expect.poll(() => page.getByTestId('zoom-readout').textContent()).toBe('100%');
+    await page.mouse.move(stage!.x + stage!.width / 2, stage!.y + stage!.height / 2);
+    for (let i = 0; i < 40; i++) await page.mouse.wheel(0, 100);
+    await expect.poll(() => page.getByTestId('zoom-readout').textContent()).toBe('5%');
 
     await page.keyboard.press('Escape');
     await viewer.waitFor({ state: 'detached' });
@@ -177,6 +197,22 @@ describe('folder gallery', () => {
     await expect.poll(() => page.getByTestId('item-count').textContent()).toContain('3,000 selected');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('item-count').textContent()).not.toContain('selected');
+  });
+
+  it('keeps a folder of 600 subfolders cheap in the tree', async () => {
+    await page.goto(server.appUrl('?path=/many'));
+    await page.locator('.tree-row[data-path="/many/dir-0000"]').waitFor();
+    const rows = await page.locator('.tree-row').count();
+    expect(rows).toBeGreaterThan(10);
+    expect(rows).toBeLessThan(80);
+    expect(await domNodeCount(page)).toBeLessThan(3000);
+    // End reaches the last folder (rendered on demand), Enter opens it
+    await page.getByRole('tree', { name: 'Folders' }).focus();
+    await page.keyboard.press('End');
+    await page.locator('.tree-row.is-focused[data-path="/nested"]').waitFor();
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => search(page).get('path')).toBe(`/many/dir-${String(MANY - 1).padStart(4, '0')}`);
   });
 
   it('had no page errors', () => {

@@ -30,9 +30,10 @@ export interface GalleryFixture {
 /**
  * A temp folder with: 6 images at the root; `nested/` with 5 images and `nested/deeper/` with 3;
  * `Café ☕ & co` (spaces, non-ASCII, `&`) with 4; and, when `bigCount` > 0, `big/` with that many
- * copies of one tiny file (enough to prove windowing without generating thousands of images).
+ * copies of one tiny file (enough to prove windowing without generating thousands of images);
+ * and, when `manyDirs` > 0, `many/` with that many subfolders of one image each (tree windowing).
  */
-export async function makeGallery(options: { bigCount?: number } = {}): Promise<GalleryFixture> {
+export async function makeGallery(options: { bigCount?: number; manyDirs?: number } = {}): Promise<GalleryFixture> {
   const root = await mkdtemp(join(tmpdir(), 'lenslet-e2e-'));
   const unicode = 'Café ☕ & co';
   const dirs = [join(root, 'nested', 'deeper'), join(root, unicode)];
@@ -55,6 +56,15 @@ export async function makeGallery(options: { bigCount?: number } = {}): Promise<
     const source = join(big, 'big-00000.jpg');
     await makeImage(source, 64, 48, 3);
     for (let i = 1; i < bigCount; i++) await copyFile(source, join(big, `big-${String(i).padStart(5, '0')}.jpg`));
+  }
+  const manyDirs = options.manyDirs ?? 0;
+  if (manyDirs > 0) {
+    const source = join(root, 'root-01.jpg');
+    for (let i = 0; i < manyDirs; i++) {
+      const dir = join(root, 'many', `dir-${String(i).padStart(4, '0')}`);
+      await mkdir(dir, { recursive: true });
+      await copyFile(source, join(dir, 'one.jpg'));
+    }
   }
   return {
     root,

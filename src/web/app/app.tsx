@@ -114,7 +114,7 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
           query={url.q}
           onQuery={(q) => navigate({ q, view: null }, { replace: true })}
           searchRef={searchRef}
-          count={listing.isLoading ? null : listing.total}
+          count={listing.isLoading || listing.error ? null : listing.total}
           matches={listing.matches}
           selectedCount={gallery.selectedCount}
           indexing={health.data?.indexing}

@@ -30,7 +30,8 @@ describe('viewer keys', () => {
     expect(viewerKeyAction({ key: 'ArrowLeft' })).toBe('prev');
     expect(viewerKeyAction({ key: 'Escape' })).toBe('close');
     expect(viewerKeyAction({ key: '+' })).toBe('zoom-in');
-    expect(viewerKeyAction({ key: '0' })).toBe('zoom-fit');
+    expect(viewerKeyAction({ key: '-' })).toBe('zoom-out');
+    expect(viewerKeyAction({ key: '0' })).toBeNull();
     expect(viewerKeyAction({ key: 'ArrowRight', metaKey: true })).toBeNull();
   });
 });

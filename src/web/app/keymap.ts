@@ -60,7 +60,8 @@ export function gridKeyAction(e: KeyInput): GridAction | null {
   return null;
 }
 
-export type ViewerAction = 'next' | 'prev' | 'close' | 'zoom-in' | 'zoom-out' | 'zoom-fit';
+// No digit keys here: 0–5 are rating keys (inspector) and must keep working in the viewer.
+export type ViewerAction = 'next' | 'prev' | 'close' | 'zoom-in' | 'zoom-out';
 
 export function viewerKeyAction(e: KeyInput): ViewerAction | null {
   if (e.ctrlKey || e.metaKey || e.altKey) return null;
@@ -78,8 +79,6 @@ export function viewerKeyAction(e: KeyInput): ViewerAction | null {
       return 'zoom-in';
     case '-':
       return 'zoom-out';
-    case '0':
-      return 'zoom-fit';
     default:
       return null;
   }

@@ -273,10 +273,15 @@ export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChang
   );
 }
 
+// The chips are a shortcut, not the folder browser (that is the virtualized tree): a folder with
+// thousands of subfolders must not put thousands of buttons in the DOM.
+const MAX_CHIPS = 40;
+
 function FolderChips({ dirs, onOpenFolder }: { dirs: DirEntry[]; onOpenFolder: (path: string) => void }) {
+  const hidden = dirs.length - MAX_CHIPS;
   return (
     <nav className="folder-chips" aria-label="Subfolders">
-      {dirs.map((dir) => (
+      {dirs.slice(0, MAX_CHIPS).map((dir) => (
         <button
           key={dir.path}
           type="button"
@@ -291,6 +296,7 @@ function FolderChips({ dirs, onOpenFolder }: { dirs: DirEntry[]; onOpenFolder: (
           <span className="folder-chip-count">{formatCount(dir.count)}</span>
         </button>
       ))}
+      {hidden > 0 ? <span className="folder-chips-more">and {formatCount(hidden)} more in the sidebar</span> : null}
     </nav>
   );
 }

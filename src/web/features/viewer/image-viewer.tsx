@@ -119,8 +119,7 @@ export function ImageViewer({ path, item, index, total, neighbours, onClose, onS
       else if (action === 'next') onStep(1);
       else if (action === 'prev') onStep(-1);
       else if (action === 'zoom-in') zoomTo(scale * 1.25);
-      else if (action === 'zoom-out') zoomTo(scale / 1.25);
-      else setView(FIT);
+      else zoomTo(scale / 1.25);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -177,7 +176,7 @@ export function ImageViewer({ path, item, index, total, neighbours, onClose, onS
               <path d="M4 8h8" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
             </svg>
           </button>
-          <button type="button" className="zoom-readout" onClick={() => setView(FIT)} title="Fit to screen (0)" data-testid="zoom-readout">
+          <button type="button" className="zoom-readout" onClick={() => setView(FIT)} title="Fit to screen" data-testid="zoom-readout">
             {Math.round(scale * 100)}%
           </button>
           <button type="button" className="icon-button" onClick={() => zoomTo(scale * 1.25)} aria-label="Zoom in" title="Zoom in (+)">

@@ -86,7 +86,10 @@ export class SqliteLabelStore implements LabelStore {
       eventsAfter: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?'),
       history: db.prepare<[string, number], EventRow>('SELECT * FROM events WHERE path = ? ORDER BY id DESC LIMIT ?'),
       lastEventId: db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'"),
-      eventBounds: db.prepare<[], { lo: number | null; hi: number | null }>('SELECT min(id) AS lo, max(id) AS hi FROM events'),
+      // Two subqueries: SQLite answers a lone min() or max() from the index, but scans for both at once.
+      eventBounds: db.prepare<[], { lo: number | null; hi: number | null }>(
+        'SELECT (SELECT min(id) FROM events) AS lo, (SELECT max(id) FROM events) AS hi',
+      ),
       deleteEventsThrough: db.prepare('DELETE FROM events WHERE id <= ?'),
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),

@@ -85,6 +85,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       quality: options.thumbQuality ?? 70,
       diskCache: options.thumbCache ?? true,
       memoryBytes: options.thumbMemoryBytes ?? 64 * 1024 * 1024,
+      // One pipeline more than cores keeps the CPUs busy while another pipeline waits on file I/O.
       concurrency: options.thumbConcurrency ?? Math.max(1, Math.min(4, availableParallelism())) + 1,
     },
     labels: options.labels,

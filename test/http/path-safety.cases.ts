@@ -7,6 +7,7 @@ export interface PathRoute {
   /** Builds the URL from an already percent-encoded path value. */
   url: (encodedPath: string) => string;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 
 export const PATH_ROUTES: PathRoute[] = [
@@ -16,6 +17,10 @@ export const PATH_ROUTES: PathRoute[] = [
   { method: 'GET', url: (p) => `/metadata?path=${p}` },
   { method: 'GET', url: (p) => `/search?q=secret&path=${p}` },
   { method: 'POST', url: (p) => `/refresh?path=${p}` },
+  { method: 'GET', url: (p) => `/item?path=${p}` },
+  { method: 'GET', url: (p) => `/item/history?path=${p}` },
+  { method: 'PUT', url: (p) => `/item?path=${p}`, body: { tags: ['x'], notes: '', star: null }, headers: { 'idempotency-key': 'c:1' } },
+  { method: 'PATCH', url: (p) => `/item?path=${p}`, body: { base_version: 1, set_star: 3 }, headers: { 'idempotency-key': 'c:2' } },
 ];
 
 /**

@@ -20,6 +20,8 @@ export interface SyncEngineDeps {
   refetchAll: () => void;
   /** Refresh what is on screen (the polling fallback). */
   pollVisible: () => void;
+  /** Makes the grid cell of `path`, if on screen, glow once (someone else changed it). */
+  paintPulse?: (path: string) => void;
   isOnline?: () => boolean;
   random?: () => number;
 }
@@ -30,8 +32,6 @@ export interface EngineState {
   progress: { percent: number; message: string } | null;
   activity: ActivitySummary;
   displayName: string;
-  /** Bumps when the set of pulsing cells changes. */
-  pulseTick: number;
 }
 
 /** How long after the last edit this tab still counts as "editing" in presence. */
@@ -57,7 +57,6 @@ export class SyncEngine {
   private lastEditAt = -Infinity;
   private activityTimer: unknown = null;
   private progressTimer: unknown = null;
-  private pulseTimer: unknown = null;
 
   constructor(private readonly d: SyncEngineDeps) {
     this.clientId = loadClientId(d.storage, d.makeId);
@@ -104,7 +103,6 @@ export class SyncEngine {
       progress: null,
       activity: this.activity.summary(d.clock.now()),
       displayName: loadDisplayName(d.storage),
-      pulseTick: 0,
     };
   }
 
@@ -117,7 +115,7 @@ export class SyncEngine {
     this.queue.stop();
     this.stream.stop();
     this.presence.stop();
-    for (const t of [this.activityTimer, this.progressTimer, this.pulseTimer]) if (t !== null) this.d.clock.clearTimeout(t);
+    for (const t of [this.activityTimer, this.progressTimer]) if (t !== null) this.d.clock.clearTimeout(t);
   }
 
   /** The folder on screen: presence is counted per folder. */
@@ -207,13 +205,9 @@ export class SyncEngine {
     const now = this.d.clock.now();
     this.activity.record(path, updatedBy, now);
     this.pulses.mark(path, now);
-    this.set({ activity: this.activity.summary(now), pulseTick: this.state.pulseTick + 1 });
+    this.d.paintPulse?.(path);
+    this.set({ activity: this.activity.summary(now) });
     this.refreshActivityLater();
-    if (this.pulseTimer !== null) this.d.clock.clearTimeout(this.pulseTimer);
-    this.pulseTimer = this.d.clock.setTimeout(() => {
-      this.pulseTimer = null;
-      this.set({ pulseTick: this.state.pulseTick + 1 });
-    }, 1_500);
   }
 
   private refreshActivityLater(): void {

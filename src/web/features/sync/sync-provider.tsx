@@ -34,6 +34,22 @@ function cacheAdapter(queryClient: QueryClient): ItemCacheAdapter {
   };
 }
 
+/**
+ * Restarts the glow on the cell of `path` if it is on screen. A data attribute React does not
+ * manage: no cell re-renders for it, and a re-render (selection, late window) can't cut it short.
+ */
+function paintPulse(path: string): void {
+  const stamp = String(Date.now());
+  for (const el of document.querySelectorAll<HTMLElement>(`.cell[data-path="${CSS.escape(path)}"]`)) {
+    delete el.dataset.pulse;
+    void el.offsetWidth; // restart the animation
+    el.dataset.pulse = stamp;
+    window.setTimeout(() => {
+      if (el.dataset.pulse === stamp) delete el.dataset.pulse;
+    }, 1_500);
+  }
+}
+
 /** Builds the engine over the browser's fetch, storage, EventSource, beacon and the query cache. */
 export function createBrowserEngine(queryClient: QueryClient): SyncEngine {
   return new SyncEngine({
@@ -53,6 +69,7 @@ export function createBrowserEngine(queryClient: QueryClient): SyncEngine {
     cache: cacheAdapter(queryClient),
     refetchAll: () => void queryClient.invalidateQueries(),
     pollVisible: () => void queryClient.invalidateQueries({ queryKey: ['items'], refetchType: 'active' }),
+    paintPulse,
     isOnline: () => navigator.onLine,
   });
 }
@@ -136,17 +153,6 @@ export function useItemSyncState(path: string | null): ItemSyncState | null {
   const status = useSyncStatus();
   return path ? (status.items.get(path) ?? NO_STATE) : NO_STATE;
 }
-
-/** For grid cells: re-renders only the cells whose pulsing state flips. */
-export function usePulsing(path: string | null): boolean {
-  const engine = useContext(SyncContext);
-  return useSyncExternalStore(
-    engine ? engine.subscribe : noopSubscribe,
-    () => (engine && path ? engine.isPulsing(path) : false),
-  );
-}
-
-const noopSubscribe = () => () => {};
 
 export interface LabelActions {
   setStar(paths: readonly string[], star: number | null): boolean;

@@ -14,15 +14,21 @@ export interface ThumbnailCellProps {
   square: boolean;
   /** 1–5, or 0 for unrated: room for label overlays without new object props. */
   star: number;
+  /** The item's tags joined by TAG_SEPARATOR (a string, so the memo still compares primitives). */
+  tags: string;
 }
+
+export const TAG_SEPARATOR = '\u001f';
+const MAX_CELL_TAGS = 3;
 
 /**
  * One grid cell. Hoisted and memoized with primitive props only: a component defined during
  * render, or an object prop, would remount or re-render every cell on every scroll frame.
  * Clicks are handled by the grid through `data-index` (event delegation).
  */
-export const ThumbnailCell = memo(function ThumbnailCell({ index, path, name, left, width, height, selected, focused, square, star }: ThumbnailCellProps) {
+export const ThumbnailCell = memo(function ThumbnailCell({ index, path, name, left, width, height, selected, focused, square, star, tags }: ThumbnailCellProps) {
   const { src, failed } = useThumb(path, index);
+  const tagList = tags ? tags.split(TAG_SEPARATOR) : [];
   const className = `cell${selected ? ' is-selected' : ''}${focused ? ' is-focused' : ''}${square ? ' is-square' : ''}`;
   return (
     <div
@@ -40,6 +46,16 @@ export const ThumbnailCell = memo(function ThumbnailCell({ index, path, name, le
       {star > 0 ? (
         <span className="cell-badge" aria-label={`${star} stars`}>
           {'★'.repeat(star)}
+        </span>
+      ) : null}
+      {tagList.length ? (
+        <span className="cell-tags" aria-label={`Tags: ${tagList.join(', ')}`}>
+          {tagList.slice(0, MAX_CELL_TAGS).map((t) => (
+            <span key={t} className="cell-tag">
+              {t}
+            </span>
+          ))}
+          {tagList.length > MAX_CELL_TAGS ? <span className="cell-tag is-more">+{tagList.length - MAX_CELL_TAGS}</span> : null}
         </span>
       ) : null}
       <span className="cell-name">{name}</span>

@@ -6,7 +6,7 @@ import { Spinner } from '../../components/spinner.js';
 import { formatCount } from '../../components/format.js';
 import { aspectOf, justifiedLayout, moveIndex, rowAtOffset, squareLayout, type GridLayout } from './grid-layout.js';
 import { clearSelection, extendTo, isSelected, selectAll, selectOnly, toggle, type Selection } from './selection.js';
-import { ThumbnailCell } from './thumbnail-cell.js';
+import { TAG_SEPARATOR, ThumbnailCell } from './thumbnail-cell.js';
 import { thumbQueue } from './thumbs.js';
 import type { Listing } from './use-listing.js';
 import './thumbnail-grid.css';
@@ -254,6 +254,7 @@ export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChang
                 focused={selection.focus === i}
                 square={square}
                 star={item?.star ?? 0}
+                tags={item ? item.tags.join(TAG_SEPARATOR) : ''}
               />,
             );
           }

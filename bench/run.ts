@@ -5,6 +5,7 @@
 const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   folder: () => import('./folder-bench.js'),
   labels: () => import('./labels-bench.js'),
+  table: () => import('./table-bench.js'),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

@@ -67,22 +67,35 @@ export class Catalog {
       if (!this.alive[existing]) this.revive(existing);
       return existing;
     }
+    return this.insertFresh(entry);
+  }
+
+  private insertFresh(entry: NewEntry): number {
     const id = this.size++;
     this.ensureCapacity(this.size);
     this.paths[id] = entry.path;
     this.sources[id] = entry.source;
     this.setFacts(id, entry);
-    const dir = this.ensureDir(parentPath(entry.path));
+    // Bulk loads insert whole folders in a row: reuse the last parent instead of hashing it again.
+    const cut = entry.path.lastIndexOf('/');
+    let dir: number;
+    if (cut === this.lastParent.cut && entry.path.startsWith(this.lastParent.prefix)) dir = this.lastParent.dir;
+    else {
+      dir = this.ensureDir(parentPath(entry.path));
+      this.lastParent = { cut, prefix: entry.path.slice(0, cut + 1), dir };
+    }
     this.dirOf[id] = dir;
     this.byPath.set(entry.path, id);
     this.revive(id);
     return id;
   }
 
+  private lastParent = { cut: -1, prefix: '', dir: 0 };
+
   /** Adds an item only if its path is new (bulk loading: one lookup). Returns its id, or -1. */
   insertNew(entry: NewEntry): number {
     if (this.byPath.has(entry.path)) return -1;
-    return this.upsert(entry);
+    return this.insertFresh(entry);
   }
 
   remove(id: number): void {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { histogramBodySchema, queryBodySchema } from '../../protocol/query.js';
 import { Catalog } from '../catalog/catalog.js';
 import type { LabelLookup, LabelSnapshot } from '../labels/label-lookup.js';
+import { naturalKey } from '../services/sorted-orders.js';
 import { QueryEngine } from './query-engine.js';
 
 function labelsOf(map: Map<string, Partial<LabelSnapshot>>): LabelLookup {
@@ -43,9 +44,10 @@ describe('QueryEngine.query', () => {
     const { engine } = fixture();
     const all = q(engine, {});
     expect(all.total).toBe(5);
-    expect(paths(all)).toEqual(['/c/Forest.jpg', '/a/beach.jpg', '/a/b/city.png', '/c/desert.jpg', '/a/sunset.jpg']);
+    // Natural and case-insensitive, like folder listings.
+    expect(paths(all)).toEqual(['/a/beach.jpg', '/a/b/city.png', '/c/desert.jpg', '/c/Forest.jpg', '/a/sunset.jpg']);
     const page = q(engine, { offset: 1, limit: 2 });
-    expect(paths(page)).toEqual(['/a/beach.jpg', '/a/b/city.png']);
+    expect(paths(page)).toEqual(['/a/b/city.png', '/c/desert.jpg']);
     expect(page.total).toBe(5);
   });
 
@@ -139,6 +141,46 @@ describe('QueryEngine.query', () => {
     const item = q(engine, { filters: [{ text: 'forest' }] }).items[0]!;
     expect(item).toMatchObject({ name: 'Forest.jpg', star: null, tags: [], notes: '', version: 0, metrics: { aesthetic: 0.2 } });
     expect(item.added_at).toBe('2025-12-31T00:00:00.000Z');
+  });
+});
+
+describe('sorted orders', () => {
+  it('orders names naturally (img2 before img10), ties by path, and numbers by radix with negatives', () => {
+    const catalog = new Catalog();
+    const names = ['/x/img10.jpg', '/x/img2.jpg', '/y/img2.jpg', '/x/IMG1.jpg', '/x/a.jpg', '/x/img2a.jpg'];
+    names.forEach((p, i) => {
+      const id = catalog.upsert({ path: p, type: 'image/jpeg', addedMs: [5, -3, 0, 2.5, -0, 1e12][i] });
+      catalog.setMetric('m', id, [0.5, -1e-9, -2, NaN, 3e300, -0][i]!);
+    });
+    const engine = new QueryEngine({ catalog, labels: { peek: () => undefined, forEachLabeled: () => {} } });
+    expect(paths(q(engine, { limit: 10 }))).toEqual(['/x/a.jpg', '/x/IMG1.jpg', '/x/img2.jpg', '/y/img2.jpg', '/x/img2a.jpg', '/x/img10.jpg']);
+    expect(paths(q(engine, { sort: { key: 'metric:m' }, limit: 10 }))).toEqual(['/y/img2.jpg', '/x/img2.jpg', '/x/img2a.jpg', '/x/img10.jpg', '/x/a.jpg', '/x/IMG1.jpg']);
+    expect(paths(q(engine, { sort: { key: 'added' }, limit: 10 }))).toEqual(['/x/img2.jpg', '/y/img2.jpg', '/x/a.jpg', '/x/IMG1.jpg', '/x/img10.jpg', '/x/img2a.jpg']);
+  });
+
+  it('sorts a large shuffled catalog exactly like a comparator sort', () => {
+    const catalog = new Catalog();
+    let seed = 3;
+    const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    for (let i = 0; i < 20_000; i++) {
+      const id = catalog.upsert({ path: `/d${i % 7}/p_${Math.floor(rnd() * 5000)}_${i}.jpg`, type: 'image/jpeg', addedMs: Math.floor(rnd() * 1000) });
+      catalog.setMetric('m', id, rnd() < 0.1 ? NaN : (rnd() - 0.5) * 10 ** Math.floor(rnd() * 10));
+    }
+    const engine = new QueryEngine({ catalog, labels: { peek: () => undefined, forEachLabeled: () => {} } });
+    const values = catalog.metrics.get('m')!;
+    const ids = [...Array(catalog.size).keys()];
+    const byMetric = ids.filter((id) => !Number.isNaN(values[id]!)).sort((a, b) => values[a]! - values[b]! || a - b);
+    const got = q(engine, { sort: { key: 'metric:m' }, limit: 5000 }).items.map((i) => catalog.idOf(i.path)!);
+    expect(got).toEqual(byMetric.slice(0, 5000));
+    const byAdded = ids.slice().sort((a, b) => catalog.added[a]! - catalog.added[b]! || a - b);
+    expect(q(engine, { sort: { key: 'added', order: 'desc' }, limit: 3000 }).items.map((i) => catalog.idOf(i.path)!)).toEqual(byAdded.reverse().slice(0, 3000));
+    const gotNames = q(engine, { limit: 5000 }).items.map((i) => i.path);
+    const expected = [...catalog.paths].sort((a, b) => {
+      const ka = naturalKey(a.slice(a.lastIndexOf('/') + 1));
+      const kb = naturalKey(b.slice(b.lastIndexOf('/') + 1));
+      return ka < kb ? -1 : ka > kb ? 1 : a < b ? -1 : a > b ? 1 : 0;
+    });
+    expect(gotNames).toEqual(expected.slice(0, 5000));
   });
 });
 

@@ -1,9 +1,13 @@
 import type { Catalog } from '../catalog/catalog.js';
+import { naturalKey } from '../services/sorted-orders.js';
+import { float64Keys, radixArgsort } from './radix.js';
 
 /**
- * Sorted orders over every alive id of the catalog. Building one costs an O(n log n) sort, so an
- * order is cached per sort key and rebuilt only when the catalog changes; a query then walks the
- * cached order and keeps the ids that passed its filters (a linear pass over typed arrays).
+ * Sorted orders over every alive id of the catalog. An order is cached per sort key and rebuilt
+ * only when the catalog changes; a query then walks the cached order and keeps the ids that
+ * passed its filters (a linear pass over typed arrays). Numeric orders use a radix argsort; the
+ * name order radix-sorts on a short prefix of the natural key and compares strings only within
+ * runs that share that prefix.
  */
 export interface SortedOrder {
   /** Alive ids, ascending; for metric orders the `valid` ids that have a value come first. */
@@ -11,27 +15,52 @@ export interface SortedOrder {
   valid: number;
 }
 
+/** Natural, case-insensitive name order (the same key as folder listings), ties by path. */
 export function nameOrder(catalog: Catalog): SortedOrder {
   const ids = aliveIds(catalog);
-  const names: string[] = new Array<string>(catalog.size);
-  for (const id of ids) names[id] = catalog.nameOf(id);
+  const n = ids.length;
+  const keys = new Array<string>(n);
+  for (let i = 0; i < n; i++) keys[i] = naturalKey(catalog.nameOf(ids[i]!));
+  // Skip the prefix every key shares, then radix-sort on the next four UTF-16 units.
+  let common = n > 0 ? keys[0]!.length : 0;
+  for (let i = 1; i < n && common > 0; i++) {
+    const k = keys[i]!;
+    const first = keys[0]!;
+    let j = 0;
+    while (j < common && j < k.length && k.charCodeAt(j) === first.charCodeAt(j)) j++;
+    common = j;
+  }
+  const hi = new Uint32Array(n);
+  const lo = new Uint32Array(n);
+  const slot = new Int32Array(catalog.size); // id -> index into keys
+  for (let i = 0; i < n; i++) {
+    const k = keys[i]!;
+    const c = (j: number) => (common + j < k.length ? k.charCodeAt(common + j) + 1 : 0); // shorter first
+    hi[i] = ((c(0) << 16) | c(1)) >>> 0;
+    lo[i] = ((c(2) << 16) | c(3)) >>> 0;
+    slot[ids[i]!] = i;
+  }
+  radixArgsort(ids, hi, lo);
   const paths = catalog.paths;
-  ids.sort((a, b) => {
-    const na = names[a]!;
-    const nb = names[b]!;
-    if (na !== nb) return na < nb ? -1 : 1;
+  const byKey = (a: number, b: number): number => {
+    const ka = keys[slot[a]!]!;
+    const kb = keys[slot[b]!]!;
+    if (ka !== kb) return ka < kb ? -1 : 1;
     const pa = paths[a]!;
     const pb = paths[b]!;
     return pa < pb ? -1 : pa > pb ? 1 : 0;
-  });
-  return { order: ids, valid: ids.length };
+  };
+  sortRuns(ids, hi, lo, byKey);
+  return { order: ids, valid: n };
 }
 
+/** Added time, ties by id. */
 export function addedOrder(catalog: Catalog): SortedOrder {
   const ids = aliveIds(catalog);
-  const added = catalog.added;
-  ids.sort((a, b) => added[a]! - added[b]! || a - b);
-  return { order: ids, valid: ids.length };
+  const hi = new Uint32Array(ids.length);
+  const lo = new Uint32Array(ids.length);
+  float64Keys(ids, catalog.added, hi, lo);
+  return { order: radixArgsort(ids, hi, lo), valid: ids.length };
 }
 
 /** Ids that have a value first (ascending by value, ties by id), then the ids without one. */
@@ -46,7 +75,11 @@ export function valueOrder(catalog: Catalog, values: Float64Array | undefined): 
     else order[valid++] = id;
   }
   order.subarray(valid).reverse(); // keep the missing ids in id order
-  order.subarray(0, valid).sort((a, b) => values[a]! - values[b]! || a - b);
+  const head = order.subarray(0, valid);
+  const hi = new Uint32Array(valid);
+  const lo = new Uint32Array(valid);
+  float64Keys(head, values, hi, lo);
+  radixArgsort(head, hi, lo);
   return { order, valid };
 }
 
@@ -56,10 +89,20 @@ export function valueOrder(catalog: Catalog, values: Float64Array | undefined): 
  */
 export function randomOrder(catalog: Catalog, seed: number): SortedOrder {
   const ids = aliveIds(catalog);
-  const keys = new Uint32Array(catalog.size);
-  for (const id of ids) keys[id] = mix32(id, seed);
-  ids.sort((a, b) => keys[a]! - keys[b]! || a - b);
-  return { order: ids, valid: ids.length };
+  const hi = new Uint32Array(ids.length);
+  const lo = new Uint32Array(ids.length);
+  for (let i = 0; i < ids.length; i++) hi[i] = mix32(ids[i]!, seed);
+  return { order: radixArgsort(ids, hi, lo), valid: ids.length };
+}
+
+/** Comparator-sorts each run of equal (hi, lo) keys; runs are short when the prefix spreads well. */
+function sortRuns(ids: Int32Array, hi: Uint32Array, lo: Uint32Array, compare: (a: number, b: number) => number): void {
+  let start = 0;
+  for (let i = 1; i <= ids.length; i++) {
+    if (i < ids.length && hi[i] === hi[start] && lo[i] === lo[start]) continue;
+    if (i - start > 1) ids.subarray(start, i).sort(compare);
+    start = i;
+  }
 }
 
 function aliveIds(catalog: Catalog): Int32Array {

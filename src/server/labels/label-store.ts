@@ -117,6 +117,11 @@ export const DEFAULT_STORE_OPTIONS: Required<LabelStoreOptions> = {
   externalPollMs: 1000,
 };
 
+/** How many events past the retention size trigger a compaction (10% of it, 1 to 2,000). */
+export function compactionStep(retention: number): number {
+  return Math.max(1, Math.min(2000, Math.ceil(retention / 10)));
+}
+
 /**
  * Durable, versioned labels and their event log. Async because a PostgreSQL implementation
  * (several servers, one database) must fit behind it unchanged. Stores know nothing of HTTP or SSE.

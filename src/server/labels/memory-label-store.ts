@@ -1,6 +1,7 @@
 import type { Sidecar } from '../../protocol/items.js';
 import { cloneSidecar, defaultSidecar, isUnder, planWrite } from './label-model.js';
 import {
+  compactionStep,
   DEFAULT_STORE_OPTIONS,
   type ChangesSince,
   type IdempotencyRecord,
@@ -166,8 +167,8 @@ export class MemoryLabelStore implements LabelStore {
 
   private compact(): void {
     const keep = this.options.eventRetention;
-    // Compact in steps of 10% so the array is not spliced on every write.
-    if (this.events.length < keep + Math.max(1, Math.ceil(keep / 10))) return;
+    // Compact in steps so the array is not spliced on every write.
+    if (this.events.length < keep + compactionStep(keep)) return;
     const drop = this.events.length - keep;
     this.compactedThrough = this.events[drop - 1]!.id;
     this.events = this.events.slice(drop);

@@ -4,6 +4,7 @@
  */
 const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   folder: () => import('./folder-bench.js'),
+  collab: () => import('./collab-bench.js'),
   labels: () => import('./labels-bench.js'),
   table: () => import('./table-bench.js'),
 };

@@ -63,9 +63,9 @@ export function sortIds(
     const added = catalog.added;
     ids.sort((a, b) => added[a]! - added[b]! || byName(a, b));
   } else {
-    const rank = new Map<number, number>();
-    for (const id of ids) rank.set(id, hashPath(paths[id]!, key.seed));
-    ids.sort((a, b) => rank.get(a)! - rank.get(b)! || (paths[a]! < paths[b]! ? -1 : 1));
+    const rank = new Uint32Array(catalog.size);
+    for (const id of ids) rank[id] = hashPath(paths[id]!, key.seed);
+    ids.sort((a, b) => rank[a]! - rank[b]! || (paths[a]! < paths[b]! ? -1 : 1));
   }
   if (key.order === 'desc') ids.reverse();
   return ids;

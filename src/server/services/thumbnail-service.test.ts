@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeImage, makeTempDir, removeDir } from '../../../test/factories/image-tree.js';
 import { Catalog } from '../catalog/catalog.js';
@@ -68,6 +68,20 @@ describe('ThumbnailService', () => {
     await first;
     await shared[1];
     expect(fake.opens).toEqual(['/a.jpg', '/c.jpg']);
+  });
+
+  it('reuses thumbnails from the disk cache after a restart, written whole', async () => {
+    const workspace = resolveWorkspace({ kind: 'folder', path: dir }, { dir: join(dir, 'ws') });
+    const first = fakeSource();
+    const before = await new ThumbnailService(first.source, workspace, { ...options, diskCache: true }).get(1);
+    const file = join(workspace.thumbsDir, before.key.slice(0, 2), `${before.key}.webp`);
+    for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(readFileSync(file).equals(before.body)).toBe(true);
+    expect(readdirSync(dirname(file)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    const second = fakeSource();
+    const after = await new ThumbnailService(second.source, workspace, { ...options, diskCache: true }).get(1);
+    expect(after.body.equals(before.body)).toBe(true);
+    expect(second.opens).toEqual([]); // served from disk, not regenerated
   });
 
   it('keys thumbnails by identity, size, mtime and settings', () => {

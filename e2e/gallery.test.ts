@@ -164,6 +164,66 @@ describe('folder gallery', () => {
     expect(search(page).get('path')).toBe('/nested');
   });
 
+  it('sorts randomly by a seed kept in the URL, and shuffles', async () => {
+    const order = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('.grid-scroll [data-index]')]
+          .sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index))
+          .map((el) => el.dataset.path ?? ''),
+      );
+    await page.goto(server.appUrl('?path=/big'));
+    await expect.poll(() => page.getByTestId('item-count').textContent()).toContain('3,000 images');
+    const byName = await order();
+    await page.getByLabel('Sort by').selectOption('random');
+    await expect.poll(() => search(page).get('sort')).toBe('random');
+    const seed = search(page).get('seed');
+    expect(seed).toMatch(/^\d+$/);
+    await expect.poll(async () => (await order()).join()).not.toBe(byName.join());
+    const shuffled = await order();
+
+    await page.reload();
+    await expect.poll(async () => (await order()).join()).toBe(shuffled.join());
+
+    await page.getByRole('button', { name: 'Shuffle' }).click();
+    await expect.poll(() => search(page).get('seed')).not.toBe(seed);
+    await expect.poll(async () => (await order()).join()).not.toBe(shuffled.join());
+  });
+
+  it('cancels queued thumbnail requests when leaving a folder', async () => {
+    await page.goto(server.appUrl('?path=/nested'));
+    await expect.poll(() => cells(page).count()).toBe(5);
+    // big thumbnails: many cells on screen, so the queue is deep when we leave
+    await page.getByLabel('Thumbnail size').fill('100');
+    const bigThumbs: string[] = [];
+    page.on('request', (r) => {
+      const url = new URL(r.url());
+      if (url.pathname === '/thumb' && url.searchParams.get('path')?.startsWith('/big/')) bigThumbs.push(r.url());
+    });
+    await page.locator('.tree-row[data-path="/big"]').click();
+    await expect.poll(() => bigThumbs.length).toBeGreaterThan(0);
+    await page.locator('.tree-row[data-path="/nested"]').click();
+    await expect.poll(() => cells(page).count()).toBe(5);
+    const atLeave = bigThumbs.length;
+    await page.waitForTimeout(500);
+    // only what was already in flight (≤ 6) may still have been sent
+    expect(bigThumbs.length - atLeave).toBeLessThanOrEqual(6);
+    expect(await page.evaluate(() => document.querySelectorAll('.grid-scroll [data-path^="/big/"]').length)).toBe(0);
+  });
+
+  it('resizes thumbnails with Ctrl+wheel, keeping the size across reloads', async () => {
+    const slider = page.getByLabel('Thumbnail size');
+    const before = Number(await slider.inputValue());
+    const grid = await page.locator('.grid-scroll').boundingBox();
+    await page.mouse.move(grid!.x + 200, grid!.y + 200);
+    await page.keyboard.down('Control');
+    await page.mouse.wheel(0, -100);
+    await page.mouse.wheel(0, -100);
+    await page.keyboard.up('Control');
+    await expect.poll(async () => Number(await slider.inputValue())).toBe(before + 40);
+    await page.reload();
+    await expect.poll(async () => Number(await page.getByLabel('Thumbnail size').inputValue())).toBe(before + 40);
+  });
+
   it('windows a 3000-image folder: few DOM nodes, bounded thumbnail requests', async () => {
     let inFlight = 0;
     let maxInFlight = 0;

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { parentPath } from '../../protocol/paths.js';
 import { useHealth } from '../api/queries.js';
-import { ThumbnailGrid, type GridMode } from '../features/browse/thumbnail-grid.js';
-import { MAX_SIZE, MIN_SIZE, Toolbar } from '../features/browse/toolbar.js';
+import { MAX_GRID_SIZE, MIN_GRID_SIZE, ThumbnailGrid, type GridMode } from '../features/browse/thumbnail-grid.js';
+import { Toolbar } from '../features/browse/toolbar.js';
 import { EMPTY_SELECTION, selectOnly, selectedCount, selectedIndices, type Selection } from '../features/browse/selection.js';
 import { useListing } from '../features/browse/use-listing.js';
 import { FolderTree } from '../features/folders/folder-tree.js';
@@ -14,7 +14,7 @@ import { closeViewer, useUrlState } from './use-url-state.js';
 import './app.css';
 
 const isMode = (v: unknown): v is GridMode => v === 'justified' || v === 'square';
-const isSize = (v: unknown): v is number => typeof v === 'number' && v >= MIN_SIZE && v <= MAX_SIZE;
+const isSize = (v: unknown): v is number => typeof v === 'number' && v >= MIN_GRID_SIZE && v <= MAX_GRID_SIZE;
 
 /**
  * The gallery shell: toolbar on top; folder tree, grid (with the viewer over it) and an optional
@@ -145,6 +145,7 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
             onParent={() => url.path !== '/' && openFolder(parentPath(url.path))}
             onFocusSearch={() => searchRef.current?.focus()}
             keyboard={!url.view}
+            onSizeChange={setSize}
           />
           {url.view ? (
             <ImageViewer

@@ -27,7 +27,7 @@ const MAX_CELL_TAGS = 3;
  * Clicks are handled by the grid through `data-index` (event delegation).
  */
 export const ThumbnailCell = memo(function ThumbnailCell({ index, path, name, left, width, height, selected, focused, square, star, tags }: ThumbnailCellProps) {
-  const { src, failed } = useThumb(path, index);
+  const { src, failed, instant } = useThumb(path, index);
   const tagList = tags ? tags.split(TAG_SEPARATOR) : [];
   const className = `cell${selected ? ' is-selected' : ''}${focused ? ' is-focused' : ''}${square ? ' is-square' : ''}`;
   return (
@@ -41,7 +41,7 @@ export const ThumbnailCell = memo(function ThumbnailCell({ index, path, name, le
       title={name || undefined}
       style={{ left, width, height }}
     >
-      {src ? <img className="cell-img" src={src} alt="" draggable={false} decoding="async" /> : null}
+      {src ? <img className={instant ? 'cell-img' : 'cell-img is-fresh'} src={src} alt="" draggable={false} decoding="async" /> : null}
       {failed ? <span className="cell-broken" aria-hidden="true">!</span> : null}
       {star > 0 ? (
         <span className="cell-badge" aria-label={`${star} stars`}>

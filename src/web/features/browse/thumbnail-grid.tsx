@@ -26,7 +26,11 @@ export interface ThumbnailGridProps {
   onFocusSearch: () => void;
   /** False while the viewer is open: it owns the keyboard then. */
   keyboard: boolean;
+  onSizeChange?: (size: number) => void;
 }
+
+export const MIN_GRID_SIZE = 100;
+export const MAX_GRID_SIZE = 400;
 
 const GAP = 4;
 const PADDING = 16;
@@ -36,7 +40,7 @@ const PADDING = 16;
  * of the folder. The layout of every row is computed up front (typed arrays, a few ms for 100k
  * items) so the virtualizer knows exact row heights and the scrollbar never jumps.
  */
-export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChange, onOpen, onOpenFolder, onParent, onFocusSearch, keyboard }: ThumbnailGridProps) {
+export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChange, onOpen, onOpenFolder, onParent, onFocusSearch, keyboard, onSizeChange }: ThumbnailGridProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const headerRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
@@ -182,6 +186,8 @@ export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChang
       if ((e.target as HTMLElement).closest?.('[data-keyboard-scope]')) return;
       const action = gridKeyAction(e);
       if (!action) return;
+      // Enter on a focused toolbar button presses that button, nothing more.
+      if (action.type === 'open' && (e.target as HTMLElement).closest?.('button, a, [role="radio"]')) return;
       e.preventDefault();
       switch (action.type) {
         case 'move': {
@@ -206,6 +212,22 @@ export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChang
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [keyboard, layout, total, selection, onSelectionChange, onOpen, onParent, onFocusSearch]);
+
+  // Ctrl/Cmd+wheel (and trackpad pinch, which Chrome reports the same way) resizes thumbnails.
+  const sizeRef = useRef(size);
+  sizeRef.current = size;
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el || !onSizeChange) return;
+    const onWheel = (e: WheelEvent) => {
+      if (!e.ctrlKey && !e.metaKey) return;
+      e.preventDefault();
+      const next = Math.round((sizeRef.current - Math.sign(e.deltaY) * 20) / 10) * 10;
+      onSizeChange(Math.min(MAX_GRID_SIZE, Math.max(MIN_GRID_SIZE, next)));
+    };
+    el.addEventListener('wheel', onWheel, { passive: false });
+    return () => el.removeEventListener('wheel', onWheel);
+  }, [onSizeChange]);
 
   const square = mode === 'square';
   const empty = !listing.isLoading && !listing.error && total === 0;

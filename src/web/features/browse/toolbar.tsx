@@ -4,7 +4,7 @@ import type { SortKey, SortOrder } from '../../app/url-state.js';
 import { formatNumber } from '../../components/format.js';
 import { useDebouncedValue } from '../../hooks/use-debounced-value.js';
 import { Breadcrumb } from './breadcrumb.js';
-import type { GridMode } from './thumbnail-grid.js';
+import { MAX_GRID_SIZE, MIN_GRID_SIZE, type GridMode } from './thumbnail-grid.js';
 import './toolbar.css';
 
 export interface ToolbarProps {
@@ -32,8 +32,7 @@ export interface ToolbarProps {
   right?: ReactNode;
 }
 
-export const MIN_SIZE = 100;
-export const MAX_SIZE = 400;
+
 const SEARCH_DEBOUNCE_MS = 250;
 
 const SORT_LABELS: Record<SortKey, string> = { name: 'Name', added: 'Date added', random: 'Random' };
@@ -134,8 +133,8 @@ export function Toolbar(props: ToolbarProps) {
         <input
           className="size-slider"
           type="range"
-          min={MIN_SIZE}
-          max={MAX_SIZE}
+          min={MIN_GRID_SIZE}
+          max={MAX_GRID_SIZE}
           step={10}
           value={props.size}
           onChange={(e) => props.onSize(Number(e.target.value))}

@@ -107,6 +107,20 @@ describe('Parquet table loading', () => {
     expect([...worker.catalog.width.subarray(0, 5)]).toEqual([640, 0, 800, 1024, 10]);
   });
 
+  it('reads the numbers in-process when the worker fails part-way', async () => {
+    const file = write(tempDir(), 'SNAPPY');
+    const table = await openParquet(file);
+    const catalog = new Catalog();
+    const dying = async (columns: string[], onSlice: (index: number, values: Float64Array[]) => void) => {
+      onSlice(0, columns.map(() => new Float64Array(3).fill(42)));
+      throw new Error('worker ran out of memory');
+    };
+    await loadTable(table, catalog, { baseDir: path.dirname(file), defaultAddedMs: 0, sourceColumn: 'image' }, dying);
+    await table.close();
+    expect(catalog.metrics.get('clip')![0]).toBe(42); // slice 0 came from the "worker"
+    expect(catalog.metrics.get('clip')![catalog.idOf('/bucket/k/z.jpg')!]).toBe(5); // slice 1 read here
+  });
+
   it('detects the image column from files that exist, and uses a path column for the tree', async () => {
     const dir = tempDir();
     mkdirSync(path.join(dir, 'pics'));

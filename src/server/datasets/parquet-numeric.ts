@@ -17,7 +17,7 @@ export function workerNumericReader(file: string): NumericReader {
     new Promise<void>((resolve, reject) => {
       const workerData: NumericReadRequest = { file, columns };
       // A small heap keeps the reader's garbage (decoded pages) from inflating the process's RSS.
-      const resourceLimits = { maxOldGenerationSizeMb: 256 };
+      const resourceLimits = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 };
       const worker = IS_TS
         ? new Worker(TS_BOOTSTRAP, { eval: true, workerData, resourceLimits })
         : new Worker(WORKER_URL, { workerData, resourceLimits });

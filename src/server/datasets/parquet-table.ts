@@ -113,8 +113,10 @@ export async function loadTable(
   table: ParquetTable,
   catalog: Catalog,
   options: TableLoadOptions,
-  numericReader: NumericReader = inProcessNumericReader(table),
+  numericReader?: NumericReader,
 ): Promise<LoadedTable> {
+  const fallbackReader = inProcessNumericReader(table);
+  numericReader ??= fallbackReader;
   const layout = await detectLayout(table, options);
   const byName = new Map(table.columns.map((c) => [c.name, c]));
   // Strings are read here; numbers (dimensions, size, times, metrics) by `numericReader`, which may
@@ -134,11 +136,19 @@ export async function loadTable(
   const apply = (index: number, values: Float64Array[]): void => {
     applyNumeric(catalog, layout, numeric, sliceIds[index]!, values, options.defaultAddedMs);
   };
+  const delivered = new Set<number>();
+  const deliver = (index: number, values: Float64Array[]): void => {
+    if (delivered.has(index)) return;
+    delivered.add(index);
+    if (sliceIds[index]) apply(index, values);
+    else pending.set(index, values);
+  };
+  // If a worker fails (e.g. its memory cap), the slices it did not deliver are read here instead.
   const numbersDone = numeric.length === 0
     ? Promise.resolve()
-    : numericReader(numeric, (index, values) => {
-        if (sliceIds[index]) apply(index, values);
-        else pending.set(index, values);
+    : numericReader(numeric, deliver).catch(async (error: unknown) => {
+        if (numericReader === fallbackReader) throw error;
+        await fallbackReader(numeric, (index, values) => deliver(index, values));
       });
   // Keep a rejection from surfacing as unhandled while the string pass is still running.
   numbersDone.catch(() => {});

@@ -11,7 +11,11 @@ export interface QueryRouteDeps {
 
 /** `POST /query`, `POST /histogram` and `GET /metrics/fields`: thin wrappers over the engine. */
 export function registerQueryRoutes(app: FastifyInstance, deps: QueryRouteDeps): void {
-  app.post('/query', async (request) => deps.engine.query(parseBody(queryBodySchema, request.body ?? {})));
+  app.post('/query', async (request) => {
+    const body = parseBody(queryBodySchema, request.body ?? {});
+    await deps.engine.prepare(body.sort);
+    return deps.engine.query(body);
+  });
   app.post('/histogram', async (request) => deps.engine.histogram(parseBody(histogramBodySchema, request.body)));
   app.get('/metrics/fields', async () => ({ metrics: deps.engine.metricFields() }));
 }
@@ -30,7 +34,7 @@ export function queryExtension(): AppExtension {
     registerQueryRoutes(app, { engine });
     // Build the name and date orders once indexing is done, ahead of the first query.
     void ctx.source.whenIdle().then(
-      () => setImmediate(() => engine.warm()),
+      () => engine.warm(),
       () => undefined,
     );
   };

@@ -8,7 +8,7 @@ import { applyFilters, filterMetric, type FilterContext, type IdList } from './f
 import { binValues } from './histogram.js';
 import { itemView } from './item-view.js';
 import { buildLabelIndex, type LabelIndex } from './label-index.js';
-import { addedOrder, nameOrder, randomOrder, valueOrder, type SortedOrder } from './sorters.js';
+import { addedOrder, nameOrder, nameOrderAsync, randomOrder, valueOrder, type SortedOrder } from './sorters.js';
 
 export interface QueryEngineOptions {
   catalog: Catalog;
@@ -43,6 +43,7 @@ export class QueryEngine {
   private labelCache: { stamp: string; index: LabelIndex } | undefined;
   private fieldsCache: { stamp: string; fields: { name: string; count: number }[] } | undefined;
   private scratchArray = new Uint8Array(0);
+  private pendingName: { stamp: string; build: Promise<void> } | undefined;
 
   constructor(options: QueryEngineOptions) {
     this.catalog = options.catalog;
@@ -103,9 +104,30 @@ export class QueryEngine {
     return fields;
   }
 
+  /**
+   * Makes sure the order a query needs is built, building the slow one (names) in slices so the
+   * event loop keeps serving meanwhile. `query` works without it, but would build synchronously.
+   */
+  async prepare(sort: QuerySort | undefined): Promise<void> {
+    if ((sort ?? DEFAULT_SORT).key !== 'name') return;
+    const stamp = `${this.catalog.generation}:`;
+    if (this.orders.get('name')?.stamp === stamp) return;
+    if (this.pendingName?.stamp !== stamp) {
+      const build = nameOrderAsync(this.catalog).then((order) => {
+        // Keep it only if the catalog did not change while it was being built.
+        if (`${this.catalog.generation}:` === stamp) this.orders.set('name', { stamp, order });
+      });
+      this.pendingName = { stamp, build };
+      void build.finally(() => {
+        if (this.pendingName?.build === build) this.pendingName = undefined;
+      });
+    }
+    await this.pendingName.build;
+  }
+
   /** Builds the common sorted orders ahead of the first query that needs them. */
-  warm(): void {
-    this.sortedOrder('name', 0);
+  async warm(): Promise<void> {
+    await this.prepare(DEFAULT_SORT);
     this.sortedOrder('added', 0);
   }
 
@@ -238,7 +260,7 @@ export class QueryEngine {
     for (let id = this.lowerDone; id < this.catalog.size; id++) {
       const p = paths[id]!;
       const l = p.toLowerCase();
-      this.lower[id] = l === p ? p : l; // share the string when nothing changed
+      this.lower[id] = l; // toLowerCase returns the (flattened) input itself when nothing changes
     }
     this.lowerDone = this.catalog.size;
     return this.lower;

@@ -3,7 +3,8 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { LabelSnapshot } from '../labels/label-lookup.js';
 
 /**
- * One catalog row as the wire `Item`: file facts, labels (defaults when never labeled, version 0)
+ * One catalog row as the wire `Item`: file facts, labels (defaults when never labeled, version 1
+ * like the label store's default sidecar)
  * and metrics, where label metrics override and extend the catalog's columns.
  */
 export function itemView(catalog: Catalog, id: number, labels: LabelSnapshot | undefined): Item {
@@ -34,7 +35,7 @@ export function itemView(catalog: Catalog, id: number, labels: LabelSnapshot | u
     star: labels?.star ?? null,
     tags: labels ? [...labels.tags] : [],
     notes: labels?.notes ?? '',
-    version: labels?.version ?? 0,
+    version: labels?.version ?? 1,
   };
   if (any) item.metrics = metrics;
   return item;

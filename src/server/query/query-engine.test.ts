@@ -139,7 +139,7 @@ describe('QueryEngine.query', () => {
   it('builds items with metrics and defaults for unlabeled rows', () => {
     const { engine } = fixture();
     const item = q(engine, { filters: [{ text: 'forest' }] }).items[0]!;
-    expect(item).toMatchObject({ name: 'Forest.jpg', star: null, tags: [], notes: '', version: 0, metrics: { aesthetic: 0.2 } });
+    expect(item).toMatchObject({ name: 'Forest.jpg', star: null, tags: [], notes: '', version: 1, metrics: { aesthetic: 0.2 } });
     expect(item.added_at).toBe('2025-12-31T00:00:00.000Z');
   });
 });

@@ -174,6 +174,17 @@ describe('table mode over HTTP', () => {
   });
 
   it('keeps smart folders versioned in t.parquet.lenslet.json', async () => {
+    // Listen on the SSE stream first: an accepted write announces views-updated.
+    const events = new AbortController();
+    const stream = await fetch(`${server.url}/events`, { signal: events.signal });
+    let sse = '';
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      for await (const chunk of stream.body!) {
+        sse += decoder.decode(chunk as Uint8Array);
+        if (sse.includes('event: views-updated')) break;
+      }
+    })().catch(() => undefined);
     const get = (await (await fetch(`${server.url}/views`)).json()) as { version: number; views: unknown[] };
     expect(get).toEqual({ version: 1, views: [] });
     const put = (headers: Record<string, string>, body: unknown) =>
@@ -196,6 +207,9 @@ describe('table mode over HTTP', () => {
     expect((await put({ 'if-match': '2', 'idempotency-key': 'v1' }, { views: [] })).status).toBe(422); // key reused
     const onDisk = JSON.parse(readFileSync(path.join(dir, 't.parquet.lenslet.json'), 'utf8')) as { version: number };
     expect(onDisk.version).toBe(2);
+    await Promise.race([reading, new Promise((resolve) => setTimeout(resolve, 2000))]);
+    events.abort();
+    expect(sse).toMatch(/event: views-updated\ndata: \{"version":2\}/);
   });
 
   it('renders the OG mosaic and injects meta tags into the index page', async () => {

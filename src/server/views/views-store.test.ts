@@ -1,0 +1,51 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { View } from '../../protocol/views.js';
+import { ViewsStore } from './views-store.js';
+
+const view = (id: string): View => ({ id, name: id.toUpperCase(), path: '/', recursive: true, filters: [] });
+
+describe('ViewsStore', () => {
+  it('starts empty at version 1, persists each accepted write and reloads it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lenslet-views-'));
+    const file = path.join(dir, 'views.json');
+    const events: number[] = [];
+    const store = await ViewsStore.open({ file, publish: (e) => events.push(e.data.version) });
+    expect(store.get()).toEqual({ version: 1, views: [] });
+    const ok = await store.put([view('a')], 1, 'k1', 'f1');
+    expect(ok).toMatchObject({ status: 200, body: { version: 2 } });
+    expect(events).toEqual([2]);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ version: 2, views: [view('a')] });
+    expect(readdirSync(dir)).toEqual(['views.json']); // no temp file left behind
+    const reopened = await ViewsStore.open({ file });
+    expect(reopened.get().version).toBe(2);
+  });
+
+  it('refuses a stale base with the current document, and serializes concurrent writes', async () => {
+    const store = await ViewsStore.open({ file: null });
+    const [first, second] = await Promise.all([store.put([view('a')], 1, 'k1', 'f1'), store.put([view('b')], 1, 'k2', 'f2')]);
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(409);
+    if (second.status === 409) expect(second.body.current).toEqual({ version: 2, views: [view('a')] });
+    expect(store.get().views.map((v) => v.id)).toEqual(['a']); // never last-write-wins
+  });
+
+  it('replays an idempotent retry and forgets keys after the TTL', async () => {
+    let now = 0;
+    const store = await ViewsStore.open({ file: null, now: () => now, idempotencyTtlMs: 1000 });
+    await store.put([view('a')], 1, 'k', 'f');
+    const again = await store.put([view('a')], 1, 'k', 'f');
+    expect(again).toMatchObject({ status: 200, replayed: true, body: { version: 2 } });
+    expect(store.rememberedFingerprint('k')).toBe('f');
+    now = 5000;
+    expect(store.rememberedFingerprint('k')).toBeUndefined();
+  });
+
+  it('will not start over a file that is not a views document', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'lenslet-views-')), 'views.json');
+    writeFileSync(file, '{"something":"else"}');
+    await expect(ViewsStore.open({ file })).rejects.toThrow(/not a Lenslet views file/);
+  });
+});

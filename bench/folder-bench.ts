@@ -129,6 +129,14 @@ async function measureStartup(server: Server): Promise<void> {
   const listing = await untilOk('/folders?path=/');
   console.log(`/health answered ${ms(health.at)} after spawn (indexing ${health.body.indexing.state}, ${health.body.indexing.total} found)`);
   console.log(`root listing answered ${ms(listing.at)} after spawn (${listing.body.dirs.length} folders so far)`);
+  for (;;) {
+    const { body } = await untilOk('/folders?path=/');
+    if (body.dirs.length === TOP) {
+      console.log(`root listing shows all ${TOP} top-level folders ${ms(since())} after spawn`);
+      break;
+    }
+    await sleep(5);
+  }
   let scannedAt = 0;
   for (;;) {
     const { body } = await untilOk('/health');

@@ -54,6 +54,7 @@ export function Toolbar(props: ToolbarProps) {
   return (
     <header className="toolbar">
       <div className="toolbar-scope">
+        <div className="scope-text">
         <Breadcrumb rootName={props.rootName} path={props.path} onNavigate={props.onNavigate} />
         <span className="toolbar-count" aria-live="polite" data-testid="item-count">
           {count === null
@@ -63,6 +64,7 @@ export function Toolbar(props: ToolbarProps) {
               : `${formatNumber(count)} ${count === 1 ? 'image' : 'images'}`}
           {props.selectedCount > 0 ? <span className="toolbar-selected"> · {formatNumber(props.selectedCount)} selected</span> : null}
         </span>
+        </div>
         {indexing?.state === 'running' ? <IndexingProgress done={indexing.done} total={indexing.total} /> : null}
       </div>
       <div className="toolbar-controls">

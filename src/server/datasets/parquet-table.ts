@@ -231,6 +231,20 @@ function insertSlice(
   const stars = layout.star === undefined ? undefined : (cols.get(layout.star) as Float64Array);
   const notes = strings(layout.notes);
   const ids = new Int32Array(n).fill(-1);
+  const hasSeeds = tags !== undefined || stars !== undefined || notes !== undefined;
+  // Rows of a table mostly share an extension: remember the last one instead of re-deriving it.
+  let lastExt = '';
+  let lastType: string | undefined;
+  const typeOf = (logical: string): string | undefined => {
+    const dot = logical.lastIndexOf('.');
+    if (dot < 0 || dot < logical.lastIndexOf('/')) return undefined;
+    const ext = logical.slice(dot);
+    if (ext !== lastExt) {
+      lastExt = ext;
+      lastType = mimeForName(ext);
+    }
+    return lastType;
+  };
   const skip = (i: number, reason: string): void => {
     result.skippedCount++;
     if (result.skipped.length < MAX_SKIPPED_EXAMPLES) result.skipped.push({ row: rowStart + i, reason });
@@ -252,7 +266,7 @@ function insertSlice(
       skip(i, 'no valid logical path (a local source outside the base dir, or a malformed URL)');
       continue;
     }
-    const type = mimes?.[i] || mimeForName(logical) || mimeForName(source.split(/[?#]/)[0]!) || 'application/octet-stream';
+    const type = mimes?.[i] || typeOf(logical) || mimeForName(source.split(/[?#]/)[0]!) || 'application/octet-stream';
     const addedText = addedStrings?.[i];
     const addedMs = addedText ? Date.parse(addedText) : NaN;
     // A local source that is its own logical path needs no second string: the path locates it.
@@ -262,8 +276,10 @@ function insertSlice(
     // Never overwrite: a repeated logical path gets -2, -3, ... before its extension.
     for (let k = 2; id < 0; k++) id = catalog.insertNew({ ...entry, path: suffixed(logical, k), source });
     ids[i] = id;
-    const seed = seedOf(tags, stars, notes, i);
-    if (seed) result.seeds.push({ id, ...seed });
+    if (hasSeeds) {
+      const seed = seedOf(tags, stars, notes, i);
+      if (seed) result.seeds.push({ id, ...seed });
+    }
     result.loaded++;
   }
   return ids;

@@ -123,6 +123,35 @@ describe('folder gallery', () => {
     expect(await page.locator('.cell.is-focused').getAttribute('data-index')).toBe('1');
   });
 
+  it('shows the thumbnail at once and swaps in the decoded full image without a jump', async () => {
+    // Slow originals down so every stage is observable.
+    await page.route('**/file?**', async (route) => {
+      await new Promise((r) => setTimeout(r, 700));
+      await route.continue();
+    });
+    try {
+      await cells(page).nth(3).dblclick();
+      const img = page.locator('.viewer-img');
+      await img.waitFor();
+      expect(await img.getAttribute('data-full')).toBe('false');
+      expect(await img.getAttribute('src')).toMatch(/^blob:/);
+      const thumbBox = await img.boundingBox();
+      // no spinner for the first 150 ms, then one until the full image is ready
+      expect(await page.locator('.viewer-spinner [role="status"]').count()).toBe(0);
+      await page.locator('.viewer-spinner [role="status"]').waitFor({ timeout: 2000 });
+      await page.locator('.viewer-img[data-full="true"]').waitFor({ timeout: 5000 });
+      expect(await img.getAttribute('src')).toMatch(/^\/file\?/);
+      const fullBox = await img.boundingBox();
+      expect(Math.abs(fullBox!.width - thumbBox!.width)).toBeLessThanOrEqual(1);
+      expect(Math.abs(fullBox!.height - thumbBox!.height)).toBeLessThanOrEqual(1);
+      expect(await page.locator('.viewer-spinner').count()).toBe(0);
+    } finally {
+      await page.unroute('**/file?**');
+    }
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+  });
+
   it('closes the viewer with the browser Back button', async () => {
     await page.keyboard.press('Enter');
     await page.getByRole('dialog').waitFor();

@@ -41,7 +41,11 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   installErrorHandler(app);
 
   const labelsRef = { current: options.labels ?? NO_LABELS };
-  const listing = new ListingService(options.source.catalog, () => labelsRef.current);
+  const listing = new ListingService(
+    options.source.catalog,
+    () => labelsRef.current,
+    () => options.source.progress().state === 'running',
+  );
   const thumbnails = new ThumbnailService(options.source, options.workspace, options.thumbnails, app.log);
   const ctx = createContext({
     source: options.source,

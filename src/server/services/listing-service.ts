@@ -17,6 +17,8 @@ export interface ListingQuery {
 }
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+/** How stale a sorted order may be while indexing is still adding items. */
+const INDEXING_STALE_MS = 1000;
 
 /** Folder listings (windows over cached sorted orders), item views with labels, and search. */
 export class ListingService {
@@ -26,6 +28,7 @@ export class ListingService {
   constructor(
     private readonly catalog: Catalog,
     private readonly labels: () => LabelLookup,
+    private readonly indexing: () => boolean = () => false,
   ) {
     this.orders = new SortedOrders(catalog);
   }
@@ -39,10 +42,14 @@ export class ListingService {
       if (child.count > 0) dirs.push({ name: child.name, path: child.path, count: child.count });
     }
     dirs.sort((a, b) => collator.compare(a.name, b.name));
-    const ids = this.orders.get({ dirId: dir.id, recursive: query.recursive, sort: query.sort, order: query.order, seed: query.seed });
+    const key = { dirId: dir.id, recursive: query.recursive, sort: query.sort, order: query.order, seed: query.seed };
+    const ids = this.orders.get(key, this.indexing() ? INDEXING_STALE_MS : 0);
     const items: Item[] = [];
     const end = Math.min(ids.length, query.offset + query.limit);
-    for (let i = query.offset; i < end; i++) items.push(this.item(ids[i]!));
+    for (let i = query.offset; i < end; i++) {
+      const id = ids[i]!;
+      if (this.catalog.alive[id]) items.push(this.item(id)); // a stale order may hold a removed id
+    }
     return { path: dir.path, dirs, items, total: ids.length, offset: query.offset, limit: query.limit };
   }
 

@@ -32,4 +32,14 @@ describe('SortedOrders', () => {
     expect(second).not.toBe(first);
     expect(second.length).toBe(5);
   });
+
+  it('may reuse a slightly stale order while indexing keeps changing the catalog', () => {
+    const c = catalog();
+    const orders = new SortedOrders(c);
+    const key = { dirId: 0, recursive: true, sort: 'name' as const, order: 'asc' as const, seed: 0 };
+    const first = orders.get(key, 60_000);
+    c.upsert({ path: '/new.jpg', type: 'image/jpeg' });
+    expect(orders.get(key, 60_000)).toBe(first);
+    expect(orders.get(key, 0)).not.toBe(first);
+  });
 });

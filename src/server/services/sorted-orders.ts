@@ -18,16 +18,21 @@ const MAX_CACHED = 64;
  * generation moves. A 500-item window is then a slice, not a sort of 100k items.
  */
 export class SortedOrders {
-  private readonly cache = new Map<string, { generation: number; ids: Int32Array }>();
+  private readonly cache = new Map<string, { generation: number; builtAt: number; ids: Int32Array }>();
   /** Natural sort key of each item's name, by id (a path never changes for an id). */
   private readonly nameKeys: string[] = [];
 
   constructor(private readonly catalog: Catalog) {}
 
-  get(key: OrderKey): Int32Array {
+  /**
+   * `maxStaleMs`: while indexing, the generation moves with every batch; an order younger than
+   * this is reused anyway, so a client polling a 100k listing doesn't re-sort on every request.
+   */
+  get(key: OrderKey, maxStaleMs = 0): Int32Array {
     const id = `${key.dirId}|${key.recursive ? 1 : 0}|${key.sort}|${key.order}|${key.sort === 'random' ? key.seed : 0}`;
     const hit = this.cache.get(id);
-    if (hit && hit.generation === this.catalog.generation) {
+    const now = performance.now();
+    if (hit && (hit.generation === this.catalog.generation || now - hit.builtAt < maxStaleMs)) {
       this.cache.delete(id); // re-insert: Map order doubles as LRU order
       this.cache.set(id, hit);
       return hit.ids;
@@ -35,7 +40,7 @@ export class SortedOrders {
     const generation = this.catalog.generation;
     const ids = sortIds(this.catalog, Int32Array.from(this.catalog.itemIds(key.dirId, key.recursive)), key, this.nameKeys);
     this.cache.delete(id);
-    this.cache.set(id, { generation, ids });
+    this.cache.set(id, { generation, builtAt: now, ids });
     if (this.cache.size > MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
     return ids;
   }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { patchItemBodySchema, putItemBodySchema, type Sidecar } from '../../protocol/items.js';
-import type { ItemUpdated, MetricsUpdated } from '../../protocol/events.js';
 import { AppError } from '../app-error.js';
 import type { ChangeFeed } from '../events/change-feed.js';
 import type { LabelLookup, LabelSnapshot } from './label-lookup.js';
@@ -17,6 +16,7 @@ import {
   resolveBaseVersion,
 } from './label-input.js';
 import { GroupCommitter } from './group-commit.js';
+import { LabelProjection } from './label-projection.js';
 import type {
   LabelPatch,
   LabelStore,
@@ -81,7 +81,7 @@ const metricsBodySchema = z.object({
  * projection that listings read through `LabelLookup`.
  */
 export class LabelService implements LabelLookup {
-  private readonly projection = new Map<string, LabelSnapshot>();
+  private readonly projection = new LabelProjection();
   private readonly committer: GroupCommitter;
   private readonly now: () => number;
   private readonly pruneTimer: NodeJS.Timeout;
@@ -103,7 +103,7 @@ export class LabelService implements LabelLookup {
     const service = new LabelService(options);
     // Position first, then state: a write by another process in between is caught up, not lost.
     service.lastEventId = await options.store.currentEventId();
-    await service.loadProjection();
+    await service.projection.load(options.store.exportUnder('/'));
     const stop = options.store.watchExternal?.(() => {
       void service.committer.exclusive(() => service.catchUp()).catch((error: unknown) => console.error('label catch-up failed', error));
     });
@@ -122,13 +122,11 @@ export class LabelService implements LabelLookup {
 
   // LabelLookup: synchronous reads for listings, search and queries.
   peek(path: string): LabelSnapshot | undefined {
-    return this.projection.get(path);
+    return this.projection.peek(path);
   }
 
   forEachLabeled(visit: (path: string, labels: LabelSnapshot) => void): void {
-    for (const [path, s] of this.projection) {
-      if (s.star !== null || s.tags.length || s.notes || Object.keys(s.metrics).length) visit(path, s);
-    }
+    this.projection.forEachLabeled(visit);
   }
 
   health(): LabelsHealth {
@@ -321,7 +319,7 @@ export class LabelService implements LabelLookup {
     if (own[0]!.event.id > this.lastEventId + 1) await this.catchUp(own[0]!.event.id - 1);
     for (const r of own) {
       if (r.event.id <= this.lastEventId) continue;
-      this.project(r.sidecar);
+      this.projection.apply(r.sidecar);
       this.lastEventId = r.event.id;
       this.options.feed.publish({ id: r.event.id, type: r.event.type, data: r.event.data });
     }
@@ -335,40 +333,19 @@ export class LabelService implements LabelLookup {
       if (page.reset) {
         // Too far behind to follow event by event: reload, and tell clients to refetch.
         const head = await store.currentEventId();
-        this.projection.clear();
-        await this.loadProjection();
+        await this.projection.load(store.exportUnder('/'));
         this.lastEventId = head;
         feed.publish({ id: head, type: 'resync', data: { reason: 'events_unavailable', last_event_id: head } });
         return;
       }
       for (const e of page.events) {
         if (e.id > through) return;
-        this.projectEvent(e);
+        this.projection.applyEvent(e);
         this.lastEventId = e.id;
         feed.publish({ id: e.id, type: e.type, data: e.data });
       }
       if (page.events.length < 500) return;
     }
-  }
-
-  private async loadProjection(): Promise<void> {
-    for await (const s of this.options.store.exportUnder('/')) this.project(s);
-  }
-
-  private projectEvent(e: StoredEvent): void {
-    const before = this.projection.get(e.path);
-    if (before && before.version >= e.data.version) return; // already newer (loaded after the event)
-    const base = before ?? { star: null, tags: [], notes: '', version: 1, metrics: {} };
-    if (e.type === 'metrics-updated') {
-      this.projection.set(e.path, { ...base, metrics: (e.data as MetricsUpdated).metrics, version: e.data.version });
-    } else {
-      const d = e.data as ItemUpdated;
-      this.projection.set(e.path, { star: d.star, tags: d.tags, notes: d.notes, version: d.version, metrics: d.metrics ?? base.metrics });
-    }
-  }
-
-  private project(s: Sidecar): void {
-    this.projection.set(s.path, { star: s.star, tags: s.tags, notes: s.notes, version: s.version, metrics: s.metrics });
   }
 }
 

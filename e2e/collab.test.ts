@@ -288,6 +288,102 @@ describe('collaborative labeling, two browsers on one server', () => {
   });
 });
 
+describe('one browser: batch edits, export, error states', () => {
+  let cy: Tab;
+  const nested = ['/nested/nested-01.jpg', '/nested/nested-02.jpg', '/nested/nested-03.jpg'];
+
+  beforeAll(async () => {
+    cy = await openTab('Cy', '?path=/nested');
+  });
+
+  afterAll(async () => {
+    await cy.context.close();
+    expect(cy.errors).toEqual([]);
+  });
+
+  it('edits several selected items at once through the batch endpoint', async () => {
+    await cy.page.locator(`.cell[data-path="${nested[0]}"]`).click();
+    await cy.page.locator(`.cell[data-path="${nested[2]}"]`).click({ modifiers: ['Shift'] });
+    await cy.page.locator('.inspector-name', { hasText: '3 items selected' }).waitFor();
+    const batch = cy.page.waitForRequest((r) => r.method() === 'PATCH' && new URL(r.url()).pathname === '/items');
+    await cy.page.getByRole('radio', { name: '5 stars' }).click();
+    const body = (await batch).postDataJSON() as Array<{ path: string; base_version: number; set_star: number }>;
+    expect(body.map((b) => [b.path, b.set_star])).toEqual(nested.map((p) => [p, 5]));
+    await cy.page.getByLabel('Add a tag').fill('batch');
+    await cy.page.getByLabel('Add a tag').press('Enter');
+    for (const p of nested) await expect.poll(async () => await sidecar(p)).toMatchObject({ star: 5, tags: ['batch'] });
+    await expect.poll(() => saveStatus(cy.page)).toBe('saved');
+    // The grid shows each item's stars and tags.
+    await expect.poll(() => cy.page.locator(`.cell[data-path="${nested[1]}"] .cell-tag`).allTextContents()).toEqual(['batch']);
+    expect(await cy.page.locator(`.cell[data-path="${nested[1]}"] .cell-badge`).textContent()).toBe('★★★★★');
+    await shot(cy.page, 'collab-08-batch');
+  });
+
+  it('exports the selection with its real tags and notes', async () => {
+    await select(cy, nested[1]!);
+    await cy.page.getByTestId('notes').fill('exported note, with "quotes"');
+    await cy.page.getByTestId('notes').blur();
+    await expect.poll(() => saveStatus(cy.page)).toBe('saved');
+    const download = cy.page.waitForEvent('download');
+    await cy.page.getByTestId('export').getByRole('button', { name: 'JSON' }).click();
+    const file = await download;
+    const rows = JSON.parse(await streamText(await file.createReadStream())) as Array<{ path: string; tags: string[]; notes: string; star: number }>;
+    expect(rows).toEqual([expect.objectContaining({ path: nested[1], tags: ['batch'], notes: 'exported note, with "quotes"', star: 5 })]);
+    // With nothing selected, the folder's export (a server download) has every item of it.
+    await cy.page.keyboard.press('Escape');
+    await cy.page.getByTestId('export').getByText('Export folder').waitFor();
+    const folderDownload = cy.page.waitForEvent('download');
+    await cy.page.getByTestId('export').getByRole('link', { name: 'CSV' }).click();
+    const csv = await streamText(await (await folderDownload).createReadStream());
+    expect(csv.split('\r\n')[0]).toBe('path,tags,notes,star,metrics,version,updated_at,updated_by');
+    expect(csv).toContain('/nested/nested-02.jpg,"[""batch""]","exported note, with ""quotes""",5,');
+  });
+
+  it('shows a rate limit, then saves once the server lets it', async () => {
+    await select(cy, nested[0]!);
+    let limited = 0;
+    await cy.page.route('**/item?*', (route) => {
+      if (route.request().method() !== 'PATCH' || limited++ > 0) return route.continue();
+      return route.fulfill({
+        status: 429,
+        headers: { 'Retry-After': '2', 'content-type': 'application/json' },
+        body: JSON.stringify({ error: { code: 'rate_limited', message: 'Too many requests' } }),
+      });
+    });
+    await cy.page.getByRole('radio', { name: '2 stars' }).click();
+    await expect.poll(() => cy.page.getByTestId('sync-indicator').textContent()).toContain('Sync paused (rate limit)');
+    await shot(cy.page, 'collab-09-rate-limited');
+    await expect.poll(async () => (await sidecar(nested[0]!)).star, { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => saveStatus(cy.page)).toBe('saved');
+    await cy.page.unrouteAll();
+  });
+
+  it('marks an invalid update, keeps the local edit, and lets it be discarded', async () => {
+    await select(cy, nested[0]!);
+    await cy.page.route('**/item?*', (route) =>
+      route.request().method() !== 'PATCH'
+        ? route.continue()
+        : route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ error: { code: 'invalid_body', message: 'notes are too long' } }) }),
+    );
+    await cy.page.getByTestId('notes').fill('this one the server refuses');
+    await cy.page.getByTestId('notes').blur();
+    await expect.poll(() => cy.page.getByTestId('save-state').textContent()).toBe('Invalid updateDiscard');
+    expect(await notes(cy.page)).toBe('this one the server refuses');
+    expect(await saveStatus(cy.page)).toBe('error');
+    await shot(cy.page, 'collab-10-invalid');
+    await cy.page.unrouteAll();
+    await cy.page.getByRole('button', { name: 'Discard' }).click();
+    await expect.poll(() => notes(cy.page)).toBe('');
+    expect(await saveStatus(cy.page)).toBe('saved');
+  });
+});
+
+async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(Buffer.from(c as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 describe('read-only server', () => {
   it('says labels are not persisted', async () => {
     const ro = await startTestServer(fixture.root, { noWrite: true });

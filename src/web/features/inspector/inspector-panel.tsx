@@ -19,9 +19,11 @@ import './inspector.css';
 /** The right-hand panel: labels, metadata and history of the selection (or the item in the viewer). */
 export function InspectorPanel(props: InspectorProps) {
   const { selectedItems, selectedCount, focusedItem, viewerPath, folder } = props;
+  // The item in the viewer, else the one selected item; the keyboard cursor alone (after Esc
+  // cleared the selection) is not a selection.
   let single: Item | null = null;
   if (viewerPath && focusedItem?.path === viewerPath) single = focusedItem;
-  else if (selectedCount <= 1) single = selectedItems[0] ?? focusedItem;
+  else if (selectedCount === 1) single = selectedItems[0] ?? null;
 
   return (
     <div className="inspector" data-testid="inspector">

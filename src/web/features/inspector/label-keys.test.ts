@@ -15,10 +15,9 @@ describe('rating keys', () => {
     expect(ratingFromKey({ key: '3' }, { tagName: 'INPUT', type: 'range' })).toBe(3);
   });
 
-  it('targets the viewer item, else the selection, else the focused item', () => {
-    expect(ratingTargets('/v.jpg', ['/a.jpg'], '/f.jpg')).toEqual(['/v.jpg']);
-    expect(ratingTargets(null, ['/a.jpg', '/b.jpg'], '/f.jpg')).toEqual(['/a.jpg', '/b.jpg']);
-    expect(ratingTargets(null, [], '/f.jpg')).toEqual(['/f.jpg']);
-    expect(ratingTargets(null, [], null)).toEqual([]);
+  it('targets the viewer item, else the selection', () => {
+    expect(ratingTargets('/v.jpg', ['/a.jpg'])).toEqual(['/v.jpg']);
+    expect(ratingTargets(null, ['/a.jpg', '/b.jpg'])).toEqual(['/a.jpg', '/b.jpg']);
+    expect(ratingTargets(null, [])).toEqual([]);
   });
 });

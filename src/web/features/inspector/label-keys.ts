@@ -8,9 +8,8 @@ export function ratingFromKey(e: KeyInput, target: TargetInput | null | undefine
   return n === 0 ? null : n;
 }
 
-/** What a rating key applies to: the item in the viewer, else the selection, else the focused item. */
-export function ratingTargets(viewerPath: string | null, selectedPaths: readonly string[], focusedPath: string | null): string[] {
+/** What a rating key applies to: the item in the viewer, else the selection (the inspector's subject). */
+export function ratingTargets(viewerPath: string | null, selectedPaths: readonly string[]): string[] {
   if (viewerPath) return [viewerPath];
-  if (selectedPaths.length) return [...selectedPaths];
-  return focusedPath ? [focusedPath] : [];
+  return [...selectedPaths];
 }

@@ -31,14 +31,13 @@ function GalleryBridge() {
 }
 
 function RatingKeys() {
-  const { viewerPath, selectedPaths, focusedItem } = useGallery();
+  const { viewerPath, selectedPaths } = useGallery();
   const actions = useLabelActions();
-  const focusedPath = focusedItem?.path ?? null;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const star = ratingFromKey(e, e.target as HTMLElement | null);
       if (star === undefined) return;
-      const targets = ratingTargets(viewerPath, selectedPaths, focusedPath);
+      const targets = ratingTargets(viewerPath, selectedPaths);
       if (!targets.length) return;
       // Capture phase: in the viewer, 0 means "clear the rating" here, not "zoom to fit".
       e.preventDefault();
@@ -47,6 +46,6 @@ function RatingKeys() {
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
-  }, [viewerPath, selectedPaths, focusedPath, actions]);
+  }, [viewerPath, selectedPaths, actions]);
   return null;
 }

@@ -8,7 +8,7 @@ const SAVE_COPY: Record<GlobalSyncStatus, string> = {
   syncing: 'Syncing…',
   retrying: 'Not saved — retry',
   conflict: 'Newer change detected',
-  error: 'Not saved — retry',
+  error: 'Invalid update',
   paused: 'Sync paused (rate limit)',
   denied: 'Permission denied',
 };
@@ -41,6 +41,8 @@ export function SyncIndicator() {
   const { connection } = useEngineState();
   const status = useDelayedSyncing(sync.status);
   const retryable = status === 'retrying' || status === 'denied';
+  // Refused for good (400 / 404): say which, per the error matrix; the inspector offers Discard.
+  const refused = status === 'error' && ![...sync.items.values()].some((s) => s.status === 'invalid') ? 'Item missing' : null;
   const tone = status === 'saved' ? 'ok' : status === 'syncing' ? 'busy' : status === 'paused' || status === 'conflict' ? 'warn' : 'bad';
   const title =
     sync.conflicts > 0
@@ -58,7 +60,7 @@ export function SyncIndicator() {
       ) : (
         <span className={`sync-save tone-${tone}`} title={title} data-status={status} role="status">
           <span className="sync-dot" aria-hidden="true" />
-          {SAVE_COPY[status]}
+          {refused ?? SAVE_COPY[status]}
           {sync.conflicts > 0 && status !== 'conflict' ? <span className="sync-conflicts"> · {sync.conflicts} to resolve</span> : null}
         </span>
       )}

@@ -288,6 +288,21 @@ describe('folder gallery', () => {
     await expect.poll(() => page.getByTestId('item-count').textContent()).not.toContain('selected');
   });
 
+  it('returns to the same scroll position when going Back to a folder', async () => {
+    await page.goto(server.appUrl('?path=/big'));
+    await expect.poll(() => page.getByTestId('item-count').textContent()).toContain('3,000 images');
+    const grid = page.locator('.grid-scroll');
+    await grid.evaluate((el) => (el.scrollTop = 5000));
+    await expect.poll(() => grid.evaluate((el) => el.scrollTop)).toBe(5000);
+    await page.waitForTimeout(200);
+    await page.locator('.tree-row[data-path="/nested"]').click();
+    await expect.poll(() => cells(page).count()).toBe(5);
+    expect(await grid.evaluate((el) => el.scrollTop)).toBe(0);
+    await page.goBack();
+    await expect.poll(() => search(page).get('path')).toBe('/big');
+    await expect.poll(() => grid.evaluate((el) => el.scrollTop)).toBe(5000);
+  });
+
   it('keeps a folder of 600 subfolders cheap in the tree', async () => {
     await page.goto(server.appUrl('?path=/many'));
     await page.locator('.tree-row[data-path="/many/dir-0000"]').waitFor();

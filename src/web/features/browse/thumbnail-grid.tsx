@@ -35,6 +35,10 @@ export const MAX_GRID_SIZE = 400;
 const GAP = 4;
 const PADDING = 16;
 
+// Scroll offsets of recently left lists, so coming back (Back button, tree) restores the view.
+const savedScroll = new Map<string, number>();
+const MAX_SAVED_SCROLL = 50;
+
 /**
  * The virtualized thumbnail grid: only rows near the viewport are in the DOM, whatever the size
  * of the folder. The layout of every row is computed up front (typed arrays, a few ms for 100k
@@ -100,12 +104,21 @@ export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChang
   // Read on scroll, not in the effect: by then a shorter grid has already clamped scrollTop.
   const lastScrollTop = useRef(0);
 
-  // A different list: back to the top, and drop thumbnail requests for the old one.
+  // A different list: drop thumbnail requests for the old one, and start at the top, or where
+  // the user left this list (Back to a folder returns to the same place).
   const listingKey = listing.key;
   useLayoutEffect(() => {
     thumbQueue.cancelAll();
-    if (scrollRef.current) scrollRef.current.scrollTop = 0;
-    lastScrollTop.current = 0;
+    const el = scrollRef.current;
+    if (!el) return;
+    const top = savedScroll.get(listingKey) ?? 0;
+    el.scrollTop = top;
+    lastScrollTop.current = el.scrollTop;
+    return () => {
+      savedScroll.delete(listingKey);
+      savedScroll.set(listingKey, lastScrollTop.current);
+      if (savedScroll.size > MAX_SAVED_SCROLL) savedScroll.delete(savedScroll.keys().next().value as string);
+    };
   }, [listingKey]);
 
   // Row sizes come from the layout, not from measuring the DOM: re-read them when it changes.

@@ -109,6 +109,27 @@ export class Catalog {
     this.generation++;
   }
 
+  /** Removes many items with one pass per affected folder (remove() is O(folder size) each). */
+  removeMany(ids: Iterable<number>): void {
+    const touched = new Set<number>();
+    for (const id of ids) {
+      if (!this.alive[id]) continue;
+      this.alive[id] = 0;
+      this.aliveCount--;
+      const dir = this.dirOf[id]!;
+      touched.add(dir);
+      this.bumpCounts(dir, -1);
+    }
+    if (!touched.size) return;
+    for (const dirId of touched) {
+      const items = this.dirs[dirId]!.items;
+      let kept = 0;
+      for (const id of items) if (this.alive[id]) items[kept++] = id; // in place: callers may hold the array
+      items.length = kept;
+    }
+    this.generation++;
+  }
+
   idOf(path: string): number | undefined {
     const id = this.byPath.get(path);
     return id !== undefined && this.alive[id] ? id : undefined;

@@ -157,12 +157,9 @@ export class FolderSource implements DatasetSource {
       progress.state = 'done';
       progress.finishedAt = Date.now();
     }
-    for (const id of before) {
-      if (!found.has(id)) {
-        catalog.remove(id);
-        result.removed++;
-      }
-    }
+    const gone = before.filter((id) => !found.has(id));
+    catalog.removeMany(gone);
+    result.removed = gone.length;
     if (missing && !known && !initial) throw new AppError('folder_not_found', `no such folder: ${start}`);
     return result;
   }

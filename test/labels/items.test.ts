@@ -342,6 +342,21 @@ describe('metrics', () => {
     expect(s.system.service.peek('/a.jpg')?.metrics).toEqual({ aesthetic: 0.91, blur: 0.5 });
   });
 
+  it('with an Idempotency-Key, a retried PUT /metrics (even a second later) replays instead of applying twice', async () => {
+    const clock = manualClock();
+    const s = await server({ now: clock.now });
+    const body = { items: [{ path: '/a.jpg', metrics: { q: 1 } }] };
+    const headers = { 'idempotency-key': 'metrics-1', 'x-lenslet-user': 'worker' };
+    const first = await req(s, 'PUT', '/metrics', body, headers);
+    clock.advance(1000);
+    const again = await req(s, 'PUT', '/metrics', body, headers);
+    expect(again.json()).toEqual(first.json());
+    expect(again.headers['idempotency-replayed']).toBe('true');
+    expect((await req(s, 'GET', '/item?path=/a.jpg')).json().version).toBe(2);
+    const changed = await req(s, 'PUT', '/metrics', { items: [{ path: '/a.jpg', metrics: { q: 2 } }] }, headers);
+    expect(changed.statusCode).toBe(422);
+  });
+
   it('rejects non-numeric metrics and bad progress, naming the field', async () => {
     const s = await server();
     const bad = await req(s, 'PUT', '/metrics', { items: [{ path: '/a.jpg', metrics: { q: 'high' } }] });

@@ -107,18 +107,10 @@ export const metricNameSchema = z.string().min(1).max(200);
 /** Finite numbers only (JSON has no NaN, but a hand-built body may still carry huge exponents). */
 export const metricsInputSchema = z.record(metricNameSchema, z.number().finite());
 
-/** Identifies a request for idempotency: same key + same fingerprint = the same request. */
+/**
+ * Identifies a request for idempotency: same key + same fingerprint = the same request. Callers
+ * pass the normalised request they built (fixed key order), so plain JSON is stable.
+ */
 export function fingerprint(parts: unknown): string {
-  return createHash('sha256').update(stableJson(parts)).digest('base64url');
-}
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
 }

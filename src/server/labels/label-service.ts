@@ -251,7 +251,7 @@ export class LabelService implements LabelLookup {
       if (outcome.kind !== 'committed') throw new Error('unexpected replay without an idempotency key');
       return { ...render(outcome.results), replayed: false };
     }
-    return this.submit({ writes, idempotency: { key, fingerprint: fingerprint(['PUT /metrics', writes]), render } });
+    return this.submit({ writes, idempotency: { key, fingerprint: fingerprint(['PUT /metrics', slots.map((slot, i) => [slot.path, input.items[i]!.metrics])]), render } });
   }
 
   /** Every written item at or below `prefix`, in path order (for export). */

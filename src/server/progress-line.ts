@@ -20,7 +20,10 @@ export function startProgressLine(source: DatasetSource, out: NodeJS.WriteStream
       return;
     }
     if (!tty) return;
-    out.write(`\r\x1b[2KIndexing: ${fmt(p.total)} found, ${fmt(p.done)} measured (${fmt(Math.round(p.total / seconds))}/s)`);
+    // The rate of the phase under way: finding files (names + stat), then reading their sizes.
+    const phaseSeconds = p.scannedAt === null ? seconds : Math.max(0.001, (Date.now() - p.scannedAt) / 1000);
+    const rate = Math.round((p.scannedAt === null ? p.total : p.done) / phaseSeconds);
+    out.write(`\r\x1b[2KIndexing: ${fmt(p.total)} found, ${fmt(p.done)} measured (${fmt(rate)}/s)`);
     drawn = true;
   }, INTERVAL_MS);
   timer.unref();

@@ -25,13 +25,14 @@ const item = (path: string, extra: Partial<Item> = {}): Item => ({
 });
 
 const ITEMS = [item('/a.jpg'), item('/b.jpg'), item('/c.jpg')];
+let indexing = { state: 'done', done: 3, total: 3 };
 const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
 
 function fakeServer(input: RequestInfo | URL): Promise<Response> {
   const url = new URL(String(input), 'http://localhost');
   switch (url.pathname) {
     case '/health':
-      return Promise.resolve(json({ ok: true, mode: 'folder', root: '/x', name: 'photos', items: 3, read_only: false, indexing: { state: 'done', done: 3, total: 3 } }));
+      return Promise.resolve(json({ ok: true, mode: 'folder', root: '/x', name: 'photos', items: 3, read_only: false, indexing }));
     case '/folders':
       return Promise.resolve(
         json({ path: '/', dirs: [{ name: 'sub', path: '/sub', count: 2 }], items: url.searchParams.get('limit') === '1' ? ITEMS.slice(0, 1) : ITEMS, total: 3, offset: 0, limit: 500 }),
@@ -60,6 +61,7 @@ beforeEach(() => {
   URL.createObjectURL = () => 'blob:thumb';
   URL.revokeObjectURL = () => {};
   window.history.replaceState(null, '', '/');
+  indexing = { state: 'done', done: 3, total: 3 };
 });
 
 afterEach(() => {
@@ -99,6 +101,21 @@ describe('App slots', () => {
     // Esc clears the selection; the inspector follows.
     fireEvent.keyDown(window, { key: 'Escape' });
     await waitFor(() => expect(screen.getByTestId('inspector').textContent).toBe('/|0||'));
+  });
+
+  it('shows indexing progress while the server indexes, and hides it when done', async () => {
+    indexing = { state: 'running', done: 40, total: 100 };
+    const { container } = render(
+      <QueryClientProvider client={createQueryClient()}>
+        <App />
+      </QueryClientProvider>,
+    );
+    await waitFor(() => expect(screen.getByTestId('indexing').textContent).toContain('Indexing 40%'));
+    expect(screen.getByTestId('item-count').textContent).toBe('3 images');
+    expect(container.querySelector('.crumb.is-current')?.textContent).toBe('photos');
+    indexing = { state: 'done', done: 100, total: 100 };
+    // the health query polls every second while running
+    await waitFor(() => expect(screen.queryByTestId('indexing')).toBeNull(), { timeout: 3000 });
   });
 
   it('leaves the right-hand panel out when no inspector is given', async () => {

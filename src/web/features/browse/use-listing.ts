@@ -4,6 +4,7 @@ import type { DirEntry, FoldersResponse, SearchResponse } from '../../../protoco
 import type { Item } from '../../../protocol/items.js';
 import { fetchSearch, fetchWindow } from '../../api/folders-api.js';
 import { WINDOW_SIZE, queryKeys, type ListingKey } from '../../api/query-keys.js';
+import { sameWindows, windowOffsets } from './listing-windows.js';
 
 /** What the grid and viewer read: a long, sparsely loaded list of items. */
 export interface Listing {
@@ -29,16 +30,6 @@ const EMPTY_DIRS: DirEntry[] = [];
 // Windows are kept long after they scroll away: evicting them would re-estimate their rows at
 // 4:3 and make the layout jump when the user scrolls back.
 const WINDOW_GC_MS = 30 * 60_000;
-// Fetch the next window when the viewport is this many items away from it.
-const PREFETCH_ITEMS = 150;
-
-function windowOffsets(first: number, last: number, total: number): number[] {
-  const lo = Math.max(0, first - PREFETCH_ITEMS);
-  const hi = total > 0 ? Math.min(total - 1, last + PREFETCH_ITEMS) : 0;
-  const out: number[] = [];
-  for (let w = Math.floor(lo / WINDOW_SIZE); w <= Math.floor(hi / WINDOW_SIZE); w++) out.push(w * WINDOW_SIZE);
-  return out;
-}
 
 /**
  * A folder listing paged from `/folders` in windows of 500 as the user scrolls near them, or a
@@ -151,11 +142,7 @@ export function useListing(listing: ListingKey, q: string): Listing {
     (f: number, l: number) =>
       setRange((prev) => {
         // Only windows matter: don't re-render the app for every scrolled row.
-        const same =
-          prev.key === key &&
-          Math.floor(Math.max(0, prev.first - PREFETCH_ITEMS) / WINDOW_SIZE) === Math.floor(Math.max(0, f - PREFETCH_ITEMS) / WINDOW_SIZE) &&
-          Math.floor((prev.last + PREFETCH_ITEMS) / WINDOW_SIZE) === Math.floor((l + PREFETCH_ITEMS) / WINDOW_SIZE);
-        return same ? prev : { key, first: f, last: l };
+        return prev.key === key && sameWindows(prev.first, prev.last, f, l) ? prev : { key, first: f, last: l };
       }),
     [key],
   );

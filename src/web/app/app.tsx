@@ -24,7 +24,7 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
   const [url, navigate] = useUrlState();
   const health = useHealth();
   const [mode, setMode] = useStoredState<GridMode>('grid-mode', 'justified', isMode);
-  const [size, setSize] = useStoredState<number>('grid-size', 220, isSize);
+  const [size, setSize] = useStoredState<number>('grid-size', 180, isSize);
   const searchRef = useRef<HTMLInputElement>(null);
 
   const listingKey = useMemo(() => ({ path: url.path, sort: url.sort, order: url.order, seed: url.seed }), [url.path, url.sort, url.order, url.seed]);

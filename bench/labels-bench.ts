@@ -27,6 +27,9 @@ export interface LabelsBenchResult {
   writesPerCommit: number;
   /** Server CPU time per write (user + system), independent of how busy the machine is. */
   serverCpuUsPerWrite: number;
+  /** Mean wall time of one commit (transaction + fsync) and the share of the run spent in commits. */
+  commitMs: number;
+  commitShare: number;
   latencyMs: { p50: number; p99: number; max: number };
   delivery: { clients: number; writes: number; p50: number; p99: number; max: number; beforeAck: number };
 }
@@ -50,11 +53,14 @@ export async function measureLabels(): Promise<LabelsBenchResult> {
     const after = await server.commitStats();
     const writesPerCommit = (after.units - before.units) / Math.max(1, after.commits - before.commits);
     const serverCpuUsPerWrite = ((after.cpu_ms - before.cpu_ms) * 1000) / Math.max(1, after.units - before.units);
+    const commitMs = (after.commit_ms - before.commit_ms) / Math.max(1, after.commits - before.commits);
+    const commitShare = (after.commit_ms - before.commit_ms) / (MEASURE_MS + WARMUP_MS);
     console.log(
       `durable PATCH /item, ${WRITERS} keep-alive clients, ${MEASURE_MS / 1000} s: ${throughput.writesPerSecond.toFixed(0)} writes/s ` +
         `(target ≥ 3000), latency p50 ${throughput.latencyMs.p50.toFixed(2)} ms, p99 ${throughput.latencyMs.p99.toFixed(2)} ms ` +
         `(target < 25), max ${throughput.latencyMs.max.toFixed(1)} ms; group commit: ${writesPerCommit.toFixed(1)} writes per transaction; ` +
-        `server CPU ${serverCpuUsPerWrite.toFixed(0)} µs per write (load average before: ${loadavg()[0]!.toFixed(1)})`,
+        `server CPU ${serverCpuUsPerWrite.toFixed(0)} µs per write; a commit takes ${commitMs.toFixed(2)} ms on average ` +
+        `(${(commitShare * 100).toFixed(0)}% of the run) (load average before: ${loadavg()[0]!.toFixed(1)})`,
     );
     const delivery = await measureDelivery(server);
     console.log(
@@ -62,7 +68,7 @@ export async function measureLabels(): Promise<LabelsBenchResult> {
         `p50 ${delivery.p50.toFixed(2)} ms, p99 ${delivery.p99.toFixed(2)} ms (target < 50), max ${delivery.max.toFixed(1)} ms; ` +
         `${delivery.beforeAck} of ${delivery.clients * delivery.writes} deliveries arrived before the 200 (counted as 0)`,
     );
-    return { ...throughput, writesPerCommit, serverCpuUsPerWrite, delivery };
+    return { ...throughput, writesPerCommit, serverCpuUsPerWrite, commitMs, commitShare, delivery };
   } finally {
     server.child.kill('SIGTERM');
     await server.exited;

@@ -37,7 +37,7 @@ describe('GroupCommitter', () => {
     expect(calls).toEqual([5, 3]);
     gates.shift()!();
     await Promise.all(second);
-    expect(committer.stats).toEqual({ commits: 2, units: 8 });
+    expect(committer.stats).toMatchObject({ commits: 2, units: 8 });
   });
 
   it('resolves a caller only after the commit, and after onCommitted has run', async () => {

@@ -18,7 +18,7 @@ export class GroupCommitter {
   private scheduled = false;
   private chain: Promise<void> = Promise.resolve();
   /** Transactions run and units committed: units / commits is the group-commit batch size. */
-  readonly stats = { commits: 0, units: 0 };
+  readonly stats = { commits: 0, units: 0, commit_ms: 0 };
 
   constructor(
     private readonly store: LabelStore,
@@ -67,6 +67,7 @@ export class GroupCommitter {
     const batch = this.queue.splice(0, this.maxUnitsPerCommit);
     let outcomes: UnitOutcome[] | undefined;
     let failure: unknown;
+    const started = performance.now();
     try {
       outcomes = await this.store.commit(
         batch.map((p) => p.unit),
@@ -74,6 +75,7 @@ export class GroupCommitter {
       );
       this.stats.commits++;
       this.stats.units += batch.length;
+      this.stats.commit_ms += performance.now() - started;
     } catch (error) {
       failure = error;
     }

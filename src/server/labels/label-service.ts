@@ -17,6 +17,7 @@ import {
 } from './label-input.js';
 import { GroupCommitter } from './group-commit.js';
 import { LabelProjection } from './label-projection.js';
+import { renderResponse, type ResponseSpec } from './label-responses.js';
 import type {
   LabelPatch,
   LabelStore,
@@ -24,7 +25,6 @@ import type {
   StoredEvent,
   StoredResponse,
   UnitOutcome,
-  WriteResult,
   WriteUnit,
 } from './label-store.js';
 
@@ -111,8 +111,8 @@ export class LabelService implements LabelLookup {
     return service;
   }
 
-  /** Group-commit counters (transactions, units). */
-  get commitStats(): { commits: number; units: number } {
+  /** Group-commit counters (transactions, units, time spent committing). */
+  get commitStats(): { commits: number; units: number; commit_ms: number } {
     return { ...this.committer.stats };
   }
 
@@ -190,7 +190,7 @@ export class LabelService implements LabelLookup {
     if (entries.length > MAX_BATCH) throw new AppError('invalid_body', `at most ${MAX_BATCH} items per batch`, { field: where || null });
     const stamp = this.stamp(ctx);
     const writes: LabelWrite[] = [];
-    const slots: ({ path: string; missing: true } | { path: string; missing: false; write: number })[] = [];
+    const slots: { path: string; write: number | null; base_version: number | null }[] = [];
     entries.forEach((entry, i) => {
       const at = `${where}[${i}]`;
       const path = requirePath(entry.path, `${at}.path`);
@@ -199,26 +199,14 @@ export class LabelService implements LabelLookup {
       }
       const patch = toPatch(entry, `${at}.`);
       if (!this.options.itemExists(path)) {
-        slots.push({ path, missing: true });
+        slots.push({ path, write: null, base_version: entry.base_version });
         return;
       }
-      slots.push({ path, missing: false, write: writes.length });
+      slots.push({ path, write: writes.length, base_version: entry.base_version });
       writes.push({ path, expected_version: entry.base_version, patch, ...stamp });
     });
     const print = fingerprint(['PATCH /items', writes.map((w) => [w.path, w.expected_version, w.patch]), slots.map((s) => s.path)]);
-    const render = (results: WriteResult[]): StoredResponse => ({
-      status: 200,
-      body: {
-        results: slots.map((slot) => {
-          if (slot.missing) return { path: slot.path, status: 'not_found', error: { code: 'not_found', message: 'no such image' } };
-          const r = results[slot.write]!;
-          return r.status === 'applied'
-            ? { path: slot.path, status: 'ok', item: r.sidecar }
-            : { path: slot.path, status: 'conflict', error: conflictError(writes[slot.write]!.expected_version, r.current), current: r.current };
-        }),
-      },
-    });
-    return this.submit({ writes, idempotency: { key, fingerprint: print, render } });
+    return this.submit({ writes, idempotency: { key, fingerprint: print, respond: { kind: 'batch', slots } } });
   }
 
   /** PUT /metrics: a worker attaches numeric metrics (merged, no version check). */
@@ -233,25 +221,14 @@ export class LabelService implements LabelLookup {
       slots.push({ path, write: exists ? writes.length : null });
       if (exists) writes.push({ path, expected_version: null, metrics: item.metrics, ...stamp });
     });
-    const render = (results: WriteResult[]): StoredResponse => ({
-      status: 200,
-      body: {
-        results: slots.map((slot) => {
-          if (slot.write === null) return { path: slot.path, status: 'not_found' };
-          const r = results[slot.write]!;
-          return r.status === 'applied'
-            ? { path: slot.path, status: 'ok', version: r.sidecar.version, metrics: r.sidecar.metrics }
-            : { path: slot.path, status: 'conflict' };
-        }),
-      },
-    });
+    const respond: ResponseSpec = { kind: 'metrics', slots };
     const key = ctx.idempotencyKey?.trim() ? requireIdempotencyKey(ctx.idempotencyKey) : undefined;
     if (!key) {
       const outcome = await this.committer.submit({ writes });
       if (outcome.kind !== 'committed') throw new Error('unexpected replay without an idempotency key');
-      return { ...render(outcome.results), replayed: false };
+      return { ...renderResponse(respond, outcome.results), replayed: false };
     }
-    return this.submit({ writes, idempotency: { key, fingerprint: fingerprint(['PUT /metrics', slots.map((slot, i) => [slot.path, input.items[i]!.metrics])]), render } });
+    return this.submit({ writes, idempotency: { key, fingerprint: fingerprint(['PUT /metrics', slots.map((slot, i) => [slot.path, input.items[i]!.metrics])]), respond } });
   }
 
   /** Every written item at or below `prefix`, in path order (for export). */
@@ -280,13 +257,8 @@ export class LabelService implements LabelLookup {
   }
 
   private submitSingle(key: string, request: unknown, write: LabelWrite): Promise<WriteResponse> {
-    const render = (results: WriteResult[]): StoredResponse => {
-      const r = results[0]!;
-      return r.status === 'applied'
-        ? { status: 200, body: r.sidecar }
-        : { status: 409, body: { error: conflictError(write.expected_version, r.current), current: r.current } };
-    };
-    return this.submit({ writes: [write], idempotency: { key, fingerprint: fingerprint(request), render } });
+    const respond: ResponseSpec = { kind: 'single', base_version: write.expected_version };
+    return this.submit({ writes: [write], idempotency: { key, fingerprint: fingerprint(request), respond } });
   }
 
   private async submit(unit: WriteUnit & { idempotency: NonNullable<WriteUnit['idempotency']> }): Promise<WriteResponse> {
@@ -357,12 +329,4 @@ function toPatch(input: z.infer<typeof patchItemBodySchema>, at: string): LabelP
   if (input.remove_tags !== undefined) patch.remove_tags = normalizeTags(input.remove_tags, `${at}remove_tags`);
   if (input.add_tags !== undefined) patch.add_tags = normalizeTags(input.add_tags, `${at}add_tags`);
   return patch;
-}
-
-function conflictError(base: number | null, current: Sidecar) {
-  return {
-    code: 'version_conflict',
-    message: `the item changed: you edited version ${base}, it is now at version ${current.version}`,
-    details: { base_version: base, current_version: current.version },
-  };
 }

@@ -23,12 +23,12 @@ function unit(...writes: LabelWrite[]): WriteUnit {
 function keyed(key: string, fingerprint: string, ...writes: LabelWrite[]): WriteUnit {
   return {
     writes,
-    idempotency: { key, fingerprint, render: (results) => ({ status: 200, body: summarize(results) }) },
+    idempotency: {
+      key,
+      fingerprint,
+      respond: { kind: 'batch', slots: writes.map((w, i) => ({ path: w.path, write: i, base_version: w.expected_version })) },
+    },
   };
-}
-
-function summarize(results: WriteResult[]): unknown {
-  return results.map((r) => (r.status === 'applied' ? { applied: r.sidecar.version } : { conflict: r.current.version }));
 }
 
 async function one(store: LabelStore, write: LabelWrite, now = T0): Promise<WriteResult> {
@@ -226,12 +226,13 @@ export function runLabelStoreContract(
     it('[LS12] a key records its response with the writes; reuse replays without applying', async () => {
       const store = await make();
       const [first] = await store.commit([keyed('k1', 'f1', labelsWrite('/a.jpg', 1, 4))], T0);
-      expect(first).toMatchObject({ kind: 'committed', response: { status: 200, body: [{ applied: 2 }] } });
+      expect(first).toMatchObject({ kind: 'committed', response: { status: 200, body: { results: [{ path: '/a.jpg', status: 'ok', item: { version: 2 } }] } } });
+      const recorded = first?.kind === 'committed' ? first.response : undefined;
       const [again, sameCommit] = await store.commit(
         [keyed('k1', 'other', labelsWrite('/a.jpg', 2, 1)), keyed('k2', 'f2', labelsWrite('/a.jpg', 2, 5)), keyed('k2', 'f2', labelsWrite('/a.jpg', 3, 1))].slice(0, 2),
         T0 + 1,
       );
-      expect(again).toEqual({ kind: 'replayed', record: { key: 'k1', fingerprint: 'f1', response: { status: 200, body: [{ applied: 2 }] }, created_at_ms: T0 } });
+      expect(again).toEqual({ kind: 'replayed', record: { key: 'k1', fingerprint: 'f1', response: recorded, created_at_ms: T0 } });
       expect(sameCommit?.kind).toBe('committed');
       const [dup] = await store.commit([keyed('k2', 'f2', labelsWrite('/a.jpg', 3, 1))], T0 + 2);
       expect(dup?.kind).toBe('replayed');

@@ -1,5 +1,6 @@
 import type { Sidecar } from '../../protocol/items.js';
 import type { ItemUpdated, MetricsUpdated } from '../../protocol/events.js';
+import type { ResponseSpec } from './label-responses.js';
 
 /** The three user-edited fields of a sidecar. */
 export interface LabelFields {
@@ -76,15 +77,15 @@ export interface IdempotencyRecord {
 }
 
 /**
- * Writes that commit together with an optional idempotency record. `render` is a pure function
- * called inside the transaction, so the cached response is committed atomically with the change.
+ * Writes that commit together with an optional idempotency record. The store renders `respond`
+ * (`renderResponse`) inside the transaction, so the cached response commits with the change.
  */
 export interface WriteUnit {
   writes: LabelWrite[];
   idempotency?: {
     key: string;
     fingerprint: string;
-    render(results: WriteResult[]): StoredResponse;
+    respond: ResponseSpec;
   };
 }
 

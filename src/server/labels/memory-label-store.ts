@@ -1,4 +1,5 @@
 import type { Sidecar } from '../../protocol/items.js';
+import { renderResponse } from './label-responses.js';
 import { cloneSidecar, defaultSidecar, isUnder, planWrite } from './label-model.js';
 import {
   compactionStep,
@@ -86,7 +87,7 @@ export class MemoryLabelStore implements LabelStore {
         return { status: 'applied', sidecar: cloneSidecar(plan.next), event: structuredClone(event) };
       });
       if (idem) {
-        const response = idem.render(results);
+        const response = renderResponse(idem.respond, results);
         this.idempotency.delete(idem.key);
         this.idempotency.set(idem.key, {
           key: idem.key,

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Sidecar } from '../../protocol/items.js';
+import { renderResponse } from './label-responses.js';
 import { defaultSidecar, planWrite } from './label-model.js';
 import {
   compactionStep,
@@ -227,7 +228,7 @@ export class SqliteLabelStore implements LabelStore {
         return { status: 'applied', sidecar: next, event: { id: Number(info.lastInsertRowid), ...plan.event } };
       });
       if (idem) {
-        const response = idem.render(results);
+        const response = renderResponse(idem.respond, results);
         this.stmt.insertIdem.run(idem.key, idem.fingerprint, response.status, JSON.stringify(response.body), nowMs);
         recorded = true;
         outcomes.push({ kind: 'committed', results, response });

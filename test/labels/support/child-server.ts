@@ -8,7 +8,7 @@ export interface ChildServer {
   child: ChildProcess;
   exited: Promise<number | null>;
   /** Sends SIGUSR2 and resolves with the group-commit counters and CPU time the server prints. */
-  commitStats(): Promise<{ commits: number; units: number; cpu_ms: number }>;
+  commitStats(): Promise<{ commits: number; units: number; commit_ms: number; cpu_ms: number }>;
 }
 
 /** Starts label-server-main.ts in a child process and resolves once it listens. */
@@ -16,9 +16,9 @@ export function startChildServer(db: string): Promise<ChildServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, db], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let out = '';
-  const statsWaiters: ((s: { commits: number; units: number; cpu_ms: number }) => void)[] = [];
+  const statsWaiters: ((s: { commits: number; units: number; commit_ms: number; cpu_ms: number }) => void)[] = [];
   const commitStats = () =>
-    new Promise<{ commits: number; units: number; cpu_ms: number }>((resolve) => {
+    new Promise<{ commits: number; units: number; commit_ms: number; cpu_ms: number }>((resolve) => {
       statsWaiters.push(resolve);
       child.kill('SIGUSR2');
     });
@@ -32,7 +32,7 @@ export function startChildServer(db: string): Promise<ChildServer> {
         out = out.slice(nl + 1);
         const ready = /^READY (\S+)/.exec(line);
         if (ready) resolve({ url: ready[1]!, child, exited, commitStats });
-        if (line.startsWith('STATS ')) statsWaiters.shift()?.(JSON.parse(line.slice(6)) as { commits: number; units: number; cpu_ms: number });
+        if (line.startsWith('STATS ')) statsWaiters.shift()?.(JSON.parse(line.slice(6)) as { commits: number; units: number; commit_ms: number; cpu_ms: number });
       }
     });
     child.on('exit', (code) => reject(new Error(`label server exited with ${code} before it was ready`)));

@@ -376,6 +376,86 @@ describe('one browser: batch edits, export, error states', () => {
     await expect.poll(() => notes(cy.page)).toBe('');
     expect(await saveStatus(cy.page)).toBe('saved');
   });
+
+  it('saves notes after a pause in typing, without leaving the field', async () => {
+    await select(cy, nested[2]!);
+    await cy.page.getByTestId('notes').click();
+    await cy.page.keyboard.type('typed slowly', { delay: 20 });
+    await expect.poll(async () => (await sidecar(nested[2]!)).notes, { timeout: 3_000 }).toBe('typed slowly');
+    expect(await cy.page.getByTestId('notes').evaluate((el) => el === document.activeElement)).toBe(true);
+  });
+
+  it('suggests tags already used in the dataset', async () => {
+    await select(cy, '/nested/nested-04.jpg');
+    await cy.page.getByLabel('Add a tag').fill('ba');
+    await cy.page.getByRole('option', { name: 'batch' }).click();
+    await expect.poll(async () => (await sidecar('/nested/nested-04.jpg')).tags).toEqual(['batch']);
+  });
+
+  it('rates with the keys in the viewer too', async () => {
+    await cy.page.locator('.cell[data-path="/nested/nested-05.jpg"]').dblclick();
+    await expect.poll(() => new URL(cy.page.url()).searchParams.get('view')).toBe('/nested/nested-05.jpg');
+    await cy.page.keyboard.press('4');
+    await expect.poll(async () => (await sidecar('/nested/nested-05.jpg')).star).toBe(4);
+    await cy.page.keyboard.press('0');
+    await expect.poll(async () => (await sidecar('/nested/nested-05.jpg')).star).toBeNull();
+    await cy.page.keyboard.press('Escape');
+    await expect.poll(() => new URL(cy.page.url()).searchParams.get('view')).toBeNull();
+  });
+
+  it('lets the user set the name that history and activity show', async () => {
+    await select(cy, nested[2]!);
+    await cy.page.getByTestId('presence').click();
+    await cy.page.getByLabel('Your name').fill('Cy Young');
+    await shot(cy.page, 'collab-11-display-name');
+    await cy.page.getByRole('button', { name: 'Save' }).click();
+    expect(await cy.page.evaluate(() => localStorage.getItem('lenslet.display_name'))).toBe('Cy Young');
+    const sent = cy.page.waitForRequest((r) => r.method() === 'PATCH');
+    await cy.page.getByRole('radio', { name: '1 star' }).click();
+    expect((await sent).headers()['x-lenslet-user']).toBe('Cy Young');
+    await expect.poll(() => cy.page.getByTestId('history').locator('.history-who').first().textContent()).toBe('Cy Young');
+  });
+
+  it('shows metrics progress and new metrics as they arrive', async () => {
+    await select(cy, nested[2]!);
+    const progress = (percent: number) =>
+      fetch(`${server.url}/metrics/progress`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ gallery_id: '/nested', percent, message: 'Computing metrics…' }),
+      });
+    await progress(42);
+    await expect.poll(() => cy.page.getByTestId('banner-progress').textContent()).toBe('Computing metrics… 42%');
+    await shot(cy.page, 'collab-12-metrics-progress');
+    const res = await fetch(`${server.url}/metrics`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ items: [{ path: nested[2], metrics: { aesthetic: 0.91 } }] }),
+    });
+    expect(res.status).toBe(200);
+    await expect.poll(() => cy.page.getByTestId('metadata').textContent()).toContain('aesthetic0.910');
+    await progress(100);
+    await cy.page.getByTestId('banner-progress').waitFor({ state: 'detached' });
+  });
+
+  it('turns editing off on "Permission denied"', async () => {
+    await select(cy, nested[1]!);
+    await cy.page.route('**/item?*', (route) =>
+      route.request().method() !== 'PATCH'
+        ? route.continue()
+        : route.fulfill({ status: 403, contentType: 'application/json', body: JSON.stringify({ error: { code: 'read_only', message: 'Permission denied' } }) }),
+    );
+    await cy.page.getByRole('radio', { name: '3 stars' }).click();
+    await cy.page.getByTestId('banner-denied').waitFor();
+    expect(await cy.page.getByRole('radio', { name: '1 star' }).isDisabled()).toBe(true);
+    expect(await cy.page.getByTestId('notes').isDisabled()).toBe(true);
+    await shot(cy.page, 'collab-13-denied');
+    // Once permission is back, the kept edit goes out on "retry".
+    await cy.page.unrouteAll();
+    await cy.page.getByTestId('sync-indicator').getByRole('button', { name: 'Permission denied' }).click();
+    await expect.poll(async () => (await sidecar(nested[1]!)).star).toBe(3);
+    await expect.poll(() => saveStatus(cy.page)).toBe('saved');
+  });
 });
 
 async function streamText(stream: NodeJS.ReadableStream): Promise<string> {

@@ -1,4 +1,5 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import { z } from 'zod';
 import { requestJson } from '../../api/http-client.js';
 import { readHistory } from './history-format.js';
@@ -43,11 +44,13 @@ export async function fetchExportRows(folder: string, signal?: AbortSignal): Pro
 
 /**
  * Tags already used anywhere in the dataset, most used first, for the tag input's suggestions.
- * Read from the label export (only labeled items are in it); refreshed at most once a minute.
+ * Read from the label export (only labeled items are in it). `refresh` (on focusing the input)
+ * refetches when older than a few seconds, and `remember` adds a tag the user just used.
  */
 export function useDatasetTags() {
-  return useQuery({
-    queryKey: ['dataset-tags'],
+  const queryClient = useQueryClient();
+  const query = useQuery({
+    queryKey: DATASET_TAGS,
     queryFn: async ({ signal }) => {
       const rows = await requestJson('/export', z.array(z.object({ tags: z.array(z.string()) }).loose()), {
         query: { format: 'json', path: '/' },
@@ -57,6 +60,15 @@ export function useDatasetTags() {
       for (const r of rows) for (const t of r.tags) counts.set(t, (counts.get(t) ?? 0) + 1);
       return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([t]) => t);
     },
-    staleTime: 60_000,
+    staleTime: 5_000,
   });
+  const refresh = useCallback(() => void queryClient.invalidateQueries({ queryKey: DATASET_TAGS, refetchType: 'active', stale: true }), [queryClient]);
+  const remember = useCallback(
+    (tag: string) => queryClient.setQueryData<string[]>(DATASET_TAGS, (old) => (old?.includes(tag) ? old : [...(old ?? []), tag])),
+    [queryClient],
+  );
+  return { tags: query.data ?? NO_TAGS, isLoading: query.isLoading, refresh, remember };
 }
+
+const DATASET_TAGS = ['dataset-tags'] as const;
+const NO_TAGS: string[] = [];

@@ -93,10 +93,11 @@ function SingleItem({ item }: { item: Item }) {
         <div className="field">
           <TagEditor
             tags={item.tags.map((tag) => ({ tag }))}
-            known={known.data ?? []}
+            known={known.tags}
             disabled={denied}
             conflict={fields.includes('tags')}
-            onAdd={(tag) => actions.addTag(paths, tag)}
+            onFocus={known.refresh}
+            onAdd={(tag) => actions.addTag(paths, tag) && known.remember(tag)}
             onRemove={(tag) => actions.removeTag(paths, tag)}
           />
         </div>
@@ -161,9 +162,10 @@ function MultiItems({ items, count }: { items: Item[]; count: number }) {
           <TagEditor
             tags={summary.tags}
             of={items.length}
-            known={known.data ?? []}
+            known={known.tags}
             disabled={denied}
-            onAdd={(tag) => actions.addTag(paths, tag)}
+            onFocus={known.refresh}
+            onAdd={(tag) => actions.addTag(paths, tag) && known.remember(tag)}
             onRemove={(tag) => actions.removeTag(paths, tag)}
           />
         </div>

@@ -32,14 +32,17 @@ export function LabelFilterButton({ value, onChange }: LabelFilterBarProps) {
     };
   }, [open]);
   const active = isFiltering(value);
-  const shownTags = [...new Set([...value.tags, ...(tags.data ?? [])])].filter((t) => t.toLowerCase().includes(tagQuery.trim().toLowerCase())).slice(0, 30);
+  const shownTags = [...new Set([...value.tags, ...tags.tags])].filter((t) => t.toLowerCase().includes(tagQuery.trim().toLowerCase())).slice(0, 30);
   return (
     <div className="label-filter" ref={wrap} data-keyboard-scope>
       <button
         type="button"
         className={`label-filter-button${active ? ' is-active' : ''}`}
         aria-expanded={open}
-        onClick={() => setOpen(!open)}
+        onClick={() => {
+          if (!open) tags.refresh();
+          setOpen(!open);
+        }}
         title={active ? `Showing ${describeLabelFilter(value)}` : 'Filter by rating and tags'}
         data-testid="label-filter"
       >

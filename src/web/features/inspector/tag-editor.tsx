@@ -16,10 +16,12 @@ export interface TagEditorProps {
   conflict?: boolean;
   onAdd: (tag: string) => void;
   onRemove: (tag: string) => void;
+  /** The input got focus: a chance to refresh the suggestions. */
+  onFocus?: () => void;
 }
 
 /** Tags as chips: type and press Enter to add (with suggestions from the dataset), × to remove. */
-export function TagEditor({ tags, of, known, disabled, conflict, onAdd, onRemove }: TagEditorProps) {
+export function TagEditor({ tags, of, known, disabled, conflict, onAdd, onRemove, onFocus }: TagEditorProps) {
   const [draft, setDraft] = useState('');
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
@@ -64,7 +66,10 @@ export function TagEditor({ tags, of, known, disabled, conflict, onAdd, onRemove
             setOpen(true);
             setActive(-1);
           }}
-          onFocus={() => setOpen(true)}
+          onFocus={() => {
+            setOpen(true);
+            onFocus?.();
+          }}
           onBlur={() => setOpen(false)}
           onKeyDown={(e) => {
             if (e.key === 'Enter') {

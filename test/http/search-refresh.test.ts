@@ -99,6 +99,18 @@ describe('POST /refresh', () => {
     expect((await t.json('/folders?path=/birds')).status).toBe(404);
   });
 
+  it('never indexes a hidden folder or the workspace, even when asked to refresh it', async () => {
+    mkdirSync(join(t.dir, '.private'));
+    writeFileSync(join(t.dir, '.private', 'p.png'), await encodeImage('png', { w: 3, h: 3 }));
+    await t.get('/thumb?path=/dogs/rex.png'); // puts .webp files in .lenslet/thumbs
+    for (const path of ['/.private', '/.lenslet', '/.lenslet/thumbs']) {
+      const response = await fetch(`${t.url}/refresh?path=${encodeURIComponent(path)}`, { method: 'POST' });
+      expect(response.status, path).toBe(404);
+    }
+    const all = (await t.json('/folders?path=/&recursive=1')).body;
+    expect(all.items.some((i: { path: string }) => i.path.includes('/.'))).toBe(false);
+  });
+
   it('refreshing a file rescans its folder; an unknown path is 404', async () => {
     const result = await fetch(`${t.url}/refresh?path=/dogs/rex.png`, { method: 'POST' });
     expect(await result.json()).toMatchObject({ ok: true, path: '/dogs' });

@@ -28,6 +28,8 @@ function run(request: ScanRequest): void {
 
   let startReal: string;
   try {
+    // A hidden folder is never listed, so it can't be rescanned into the catalog either.
+    if (request.start.split('/').some((segment) => segment.startsWith('.'))) throw new Error('hidden');
     startReal = realpathSync(join(request.rootReal, request.start));
   } catch {
     port.postMessage({ type: 'scanned', total: 0, missing: true } satisfies ScanMessage);

@@ -288,6 +288,24 @@ describe('folder gallery', () => {
     await expect.poll(() => page.getByTestId('item-count').textContent()).not.toContain('selected');
   });
 
+  it('steps the viewer across a window boundary, waiting for the next window', async () => {
+    await page.route('**/folders?**', async (route) => {
+      if (new URL(route.request().url()).searchParams.get('offset') === '500') await new Promise((r) => setTimeout(r, 800));
+      await route.continue();
+    });
+    try {
+      await page.goto(server.appUrl('?path=/big&view=/big/big-00499.jpg'));
+      await expect.poll(() => page.locator('.viewer-meta').textContent()).toContain('500 of 3,000');
+      await page.keyboard.press('ArrowRight');
+      await expect.poll(() => page.locator('.viewer-name').textContent(), { timeout: 5000 }).toBe('big-00500.jpg');
+      expect(await page.locator('.viewer-meta').textContent()).toContain('501 of 3,000');
+    } finally {
+      await page.unroute('**/folders?**');
+    }
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+  });
+
   it('returns to the same scroll position when going Back to a folder', async () => {
     await page.goto(server.appUrl('?path=/big'));
     await expect.poll(() => page.getByTestId('item-count').textContent()).toContain('3,000 images');

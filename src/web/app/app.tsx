@@ -10,8 +10,11 @@ import { ImageViewer } from '../features/viewer/image-viewer.js';
 import { useStoredState } from '../hooks/use-stored-state.js';
 import { GalleryContext, MAX_SELECTED_ITEMS, type AppSlots, type GallerySnapshot } from './gallery-context.js';
 import { defaultOrder } from './url-state.js';
-import { closeViewer, useUrlState } from './use-url-state.js';
+import { VIEWER_ENTRY, closeViewer, useUrlState } from './use-url-state.js';
 import './app.css';
+
+// Originals larger than this are fetched only when actually shown, never speculatively.
+const MAX_PREFETCH_BYTES = 40 * 1024 * 1024;
 
 const isMode = (v: unknown): v is GridMode => v === 'justified' || v === 'square';
 const isSize = (v: unknown): v is number => typeof v === 'number' && v >= MIN_GRID_SIZE && v <= MAX_GRID_SIZE;
@@ -55,22 +58,36 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
   // Viewer: its item and position come from the listing once the item's window is loaded.
   const viewIndex = url.view ? listing.indexOf(url.view) : -1;
   const viewItem = viewIndex >= 0 ? listing.getItem(viewIndex) : undefined;
+  const showInViewer = useCallback(
+    (index: number, path: string) => {
+      setSelection(selectOnly(index));
+      // Stepping replaces the entry: Back closes the viewer rather than walking every image.
+      navigate({ view: path }, { replace: true, viewer: Boolean((window.history.state as Record<string, unknown> | null)?.[VIEWER_ENTRY]) });
+    },
+    [navigate, setSelection],
+  );
+  // A step onto an item whose window is still loading completes once it arrives.
+  const [pendingStep, setPendingStep] = useState<{ key: string; index: number } | null>(null);
   const step = useCallback(
     (delta: number) => {
       if (viewIndex < 0) return;
       const next = Math.min(listing.total - 1, Math.max(0, viewIndex + delta));
-      const item = listing.getItem(next);
       if (next === viewIndex) return;
-      if (!item) {
-        listing.ensureIndex(next);
-        return;
-      }
-      setSelection(selectOnly(next));
-      // Stepping replaces the entry: Back closes the viewer rather than walking every image.
-      navigate({ view: item.path }, { replace: true, viewer: Boolean((window.history.state as Record<string, unknown> | null)?.['lenslet-viewer']) });
+      const item = listing.getItem(next);
+      if (item) return showInViewer(next, item.path);
+      listing.ensureIndex(next);
+      setPendingStep({ key: listing.key, index: next });
     },
-    [viewIndex, listing, navigate, setSelection],
+    [viewIndex, listing, showInViewer],
   );
+  useEffect(() => {
+    if (!pendingStep) return;
+    if (pendingStep.key !== listing.key || !url.view) return setPendingStep(null);
+    const item = listing.getItem(pendingStep.index);
+    if (!item) return;
+    setPendingStep(null);
+    showInViewer(pendingStep.index, item.path);
+  }, [pendingStep, listing, url.view, showInViewer]);
   useEffect(() => {
     // Keep ±2 neighbours' windows loaded while the viewer is open.
     if (viewIndex >= 0) {
@@ -83,7 +100,7 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
     if (viewIndex < 0) return out;
     for (const d of [1, -1, 2, -2]) {
       const item = listing.getItem(viewIndex + d);
-      if (item) out.push(item.path);
+      if (item && item.size <= MAX_PREFETCH_BYTES) out.push(item.path);
     }
     return out;
   }, [viewIndex, listing]);

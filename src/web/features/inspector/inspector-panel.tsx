@@ -76,7 +76,7 @@ function SingleItem({ item }: { item: Item }) {
       </header>
       <Section
         title="Labels"
-        aside={<SaveState state={state} onRetry={() => engine.queue.retryNow()} onDiscard={() => engine.queue.discard(item.path)} />}
+        aside={<SaveState state={state} global={sync.status} onRetry={() => engine.queue.retryNow()} onDiscard={() => engine.queue.discard(item.path)} />}
       >
         {conflict ? (
           <ConflictBanner

@@ -1,14 +1,24 @@
-import type { ItemSyncState } from '../sync/write-queue.js';
+import type { GlobalSyncStatus, ItemSyncState } from '../sync/write-queue.js';
 
 export interface SaveStateProps {
   state: ItemSyncState | null;
+  /** Sending is stopped for everything (rate limit, permission): a waiting edit says why. */
+  global?: GlobalSyncStatus;
   onRetry: () => void;
   onDiscard: () => void;
 }
 
 /** The per-item line beside the labels heading: Saving… → Saved, or what went wrong. */
-export function SaveState({ state, onRetry, onDiscard }: SaveStateProps) {
+export function SaveState({ state, global, onRetry, onDiscard }: SaveStateProps) {
   if (!state) return null;
+  const waiting = state.status === 'saving' || state.status === 'retrying';
+  if (waiting && (global === 'denied' || global === 'paused')) {
+    return (
+      <span className={`save-state ${global === 'denied' ? 'is-error' : 'is-conflict'}`} data-testid="save-state">
+        {global === 'denied' ? 'Not saved — permission denied' : 'Sync paused (rate limit)'}
+      </span>
+    );
+  }
   switch (state.status) {
     case 'saving':
       return (

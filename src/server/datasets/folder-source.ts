@@ -97,7 +97,7 @@ export class FolderSource implements DatasetSource {
       throw new AppError('not_found', `file is gone: ${path}`);
     }
     // A symlink may have been changed to point outside since it was indexed.
-    if (!real.startsWith(this.rootReal + sep)) throw new AppError('invalid_path', 'path leaves the served folder');
+    if (!real.startsWith(this.rootReal.endsWith(sep) ? this.rootReal : this.rootReal + sep)) throw new AppError('invalid_path', 'path leaves the served folder');
     const info = await stat(real).catch(() => undefined);
     if (!info?.isFile()) throw new AppError('not_found', `file is gone: ${path}`);
     return { kind: 'file', absPath: real, size: info.size, mtimeMs: info.mtimeMs };

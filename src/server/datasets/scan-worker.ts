@@ -17,7 +17,8 @@ const PREFIXES = [16 * 1024, 256 * 1024, 4 * 1024 * 1024];
 
 function run(request: ScanRequest): void {
   const port = parentPort!;
-  const inRoot = (real: string) => real === request.rootReal || real.startsWith(request.rootReal + sep);
+  const prefix = request.rootReal.endsWith(sep) ? request.rootReal : request.rootReal + sep; // `/` itself ends with sep
+  const inRoot = (real: string) => real === request.rootReal || real.startsWith(prefix);
   const skip = new Set(request.skipReal);
   const files: { real: string; path: string }[] = [];
   let entries: (string | number)[] = [];

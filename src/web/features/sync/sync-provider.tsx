@@ -1,9 +1,8 @@
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { Item } from '../../../protocol/items.js';
-import { findCachedItem, patchItemInCache } from '../../api/item-cache.js';
-import type { ItemCacheAdapter } from './cache-patch.js';
 import { safeStorage } from './client-identity.js';
+import { createItemCacheAdapter } from './query-cache-adapter.js';
 import type { LabelOps } from './label-ops.js';
 import { SyncEngine, type EngineState } from './sync-engine.js';
 import type { ItemSyncState, SyncSnapshot } from './write-queue.js';
@@ -20,18 +19,6 @@ function makeId(): string {
   return typeof crypto.randomUUID === 'function'
     ? crypto.randomUUID()
     : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-function cacheAdapter(queryClient: QueryClient): ItemCacheAdapter {
-  return {
-    read(path) {
-      const item = findCachedItem(queryClient, path);
-      return item ? { version: item.version, star: item.star, tags: item.tags, notes: item.notes, metrics: item.metrics } : null;
-    },
-    patch(path, partial) {
-      patchItemInCache(queryClient, path, partial as Partial<Omit<Item, 'path'>>);
-    },
-  };
 }
 
 /**
@@ -66,7 +53,7 @@ export function createBrowserEngine(queryClient: QueryClient): SyncEngine {
         return false;
       }
     },
-    cache: cacheAdapter(queryClient),
+    cache: createItemCacheAdapter(queryClient),
     refetchAll: () => void queryClient.invalidateQueries(),
     pollVisible: () => void queryClient.invalidateQueries({ queryKey: ['items'], refetchType: 'active' }),
     paintPulse,

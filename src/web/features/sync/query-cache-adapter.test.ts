@@ -1,0 +1,63 @@
+import { QueryClient } from '@tanstack/react-query';
+import { describe, expect, it } from 'vitest';
+import type { Item } from '../../../protocol/items.js';
+import { createItemCacheAdapter } from './query-cache-adapter.js';
+
+const item = (path: string, over: Partial<Item> = {}): Item => ({
+  path,
+  name: path.slice(1),
+  type: 'image/jpeg',
+  w: 1,
+  h: 1,
+  size: 1,
+  added_at: 't',
+  star: null,
+  tags: [],
+  notes: '',
+  version: 1,
+  ...over,
+});
+
+describe('query cache adapter', () => {
+  it('reads and patches an item in every page that holds it, and only those', () => {
+    const qc = new QueryClient();
+    qc.setQueryData(['items', 'window', '/', 0], { items: [item('/a'), item('/b')], total: 3 });
+    qc.setQueryData(['items', 'window', '/', 500], { items: [item('/c')], total: 3 });
+    qc.setQueryData(['items', 'search', '/', 'a'], { items: [item('/a')], total: 1 });
+    qc.setQueryData(['folders', 'dirs', '/'], { items: [item('/a')] }); // not an item page family
+    const adapter = createItemCacheAdapter(qc);
+    const other = qc.getQueryData(['items', 'window', '/', 500]);
+    expect(adapter.read('/a')).toMatchObject({ version: 1, star: null });
+    adapter.patch('/a', { star: 4, tags: ['x'], version: 2 });
+    expect(qc.getQueryData<{ items: Item[] }>(['items', 'window', '/', 0])!.items[0]).toMatchObject({ star: 4, tags: ['x'], version: 2 });
+    expect(qc.getQueryData<{ items: Item[] }>(['items', 'search', '/', 'a'])!.items[0]).toMatchObject({ star: 4 });
+    expect(qc.getQueryData<{ items: Item[] }>(['folders', 'dirs', '/'])!.items[0]!.star).toBeNull();
+    expect(qc.getQueryData(['items', 'window', '/', 500])).toBe(other); // untouched page keeps its identity
+    expect(adapter.read('/nope')).toBeNull();
+    adapter.dispose();
+  });
+
+  it('follows pages added, refetched and removed after it was created', () => {
+    const qc = new QueryClient();
+    const adapter = createItemCacheAdapter(qc);
+    qc.setQueryData(['items', 'window', '/x', 0], { items: [item('/x/1', { version: 3 })] });
+    expect(adapter.read('/x/1')?.version).toBe(3);
+    // A refetch replaces the page: the item moved out of it.
+    qc.setQueryData(['items', 'window', '/x', 0], { items: [item('/x/2')] });
+    expect(adapter.read('/x/1')).toBeNull();
+    expect(adapter.read('/x/2')).not.toBeNull();
+    qc.removeQueries({ queryKey: ['items', 'window', '/x'] });
+    expect(adapter.read('/x/2')).toBeNull();
+    adapter.dispose();
+  });
+
+  it('does not write a page when nothing changes', () => {
+    const qc = new QueryClient();
+    qc.setQueryData(['items', 'window', '/', 0], { items: [item('/a', { tags: ['t'] })] });
+    const adapter = createItemCacheAdapter(qc);
+    const before = qc.getQueryData(['items', 'window', '/', 0]);
+    adapter.patch('/a', { tags: ['t'], version: 1 });
+    expect(qc.getQueryData(['items', 'window', '/', 0])).toBe(before);
+    adapter.dispose();
+  });
+});

@@ -91,6 +91,7 @@ export function SyncProvider({ children, engine: given }: { children: ReactNode;
     const dirty = new Set<string>();
     const unsubscribe = queryClient.getQueryCache().subscribe((event) => {
       if (event.type !== 'updated' || event.action.type !== 'success' || event.query.queryKey[0] !== 'items') return;
+      if (event.action.manual) return; // our own in-place patches, not a fetch
       const data = event.query.state.data as { items?: Item[] } | undefined;
       if (!data?.items) return;
       const pending = new Set(engine.queue.pendingPaths());

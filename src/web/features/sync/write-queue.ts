@@ -88,6 +88,7 @@ const ALIVE_EVERY_MS = 5_000;
 export const ORPHAN_AFTER_MS = 20_000;
 const MAX_BACKOFF_MS = 30_000;
 const MAX_AUTO_REBASES = 5;
+const MAX_SAVED_SHOWN = 500;
 
 /**
  * The one path every label edit takes to the server. Entries are persisted (a reload or a closed
@@ -430,7 +431,7 @@ export class WriteQueue {
         const r = rebase(item.ops, item.base, current);
         const rebases = (item.rebases ?? 0) + 1;
         if (r.kind === 'satisfied') {
-          this.savedPaths.add(path);
+          this.markSaved(path);
           return [];
         }
         if (r.kind === 'rebased' && rebases <= MAX_AUTO_REBASES) {
@@ -464,7 +465,14 @@ export class WriteQueue {
     this.ownVersions.set(item.path, own);
     this.o.onServerState?.(item.path, state);
     this.chainBase(item.path, item.base.version, state);
-    this.savedPaths.add(item.path);
+    this.markSaved(item.path);
+  }
+
+  /** "Saved" is shown for the most recent items only: the set must not grow with the session. */
+  private markSaved(path: string): void {
+    this.savedPaths.delete(path);
+    this.savedPaths.add(path);
+    if (this.savedPaths.size > MAX_SAVED_SHOWN) this.savedPaths.delete(this.savedPaths.values().next().value as string);
   }
 
   /** Later edits of ours made against the same base were made on top of this one: move them up. */

@@ -13,6 +13,8 @@ export interface ImageSpec {
   exif?: Record<string, string>;
   /** EXIF orientation (1-8), JPEG only. */
   orientation?: number;
+  /** EXIF UserComment (where A1111 puts generation parameters in JPEG/WebP). */
+  userComment?: string;
   /** PNG text chunks, written after IDAT (where sharp can't see them) as tEXt/zTXt/iTXt. */
   pngText?: { keyword: string; text: string; type?: 'tEXt' | 'zTXt' | 'iTXt' }[];
 }
@@ -47,10 +49,10 @@ export async function makeImageTree(dir: string, spec: TreeSpec): Promise<string
 export async function encodeImage(format: string, spec: ImageSpec): Promise<Buffer> {
   const background = spec.color ?? { r: 200, g: 80, b: 40 };
   let image = sharp({ create: { width: spec.w, height: spec.h, channels: 3, background } });
-  if (spec.exif || spec.orientation) {
+  if (spec.exif || spec.orientation || spec.userComment) {
     image = image.withMetadata({
       ...(spec.orientation ? { orientation: spec.orientation } : {}),
-      ...(spec.exif ? { exif: { IFD0: spec.exif } } : {}),
+      exif: { IFD0: spec.exif ?? {}, ...(spec.userComment ? { IFD2: { UserComment: spec.userComment } } : {}) },
     });
   }
   switch (format) {

@@ -18,6 +18,7 @@ beforeAll(async () => {
       'pic.avif': { w: 40, h: 20 },
       'scan.tiff': { w: 32, h: 64 },
       'sd.png': { w: 32, h: 32, pngText: [{ keyword: 'parameters', text: SD_PARAMETERS }, { keyword: 'Software', text: 'ComfyUI', type: 'iTXt' }] },
+      'sd.jpg': { w: 16, h: 16, userComment: 'a blue whale\nNegative prompt: fog\nSteps: 12, Sampler: DDIM, Seed: 31337' },
       'broken.jpg': 'this is not really a jpeg',
       'empty.png': '',
       'doc.txt': 'text',
@@ -171,6 +172,14 @@ describe('GET /metadata', () => {
       model: 'fancy_v2',
       software: 'ComfyUI',
     });
+  });
+
+  it('reads generation parameters from an EXIF UserComment, JSON-safe throughout', async () => {
+    const { body } = await t.json('/metadata?path=/sd.jpg');
+    expect(body.quick_fields).toMatchObject({ prompt: 'a blue whale', negative_prompt: 'fog', steps: '12', sampler: 'DDIM', seed: '31337' });
+    expect(body.exif.userComment).toContain('Steps: 12');
+    expect(body.exif.ExifVersion).toBeTypeOf('string');
+    expect(JSON.stringify(body)).not.toMatch(/"type":"Buffer"/);
   });
 
   it('handles formats without metadata and broken files without failing', async () => {

@@ -101,7 +101,7 @@ export function toJsonSafe(value: unknown, depth: number): unknown {
 }
 
 /** EXIF UserComment and similar: an 8-byte charset prefix, then text. Other blobs: a size note. */
-function decodeBytes(bytes: Uint8Array): string {
+function decodeBytes(bytes: Uint8Array): string | number[] {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const prefix = buf.toString('latin1', 0, 8);
   if (prefix.startsWith('UNICODE')) {
@@ -111,6 +111,7 @@ function decodeBytes(bytes: Uint8Array): string {
     return (bigEndian ? Buffer.from(body).swap16() : body).toString('utf16le').replace(/\0+$/, '');
   }
   if (prefix.startsWith('ASCII')) return buf.toString('latin1', 8).replace(/\0+$/, '');
+  if (bytes.byteLength <= 64) return Array.from(bytes); // version fields, component tables
   return `<${bytes.byteLength} bytes>`;
 }
 
@@ -129,7 +130,7 @@ function quickFields(exif: Record<string, unknown> | null, text: PngTextChunk[] 
     else if (keyword === 'prompt' || keyword === 'workflow') put(`comfyui_${keyword}`, chunk.text);
   }
   if (exif) {
-    const comment = exif.UserComment;
+    const comment = exif.userComment ?? exif.UserComment; // exifr spells it in lower camel case
     if (typeof comment === 'string' && /Steps:\s*\d+/.test(comment)) {
       for (const [key, value] of Object.entries(parseGenerationParameters(comment))) put(key, value);
     }

@@ -2,6 +2,7 @@ import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, FileMetaData, SchemaTree } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { open } from 'node:fs/promises';
+import { fastNumericColumn, readNumericGroup } from './parquet-fast-numeric.js';
 
 /**
  * Column-at-a-time access to a Parquet file through hyparquet (snappy, zstd, gzip, brotli, lz4 via
@@ -64,14 +65,18 @@ export async function openParquet(filePath: string): Promise<ParquetTable> {
 
 function tableFrom(file: AsyncBuffer, metadata: FileMetaData, close: () => Promise<void>): ParquetTable {
   const columns = parquetSchema(metadata).children.map((child) => ({ name: child.element.name, kind: kindOf(child) }));
+  const fastNodes = new Map(columns.filter((c) => c.kind === 'number').map((c) => [c.name, fastNumericColumn(metadata, c.name)]));
+  const decoded = new Map<string, Float64Array>();
+  const groupStarts: number[] = [];
   const slices: { rowStart: number; rowEnd: number }[] = [];
   let at = 0;
   for (const group of metadata.row_groups) {
+    groupStarts.push(at);
     const end = at + Number(group.num_rows);
     for (let s = at; s < end; s += MAX_SLICE_ROWS) slices.push({ rowStart: s, rowEnd: Math.min(end, s + MAX_SLICE_ROWS) });
     at = end;
   }
-  return {
+  const table: ParquetTable = {
     rowCount: Number(metadata.num_rows),
     columns,
     slices,
@@ -79,13 +84,17 @@ function tableFrom(file: AsyncBuffer, metadata: FileMetaData, close: () => Promi
     async read(wanted, rowStart, rowEnd) {
       const out = new Map<string, ColumnValues>();
       if (wanted.length === 0 || rowEnd <= rowStart) return { rowStart, rowEnd, columns: out };
-      const kinds = new Map(wanted.map((c) => [c.name, c.kind]));
+      const fast = wanted.filter((c) => c.kind === 'number' && fastNodes.get(c.name));
+      const slow = wanted.filter((c) => !fast.includes(c));
+      for (const column of fast) out.set(column.name, await readFast(column.name, rowStart, rowEnd));
+      if (slow.length === 0) return { rowStart, rowEnd, columns: out };
+      const kinds = new Map(slow.map((c) => [c.name, c.kind]));
       const parts = new Map<string, { start: number; data: ArrayLike<unknown> }[]>();
       await parquetRead({
         file,
         metadata,
         compressors,
-        columns: wanted.map((c) => c.name),
+        columns: slow.map((c) => c.name),
         rowStart,
         rowEnd,
         onChunk: (chunk) => {
@@ -98,6 +107,29 @@ function tableFrom(file: AsyncBuffer, metadata: FileMetaData, close: () => Promi
       return { rowStart, rowEnd, columns: out };
     },
   };
+  return table;
+
+  /** Numbers straight from pages into a Float64Array; a row group split into slices is decoded once. */
+  async function readFast(name: string, rowStart: number, rowEnd: number): Promise<Float64Array> {
+    const out = new Float64Array(rowEnd - rowStart).fill(NaN);
+    for (let g = 0; g < groupStarts.length; g++) {
+      const groupStart = groupStarts[g]!;
+      const groupEnd = groupStart + Number(metadata.row_groups[g]!.num_rows);
+      if (groupEnd <= rowStart || groupStart >= rowEnd) continue;
+      const key = `${g}\0${name}`;
+      let values = decoded.get(key);
+      if (!values) {
+        values = await readNumericGroup(file, metadata, g, fastNodes.get(name)!);
+        // Keep only the current group's columns: slices walk the groups in order.
+        for (const k of decoded.keys()) if (!k.startsWith(`${g}\0`)) decoded.delete(k);
+        decoded.set(key, values);
+      }
+      const from = Math.max(rowStart, groupStart);
+      const to = Math.min(rowEnd, groupEnd);
+      out.set(values.subarray(from - groupStart, to - groupStart), from - rowStart);
+    }
+    return out;
+  }
 }
 
 /** Copies the decoded chunks (which may extend past the requested range) into one column. */

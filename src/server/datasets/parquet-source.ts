@@ -31,6 +31,12 @@ export interface ParquetSourceOptions {
   dimensionsFile?: string | null;
   fetchTimeoutMs?: number;
   fetchConcurrency?: number;
+  /**
+   * Decode the numeric columns on a worker thread. Off by default: with the fast numeric path the
+   * main thread reads them in small steps anyway, and a second V8 heap costs ~80-100 MB of RSS at
+   * a million rows (docs/PERFORMANCE.md, "Table mode").
+   */
+  numbersOnWorker?: boolean;
 }
 
 export interface LabelSeed {
@@ -96,7 +102,7 @@ export class ParquetSource implements DatasetSource {
       root: absolute,
       baseDir,
       addedMs: info.mtimeMs,
-      numbersFromFile: table.rowCount > 50_000 ? absolute : undefined,
+      numbersFromFile: options.numbersOnWorker ? absolute : undefined,
     });
   }
 

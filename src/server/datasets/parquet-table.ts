@@ -157,7 +157,7 @@ export async function loadTable(
   for (let index = 0; index < table.slices.length; index++) {
     const slice = table.slices[index]!;
     const data = await table.read(stringColumns, slice.rowStart, slice.rowEnd);
-    sliceIds[index] = insertSlice(catalog, layout, data.columns, slice.rowStart, slice.rowEnd - slice.rowStart, options, result);
+    sliceIds[index] = await insertSlice(catalog, layout, data.columns, slice.rowStart, slice.rowEnd - slice.rowStart, options, result);
     const waiting = pending.get(index);
     if (waiting) {
       pending.delete(index);
@@ -212,8 +212,11 @@ function applyNumeric(
   catalog.generation++; // `added` moved: sorted orders must be rebuilt
 }
 
+/** Rows inserted between two yields to the event loop (a few milliseconds of work). */
+const INSERT_BATCH = 8192;
+
 /** Inserts one slice of rows; returns the id of each row (-1: skipped). */
-function insertSlice(
+async function insertSlice(
   catalog: Catalog,
   layout: TableLayout,
   cols: Map<string, ColumnValues>,
@@ -221,7 +224,7 @@ function insertSlice(
   n: number,
   options: TableLoadOptions,
   result: LoadedTable,
-): Int32Array {
+): Promise<Int32Array> {
   const strings = (name: string | undefined) => (name === undefined ? undefined : (cols.get(name) as (string | null)[]));
   const sources = strings(layout.source)!;
   const logicalPaths = strings(layout.path);
@@ -250,6 +253,7 @@ function insertSlice(
     if (result.skipped.length < MAX_SKIPPED_EXAMPLES) result.skipped.push({ row: rowStart + i, reason });
   };
   for (let i = 0; i < n; i++) {
+    if (i % INSERT_BATCH === INSERT_BATCH - 1) await new Promise<void>((resolve) => setImmediate(resolve));
     const source = sources[i];
     if (!source) {
       skip(i, 'no source');

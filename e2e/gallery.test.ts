@@ -321,6 +321,18 @@ describe('folder gallery', () => {
     await expect.poll(() => grid.evaluate((el) => el.scrollTop)).toBe(5000);
   });
 
+  it('does not pull the view back to the selection when later windows arrive', async () => {
+    await page.goto(server.appUrl('?path=/big'));
+    await expect.poll(() => page.getByTestId('item-count').textContent()).toContain('3,000 images');
+    await cells(page).first().click();
+    const grid = page.locator('.grid-scroll');
+    const far = await grid.evaluate((el) => (el.scrollTop = Math.floor(el.scrollHeight * 0.6)));
+    // the windows around the new position load and re-lay out the grid
+    await page.locator('[data-index="2000"][data-path]').waitFor({ state: 'attached', timeout: 10_000 }).catch(() => {});
+    await page.waitForTimeout(500);
+    expect(Math.abs((await grid.evaluate((el) => el.scrollTop)) - far)).toBeLessThan(400);
+  });
+
   it('keeps a folder of 600 subfolders cheap in the tree', async () => {
     await page.goto(server.appUrl('?path=/many'));
     await page.locator('.tree-row[data-path="/many/dir-0000"]').waitFor();

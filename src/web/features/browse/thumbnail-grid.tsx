@@ -160,12 +160,20 @@ export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChang
     setVisibleRange(firstVisible, lastVisible);
   }, [firstVisible, lastVisible, setVisibleRange]);
 
-  // Keep the keyboard cursor on screen.
+  // Bring the keyboard cursor on screen when it moves (keys, viewer steps), but only then: a
+  // window arriving later must not yank the user back from wherever they scrolled with the wheel.
   const focus = selection.focus;
+  const revealed = useRef(-1);
   useEffect(() => {
-    if (focus < 0 || focus >= total) return;
+    if (focus === revealed.current) return;
+    if (focus < 0 || focus >= total) {
+      revealed.current = focus;
+      return;
+    }
     const row = layout.rowOf[focus];
-    if (row !== undefined && layout.rows[row]) virtualizer.scrollToIndex(row, { align: 'auto' });
+    if (row === undefined || !layout.rows[row]) return;
+    revealed.current = focus;
+    virtualizer.scrollToIndex(row, { align: 'auto' });
   }, [focus, layout, total, virtualizer]);
 
   const handleClick = useCallback(

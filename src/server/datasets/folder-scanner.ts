@@ -13,10 +13,10 @@ const IS_TS = import.meta.url.endsWith('.ts');
 const WORKER_URL = new URL(IS_TS ? './scan-worker.ts' : './scan-worker.js', import.meta.url);
 const TS_BOOTSTRAP = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
 
-/** Runs one scan on a worker thread; resolves when both phases are done. */
-export function runScan(request: ScanRequest, handlers: ScanHandlers): { done: Promise<void>; cancel(): void } {
+/** Runs one scan on a worker thread; `done` resolves true when both phases finished, false if cancelled. */
+export function runScan(request: ScanRequest, handlers: ScanHandlers): { done: Promise<boolean>; cancel(): void } {
   const worker = IS_TS ? new Worker(TS_BOOTSTRAP, { eval: true, workerData: request }) : new Worker(WORKER_URL, { workerData: request });
-  const done = new Promise<void>((resolve, reject) => {
+  const done = new Promise<boolean>((resolve, reject) => {
     let finished = false;
     worker.on('message', (message: ScanMessage) => {
       switch (message.type) {
@@ -35,14 +35,14 @@ export function runScan(request: ScanRequest, handlers: ScanHandlers): { done: P
         }
         case 'done':
           finished = true;
-          resolve();
+          resolve(true);
           void worker.terminate();
           break;
       }
     });
     worker.on('error', reject);
     worker.on('exit', () => {
-      if (!finished) resolve(); // cancelled
+      if (!finished) resolve(false); // cancelled
     });
   });
   return { done, cancel: () => void worker.terminate() };

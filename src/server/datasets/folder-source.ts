@@ -150,13 +150,15 @@ export class FolderSource implements DatasetSource {
       },
     );
     this.cancelScan = scan.cancel;
+    let completed: boolean;
     try {
-      await scan.done;
+      completed = await scan.done;
     } finally {
       this.cancelScan = undefined;
       progress.state = 'done';
       progress.finishedAt = Date.now();
     }
+    if (!completed) return result; // cancelled (shutting down): a partial walk proves nothing gone
     const gone = before.filter((id) => !found.has(id));
     catalog.removeMany(gone);
     result.removed = gone.length;

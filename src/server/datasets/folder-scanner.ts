@@ -11,11 +11,14 @@ export interface ScanHandlers {
 // the tsx loader inside the worker thread first (loader flags in execArgv don't reach workers).
 const IS_TS = import.meta.url.endsWith('.ts');
 const WORKER_URL = new URL(IS_TS ? './scan-worker.ts' : './scan-worker.js', import.meta.url);
-const TS_BOOTSTRAP = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
+// Resolved here (not in the worker) so it works whatever the current directory is.
+const tsxApi = (): string => import.meta.resolve('tsx/esm/api');
+const tsBootstrap = (): string =>
+  `import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
 
 /** Runs one scan on a worker thread; `done` resolves true when both phases finished, false if cancelled. */
 export function runScan(request: ScanRequest, handlers: ScanHandlers): { done: Promise<boolean>; cancel(): void } {
-  const worker = IS_TS ? new Worker(TS_BOOTSTRAP, { eval: true, workerData: request }) : new Worker(WORKER_URL, { workerData: request });
+  const worker = IS_TS ? new Worker(tsBootstrap(), { eval: true, workerData: request }) : new Worker(WORKER_URL, { workerData: request });
   const done = new Promise<boolean>((resolve, reject) => {
     let finished = false;
     worker.on('message', (message: ScanMessage) => {

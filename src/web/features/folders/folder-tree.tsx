@@ -62,9 +62,14 @@ export function FolderTree({ rootName, rootCount, current, onOpen }: FolderTreeP
     paddingEnd: 6,
   });
 
+  // Reveal the open folder when it changes (once its row exists), not whenever rows above it
+  // expand: that would scroll the tree away from where the user is expanding.
+  const revealed = useRef<string | null>(null);
   useEffect(() => {
-    if (currentIndex >= 0) virtualizer.scrollToIndex(currentIndex, { align: 'auto' });
-  }, [currentIndex, virtualizer]);
+    if (currentIndex < 0 || revealed.current === current) return;
+    revealed.current = current;
+    virtualizer.scrollToIndex(currentIndex, { align: 'auto' });
+  }, [current, currentIndex, virtualizer]);
 
   const toggle = useCallback((path: string) => {
     setExpanded((prev) => {

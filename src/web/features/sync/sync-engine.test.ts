@@ -11,6 +11,7 @@ function setup() {
   const cache = new Map<string, CachedLabels>([['/a.jpg', { version: 1, star: null, tags: [], notes: '' }]]);
   const posts: Array<[string, unknown]> = [];
   const pulses: string[] = [];
+  const remote: string[] = [];
   let resolveWrite: (() => void) | null = null;
   let holdWrites = false;
   const engine = new SyncEngine({
@@ -35,9 +36,10 @@ function setup() {
     refetchAll: () => {},
     pollVisible: () => {},
     paintPulse: (p) => pulses.push(p),
+    onRemoteChange: (p) => remote.push(p),
     random: () => 0.5,
   });
-  return { engine, server, clock, cache, posts, pulses, hold: () => (holdWrites = true), release: () => resolveWrite?.() };
+  return { engine, server, clock, cache, posts, pulses, remote, hold: () => (holdWrites = true), release: () => resolveWrite?.() };
 }
 
 const updated = (version: number, by: string, over: Partial<CachedLabels> = {}) => ({
@@ -47,7 +49,7 @@ const updated = (version: number, by: string, over: Partial<CachedLabels> = {}) 
 
 describe('sync engine', () => {
   it('shows an edit at once, saves it, and does not count its own event as someone else’s', async () => {
-    const { engine, server, clock, cache, hold, release, pulses } = setup();
+    const { engine, server, clock, cache, hold, release, pulses, remote } = setup();
     engine.start();
     hold();
     engine.edit(['/a.jpg'], { set_star: 4 });
@@ -61,13 +63,15 @@ describe('sync engine', () => {
     expect(engine.getState().activity.count).toBe(0);
     expect(engine.isPulsing('/a.jpg')).toBe(false);
     expect(pulses).toEqual([]);
+    expect(remote).toEqual([]);
   });
 
   it('patches a remote change in place, pulses the cell and names who did it', async () => {
-    const { engine, cache, clock, pulses } = setup();
+    const { engine, cache, clock, pulses, remote } = setup();
     engine.start();
     engine.handle(updated(2, 'Bob', { tags: ['cat'] }));
     expect(pulses).toEqual(['/a.jpg']);
+    expect(remote).toEqual(['/a.jpg']);
     expect(cache.get('/a.jpg')).toMatchObject({ version: 2, tags: ['cat'] });
     expect(engine.isPulsing('/a.jpg')).toBe(true);
     expect(engine.getState().activity.message).toBe('Bob updated items in the last 30s');

@@ -22,6 +22,8 @@ export interface SyncEngineDeps {
   pollVisible: () => void;
   /** Makes the grid cell of `path`, if on screen, glow once (someone else changed it). */
   paintPulse?: (path: string) => void;
+  /** Someone else changed `path` (after the in-place patch): e.g. refresh filtered lists. */
+  onRemoteChange?: (path: string) => void;
   isOnline?: () => boolean;
   random?: () => number;
 }
@@ -206,6 +208,7 @@ export class SyncEngine {
     this.activity.record(path, updatedBy, now);
     this.pulses.mark(path, now);
     this.d.paintPulse?.(path);
+    this.d.onRemoteChange?.(path);
     this.set({ activity: this.activity.summary(now) });
     this.refreshActivityLater();
   }

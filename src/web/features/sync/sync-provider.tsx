@@ -37,6 +37,26 @@ function paintPulse(path: string): void {
   }
 }
 
+/**
+ * A filtered list (stars/tags) is chosen by the server: an item someone else re-rated may now
+ * belong in it or not. Patching in place can't add or drop rows, so refetch those lists, once per
+ * burst of changes. Unfiltered lists are only ever patched.
+ */
+function refreshFilteredLists(queryClient: QueryClient): (path: string) => void {
+  let timer: number | null = null;
+  return () => {
+    if (timer !== null) return;
+    timer = window.setTimeout(() => {
+      timer = null;
+      // queryKeys.listing: ['items', 'window', path, sort, order, seed, filters?] then the offset.
+      void queryClient.invalidateQueries({
+        predicate: (q) => q.queryKey[0] === 'items' && q.queryKey[1] === 'window' && typeof q.queryKey[6] === 'string',
+        refetchType: 'active',
+      });
+    }, 500);
+  };
+}
+
 /** Builds the engine over the browser's fetch, storage, EventSource, beacon and the query cache. */
 export function createBrowserEngine(queryClient: QueryClient): SyncEngine {
   return new SyncEngine({
@@ -57,6 +77,7 @@ export function createBrowserEngine(queryClient: QueryClient): SyncEngine {
     refetchAll: () => void queryClient.invalidateQueries(),
     pollVisible: () => void queryClient.invalidateQueries({ queryKey: ['items'], refetchType: 'active' }),
     paintPulse,
+    onRemoteChange: refreshFilteredLists(queryClient),
     isOnline: () => navigator.onLine,
   });
 }

@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { isWithin } from '../../protocol/paths.js';
 import type { AppExtension } from '../app-context.js';
@@ -14,7 +12,7 @@ import { registerPresenceRoutes } from '../http/presence-routes.js';
 import { LabelService } from './label-service.js';
 import type { LabelStore, LabelStoreOptions } from './label-store.js';
 import { MemoryLabelStore } from './memory-label-store.js';
-import { LazySqliteLabelStore } from './lazy-sqlite-label-store.js';
+import { WorkerSqliteLabelStore } from './worker-sqlite-label-store.js';
 
 export interface LabelSystemOptions {
   /** The store; see `createLabelStore`. */
@@ -39,12 +37,13 @@ export interface LabelSystem {
 }
 
 /**
- * SQLite at `dbPath` (a writable workspace), created with its folder on the first write only; or
- * memory when `dbPath` is null (`--no-write`).
+ * SQLite at `dbPath` (a writable workspace), created with its folder on the first write only and
+ * run in a worker thread so fsyncs do not block the event loop; or memory when `dbPath` is null
+ * (`--no-write`).
  */
 export function createLabelStore(dbPath: string | null, options: LabelStoreOptions = {}): LabelStore {
   if (dbPath === null) return new MemoryLabelStore({ ...options, startAfterEventId: Date.now() * 1000 });
-  return new LazySqliteLabelStore(dbPath, options, () => mkdirSync(dirname(dbPath), { recursive: true }));
+  return new WorkerSqliteLabelStore(dbPath, options);
 }
 
 export async function openLabelSystem(options: LabelSystemOptions): Promise<LabelSystem> {

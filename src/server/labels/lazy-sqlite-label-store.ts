@@ -51,6 +51,10 @@ export class LazySqliteLabelStore implements LabelStore {
     if (inner) yield* inner.exportUnder(prefix);
   }
 
+  exportPage(prefix: string, after: string, limit: number): Sidecar[] {
+    return this.current()?.exportPage(prefix, after, limit) ?? [];
+  }
+
   async commit(units: readonly WriteUnit[], nowMs: number): Promise<UnitOutcome[]> {
     return this.open().commit(units, nowMs);
   }
@@ -85,10 +89,15 @@ export class LazySqliteLabelStore implements LabelStore {
       // Another process may create the database first (a second server, `lenslet import`).
       const timer = setInterval(() => {
         if (this.inner) return;
-        if (existsSync(this.location)) {
+        if (!existsSync(this.location)) return;
+        try {
           this.open();
-          onChange();
+        } catch (error) {
+          // Still being created by the other process: try again on the next tick.
+          console.error('opening the shared labels database failed; retrying', error);
+          return;
         }
+        onChange();
       }, this.options.externalPollMs ?? DEFAULT_STORE_OPTIONS.externalPollMs);
       timer.unref();
       entry.stop = () => clearInterval(timer);

@@ -65,9 +65,10 @@ export class SqliteLabelStore implements LabelStore {
     this.location = file;
     this.options = { ...DEFAULT_STORE_OPTIONS, ...options };
     this.db = new Database(file);
+    // First: another process may be creating or migrating the same file right now.
+    this.db.pragma('busy_timeout = 5000');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
     // The log's index and the labels are written at random places: keep their pages in memory
     // (32 MB instead of 2 MB) so a commit does not re-read them from the OS.
     this.db.pragma('cache_size = -32768');
@@ -124,14 +125,20 @@ export class SqliteLabelStore implements LabelStore {
     // Keyset pages rather than one open cursor: the connection stays free for writes in between.
     let after = '';
     for (;;) {
-      const rows =
-        prefix === '/'
-          ? this.stmt.exportAll.all(after, EXPORT_PAGE)
-          : this.stmt.exportRange.all(after, prefix, prefix + '/', prefix + '0', EXPORT_PAGE);
-      for (const row of rows) yield fromRow(row);
+      const rows = this.exportPage(prefix, after, EXPORT_PAGE);
+      yield* rows;
       if (rows.length < EXPORT_PAGE) return;
       after = rows[rows.length - 1]!.path;
     }
+  }
+
+  /** Up to `limit` written items at or below `prefix` whose path sorts after `after`. */
+  exportPage(prefix: string, after: string, limit: number): Sidecar[] {
+    const rows =
+      prefix === '/'
+        ? this.stmt.exportAll.all(after, limit)
+        : this.stmt.exportRange.all(after, prefix, prefix + '/', prefix + '0', limit);
+    return rows.map(fromRow);
   }
 
   async commit(units: readonly WriteUnit[], nowMs: number): Promise<UnitOutcome[]> {
@@ -275,17 +282,25 @@ export class SqliteLabelStore implements LabelStore {
   }
 
   private migrate(): void {
-    const applied = this.db.pragma('user_version', { simple: true }) as number;
-    if (applied > SQLITE_MIGRATIONS.length) {
-      throw new Error(`${this.location} has schema version ${applied}, newer than this Lenslet (${SQLITE_MIGRATIONS.length})`);
-    }
-    for (let i = applied; i < SQLITE_MIGRATIONS.length; i++) {
-      this.db.transaction(() => {
-        this.db.exec(SQLITE_MIGRATIONS[i]!);
-        this.db.pragma(`user_version = ${i + 1}`);
-      }).immediate();
+    // One step per IMMEDIATE transaction, re-reading the version inside it: another process
+    // opening the same new file at the same moment must not run a step twice.
+    for (;;) {
+      const finished = this.db
+        .transaction(() => {
+          const applied = this.db.pragma('user_version', { simple: true }) as number;
+          if (applied > SQLITE_MIGRATIONS.length) {
+            throw new Error(`${this.location} has schema version ${applied}, newer than this Lenslet (${SQLITE_MIGRATIONS.length})`);
+          }
+          if (applied === SQLITE_MIGRATIONS.length) return true;
+          this.db.exec(SQLITE_MIGRATIONS[applied]!);
+          this.db.pragma(`user_version = ${applied + 1}`);
+          return false;
+        })
+        .immediate();
+      if (finished) return;
     }
   }
+
 }
 
 function fromRow(row: LabelRow): Sidecar {

@@ -1,0 +1,151 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Sidecar } from '../../protocol/items.js';
+import type {
+  ChangesSince,
+  IdempotencyRecord,
+  LabelStore,
+  LabelStoreOptions,
+  StoredEvent,
+  UnitOutcome,
+  WriteUnit,
+} from './label-store.js';
+
+const EXPORT_PAGE = 500;
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/**
+ * The SQLite store (lazily created, WAL, synchronous=FULL) run in a worker thread. Same rules and
+ * data as SqliteLabelStore; the difference is that the fsync of each commit no longer blocks the
+ * event loop, so requests arriving meanwhile are parsed and form the next group commit.
+ */
+export class WorkerSqliteLabelStore implements LabelStore {
+  readonly kind = 'sqlite' as const;
+  readonly persistent = true;
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private readonly externalListeners = new Set<() => void>();
+  private nextId = 1;
+  private closing: Promise<void> | undefined;
+  private failure: Error | undefined;
+
+  constructor(
+    readonly location: string,
+    options: LabelStoreOptions = {},
+  ) {
+    this.worker = startWorker({ file: location, options });
+    this.worker.unref(); // referenced only while a call is pending
+    this.worker.on('message', (message: { id?: number; result?: unknown; error?: { message: string; code?: string }; external?: true }) => {
+      if (message.external) {
+        for (const listener of this.externalListeners) listener();
+        return;
+      }
+      const call = this.pending.get(message.id!);
+      if (!call) return;
+      this.pending.delete(message.id!);
+      if (this.pending.size === 0) this.worker.unref();
+      if (message.error) call.reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
+      else call.resolve(message.result);
+    });
+    const fail = (error: Error) => {
+      this.failure = error;
+      for (const call of this.pending.values()) call.reject(error);
+      this.pending.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`label store worker exited (${code})`)));
+  }
+
+  get(path: string): Promise<Sidecar> {
+    return this.call('get', path);
+  }
+
+  getMany(paths: readonly string[]): Promise<Sidecar[]> {
+    return this.call('getMany', paths);
+  }
+
+  async *exportUnder(prefix: string): AsyncIterable<Sidecar> {
+    let after = '';
+    for (;;) {
+      const rows = await this.call<Sidecar[]>('exportPage', prefix, after, EXPORT_PAGE);
+      yield* rows;
+      if (rows.length < EXPORT_PAGE) return;
+      after = rows[rows.length - 1]!.path;
+    }
+  }
+
+  commit(units: readonly WriteUnit[], nowMs: number): Promise<UnitOutcome[]> {
+    return this.call('commit', units, nowMs);
+  }
+
+  changesSince(afterId: number, limit: number): Promise<ChangesSince> {
+    return this.call('changesSince', afterId, limit);
+  }
+
+  currentEventId(): Promise<number> {
+    return this.call('currentEventId');
+  }
+
+  history(path: string, limit: number): Promise<StoredEvent[]> {
+    return this.call('history', path, limit);
+  }
+
+  getIdempotency(key: string, nowMs: number): Promise<IdempotencyRecord | undefined> {
+    return this.call('getIdempotency', key, nowMs);
+  }
+
+  pruneIdempotency(nowMs: number): Promise<number> {
+    return this.call('pruneIdempotency', nowMs);
+  }
+
+  watchExternal(onChange: () => void): () => void {
+    this.externalListeners.add(onChange);
+    if (this.externalListeners.size === 1) void this.call('watch').catch(() => {});
+    return () => {
+      this.externalListeners.delete(onChange);
+      if (this.externalListeners.size === 0 && !this.closing) void this.call('unwatch').catch(() => {});
+    };
+  }
+
+  close(): Promise<void> {
+    return (this.closing ??= (async () => {
+      this.externalListeners.clear();
+      try {
+        if (!this.failure) await this.send('close', []);
+      } finally {
+        await this.worker.terminate();
+      }
+    })());
+  }
+
+  private call<T>(method: string, ...args: unknown[]): Promise<T> {
+    if (this.closing) return Promise.reject(new Error('label store is closed'));
+    return this.send(method, args);
+  }
+
+  private send<T>(method: string, args: unknown[]): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    if (this.pending.size === 0) this.worker.ref();
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.worker.postMessage({ id, method, args });
+    });
+  }
+}
+
+function startWorker(workerData: unknown): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./sqlite-store-worker.js', import.meta.url), { workerData });
+  // Running from TypeScript sources (tsx, vitest): a worker does not inherit the TypeScript loader,
+  // so it registers tsx itself before importing the worker module.
+  // require.resolve finds tsx's CommonJS build of the API; the worker imports its ESM twin.
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const entry = new URL('./sqlite-store-worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(boot, { eval: true, workerData });
+}

@@ -7,6 +7,7 @@ import { FolderSource } from './datasets/folder-source.js';
 import type { LabelLookup } from './labels/label-lookup.js';
 import { labelsExtension, type LabelsExtensionOptions } from './labels/label-system.js';
 import type { FeedEvent } from './events/change-feed.js';
+import { tableSeedsExtension } from './datasets/parquet-seeds.js';
 import { ogExtension } from './http/og-routes.js';
 import { queryExtension } from './http/query-routes.js';
 import { viewsExtension } from './http/views-routes.js';
@@ -91,6 +92,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     labels: options.labels,
     extensions: [
       ...(options.labelSync === false ? [] : [labelsExtension(withFeed(options.labelSync, feed))]),
+      ...(options.labelSync === false ? [] : [tableSeedsExtension()]),
       queryExtension(),
       viewsExtension({ publish: (event) => feed.current?.({ id: null, ...event }) }),
       ...(options.ogPreview ? [ogExtension()] : []),

@@ -160,6 +160,18 @@ describe('table mode over HTTP', () => {
     expect(fields.metrics).toEqual([{ name: 'aesthetic', count: 6 }, { name: 'clip_score', count: 7 }]);
   });
 
+  it('seeds labels from the table\'s tags, star and notes columns', async () => {
+    let found: Item[] = [];
+    for (let i = 0; i < 100 && found.length < 2; i++) {
+      found = (await post<{ items: Item[] }>(`${server.url}/query`, { filters: [{ stars: [4, 5] }] })).body.items;
+      if (found.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const red = found.find((i) => i.path === '/imgs/red.jpg')!;
+    expect(red).toMatchObject({ star: 4, tags: ['red', 'warm'], notes: 'a red square' });
+    expect(found.map((i) => i.path).sort()).toEqual(['/127.0.0.1:' + new URL(imageBase).port + '/pics/blue.png', '/imgs/red.jpg'].sort());
+    expect((await post<{ total: number }>(`${server.url}/query`, { filters: [{ text: 'red square' }] })).body.total).toBe(1);
+  });
+
   it('sees label writes at once in queries', async () => {
     const before = await post<{ items: Item[] }>(`${server.url}/query`, { filters: [{ text: 'green' }] });
     expect(before.body.items[0]!.version).toBe(1); // never labeled: the store's default version

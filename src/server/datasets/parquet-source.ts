@@ -133,7 +133,14 @@ export class ParquetSource implements DatasetSource {
       this.progressState = { ...this.progressState, state: 'done', finishedAt: Date.now() };
       process.emitWarning(`loading the table failed: ${this.loadError.message}`);
     });
+    void this.loading.then(this.markLoaded);
   }
+
+  private markLoaded: () => void = () => {};
+  /** Resolves once the table has been loaded, even when asked before `start()`. */
+  private readonly loadedOnce = new Promise<void>((resolve) => {
+    this.markLoaded = resolve;
+  });
 
   private async load(): Promise<void> {
     const reader = this.numbersFromFile ? workerNumericReader(this.numbersFromFile) : undefined;
@@ -161,8 +168,9 @@ export class ParquetSource implements DatasetSource {
     return { ...this.progressState };
   }
 
-  async whenIdle(): Promise<void> {
-    await this.loading;
+  /** Resolves when the table is loaded; asked before `start()`, it waits for that load. */
+  whenIdle(): Promise<void> {
+    return this.loadedOnce;
   }
 
   /** Rows that could not be served (no source, a path outside the base dir), with examples. */

@@ -43,9 +43,20 @@ describe('ViewsStore', () => {
     expect(store.rememberedFingerprint('k')).toBeUndefined();
   });
 
-  it('will not start over a file that is not a views document', async () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'lenslet-views-')), 'views.json');
-    writeFileSync(file, '{"something":"else"}');
-    await expect(ViewsStore.open({ file })).rejects.toThrow(/not a Lenslet views file/);
+  it('sets a file that is not a views document aside instead of overwriting it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lenslet-views-'));
+    const file = path.join(dir, 'views.json');
+    const old = '{"version":1,"views":[{"id":"x","pool":{"kind":"folder","path":"/"}}]}';
+    writeFileSync(file, old);
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    const store = await ViewsStore.open({ file });
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('warning', onWarning);
+    expect(store.get()).toEqual({ version: 1, views: [] });
+    const aside = readdirSync(dir).find((f) => f.startsWith('views.json.unreadable-'))!;
+    expect(readFileSync(path.join(dir, aside), 'utf8')).toBe(old);
+    expect(warnings.join()).toMatch(/kept as/);
   });
 });

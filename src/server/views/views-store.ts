@@ -31,8 +31,6 @@ export interface ViewsStoreOptions {
 export const INITIAL_VIEWS_VERSION = 1;
 const MAX_REMEMBERED = 1000;
 
-export class ViewsStoreError extends Error {}
-
 export class ViewsStore {
   private doc: ViewsDocument;
   private queue: Promise<unknown> = Promise.resolve();
@@ -45,7 +43,7 @@ export class ViewsStore {
     this.doc = doc;
   }
 
-  /** Loads the views file if there is one. A file that is not a views document is an error, not overwritten. */
+  /** Loads the views file if there is one. A file that is not a views document is set aside, never overwritten. */
   static async open(options: ViewsStoreOptions): Promise<ViewsStore> {
     let doc: ViewsDocument = { version: INITIAL_VIEWS_VERSION, views: [] };
     if (options.file) {
@@ -55,8 +53,14 @@ export class ViewsStore {
       });
       if (text !== undefined) {
         const parsed = viewsDocumentSchema.safeParse(safeJson(text));
-        if (!parsed.success) throw new ViewsStoreError(`${options.file} is not a Lenslet views file; move it away to start afresh`);
-        doc = { version: Math.max(INITIAL_VIEWS_VERSION, parsed.data.version), views: parsed.data.views };
+        if (parsed.success) {
+          doc = { version: Math.max(INITIAL_VIEWS_VERSION, parsed.data.version), views: parsed.data.views };
+        } else {
+          // An older or foreign file: keep it (renamed, never overwritten) and start an empty list.
+          const aside = `${options.file}.unreadable-${Date.now()}`;
+          await rename(options.file, aside);
+          process.emitWarning(`${options.file} is not a views file of this version; kept as ${aside}`);
+        }
       }
     }
     return new ViewsStore(options, doc);

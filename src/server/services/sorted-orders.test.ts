@@ -42,4 +42,16 @@ describe('SortedOrders', () => {
     expect(orders.get(key, 60_000)).toBe(first);
     expect(orders.get(key, 0)).not.toBe(first);
   });
+
+  it('warms name keys in the background, so a later sort finds them computed', async () => {
+    const c = new Catalog();
+    for (let i = 0; i < 12_000; i++) c.upsert({ path: `/d/img${i}.jpg`, type: 'image/jpeg' });
+    const orders = new SortedOrders(c);
+    orders.warmNameKeys();
+    for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+    const memo = (orders as unknown as { memo: { nameKeys: string[] } }).memo;
+    expect(memo.nameKeys.filter(Boolean)).toHaveLength(12_000);
+    const ids = orders.get({ dirId: c.dirOfPath('/d')!.id, recursive: false, sort: 'name', order: 'asc', seed: 0 });
+    expect(Array.from(ids.subarray(0, 3), (id) => c.paths[id])).toEqual(['/d/img0.jpg', '/d/img1.jpg', '/d/img2.jpg']);
+  });
 });

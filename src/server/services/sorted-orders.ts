@@ -12,6 +12,7 @@ export interface OrderKey {
 }
 
 const MAX_CACHED = 64;
+const WARM_SLICE = 5000;
 
 /**
  * Sorted item ids per (dir, recursive, sort, order, seed), rebuilt only when the catalog's
@@ -21,6 +22,8 @@ export class SortedOrders {
   private readonly cache = new Map<string, { generation: number; builtAt: number; ids: Int32Array }>();
   /** Per id, computed once (a path never changes for an id): natural name key, path hash. */
   private readonly memo: SortMemo = { nameKeys: [], pathHashes: [] };
+  private warmedUpTo = 0;
+  private warming = false;
 
   constructor(private readonly catalog: Catalog) {}
 
@@ -29,6 +32,7 @@ export class SortedOrders {
    * this is reused anyway, so a client polling a 100k listing doesn't re-sort on every request.
    */
   get(key: OrderKey, maxStaleMs = 0): Int32Array {
+    this.warmNameKeys();
     const id = `${key.dirId}|${key.recursive ? 1 : 0}|${key.sort}|${key.order}|${key.sort === 'random' ? key.seed : 0}`;
     const hit = this.cache.get(id);
     const now = performance.now();
@@ -43,6 +47,24 @@ export class SortedOrders {
     this.cache.set(id, { generation, builtAt: now, ids });
     if (this.cache.size > MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
     return ids;
+  }
+
+  /**
+   * Computes the name keys of new items in 5k slices between other work (~3 ms each), so the
+   * first name sort after indexing doesn't pay for 100k keys (~65 ms) inside one request.
+   */
+  warmNameKeys(): void {
+    if (this.warming || this.warmedUpTo >= this.catalog.size) return;
+    this.warming = true;
+    const step = () => {
+      const keys = this.memo.nameKeys;
+      const end = Math.min(this.catalog.size, this.warmedUpTo + WARM_SLICE);
+      for (let id = this.warmedUpTo; id < end; id++) keys[id] ??= naturalKey(this.catalog.nameOf(id));
+      this.warmedUpTo = end;
+      if (end < this.catalog.size) setImmediate(step);
+      else this.warming = false;
+    };
+    setImmediate(step);
   }
 }
 

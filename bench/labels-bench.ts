@@ -21,59 +21,84 @@ const SSE_WRITES = 1000;
 const PREFILL_EVENTS = 110_000;
 const PREFILL_BATCH = 5000;
 
-export interface LabelsBenchResult {
+export interface ThroughputResult {
+  store: StoreVariant;
   writesPerSecond: number;
-  /** Average writes per SQLite transaction during the throughput run (group commit). */
-  writesPerCommit: number;
-  /** Server CPU time per write (user + system), independent of how busy the machine is. */
-  serverCpuUsPerWrite: number;
-  /** Mean wall time of one commit (transaction + fsync) and the share of the run spent in commits. */
-  commitMs: number;
-  commitShare: number;
   latencyMs: { p50: number; p99: number; max: number };
+  /** Average writes per SQLite transaction (group commit). */
+  writesPerCommit: number;
+  /** Server CPU time (all threads, user + system) per write: stable on a busy machine. */
+  serverCpuUsPerWrite: number;
+  /** Mean wall time of one commit (transaction + fsync). */
+  commitMs: number;
+}
+
+export interface LabelsBenchResult {
+  throughput: ThroughputResult[];
   delivery: { clients: number; writes: number; p50: number; p99: number; max: number; beforeAck: number };
 }
+
+/** `worker`: the default store (SQLite in a worker thread); `in-thread`: the same on the main thread. */
+type StoreVariant = 'worker' | 'in-thread';
 
 /** The bench dispatcher's entry point (bench/run.ts). */
 export async function run(): Promise<void> {
   await measureLabels();
 }
 
-/** Runs both measurements, prints them, and returns the figures. */
+/** Throughput for both store variants (alternating, twice), then delivery on the default; prints and returns. */
 export async function measureLabels(): Promise<LabelsBenchResult> {
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}; SQLite WAL + synchronous=FULL under ${tmpdir()}`);
+  const throughput: ThroughputResult[] = [];
+  for (const store of ['worker', 'in-thread', 'worker', 'in-thread'] as const) {
+    throughput.push(await withServer(store, (server) => measureStore(server, store)));
+  }
+  const delivery = await withServer('worker', measureDelivery);
+  console.log(
+    `200 → event at each of ${delivery.clients} SSE clients (${delivery.writes} writes by ${SSE_WRITERS} writers): ` +
+      `p50 ${delivery.p50.toFixed(2)} ms, p99 ${delivery.p99.toFixed(2)} ms (target < 50), max ${delivery.max.toFixed(1)} ms; ` +
+      `${delivery.beforeAck} of ${delivery.clients * delivery.writes} deliveries arrived before the 200 (counted as 0)`,
+  );
+  return { throughput, delivery };
+}
+
+async function withServer<T>(store: StoreVariant, use: (server: ChildServer) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'lenslet-labels-bench-'));
-  const server = await startChildServer(join(dir, 'labels.sqlite'));
+  const server = await startChildServer(join(dir, 'labels.sqlite'), store === 'in-thread' ? { LENSLET_LABELS_STORE: 'in-thread' } : {});
   try {
-    console.log(`machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}; SQLite WAL + synchronous=FULL at ${dir}`);
-    const t = performance.now();
-    await prefill(server);
-    console.log(`prefill: ${PREFILL_EVENTS.toLocaleString('en-US')} events via PATCH /items in ${((performance.now() - t) / 1000).toFixed(1)} s (the log stays at ≥ 100,000 events; compaction runs during the measurement)`);
-    const before = await server.commitStats();
-    const throughput = await measureThroughput(server);
-    const after = await server.commitStats();
-    const writesPerCommit = (after.units - before.units) / Math.max(1, after.commits - before.commits);
-    const serverCpuUsPerWrite = ((after.cpu_ms - before.cpu_ms) * 1000) / Math.max(1, after.units - before.units);
-    const commitMs = (after.commit_ms - before.commit_ms) / Math.max(1, after.commits - before.commits);
-    const commitShare = (after.commit_ms - before.commit_ms) / (MEASURE_MS + WARMUP_MS);
-    console.log(
-      `durable PATCH /item, ${WRITERS} keep-alive clients, ${MEASURE_MS / 1000} s: ${throughput.writesPerSecond.toFixed(0)} writes/s ` +
-        `(target ≥ 3000), latency p50 ${throughput.latencyMs.p50.toFixed(2)} ms, p99 ${throughput.latencyMs.p99.toFixed(2)} ms ` +
-        `(target < 25), max ${throughput.latencyMs.max.toFixed(1)} ms; group commit: ${writesPerCommit.toFixed(1)} writes per transaction; ` +
-        `server CPU ${serverCpuUsPerWrite.toFixed(0)} µs per write; a commit takes ${commitMs.toFixed(2)} ms on average ` +
-        `(${(commitShare * 100).toFixed(0)}% of the run) (load average before: ${loadavg()[0]!.toFixed(1)})`,
-    );
-    const delivery = await measureDelivery(server);
-    console.log(
-      `200 → event at each of ${delivery.clients} SSE clients (${delivery.writes} writes by ${SSE_WRITERS} writers): ` +
-        `p50 ${delivery.p50.toFixed(2)} ms, p99 ${delivery.p99.toFixed(2)} ms (target < 50), max ${delivery.max.toFixed(1)} ms; ` +
-        `${delivery.beforeAck} of ${delivery.clients * delivery.writes} deliveries arrived before the 200 (counted as 0)`,
-    );
-    return { ...throughput, writesPerCommit, serverCpuUsPerWrite, commitMs, commitShare, delivery };
+    return await use(server);
   } finally {
     server.child.kill('SIGTERM');
     await server.exited;
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function measureStore(server: ChildServer, store: StoreVariant): Promise<ThroughputResult> {
+  const t = performance.now();
+  await prefill(server);
+  const prefillS = (performance.now() - t) / 1000;
+  const load = loadavg()[0]!;
+  const before = await server.commitStats();
+  const { writesPerSecond, latencyMs } = await measureThroughput(server);
+  const after = await server.commitStats();
+  const commits = Math.max(1, after.commits - before.commits);
+  const units = Math.max(1, after.units - before.units);
+  const result: ThroughputResult = {
+    store,
+    writesPerSecond,
+    latencyMs,
+    writesPerCommit: units / commits,
+    serverCpuUsPerWrite: ((after.cpu_ms - before.cpu_ms) * 1000) / units,
+    commitMs: (after.commit_ms - before.commit_ms) / commits,
+  };
+  console.log(
+    `[${store}] prefill ${PREFILL_EVENTS.toLocaleString('en-US')} events in ${prefillS.toFixed(1)} s; durable PATCH /item, ${WRITERS} keep-alive clients, ` +
+      `${MEASURE_MS / 1000} s: ${writesPerSecond.toFixed(0)} writes/s (target ≥ 3000), latency p50 ${latencyMs.p50.toFixed(2)} ms, ` +
+      `p99 ${latencyMs.p99.toFixed(2)} ms (target < 25), max ${latencyMs.max.toFixed(1)} ms; ${result.writesPerCommit.toFixed(1)} writes per transaction, ` +
+      `${result.commitMs.toFixed(2)} ms per commit; server CPU ${result.serverCpuUsPerWrite.toFixed(0)} µs per write (load average ${load.toFixed(1)})`,
+  );
+  return result;
 }
 
 async function prefill(server: ChildServer): Promise<void> {
@@ -86,7 +111,7 @@ async function prefill(server: ChildServer): Promise<void> {
   agent.destroy();
 }
 
-async function measureThroughput(server: ChildServer): Promise<Pick<LabelsBenchResult, 'writesPerSecond' | 'latencyMs'>> {
+async function measureThroughput(server: ChildServer): Promise<Pick<ThroughputResult, 'writesPerSecond' | 'latencyMs'>> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: WRITERS });
   const latencies: number[] = [];
   let measuring = false;

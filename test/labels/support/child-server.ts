@@ -12,8 +12,8 @@ export interface ChildServer {
 }
 
 /** Starts label-server-main.ts in a child process and resolves once it listens. */
-export function startChildServer(db: string): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, db], { stdio: ['ignore', 'pipe', 'inherit'] });
+export function startChildServer(db: string, env: Record<string, string> = {}): Promise<ChildServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, db], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let out = '';
   const statsWaiters: ((s: { commits: number; units: number; commit_ms: number; cpu_ms: number }) => void)[] = [];

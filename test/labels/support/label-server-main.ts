@@ -3,6 +3,9 @@
  * `node --import tsx label-server-main.ts <labels.sqlite | :memory:>`. Every path is an image.
  * Prints `READY <url>` once listening, and `STATS {commits, units}` on SIGUSR2.
  */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { LazySqliteLabelStore } from '../../../src/server/labels/lazy-sqlite-label-store.js';
 import { startLabelServer } from './harness.js';
 
 const db = process.argv[2];
@@ -10,7 +13,13 @@ if (!db) {
   process.stderr.write('usage: label-server-main.ts <labels.sqlite | :memory:>\n');
   process.exit(2);
 }
-const server = await startLabelServer({ dbPath: db === ':memory:' ? null : db, itemExists: () => true });
+// LENSLET_LABELS_STORE=in-thread: the SQLite store on the main thread instead of a worker (benchmark A/B).
+const inThread = process.env.LENSLET_LABELS_STORE === 'in-thread' && db !== ':memory:';
+const server = await startLabelServer({
+  dbPath: db === ':memory:' ? null : db,
+  store: inThread ? new LazySqliteLabelStore(db, {}, () => mkdirSync(dirname(db), { recursive: true })) : undefined,
+  itemExists: () => true,
+});
 process.stdout.write(`READY ${server.url}\n`);
 const stop = () => {
   void server.close().then(() => process.exit(0));

@@ -69,6 +69,9 @@ describe('lenslet <table>', () => {
     const wrong = runCli([path.join(dir, 't.parquet'), '--port', '0', '--source-column', 'nope']);
     expect(await wrong.exit).toBe(1);
     expect(wrong.output()).toMatch(/^lenslet: source column "nope" is not in the table/);
+    const base = runCli([path.join(dir, 't.parquet'), '--port', '0', '--base-dir', path.join(dir, 'nope')]);
+    expect(await base.exit).toBe(1);
+    expect(base.output()).toMatch(/^lenslet: base dir is not a folder/);
     const missing = runCli([path.join(dir, 'none.parquet'), '--port', '0']);
     expect(await missing.exit).toBe(1);
     expect(missing.output()).toMatch(/^lenslet: table not found/);

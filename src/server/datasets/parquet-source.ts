@@ -96,6 +96,11 @@ export class ParquetSource implements DatasetSource {
     }
     const info = await stat(absolute);
     const baseDir = path.resolve(options.baseDir ?? path.dirname(absolute));
+    const base = await stat(baseDir).catch(() => undefined);
+    if (!base?.isDirectory()) {
+      await table.close();
+      throw new TableOpenError(`base dir is not a folder: ${options.baseDir ?? baseDir}`);
+    }
     return ParquetSource.fromTable(table, {
       ...options,
       name: options.name ?? path.basename(absolute).replace(/\.parquet$/i, ''),

@@ -15,8 +15,8 @@ export interface ImageSpec {
   orientation?: number;
   /** EXIF UserComment (where A1111 puts generation parameters in JPEG/WebP). */
   userComment?: string;
-  /** PNG text chunks, written after IDAT (where sharp can't see them) as tEXt/zTXt/iTXt. */
-  pngText?: { keyword: string; text: string; type?: 'tEXt' | 'zTXt' | 'iTXt' }[];
+  /** PNG text chunks as tEXt/zTXt/iTXt: after IDAT (where sharp can't see them) unless `before: true`. */
+  pngText?: { keyword: string; text: string; type?: 'tEXt' | 'zTXt' | 'iTXt'; before?: boolean }[];
 }
 
 /** A value in a tree spec: an image to generate, raw file contents, or a symlink. */
@@ -77,17 +77,20 @@ export async function encodeImage(format: string, spec: ImageSpec): Promise<Buff
   }
 }
 
-/** Inserts text chunks just before IEND, i.e. after the image data. */
+/** Inserts text chunks just before IEND (after the image data), or before the first IDAT. */
 export function insertPngText(png: Buffer, chunks: NonNullable<ImageSpec['pngText']>): Buffer {
   const iendAt = png.length - 12;
-  const encoded = chunks.map(({ keyword, text, type = 'tEXt' }) => {
+  const idatAt = png.indexOf('IDAT', 8, 'latin1') - 4;
+  const encode = ({ keyword, text, type = 'tEXt' }: NonNullable<ImageSpec['pngText']>[number]) => {
     const key = Buffer.from(`${keyword}\0`, 'latin1');
     if (type === 'tEXt') return pngChunk(type, Buffer.concat([key, Buffer.from(text, 'latin1')]));
     if (type === 'zTXt') return pngChunk(type, Buffer.concat([key, Buffer.from([0]), deflateSync(Buffer.from(text, 'latin1'))]));
     // iTXt, compressed, no language tag.
     return pngChunk(type, Buffer.concat([key, Buffer.from([1, 0, 0, 0]), deflateSync(Buffer.from(text, 'utf8'))]));
-  });
-  return Buffer.concat([png.subarray(0, iendAt), ...encoded, png.subarray(iendAt)]);
+  };
+  const before = chunks.filter((c) => c.before).map(encode);
+  const after = chunks.filter((c) => !c.before).map(encode);
+  return Buffer.concat([png.subarray(0, idatAt), ...before, png.subarray(idatAt, iendAt), ...after, png.subarray(iendAt)]);
 }
 
 function pngChunk(type: string, data: Buffer): Buffer {

@@ -17,7 +17,17 @@ beforeAll(async () => {
       'anim.gif': { w: 30, h: 30 },
       'pic.avif': { w: 40, h: 20 },
       'scan.tiff': { w: 32, h: 64 },
-      'sd.png': { w: 32, h: 32, pngText: [{ keyword: 'parameters', text: SD_PARAMETERS }, { keyword: 'Software', text: 'ComfyUI', type: 'iTXt' }] },
+      'sd.png': {
+        w: 32,
+        h: 32,
+        pngText: [
+          { keyword: 'Title', text: 'early', before: true },
+          { keyword: 'parameters', text: SD_PARAMETERS },
+          { keyword: 'Software', text: 'ComfyUI', type: 'iTXt' },
+        ],
+      },
+      'exif.webp': { w: 16, h: 16, exif: { Software: 'WebP Tool', ImageDescription: 'webp desc' } },
+      'exif.tiff': { w: 16, h: 16 },
       'sd.jpg': { w: 16, h: 16, userComment: 'a blue whale\nNegative prompt: fog\nSteps: 12, Sampler: DDIM, Seed: 31337' },
       'broken.jpg': 'this is not really a jpeg',
       'empty.png': '',
@@ -161,7 +171,8 @@ describe('GET /metadata', () => {
     const { body } = await t.json('/metadata?path=/sd.png');
     expect(body.format).toBe('png');
     expect(body.png_text).toEqual([
-      { type: 'tEXt', keyword: 'parameters', text: SD_PARAMETERS },
+      { type: 'tEXt', keyword: 'Title', text: 'early' }, // before IDAT
+      { type: 'tEXt', keyword: 'parameters', text: SD_PARAMETERS }, // after IDAT
       { type: 'iTXt', keyword: 'Software', text: 'ComfyUI', language: '', translated_keyword: '' },
     ]);
     expect(body.quick_fields).toMatchObject({
@@ -172,6 +183,14 @@ describe('GET /metadata', () => {
       model: 'fancy_v2',
       software: 'ComfyUI',
     });
+  });
+
+  it('returns EXIF for WebP and TIFF', async () => {
+    const webp = (await t.json('/metadata?path=/exif.webp')).body;
+    expect(webp).toMatchObject({ format: 'webp', exif: { Software: 'WebP Tool' }, quick_fields: { software: 'WebP Tool', description: 'webp desc' } });
+    const tiff = (await t.json('/metadata?path=/exif.tiff')).body;
+    // libvips writes its own TIFF tags (not our Software), so check what it does write.
+    expect(tiff).toMatchObject({ format: 'tiff', exif: { ImageWidth: 16, ImageHeight: 16 } });
   });
 
   it('reads generation parameters from an EXIF UserComment, JSON-safe throughout', async () => {

@@ -3,6 +3,7 @@ import exifr from 'exifr';
 import type { ItemBytes } from '../datasets/dataset-source.js';
 import { parseGenerationParameters } from './generation-params.js';
 import { readPngChunks, type PngTextChunk, type ReadAt } from './png-text.js';
+import { readWebpExif } from './webp-exif.js';
 
 export interface ImageMetadata {
   path: string;
@@ -31,7 +32,7 @@ const EXIF_OPTIONS = {
   userComment: true,
 };
 
-/** EXIF (JPEG, WebP, TIFF, AVIF, and PNG eXIf), PNG text chunks and the handy fields among them. */
+/** EXIF (JPEG, TIFF, AVIF by exifr; WebP and PNG eXIf chunks by hand), PNG text, and the handy fields. */
 export async function readMetadata(
   path: string,
   type: string,
@@ -47,6 +48,9 @@ export async function readMetadata(
     const chunks = await withReader(bytes, buffer, readPngChunks);
     pngText = chunks.text;
     if (chunks.exif) exif = await parseExif(chunks.exif);
+  } else if (format === 'webp') {
+    const tiff = await withReader(bytes, buffer, readWebpExif);
+    if (tiff) exif = await parseExif(tiff);
   } else if (format !== 'gif') {
     exif = await parseExif(buffer ?? (bytes.kind === 'file' ? bytes.absPath : Buffer.alloc(0)));
   }

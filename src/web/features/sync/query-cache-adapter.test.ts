@@ -51,6 +51,31 @@ describe('query cache adapter', () => {
     adapter.dispose();
   });
 
+  it('writes each page once for a batch of patches, and reads its own pending writes', () => {
+    const qc = new QueryClient();
+    qc.setQueryData(['items', 'window', '/', 0], { items: [item('/a'), item('/b'), item('/c')] });
+    const adapter = createItemCacheAdapter(qc);
+    let writes = 0;
+    const unsubscribe = qc.getQueryCache().subscribe((e) => {
+      if (e.type === 'updated') writes++;
+    });
+    adapter.batch(() => {
+      adapter.patch('/a', { star: 1, version: 2 });
+      adapter.patch('/b', { star: 2, version: 2 });
+      adapter.patch('/a', { tags: ['x'] });
+      expect(adapter.read('/a')).toMatchObject({ star: 1, tags: ['x'], version: 2 });
+      expect(writes).toBe(0);
+    });
+    expect(writes).toBe(1);
+    expect(qc.getQueryData<{ items: Item[] }>(['items', 'window', '/', 0])!.items.map((i) => [i.star, i.tags])).toEqual([
+      [1, ['x']],
+      [2, []],
+      [null, []],
+    ]);
+    unsubscribe();
+    adapter.dispose();
+  });
+
   it('does not write a page when nothing changes', () => {
     const qc = new QueryClient();
     qc.setQueryData(['items', 'window', '/', 0], { items: [item('/a', { tags: ['t'] })] });

@@ -19,60 +19,81 @@ function differs(item: Item, patch: Partial<CachedLabels>): boolean {
   return false;
 }
 
+export interface QueryCacheAdapter extends ItemCacheAdapter {
+  /** Runs `fn` with every patch to a page collected, then writes each touched page once. */
+  batch(fn: () => void): void;
+  dispose(): void;
+}
+
 /**
  * The query cache as the sync code sees it: items by path across every cached page (folder
- * windows, query windows, search results). An index path → pages, kept current from the cache's
- * own notifications, makes a read or a patch touch only the pages that hold the item: a folder
- * of 100k items is 200 windows, and a burst of remote edits must not scan all of them per event.
+ * windows, query windows, search results). An index path → (page, position), kept current from
+ * the cache's own notifications, makes a read or a patch touch only the pages that hold the item:
+ * a folder of 100k items is 200 windows, and a burst of remote edits must not scan all of them
+ * per event. Inside `batch`, a burst of patches costs one page write per page, not one per item.
  */
-export function createItemCacheAdapter(queryClient: QueryClient): ItemCacheAdapter & { dispose(): void } {
+export function createItemCacheAdapter(queryClient: QueryClient): QueryCacheAdapter {
   const cache = queryClient.getQueryCache();
-  const pagesOf = new Map<string, Set<string>>();
-  const indexed = new WeakSet<object>();
+  /** path → query hash → position in that page. */
+  const where = new Map<string, Map<string, number>>();
+  /** The paths each page was indexed with, to skip re-indexing when only labels changed. */
+  const indexedPaths = new Map<string, string[]>();
+  let working: Map<string, { query: Query; page: ItemPage; items: Item[] }> | null = null;
 
   const indexQuery = (query: Query) => {
     const data = query.state.data;
-    if (!isItemPage(data) || indexed.has(data)) return;
-    indexed.add(data);
-    for (const item of data.items) {
-      let hashes = pagesOf.get(item.path);
-      if (!hashes) pagesOf.set(item.path, (hashes = new Set()));
-      hashes.add(query.queryHash);
-    }
+    if (!isItemPage(data)) return;
+    const hash = query.queryHash;
+    const before = indexedPaths.get(hash);
+    const items = data.items;
+    if (before && before.length === items.length && items.every((item, i) => item.path === before[i])) return;
+    if (before) for (const path of before) where.get(path)?.delete(hash);
+    items.forEach((item, i) => {
+      let pages = where.get(item.path);
+      if (!pages) where.set(item.path, (pages = new Map()));
+      pages.set(hash, i);
+    });
+    indexedPaths.set(hash, items.map((i) => i.path));
   };
   for (const query of cache.findAll({ queryKey: ['items'] })) indexQuery(query);
   const unsubscribe = cache.subscribe((event) => {
     if (event.query.queryKey[0] !== 'items') return;
     if (event.type === 'removed') {
-      const data = event.query.state.data;
-      if (isItemPage(data)) for (const item of data.items) pagesOf.get(item.path)?.delete(event.query.queryHash);
+      const hash = event.query.queryHash;
+      for (const path of indexedPaths.get(hash) ?? []) where.get(path)?.delete(hash);
+      indexedPaths.delete(hash);
     } else if (event.type === 'added' || event.type === 'updated') {
       indexQuery(event.query);
     }
   });
 
-  /** Pages holding `path`, with its position in each; stale index entries are dropped on the way. */
-  function* locate(path: string): Generator<{ query: Query; page: ItemPage; index: number }> {
-    const hashes = pagesOf.get(path);
-    if (!hashes) return;
-    for (const hash of [...hashes]) {
-      const query = cache.get(hash);
-      const page = query?.state.data;
-      const index = isItemPage(page) ? page.items.findIndex((i) => i.path === path) : -1;
-      if (!query || !isItemPage(page) || index < 0) {
-        hashes.delete(hash);
-        continue;
-      }
-      yield { query, page, index };
+  /** Pages holding `path` (the batch's working copy where there is one), with its position. */
+  function locate(path: string): Array<{ query: Query; items: Item[]; index: number }> {
+    const pages = where.get(path);
+    const out: Array<{ query: Query; items: Item[]; index: number }> = [];
+    if (!pages) return out;
+    for (const [hash, position] of pages) {
+      const pending = working?.get(hash);
+      const query = pending?.query ?? cache.get(hash);
+      const data = query?.state.data;
+      const items = pending?.items ?? (isItemPage(data) ? data.items : null);
+      if (!query || !items) continue;
+      const index = items[position]?.path === path ? position : items.findIndex((i) => i.path === path);
+      if (index >= 0) out.push({ query, items, index });
     }
-    if (!hashes.size) pagesOf.delete(path);
+    return out;
   }
+
+  const write = (query: Query, items: Item[]) => {
+    const page = query.state.data as ItemPage;
+    queryClient.setQueryData(query.queryKey, { ...page, items });
+  };
 
   return {
     read(path) {
       let newest: Item | null = null;
-      for (const { page, index } of locate(path)) {
-        const item = page.items[index]!;
+      for (const { items, index } of locate(path)) {
+        const item = items[index]!;
         if (!newest || item.version > newest.version) newest = item;
       }
       return newest
@@ -80,12 +101,30 @@ export function createItemCacheAdapter(queryClient: QueryClient): ItemCacheAdapt
         : null;
     },
     patch(path, partial) {
-      for (const { query, page, index } of [...locate(path)]) {
-        const current = page.items[index]!;
+      for (const { query, items, index } of locate(path)) {
+        const current = items[index]!;
         if (!differs(current, partial)) continue;
-        const items = page.items.slice();
-        items[index] = { ...current, ...partial, path };
-        queryClient.setQueryData(query.queryKey, { ...page, items });
+        const next = { ...current, ...partial, path };
+        if (working) {
+          let page = working.get(query.queryHash);
+          if (!page) working.set(query.queryHash, (page = { query, page: query.state.data as ItemPage, items: items.slice() }));
+          page.items[index] = next;
+        } else {
+          const copy = items.slice();
+          copy[index] = next;
+          write(query, copy);
+        }
+      }
+    },
+    batch(fn) {
+      if (working) return fn();
+      working = new Map();
+      try {
+        fn();
+      } finally {
+        const pages = working;
+        working = null;
+        for (const { query, items } of pages.values()) write(query, items);
       }
     },
     dispose: unsubscribe,

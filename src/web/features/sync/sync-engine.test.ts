@@ -57,6 +57,7 @@ describe('sync engine', () => {
     await flush();
     // The server applied it and its event arrives before the HTTP answer.
     engine.handle(updated(2, 'Ada', { star: 4 }));
+    await clock.advance(0);
     release();
     await clock.advance(0);
     expect(server.items.get('/a.jpg')?.star).toBe(4);
@@ -70,6 +71,7 @@ describe('sync engine', () => {
     const { engine, cache, clock, pulses, remote } = setup();
     engine.start();
     engine.handle(updated(2, 'Bob', { tags: ['cat'] }));
+    await clock.advance(0);
     expect(pulses).toEqual(['/a.jpg']);
     expect(remote).toEqual(['/a.jpg']);
     expect(cache.get('/a.jpg')).toMatchObject({ version: 2, tags: ['cat'] });
@@ -79,6 +81,19 @@ describe('sync engine', () => {
     expect(engine.isPulsing('/a.jpg')).toBe(false);
     await clock.advance(30_000);
     expect(engine.getState().activity.message).toBeNull();
+  });
+
+  it('applies a burst of events as one batch and updates the banner once', async () => {
+    const { engine, cache, clock } = setup();
+    for (let i = 2; i <= 40; i++) cache.set(`/b${i}.jpg`, { version: 1, star: null, tags: [], notes: '' });
+    let emits = 0;
+    engine.subscribe(() => emits++);
+    for (let i = 2; i <= 40; i++) engine.handle({ ...updated(2, 'Bob', { star: 3 }), data: { ...updated(2, 'Bob', { star: 3 }).data, path: `/b${i}.jpg` } });
+    expect(cache.get('/b2.jpg')?.star).toBeNull();
+    await clock.advance(0);
+    expect(cache.get('/b40.jpg')?.star).toBe(3);
+    expect(emits).toBe(1);
+    expect(engine.getState().activity.count).toBe(39);
   });
 
   it('counts presence for the current folder only and reports editing while edits are pending', async () => {

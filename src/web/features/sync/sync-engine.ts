@@ -1,4 +1,4 @@
-import type { ServerEvent } from '../../../protocol/events.js';
+import type { ItemUpdated, ServerEvent } from '../../../protocol/events.js';
 import { Pulses, RecentActivity, type ActivitySummary } from './activity.js';
 import { LabelCache, type ItemCacheAdapter } from './cache-patch.js';
 import { loadClientId, loadDisplayName, loadTabId, saveDisplayName, type KeyValueStorage } from './client-identity.js';
@@ -24,6 +24,8 @@ export interface SyncEngineDeps {
   paintPulse?: (path: string) => void;
   /** Someone else changed `path` (after the in-place patch): e.g. refresh filtered lists. */
   onRemoteChange?: (path: string) => void;
+  /** Runs a group of cache patches as one notification (TanStack's `notifyManager.batch`). */
+  batch?: (fn: () => void) => void;
   isOnline?: () => boolean;
   random?: () => number;
 }
@@ -59,6 +61,9 @@ export class SyncEngine {
   private lastEditAt = -Infinity;
   private activityTimer: unknown = null;
   private progressTimer: unknown = null;
+  private incoming: ItemUpdated[] = [];
+  private flushTimer: unknown = null;
+  private emitTimer: unknown = null;
 
   constructor(private readonly d: SyncEngineDeps) {
     this.clientId = loadClientId(d.storage, d.makeId);
@@ -117,7 +122,7 @@ export class SyncEngine {
     this.queue.stop();
     this.stream.stop();
     this.presence.stop();
-    for (const t of [this.activityTimer, this.progressTimer]) if (t !== null) this.d.clock.clearTimeout(t);
+    for (const t of [this.activityTimer, this.progressTimer, this.flushTimer, this.emitTimer]) if (t !== null) this.d.clock.clearTimeout(t);
   }
 
   /** The folder on screen: presence is counted per folder. */
@@ -165,21 +170,12 @@ export class SyncEngine {
   /** Handles one server event (exposed for tests and for the polling fallback's own feed). */
   handle(e: ServerEvent): void {
     switch (e.type) {
-      case 'item-updated': {
-        const wasInFlight = this.queue.isInFlight(e.data.path);
-        const accepted = this.labels.onItemUpdated(e.data);
-        if (!accepted) return;
-        const { path, version, updated_by } = e.data;
-        // Our own write's event can arrive before its HTTP answer: decide once that has settled.
-        const classify = () => {
-          if (this.queue.isOwnVersion(path, version) || this.queue.mayBeOwn(path, e.data)) return;
-          this.queue.observeServerState(path, e.data);
-          this.remoteChange(path, updated_by);
-        };
-        if (wasInFlight) void this.queue.settled(path).then(classify);
-        else classify();
+      case 'item-updated':
+        // A burst (someone's batch edit) arrives as many events: patch the cache for all of
+        // them in one go, so lists and panels re-render once rather than once per event.
+        this.incoming.push(e.data);
+        if (this.flushTimer === null) this.flushTimer = this.d.clock.setTimeout(() => this.flushIncoming(), 0);
         return;
-      }
       case 'metrics-updated':
         this.labels.onMetricsUpdated(e.data);
         return;
@@ -192,6 +188,30 @@ export class SyncEngine {
       default:
         return;
     }
+  }
+
+  private flushIncoming(): void {
+    this.flushTimer = null;
+    const events = this.incoming;
+    this.incoming = [];
+    const run = this.d.batch ?? ((fn: () => void) => fn());
+    run(() => {
+      for (const data of events) this.applyItemUpdated(data);
+    });
+  }
+
+  private applyItemUpdated(data: ItemUpdated): void {
+    const wasInFlight = this.queue.isInFlight(data.path);
+    if (!this.labels.onItemUpdated(data)) return;
+    const { path, version, updated_by } = data;
+    // Our own write's event can arrive before its HTTP answer: decide once that has settled.
+    const classify = () => {
+      if (this.queue.isOwnVersion(path, version) || this.queue.mayBeOwn(path, data)) return;
+      this.queue.observeServerState(path, data);
+      this.remoteChange(path, updated_by);
+    };
+    if (wasInFlight) void this.queue.settled(path).then(classify);
+    else classify();
   }
 
   private presenceStatus(): PresenceStatus {
@@ -209,8 +229,13 @@ export class SyncEngine {
     this.pulses.mark(path, now);
     this.d.paintPulse?.(path);
     this.d.onRemoteChange?.(path);
-    this.set({ activity: this.activity.summary(now) });
-    this.refreshActivityLater();
+    // One state change (one re-render of the banner) per burst.
+    if (this.emitTimer !== null) return;
+    this.emitTimer = this.d.clock.setTimeout(() => {
+      this.emitTimer = null;
+      this.set({ activity: this.activity.summary(this.d.clock.now()) });
+      this.refreshActivityLater();
+    }, 0);
   }
 
   private refreshActivityLater(): void {

@@ -1,4 +1,4 @@
-import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { notifyManager, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { Item } from '../../../protocol/items.js';
 import { safeStorage } from './client-identity.js';
@@ -22,19 +22,30 @@ function makeId(): string {
 }
 
 /**
- * Restarts the glow on the cell of `path` if it is on screen. A data attribute React does not
- * manage: no cell re-renders for it, and a re-render (selection, late window) can't cut it short.
+ * Restarts the glow on the cells of paths someone else changed, if on screen: once per frame for
+ * a burst (one DOM query and one style flush, not one per event). A data attribute React does not
+ * manage: no cell re-renders for it, and a re-render can't cut it short.
  */
-function paintPulse(path: string): void {
-  const stamp = String(Date.now());
-  for (const el of document.querySelectorAll<HTMLElement>(`.cell[data-path="${CSS.escape(path)}"]`)) {
-    delete el.dataset.pulse;
-    void el.offsetWidth; // restart the animation
-    el.dataset.pulse = stamp;
+function pulsePainter(): (path: string) => void {
+  const pending = new Set<string>();
+  let frame = 0;
+  const paint = () => {
+    frame = 0;
+    const cells = [...document.querySelectorAll<HTMLElement>('.cell[data-path]')].filter((el) => pending.has(el.dataset.path ?? ''));
+    pending.clear();
+    if (!cells.length) return;
+    for (const el of cells) delete el.dataset.pulse;
+    void document.body.offsetWidth; // restart the animation on cells that were still glowing
+    const stamp = String(performance.now());
+    for (const el of cells) el.dataset.pulse = stamp;
     window.setTimeout(() => {
-      if (el.dataset.pulse === stamp) delete el.dataset.pulse;
+      for (const el of cells) if (el.dataset.pulse === stamp) delete el.dataset.pulse;
     }, 1_500);
-  }
+  };
+  return (path) => {
+    pending.add(path);
+    if (!frame) frame = requestAnimationFrame(paint);
+  };
 }
 
 /**
@@ -59,6 +70,7 @@ function refreshFilteredLists(queryClient: QueryClient): (path: string) => void 
 
 /** Builds the engine over the browser's fetch, storage, EventSource, beacon and the query cache. */
 export function createBrowserEngine(queryClient: QueryClient): SyncEngine {
+  const cache = createItemCacheAdapter(queryClient);
   return new SyncEngine({
     fetch: (url, init) => window.fetch(url, init),
     storage: safeStorage(() => window.localStorage),
@@ -73,11 +85,12 @@ export function createBrowserEngine(queryClient: QueryClient): SyncEngine {
         return false;
       }
     },
-    cache: createItemCacheAdapter(queryClient),
+    cache,
     refetchAll: () => void queryClient.invalidateQueries(),
     pollVisible: () => void queryClient.invalidateQueries({ queryKey: ['items'], refetchType: 'active' }),
-    paintPulse,
+    paintPulse: pulsePainter(),
     onRemoteChange: refreshFilteredLists(queryClient),
+    batch: (fn) => notifyManager.batch(() => cache.batch(fn)),
     isOnline: () => navigator.onLine,
   });
 }

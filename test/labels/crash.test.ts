@@ -13,10 +13,13 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('crash safety', () => {
+describe.each([
+  ['worker thread', {}],
+  ['main thread', { LENSLET_LABELS_STORE: 'in-thread' }],
+])('crash safety, SQLite on the %s', (name, env) => {
   it('[LD1] every write answered 200 before SIGKILL is there after restart, with its version', async () => {
-    const db = join(dir, 'labels.sqlite');
-    const first = await startChildServer(db);
+    const db = join(dir, `${name.replace(' ', '-')}.sqlite`);
+    const first = await startChildServer(db, env);
     children.push(first);
     const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
     const acked: { path: string; version: number; star: number }[] = [];
@@ -61,7 +64,7 @@ describe('crash safety', () => {
     expect(await first.exited).toBeNull(); // killed by the signal
     agent.destroy();
 
-    const second = await startChildServer(db);
+    const second = await startChildServer(db, env);
     children.push(second);
     const agent2 = new http.Agent({ keepAlive: true, maxSockets: 4 });
     expect(acked.length).toBeGreaterThanOrEqual(400);

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { isWithin } from '../../protocol/paths.js';
 import type { AppExtension } from '../app-context.js';
@@ -12,6 +14,7 @@ import { registerPresenceRoutes } from '../http/presence-routes.js';
 import { LabelService } from './label-service.js';
 import type { LabelStore, LabelStoreOptions } from './label-store.js';
 import { MemoryLabelStore } from './memory-label-store.js';
+import { LazySqliteLabelStore } from './lazy-sqlite-label-store.js';
 import { WorkerSqliteLabelStore } from './worker-sqlite-label-store.js';
 
 export interface LabelSystemOptions {
@@ -41,10 +44,18 @@ export interface LabelSystem {
  * run in a worker thread so fsyncs do not block the event loop; or memory when `dbPath` is null
  * (`--no-write`).
  */
-export function createLabelStore(dbPath: string | null, options: LabelStoreOptions = {}): LabelStore {
+export function createLabelStore(dbPath: string | null, options: LabelStoreOptions = {}, thread: SqliteThread = 'worker'): LabelStore {
   if (dbPath === null) return new MemoryLabelStore({ ...options, startAfterEventId: Date.now() * 1000 });
+  if (thread === 'main') return new LazySqliteLabelStore(dbPath, options, () => mkdirSync(dirname(dbPath), { recursive: true }));
   return new WorkerSqliteLabelStore(dbPath, options);
 }
+
+/**
+ * Where SQLite runs: `worker` (default) keeps commits' fsyncs off the event loop, at some CPU cost
+ * for passing writes between threads; `main` is cheaper per write but stalls every request while
+ * a commit syncs. See docs/PERFORMANCE.md, "Labels and sync".
+ */
+export type SqliteThread = 'worker' | 'main';
 
 export async function openLabelSystem(options: LabelSystemOptions): Promise<LabelSystem> {
   const { store } = options;
@@ -90,6 +101,8 @@ export async function registerLabelSystemRoutes(
 
 export interface LabelsExtensionOptions extends Partial<Omit<LabelSystemOptions, 'store' | 'itemExists'>> {
   storeOptions?: LabelStoreOptions;
+  /** Where SQLite runs (default `worker`). */
+  sqliteThread?: SqliteThread;
   /** Receives the system once built (tests, benchmarks). */
   onReady?(system: LabelSystem): void;
 }
@@ -104,7 +117,7 @@ export function labelsExtension(options: LabelsExtensionOptions = {}): AppExtens
     const catalog = ctx.source.catalog;
     const system = await openLabelSystem({
       ...options,
-      store: createLabelStore(dbPath, options.storeOptions),
+      store: createLabelStore(dbPath, options.storeOptions, options.sqliteThread),
       itemExists: (path) => catalog.idOf(path) !== undefined,
     });
     ctx.setLabelLookup(system.service);

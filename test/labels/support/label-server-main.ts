@@ -3,9 +3,7 @@
  * `node --import tsx label-server-main.ts <labels.sqlite | :memory:>`. Every path is an image.
  * Prints `READY <url>` once listening, and `STATS {commits, units}` on SIGUSR2.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { LazySqliteLabelStore } from '../../../src/server/labels/lazy-sqlite-label-store.js';
+import { createLabelStore } from '../../../src/server/labels/label-system.js';
 import { startLabelServer } from './harness.js';
 
 const db = process.argv[2];
@@ -14,10 +12,9 @@ if (!db) {
   process.exit(2);
 }
 // LENSLET_LABELS_STORE=in-thread: the SQLite store on the main thread instead of a worker (benchmark A/B).
-const inThread = process.env.LENSLET_LABELS_STORE === 'in-thread' && db !== ':memory:';
+const thread = process.env.LENSLET_LABELS_STORE === 'in-thread' ? 'main' : 'worker';
 const server = await startLabelServer({
-  dbPath: db === ':memory:' ? null : db,
-  store: inThread ? new LazySqliteLabelStore(db, {}, () => mkdirSync(dirname(db), { recursive: true })) : undefined,
+  store: createLabelStore(db === ':memory:' ? null : db, {}, thread),
   itemExists: () => true,
 });
 process.stdout.write(`READY ${server.url}\n`);

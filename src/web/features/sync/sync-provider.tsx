@@ -114,6 +114,12 @@ export function SyncProvider({ children, engine: given }: { children: ReactNode;
       engine.queue.retryNow();
     };
     const onOffline = () => engine.stream.wentOffline();
+    // Hidden tabs get their timers throttled (to once a minute after a while), so heartbeats lapse
+    // and the server stops counting the tab; coming back re-joins at once.
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') engine.pageShow();
+    };
+    document.addEventListener('visibilitychange', onVisible);
     window.addEventListener('pagehide', onHide);
     window.addEventListener('pageshow', onShow);
     window.addEventListener('online', onOnline);
@@ -146,6 +152,7 @@ export function SyncProvider({ children, engine: given }: { children: ReactNode;
       window.removeEventListener('pageshow', onShow);
       window.removeEventListener('online', onOnline);
       window.removeEventListener('offline', onOffline);
+      document.removeEventListener('visibilitychange', onVisible);
       engine.stop();
     };
   }, [engine, queryClient]);

@@ -9,7 +9,9 @@ export type NumericReader = (columns: string[], onSlice: (index: number, values:
 // tsx loader inside the worker thread first (loader flags in execArgv don't reach workers).
 const IS_TS = import.meta.url.endsWith('.ts');
 const WORKER_URL = new URL(IS_TS ? './parquet-worker.ts' : './parquet-worker.js', import.meta.url);
-const TS_BOOTSTRAP = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
+// Resolved here (lazily, only under tsx), so the worker finds tsx whatever the working directory.
+const tsBootstrap = (): string =>
+  `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
 
 /** Reads on a worker thread (a second core) from the file at `file`. */
 export function workerNumericReader(file: string): NumericReader {
@@ -19,7 +21,7 @@ export function workerNumericReader(file: string): NumericReader {
       // A small heap keeps the reader's garbage (decoded pages) from inflating the process's RSS.
       const resourceLimits = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 };
       const worker = IS_TS
-        ? new Worker(TS_BOOTSTRAP, { eval: true, workerData, resourceLimits })
+        ? new Worker(tsBootstrap(), { eval: true, workerData, resourceLimits })
         : new Worker(WORKER_URL, { workerData, resourceLimits });
       let settled = false;
       worker.on('message', (message: NumericReadMessage) => {

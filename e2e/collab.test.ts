@@ -260,6 +260,10 @@ describe('collaborative labeling, two browsers on one server', () => {
     // The network drops, then the server answers /events with 503s: a plain EventSource would
     // give up for good (readyState CLOSED). The stream must come back by itself.
     const down = (route: Route) => route.fulfill({ status: 503, body: 'down' });
+    const streamUrls: string[] = [];
+    bob.page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/events') streamUrls.push(r.url());
+    });
     await bob.page.route('**/events*', down);
     await bob.context.setOffline(true);
     await expect.poll(() => bob.page.getByTestId('connection-status').textContent()).toBe('Offline');
@@ -272,6 +276,9 @@ describe('collaborative labeling, two browsers on one server', () => {
     await expect.poll(() => stars(bob.page), { timeout: 25_000 }).toBe(1);
     await bob.page.unroute('**/events*', down);
     await expect.poll(() => bob.page.getByTestId('connection-status').textContent(), { timeout: 35_000 }).toBe('Live');
+    // Every reconnection resumes from the last event it saw.
+    expect(streamUrls.length).toBeGreaterThan(1);
+    for (const url of streamUrls) expect(new URL(url).searchParams.get('last_event_id')).toMatch(/^\d+$/);
     // Live again: a change arrives through the stream, without reload.
     await ada.page.getByRole('radio', { name: '3 stars' }).click();
     const ms = await timeUntil(async () => (await stars(bob.page)) === 3);

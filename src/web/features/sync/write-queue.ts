@@ -1,67 +1,12 @@
 import { headerSafe, idempotencyKey, nextSequence, type KeyValueStorage } from './client-identity.js';
 import { classify, readBatchResults, type WriteOutcome } from './http-outcome.js';
 import { isEmptyOps, isSatisfied, mergeOps, type LabelOps, type LabelState } from './label-ops.js';
+import { computeSnapshot, type Clock, type FetchLike, type QueuedEntry, type QueuedItem, type SyncSnapshot } from './queue-model.js';
+import { QueueStorage } from './queue-storage.js';
 import { rebase, type ConflictField } from './rebase.js';
 
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export interface ResponseLike {
-  status: number;
-  headers: { get(name: string): string | null };
-  text(): Promise<string>;
-}
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; keepalive?: boolean }) => Promise<ResponseLike>;
-
-export type ItemEditState = 'queued' | 'conflict' | 'invalid' | 'missing';
-
-export interface QueuedItem {
-  path: string;
-  /** The server state the edit was made against (its version is the PATCH's `base_version`). */
-  base: LabelState;
-  ops: LabelOps;
-  state: ItemEditState;
-  /** On conflict: the server's newer state, and the fields that overlap. */
-  current?: LabelState;
-  fields?: ConflictField[];
-  message?: string;
-  rebases?: number;
-}
-
-export interface QueuedEntry {
-  key: string;
-  items: QueuedItem[];
-  user: string;
-  created_at: number;
-  /** Once sent, the body is frozen: a retry must repeat the same key with the same body. */
-  sent: boolean;
-  attempts: number;
-  next_at: number;
-  error?: 'network' | 'server';
-}
-
-export type ItemSyncStatus = 'saving' | 'retrying' | 'saved' | 'conflict' | 'invalid' | 'missing';
-export interface ItemSyncState {
-  status: ItemSyncStatus;
-  fields?: ConflictField[];
-  current?: LabelState;
-  mine?: LabelOps;
-  message?: string;
-}
-
-export type GlobalSyncStatus = 'saved' | 'syncing' | 'retrying' | 'conflict' | 'error' | 'paused' | 'denied';
-export interface SyncSnapshot {
-  status: GlobalSyncStatus;
-  pending: number;
-  conflicts: number;
-  failed: number;
-  retryAt: number | null;
-  message: string | null;
-  items: ReadonlyMap<string, ItemSyncState>;
-}
+export type { Clock, FetchLike, GlobalSyncStatus, ItemSyncState, ItemSyncStatus, QueuedEntry, QueuedItem, ResponseLike, SyncSnapshot } from './queue-model.js';
+export { ORPHAN_AFTER_MS } from './queue-storage.js';
 
 export interface WriteQueueOptions {
   fetch: FetchLike;
@@ -81,11 +26,7 @@ export interface WriteQueueOptions {
   random?: () => number;
 }
 
-const QUEUE_PREFIX = 'lenslet.queue.';
-const ALIVE_PREFIX = 'lenslet.queue-alive.';
 const ALIVE_EVERY_MS = 5_000;
-/** A queue whose tab has not said it is alive for this long belongs to a closed tab. */
-export const ORPHAN_AFTER_MS = 20_000;
 const MAX_BACKOFF_MS = 30_000;
 const MAX_AUTO_REBASES = 5;
 const MAX_SAVED_SHOWN = 500;
@@ -109,12 +50,12 @@ export class WriteQueue {
   private running = false;
   private denied: string | null = null;
   private rateLimitedUntil = 0;
-  private readonly storageKey: string;
+  private readonly store: QueueStorage;
 
   constructor(private readonly o: WriteQueueOptions) {
-    this.storageKey = QUEUE_PREFIX + o.tabId;
+    this.store = new QueueStorage(o.storage, o.clock, o.tabId);
     // A reload is a good moment to retry: what was waiting for a backoff goes out at once.
-    this.entries = this.read(this.storageKey).map((e) => ({ ...e, next_at: 0 }));
+    this.entries = this.store.load().map((e) => ({ ...e, next_at: 0 }));
     this.snapshot = this.computeSnapshot();
   }
 
@@ -135,7 +76,7 @@ export class WriteQueue {
   /** On pagehide: let other tabs adopt what is left at once (a reload takes it back first). */
   markClosed(): void {
     this.persist();
-    this.o.storage.removeItem(ALIVE_PREFIX + this.o.tabId);
+    this.store.markClosed();
   }
 
   /** Queues one edit for one item (coalesced into the previous unsent one) or a batch for several. */
@@ -267,29 +208,12 @@ export class WriteQueue {
 
   /** Takes over queues left by tabs that closed (or crashed) before their edits were saved. */
   adoptOrphans(): number {
-    const now = this.o.clock.now();
-    const keys: string[] = [];
-    for (let i = 0; i < this.o.storage.length; i++) {
-      const key = this.o.storage.key(i);
-      if (key?.startsWith(QUEUE_PREFIX) && key !== this.storageKey) keys.push(key);
-    }
-    let adopted = 0;
-    for (const key of keys) {
-      const tab = key.slice(QUEUE_PREFIX.length);
-      const alive = Number(this.o.storage.getItem(ALIVE_PREFIX + tab) ?? '0');
-      if (alive && now - alive < ORPHAN_AFTER_MS) continue;
-      const theirs = this.read(key).filter((e) => !this.entries.some((m) => m.key === e.key));
-      this.o.storage.removeItem(key);
-      this.o.storage.removeItem(ALIVE_PREFIX + tab);
-      if (!theirs.length) continue;
-      this.entries.push(...theirs);
-      adopted += theirs.length;
-    }
-    if (adopted) {
-      this.changed(theirsPaths(this.entries));
-      this.pump();
-    }
-    return adopted;
+    const theirs = this.store.takeOrphans().filter((e) => !this.entries.some((m) => m.key === e.key));
+    if (!theirs.length) return 0;
+    this.entries.push(...theirs);
+    this.changed(theirs.flatMap((e) => e.items.map((i) => i.path)));
+    this.pump();
+    return theirs.length;
   }
 
   // ---- sending ----
@@ -330,7 +254,7 @@ export class WriteQueue {
 
   private heartbeat(): void {
     if (!this.running) return;
-    this.o.storage.setItem(ALIVE_PREFIX + this.o.tabId, String(this.o.clock.now()));
+    this.store.markAlive();
     this.adoptOrphans();
     this.aliveTimer = this.o.clock.setTimeout(() => this.heartbeat(), ALIVE_EVERY_MS);
   }
@@ -531,59 +455,12 @@ export class WriteQueue {
   }
 
   private computeSnapshot(): SyncSnapshot {
-    const now = this.o.clock.now();
-    const items = new Map<string, ItemSyncState>();
-    let pending = 0;
-    let conflicts = 0;
-    let failed = 0;
-    let retrying = false;
-    let retryAt: number | null = null;
-    for (const p of this.savedPaths) items.set(p, { status: 'saved' });
-    for (const e of this.entries) {
-      for (const i of e.items) {
-        const prev = items.get(i.path);
-        if (i.state === 'conflict') {
-          conflicts++;
-          items.set(i.path, { status: 'conflict', fields: i.fields, current: i.current, mine: i.ops });
-        } else if (i.state === 'invalid' || i.state === 'missing') {
-          failed++;
-          if (prev?.status !== 'conflict') items.set(i.path, { status: i.state, message: i.message });
-        } else {
-          pending++;
-          const status: ItemSyncStatus = e.error && !this.inFlight.has(e.key) ? 'retrying' : 'saving';
-          if (status === 'retrying') {
-            retrying = true;
-            retryAt = retryAt === null ? e.next_at : Math.min(retryAt, e.next_at);
-          }
-          if (!prev || prev.status === 'saved' || (prev.status === 'saving' && status === 'retrying')) items.set(i.path, { status });
-        }
-      }
-    }
-    let status: GlobalSyncStatus = 'saved';
-    let message: string | null = null;
-    if (this.denied) [status, message] = ['denied', this.denied];
-    else if (this.rateLimitedUntil > now && pending) [status, retryAt] = ['paused', this.rateLimitedUntil];
-    else if (retrying) status = 'retrying';
-    else if (pending) status = 'syncing';
-    else if (conflicts) status = 'conflict';
-    else if (failed) status = 'error';
-    return { status, pending, conflicts, failed, retryAt, message, items };
+    const { entries, inFlight, savedPaths, denied, rateLimitedUntil } = this;
+    return computeSnapshot({ entries, inFlight, savedPaths, denied, rateLimitedUntil, now: this.o.clock.now() });
   }
 
   private persist(): void {
-    const key = this.storageKey;
-    if (!this.entries.length) this.o.storage.removeItem(key);
-    else this.o.storage.setItem(key, JSON.stringify({ v: 1, entries: this.entries }));
-  }
-
-  private read(key: string): QueuedEntry[] {
-    try {
-      const parsed = JSON.parse(this.o.storage.getItem(key) ?? 'null') as { v?: number; entries?: QueuedEntry[] } | null;
-      if (parsed?.v !== 1 || !Array.isArray(parsed.entries)) return [];
-      return parsed.entries.filter((e) => typeof e.key === 'string' && Array.isArray(e.items) && e.items.length > 0);
-    } catch {
-      return [];
-    }
+    this.store.save(this.entries);
   }
 }
 
@@ -593,8 +470,4 @@ function fieldsOf(ops: LabelOps): ConflictField[] {
   if (ops.set_notes !== undefined) f.push('notes');
   if (ops.set_tags !== undefined || ops.add_tags?.length || ops.remove_tags?.length) f.push('tags');
   return f;
-}
-
-function theirsPaths(entries: QueuedEntry[]): string[] {
-  return entries.flatMap((e) => e.items.map((i) => i.path));
 }

@@ -31,6 +31,8 @@ export interface ThroughputResult {
   serverCpuUsPerWrite: number;
   /** Mean wall time of one commit (transaction + fsync). */
   commitMs: number;
+  /** Server event-loop delay during the run: how long any request (or SSE write) could be held up. */
+  loopDelayMs: { p99: number; max: number };
 }
 
 export interface LabelsBenchResult {
@@ -38,22 +40,22 @@ export interface LabelsBenchResult {
   delivery: { clients: number; writes: number; p50: number; p99: number; max: number; beforeAck: number };
 }
 
-/** `worker`: the default store (SQLite in a worker thread); `in-thread`: the same on the main thread. */
-type StoreVariant = 'worker' | 'in-thread';
+/** Where the server runs SQLite: `main` (the default) or a `worker` thread. */
+type StoreVariant = 'main' | 'worker';
 
 /** The bench dispatcher's entry point (bench/run.ts). */
 export async function run(): Promise<void> {
   await measureLabels();
 }
 
-/** Throughput for both store variants (alternating, twice), then delivery on the default; prints and returns. */
+/** Throughput with SQLite on the main thread (default) and on a worker, alternating, twice; then delivery. */
 export async function measureLabels(): Promise<LabelsBenchResult> {
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}; SQLite WAL + synchronous=FULL under ${tmpdir()}`);
   const throughput: ThroughputResult[] = [];
-  for (const store of ['worker', 'in-thread', 'worker', 'in-thread'] as const) {
+  for (const store of ['main', 'worker', 'main', 'worker'] as const) {
     throughput.push(await withServer(store, (server) => measureStore(server, store)));
   }
-  const delivery = await withServer('worker', measureDelivery);
+  const delivery = await withServer('main', measureDelivery);
   console.log(
     `200 → event at each of ${delivery.clients} SSE clients (${delivery.writes} writes by ${SSE_WRITERS} writers): ` +
       `p50 ${delivery.p50.toFixed(2)} ms, p99 ${delivery.p99.toFixed(2)} ms (target < 50), max ${delivery.max.toFixed(1)} ms; ` +
@@ -64,7 +66,7 @@ export async function measureLabels(): Promise<LabelsBenchResult> {
 
 async function withServer<T>(store: StoreVariant, use: (server: ChildServer) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'lenslet-labels-bench-'));
-  const server = await startChildServer(join(dir, 'labels.sqlite'), store === 'in-thread' ? { LENSLET_LABELS_STORE: 'in-thread' } : {});
+  const server = await startChildServer(join(dir, 'labels.sqlite'), store === 'worker' ? { LENSLET_LABELS_SQLITE_THREAD: 'worker' } : {});
   try {
     return await use(server);
   } finally {
@@ -91,12 +93,13 @@ async function measureStore(server: ChildServer, store: StoreVariant): Promise<T
     writesPerCommit: units / commits,
     serverCpuUsPerWrite: ((after.cpu_ms - before.cpu_ms) * 1000) / units,
     commitMs: (after.commit_ms - before.commit_ms) / commits,
+    loopDelayMs: { p99: after.loop_p99_ms, max: after.loop_max_ms },
   };
   console.log(
-    `[${store}] prefill ${PREFILL_EVENTS.toLocaleString('en-US')} events in ${prefillS.toFixed(1)} s; durable PATCH /item, ${WRITERS} keep-alive clients, ` +
+    `[SQLite on the ${store} thread] prefill ${PREFILL_EVENTS.toLocaleString('en-US')} events in ${prefillS.toFixed(1)} s; durable PATCH /item, ${WRITERS} keep-alive clients, ` +
       `${MEASURE_MS / 1000} s: ${writesPerSecond.toFixed(0)} writes/s (target ≥ 3000), latency p50 ${latencyMs.p50.toFixed(2)} ms, ` +
       `p99 ${latencyMs.p99.toFixed(2)} ms (target < 25), max ${latencyMs.max.toFixed(1)} ms; ${result.writesPerCommit.toFixed(1)} writes per transaction, ` +
-      `${result.commitMs.toFixed(2)} ms per commit; server CPU ${result.serverCpuUsPerWrite.toFixed(0)} µs per write (load average ${load.toFixed(1)})`,
+      `${result.commitMs.toFixed(2)} ms per commit; event-loop delay p99 ${result.loopDelayMs.p99.toFixed(1)} ms, max ${result.loopDelayMs.max.toFixed(1)} ms; server CPU ${result.serverCpuUsPerWrite.toFixed(0)} µs per write (load average ${load.toFixed(1)})`,
   );
   return result;
 }

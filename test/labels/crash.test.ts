@@ -14,8 +14,8 @@ afterAll(() => {
 });
 
 describe.each([
-  ['worker thread', {}],
-  ['main thread', { LENSLET_LABELS_STORE: 'in-thread' }],
+  ['main thread', {}],
+  ['worker thread', { LENSLET_LABELS_SQLITE_THREAD: 'worker' }],
 ])('crash safety, SQLite on the %s', (name, env) => {
   it('[LD1] every write answered 200 before SIGKILL is there after restart, with its version', async () => {
     const db = join(dir, `${name.replace(' ', '-')}.sqlite`);

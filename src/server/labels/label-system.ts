@@ -40,20 +40,19 @@ export interface LabelSystem {
 }
 
 /**
- * SQLite at `dbPath` (a writable workspace), created with its folder on the first write only and
- * run in a worker thread so fsyncs do not block the event loop; or memory when `dbPath` is null
- * (`--no-write`).
+ * SQLite at `dbPath` (a writable workspace), created with its folder on the first write only; or
+ * memory when `dbPath` is null (`--no-write`).
  */
-export function createLabelStore(dbPath: string | null, options: LabelStoreOptions = {}, thread: SqliteThread = 'worker'): LabelStore {
+export function createLabelStore(dbPath: string | null, options: LabelStoreOptions = {}, thread: SqliteThread = 'main'): LabelStore {
   if (dbPath === null) return new MemoryLabelStore({ ...options, startAfterEventId: Date.now() * 1000 });
-  if (thread === 'main') return new LazySqliteLabelStore(dbPath, options, () => mkdirSync(dirname(dbPath), { recursive: true }));
-  return new WorkerSqliteLabelStore(dbPath, options);
+  if (thread === 'worker') return new WorkerSqliteLabelStore(dbPath, options);
+  return new LazySqliteLabelStore(dbPath, options, () => mkdirSync(dirname(dbPath), { recursive: true }));
 }
 
 /**
- * Where SQLite runs: `worker` (default) keeps commits' fsyncs off the event loop, at some CPU cost
- * for passing writes between threads; `main` is cheaper per write but stalls every request while
- * a commit syncs. See docs/PERFORMANCE.md, "Labels and sync".
+ * Where SQLite runs: `main` (default) is the cheapest per write; `worker` keeps commits' fsyncs off
+ * the event loop but costs more CPU per write (passing writes and results between threads), and
+ * measured slower on this 2-core machine. See docs/PERFORMANCE.md, "Labels and sync".
  */
 export type SqliteThread = 'worker' | 'main';
 
@@ -101,7 +100,7 @@ export async function registerLabelSystemRoutes(
 
 export interface LabelsExtensionOptions extends Partial<Omit<LabelSystemOptions, 'store' | 'itemExists'>> {
   storeOptions?: LabelStoreOptions;
-  /** Where SQLite runs (default `worker`). */
+  /** Where SQLite runs (default `main`). */
   sqliteThread?: SqliteThread;
   /** Receives the system once built (tests, benchmarks). */
   onReady?(system: LabelSystem): void;

@@ -3,12 +3,22 @@ import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('./label-server-main.ts', import.meta.url));
 
+export interface ServerStats {
+  commits: number;
+  units: number;
+  commit_ms: number;
+  cpu_ms: number;
+  /** Event-loop delay since the previous report. */
+  loop_p99_ms: number;
+  loop_max_ms: number;
+}
+
 export interface ChildServer {
   url: string;
   child: ChildProcess;
   exited: Promise<number | null>;
   /** Sends SIGUSR2 and resolves with the group-commit counters and CPU time the server prints. */
-  commitStats(): Promise<{ commits: number; units: number; commit_ms: number; cpu_ms: number }>;
+  commitStats(): Promise<ServerStats>;
 }
 
 /** Starts label-server-main.ts in a child process and resolves once it listens. */
@@ -16,9 +26,9 @@ export function startChildServer(db: string, env: Record<string, string> = {}): 
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, db], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let out = '';
-  const statsWaiters: ((s: { commits: number; units: number; commit_ms: number; cpu_ms: number }) => void)[] = [];
+  const statsWaiters: ((s: ServerStats) => void)[] = [];
   const commitStats = () =>
-    new Promise<{ commits: number; units: number; commit_ms: number; cpu_ms: number }>((resolve) => {
+    new Promise<ServerStats>((resolve) => {
       statsWaiters.push(resolve);
       child.kill('SIGUSR2');
     });
@@ -32,7 +42,7 @@ export function startChildServer(db: string, env: Record<string, string> = {}): 
         out = out.slice(nl + 1);
         const ready = /^READY (\S+)/.exec(line);
         if (ready) resolve({ url: ready[1]!, child, exited, commitStats });
-        if (line.startsWith('STATS ')) statsWaiters.shift()?.(JSON.parse(line.slice(6)) as { commits: number; units: number; commit_ms: number; cpu_ms: number });
+        if (line.startsWith('STATS ')) statsWaiters.shift()?.(JSON.parse(line.slice(6)) as ServerStats);
       }
     });
     child.on('exit', (code) => reject(new Error(`label server exited with ${code} before it was ready`)));

@@ -1,8 +1,9 @@
 /**
  * A label server in its own process, for the crash test and the benchmark:
  * `node --import tsx label-server-main.ts <labels.sqlite | :memory:>`. Every path is an image.
- * Prints `READY <url>` once listening, and `STATS {commits, units}` on SIGUSR2.
+ * Prints `READY <url>` once listening, and `STATS {…}` (group commit, CPU, event-loop delay) on SIGUSR2.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createLabelStore } from '../../../src/server/labels/label-system.js';
 import { startLabelServer } from './harness.js';
 
@@ -11,8 +12,8 @@ if (!db) {
   process.stderr.write('usage: label-server-main.ts <labels.sqlite | :memory:>\n');
   process.exit(2);
 }
-// LENSLET_LABELS_STORE=in-thread: the SQLite store on the main thread instead of a worker (benchmark A/B).
-const thread = process.env.LENSLET_LABELS_STORE === 'in-thread' ? 'main' : 'worker';
+// LENSLET_LABELS_SQLITE_THREAD=worker: SQLite in a worker thread instead of the main one (benchmark A/B).
+const thread = process.env.LENSLET_LABELS_SQLITE_THREAD === 'worker' ? 'worker' : 'main';
 const server = await startLabelServer({
   store: createLabelStore(db === ':memory:' ? null : db, {}, thread),
   itemExists: () => true,
@@ -23,9 +24,18 @@ const stop = () => {
 };
 process.on('SIGTERM', stop);
 // Group-commit counters on demand, for the benchmark.
+// Event-loop delay since the previous report: how long requests (and SSE) waited behind other work.
+const loop = monitorEventLoopDelay({ resolution: 5 });
+loop.enable();
 process.on('SIGUSR2', () => {
   const cpu = process.cpuUsage();
-  const stats = { ...server.system.service.commitStats, cpu_ms: (cpu.user + cpu.system) / 1000 };
+  const stats = {
+    ...server.system.service.commitStats,
+    cpu_ms: (cpu.user + cpu.system) / 1000,
+    loop_p99_ms: loop.percentile(99) / 1e6,
+    loop_max_ms: loop.max / 1e6,
+  };
+  loop.reset();
   process.stdout.write(`STATS ${JSON.stringify(stats)}\n`);
 });
 process.on('SIGINT', stop);

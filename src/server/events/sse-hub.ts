@@ -27,6 +27,7 @@ interface Client {
   pending: FeedEvent[] | null;
   /** Highest durable event id this client has been sent (or told about). */
   lastId: number;
+  corked: boolean;
 }
 
 /**
@@ -79,7 +80,7 @@ export class SseHub {
       'x-accel-buffering': 'no',
     });
     res.socket?.setNoDelay(true);
-    const client: Client = { res, pending: null, lastId: this.headId };
+    const client: Client = { res, pending: null, lastId: this.headId, corked: false };
     this.clients.add(client);
     this.stats.connected_total++;
     const drop = () => this.clients.delete(client);
@@ -167,6 +168,15 @@ export class SseHub {
   private write(client: Client, chunk: string): void {
     const { res } = client;
     if (res.destroyed || res.writableEnded) return;
+    if (!client.corked) {
+      // A group commit publishes its events in one go: send them in one write per client, not one each.
+      client.corked = true;
+      res.cork();
+      process.nextTick(() => {
+        client.corked = false;
+        res.uncork();
+      });
+    }
     res.write(chunk);
     // write() never blocks; what the peer has not read piles up here. Bound it.
     if (res.writableLength > this.maxBufferedBytes) this.disconnectSlow(client);

@@ -22,7 +22,8 @@ export async function newPage(browser: Browser, viewport = { width: 1280, height
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+    // The URL says which request failed ("Failed to load resource" alone doesn't).
+    if (message.type() === 'error') errors.push(`console: ${message.text()} (${message.location().url || 'page'})`);
   });
   return { page, errors };
 }

@@ -180,6 +180,38 @@ describe('folder gallery', () => {
     expect(search(page).get('sort')).toBe('added');
   });
 
+  it('selects with click, shift-click, ctrl-click and the keyboard', async () => {
+    await page.goto(server.appUrl('?path=/nested'));
+    await expect.poll(() => cells(page).count()).toBe(5);
+    const selected = () =>
+      page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.cell.is-selected')].map((el) => Number(el.dataset.index)).sort());
+    await cells(page).nth(1).click();
+    expect(await selected()).toEqual([1]);
+    await cells(page).nth(3).click({ modifiers: ['Shift'] });
+    expect(await selected()).toEqual([1, 2, 3]);
+    await cells(page).nth(0).click({ modifiers: ['Control'] });
+    expect(await selected()).toEqual([0, 1, 2, 3]);
+    await cells(page).nth(2).click({ modifiers: ['Control'] });
+    expect(await selected()).toEqual([0, 1, 3]);
+    // arrows and WASD move the cursor (and the selection with it); shift extends
+    await page.keyboard.press('ArrowRight');
+    expect(await selected()).toEqual([3]);
+    await page.keyboard.press('a');
+    expect(await selected()).toEqual([2]);
+    await page.keyboard.press('Shift+d');
+    await page.keyboard.press('Shift+d');
+    expect(await selected()).toEqual([2, 3, 4]);
+    await page.keyboard.press('Home'); // not a grid key: nothing changes
+    expect(await selected()).toEqual([2, 3, 4]);
+    await page.keyboard.press('Escape');
+    expect(await selected()).toEqual([]);
+    expect(await page.locator('.cell.is-focused').getAttribute('data-index')).toBe('4');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.viewer-name').textContent()).toBe('nested-05.jpg');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+  });
+
   it('searches the current folder’s subtree', async () => {
     await page.goto(server.appUrl('?path=/nested'));
     await expect.poll(() => cells(page).count()).toBe(5);

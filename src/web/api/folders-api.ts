@@ -1,5 +1,6 @@
 import { foldersResponseSchema, searchResponseSchema, type FoldersResponse, type SearchResponse } from '../../protocol/folders.js';
 import { healthSchema, type Health } from '../../protocol/health.js';
+import { queryResponseSchema, type Filter, type QueryResponse } from '../../protocol/query.js';
 import { requestJson } from './http-client.js';
 import { WINDOW_SIZE, type ListingKey } from './query-keys.js';
 
@@ -12,7 +13,7 @@ export function fetchHealth(signal?: AbortSignal): Promise<Health> {
  * it rejects limit=0), so expanding a 100k-image folder costs one item, not a page.
  */
 export function fetchDirs(path: string, signal?: AbortSignal): Promise<FoldersResponse> {
-  return requestJson('/folders', foldersResponseSchema, { query: { path, limit: 1, offset: 0 }, signal });
+  return requestJson('/folders', foldersResponseSchema, { query: { path, limit: 0, offset: 0 }, signal });
 }
 
 export function fetchWindow(listing: ListingKey, offset: number, signal?: AbortSignal): Promise<FoldersResponse> {
@@ -25,6 +26,28 @@ export function fetchWindow(listing: ListingKey, offset: number, signal?: AbortS
       order: listing.order,
       seed: listing.sort === 'random' ? listing.seed : undefined,
       recursive: 0,
+    },
+    signal,
+  });
+}
+
+/** True when a listing must come from `POST /query`: it is filtered, or sorted by a metric. */
+export function needsQuery(listing: ListingKey): boolean {
+  return Boolean(listing.filters) || listing.sort.startsWith('metric:');
+}
+
+/** One window of a filtered and/or metric-sorted listing of the folder (not its subfolders). */
+export function fetchQueryWindow(listing: ListingKey, offset: number, signal?: AbortSignal): Promise<QueryResponse> {
+  const filters = listing.filters ? (JSON.parse(listing.filters) as Filter[]) : [];
+  return requestJson('/query', queryResponseSchema, {
+    method: 'POST',
+    body: {
+      path: listing.path,
+      recursive: false,
+      offset,
+      limit: WINDOW_SIZE,
+      filters,
+      sort: { key: listing.sort, order: listing.order, ...(listing.sort === 'random' ? { seed: listing.seed } : {}) },
     },
     signal,
   });

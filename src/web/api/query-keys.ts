@@ -7,6 +7,11 @@ export interface ListingKey {
   order: SortOrder;
   /** Only part of the key for the random sort, so changing it elsewhere doesn't refetch. */
   seed: number;
+  /**
+   * `POST /query` filter clauses as JSON ('' or absent: none). A filtered list, or one sorted by a
+   * metric, is paged from `POST /query` instead of `/folders`.
+   */
+  filters?: string;
 }
 
 /** Items per `/folders` window. */
@@ -20,7 +25,10 @@ export const queryKeys = {
   health: ['health'] as const,
   dirs: (path: string) => ['folders', 'dirs', path] as const,
   windows: ['items', 'window'] as const,
-  listing: (l: ListingKey) => ['items', 'window', l.path, l.sort, l.order, l.sort === 'random' ? l.seed : 0] as const,
-  window: (l: ListingKey, offset: number) => [...queryKeys.listing(l), offset] as const,
+  // A filtered list carries its filters as a 7th part (the sync code refetches exactly those lists
+  // when someone else's edit may move an item in or out of them).
+  listing: (l: ListingKey): readonly (string | number)[] =>
+    l.filters ? ['items', 'window', l.path, l.sort, l.order, l.sort === 'random' ? l.seed : 0, l.filters] : ['items', 'window', l.path, l.sort, l.order, l.sort === 'random' ? l.seed : 0],
+  window: (l: ListingKey, offset: number): readonly (string | number)[] => [...queryKeys.listing(l), offset],
   search: (path: string, q: string) => ['items', 'search', path, q] as const,
 };

@@ -15,6 +15,8 @@ describe('url state', () => {
       order: 'asc',
       seed: 1,
       q: 'red car',
+      labels: { stars: [], tags: [] },
+      metrics: [],
     };
     const encoded = encodeUrlState(state);
     expect(encoded).toContain('path=/Holidays%202024/');
@@ -48,5 +50,22 @@ describe('url state', () => {
     const s = decodeUrlState(encodeUrlState({ ...DEFAULT_URL_STATE, sort: 'random', seed: 42 }));
     expect(s.sort).toBe('random');
     expect(s.seed).toBe(42);
+  });
+
+  it('round-trips a metric sort and star, tag and metric filters; older star/tag links still read', () => {
+    const state: UrlState = {
+      ...DEFAULT_URL_STATE,
+      path: '/a b',
+      sort: 'metric:aesthetic',
+      order: 'desc',
+      labels: { stars: [5, 0], tags: ['cat'] },
+      metrics: [{ metric: 'aesthetic', min: 0.5, max: null }],
+    };
+    const encoded = encodeUrlState(state);
+    expect(encoded).toBe('?path=/a%20b&sort=metric:aesthetic&stars=5,0&tag=cat&m=aesthetic:0.5:');
+    expect(decodeUrlState(encoded)).toEqual(state);
+    expect(decodeUrlState('?stars=4&tag=dog').labels).toEqual({ stars: [4], tags: ['dog'] });
+    expect(decodeUrlState('?sort=metric:').sort).toBe('name');
+    expect(decodeUrlState('?sort=metric:aesthetic&order=asc').order).toBe('asc');
   });
 });

@@ -1,7 +1,13 @@
 import { canonicalPath } from '../../protocol/paths.js';
 import { SORT_KEYS } from '../../protocol/folders.js';
+import { decodeLabelFilter, encodeLabelFilter, NO_LABEL_FILTER, type LabelFilter } from '../features/inspector/label-filter.js';
+import { decodeMetricRanges, encodeMetricRanges, type MetricRange } from '../features/metrics/metric-filter.js';
 
-export type SortKey = (typeof SORT_KEYS)[number];
+/** `/folders` sorts, or `metric:<name>` (only `POST /query` sorts by a metric). */
+export type SortKey = (typeof SORT_KEYS)[number] | `metric:${string}`;
+
+export const isMetricSort = (sort: SortKey): sort is `metric:${string}` => sort.startsWith('metric:');
+export const sortMetric = (sort: SortKey): string | null => (isMetricSort(sort) ? sort.slice(7) : null);
 export type SortOrder = 'asc' | 'desc';
 
 /** Everything that should survive a reload or be shareable as a link. */
@@ -16,6 +22,10 @@ export interface UrlState {
   seed: number;
   /** Search query over the current folder's subtree; empty means browse. */
   q: string;
+  /** Star and tag filters (`stars=5,0&tag=cat`). */
+  labels: LabelFilter;
+  /** Metric range filters (`m=aesthetic:0.5:1`). */
+  metrics: MetricRange[];
 }
 
 export const DEFAULT_URL_STATE: UrlState = {
@@ -25,6 +35,8 @@ export const DEFAULT_URL_STATE: UrlState = {
   order: 'asc',
   seed: 1,
   q: '',
+  labels: NO_LABEL_FILTER,
+  metrics: [],
 };
 
 function pathParam(raw: string | null): string | null {
@@ -40,7 +52,10 @@ function pathParam(raw: string | null): string | null {
 export function decodeUrlState(search: string): UrlState {
   const params = new URLSearchParams(search);
   const sortRaw = params.get('sort');
-  const sort = (SORT_KEYS as readonly string[]).includes(sortRaw ?? '') ? (sortRaw as SortKey) : DEFAULT_URL_STATE.sort;
+  const sort =
+    (SORT_KEYS as readonly string[]).includes(sortRaw ?? '') || (sortRaw?.startsWith('metric:') && sortRaw.length > 7)
+      ? (sortRaw as SortKey)
+      : DEFAULT_URL_STATE.sort;
   const orderRaw = params.get('order');
   const order: SortOrder = orderRaw === 'desc' ? 'desc' : orderRaw === 'asc' ? 'asc' : defaultOrder(sort);
   const seedRaw = Number(params.get('seed'));
@@ -52,12 +67,14 @@ export function decodeUrlState(search: string): UrlState {
     order,
     seed,
     q: params.get('q')?.trim() ?? '',
+    labels: decodeLabelFilter(params),
+    metrics: decodeMetricRanges(params),
   };
 }
 
-/** Newest first is what people want from "date added"; names read A→Z. */
+/** Newest first is what people want from "date added", the best scores from a metric; names read A→Z. */
 export function defaultOrder(sort: SortKey): SortOrder {
-  return sort === 'added' ? 'desc' : 'asc';
+  return sort === 'added' || isMetricSort(sort) ? 'desc' : 'asc';
 }
 
 // Keep `/` readable in links; everything else (spaces, `&`, `+`, non-ASCII) is percent-encoded.
@@ -70,10 +87,11 @@ export function encodeUrlState(state: UrlState): string {
   const parts: string[] = [];
   if (state.path !== '/') parts.push(`path=${encodeValue(state.path)}`);
   if (state.view) parts.push(`view=${encodeValue(state.view)}`);
-  if (state.sort !== DEFAULT_URL_STATE.sort) parts.push(`sort=${state.sort}`);
+  if (state.sort !== DEFAULT_URL_STATE.sort) parts.push(`sort=${encodeValue(state.sort).replace(/%3A/g, ':')}`);
   if (state.order !== defaultOrder(state.sort)) parts.push(`order=${state.order}`);
   if (state.sort === 'random') parts.push(`seed=${state.seed}`);
   if (state.q) parts.push(`q=${encodeValue(state.q)}`);
+  parts.push(...encodeLabelFilter(state.labels), ...encodeMetricRanges(state.metrics));
   return parts.length ? `?${parts.join('&')}` : '';
 }
 

@@ -2,7 +2,7 @@ import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DirEntry, FoldersResponse, SearchResponse } from '../../../protocol/folders.js';
 import type { Item } from '../../../protocol/items.js';
-import { fetchSearch, fetchWindow } from '../../api/folders-api.js';
+import { fetchDirs, fetchQueryWindow, fetchSearch, fetchWindow, needsQuery } from '../../api/folders-api.js';
 import { WINDOW_SIZE, queryKeys, type ListingKey } from '../../api/query-keys.js';
 import { sameWindows, windowOffsets } from './listing-windows.js';
 
@@ -13,6 +13,8 @@ export interface Listing {
   total: number;
   /** Total matches on the server when a search was capped. */
   matches: number;
+  /** Items in the folder before filters, when the list is filtered (else null). */
+  unfilteredTotal: number | null;
   isLoading: boolean;
   error: Error | null;
   /** Bumps whenever loaded items change, so memoized layouts recompute. */
@@ -32,8 +34,9 @@ const EMPTY_DIRS: DirEntry[] = [];
 const WINDOW_GC_MS = 30 * 60_000;
 
 /**
- * A folder listing paged from `/folders` in windows of 500 as the user scrolls near them, or a
- * search result. Windows live in the query cache (addressable by path for in-place patches);
+ * A folder listing paged in windows of 500 as the user scrolls near them, or a search result. The
+ * windows come from `/folders`, or from `POST /query` when the list is filtered or sorted by a
+ * metric: filtering and sorting always happen on the server, never over the pages loaded here. Windows live in the query cache (addressable by path for in-place patches);
  * items are read straight from the cache so windows that scrolled away still lay out correctly.
  */
 export function useListing(listing: ListingKey, q: string): Listing {
@@ -47,9 +50,12 @@ export function useListing(listing: ListingKey, q: string): Listing {
   const first = range.key === key ? range.first : 0;
   const last = range.key === key ? range.last : 0;
 
+  const viaQuery = needsQuery(listing);
+  const fetchPage = (offset: number, signal: AbortSignal): Promise<FoldersResponse> =>
+    viaQuery ? fetchQueryWindow(listing, offset, signal).then((r) => ({ ...r, path: listing.path, dirs: EMPTY_DIRS })) : fetchWindow(listing, offset, signal);
   const head = useQuery({
     queryKey: queryKeys.window(listing, 0),
-    queryFn: ({ signal }) => fetchWindow(listing, 0, signal),
+    queryFn: ({ signal }) => fetchPage(0, signal),
     enabled: !searching,
     gcTime: WINDOW_GC_MS,
   });
@@ -66,9 +72,18 @@ export function useListing(listing: ListingKey, q: string): Listing {
   useQueries({
     queries: offsets.map((offset) => ({
       queryKey: queryKeys.window(listing, offset),
-      queryFn: ({ signal }: { signal: AbortSignal }) => fetchWindow(listing, offset, signal),
+      queryFn: ({ signal }: { signal: AbortSignal }) => fetchPage(offset, signal),
       gcTime: WINDOW_GC_MS,
     })),
+  });
+
+  // A query window has no subfolders; the folder's own (cheap, shared with the tree's cache key)
+  // keep the folder chips, and the unfiltered count, in place while filtering.
+  const folder = useQuery({
+    queryKey: queryKeys.dirs(listing.path),
+    queryFn: ({ signal }) => fetchDirs(listing.path, signal),
+    enabled: viaQuery && !searching,
+    staleTime: 60_000,
   });
 
   const search = useQuery({
@@ -153,10 +168,11 @@ export function useListing(listing: ListingKey, q: string): Listing {
     key,
     total: searching ? (searchData?.items.length ?? 0) : total,
     matches: searching ? (searchData?.total ?? 0) : total,
+    unfilteredTotal: !searching && listing.filters ? (folder.data?.total ?? null) : null,
     isLoading: active.isPending && active.fetchStatus !== 'idle',
     error: active.error,
     version,
-    dirs: searching ? EMPTY_DIRS : (head.data?.dirs ?? EMPTY_DIRS),
+    dirs: searching ? EMPTY_DIRS : viaQuery ? (folder.data?.dirs ?? EMPTY_DIRS) : (head.data?.dirs ?? EMPTY_DIRS),
     getItem,
     indexOf,
     setVisibleRange,

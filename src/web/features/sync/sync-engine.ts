@@ -56,6 +56,7 @@ export class SyncEngine {
   private readonly activity = new RecentActivity();
   private readonly pulses = new Pulses();
   private readonly listeners = new Set<() => void>();
+  private readonly eventListeners = new Set<(e: ServerEvent) => void>();
   private state: EngineState;
   private gallery: string | null = null;
   private lastEditAt = -Infinity;
@@ -86,7 +87,10 @@ export class SyncEngine {
       url: '/events',
       create: d.createEventSource,
       clock: d.clock,
-      onEvent: (e) => this.handle(e),
+      onEvent: (e) => {
+        this.handle(e);
+        for (const l of [...this.eventListeners]) l(e);
+      },
       onStatus: (connection) => this.set({ connection }),
       onResync: () => d.refetchAll(),
       poll: () => d.pollVisible(),
@@ -166,6 +170,12 @@ export class SyncEngine {
   };
 
   getState = (): EngineState => this.state;
+
+  /** Every server event, after the engine has handled it (e.g. `views-updated` for smart folders). */
+  onServerEvent = (listener: (e: ServerEvent) => void): (() => void) => {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  };
 
   /** Handles one server event (exposed for tests and for the polling fallback's own feed). */
   handle(e: ServerEvent): void {

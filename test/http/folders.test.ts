@@ -62,6 +62,23 @@ describe('GET /folders', () => {
     expect((await t.json('/folders?path=/&offset=100')).body.items).toEqual([]);
   });
 
+  it('answers limit=0 with subfolders and the total only', async () => {
+    const { status, body } = await t.json('/folders?path=/&limit=0');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ total: 3, items: [], limit: 0 });
+    expect(body.dirs.map((d: { name: string }) => d.name)).toEqual(['deep', 'link-in']);
+  });
+
+  it('returns the window holding `around`, so a deep link finds its item', async () => {
+    const all = paths((await t.json('/folders?path=/&recursive=1')).body);
+    const target = all[7]!;
+    const { body } = await t.json(`/folders?path=/&recursive=1&limit=3&around=${encodeURIComponent(target)}`);
+    expect(body.offset).toBe(6);
+    expect(paths(body)).toEqual(all.slice(6, 9));
+    const missing = (await t.json('/folders?path=/&recursive=1&limit=3&offset=3&around=/nope.jpg')).body;
+    expect(missing.offset).toBe(3); // an unknown path falls back to the offset asked for
+  });
+
   it('sorts by name, added and seeded random, both directions', async () => {
     const asc = paths((await t.json('/folders?path=/&sort=name&order=asc')).body);
     const desc = paths((await t.json('/folders?path=/&sort=name&order=desc')).body);
@@ -89,7 +106,8 @@ describe('GET /folders', () => {
   });
 
   it.each([
-    ['limit=0', 'invalid_parameter'],
+    ['limit=-1', 'invalid_parameter'],
+    ['around=/a/../b', 'invalid_path'],
     ['limit=5001', 'invalid_parameter'],
     ['limit=abc', 'invalid_parameter'],
     ['offset=-1', 'invalid_parameter'],

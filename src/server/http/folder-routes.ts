@@ -10,7 +10,9 @@ export function registerFolderRoutes(app: FastifyInstance, ctx: AppContext): voi
     return ctx.listing.list({
       path: pathParam(query, 'path', '/'),
       offset: intParam(query, 'offset', { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: 0 }),
-      limit: intParam(query, 'limit', { min: 1, max: MAX_WINDOW, fallback: 500 }),
+      // limit=0 asks for the folder's subfolders and total only (the tree's lazy expansion).
+      limit: intParam(query, 'limit', { min: 0, max: MAX_WINDOW, fallback: 500 }),
+      around: query.around === undefined ? undefined : pathParam(query, 'around', '/'),
       sort: enumParam(query, 'sort', SORT_KEYS, 'name'),
       order: enumParam(query, 'order', ['asc', 'desc'] as const, 'asc'),
       recursive: boolParam(query, 'recursive', false),

@@ -14,6 +14,8 @@ export interface ListingQuery {
   order: SortOrder;
   recursive: boolean;
   seed: number;
+  /** An item path: when it is in the listing, the window is the one holding it (deep links). */
+  around?: string;
 }
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
@@ -42,15 +44,29 @@ export class ListingService {
       if (child.count > 0) dirs.push({ name: child.name, path: child.path, count: child.count });
     }
     dirs.sort((a, b) => collator.compare(a.name, b.name));
+    if (query.limit === 0) {
+      // The tree only needs counts: skip building a sorted order of a possibly huge folder.
+      const total = query.recursive ? dir.count : dir.items.length;
+      return { path: dir.path, dirs, items: [], total, offset: query.offset, limit: 0 };
+    }
     const key = { dirId: dir.id, recursive: query.recursive, sort: query.sort, order: query.order, seed: query.seed };
     const ids = this.orders.get(key, this.indexing() ? INDEXING_STALE_MS : 0);
+    const offset = this.windowStart(ids, query);
     const items: Item[] = [];
-    const end = Math.min(ids.length, query.offset + query.limit);
-    for (let i = query.offset; i < end; i++) {
+    const end = Math.min(ids.length, offset + query.limit);
+    for (let i = offset; i < end; i++) {
       const id = ids[i]!;
       if (this.catalog.alive[id]) items.push(this.item(id)); // a stale order may hold a removed id
     }
-    return { path: dir.path, dirs, items, total: ids.length, offset: query.offset, limit: query.limit };
+    return { path: dir.path, dirs, items, total: ids.length, offset, limit: query.limit };
+  }
+
+  private windowStart(ids: ArrayLike<number>, query: ListingQuery): number {
+    if (query.around === undefined || query.limit === 0) return query.offset;
+    const id = this.catalog.idOf(query.around);
+    if (id === undefined) return query.offset;
+    const at = Array.prototype.indexOf.call(ids, id) as number;
+    return at < 0 ? query.offset : Math.floor(at / query.limit) * query.limit;
   }
 
   /** The wire view of one catalog item, with its labels (or the defaults when unlabeled). */

@@ -8,10 +8,7 @@ export function fetchHealth(signal?: AbortSignal): Promise<Health> {
   return requestJson('/health', healthSchema, { signal });
 }
 
-/**
- * The subfolders of `path`, for the tree. Asks for a single item (the server's smallest window:
- * it rejects limit=0), so expanding a 100k-image folder costs one item, not a page.
- */
+/** The subfolders of `path`, for the tree: limit=0 asks for counts only, never items. */
 export function fetchDirs(path: string, signal?: AbortSignal): Promise<FoldersResponse> {
   return requestJson('/folders', foldersResponseSchema, { query: { path, limit: 0, offset: 0 }, signal });
 }

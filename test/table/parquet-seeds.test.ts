@@ -1,22 +1,70 @@
 import { describe, expect, it } from 'vitest';
 import { applyLabelSeeds } from '../../src/server/datasets/parquet-seeds.js';
-import { ChangeFeed } from '../../src/server/events/change-feed.js';
+import { ChangeFeed, type FeedEvent } from '../../src/server/events/change-feed.js';
+import { MAX_TAG_LENGTH } from '../../src/protocol/items.js';
 import { LabelService } from '../../src/server/labels/label-service.js';
 import { MemoryLabelStore } from '../../src/server/labels/memory-label-store.js';
 
+async function open() {
+  const feed = new ChangeFeed();
+  const published: FeedEvent[] = [];
+  feed.subscribe((e) => published.push(e));
+  const store = new MemoryLabelStore();
+  const service = await LabelService.open({ store, feed, itemExists: (p) => p !== '/gone.jpg' });
+  return { service, store, published };
+}
+
 describe('label seeds from a table', () => {
-  it('labels never-labeled items and leaves labeled ones alone, also on a second run', async () => {
-    const service = await LabelService.open({ store: new MemoryLabelStore(), feed: new ChangeFeed(), itemExists: () => true });
+  it('[LV8] seeds never-labeled items at version 1 and leaves labeled ones alone, also on a second run', async () => {
+    const { service, store, published } = await open();
     const edited = await service.patchItem('/b.jpg', { base_version: 1, set_star: 1 }, { idempotencyKey: 'user-edit' });
     expect(edited.status).toBe(200);
+    const head = await store.currentEventId();
+    published.length = 0;
     const seeds = [
       { path: '/a.jpg', tags: ['cat'], star: 5, notes: 'from the table' },
       { path: '/b.jpg', tags: ['dog'], star: 4, notes: '' },
     ];
-    expect(await applyLabelSeeds(service, seeds)).toEqual({ applied: 1, kept: 1 });
-    expect(service.peek('/a.jpg')).toMatchObject({ tags: ['cat'], star: 5, notes: 'from the table' });
-    expect(service.peek('/b.jpg')).toMatchObject({ tags: [], star: 1 });
-    expect(await applyLabelSeeds(service, seeds)).toEqual({ applied: 0, kept: 2 });
+    expect(await applyLabelSeeds(service, seeds)).toEqual({ inserted: 1, kept: 1, skipped: 0 });
+    expect(service.peek('/a.jpg')).toMatchObject({ tags: ['cat'], star: 5, notes: 'from the table', version: 1 });
+    expect(await service.getItem('/a.jpg')).toMatchObject({ version: 1, updated_by: 'table', updated_at: expect.any(String) });
+    expect(service.peek('/b.jpg')).toMatchObject({ tags: [], star: 1, version: 2 });
+    // No durable event; one id-less resync so open browsers refetch.
+    expect(await store.currentEventId()).toBe(head);
+    expect(published).toEqual([{ id: null, type: 'resync', data: { reason: 'labels_seeded', last_event_id: head } }]);
+    published.length = 0;
+    expect(await applyLabelSeeds(service, seeds)).toEqual({ inserted: 0, kept: 2, skipped: 0 });
+    expect(published).toEqual([]);
     await service.close();
+  });
+
+  it('[LV8] a patch on a seeded item keeps the seeded labels and goes to version 2', async () => {
+    const { service } = await open();
+    await applyLabelSeeds(service, [{ path: '/a.jpg', tags: ['cat'], star: 5, notes: 'n' }]);
+    const res = await service.patchItem('/a.jpg', { base_version: 1, add_tags: ['pet'] }, { idempotencyKey: 'k', user: 'ann' });
+    expect(res.body).toMatchObject({ path: '/a.jpg', tags: ['cat', 'pet'], star: 5, notes: 'n', version: 2, updated_by: 'ann' });
+    expect(service.peek('/a.jpg')).toMatchObject({ tags: ['cat', 'pet'], version: 2 });
+    await service.close();
+  });
+
+  it('[LV8] skips seeds over the limits and for unknown items, and normalises tags', async () => {
+    const { service } = await open();
+    const result = await applyLabelSeeds(service, [
+      { path: '/long.jpg', tags: ['x'.repeat(MAX_TAG_LENGTH + 1)], star: null, notes: '' },
+      { path: '/gone.jpg', tags: ['t'], star: null, notes: '' },
+      { path: '/ok.jpg', tags: [' a ', 'a', 'b'], star: 2, notes: '' },
+    ]);
+    expect(result).toEqual({ inserted: 1, kept: 0, skipped: 2 });
+    expect(service.peek('/long.jpg')).toBeUndefined();
+    expect(service.peek('/ok.jpg')).toMatchObject({ tags: ['a', 'b'], star: 2, version: 1 });
+    await service.close();
+  });
+
+  it('[LV8] a restarted service shows seeded rows from its store', async () => {
+    const { service, store } = await open();
+    await applyLabelSeeds(service, [{ path: '/a.jpg', tags: ['cat'], star: 3, notes: '' }]);
+    const again = await LabelService.open({ store, feed: new ChangeFeed(), itemExists: () => true });
+    expect(again.peek('/a.jpg')).toMatchObject({ tags: ['cat'], star: 3, version: 1 });
+    await again.close();
   });
 });

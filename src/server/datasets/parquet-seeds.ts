@@ -1,53 +1,97 @@
-import { randomUUID } from 'node:crypto';
 import type { AppExtension } from '../app-context.js';
-import type { WriteContext, WriteResponse } from '../labels/label-service.js';
+import { AppError } from '../app-error.js';
+import type { LabelSeedRow } from '../labels/label-store.js';
 import { ParquetSource, type LabelSeed } from './parquet-source.js';
 
-/** What seeding needs from the label service: its batch PATCH. */
+/** What seeding needs from the label service. */
 export interface SeedTarget {
-  patchItems(body: unknown, ctx: WriteContext): Promise<WriteResponse>;
+  seed(rows: readonly LabelSeedRow[], by: string): Promise<{ inserted: number; skipped: number }>;
+  announceRefetch(reason: string): void;
+}
+
+export interface SeedResult {
+  /** Items that got the table's labels as their version-1 state. */
+  inserted: number;
+  /** Items that already had a row in the store (labeled or seeded before): left as they are. */
+  kept: number;
+  /** Seeds over the write limits (tag length, tag count, notes size) or for an unknown path. */
+  skipped: number;
 }
 
 const BATCH = 5000;
+/** `updated_by` of a seeded item: its labels came from the table, at the time it was first served. */
+export const SEEDED_BY = 'table';
 
 /**
- * Writes the table's `tags`/`star`/`notes` into the label store, each as a compare-and-set on
- * version 1 (an item never labeled): an item that already has labels conflicts and is left as it
- * is, so the table never overrides labels made since, and a restart does not re-apply seeds.
+ * Inserts the table's `tags`/`star`/`notes` as the version-1 state of every item the label store
+ * has no row for (SPEC LS16): labels made since, or seeded by an earlier run, are never overridden,
+ * and no event is logged. Batches yield to the event loop so requests keep being answered. When
+ * anything was inserted, open clients get one id-less `resync` (reason `labels_seeded`): their
+ * listings were fetched before the seeds, and no event tells them item by item.
  */
-export async function applyLabelSeeds(target: SeedTarget, seeds: Iterable<LabelSeed>): Promise<{ applied: number; kept: number }> {
-  let applied = 0;
-  let kept = 0;
+export async function applyLabelSeeds(
+  target: SeedTarget,
+  seeds: Iterable<LabelSeed>,
+  shouldStop: () => boolean = () => false,
+): Promise<SeedResult> {
+  const result: SeedResult = { inserted: 0, kept: 0, skipped: 0 };
   let batch: LabelSeed[] = [];
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
-    const items = batch.map((s) => ({ path: s.path, base_version: 1, set_tags: s.tags, set_star: s.star, set_notes: s.notes }));
+    const rows = batch;
     batch = [];
-    const response = await target.patchItems({ items }, { idempotencyKey: `table-seed:${randomUUID()}`, user: 'table' });
-    const results = (response.body as { results?: { status: string }[] }).results ?? [];
-    for (const r of results) r.status === 'ok' ? applied++ : kept++;
+    const { inserted, skipped } = await target.seed(rows, SEEDED_BY);
+    result.inserted += inserted;
+    result.skipped += skipped;
+    result.kept += rows.length - inserted - skipped;
+    // setImmediate, not a microtask: lets pending I/O (/health, listings) run between batches.
+    await new Promise((resolve) => setImmediate(resolve));
   };
   for (const seed of seeds) {
+    if (shouldStop()) break;
     batch.push(seed);
     if (batch.length === BATCH) await flush();
   }
-  await flush();
-  return { applied, kept };
+  if (!shouldStop()) await flush();
+  if (result.inserted > 0) target.announceRefetch('labels_seeded');
+  return result;
+}
+
+export interface TableSeedsOptions {
+  /** Called once seeding has finished (tests). */
+  onSeeded?(result: SeedResult): void;
 }
 
 /** The app extension: once a table has loaded, its label columns seed the label store. */
-export function tableSeedsExtension(): AppExtension {
-  return (_app, ctx) => {
+export function tableSeedsExtension(options: TableSeedsOptions = {}): AppExtension {
+  return (app, ctx) => {
     const source = ctx.source;
     if (!(source instanceof ParquetSource)) return;
-    void source.whenIdle().then(async () => {
+    let stopped = false;
+    let seeding: Promise<void> | undefined;
+    void source.whenIdle().then(() => {
       const labels = ctx.labels() as Partial<SeedTarget>;
-      if (typeof labels.patchItems !== 'function') return;
-      try {
-        await applyLabelSeeds(labels as SeedTarget, source.seedLabels());
-      } catch (error) {
-        process.emitWarning(`could not seed labels from the table: ${(error as Error).message}`);
-      }
+      if (stopped || typeof labels.seed !== 'function' || typeof labels.announceRefetch !== 'function') return;
+      seeding = seedTable(labels as SeedTarget, source, () => stopped, options);
+    });
+    // Waits for the batch in flight only, not for a table still loading.
+    app.addHook('onClose', async () => {
+      stopped = true;
+      await seeding;
     });
   };
+}
+
+async function seedTable(target: SeedTarget, source: ParquetSource, shouldStop: () => boolean, options: TableSeedsOptions): Promise<void> {
+  try {
+    const result = await applyLabelSeeds(target, source.seedLabels(), shouldStop);
+    if (result.skipped > 0) {
+      process.emitWarning(`${result.skipped} label seed(s) from the table break the label limits (tag length or count, notes size) or name no item, and were skipped`);
+    }
+    options.onSeeded?.(result);
+  } catch (error) {
+    // Shutting down while seeding: the next start seeds what is left.
+    if (error instanceof AppError && error.code === 'read_only') return;
+    process.emitWarning(`could not seed labels from the table: ${(error as Error).message}`);
+  }
 }

@@ -1,11 +1,16 @@
 import type { Sidecar } from '../../protocol/items.js';
 import type { ItemUpdated, MetricsUpdated } from '../../protocol/events.js';
-import type { LabelChanges, LabelFields, LabelPatch, LabelWrite, StoredEvent } from './label-store.js';
+import type { LabelChanges, LabelFields, LabelPatch, LabelSeedRow, LabelWrite, StoredEvent } from './label-store.js';
 
 /** Pure state transitions shared by every LabelStore, so the implementations hold only storage code. */
 
 export function defaultSidecar(path: string): Sidecar {
   return { path, tags: [], notes: '', star: null, metrics: {}, version: 1, updated_at: null, updated_by: null };
+}
+
+/** The row `seedDefaults` inserts: the seed's labels at version 1, as if the item had always had them. */
+export function seededSidecar(row: LabelSeedRow, stamp: { updated_at: string; updated_by: string }): Sidecar {
+  return { path: row.path, tags: [...row.tags], notes: row.notes, star: row.star, metrics: {}, version: 1, ...stamp };
 }
 
 export function cloneSidecar(s: Sidecar): Sidecar {

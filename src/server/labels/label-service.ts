@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { patchItemBodySchema, putItemBodySchema, type Sidecar } from '../../protocol/items.js';
+import { patchItemBodySchema, putItemBodySchema, starSchema, type Sidecar } from '../../protocol/items.js';
 import { AppError } from '../app-error.js';
 import type { ChangeFeed } from '../events/change-feed.js';
 import type { LabelLookup, LabelSnapshot } from './label-lookup.js';
@@ -17,9 +17,11 @@ import {
 } from './label-input.js';
 import { GroupCommitter } from './group-commit.js';
 import { LabelProjection } from './label-projection.js';
+import { seededSidecar } from './label-model.js';
 import { renderResponse, type ResponseSpec } from './label-responses.js';
 import type {
   LabelPatch,
+  LabelSeedRow,
   LabelStore,
   LabelWrite,
   StoredEvent,
@@ -231,6 +233,44 @@ export class LabelService implements LabelLookup {
     return this.submit({ writes, idempotency: { key, fingerprint: fingerprint(['PUT /metrics', slots.map((slot, i) => [slot.path, input.items[i]!.metrics])]), respond } });
   }
 
+  /**
+   * Makes a dataset's labels the base state (version 1) of items the store has no row for, and
+   * shows them in listings at once (SPEC LS16, LV8). No events: seeding a million rows must not
+   * flood the log. Rows whose tags or notes break the write limits are skipped, not truncated.
+   * `by` is stored as `updated_by` (e.g. `table`), the time of seeding as `updated_at`.
+   */
+  async seed(rows: readonly LabelSeedRow[], by: string): Promise<{ inserted: number; skipped: number }> {
+    if (this.closed) throw new AppError('read_only', 'the label service is shutting down');
+    const valid: LabelSeedRow[] = [];
+    for (const row of rows) {
+      const clean = cleanSeed(row);
+      if (clean && this.options.itemExists(clean.path)) valid.push(clean);
+    }
+    const skipped = rows.length - valid.length;
+    if (valid.length === 0) return { inserted: 0, skipped };
+    const stamp = { updated_at: new Date(this.now()).toISOString(), updated_by: by };
+    // In the commit lock, so a write to a just-seeded item reaches the projection after its seed.
+    return this.committer.exclusive(async () => {
+      const { store } = this.options;
+      const { inserted } = await store.seedDefaults(valid, stamp);
+      const fresh = new Set(inserted);
+      for (const row of valid) if (fresh.has(row.path)) this.projection.apply(seededSidecar(row, stamp));
+      // Rows that another process sharing the database seeded (no event announced them): read them.
+      const unseen = valid.filter((r) => !fresh.has(r.path) && !this.projection.peek(r.path)).map((r) => r.path);
+      if (unseen.length) for (const s of await store.getMany(unseen)) this.projection.apply(s);
+      return { inserted: inserted.length, skipped };
+    });
+  }
+
+  /**
+   * Tells open clients to refetch (a `resync` without an SSE id: not in the log, not replayed),
+   * e.g. once seeding changed labels that no event announced.
+   */
+  announceRefetch(reason: string): void {
+    if (this.closed) return;
+    this.options.feed.publish({ id: null, type: 'resync', data: { reason, last_event_id: this.lastEventId } });
+  }
+
   /** Every written item at or below `prefix`, in path order (for export). */
   exportUnder(prefix: string): AsyncIterable<Sidecar> {
     return this.options.store.exportUnder(prefix);
@@ -318,6 +358,20 @@ export class LabelService implements LabelLookup {
       }
       if (page.events.length < 500) return;
     }
+  }
+}
+
+/** The seed with its tags normalised, or undefined when it breaks a write limit or has a bad path. */
+function cleanSeed(row: LabelSeedRow): LabelSeedRow | undefined {
+  try {
+    return {
+      path: requirePath(row.path),
+      tags: normalizeTags(row.tags, 'tags'),
+      notes: checkNotes(row.notes, 'notes'),
+      star: starSchema.parse(row.star),
+    };
+  } catch {
+    return undefined;
   }
 }
 

@@ -222,6 +222,67 @@ export function runLabelStoreContract(
     });
   });
 
+  describe('seeds', () => {
+    const STAMP = { updated_at: AT, updated_by: 'table' };
+    const seedRow = (path: string, star: number | null, tags = ['seeded']) => ({ path, tags, notes: `seed ${star}`, star });
+
+    it('[LS16] seeds become version-1 rows where none exists, with no event and no clock tick', async () => {
+      const store = await make();
+      await one(store, labelsWrite('/labeled.jpg', 1, 2));
+      await one(store, { path: '/measured.jpg', expected_version: null, metrics: { m: 1 }, updated_at: AT, updated_by: 'worker' });
+      const head = await store.currentEventId();
+      const { inserted } = await store.seedDefaults(
+        [seedRow('/a.jpg', 5), seedRow('/labeled.jpg', 1), seedRow('/measured.jpg', 1), seedRow('/b.jpg', null, []), seedRow('/a.jpg', 1)],
+        STAMP,
+      );
+      expect(inserted).toEqual(['/a.jpg', '/b.jpg']);
+      expect(await store.get('/a.jpg')).toEqual({
+        path: '/a.jpg', tags: ['seeded'], notes: 'seed 5', star: 5, metrics: {}, version: 1, updated_at: AT, updated_by: 'table',
+      });
+      expect(await store.get('/labeled.jpg')).toMatchObject({ star: 2, tags: ['a'], version: 2, updated_by: 'alice' });
+      expect(await store.get('/measured.jpg')).toMatchObject({ star: null, tags: [], metrics: { m: 1 }, version: 2 });
+      expect(await store.currentEventId()).toBe(head);
+      expect((await store.changesSince(head, 10)).events).toEqual([]);
+      expect(await store.history('/a.jpg', 10)).toEqual([]);
+      const again = await store.seedDefaults([seedRow('/a.jpg', 1, ['other']), seedRow('/b.jpg', 3)], STAMP);
+      expect(again.inserted).toEqual([]);
+      expect(await store.get('/a.jpg')).toMatchObject({ star: 5, tags: ['seeded'], version: 1 });
+      expect(await store.seedDefaults([], STAMP)).toEqual({ inserted: [] });
+      const exported: string[] = [];
+      for await (const s of store.exportUnder('/')) exported.push(`${s.path}@${s.version}`);
+      expect(exported).toEqual(['/a.jpg@1', '/b.jpg@1', '/labeled.jpg@2', '/measured.jpg@2']);
+    });
+
+    it('[LS16] a write to a seeded item starts from the seeded state at version 1', async () => {
+      const store = await make();
+      await store.seedDefaults([seedRow('/a.jpg', 4, ['x', 'y'])], STAMP);
+      expect((await one(store, labelsWrite('/a.jpg', 2, 1))).status).toBe('conflict');
+      const r = await one(store, { path: '/a.jpg', expected_version: 1, patch: { add_tags: ['z'] }, updated_at: AT, updated_by: 'bob' });
+      expect(r.status === 'applied' && r.sidecar).toEqual({
+        path: '/a.jpg', tags: ['x', 'y', 'z'], notes: 'seed 4', star: 4, metrics: {}, version: 2, updated_at: AT, updated_by: 'bob',
+      });
+      expect(r.status === 'applied' && r.event.changes).toEqual({ tags: { added: ['z'], removed: [] } });
+      const { events } = await store.changesSince(0, 10);
+      expect(events.map((e) => [e.path, e.data.version])).toEqual([['/a.jpg', 2]]);
+    });
+
+    if (hooks.reopen) {
+      const reopen = hooks.reopen;
+      it('[LS16] seeded rows survive reopen, and seeding again changes nothing', async () => {
+        const store = await make();
+        await store.seedDefaults([seedRow('/a.jpg', 3), seedRow('/b.jpg', 2)], STAMP);
+        await one(store, { path: '/b.jpg', expected_version: 1, patch: { set_star: 5 }, updated_at: AT, updated_by: 'bob' });
+        const head = await store.currentEventId();
+        const again = await reopen(store);
+        open.push(again);
+        expect(await again.get('/a.jpg')).toMatchObject({ star: 3, version: 1, updated_by: 'table' });
+        expect((await again.seedDefaults([seedRow('/a.jpg', 1), seedRow('/b.jpg', 1)], STAMP)).inserted).toEqual([]);
+        expect(await again.get('/b.jpg')).toMatchObject({ star: 5, tags: ['seeded'], version: 2, updated_by: 'bob' });
+        expect(await again.currentEventId()).toBe(head);
+      });
+    }
+  });
+
   describe('idempotency', () => {
     it('[LS12] a key records its response with the writes; reuse replays without applying', async () => {
       const store = await make();

@@ -48,6 +48,17 @@ export interface LabelChanges {
   metrics?: Record<string, { from: number | null; to: number }>;
 }
 
+/**
+ * A dataset's labels for one item (a table's `tags`, `star` and `notes`), inserted by `seedDefaults`
+ * as the item's base state. Tags are expected already normalised.
+ */
+export interface LabelSeedRow {
+  path: string;
+  tags: string[];
+  notes: string;
+  star: number | null;
+}
+
 export type DurableEventType = 'item-updated' | 'metrics-updated';
 
 /** A row of the durable event log: what SSE replays from. */
@@ -139,6 +150,13 @@ export interface LabelStore {
   getMany(paths: readonly string[]): Promise<Sidecar[]>;
   /** Every written item whose path is `prefix` or lies below it, in path order, read page by page. */
   exportUnder(prefix: string): AsyncIterable<Sidecar>;
+
+  /**
+   * Inserts each row as its item's base state (version 1, no metrics, stamped `stamp`) where the
+   * store has no row for that path, in one transaction, appending no event (SPEC LS16). Returns
+   * the paths it inserted; an empty `rows` does nothing (a lazy store stays uncreated).
+   */
+  seedDefaults(rows: readonly LabelSeedRow[], stamp: { updated_at: string; updated_by: string }): Promise<{ inserted: string[] }>;
 
   /** Applies the units in one transaction, in order; resolves only after the commit. */
   commit(units: readonly WriteUnit[], nowMs: number): Promise<UnitOutcome[]>;

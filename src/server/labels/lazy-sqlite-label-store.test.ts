@@ -39,4 +39,16 @@ describe('LazySqliteLabelStore', () => {
     expect(store.opened).toBe(true);
     await store.close();
   });
+
+  it('[LS16] is created by seeding only when there is a seed row', async () => {
+    const file = join(dir, 'seeded', '.lenslet', 'labels.sqlite');
+    const store = lazy(file);
+    const stamp = { updated_at: 'now', updated_by: 'table' };
+    expect(await store.seedDefaults([], stamp)).toEqual({ inserted: [] });
+    expect(existsSync(dirname(file))).toBe(false);
+    expect(await store.seedDefaults([{ path: '/a.jpg', tags: ['t'], notes: '', star: 2 }], stamp)).toEqual({ inserted: ['/a.jpg'] });
+    expect(existsSync(file)).toBe(true);
+    expect(await store.currentEventId()).toBe(0);
+    await store.close();
+  });
 });

@@ -5,6 +5,7 @@ import {
   DEFAULT_STORE_OPTIONS,
   type ChangesSince,
   type IdempotencyRecord,
+  type LabelSeedRow,
   type LabelStore,
   type LabelStoreOptions,
   type StoredEvent,
@@ -53,6 +54,15 @@ export class LazySqliteLabelStore implements LabelStore {
 
   exportPage(prefix: string, after: string, limit: number): Sidecar[] {
     return this.current()?.exportPage(prefix, after, limit) ?? [];
+  }
+
+  async seedDefaults(rows: readonly LabelSeedRow[], stamp: { updated_at: string; updated_by: string }): Promise<{ inserted: string[] }> {
+    // Only seeds that exist make this a write: a table without label columns creates nothing.
+    if (rows.length === 0) {
+      if (this.closed) throw new Error('label store is closed');
+      return { inserted: [] };
+    }
+    return this.open().seedDefaults(rows, stamp);
   }
 
   async commit(units: readonly WriteUnit[], nowMs: number): Promise<UnitOutcome[]> {

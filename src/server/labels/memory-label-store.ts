@@ -1,11 +1,12 @@
 import type { Sidecar } from '../../protocol/items.js';
 import { renderResponse } from './label-responses.js';
-import { cloneSidecar, defaultSidecar, isUnder, planWrite } from './label-model.js';
+import { cloneSidecar, defaultSidecar, isUnder, planWrite, seededSidecar } from './label-model.js';
 import {
   compactionStep,
   DEFAULT_STORE_OPTIONS,
   type ChangesSince,
   type IdempotencyRecord,
+  type LabelSeedRow,
   type LabelStore,
   type LabelStoreOptions,
   type StoredEvent,
@@ -62,6 +63,17 @@ export class MemoryLabelStore implements LabelStore {
       const s = this.labels.get(p);
       if (s) yield cloneSidecar(s);
     }
+  }
+
+  async seedDefaults(rows: readonly LabelSeedRow[], stamp: { updated_at: string; updated_by: string }): Promise<{ inserted: string[] }> {
+    this.assertOpen();
+    const inserted: string[] = [];
+    for (const row of rows) {
+      if (this.labels.has(row.path)) continue;
+      this.labels.set(row.path, seededSidecar(row, stamp));
+      inserted.push(row.path);
+    }
+    return { inserted };
   }
 
   async commit(units: readonly WriteUnit[], nowMs: number): Promise<UnitOutcome[]> {

@@ -7,6 +7,7 @@ import {
   DEFAULT_STORE_OPTIONS,
   type ChangesSince,
   type IdempotencyRecord,
+  type LabelSeedRow,
   type LabelStore,
   type LabelStoreOptions,
   type StoredEvent,
@@ -58,6 +59,7 @@ export class SqliteLabelStore implements LabelStore {
   private readonly options: Required<LabelStoreOptions>;
   private readonly stmt;
   private readonly commitTx: Database.Transaction<(units: readonly WriteUnit[], nowMs: number) => UnitOutcome[]>;
+  private readonly seedTx: Database.Transaction<(rows: readonly LabelSeedRow[], at: string, by: string) => string[]>;
   private lastTtlPruneMs = -Infinity;
   private readonly watchers = new Set<NodeJS.Timeout>();
 
@@ -83,6 +85,11 @@ export class SqliteLabelStore implements LabelStore {
            metrics = excluded.metrics, version = excluded.version, updated_at = excluded.updated_at,
            updated_by = excluded.updated_by`,
       ),
+      // A seed never replaces a row: an item written before (labels or metrics) keeps its state.
+      seedLabel: db.prepare(
+        `INSERT INTO labels (path, tags, notes, star, metrics, version, updated_at, updated_by)
+         VALUES (?, ?, ?, ?, '{}', 1, ?, ?) ON CONFLICT (path) DO NOTHING`,
+      ),
       insertEvent: db.prepare('INSERT INTO events (type, path, data, changes) VALUES (?, ?, ?, ?)'),
       exportAll: db.prepare<[string, number], LabelRow>('SELECT * FROM labels WHERE path > ? ORDER BY path LIMIT ?'),
       exportRange: db.prepare<[string, string, string, string, number], LabelRow>(
@@ -107,6 +114,13 @@ export class SqliteLabelStore implements LabelStore {
       pruneIdemOldest: db.prepare('DELETE FROM idempotency WHERE rowid <= (SELECT max(rowid) FROM idempotency) - ?'),
     };
     this.commitTx = this.db.transaction((units: readonly WriteUnit[], nowMs: number) => this.commitInTx(units, nowMs));
+    this.seedTx = this.db.transaction((rows: readonly LabelSeedRow[], at: string, by: string) => {
+      const inserted: string[] = [];
+      for (const r of rows) {
+        if (this.stmt.seedLabel.run(r.path, JSON.stringify(r.tags), r.notes, r.star, at, by).changes > 0) inserted.push(r.path);
+      }
+      return inserted;
+    });
   }
 
   async get(path: string): Promise<Sidecar> {
@@ -139,6 +153,11 @@ export class SqliteLabelStore implements LabelStore {
         ? this.stmt.exportAll.all(after, limit)
         : this.stmt.exportRange.all(after, prefix, prefix + '/', prefix + '0', limit);
     return rows.map(fromRow);
+  }
+
+  async seedDefaults(rows: readonly LabelSeedRow[], stamp: { updated_at: string; updated_by: string }): Promise<{ inserted: string[] }> {
+    if (rows.length === 0) return { inserted: [] };
+    return { inserted: this.seedTx.immediate(rows, stamp.updated_at, stamp.updated_by) };
   }
 
   async commit(units: readonly WriteUnit[], nowMs: number): Promise<UnitOutcome[]> {

@@ -18,6 +18,7 @@ const handlers: Record<string, (...args: any[]) => unknown> = { // eslint-disabl
   get: (path: string) => store.get(path),
   getMany: (paths: string[]) => store.getMany(paths),
   exportPage: (prefix: string, after: string, limit: number) => store.exportPage(prefix, after, limit),
+  seedDefaults: (rows, stamp) => store.seedDefaults(rows, stamp),
   commit: (units, nowMs: number) => store.commit(units, nowMs),
   changesSince: (afterId: number, limit: number) => store.changesSince(afterId, limit),
   currentEventId: () => store.currentEventId(),

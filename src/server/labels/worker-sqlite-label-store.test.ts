@@ -28,6 +28,18 @@ describe('WorkerSqliteLabelStore', () => {
     await expect(store.get('/a.jpg')).rejects.toThrow('closed');
   });
 
+  it('[LS16] is created by seeding only when there is a seed row', async () => {
+    const file = join(dir, 'seeded', 'labels.sqlite');
+    const store = new WorkerSqliteLabelStore(file);
+    const stamp = { updated_at: 'now', updated_by: 'table' };
+    expect(await store.seedDefaults([], stamp)).toEqual({ inserted: [] });
+    expect(existsSync(file)).toBe(false);
+    expect(await store.seedDefaults([{ path: '/a.jpg', tags: ['t'], notes: '', star: 2 }], stamp)).toEqual({ inserted: ['/a.jpg'] });
+    expect(existsSync(file)).toBe(true);
+    expect(await store.get('/a.jpg')).toMatchObject({ tags: ['t'], star: 2, version: 1 });
+    await store.close();
+  });
+
   it('passes a failure in the worker back to the caller, and keeps serving', async () => {
     const blocker = join(dir, 'blocker');
     writeFileSync(blocker, 'not a folder');

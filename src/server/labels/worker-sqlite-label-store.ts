@@ -5,6 +5,7 @@ import type { Sidecar } from '../../protocol/items.js';
 import type {
   ChangesSince,
   IdempotencyRecord,
+  LabelSeedRow,
   LabelStore,
   LabelStoreOptions,
   StoredEvent,
@@ -78,6 +79,10 @@ export class WorkerSqliteLabelStore implements LabelStore {
       if (rows.length < EXPORT_PAGE) return;
       after = rows[rows.length - 1]!.path;
     }
+  }
+
+  seedDefaults(rows: readonly LabelSeedRow[], stamp: { updated_at: string; updated_by: string }): Promise<{ inserted: string[] }> {
+    return this.call('seedDefaults', rows, stamp);
   }
 
   commit(units: readonly WriteUnit[], nowMs: number): Promise<UnitOutcome[]> {

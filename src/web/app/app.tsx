@@ -6,10 +6,20 @@ import { Toolbar } from '../features/browse/toolbar.js';
 import { EMPTY_SELECTION, selectOnly, selectedCount, selectedIndices, type Selection } from '../features/browse/selection.js';
 import { useListing } from '../features/browse/use-listing.js';
 import { FolderTree } from '../features/folders/folder-tree.js';
+import { LabelFilterButton } from '../features/inspector/label-filter-bar.js';
+import { FilterChips } from '../features/metrics/filter-chips.js';
+import { gridClauses, type GridFilter } from '../features/metrics/grid-filter.js';
+import { formatMetricValue } from '../features/metrics/metric-filter.js';
+import { useMetricFields } from '../features/metrics/metrics-api.js';
+import { MetricsPanel } from '../features/metrics/metrics-panel.js';
+import { useLiveMetrics } from '../features/metrics/use-live-metrics.js';
+import { SmartFolders } from '../features/views/smart-folders.js';
+import type { ViewState } from '../features/views/view-state.js';
 import { ImageViewer } from '../features/viewer/image-viewer.js';
 import { useStoredState } from '../hooks/use-stored-state.js';
 import { GalleryContext, MAX_SELECTED_ITEMS, type AppSlots, type GallerySnapshot } from './gallery-context.js';
-import { defaultOrder } from './url-state.js';
+import { LeftPanel, isLeftTab, type LeftTab } from './left-panel.js';
+import { defaultOrder, sortMetric } from './url-state.js';
 import { VIEWER_ENTRY, closeViewer, useUrlState } from './use-url-state.js';
 import './app.css';
 
@@ -30,7 +40,28 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
   const [size, setSize] = useStoredState<number>('grid-size', 180, isSize);
   const searchRef = useRef<HTMLInputElement>(null);
 
-  const listingKey = useMemo(() => ({ path: url.path, sort: url.sort, order: url.order, seed: url.seed }), [url.path, url.sort, url.order, url.seed]);
+  const [leftTab, setLeftTab] = useStoredState<LeftTab>('left-tab', 'folders', isLeftTab);
+  const metricFields = useMetricFields();
+  const metricNames = useMemo(() => metricFields.data?.map((f) => f.name) ?? [], [metricFields.data]);
+  useLiveMetrics();
+
+  // Filters live in the URL; the listing key carries their POST /query clauses.
+  const filter = useMemo<GridFilter>(() => ({ labels: url.labels, metrics: url.metrics }), [url.labels, url.metrics]);
+  const filtersKey = useMemo(() => {
+    const clauses = gridClauses(filter);
+    return clauses.length ? JSON.stringify(clauses) : '';
+  }, [filter]);
+  const setFilter = useCallback((f: GridFilter) => navigate({ labels: f.labels, metrics: f.metrics, view: null }, { replace: true }), [navigate]);
+  const viewState = useMemo<ViewState>(
+    () => ({ path: url.path, sort: url.sort, order: url.order, seed: url.seed, labels: url.labels, metrics: url.metrics }),
+    [url.path, url.sort, url.order, url.seed, url.labels, url.metrics],
+  );
+  const openView = useCallback((s: ViewState) => navigate({ ...s, view: null, q: '' }), [navigate]);
+
+  const listingKey = useMemo(
+    () => ({ path: url.path, sort: url.sort, order: url.order, seed: url.seed, filters: filtersKey }),
+    [url.path, url.sort, url.order, url.seed, filtersKey],
+  );
   const listing = useListing(listingKey, url.q);
 
   // Selection is per list: a different folder, sort or search starts empty.
@@ -145,12 +176,25 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
           size={size}
           onSize={setSize}
           right={toolbarRight}
+          metricNames={metricNames}
+          filter={<LabelFilterButton value={url.labels} onChange={(labels) => setFilter({ ...filter, labels })} />}
         />
-        <aside className="panel panel-left" aria-label="Folders">
-          <div className="panel-title">Folders</div>
-          <FolderTree rootName={rootName} rootCount={health.data?.items ?? 0} current={url.path} onOpen={openFolder} />
+        <aside className="panel panel-left" aria-label="Folders and metrics">
+          <LeftPanel
+            tab={leftTab}
+            onTab={setLeftTab}
+            metricFilters={url.metrics.length}
+            folders={
+              <>
+                <FolderTree rootName={rootName} rootCount={health.data?.items ?? 0} current={url.path} onOpen={openFolder} />
+                <SmartFolders current={viewState} onOpen={openView} />
+              </>
+            }
+            metrics={<MetricsPanel path={url.path} labelFilters={gridClauses({ labels: url.labels, metrics: [] })} ranges={url.metrics} onRanges={(metrics) => setFilter({ ...filter, metrics })} />}
+          />
         </aside>
         <main className="stage">
+          <FilterChips value={filter} onChange={setFilter} shown={listing.isLoading || listing.error ? null : listing.total} of={listing.unfilteredTotal} />
           <ThumbnailGrid
             listing={listing}
             mode={mode}
@@ -163,6 +207,8 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
             onFocusSearch={() => searchRef.current?.focus()}
             keyboard={!url.view}
             onSizeChange={setSize}
+            badgeMetric={url.q ? null : sortMetric(url.sort)}
+            formatMetric={formatMetricValue}
           />
           {url.view ? (
             <ImageViewer

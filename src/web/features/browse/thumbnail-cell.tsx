@@ -16,6 +16,8 @@ export interface ThumbnailCellProps {
   star: number;
   /** The item's tags joined by TAG_SEPARATOR (a string, so the memo still compares primitives). */
   tags: string;
+  /** The sort metric's value, formatted ('' when not sorting by a metric or the item lacks it). */
+  metric?: string;
 }
 
 export const TAG_SEPARATOR = '\u001f';
@@ -26,7 +28,7 @@ const MAX_CELL_TAGS = 3;
  * render, or an object prop, would remount or re-render every cell on every scroll frame.
  * Clicks are handled by the grid through `data-index` (event delegation).
  */
-export const ThumbnailCell = memo(function ThumbnailCell({ index, path, name, left, width, height, selected, focused, square, star, tags }: ThumbnailCellProps) {
+export const ThumbnailCell = memo(function ThumbnailCell({ index, path, name, left, width, height, selected, focused, square, star, tags, metric = '' }: ThumbnailCellProps) {
   const { src, failed, instant } = useThumb(path, index);
   const tagList = tags ? tags.split(TAG_SEPARATOR) : [];
   const className = `cell${selected ? ' is-selected' : ''}${focused ? ' is-focused' : ''}${square ? ' is-square' : ''}`;
@@ -56,6 +58,11 @@ export const ThumbnailCell = memo(function ThumbnailCell({ index, path, name, le
             </span>
           ))}
           {tagList.length > MAX_CELL_TAGS ? <span className="cell-tag is-more">+{tagList.length - MAX_CELL_TAGS}</span> : null}
+        </span>
+      ) : null}
+      {metric ? (
+        <span className="cell-metric" data-testid="cell-metric">
+          {metric}
         </span>
       ) : null}
       <span className="cell-name">{name}</span>

@@ -27,6 +27,10 @@ export interface ThumbnailGridProps {
   /** False while the viewer is open: it owns the keyboard then. */
   keyboard: boolean;
   onSizeChange?: (size: number) => void;
+  /** When sorting by a metric: its name, so each cell shows its value. */
+  badgeMetric?: string | null;
+  /** Formats a metric value for the cell badge. */
+  formatMetric?: (value: number) => string;
 }
 
 export const MIN_GRID_SIZE = 100;
@@ -44,7 +48,7 @@ const MAX_SAVED_SCROLL = 50;
  * of the folder. The layout of every row is computed up front (typed arrays, a few ms for 100k
  * items) so the virtualizer knows exact row heights and the scrollbar never jumps.
  */
-export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChange, onOpen, onOpenFolder, onParent, onFocusSearch, keyboard, onSizeChange }: ThumbnailGridProps) {
+export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChange, onOpen, onOpenFolder, onParent, onFocusSearch, keyboard, onSizeChange, badgeMetric = null, formatMetric = String }: ThumbnailGridProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const headerRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
@@ -298,6 +302,7 @@ export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChang
                 square={square}
                 star={item?.star ?? 0}
                 tags={item ? item.tags.join(TAG_SEPARATOR) : ''}
+                metric={badgeMetric && item?.metrics?.[badgeMetric] !== undefined ? formatMetric(item.metrics[badgeMetric]) : ''}
               />,
             );
           }

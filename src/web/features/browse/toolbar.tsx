@@ -30,12 +30,17 @@ export interface ToolbarProps {
   size: number;
   onSize: (size: number) => void;
   right?: ReactNode;
+  /** Metric names offered as sort keys (`metric:<name>`). */
+  metricNames?: readonly string[];
+  /** The Filter button, left of the sort menu. */
+  filter?: ReactNode;
 }
 
 
 const SEARCH_DEBOUNCE_MS = 250;
 
-const SORT_LABELS: Record<SortKey, string> = { name: 'Name', added: 'Date added', random: 'Random' };
+const SORT_LABELS = { name: 'Name', added: 'Date added', random: 'Random' } as const;
+const NO_METRICS: readonly string[] = [];
 
 export function Toolbar(props: ToolbarProps) {
   const { query, onQuery } = props;
@@ -51,6 +56,9 @@ export function Toolbar(props: ToolbarProps) {
 
   const searching = query.length > 0;
   const { count, indexing } = props;
+  const metricNames = props.metricNames ?? NO_METRICS;
+  const current = props.sort.startsWith('metric:') ? props.sort.slice(7) : null;
+  const sortMetrics = current && !metricNames.includes(current) ? [current, ...metricNames] : metricNames;
   return (
     <header className="toolbar">
       <div className="toolbar-scope">
@@ -92,13 +100,23 @@ export function Toolbar(props: ToolbarProps) {
             /
           </kbd>
         </label>
+        {props.filter}
         <div className="control-group" role="group" aria-label="Sort">
           <select className="select" value={props.sort} onChange={(e) => props.onSort(e.target.value as SortKey)} aria-label="Sort by">
-            {(Object.keys(SORT_LABELS) as SortKey[]).map((key) => (
+            {(Object.keys(SORT_LABELS) as (keyof typeof SORT_LABELS)[]).map((key) => (
               <option key={key} value={key}>
                 {SORT_LABELS[key]}
               </option>
             ))}
+            {sortMetrics.length ? (
+              <optgroup label="Metric">
+                {sortMetrics.map((m) => (
+                  <option key={m} value={`metric:${m}`}>
+                    {m}
+                  </option>
+                ))}
+              </optgroup>
+            ) : null}
           </select>
           {props.sort === 'random' ? (
             <button type="button" className="icon-button" onClick={props.onShuffle} aria-label="Shuffle" title="Shuffle">

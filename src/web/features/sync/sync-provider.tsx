@@ -160,6 +160,11 @@ export function SyncProvider({ children, engine: given }: { children: ReactNode;
   return <SyncContext.Provider value={engine}>{children}</SyncContext.Provider>;
 }
 
+/** The engine, or null outside <SyncProvider> (features that only listen can do without it). */
+export function useOptionalSyncEngine(): SyncEngine | null {
+  return useContext(SyncContext);
+}
+
 export function useSyncEngine(): SyncEngine {
   const engine = useContext(SyncContext);
   if (!engine) throw new Error('useSyncEngine outside <SyncProvider>');

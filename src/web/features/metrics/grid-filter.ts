@@ -1,0 +1,64 @@
+import type { Filter } from '../../../protocol/query.js';
+import { NO_LABEL_FILTER, toQueryFilters, type LabelFilter } from '../inspector/label-filter.js';
+import { describeMetricRange, metricClauses, type MetricRange } from './metric-filter.js';
+
+/** Every filter of the grid: ratings and tags (the toolbar's Filter menu) and metric ranges. */
+export interface GridFilter {
+  labels: LabelFilter;
+  metrics: MetricRange[];
+}
+
+export const NO_GRID_FILTER: GridFilter = { labels: NO_LABEL_FILTER, metrics: [] };
+
+/** The `POST /query` clauses, in a stable order (stars, tags, then metrics as listed). */
+export function gridClauses(f: GridFilter): Filter[] {
+  return [...toQueryFilters(f.labels), ...metricClauses(f.metrics)];
+}
+
+export interface FilterChip {
+  /** Stable per clause, for React keys and tests. */
+  id: string;
+  kind: 'stars' | 'tag' | 'metric';
+  label: string;
+  /** The filter without this chip's clause. */
+  without: GridFilter;
+}
+
+/** One chip per active clause: the rating set, each tag, each metric range. */
+export function filterChips(f: GridFilter): FilterChip[] {
+  const chips: FilterChip[] = [];
+  if (f.labels.stars.length) {
+    const label = f.labels.stars.map((s) => (s === 0 ? 'Unrated' : `${s}★`)).join(', ');
+    chips.push({ id: 'stars', kind: 'stars', label: `Rating ${label}`, without: { ...f, labels: { ...f.labels, stars: [] } } });
+  }
+  for (const tag of f.labels.tags) {
+    chips.push({ id: `tag:${tag}`, kind: 'tag', label: `#${tag}`, without: { ...f, labels: { ...f.labels, tags: f.labels.tags.filter((t) => t !== tag) } } });
+  }
+  for (const r of f.metrics) {
+    chips.push({ id: `metric:${r.metric}`, kind: 'metric', label: describeMetricRange(r), without: { ...f, metrics: f.metrics.filter((m) => m !== r) } });
+  }
+  return chips;
+}
+
+/**
+ * A saved view's clauses back into the grid's filter (smart folders). Clauses the grid has no
+ * controls for (text, size, date) are returned apart, so the caller can tell the user.
+ */
+export function fromClauses(filters: readonly Filter[]): { filter: GridFilter; unsupported: Filter[] } {
+  const stars = new Set<number>();
+  const tags: string[] = [];
+  const metrics: MetricRange[] = [];
+  const unsupported: Filter[] = [];
+  for (const clause of filters) {
+    if ('stars' in clause) {
+      clause.stars.forEach((s) => stars.add(s));
+    } else if ('tags_all' in clause) {
+      for (const t of clause.tags_all) if (!tags.includes(t)) tags.push(t);
+    } else if ('metric' in clause && !metrics.some((m) => m.metric === clause.metric) && (clause.min !== undefined || clause.max !== undefined)) {
+      metrics.push({ metric: clause.metric, min: clause.min ?? null, max: clause.max ?? null });
+    } else {
+      unsupported.push(clause);
+    }
+  }
+  return { filter: { labels: { stars: [...stars].sort((a, b) => b - a), tags }, metrics }, unsupported };
+}

@@ -1,0 +1,85 @@
+import { useMemo } from 'react';
+import type { Filter } from '../../../protocol/query.js';
+import { useStoredState } from '../../hooks/use-stored-state.js';
+import { MetricCard } from './metric-card.js';
+import { useMetricFields } from './metrics-api.js';
+import { metricClauses, setMetricRange, type MetricRange } from './metric-filter.js';
+import './metrics-panel.css';
+
+export interface MetricsPanelProps {
+  path: string;
+  /** Clauses of the other (star/tag) filters; metric ranges are added per card. */
+  labelFilters: readonly Filter[];
+  ranges: readonly MetricRange[];
+  onRanges: (ranges: MetricRange[]) => void;
+}
+
+const isNamesOrNull = (v: unknown): v is string[] | null => v === null || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+
+/**
+ * The metrics panel: one card per chosen metric (every metric with an active range is shown), each
+ * with a 40-bin histogram to brush. Several ranges can be active at once; they AND together.
+ */
+export function MetricsPanel({ path, labelFilters, ranges, onRanges }: MetricsPanelProps) {
+  const fields = useMetricFields();
+  // null until the user picks or hides one: then the first metric is shown by default.
+  const [chosen, setChosen] = useStoredState<string[] | null>('metrics-shown', null, isNamesOrNull);
+  const names = fields.data?.map((f) => f.name) ?? [];
+  const shown = useMemo(() => {
+    const list = (chosen ?? []).filter((m) => names.includes(m) || ranges.some((r) => r.metric === m));
+    for (const r of ranges) if (!list.includes(r.metric)) list.push(r.metric);
+    // Nothing chosen yet: start with the dataset's most common metric.
+    if (chosen === null && !list.length && names[0]) list.push(names[0]);
+    return list;
+  }, [chosen, names, ranges]);
+  const addable = names.filter((n) => !shown.includes(n));
+
+  return (
+    <div className="metrics-panel" data-testid="metrics-panel">
+      <div className="metrics-add">
+        <select
+          className="select metrics-add-select"
+          value=""
+          aria-label="Show a metric"
+          disabled={!addable.length}
+          onChange={(e) => {
+            if (e.target.value) setChosen([...shown, e.target.value]);
+          }}
+        >
+          <option value="">{fields.isPending ? 'Loading metrics…' : addable.length ? 'Add a metric…' : names.length ? 'All metrics shown' : 'No metrics yet'}</option>
+          {addable.map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </select>
+      </div>
+      {!fields.isPending && !names.length && !shown.length ? (
+        <p className="metrics-empty">No item has metrics yet. Metrics arrive with a table’s numeric columns or through <code>PUT /metrics</code>.</p>
+      ) : null}
+      <div className="metrics-cards">
+        {shown.map((metric) => {
+          const range = ranges.find((r) => r.metric === metric) ?? null;
+          const others = [...labelFilters, ...metricClauses(ranges.filter((r) => r.metric !== metric))];
+          return (
+            <MetricCard
+              key={metric}
+              path={path}
+              metric={metric}
+              otherFilters={others}
+              range={range}
+              onChange={(r) => {
+                const [min, max] = r.min !== null && r.max !== null && r.min > r.max ? [r.max, r.min] : [r.min, r.max];
+                onRanges(setMetricRange(ranges, { metric, min, max }));
+              }}
+              onRemove={() => {
+                setChosen(shown.filter((m) => m !== metric));
+                if (range) onRanges(setMetricRange(ranges, { metric, min: null, max: null }));
+              }}
+            />
+          );
+        })}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { stateFromView, viewFromState, viewMatches, type ViewState } from './view-state.js';
+
+const state: ViewState = {
+  path: '/trips',
+  sort: 'metric:aesthetic',
+  order: 'desc',
+  seed: 1,
+  labels: { stars: [5], tags: ['beach'] },
+  metrics: [{ metric: 'aesthetic', min: 0.8, max: null }],
+};
+
+describe('smart folder ↔ screen state', () => {
+  it('saves scope, filters and sort, and restores them', () => {
+    const view = viewFromState('best-1', 'Best', state);
+    expect(view).toEqual({
+      id: 'best-1',
+      name: 'Best',
+      path: '/trips',
+      recursive: false,
+      filters: [{ stars: [5] }, { tags_all: ['beach'] }, { metric: 'aesthetic', min: 0.8 }],
+      sort: { key: 'metric:aesthetic', order: 'desc' },
+    });
+    expect(stateFromView(view)).toEqual(state);
+  });
+
+  it('keeps the seed of a random order, and falls back to name for an unknown sort', () => {
+    const random = viewFromState('r', 'R', { ...state, sort: 'random', order: 'asc', seed: 42 });
+    expect(random.sort).toEqual({ key: 'random', order: 'asc', seed: 42 });
+    expect(stateFromView(random).seed).toBe(42);
+    expect(stateFromView({ ...random, sort: { key: 'bogus', order: 'asc' } }).sort).toBe('name');
+  });
+
+  it('matches only while the screen shows that exact view', () => {
+    const view = viewFromState('best-1', 'Best', state);
+    expect(viewMatches(view, state)).toBe(true);
+    expect(viewMatches(view, { ...state, path: '/' })).toBe(false);
+    expect(viewMatches(view, { ...state, order: 'asc' })).toBe(false);
+    expect(viewMatches(view, { ...state, metrics: [{ metric: 'aesthetic', min: 0.7, max: null }] })).toBe(false);
+    expect(viewMatches(view, { ...state, seed: 99 })).toBe(true); // the seed only matters for random
+  });
+});

@@ -1,0 +1,46 @@
+import type { View } from '../../../protocol/views.js';
+import { defaultOrder, type SortKey, type UrlState } from '../../app/url-state.js';
+import { fromClauses, gridClauses } from '../metrics/grid-filter.js';
+
+/** The part of the URL state a smart folder saves: scope, filters, sort. */
+export type ViewState = Pick<UrlState, 'path' | 'sort' | 'order' | 'seed' | 'labels' | 'metrics'>;
+
+/** A smart folder for the state on screen. The grid lists one folder (not its subfolders). */
+export function viewFromState(id: string, name: string, s: ViewState): View {
+  return {
+    id,
+    name,
+    path: s.path,
+    recursive: false,
+    filters: gridClauses({ labels: s.labels, metrics: s.metrics }),
+    sort: { key: s.sort, order: s.order, ...(s.sort === 'random' ? { seed: s.seed } : {}) },
+  };
+}
+
+const isSortKey = (k: string): k is SortKey => k === 'name' || k === 'added' || k === 'random' || (k.startsWith('metric:') && k.length > 7);
+
+/** The URL state that restores a smart folder (view and search are left to the caller to clear). */
+export function stateFromView(view: View): ViewState {
+  const { filter } = fromClauses(view.filters);
+  const sort: SortKey = view.sort && isSortKey(view.sort.key) ? view.sort.key : 'name';
+  return {
+    path: view.path,
+    sort,
+    order: view.sort?.order ?? defaultOrder(sort),
+    seed: view.sort?.seed ?? 1,
+    labels: filter.labels,
+    metrics: filter.metrics,
+  };
+}
+
+/** True while the screen shows exactly this smart folder (the highlight clears once it diverges). */
+export function viewMatches(view: View, s: ViewState): boolean {
+  const v = stateFromView(view);
+  return (
+    v.path === s.path &&
+    v.sort === s.sort &&
+    v.order === s.order &&
+    (v.sort !== 'random' || v.seed === s.seed) &&
+    JSON.stringify(gridClauses(v)) === JSON.stringify(gridClauses(s))
+  );
+}

@@ -98,6 +98,12 @@ describe('metrics panel, metric sort and smart folders', () => {
     await p.mouse.move(box.x + box.width * 0.76, box.y + box.height / 2);
     await p.mouse.down();
     await p.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2, { steps: 4 });
+    // While dragging: the bounds and counts follow the brush live; nothing is committed yet.
+    await expect.poll(() => card.getByLabel('Min').inputValue()).toBe('0.75');
+    expect(await card.getByLabel('Max').inputValue()).toBe('0.925');
+    expect(search(p).getAll('m')).toEqual([]);
+    expect(await gridTotal(p)).toBe(N);
+    await shot(p, 'metrics-00-brushing');
     await p.mouse.move(box.x + box.width + 20, box.y + box.height / 2, { steps: 4 });
     await p.mouse.up();
     // The brush snaps to whole bins: 30..39 of 40 over [0, 1] is [0.75, 1].
@@ -206,6 +212,7 @@ describe('metrics panel, metric sort and smart folders', () => {
     await p.getByRole('tab', { name: 'Folders' }).click();
     await p.getByRole('button', { name: '+ Save current view' }).click();
     await p.getByLabel('Smart folder name').fill('Best of big');
+    await shot(p, 'metrics-05a-smart-folder-form');
     await p.getByLabel('Smart folder name').press('Enter');
     await expect.poll(() => p.getByTestId('smart-folder').allTextContents()).toEqual(['Best of big']);
     await expect.poll(() => p.locator('.smart-row.is-active').count()).toBe(1);

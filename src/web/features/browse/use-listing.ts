@@ -58,16 +58,22 @@ export function useListing(listing: ListingKey, q: string): Listing {
     queryFn: ({ signal }) => fetchPage(0, signal),
     enabled: !searching,
     gcTime: WINDOW_GC_MS,
+    // Changing a filter in the same folder keeps the previous first window on screen until the new
+    // one arrives, then swaps at once: no spinner flash and no collapse of the grid's height.
+    placeholderData: (previous, previousQuery) => {
+      const k = previousQuery?.queryKey;
+      return k && k[2] === listing.path && (typeof k[6] === 'string' || Boolean(listing.filters)) ? previous : undefined;
+    },
   });
   const total = head.data?.total ?? 0;
 
   const offsets = useMemo(() => {
-    if (searching || !head.data) return [];
+    if (searching || !head.data || head.isPlaceholderData) return [];
     const set = new Set(windowOffsets(first, last, total));
     if (pinned && pinned.key === key) set.add(Math.floor(pinned.index / WINDOW_SIZE) * WINDOW_SIZE);
     set.delete(0);
     return [...set].sort((a, b) => a - b);
-  }, [searching, head.data, first, last, total, pinned, key]);
+  }, [searching, head.data, head.isPlaceholderData, first, last, total, pinned, key]);
 
   useQueries({
     queries: offsets.map((offset) => ({
@@ -123,6 +129,10 @@ export function useListing(listing: ListingKey, q: string): Listing {
   const pages = useMemo(() => {
     const map = new Map<number, Item[]>();
     if (searching) return map;
+    if (head.isPlaceholderData && head.data) {
+      map.set(0, head.data.items);
+      return map;
+    }
     for (const [queryKey, page] of queryClient.getQueriesData<FoldersResponse>({ queryKey: listingKey })) {
       const offset = queryKey[listingKey.length];
       if (page && typeof offset === 'number') map.set(offset, page.items);
@@ -130,7 +140,7 @@ export function useListing(listing: ListingKey, q: string): Listing {
     return map;
     // version: the cache changed underneath; head.data: the first window arrived
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [queryClient, key, searching, version, head.data]);
+  }, [queryClient, key, searching, version, head.data, head.isPlaceholderData]);
 
   const getItem = useCallback(
     (index: number): Item | undefined => {

@@ -153,6 +153,26 @@ describe('metrics panel, metric sort and smart folders', () => {
     expect(search(p).getAll('m')).toEqual([]);
   });
 
+  it('"Include subfolders" widens the scope of the grid and the histogram', async () => {
+    const p = ada.page;
+    await p.goto(server.appUrl('?m=aesthetic:0.75:1'));
+    await p.getByRole('tab', { name: 'Metrics' }).click();
+    // The root folder holds no image with the metric: nothing matches, and the histogram is empty.
+    await expect.poll(() => gridTotal(p)).toBe(0);
+    const card = p.locator('[data-testid=metric-card][data-metric=aesthetic]');
+    await expect.poll(() => card.textContent()).toContain('No values in this folder');
+    await p.getByText('Include subfolders').click();
+    await expect.poll(() => search(p).get('sub')).toBe('1');
+    await expect.poll(() => gridTotal(p)).toBe(48);
+    await expect.poll(() => card.getByTestId('metric-counts').textContent()).toBe(`Population ${N - 10}Filtered 48`);
+    await expect.poll(() => p.getByTestId('filter-chips').locator('.filter-pill').allTextContents()).toEqual(['Including subfolders', 'aesthetic 0.75–1']);
+    await shot(p, 'metrics-02b-subfolders');
+    await p.getByRole('button', { name: 'Clear all' }).click();
+    await expect.poll(() => search(p).toString()).toBe('');
+    await p.goto(server.appUrl('?path=/big'));
+    await p.locator('.cell[data-index="0"]').waitFor();
+  });
+
   it('star filters from the Filter menu go through the same path and show chips', async () => {
     const p = ada.page;
     const item = `${server.url}/item?path=${encodeURIComponent(bigPath(3))}`;

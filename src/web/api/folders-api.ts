@@ -22,7 +22,7 @@ export function fetchWindow(listing: ListingKey, offset: number, signal?: AbortS
       sort: listing.sort,
       order: listing.order,
       seed: listing.sort === 'random' ? listing.seed : undefined,
-      recursive: 0,
+      recursive: listing.recursive ? 1 : 0,
     },
     signal,
   });
@@ -33,14 +33,14 @@ export function needsQuery(listing: ListingKey): boolean {
   return Boolean(listing.filters) || listing.sort.startsWith('metric:');
 }
 
-/** One window of a filtered and/or metric-sorted listing of the folder (not its subfolders). */
+/** One window of a filtered and/or metric-sorted listing of the folder (and its subfolders if asked). */
 export function fetchQueryWindow(listing: ListingKey, offset: number, signal?: AbortSignal): Promise<QueryResponse> {
   const filters = listing.filters ? (JSON.parse(listing.filters) as Filter[]) : [];
   return requestJson('/query', queryResponseSchema, {
     method: 'POST',
     body: {
       path: listing.path,
-      recursive: false,
+      recursive: Boolean(listing.recursive),
       offset,
       limit: WINDOW_SIZE,
       filters,

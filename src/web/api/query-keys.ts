@@ -12,6 +12,8 @@ export interface ListingKey {
    * metric, is paged from `POST /query` instead of `/folders`.
    */
   filters?: string;
+  /** Include the items of subfolders. */
+  recursive?: boolean;
 }
 
 /** Items per `/folders` window. */
@@ -27,8 +29,12 @@ export const queryKeys = {
   windows: ['items', 'window'] as const,
   // A filtered list carries its filters as a 7th part (the sync code refetches exactly those lists
   // when someone else's edit may move an item in or out of them).
+  // A subtree listing is marked there too ('sub:' prefix), so refreshing it after remote edits
+  // can't hurt: its rows come from more than one folder.
   listing: (l: ListingKey): readonly (string | number)[] =>
-    l.filters ? ['items', 'window', l.path, l.sort, l.order, l.sort === 'random' ? l.seed : 0, l.filters] : ['items', 'window', l.path, l.sort, l.order, l.sort === 'random' ? l.seed : 0],
+    l.filters || l.recursive
+      ? ['items', 'window', l.path, l.sort, l.order, l.sort === 'random' ? l.seed : 0, `${l.recursive ? 'sub:' : ''}${l.filters ?? ''}`]
+      : ['items', 'window', l.path, l.sort, l.order, l.sort === 'random' ? l.seed : 0],
   window: (l: ListingKey, offset: number): readonly (string | number)[] => [...queryKeys.listing(l), offset],
   search: (path: string, q: string) => ['items', 'search', path, q] as const,
 };

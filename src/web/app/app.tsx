@@ -46,21 +46,21 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
   useLiveMetrics();
 
   // Filters live in the URL; the listing key carries their POST /query clauses.
-  const filter = useMemo<GridFilter>(() => ({ labels: url.labels, metrics: url.metrics }), [url.labels, url.metrics]);
+  const filter = useMemo<GridFilter>(() => ({ labels: url.labels, metrics: url.metrics, sub: url.sub }), [url.labels, url.metrics, url.sub]);
   const filtersKey = useMemo(() => {
     const clauses = gridClauses(filter);
     return clauses.length ? JSON.stringify(clauses) : '';
   }, [filter]);
-  const setFilter = useCallback((f: GridFilter) => navigate({ labels: f.labels, metrics: f.metrics, view: null }, { replace: true }), [navigate]);
+  const setFilter = useCallback((f: GridFilter) => navigate({ labels: f.labels, metrics: f.metrics, sub: f.sub, view: null }, { replace: true }), [navigate]);
   const viewState = useMemo<ViewState>(
-    () => ({ path: url.path, sort: url.sort, order: url.order, seed: url.seed, labels: url.labels, metrics: url.metrics }),
-    [url.path, url.sort, url.order, url.seed, url.labels, url.metrics],
+    () => ({ path: url.path, sort: url.sort, order: url.order, seed: url.seed, labels: url.labels, metrics: url.metrics, sub: url.sub }),
+    [url.path, url.sort, url.order, url.seed, url.labels, url.metrics, url.sub],
   );
   const openView = useCallback((s: ViewState) => navigate({ ...s, view: null, q: '' }), [navigate]);
 
   const listingKey = useMemo(
-    () => ({ path: url.path, sort: url.sort, order: url.order, seed: url.seed, filters: filtersKey }),
-    [url.path, url.sort, url.order, url.seed, filtersKey],
+    () => ({ path: url.path, sort: url.sort, order: url.order, seed: url.seed, filters: filtersKey, recursive: url.sub }),
+    [url.path, url.sort, url.order, url.seed, filtersKey, url.sub],
   );
   const listing = useListing(listingKey, url.q);
 
@@ -190,7 +190,7 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
                 <SmartFolders current={viewState} onOpen={openView} />
               </>
             }
-            metrics={<MetricsPanel path={url.path} labelFilters={gridClauses({ labels: url.labels, metrics: [] })} ranges={url.metrics} onRanges={(metrics) => setFilter({ ...filter, metrics })} />}
+            metrics={<MetricsPanel path={url.path} recursive={url.sub} onRecursive={(sub) => setFilter({ ...filter, sub })} labelFilters={gridClauses({ labels: url.labels, metrics: [] })} ranges={url.metrics} onRanges={(metrics) => setFilter({ ...filter, metrics })} />}
           />
         </aside>
         <main className="stage">

@@ -17,6 +17,7 @@ describe('url state', () => {
       q: 'red car',
       labels: { stars: [], tags: [] },
       metrics: [],
+      sub: false,
     };
     const encoded = encodeUrlState(state);
     expect(encoded).toContain('path=/Holidays%202024/');
@@ -60,9 +61,10 @@ describe('url state', () => {
       order: 'desc',
       labels: { stars: [5, 0], tags: ['cat'] },
       metrics: [{ metric: 'aesthetic', min: 0.5, max: null }],
+      sub: true,
     };
     const encoded = encodeUrlState(state);
-    expect(encoded).toBe('?path=/a%20b&sort=metric:aesthetic&stars=5,0&tag=cat&m=aesthetic:0.5:');
+    expect(encoded).toBe('?path=/a%20b&sort=metric:aesthetic&sub=1&stars=5,0&tag=cat&m=aesthetic:0.5:');
     expect(decodeUrlState(encoded)).toEqual(state);
     expect(decodeUrlState('?stars=4&tag=dog').labels).toEqual({ stars: [4], tags: ['dog'] });
     expect(decodeUrlState('?sort=metric:').sort).toBe('name');

@@ -26,6 +26,8 @@ export interface UrlState {
   labels: LabelFilter;
   /** Metric range filters (`m=aesthetic:0.5:1`). */
   metrics: MetricRange[];
+  /** List the folder's subfolders too (`sub=1`). */
+  sub: boolean;
 }
 
 export const DEFAULT_URL_STATE: UrlState = {
@@ -37,6 +39,7 @@ export const DEFAULT_URL_STATE: UrlState = {
   q: '',
   labels: NO_LABEL_FILTER,
   metrics: [],
+  sub: false,
 };
 
 function pathParam(raw: string | null): string | null {
@@ -69,6 +72,7 @@ export function decodeUrlState(search: string): UrlState {
     q: params.get('q')?.trim() ?? '',
     labels: decodeLabelFilter(params),
     metrics: decodeMetricRanges(params),
+    sub: params.get('sub') === '1',
   };
 }
 
@@ -91,6 +95,7 @@ export function encodeUrlState(state: UrlState): string {
   if (state.order !== defaultOrder(state.sort)) parts.push(`order=${state.order}`);
   if (state.sort === 'random') parts.push(`seed=${state.seed}`);
   if (state.q) parts.push(`q=${encodeValue(state.q)}`);
+  if (state.sub) parts.push('sub=1');
   parts.push(...encodeLabelFilter(state.labels), ...encodeMetricRanges(state.metrics));
   return parts.length ? `?${parts.join('&')}` : '';
 }

@@ -178,7 +178,8 @@ export function useListing(listing: ListingKey, q: string): Listing {
     key,
     total: searching ? (searchData?.items.length ?? 0) : total,
     matches: searching ? (searchData?.total ?? 0) : total,
-    unfilteredTotal: !searching && listing.filters ? (folder.data?.total ?? null) : null,
+    // The folder's own count says nothing about a subtree listing.
+    unfilteredTotal: !searching && listing.filters && !listing.recursive ? (folder.data?.total ?? null) : null,
     isLoading: active.isPending && active.fetchStatus !== 'idle',
     error: active.error,
     version,

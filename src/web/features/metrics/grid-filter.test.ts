@@ -4,6 +4,7 @@ import { filterChips, fromClauses, gridClauses, NO_GRID_FILTER, type GridFilter 
 const f: GridFilter = {
   labels: { stars: [5, 0], tags: ['cat', 'dog'] },
   metrics: [{ metric: 'aesthetic', min: 0.5, max: 0.9 }],
+  sub: false,
 };
 
 describe('grid filter', () => {
@@ -19,11 +20,13 @@ describe('grid filter', () => {
     expect(chips[1]!.without.labels.tags).toEqual(['dog']);
     expect(chips[3]!.without.metrics).toEqual([]);
     expect(chips[3]!.without.labels).toBe(f.labels);
+    const sub = filterChips({ ...f, sub: true });
+    expect(sub[0]).toMatchObject({ id: 'sub', label: 'Including subfolders', without: f });
   });
 
   it('reads saved clauses back, keeping what it cannot show apart', () => {
     const { filter, unsupported } = fromClauses([...gridClauses(f), { text: 'sunset' }, { metric: 'x' }]);
-    expect(filter).toEqual(f);
+    expect(filter).toEqual({ labels: f.labels, metrics: f.metrics });
     expect(unsupported).toEqual([{ text: 'sunset' }, { metric: 'x' }]);
   });
 });

@@ -6,19 +6,21 @@ import { describeMetricRange, metricClauses, type MetricRange } from './metric-f
 export interface GridFilter {
   labels: LabelFilter;
   metrics: MetricRange[];
+  /** The scope takes in the subfolders too (not a clause, but shown and cleared with them). */
+  sub: boolean;
 }
 
-export const NO_GRID_FILTER: GridFilter = { labels: NO_LABEL_FILTER, metrics: [] };
+export const NO_GRID_FILTER: GridFilter = { labels: NO_LABEL_FILTER, metrics: [], sub: false };
 
 /** The `POST /query` clauses, in a stable order (stars, tags, then metrics as listed). */
-export function gridClauses(f: GridFilter): Filter[] {
+export function gridClauses(f: Pick<GridFilter, 'labels' | 'metrics'>): Filter[] {
   return [...toQueryFilters(f.labels), ...metricClauses(f.metrics)];
 }
 
 export interface FilterChip {
   /** Stable per clause, for React keys and tests. */
   id: string;
-  kind: 'stars' | 'tag' | 'metric';
+  kind: 'scope' | 'stars' | 'tag' | 'metric';
   label: string;
   /** The filter without this chip's clause. */
   without: GridFilter;
@@ -27,6 +29,7 @@ export interface FilterChip {
 /** One chip per active clause: the rating set, each tag, each metric range. */
 export function filterChips(f: GridFilter): FilterChip[] {
   const chips: FilterChip[] = [];
+  if (f.sub) chips.push({ id: 'sub', kind: 'scope', label: 'Including subfolders', without: { ...f, sub: false } });
   if (f.labels.stars.length) {
     const label = f.labels.stars.map((s) => (s === 0 ? 'Unrated' : `${s}★`)).join(', ');
     chips.push({ id: 'stars', kind: 'stars', label: `Rating ${label}`, without: { ...f, labels: { ...f.labels, stars: [] } } });
@@ -44,7 +47,7 @@ export function filterChips(f: GridFilter): FilterChip[] {
  * A saved view's clauses back into the grid's filter (smart folders). Clauses the grid has no
  * controls for (text, size, date) are returned apart, so the caller can tell the user.
  */
-export function fromClauses(filters: readonly Filter[]): { filter: GridFilter; unsupported: Filter[] } {
+export function fromClauses(filters: readonly Filter[]): { filter: Omit<GridFilter, 'sub'>; unsupported: Filter[] } {
   const stars = new Set<number>();
   const tags: string[] = [];
   const metrics: MetricRange[] = [];

@@ -8,6 +8,7 @@ import { formatMetricValue, type MetricRange } from './metric-filter.js';
 
 export interface MetricCardProps {
   path: string;
+  recursive: boolean;
   metric: string;
   /** Every active filter except this metric's own range. */
   otherFilters: readonly Filter[];
@@ -19,8 +20,8 @@ export interface MetricCardProps {
 const OPEN: Range = { min: null, max: null };
 
 /** One metric: its histogram with a brush, min/max inputs, Clear, and the counts. */
-export function MetricCard({ path, metric, otherFilters, range, onChange, onRemove }: MetricCardProps) {
-  const hist = useHistogram(path, metric, otherFilters);
+export function MetricCard({ path, recursive, metric, otherFilters, range, onChange, onRemove }: MetricCardProps) {
+  const hist = useHistogram(path, recursive, metric, otherFilters);
   const committed: Range = range ? { min: range.min, max: range.max } : OPEN;
   // The brush shows (and counts) a range live while dragging; the URL changes on release.
   const [brushing, setBrushing] = useState<Range | null>(null);
@@ -58,7 +59,7 @@ export function MetricCard({ path, metric, otherFilters, range, onChange, onRemo
             }}
           />
         ) : (
-          <div className="metric-chart-empty">{hist.isPending ? '' : hist.error ? 'Couldn’t load the histogram' : 'No values in this folder'}</div>
+          <div className="metric-chart-empty">{hist.isPending ? '' : hist.error ? 'Couldn’t load the histogram' : recursive ? 'No values here or in subfolders' : 'No values in this folder'}</div>
         )}
       </div>
       <div className="metric-axis" aria-hidden="true">

@@ -25,14 +25,14 @@ export function useMetricFields() {
  * every other filter (the server leaves this metric's own range out of `filtered`). The previous
  * histogram stays on screen while the next one loads, so brushing never blanks the chart.
  */
-export function useHistogram(path: string, metric: string, filters: readonly Filter[]) {
-  const key = JSON.stringify(filters);
+export function useHistogram(path: string, recursive: boolean, metric: string, filters: readonly Filter[]) {
+  const key = `${recursive ? 'sub:' : ''}${JSON.stringify(filters)}`;
   return useQuery<HistogramResponse>({
     queryKey: metricsKeys.histogram(path, metric, key),
     queryFn: ({ signal }) =>
       requestJson('/histogram', histogramResponseSchema, {
         method: 'POST',
-        body: { path, recursive: false, metric, bins: HISTOGRAM_BINS, filters },
+        body: { path, recursive, metric, bins: HISTOGRAM_BINS, filters },
         signal,
       }),
     placeholderData: keepPreviousData,

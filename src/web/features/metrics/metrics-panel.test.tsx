@@ -29,7 +29,7 @@ function renderPanel(ranges: MetricRange[]) {
   const onRanges = vi.fn();
   const view = render(
     <QueryClientProvider client={createQueryClient()}>
-      <MetricsPanel path="/a" labelFilters={[{ stars: [5] }]} ranges={ranges} onRanges={onRanges} />
+      <MetricsPanel path="/a" recursive={false} onRecursive={() => {}} labelFilters={[{ stars: [5] }]} ranges={ranges} onRanges={onRanges} />
     </QueryClientProvider>,
   );
   return { ...view, onRanges };
@@ -76,7 +76,7 @@ describe('metrics panel', () => {
 
     rerender(
       <QueryClientProvider client={createQueryClient()}>
-        <MetricsPanel path="/a" labelFilters={[]} ranges={[{ metric: 'aesthetic', min: 0.9, max: 0.2 }]} onRanges={onRanges} />
+        <MetricsPanel path="/a" recursive={false} onRecursive={() => {}} labelFilters={[]} ranges={[{ metric: 'aesthetic', min: 0.9, max: 0.2 }]} onRanges={onRanges} />
       </QueryClientProvider>,
     );
     fireEvent.click(await screen.findByRole('button', { name: 'Clear' }));

@@ -8,6 +8,9 @@ import './metrics-panel.css';
 
 export interface MetricsPanelProps {
   path: string;
+  /** Subfolders included (the grid's scope, `sub=1`). */
+  recursive: boolean;
+  onRecursive: (recursive: boolean) => void;
   /** Clauses of the other (star/tag) filters; metric ranges are added per card. */
   labelFilters: readonly Filter[];
   ranges: readonly MetricRange[];
@@ -20,7 +23,7 @@ const isNamesOrNull = (v: unknown): v is string[] | null => v === null || (Array
  * The metrics panel: one card per chosen metric (every metric with an active range is shown), each
  * with a 40-bin histogram to brush. Several ranges can be active at once; they AND together.
  */
-export function MetricsPanel({ path, labelFilters, ranges, onRanges }: MetricsPanelProps) {
+export function MetricsPanel({ path, recursive, onRecursive, labelFilters, ranges, onRanges }: MetricsPanelProps) {
   const fields = useMetricFields();
   // null until the user picks or hides one: then the first metric is shown by default.
   const [chosen, setChosen] = useStoredState<string[] | null>('metrics-shown', null, isNamesOrNull);
@@ -54,6 +57,11 @@ export function MetricsPanel({ path, labelFilters, ranges, onRanges }: MetricsPa
           ))}
         </select>
       </div>
+      <label className="metrics-scope" title="Filter, sort and count the folder together with its subfolders">
+        <input type="checkbox" checked={recursive} onChange={(e) => onRecursive(e.target.checked)} />
+        <span className="metrics-switch" aria-hidden="true" />
+        Include subfolders
+      </label>
       {!fields.isPending && !names.length && !shown.length ? (
         <p className="metrics-empty">No item has metrics yet. Metrics arrive with a table’s numeric columns or through <code>PUT /metrics</code>.</p>
       ) : null}
@@ -65,6 +73,7 @@ export function MetricsPanel({ path, labelFilters, ranges, onRanges }: MetricsPa
             <MetricCard
               key={metric}
               path={path}
+              recursive={recursive}
               metric={metric}
               otherFilters={others}
               range={range}

@@ -8,6 +8,7 @@ const state: ViewState = {
   seed: 1,
   labels: { stars: [5], tags: ['beach'] },
   metrics: [{ metric: 'aesthetic', min: 0.8, max: null }],
+  sub: true,
 };
 
 describe('smart folder ↔ screen state', () => {
@@ -17,7 +18,7 @@ describe('smart folder ↔ screen state', () => {
       id: 'best-1',
       name: 'Best',
       path: '/trips',
-      recursive: false,
+      recursive: true,
       filters: [{ stars: [5] }, { tags_all: ['beach'] }, { metric: 'aesthetic', min: 0.8 }],
       sort: { key: 'metric:aesthetic', order: 'desc' },
     });
@@ -35,6 +36,7 @@ describe('smart folder ↔ screen state', () => {
     const view = viewFromState('best-1', 'Best', state);
     expect(viewMatches(view, state)).toBe(true);
     expect(viewMatches(view, { ...state, path: '/' })).toBe(false);
+    expect(viewMatches(view, { ...state, sub: false })).toBe(false);
     expect(viewMatches(view, { ...state, order: 'asc' })).toBe(false);
     expect(viewMatches(view, { ...state, metrics: [{ metric: 'aesthetic', min: 0.7, max: null }] })).toBe(false);
     expect(viewMatches(view, { ...state, seed: 99 })).toBe(true); // the seed only matters for random

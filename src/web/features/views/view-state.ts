@@ -3,15 +3,15 @@ import { defaultOrder, type SortKey, type UrlState } from '../../app/url-state.j
 import { fromClauses, gridClauses } from '../metrics/grid-filter.js';
 
 /** The part of the URL state a smart folder saves: scope, filters, sort. */
-export type ViewState = Pick<UrlState, 'path' | 'sort' | 'order' | 'seed' | 'labels' | 'metrics'>;
+export type ViewState = Pick<UrlState, 'path' | 'sort' | 'order' | 'seed' | 'labels' | 'metrics' | 'sub'>;
 
-/** A smart folder for the state on screen. The grid lists one folder (not its subfolders). */
+/** A smart folder for the state on screen. */
 export function viewFromState(id: string, name: string, s: ViewState): View {
   return {
     id,
     name,
     path: s.path,
-    recursive: false,
+    recursive: s.sub,
     filters: gridClauses({ labels: s.labels, metrics: s.metrics }),
     sort: { key: s.sort, order: s.order, ...(s.sort === 'random' ? { seed: s.seed } : {}) },
   };
@@ -30,6 +30,7 @@ export function stateFromView(view: View): ViewState {
     seed: view.sort?.seed ?? 1,
     labels: filter.labels,
     metrics: filter.metrics,
+    sub: view.recursive,
   };
 }
 
@@ -38,6 +39,7 @@ export function viewMatches(view: View, s: ViewState): boolean {
   const v = stateFromView(view);
   return (
     v.path === s.path &&
+    v.sub === s.sub &&
     v.sort === s.sort &&
     v.order === s.order &&
     (v.sort !== 'random' || v.seed === s.seed) &&

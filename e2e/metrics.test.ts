@@ -190,6 +190,16 @@ describe('metrics panel, metric sort and smart folders', () => {
     await expect.poll(() => gridTotal(p)).toBe(1);
     await expect.poll(() => p.getByTestId('filter-chips').locator('.filter-pill').allTextContents()).toEqual(['Rating 5★']);
     await shot(p, 'metrics-03-star-chip');
+    // A search keeps the filters applied (POST /query with a text clause).
+    const box = p.getByRole('searchbox');
+    await box.fill('big-00004');
+    await expect.poll(() => search(p).get('q')).toBe('big-00004');
+    await expect.poll(() => gridTotal(p)).toBe(0);
+    await box.fill('big-00003');
+    await expect.poll(() => search(p).get('q')).toBe('big-00003');
+    await expect.poll(() => gridTotal(p)).toBe(1);
+    await box.fill('');
+    await expect.poll(() => search(p).get('q')).toBeNull();
     await p.getByRole('button', { name: 'Clear all' }).click();
     await expect.poll(() => gridTotal(p)).toBe(N);
   });

@@ -47,10 +47,14 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
 
   // Filters live in the URL; the listing key carries their POST /query clauses.
   const filter = useMemo<GridFilter>(() => ({ labels: url.labels, metrics: url.metrics, sub: url.sub }), [url.labels, url.metrics, url.sub]);
+  // A search while filtering goes through POST /query too (its `text` clause, over the subtree as
+  // /search does), so the filters keep applying to the results.
+  const searchViaQuery = url.q !== '' && (url.labels.stars.length > 0 || url.labels.tags.length > 0 || url.metrics.length > 0);
   const filtersKey = useMemo(() => {
     const clauses = gridClauses(filter);
+    if (searchViaQuery) clauses.push({ text: url.q });
     return clauses.length ? JSON.stringify(clauses) : '';
-  }, [filter]);
+  }, [filter, searchViaQuery, url.q]);
   const setFilter = useCallback((f: GridFilter) => navigate({ labels: f.labels, metrics: f.metrics, sub: f.sub, view: null }, { replace: true }), [navigate]);
   const viewState = useMemo<ViewState>(
     () => ({ path: url.path, sort: url.sort, order: url.order, seed: url.seed, labels: url.labels, metrics: url.metrics, sub: url.sub }),
@@ -59,10 +63,10 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
   const openView = useCallback((s: ViewState) => navigate({ ...s, view: null, q: '' }), [navigate]);
 
   const listingKey = useMemo(
-    () => ({ path: url.path, sort: url.sort, order: url.order, seed: url.seed, filters: filtersKey, recursive: url.sub }),
-    [url.path, url.sort, url.order, url.seed, filtersKey, url.sub],
+    () => ({ path: url.path, sort: url.sort, order: url.order, seed: url.seed, filters: filtersKey, recursive: url.sub || searchViaQuery }),
+    [url.path, url.sort, url.order, url.seed, filtersKey, url.sub, searchViaQuery],
   );
-  const listing = useListing(listingKey, url.q);
+  const listing = useListing(listingKey, searchViaQuery ? '' : url.q);
 
   // Selection is per list: a different folder, sort or search starts empty.
   const [selectionState, setSelectionState] = useState<{ key: string; selection: Selection }>({ key: listing.key, selection: EMPTY_SELECTION });
@@ -207,7 +211,7 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
             onFocusSearch={() => searchRef.current?.focus()}
             keyboard={!url.view}
             onSizeChange={setSize}
-            badgeMetric={url.q ? null : sortMetric(url.sort)}
+            badgeMetric={url.q && !searchViaQuery ? null : sortMetric(url.sort)}
             formatMetric={formatMetricValue}
           />
           {url.view ? (

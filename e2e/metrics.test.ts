@@ -241,7 +241,7 @@ describe('metrics panel, metric sort and smart folders', () => {
     await p.locator('.cell[data-index="0"]').waitFor();
     const total = await gridTotal(p);
     await p.getByRole('tab', { name: 'Folders' }).click();
-    await p.getByRole('button', { name: '+ Save current view' }).click();
+    await p.getByRole('button', { name: '+ New', exact: true }).click();
     await p.getByLabel('Smart folder name').fill('Best of big');
     await shot(p, 'metrics-05a-smart-folder-form');
     await p.getByLabel('Smart folder name').press('Enter');
@@ -264,8 +264,8 @@ describe('metrics panel, metric sort and smart folders', () => {
     await q.getByLabel('Smart folder name').fill('Top half');
     await q.getByLabel('Smart folder name').press('Enter');
     await expect.poll(() => p.getByTestId('smart-folder').allTextContents(), { timeout: 5_000 }).toEqual(['Top half']);
-    await p.getByRole('button', { name: '+ Save current view' }).click();
-    await q.getByRole('button', { name: '+ Save current view' }).click();
+    await p.getByRole('button', { name: '+ New', exact: true }).click();
+    await q.getByRole('button', { name: '+ New', exact: true }).click();
     await p.getByLabel('Smart folder name').fill('From Ada');
     await q.getByLabel('Smart folder name').fill('From Bob');
     await Promise.all([p.getByLabel('Smart folder name').press('Enter'), q.getByLabel('Smart folder name').press('Enter')]);

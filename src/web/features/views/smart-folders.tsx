@@ -29,8 +29,9 @@ export function SmartFolders({ current, onOpen }: SmartFoldersProps) {
       <div className="smart-head">
         <span className="panel-title smart-title">Smart folders</span>
         {!adding ? (
-          <button type="button" className="smart-add" onClick={() => setAdding(true)} title="Save the folder, filters and sort on screen">
-            + Save current view
+          // Not "Save …": that word belongs to the inspector's Save buttons.
+          <button type="button" className="smart-add" onClick={() => setAdding(true)} title="Keep the folder, filters and sort on screen as a smart folder">
+            + New
           </button>
         ) : null}
       </div>

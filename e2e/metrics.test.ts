@@ -272,6 +272,16 @@ describe('metrics panel, metric sort and smart folders', () => {
     for (const page of [p, q]) {
       await expect.poll(async () => (await page.getByTestId('smart-folder').allTextContents()).sort(), { timeout: 5_000 }).toEqual(['From Ada', 'From Bob', 'Top half']);
     }
+    // A smart folder made while the other browser shows the Metrics tab is there when it comes back.
+    await p.getByRole('tab', { name: 'Metrics' }).click();
+    await q.getByRole('button', { name: '+ New', exact: true }).click();
+    await q.getByLabel('Smart folder name').fill('While away');
+    await q.getByLabel('Smart folder name').press('Enter');
+    await expect.poll(async () => (await q.getByTestId('smart-folder').allTextContents()).length).toBe(4);
+    await p.getByRole('tab', { name: 'Folders' }).click();
+    await expect.poll(async () => (await p.getByTestId('smart-folder').allTextContents()).sort(), { timeout: 5_000 }).toEqual(['From Ada', 'From Bob', 'Top half', 'While away']);
+    await q.locator('.smart-row', { hasText: 'While away' }).hover();
+    await q.getByRole('button', { name: 'Delete While away' }).click();
     // Delete: gone in both.
     await q.locator('.smart-row', { hasText: 'From Ada' }).hover();
     await q.getByRole('button', { name: 'Delete From Ada' }).click();

@@ -18,7 +18,9 @@ function makeKey(): string {
 export function useViews() {
   const queryClient = useQueryClient();
   const engine = useOptionalSyncEngine();
-  const query = useQuery({ queryKey: viewsKey, queryFn: ({ signal }) => fetchViews(signal), staleTime: 60_000 });
+  // staleTime 0: the list is tiny, and events that arrived while it was not on screen (the left
+  // panel showed metrics) were not listened to, so every mount checks again.
+  const query = useQuery({ queryKey: viewsKey, queryFn: ({ signal }) => fetchViews(signal), staleTime: 0 });
   useEffect(() => {
     if (!engine) return;
     return engine.onServerEvent((e) => {

@@ -471,6 +471,53 @@ async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+describe('star and tag filters', () => {
+  const folder = '/Café ☕ & co';
+  const cafe = (n: number) => `${folder}/cafe-0${n}.jpg`;
+
+  async function label(path: string, ops: Record<string, unknown>) {
+    const current = await sidecar(path);
+    const res = await fetch(`${server.url}/item?path=${encodeURIComponent(path)}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', 'idempotency-key': `e2e-filter:${encodeURIComponent(path)}:${current.version}` },
+      body: JSON.stringify({ base_version: current.version, ...ops }),
+    });
+    expect(res.status).toBe(200);
+  }
+
+  it('filters by rating (including unrated) and tags, on the server, with the state in the URL', async () => {
+    await label(cafe(1), { set_star: 5, add_tags: ['red'] });
+    await label(cafe(2), { set_star: 4, add_tags: ['red'] });
+    const tab = await openTab('Dee', `?path=${encodeURIComponent(folder)}&stars=5`);
+    const cells = () => tab.page.locator('.grid-scroll [data-index]').count();
+    const params = () => new URL(tab.page.url()).searchParams;
+    try {
+      await expect.poll(cells).toBe(1);
+      expect(await tab.page.getByTestId('label-filter').textContent()).toBe('5★');
+      await tab.page.getByTestId('label-filter').click();
+      await tab.page.getByRole('button', { name: 'Unrated' }).click();
+      await expect.poll(() => params().get('stars')).toBe('5,0');
+      await expect.poll(cells).toBe(3);
+      await tab.page.getByRole('button', { name: 'red', exact: true }).click();
+      await expect.poll(() => params().getAll('tag')).toEqual(['red']);
+      await expect.poll(cells).toBe(1);
+      await shot(tab.page, 'collab-14-filters');
+      // A reload keeps the filtered view: the state lives in the URL.
+      await tab.page.reload();
+      await expect.poll(cells).toBe(1);
+      expect(await tab.page.locator('.grid-scroll [data-index]').first().getAttribute('data-path')).toBe(cafe(1));
+      await tab.page.getByTestId('label-filter').click();
+      await tab.page.getByRole('button', { name: 'Clear filters' }).click();
+      await expect.poll(cells).toBe(4);
+      expect(params().get('stars')).toBeNull();
+      expect(params().get('tag')).toBeNull();
+    } finally {
+      await tab.context.close();
+    }
+    expect(tab.errors).toEqual([]);
+  });
+});
+
 describe('read-only server', () => {
   it('says labels are not persisted', async () => {
     const ro = await startTestServer(fixture.root, { noWrite: true });

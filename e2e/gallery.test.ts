@@ -338,6 +338,15 @@ describe('folder gallery', () => {
     await page.getByRole('dialog').waitFor({ state: 'detached' });
   });
 
+  it('opens a deep link to an item far beyond the first window, with its position', async () => {
+    await page.goto(server.appUrl('?path=/big&view=/big/big-02000.jpg'));
+    await expect.poll(() => page.locator('.viewer-meta').textContent()).toContain('2,001 of 3,000');
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => page.locator('.viewer-name').textContent()).toBe('big-01999.jpg');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+  });
+
   it('returns to the same scroll position when going Back to a folder', async () => {
     await page.goto(server.appUrl('?path=/big'));
     await expect.poll(() => page.getByTestId('item-count').textContent()).toContain('3,000 images');

@@ -13,11 +13,13 @@ export function fetchDirs(path: string, signal?: AbortSignal): Promise<FoldersRe
   return requestJson('/folders', foldersResponseSchema, { query: { path, limit: 0, offset: 0 }, signal });
 }
 
-export function fetchWindow(listing: ListingKey, offset: number, signal?: AbortSignal): Promise<FoldersResponse> {
+/** One window of a folder listing; with `around`, the server picks the window holding that item. */
+export function fetchWindow(listing: ListingKey, offset: number, signal?: AbortSignal, around?: string): Promise<FoldersResponse> {
   return requestJson('/folders', foldersResponseSchema, {
     query: {
       path: listing.path,
       offset,
+      around,
       limit: WINDOW_SIZE,
       sort: listing.sort,
       order: listing.order,

@@ -93,6 +93,16 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
   // Viewer: its item and position come from the listing once the item's window is loaded.
   const viewIndex = url.view ? listing.indexOf(url.view) : -1;
   const viewItem = viewIndex >= 0 ? listing.getItem(viewIndex) : undefined;
+  // A deep link to an item beyond the loaded windows asks the server which window holds it.
+  const located = useRef<string | null>(null);
+  const headLoaded = listing.total > 0;
+  useEffect(() => {
+    if (!url.view || viewIndex >= 0 || !headLoaded) return;
+    const attempt = `${listing.key}\n${url.view}`;
+    if (located.current === attempt) return;
+    located.current = attempt;
+    listing.locate(url.view);
+  }, [url.view, viewIndex, headLoaded, listing]);
   const showInViewer = useCallback(
     (index: number, path: string) => {
       setSelection(selectOnly(index));

@@ -26,6 +26,8 @@ export interface Listing {
   setVisibleRange(first: number, last: number): void;
   /** Makes sure one index gets loaded even if it is not on screen (viewer stepping). */
   ensureIndex(index: number): void;
+  /** Loads the window holding `path` when it is not loaded yet (a deep link to the viewer). */
+  locate(path: string): void;
 }
 
 const EMPTY_DIRS: DirEntry[] = [];
@@ -172,6 +174,23 @@ export function useListing(listing: ListingKey, q: string): Listing {
     [key],
   );
   const ensureIndex = useCallback((index: number) => setPinned({ key, index }), [key]);
+  const locate = useCallback(
+    (path: string) => {
+      // Filtered lists come from POST /query, which has no `around`: they load as the user scrolls.
+      if (searching || viaQuery) return;
+      fetchWindow(listing, 0, undefined, path).then(
+        (page) => {
+          if (page.offset === 0) return; // the first window is loaded already
+          queryClient.setQueryData(queryKeys.window(listing, page.offset), page);
+          setPinned({ key, index: page.offset });
+        },
+        () => {}, // the item may be gone; the viewer then shows it without a position
+      );
+    },
+    // listing is identified by key
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [queryClient, key, searching, viaQuery],
+  );
 
   const active = searching ? search : head;
   return {
@@ -188,5 +207,6 @@ export function useListing(listing: ListingKey, q: string): Listing {
     indexOf,
     setVisibleRange,
     ensureIndex,
+    locate,
   };
 }

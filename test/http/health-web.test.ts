@@ -1,3 +1,4 @@
+import { brotliCompressSync } from 'node:zlib';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +61,7 @@ describe('web app', () => {
     mkdirSync(join(web, 'assets'));
     writeFileSync(join(web, 'index.html'), '<!doctype html><title>Lenslet</title>');
     writeFileSync(join(web, 'assets', 'app-abc123.js'), 'console.log(1)');
+    writeFileSync(join(web, 'assets', 'app-abc123.js.br'), brotliCompressSync('console.log(1)'));
     writeFileSync(join(web, 'favicon.svg'), '<svg/>');
     t = await startTestServer({ 'a.jpg': { w: 4, h: 4 } }, { webDir: web });
   });
@@ -83,6 +85,15 @@ describe('web app', () => {
     expect(asset.status).toBe(200);
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect((await t.get('/favicon.svg')).headers.get('cache-control')).toBe('no-cache');
+  });
+
+  it('sends the precompressed asset when the browser accepts it', async () => {
+    const br = await t.get('/assets/app-abc123.js', { 'accept-encoding': 'br' });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(await br.text()).toBe('console.log(1)'); // fetch decodes it
+    const plain = await t.get('/assets/app-abc123.js', { 'accept-encoding': 'identity' });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(await plain.text()).toBe('console.log(1)');
   });
 
   it('answers JSON 404 for unknown paths, API routes still win', async () => {

@@ -21,6 +21,7 @@ export async function registerWebRoutes(app: FastifyInstance, webDir: string): P
     prefix: '/',
     index: false,
     wildcard: true,
+    preCompressed: true, // .br/.gz written at build time (scripts/compress-web.mjs)
     cacheControl: false,
     etag: true,
     setHeaders: (res, path) => {

@@ -69,7 +69,11 @@ async function present(p: Page): Promise<number> {
   return m ? Number(m[1]) + Number(m[2]) : -1;
 }
 
-const shot = (p: Page, name: string) => p.screenshot({ path: `${SHOTS}/${name}.png` });
+/** A screenshot once entry animations (banners fade in over 180 ms) have settled. */
+async function shot(p: Page, name: string): Promise<void> {
+  await p.waitForTimeout(300);
+  await p.screenshot({ path: `${SHOTS}/${name}.png` });
+}
 
 beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });

@@ -535,7 +535,7 @@ describe('read-only server', () => {
       await page.locator('.cell[data-index="0"]').click();
       await page.getByRole('radio', { name: '2 stars' }).click();
       await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved');
-      await shot(page, 'collab-07-not-persisted');
+      await shot(page, 'collab-15-not-persisted');
       await context.close();
     } finally {
       await ro.close();

@@ -145,6 +145,14 @@ describe('PUT /item', () => {
 });
 
 describe('PATCH /item', () => {
+  it('decodes a percent-encoded display name (browsers cannot send non-Latin-1 headers raw)', async () => {
+    const s = await server();
+    const r1 = await patch(s, '/a.jpg', { base_version: 1, set_star: 2 }, { 'x-lenslet-user': encodeURIComponent('Zoë 佐藤') });
+    expect(r1.json()).toMatchObject({ updated_by: 'Zoë 佐藤' });
+    const r2 = await patch(s, '/a.jpg', { base_version: 2, set_star: 3 }, { 'x-lenslet-user': '100%zz' });
+    expect(r2.json()).toMatchObject({ updated_by: '100%zz' }); // not percent-encoding: kept as sent
+  });
+
   it('changes only the fields sent: set, then remove, then add', async () => {
     const s = await server();
     await put(s, '/a.jpg', { base_version: 1, tags: ['a', 'b'], notes: 'keep me', star: 3 });

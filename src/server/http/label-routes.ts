@@ -37,9 +37,23 @@ export function writeContext(req: FastifyRequest): WriteContext {
   return {
     idempotencyKey: header(req, 'idempotency-key'),
     ifMatch: header(req, 'if-match'),
-    user: header(req, 'x-lenslet-user'),
+    user: userHeader(req),
     clientId: header(req, 'x-client-id'),
   };
+}
+
+/**
+ * Header values are Latin-1 on the wire, so browsers send a display name like "Zoë" or "佐藤"
+ * percent-encoded; decode it so history says who, not "Zo%C3%AB".
+ */
+export function userHeader(req: FastifyRequest): string | undefined {
+  const raw = header(req, 'x-lenslet-user');
+  if (raw === undefined || !/%[0-9a-fA-F]{2}/.test(raw)) return raw;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw; // not valid percent-encoding: take it as typed
+  }
 }
 
 /** Sends a write outcome (fresh or replayed from the idempotency cache) as it was recorded. */

@@ -58,6 +58,23 @@ describe('write queue', () => {
     expect(queue.getSnapshot().items.get('/a.jpg')?.status).toBe('saved');
   });
 
+  it('sends nothing for an edit the item already satisfies, unless edits are still pending', async () => {
+    const { server, queue, clock } = setup();
+    server.seed('/a.jpg');
+    queue.start();
+    queue.edit(['/a.jpg'], { set_star: 4 });
+    await clock.advance(0);
+    expect(queue.edit(['/a.jpg'], { set_star: 4 })).toBe(false);
+    expect(queue.edit(['/a.jpg'], { remove_tags: ['never-there'] })).toBe(false);
+    await clock.advance(0);
+    expect(server.calls).toHaveLength(1);
+    // 4 → 2 → 4 while unsent: the last edit still has to go, or the 2 would win
+    queue.edit(['/a.jpg'], { set_star: 2 });
+    expect(queue.edit(['/a.jpg'], { set_star: 4 })).toBe(true);
+    await clock.advance(0);
+    expect(server.items.get('/a.jpg')).toMatchObject({ star: 4 });
+  });
+
   it('keeps edits of one item in order and moves later edits onto the version the earlier one made', async () => {
     const server = new FakeLabelServer();
     server.seed('/a.jpg');

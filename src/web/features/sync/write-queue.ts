@@ -85,7 +85,9 @@ export class WriteQueue {
     const items: QueuedItem[] = [];
     for (const path of new Set(paths)) {
       const base = this.o.getBase(path);
-      if (base) items.push({ path, base, ops, state: 'queued' });
+      // Re-rating a 4★ image 4★ changes nothing: don't spend a version and a history entry on it.
+      // With edits still pending the effective state is unknown here, so those always queue.
+      if (base && (this.pendingOps(path).length > 0 || !isSatisfied(ops, base))) items.push({ path, base, ops, state: 'queued' });
     }
     if (!items.length) return false;
     const last = this.entries[this.entries.length - 1];

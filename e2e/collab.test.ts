@@ -388,6 +388,38 @@ describe('one browser: batch edits, export, error states', () => {
     expect(await saveStatus(cy.page)).toBe('saved');
   });
 
+  it('shows "Item missing" on a 404 and drops that item from the selection, keeping the others', async () => {
+    const [gone, kept] = ['/nested/nested-04.jpg', '/nested/nested-05.jpg'];
+    const goneBefore = await sidecar(gone);
+    await cy.page.locator(`.cell[data-path="${gone}"]`).click();
+    await cy.page.locator(`.cell[data-path="${kept}"]`).click({ modifiers: ['Shift'] });
+    await cy.page.locator('.inspector-name', { hasText: '2 items selected' }).waitFor();
+    // As if `gone` had been deleted on the server: its part never reaches it, its slot is not_found.
+    await cy.page.route('**/items', async (route) => {
+      const request = route.request();
+      if (request.method() !== 'PATCH') return route.continue();
+      const sent = request.postDataJSON() as Array<{ path: string }>;
+      const response = await route.fetch({ postData: JSON.stringify(sent.filter((b) => b.path !== gone)) });
+      const { results } = (await response.json()) as { results: unknown[] };
+      const missing = { path: gone, status: 'not_found', error: { code: 'not_found', message: 'no such image' } };
+      return route.fulfill({ response, json: { results: [missing, ...results] } });
+    });
+    await cy.page.getByRole('radio', { name: '2 stars' }).click();
+    await expect.poll(() => cy.page.locator(`.cell[data-path="${gone}"]`).getAttribute('aria-selected')).toBe('false');
+    expect(await cy.page.locator(`.cell[data-path="${kept}"]`).getAttribute('aria-selected')).toBe('true');
+    await cy.page.locator('.inspector-name', { hasText: 'nested-05.jpg' }).waitFor();
+    await expect.poll(() => cy.page.getByTestId('sync-indicator').locator('[data-status]').textContent()).toBe('Item missing');
+    expect(await sidecar(kept)).toMatchObject({ star: 2 });
+    expect(await sidecar(gone)).toMatchObject({ star: goneBefore.star, version: goneBefore.version });
+    await shot(cy.page, 'collab-10b-missing');
+    await cy.page.unrouteAll();
+    // Selected again, the item offers to discard the parked edit.
+    await select(cy, gone);
+    expect(await cy.page.getByTestId('save-state').textContent()).toBe('Item missingDiscard');
+    await cy.page.getByRole('button', { name: 'Discard' }).click();
+    await expect.poll(() => saveStatus(cy.page)).toBe('saved');
+  });
+
   it('saves notes after a pause in typing, without leaving the field', async () => {
     await select(cy, nested[2]!);
     await cy.page.getByTestId('notes').click();

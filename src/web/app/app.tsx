@@ -3,7 +3,7 @@ import { parentPath } from '../../protocol/paths.js';
 import { useHealth } from '../api/queries.js';
 import { MAX_GRID_SIZE, MIN_GRID_SIZE, ThumbnailGrid, type GridMode } from '../features/browse/thumbnail-grid.js';
 import { Toolbar } from '../features/browse/toolbar.js';
-import { EMPTY_SELECTION, selectOnly, selectedCount, selectedIndices, type Selection } from '../features/browse/selection.js';
+import { EMPTY_SELECTION, deselect, selectOnly, selectedCount, selectedIndices, type Selection } from '../features/browse/selection.js';
 import { useListing } from '../features/browse/use-listing.js';
 import { FolderTree } from '../features/folders/folder-tree.js';
 import { LabelFilterButton } from '../features/inspector/label-filter-bar.js';
@@ -13,6 +13,7 @@ import { formatMetricValue } from '../features/metrics/metric-filter.js';
 import { useMetricFields } from '../features/metrics/metrics-api.js';
 import { MetricsPanel } from '../features/metrics/metrics-panel.js';
 import { useLiveMetrics } from '../features/metrics/use-live-metrics.js';
+import { useOptionalSyncEngine } from '../features/sync/sync-provider.js';
 import { SmartFolders } from '../features/views/smart-folders.js';
 import type { ViewState } from '../features/views/view-state.js';
 import { ImageViewer } from '../features/viewer/image-viewer.js';
@@ -72,6 +73,18 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
   const [selectionState, setSelectionState] = useState<{ key: string; selection: Selection }>({ key: listing.key, selection: EMPTY_SELECTION });
   const selection = selectionState.key === listing.key ? selectionState.selection : EMPTY_SELECTION;
   const setSelection = useCallback((s: Selection) => setSelectionState({ key: listing.key, selection: s }), [listing.key]);
+  // An edit answered 404 (the item is gone): the error matrix drops it from the selection; the
+  // "Item missing" warning stays in the toolbar.
+  const engine = useOptionalSyncEngine();
+  useEffect(
+    () =>
+      engine?.onItemMissing((path) => {
+        const index = listing.indexOf(path);
+        if (index < 0) return;
+        setSelectionState((s) => (s.key === listing.key ? { key: s.key, selection: deselect(s.selection, index) } : s));
+      }),
+    [engine, listing],
+  );
 
   const rootName = health.data?.name || 'Library';
   useEffect(() => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   EMPTY_SELECTION,
   clearSelection,
+  deselect,
   extendTo,
   isSelected,
   selectAll,
@@ -26,6 +27,16 @@ describe('selection model', () => {
     expect(selectedIndices(s)).toEqual([2, 3, 4, 5]);
     expect(s.anchor).toBe(5);
     expect(s.focus).toBe(2);
+  });
+
+  it('deselects one item (gone on the server), keeping the rest, the anchor and the cursor', () => {
+    const s = extendTo(selectOnly(2), 6);
+    const d = deselect(s, 4);
+    expect(selectedIndices(d)).toEqual([2, 3, 5, 6]);
+    expect([d.anchor, d.focus]).toEqual([2, 6]);
+    expect(selectedIndices(deselect(deselect(d, 2), 6))).toEqual([3, 5]);
+    expect(deselect(d, 9)).toBe(d); // not selected: unchanged
+    expect(selectedCount(deselect(selectOnly(1), 1))).toBe(0);
   });
 
   it('shift without an anchor selects just the target', () => {

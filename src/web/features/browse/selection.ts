@@ -57,16 +57,22 @@ export function selectOnly(index: number): Selection {
 
 /** Ctrl/Cmd-click: flip one item, keep the rest. */
 export function toggle(selection: Selection, index: number): Selection {
-  if (isSelected(selection, index)) {
-    const ranges: Range[] = [];
-    for (const [a, b] of selection.ranges) {
-      if (index >= a && index < b) {
-        ranges.push([a, index], [index + 1, b]);
-      } else ranges.push([a, b]);
-    }
-    return { ranges: normalize(ranges), anchor: index, focus: index };
-  }
+  if (isSelected(selection, index)) return { ranges: without(selection.ranges, index), anchor: index, focus: index };
   return { ranges: normalize([...selection.ranges, [index, index + 1]]), anchor: index, focus: index };
+}
+
+/** Drops one item (its edit came back 404: the item is gone); anchor and cursor stay. */
+export function deselect(selection: Selection, index: number): Selection {
+  return isSelected(selection, index) ? { ...selection, ranges: without(selection.ranges, index) } : selection;
+}
+
+function without(ranges: readonly Range[], index: number): Range[] {
+  const out: Range[] = [];
+  for (const [a, b] of ranges) {
+    if (index >= a && index < b) out.push([a, index], [index + 1, b]);
+    else out.push([a, b]);
+  }
+  return normalize(out);
 }
 
 /**

@@ -119,6 +119,23 @@ describe('sync engine', () => {
     expect(engine.getState().progress).toBeNull();
   });
 
+  it('tells onItemMissing listeners when an edit comes back 404, until they unsubscribe', async () => {
+    const { engine, server, clock } = setup();
+    const gone: string[] = [];
+    const off = engine.onItemMissing((p) => gone.push(p));
+    engine.start();
+    server.items.delete('/a.jpg');
+    engine.edit(['/a.jpg'], { set_star: 2 });
+    await clock.advance(0);
+    expect(gone).toEqual(['/a.jpg']);
+    expect(engine.queue.getSnapshot().items.get('/a.jpg')?.status).toBe('missing');
+    off();
+    engine.queue.discard('/a.jpg');
+    engine.edit(['/a.jpg'], { set_star: 3 });
+    await clock.advance(60_000);
+    expect(gone).toEqual(['/a.jpg']);
+  });
+
   it('remembers the display name and sends it with writes', async () => {
     const { engine, server, clock } = setup();
     engine.start();

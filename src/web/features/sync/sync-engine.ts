@@ -57,6 +57,7 @@ export class SyncEngine {
   private readonly pulses = new Pulses();
   private readonly listeners = new Set<() => void>();
   private readonly eventListeners = new Set<(e: ServerEvent) => void>();
+  private readonly missingListeners = new Set<(path: string) => void>();
   private state: EngineState;
   private gallery: string | null = null;
   private lastEditAt = -Infinity;
@@ -80,6 +81,9 @@ export class SyncEngine {
       getBase: (p) => labels!.serverState(p),
       onServerState: (p, s) => labels!.receive(p, s),
       onPathChange: (p) => labels!.render(p),
+      onMissing: (p) => {
+        for (const l of [...this.missingListeners]) l(p);
+      },
       random: d.random,
     });
     labels = this.labels = new LabelCache(d.cache, (p) => this.queue.pendingOps(p));
@@ -175,6 +179,12 @@ export class SyncEngine {
   onServerEvent = (listener: (e: ServerEvent) => void): (() => void) => {
     this.eventListeners.add(listener);
     return () => this.eventListeners.delete(listener);
+  };
+
+  /** The server answered 404 to an edit of `path` (e.g. to drop it from the selection). */
+  onItemMissing = (listener: (path: string) => void): (() => void) => {
+    this.missingListeners.add(listener);
+    return () => this.missingListeners.delete(listener);
   };
 
   /** Handles one server event (exposed for tests and for the polling fallback's own feed). */

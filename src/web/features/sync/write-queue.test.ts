@@ -14,6 +14,7 @@ function setup(
   const store = opts.store ?? storage();
   const confirmed = new Map<string, LabelState>();
   const changes: string[] = [];
+  const missing: string[] = [];
   const queue = new WriteQueue({
     fetch: (u, i) => (opts.fetch ?? server.fetch)(u, i),
     storage: store,
@@ -31,12 +32,13 @@ function setup(
       if (!cur || s.version >= cur.version) confirmed.set(p, s);
     },
     onPathChange: (p) => changes.push(p),
+    onMissing: (p) => missing.push(p),
     random: () => 0.5,
   });
   const display = (p: string) => queue.pendingOps(p).reduce(applyOps, confirmed.get(p) ?? server.items.get(p)!);
   /** The client loads the item now (the grid fetched it). */
   const load = (p: string) => confirmed.set(p, server.items.get(p)!);
-  return { server, clock, store, queue, confirmed, changes, display, load };
+  return { server, clock, store, queue, confirmed, changes, missing, display, load };
 }
 
 describe('write queue', () => {
@@ -277,6 +279,25 @@ describe('write queue', () => {
     queue.discard('/a.jpg');
     queue.discard('/gone.jpg');
     expect(queue.getSnapshot()).toMatchObject({ status: 'saved', failed: 0 });
+  });
+
+  it('reports a 404 once per missing item, single or in a batch, so it can leave the selection', async () => {
+    const { server, queue, clock, load, missing } = setup();
+    for (const p of ['/a.jpg', '/gone.jpg', '/gone-too.jpg']) {
+      server.seed(p);
+      load(p);
+    }
+    server.items.delete('/gone.jpg');
+    server.items.delete('/gone-too.jpg');
+    queue.start();
+    queue.edit(['/gone.jpg'], { set_star: 2 });
+    await clock.advance(0);
+    expect(missing).toEqual(['/gone.jpg']);
+    queue.edit(['/a.jpg', '/gone-too.jpg'], { set_star: 3 });
+    await clock.advance(60_000);
+    expect(missing).toEqual(['/gone.jpg', '/gone-too.jpg']);
+    expect(server.items.get('/a.jpg')?.star).toBe(3);
+    expect(queue.getSnapshot().items.get('/gone-too.jpg')?.status).toBe('missing');
   });
 
   it('stops on 401/403, refuses new edits, and resumes on retry', async () => {

@@ -21,6 +21,8 @@ export interface WriteQueueOptions {
   onServerState?: (path: string, state: LabelState) => void;
   /** The pending edits of a path changed: re-render its optimistic state. */
   onPathChange?: (path: string) => void;
+  /** The server answered 404 for `path`: the item is gone (its edit is parked as missing). */
+  onMissing?: (path: string) => void;
   baseUrl?: string;
   maxInFlight?: number;
   random?: () => number;
@@ -373,6 +375,7 @@ export class WriteQueue {
         return out;
       }
       case 'missing':
+        this.o.onMissing?.(path);
         return [this.newEntry([{ ...item, state: 'missing', message: 'Item missing' }])];
       case 'invalid':
         return [this.newEntry([{ ...item, state: 'invalid', message: outcome.message }])];

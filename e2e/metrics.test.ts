@@ -72,6 +72,8 @@ afterAll(async () => {
   await fixture?.cleanup();
 });
 
+const shownCards = (p: Page) => p.locator('[data-testid=metric-card]').evaluateAll((els) => els.map((e) => e.getAttribute('data-metric')));
+
 describe('metrics panel, metric sort and smart folders', () => {
   let ada: Tab;
   let bob: Tab;
@@ -240,6 +242,11 @@ describe('metrics panel, metric sort and smart folders', () => {
     await p.goto(server.appUrl('?path=/big&sort=metric:aesthetic&m=aesthetic:0.5:'));
     await p.locator('.cell[data-index="0"]').waitFor();
     const total = await gridTotal(p);
+    // The panel's cards are saved too: a second one beyond the range's own.
+    await p.getByRole('tab', { name: 'Metrics' }).click();
+    if (!(await p.locator('[data-testid=metric-card][data-metric=sharpness]').count())) await p.getByLabel('Show a metric').selectOption('sharpness');
+    const cards = await shownCards(p);
+    expect(cards).toContain('sharpness');
     await p.getByRole('tab', { name: 'Folders' }).click();
     await p.getByRole('button', { name: '+ New', exact: true }).click();
     await p.getByLabel('Smart folder name').fill('Best of big');
@@ -257,6 +264,9 @@ describe('metrics panel, metric sort and smart folders', () => {
     expect(search(q).getAll('m')).toEqual(['aesthetic:0.5:']);
     await expect.poll(() => gridTotal(q)).toBe(total);
     await expect.poll(() => q.locator('.smart-row.is-active').count()).toBe(1);
+    await q.getByRole('tab', { name: 'Metrics' }).click();
+    await expect.poll(() => shownCards(q)).toEqual(cards);
+    await q.getByRole('tab', { name: 'Folders' }).click();
 
     // Bob renames it; Ada sees the new name. Concurrent saves from both both survive (409 → merge).
     await q.locator('.smart-row').hover();

@@ -14,8 +14,10 @@ export const viewSchema = z
     recursive: z.boolean().default(true),
     filters: filtersSchema.default([]),
     sort: querySortSchema.optional(),
-    /** The metric the histogram panel shows for this view. */
+    /** The metric the histogram panel shows for this view (read when `metrics` is absent). */
     metric: z.string().optional(),
+    /** The metrics panel's cards, in order: display only, never a filter. */
+    metrics: z.array(z.string().min(1).max(500)).max(100).optional(),
   })
   .strict();
 export type View = z.infer<typeof viewSchema>;

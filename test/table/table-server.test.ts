@@ -224,6 +224,25 @@ describe('table mode over HTTP', () => {
     expect(sse).toMatch(/event: views-updated\ndata: \{"version":2\}/);
   });
 
+  it('keeps a smart folder’s metrics panel cards (display only) through PUT and GET /views', async () => {
+    const { version } = (await (await fetch(`${server.url}/views`)).json()) as { version: number };
+    const put = (views: unknown[], key: string) =>
+      fetch(`${server.url}/views`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', 'if-match': String(version), 'idempotency-key': key },
+        body: JSON.stringify({ views }),
+      });
+    const view = { id: 'cards', name: 'Cards', path: '/', recursive: true, filters: [], metrics: ['clip_score', 'aesthetic'] };
+    expect((await put([{ ...view, metrics: 'aesthetic' }], 'cards-bad')).status).toBe(400);
+    const saved = await put([view, { id: 'old', name: 'Old', metric: 'aesthetic' }], 'cards-1');
+    expect(saved.status).toBe(200);
+    const got = (await (await fetch(`${server.url}/views`)).json()) as { version: number; views: unknown[] };
+    expect(got.version).toBe(version + 1);
+    expect(got.views).toEqual([view, { id: 'old', name: 'Old', path: '/', recursive: true, filters: [], metric: 'aesthetic' }]);
+    const onDisk = JSON.parse(readFileSync(path.join(dir, 't.parquet.lenslet.json'), 'utf8')) as { views: unknown[] };
+    expect(onDisk.views).toEqual(got.views);
+  });
+
   it('renders the OG mosaic and injects meta tags into the index page', async () => {
     const png = await fetch(`${server.url}/og-image`);
     expect(png.status).toBe(200);

@@ -13,6 +13,7 @@ import { formatMetricValue } from '../features/metrics/metric-filter.js';
 import { useMetricFields } from '../features/metrics/metrics-api.js';
 import { MetricsPanel } from '../features/metrics/metrics-panel.js';
 import { useLiveMetrics } from '../features/metrics/use-live-metrics.js';
+import { useShownMetrics } from '../features/metrics/use-shown-metrics.js';
 import { useOptionalSyncEngine } from '../features/sync/sync-provider.js';
 import { SmartFolders } from '../features/views/smart-folders.js';
 import type { ViewState } from '../features/views/view-state.js';
@@ -57,11 +58,18 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
     return clauses.length ? JSON.stringify(clauses) : '';
   }, [filter, searchViaQuery, url.q]);
   const setFilter = useCallback((f: GridFilter) => navigate({ labels: f.labels, metrics: f.metrics, sub: f.sub, view: null }, { replace: true }), [navigate]);
+  const [shownMetrics, setShownMetrics] = useShownMetrics(url.metrics);
   const viewState = useMemo<ViewState>(
-    () => ({ path: url.path, sort: url.sort, order: url.order, seed: url.seed, labels: url.labels, metrics: url.metrics, sub: url.sub }),
-    [url.path, url.sort, url.order, url.seed, url.labels, url.metrics, url.sub],
+    () => ({ path: url.path, sort: url.sort, order: url.order, seed: url.seed, labels: url.labels, metrics: url.metrics, sub: url.sub, shownMetrics }),
+    [url.path, url.sort, url.order, url.seed, url.labels, url.metrics, url.sub, shownMetrics],
   );
-  const openView = useCallback((s: ViewState) => navigate({ ...s, view: null, q: '' }), [navigate]);
+  const openView = useCallback(
+    ({ shownMetrics: cards, ...s }: ViewState) => {
+      navigate({ ...s, view: null, q: '' });
+      if (cards) setShownMetrics([...cards]);
+    },
+    [navigate, setShownMetrics],
+  );
 
   const listingKey = useMemo(
     () => ({ path: url.path, sort: url.sort, order: url.order, seed: url.seed, filters: filtersKey, recursive: url.sub || searchViaQuery }),
@@ -217,7 +225,18 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
                 <SmartFolders current={viewState} onOpen={openView} />
               </>
             }
-            metrics={<MetricsPanel path={url.path} recursive={url.sub} onRecursive={(sub) => setFilter({ ...filter, sub })} labelFilters={gridClauses({ labels: url.labels, metrics: [] })} ranges={url.metrics} onRanges={(metrics) => setFilter({ ...filter, metrics })} />}
+            metrics={
+              <MetricsPanel
+                path={url.path}
+                recursive={url.sub}
+                onRecursive={(sub) => setFilter({ ...filter, sub })}
+                labelFilters={gridClauses({ labels: url.labels, metrics: [] })}
+                ranges={url.metrics}
+                onRanges={(metrics) => setFilter({ ...filter, metrics })}
+                shown={shownMetrics}
+                onShown={setShownMetrics}
+              />
+            }
           />
         </aside>
         <main className="stage">

@@ -4,8 +4,10 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createQueryClient } from '../../api/queries.js';
+import type { Filter } from '../../../protocol/query.js';
 import { MetricsPanel } from './metrics-panel.js';
 import type { MetricRange } from './metric-filter.js';
+import { useShownMetrics } from './use-shown-metrics.js';
 
 const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
 const bodies: unknown[] = [];
@@ -25,11 +27,17 @@ function fakeServer(input: RequestInfo | URL, init?: RequestInit): Promise<Respo
   return Promise.resolve(new Response('{}', { status: 404 }));
 }
 
+/** The panel with its cards held as the app holds them (useShownMetrics). */
+function Panel({ labelFilters, ranges, onRanges }: { labelFilters: Filter[]; ranges: MetricRange[]; onRanges: (r: MetricRange[]) => void }) {
+  const [shown, setShown] = useShownMetrics(ranges);
+  return <MetricsPanel path="/a" recursive={false} onRecursive={() => {}} labelFilters={labelFilters} ranges={ranges} onRanges={onRanges} shown={shown} onShown={setShown} />;
+}
+
 function renderPanel(ranges: MetricRange[]) {
   const onRanges = vi.fn();
   const view = render(
     <QueryClientProvider client={createQueryClient()}>
-      <MetricsPanel path="/a" recursive={false} onRecursive={() => {}} labelFilters={[{ stars: [5] }]} ranges={ranges} onRanges={onRanges} />
+      <Panel labelFilters={[{ stars: [5] }]} ranges={ranges} onRanges={onRanges} />
     </QueryClientProvider>,
   );
   return { ...view, onRanges };
@@ -76,7 +84,7 @@ describe('metrics panel', () => {
 
     rerender(
       <QueryClientProvider client={createQueryClient()}>
-        <MetricsPanel path="/a" recursive={false} onRecursive={() => {}} labelFilters={[]} ranges={[{ metric: 'aesthetic', min: 0.9, max: 0.2 }]} onRanges={onRanges} />
+        <Panel labelFilters={[]} ranges={[{ metric: 'aesthetic', min: 0.9, max: 0.2 }]} onRanges={onRanges} />
       </QueryClientProvider>,
     );
     fireEvent.click(await screen.findByRole('button', { name: 'Clear' }));

@@ -1,6 +1,4 @@
-import { useMemo } from 'react';
 import type { Filter } from '../../../protocol/query.js';
-import { useStoredState } from '../../hooks/use-stored-state.js';
 import { MetricCard } from './metric-card.js';
 import { useMetricFields } from './metrics-api.js';
 import { metricClauses, setMetricRange, type MetricRange } from './metric-filter.js';
@@ -15,26 +13,18 @@ export interface MetricsPanelProps {
   labelFilters: readonly Filter[];
   ranges: readonly MetricRange[];
   onRanges: (ranges: MetricRange[]) => void;
+  /** The metrics with a card (see useShownMetrics), and a new choice of them. */
+  shown: readonly string[];
+  onShown: (metrics: string[]) => void;
 }
-
-const isNamesOrNull = (v: unknown): v is string[] | null => v === null || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
 
 /**
  * The metrics panel: one card per chosen metric (every metric with an active range is shown), each
  * with a 40-bin histogram to brush. Several ranges can be active at once; they AND together.
  */
-export function MetricsPanel({ path, recursive, onRecursive, labelFilters, ranges, onRanges }: MetricsPanelProps) {
+export function MetricsPanel({ path, recursive, onRecursive, labelFilters, ranges, onRanges, shown, onShown }: MetricsPanelProps) {
   const fields = useMetricFields();
-  // null until the user picks or hides one: then the first metric is shown by default.
-  const [chosen, setChosen] = useStoredState<string[] | null>('metrics-shown', null, isNamesOrNull);
   const names = fields.data?.map((f) => f.name) ?? [];
-  const shown = useMemo(() => {
-    const list = (chosen ?? []).filter((m) => names.includes(m) || ranges.some((r) => r.metric === m));
-    for (const r of ranges) if (!list.includes(r.metric)) list.push(r.metric);
-    // Nothing chosen yet: start with the dataset's most common metric.
-    if (chosen === null && !list.length && names[0]) list.push(names[0]);
-    return list;
-  }, [chosen, names, ranges]);
   const addable = names.filter((n) => !shown.includes(n));
 
   return (
@@ -46,7 +36,7 @@ export function MetricsPanel({ path, recursive, onRecursive, labelFilters, range
           aria-label="Show a metric"
           disabled={!addable.length}
           onChange={(e) => {
-            if (e.target.value) setChosen([...shown, e.target.value]);
+            if (e.target.value) onShown([...shown, e.target.value]);
           }}
         >
           <option value="">{fields.isPending ? 'Loading metrics…' : addable.length ? 'Add a metric…' : names.length ? 'All metrics shown' : 'No metrics yet'}</option>
@@ -82,7 +72,7 @@ export function MetricsPanel({ path, recursive, onRecursive, labelFilters, range
                 onRanges(setMetricRange(ranges, { metric, min, max }));
               }}
               onRemove={() => {
-                setChosen(shown.filter((m) => m !== metric));
+                onShown(shown.filter((m) => m !== metric));
                 if (range) onRanges(setMetricRange(ranges, { metric, min: null, max: null }));
               }}
             />

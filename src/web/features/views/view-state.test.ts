@@ -25,6 +25,17 @@ describe('smart folder ↔ screen state', () => {
     expect(stateFromView(view)).toEqual(state);
   });
 
+  it('saves the metrics panel’s cards and restores them; older views restore their one metric or none', () => {
+    const view = viewFromState('best-1', 'Best', { ...state, shownMetrics: ['sharpness', 'aesthetic'] });
+    expect(view.metrics).toEqual(['sharpness', 'aesthetic']);
+    expect(stateFromView(view).shownMetrics).toEqual(['sharpness', 'aesthetic']);
+    const { metrics: _cards, ...older } = view;
+    expect(stateFromView({ ...older, metric: 'clip' }).shownMetrics).toEqual(['clip']);
+    expect(stateFromView(older)).not.toHaveProperty('shownMetrics'); // the panel is left as it is
+    // Which cards are shown is not part of the list on screen: the highlight stays.
+    expect(viewMatches(view, { ...state, shownMetrics: ['clip'] })).toBe(true);
+  });
+
   it('keeps the seed of a random order, and falls back to name for an unknown sort', () => {
     const random = viewFromState('r', 'R', { ...state, sort: 'random', order: 'asc', seed: 42 });
     expect(random.sort).toEqual({ key: 'random', order: 'asc', seed: 42 });

@@ -2,8 +2,11 @@ import type { View } from '../../../protocol/views.js';
 import { defaultOrder, type SortKey, type UrlState } from '../../app/url-state.js';
 import { fromClauses, gridClauses } from '../metrics/grid-filter.js';
 
-/** The part of the URL state a smart folder saves: scope, filters, sort. */
-export type ViewState = Pick<UrlState, 'path' | 'sort' | 'order' | 'seed' | 'labels' | 'metrics' | 'sub'>;
+/**
+ * What a smart folder saves: scope, filters and sort from the URL state, and the metrics panel's
+ * cards (`shownMetrics`, absent from views saved before they were kept).
+ */
+export type ViewState = Pick<UrlState, 'path' | 'sort' | 'order' | 'seed' | 'labels' | 'metrics' | 'sub'> & { shownMetrics?: readonly string[] };
 
 /** A smart folder for the state on screen. */
 export function viewFromState(id: string, name: string, s: ViewState): View {
@@ -14,6 +17,7 @@ export function viewFromState(id: string, name: string, s: ViewState): View {
     recursive: s.sub,
     filters: gridClauses({ labels: s.labels, metrics: s.metrics }),
     sort: { key: s.sort, order: s.order, ...(s.sort === 'random' ? { seed: s.seed } : {}) },
+    ...(s.shownMetrics ? { metrics: [...s.shownMetrics] } : {}),
   };
 }
 
@@ -23,6 +27,7 @@ const isSortKey = (k: string): k is SortKey => k === 'name' || k === 'added' || 
 export function stateFromView(view: View): ViewState {
   const { filter } = fromClauses(view.filters);
   const sort: SortKey = view.sort && isSortKey(view.sort.key) ? view.sort.key : 'name';
+  const shownMetrics = view.metrics ?? (view.metric ? [view.metric] : undefined);
   return {
     path: view.path,
     sort,
@@ -31,10 +36,14 @@ export function stateFromView(view: View): ViewState {
     labels: filter.labels,
     metrics: filter.metrics,
     sub: view.recursive,
+    ...(shownMetrics ? { shownMetrics } : {}),
   };
 }
 
-/** True while the screen shows exactly this smart folder (the highlight clears once it diverges). */
+/**
+ * True while the screen shows exactly this smart folder (the highlight clears once it diverges).
+ * The panel's cards don't count: showing another histogram doesn't change the list.
+ */
 export function viewMatches(view: View, s: ViewState): boolean {
   const v = stateFromView(view);
   return (

@@ -55,7 +55,7 @@ const ALIASES = {
   width: ['width', 'w'],
   height: ['height', 'h'],
   size: ['size', 'bytes', 'file_size'],
-  added: ['added', 'added_at', 'mtime', 'modified', 'modified_at', 'created_at'],
+  added: ['added', 'added_at', 'mtime', 'modified', 'modified_at', 'created_at', 'created', 'timestamp', 'date_added'],
   mime: ['mime', 'mime_type', 'type'],
   tags: ['tags'],
   star: ['star', 'stars', 'rating'],

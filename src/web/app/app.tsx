@@ -12,6 +12,7 @@ import { gridClauses, type GridFilter } from '../features/metrics/grid-filter.js
 import { formatMetricValue } from '../features/metrics/metric-filter.js';
 import { useMetricFields } from '../features/metrics/metrics-api.js';
 import { MetricsPanel } from '../features/metrics/metrics-panel.js';
+import { useFilterDrift } from '../features/metrics/use-filter-drift.js';
 import { useLiveMetrics } from '../features/metrics/use-live-metrics.js';
 import { useShownMetrics } from '../features/metrics/use-shown-metrics.js';
 import { useOptionalSyncEngine } from '../features/sync/sync-provider.js';
@@ -52,11 +53,12 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
   // A search while filtering goes through POST /query too (its `text` clause, over the subtree as
   // /search does), so the filters keep applying to the results.
   const searchViaQuery = url.q !== '' && (url.labels.stars.length > 0 || url.labels.tags.length > 0 || url.metrics.length > 0);
-  const filtersKey = useMemo(() => {
-    const clauses = gridClauses(filter);
-    if (searchViaQuery) clauses.push({ text: url.q });
-    return clauses.length ? JSON.stringify(clauses) : '';
+  const clauses = useMemo(() => {
+    const list = gridClauses(filter);
+    if (searchViaQuery) list.push({ text: url.q });
+    return list;
   }, [filter, searchViaQuery, url.q]);
+  const filtersKey = useMemo(() => (clauses.length ? JSON.stringify(clauses) : ''), [clauses]);
   const setFilter = useCallback((f: GridFilter) => navigate({ labels: f.labels, metrics: f.metrics, sub: f.sub, view: null }, { replace: true }), [navigate]);
   const [shownMetrics, setShownMetrics] = useShownMetrics(url.metrics);
   const viewState = useMemo<ViewState>(
@@ -76,6 +78,7 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
     [url.path, url.sort, url.order, url.seed, filtersKey, url.sub, searchViaQuery],
   );
   const listing = useListing(listingKey, searchViaQuery ? '' : url.q);
+  const drift = useFilterDrift({ listing: listingKey, key: listing.key, clauses, total: listing.total, getItem: listing.getItem });
 
   // Selection is per list: a different folder, sort or search starts empty.
   const [selectionState, setSelectionState] = useState<{ key: string; selection: Selection }>({ key: listing.key, selection: EMPTY_SELECTION });
@@ -240,7 +243,14 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
           />
         </aside>
         <main className="stage">
-          <FilterChips value={filter} onChange={setFilter} shown={listing.isLoading || listing.error ? null : listing.total} of={listing.unfilteredTotal} />
+          <FilterChips
+            value={filter}
+            onChange={setFilter}
+            shown={listing.isLoading || listing.error ? null : listing.total}
+            of={listing.unfilteredTotal}
+            offFilter={drift.offFilter}
+            onRefresh={drift.refresh}
+          />
           <ThumbnailGrid
             listing={listing}
             mode={mode}

@@ -7,10 +7,14 @@ export interface FilterChipsProps {
   /** Items shown / items in the folder, e.g. "12 of 480". */
   shown: number | null;
   of: number | null;
+  /** Items my own edits took out of the filters, still on screen (see editedOffFilter). */
+  offFilter?: number;
+  /** Refetches the list so the filters apply to those items again. */
+  onRefresh?: () => void;
 }
 
 /** A chip per active filter clause above the grid, each with ×, and "Clear all". */
-export function FilterChips({ value, onChange, shown, of }: FilterChipsProps) {
+export function FilterChips({ value, onChange, shown, of, offFilter = 0, onRefresh }: FilterChipsProps) {
   const chips = filterChips(value);
   if (!chips.length) return null;
   return (
@@ -32,6 +36,21 @@ export function FilterChips({ value, onChange, shown, of }: FilterChipsProps) {
         <span className="filter-count" data-testid="filter-count">
           {shown.toLocaleString()} of {of.toLocaleString()}
         </span>
+      ) : null}
+      {offFilter > 0 && onRefresh ? (
+        <button
+          type="button"
+          className="filter-refresh"
+          onClick={onRefresh}
+          data-testid="filter-refresh"
+          title={`${offFilter === 1 ? 'An item you edited no longer matches' : `${offFilter} items you edited no longer match`} the filters. It stays until you refresh.`}
+        >
+          <svg viewBox="0 0 16 16" aria-hidden="true">
+            <path d="M12.5 8a4.5 4.5 0 11-1.32-3.18" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" />
+            <path d="M11.6 2.6v2.6H9" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" strokeLinejoin="round" />
+          </svg>
+          Refresh to apply filters
+        </button>
       ) : null}
     </div>
   );

@@ -136,6 +136,18 @@ describe('sync engine', () => {
     expect(gone).toEqual(['/a.jpg']);
   });
 
+  it('tells onEdit listeners about my own queued edits only', async () => {
+    const { engine, clock } = setup();
+    const edits: string[][] = [];
+    engine.onEdit((paths) => edits.push([...paths]));
+    engine.start();
+    engine.edit(['/a.jpg'], { set_star: 3 });
+    engine.edit(['/a.jpg'], {}); // nothing to send
+    engine.handle(updated(5, 'Bob', { star: 1 })); // someone else's
+    await clock.advance(0);
+    expect(edits).toEqual([['/a.jpg']]);
+  });
+
   it('remembers the display name and sends it with writes', async () => {
     const { engine, server, clock } = setup();
     engine.start();

@@ -58,6 +58,7 @@ export class SyncEngine {
   private readonly listeners = new Set<() => void>();
   private readonly eventListeners = new Set<(e: ServerEvent) => void>();
   private readonly missingListeners = new Set<(path: string) => void>();
+  private readonly editListeners = new Set<(paths: readonly string[]) => void>();
   private state: EngineState;
   private gallery: string | null = null;
   private lastEditAt = -Infinity;
@@ -146,9 +147,16 @@ export class SyncEngine {
     if (queued) {
       this.lastEditAt = this.d.clock.now();
       this.presence.statusChanged();
+      for (const l of [...this.editListeners]) l(paths);
     }
     return queued;
   }
+
+  /** My own edits, once queued (a filtered list on screen may no longer match them). */
+  onEdit = (listener: (paths: readonly string[]) => void): (() => void) => {
+    this.editListeners.add(listener);
+    return () => this.editListeners.delete(listener);
+  };
 
   setDisplayName(name: string): void {
     this.set({ displayName: saveDisplayName(this.d.storage, name) });

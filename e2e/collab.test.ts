@@ -383,7 +383,7 @@ describe('one browser: batch edits, export, error states', () => {
     expect(await saveStatus(cy.page)).toBe('error');
     await shot(cy.page, 'collab-10-invalid');
     await cy.page.unrouteAll();
-    await cy.page.getByRole('button', { name: 'Discard' }).click();
+    await cy.page.getByTestId('save-state').getByRole('button', { name: 'Discard' }).click();
     await expect.poll(() => notes(cy.page)).toBe('');
     expect(await saveStatus(cy.page)).toBe('saved');
   });
@@ -413,11 +413,14 @@ describe('one browser: batch edits, export, error states', () => {
     expect(await sidecar(gone)).toMatchObject({ star: goneBefore.star, version: goneBefore.version });
     await shot(cy.page, 'collab-10b-missing');
     await cy.page.unrouteAll();
-    // Selected again, the item offers to discard the parked edit.
+    // Selected again, the item offers to discard the parked edit; so does the toolbar, which also
+    // reaches edits of items that are no longer selected or listed.
     await select(cy, gone);
     expect(await cy.page.getByTestId('save-state').textContent()).toBe('Item missingDiscard');
-    await cy.page.getByRole('button', { name: 'Discard' }).click();
+    await select(cy, kept);
+    await cy.page.getByTestId('discard-refused').click();
     await expect.poll(() => saveStatus(cy.page)).toBe('saved');
+    expect(await cy.page.getByTestId('discard-refused').count()).toBe(0);
   });
 
   it('saves notes after a pause in typing, without leaving the field', async () => {

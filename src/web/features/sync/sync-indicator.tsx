@@ -41,7 +41,9 @@ export function SyncIndicator() {
   const { connection } = useEngineState();
   const status = useDelayedSyncing(sync.status);
   const retryable = status === 'retrying' || status === 'denied';
-  // Refused for good (400 / 404): say which, per the error matrix; the inspector offers Discard.
+  // Refused for good (400 / 404): say which, per the error matrix. The inspector offers Discard
+  // for the selected item; this one covers items no longer selected (or gone from the folder).
+  const refusedPaths = [...sync.items].filter(([, s]) => s.status === 'invalid' || s.status === 'missing').map(([path]) => path);
   const refused = status === 'error' && ![...sync.items.values()].some((s) => s.status === 'invalid') ? 'Item missing' : null;
   const tone = status === 'saved' ? 'ok' : status === 'syncing' ? 'busy' : status === 'paused' || status === 'conflict' ? 'warn' : 'bad';
   const title =
@@ -64,6 +66,17 @@ export function SyncIndicator() {
           {sync.conflicts > 0 && status !== 'conflict' ? <span className="sync-conflicts"> · {sync.conflicts} to resolve</span> : null}
         </span>
       )}
+      {refusedPaths.length > 0 ? (
+        <button
+          type="button"
+          className="sync-discard"
+          data-testid="discard-refused"
+          title={`Drop ${refusedPaths.length} change${refusedPaths.length === 1 ? '' : 's'} the server refused`}
+          onClick={() => refusedPaths.forEach((path) => engine.queue.discard(path))}
+        >
+          Discard
+        </button>
+      ) : null}
       <span className={`sync-connection conn-${connection}`} data-testid="connection-status" title="Live updates from other people">
         {CONNECTION_COPY[connection]}
       </span>

@@ -4,19 +4,18 @@
  * The tree is generated once into os.tmpdir() and reused: 12 distinct camera-sized JPEG/PNG
  * files, hard-linked 100k times (distinct paths, no disk cost).
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { Agent, get } from 'node:http';
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { spawnLenslet, type ChildLenslet } from './child-lenslet.js';
 
 const TOTAL = 100_000;
 const TOP = 20;
 const SUB = 10;
 const PER_DIR = TOTAL / (TOP * SUB);
 const THUMB_SAMPLE = 400;
-const ROOT = join(import.meta.dirname, '..');
 const TREE = join(tmpdir(), 'lenslet-folder-bench-100k');
 const LOOP_STATS = join(tmpdir(), `lenslet-loop-stats-${process.pid}.json`);
 const ROUNDS = 8;
@@ -75,46 +74,9 @@ async function ensureTree(): Promise<string> {
   return describe;
 }
 
-interface Server {
-  url: string;
-  startedAt: number;
-  peakRssKb(): number;
-  rssKb(): number;
-  cpuMs(): number;
-  signal(name: NodeJS.Signals): void;
-  stop(): void;
-}
+type Server = ChildLenslet;
 
-/** Builds the server and runs `bin/lenslet.js`, as a user does (tsx would add ~40 MB of RSS). */
-async function startServer(): Promise<Server> {
-  // tsc still emits when a file elsewhere has a type error; what matters is a fresh dist.
-  spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.server.json')], { stdio: 'ignore' });
-  const startedAt = performance.now();
-  const child = spawn(
-    process.execPath,
-    ['--import', join(ROOT, 'bench/loop-monitor.mjs'), join(ROOT, 'bin/lenslet.js'), TREE, '--port', '0'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LENSLET_LOOP_STATS: LOOP_STATS } },
-  );
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /Lenslet: (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', () => reject(new Error(`server exited: ${out}`)));
-  });
-  const status = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
-  const peakRssKb = () => status('VmHWM');
-  const rssKb = () => status('VmRSS');
-  const signal = (name: NodeJS.Signals) => child.kill(name);
-  // utime + stime in clock ticks (100 Hz), as milliseconds.
-  const cpuMs = () => {
-    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  };
-  return { url, startedAt, peakRssKb, rssKb, cpuMs, signal, stop: () => child.kill('SIGTERM') };
-}
+const startServer = (): Promise<Server> => spawnLenslet([TREE, '--port', '0'], LOOP_STATS);
 
 async function measureStartup(server: Server): Promise<void> {
   const since = () => performance.now() - server.startedAt;

@@ -4,13 +4,12 @@
  * as a child process through the built CLI (`bin/lenslet.js`), so RSS is the server's alone. The
  * table is generated once into os.tmpdir() (bench/table-fixture.ts) and reused.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { spawnLenslet, type ChildLenslet } from './child-lenslet.js';
 import { BENCH_METRICS, BENCH_ROWS, benchTablePath } from './table-fixture.js';
 
-const ROOT = join(import.meta.dirname, '..');
 const LOOP_STATS = join(tmpdir(), `lenslet-table-loop-${process.pid}.json`);
 const RUNS = 40;
 
@@ -52,36 +51,10 @@ export async function run(): Promise<void> {
   }
 }
 
-interface Server {
-  url: string;
-  startedAt: number;
-  peakRssKb(): number;
-  signal(name: NodeJS.Signals): void;
-  stop(): void;
-}
+type Server = ChildLenslet;
 
-/** Builds the server and runs `bin/lenslet.js`, as a user does (tsx would add its own memory). */
-async function startServer(table: string): Promise<Server> {
-  // tsc still emits when a file elsewhere has a type error; what matters is a fresh dist.
-  spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.server.json')], { stdio: 'ignore' });
-  const startedAt = performance.now();
-  const child = spawn(
-    process.execPath,
-    ['--import', join(ROOT, 'bench/loop-monitor.mjs'), join(ROOT, 'bin/lenslet.js'), table, '--port', '0', '--source-column', 'image', '--no-write'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LENSLET_LOOP_STATS: LOOP_STATS } },
-  );
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /Lenslet: (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', () => reject(new Error(`server exited: ${out}`)));
-  });
-  const peakRssKb = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
-  return { url, startedAt, peakRssKb, signal: (name) => child.kill(name), stop: () => child.kill('SIGTERM') };
-}
+const startServer = (table: string): Promise<Server> =>
+  spawnLenslet([table, '--port', '0', '--source-column', 'image', '--no-write'], LOOP_STATS);
 
 async function measureLoad(server: Server): Promise<void> {
   const since = () => performance.now() - server.startedAt;

@@ -99,7 +99,3 @@ export function encodeUrlState(state: UrlState): string {
   parts.push(...encodeLabelFilter(state.labels), ...encodeMetricRanges(state.metrics));
   return parts.length ? `?${parts.join('&')}` : '';
 }
-
-export function sameUrlState(a: UrlState, b: UrlState): boolean {
-  return encodeUrlState(a) === encodeUrlState(b);
-}

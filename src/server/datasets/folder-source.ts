@@ -1,11 +1,12 @@
 import { constants } from 'node:fs';
 import { access, readdir, realpath, stat } from 'node:fs/promises';
-import { basename, join, sep } from 'node:path';
+import { basename, join } from 'node:path';
 import { parentPath } from '../../protocol/paths.js';
 import { AppError } from '../app-error.js';
 import { Catalog } from '../catalog/catalog.js';
 import type { DatasetSource, IndexProgress, ItemBytes, RefreshResult } from './dataset-source.js';
 import { runScan } from './folder-scanner.js';
+import { isBelow } from './inside-root.js';
 
 export interface FolderSourceOptions {
   /** Folders never listed (the workspace when it sits inside the root). */
@@ -97,7 +98,7 @@ export class FolderSource implements DatasetSource {
       throw new AppError('not_found', `file is gone: ${path}`);
     }
     // A symlink may have been changed to point outside since it was indexed.
-    if (!real.startsWith(this.rootReal.endsWith(sep) ? this.rootReal : this.rootReal + sep)) throw new AppError('invalid_path', 'path leaves the served folder');
+    if (!isBelow(this.rootReal, real)) throw new AppError('invalid_path', 'path leaves the served folder');
     const info = await stat(real).catch(() => undefined);
     if (!info?.isFile()) throw new AppError('not_found', `file is gone: ${path}`);
     return { kind: 'file', absPath: real, size: info.size, mtimeMs: info.mtimeMs };

@@ -7,6 +7,7 @@ import { writeAtomic } from '../views/views-store.js';
 import type { DatasetSource, IndexProgress, ItemBytes, RefreshResult } from './dataset-source.js';
 import { workerNumericReader } from './parquet-numeric.js';
 import { openParquet, type ParquetTable } from './parquet-reader.js';
+import { isBelow } from './inside-root.js';
 import { detectLayout, loadTable, type LoadedTable, type TableLayout } from './parquet-table.js';
 import { checkStatus, RemoteFetcher } from './remote-fetch.js';
 import { loadS3Config, objectUrl, parseS3Url, signRequest, type S3Config } from './s3-signer.js';
@@ -248,7 +249,7 @@ export class ParquetSource implements DatasetSource {
       throw new AppError('not_found', `source file is missing: ${source}`);
     }
     // A symlink inside the base dir may point outside it.
-    if (!real.startsWith(this.baseReal + path.sep)) throw new AppError('invalid_path', 'source leaves the base dir');
+    if (!isBelow(this.baseReal, real)) throw new AppError('invalid_path', 'source leaves the base dir');
     const info = await stat(real).catch(() => undefined);
     if (!info?.isFile()) throw new AppError('not_found', `source file is missing: ${source}`);
     if (this.catalog.width[id] === 0) void this.probeLocal(id, real);

@@ -6,10 +6,11 @@
  * and symlinks resolving outside the root are skipped.
  */
 import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { mimeForName } from '../media/formats.js';
 import { probeDimensions } from '../media/image-header.js';
+import { isBelow } from './inside-root.js';
 import type { ScanMessage, ScanRequest } from './scan-protocol.js';
 
 const BATCH = 1000;
@@ -17,8 +18,7 @@ const PREFIXES = [16 * 1024, 256 * 1024, 4 * 1024 * 1024];
 
 function run(request: ScanRequest): void {
   const port = parentPort!;
-  const prefix = request.rootReal.endsWith(sep) ? request.rootReal : request.rootReal + sep; // `/` itself ends with sep
-  const inRoot = (real: string) => real === request.rootReal || real.startsWith(prefix);
+  const inRoot = (real: string) => real === request.rootReal || isBelow(request.rootReal, real);
   const skip = new Set(request.skipReal);
   const files: { real: string; path: string }[] = [];
   let entries: (string | number)[] = [];

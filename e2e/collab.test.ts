@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
-import { launchBrowser } from './helpers/browser.js';
+import type { Browser, Page, Route } from 'playwright-core';
+import { REQUEST_FAILURES, launchBrowser, openApp, type Tab } from './helpers/browser.js';
 import { makeGallery, type GalleryFixture } from './helpers/fixtures.js';
 import { startTestServer, waitForIndexed, type TestServer } from './helpers/server.js';
 
@@ -11,25 +11,8 @@ let fixture: GalleryFixture;
 let server: TestServer;
 let browser: Browser;
 
-interface Tab {
-  context: BrowserContext;
-  page: Page;
-  errors: string[];
-}
-
-async function openTab(name: string, query = ''): Promise<Tab> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await context.addInitScript((n) => localStorage.setItem('lenslet.display_name', n), name);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    // Aborted requests are what some tests do on purpose; the browser logs them as errors.
-    if (m.type() === 'error' && !/Failed to load resource|ERR_FAILED|ERR_INTERNET_DISCONNECTED/.test(m.text())) errors.push(`console: ${m.text()}`);
-  });
-  await page.goto(server.appUrl(query));
-  await page.locator('.cell[data-index="0"]').waitFor();
-  return { context, page, errors };
+function openTab(name: string, query = ''): Promise<Tab> {
+  return openApp(browser, server.appUrl(query), { displayName: name, ignoreConsole: REQUEST_FAILURES });
 }
 
 async function select(tab: Tab, path: string) {

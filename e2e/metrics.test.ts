@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from './helpers/browser.js';
+import type { Browser, Page } from 'playwright-core';
+import { REQUEST_FAILURES, launchBrowser, openApp, type Tab } from './helpers/browser.js';
 import { makeGallery, type GalleryFixture } from './helpers/fixtures.js';
 import { startTestServer, waitForIndexed, type TestServer } from './helpers/server.js';
 
@@ -11,12 +11,6 @@ const N = 200;
 let fixture: GalleryFixture;
 let server: TestServer;
 let browser: Browser;
-
-interface Tab {
-  context: BrowserContext;
-  page: Page;
-  errors: string[];
-}
 
 /** aesthetic = i/199 (3 decimals), missing for every 20th item from 7; sharpness spread 0–9.9. */
 function aesthetic(i: number): number | undefined {
@@ -35,17 +29,8 @@ async function putMetrics(items: Array<{ path: string; metrics: Record<string, n
   }
 }
 
-async function openTab(query: string): Promise<Tab> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource|ERR_FAILED/.test(m.text())) errors.push(`console: ${m.text()}`);
-  });
-  await page.goto(server.appUrl(query));
-  await page.locator('.cell[data-index="0"]').waitFor();
-  return { context, page, errors };
+function openTab(query: string): Promise<Tab> {
+  return openApp(browser, server.appUrl(query), { ignoreConsole: REQUEST_FAILURES });
 }
 
 const shot = (p: Page, name: string) => p.screenshot({ path: `${SHOTS}/${name}.png` });

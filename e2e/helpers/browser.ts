@@ -1,4 +1,4 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Flags that keep the system Chromium quiet and offline in CI (see docs in dependencies.md). */
 export const CHROMIUM_ARGS = [
@@ -15,17 +15,45 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 }
 
-/** A page that fails the test on uncaught errors and console errors (collected, not thrown). */
-export async function newPage(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<{ page: Page; errors: string[] }> {
+/** A browser context's page, with the errors it logged (collected, not thrown). */
+export interface Tab {
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+}
+
+export interface PageOptions {
+  viewport?: { width: number; height: number };
+  /** The name this tab labels under, stored before the app loads. */
+  displayName?: string;
+  /** Console errors to leave out of `errors`. */
+  ignoreConsole?: RegExp;
+}
+
+/** Failed and aborted requests, which some tests cause on purpose; the browser logs them as errors. */
+export const REQUEST_FAILURES = /Failed to load resource|ERR_FAILED|ERR_INTERNET_DISCONNECTED/;
+
+/** A page in a fresh context that fails the test on uncaught errors and console errors (collected, not thrown). */
+export async function newPage(browser: Browser, { viewport = { width: 1280, height: 800 }, displayName, ignoreConsole }: PageOptions = {}): Promise<Tab> {
   const context = await browser.newContext({ viewport });
+  if (displayName !== undefined) await context.addInitScript((n) => localStorage.setItem('lenslet.display_name', n), displayName);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
+    if (message.type() !== 'error' || ignoreConsole?.test(message.text())) return;
     // The URL says which request failed ("Failed to load resource" alone doesn't).
-    if (message.type() === 'error') errors.push(`console: ${message.text()} (${message.location().url || 'page'})`);
+    errors.push(`console: ${message.text()} (${message.location().url || 'page'})`);
   });
-  return { page, errors };
+  return { context, page, errors };
+}
+
+/** newPage on the app at `url`, once the grid shows its first cell. */
+export async function openApp(browser: Browser, url: string, options?: PageOptions): Promise<Tab> {
+  const tab = await newPage(browser, options);
+  await tab.page.goto(url);
+  await tab.page.locator('.cell[data-index="0"]').waitFor();
+  return tab;
 }
 
 /** Number of elements in the document: the windowing budget assertion. */

@@ -4,6 +4,7 @@ import { isWithin } from '../../protocol/paths.js';
 import { AppError } from '../app-error.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { LabelLookup } from '../labels/label-lookup.js';
+import { itemView } from '../query/item-view.js';
 import { SortedOrders, type SortKey, type SortOrder } from './sorted-orders.js';
 
 export interface ListingQuery {
@@ -69,32 +70,8 @@ export class ListingService {
     return at < 0 ? query.offset : Math.floor(at / query.limit) * query.limit;
   }
 
-  /** The wire view of one catalog item, with its labels (or the defaults when unlabeled). */
-  item(id: number): Item {
-    const c = this.catalog;
-    const path = c.paths[id]!;
-    const labels = this.labels().peek(path);
-    const item: Item = {
-      path,
-      name: c.nameOf(id),
-      type: c.typeOf(id),
-      w: c.width[id]!,
-      h: c.height[id]!,
-      size: c.bytes[id]!,
-      added_at: new Date(c.added[id]!).toISOString(),
-      star: labels?.star ?? null,
-      tags: labels?.tags ?? [],
-      notes: labels?.notes ?? '',
-      version: labels?.version ?? 1,
-    };
-    let metrics: Record<string, number> | undefined;
-    for (const [name, column] of c.metrics) {
-      const value = column[id]!;
-      if (!Number.isNaN(value)) (metrics ??= {})[name] = value;
-    }
-    if (labels && Object.keys(labels.metrics).length) metrics = { ...metrics, ...labels.metrics };
-    if (metrics) item.metrics = metrics;
-    return item;
+  private item(id: number): Item {
+    return itemView(this.catalog, id, this.labels().peek(this.catalog.paths[id]!));
   }
 
   /** Every indexed item under `path` whose path (name included), tags or notes contain `q`. */

@@ -22,9 +22,14 @@ export function decodeMetricRanges(params: URLSearchParams): MetricRange[] {
     const max = bound(raw.slice(hi + 1));
     if (min === undefined || max === undefined || (min === null && max === null)) continue;
     if (out.some((r) => r.metric === metric)) continue;
-    out.push(min !== null && max !== null && min > max ? { metric, min: max, max: min } : { metric, min, max });
+    out.push(orderedRange({ metric, min, max }));
   }
   return out;
+}
+
+/** The range with its bounds swapped if given the wrong way round (a typed min above the max). */
+export function orderedRange(r: MetricRange): MetricRange {
+  return r.min !== null && r.max !== null && r.min > r.max ? { metric: r.metric, min: r.max, max: r.min } : r;
 }
 
 function bound(s: string): number | null | undefined {

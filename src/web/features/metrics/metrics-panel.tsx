@@ -1,7 +1,7 @@
 import type { Filter } from '../../../protocol/query.js';
 import { MetricCard } from './metric-card.js';
 import { useMetricFields } from './metrics-api.js';
-import { metricClauses, setMetricRange, type MetricRange } from './metric-filter.js';
+import { metricClauses, orderedRange, setMetricRange, type MetricRange } from './metric-filter.js';
 import './metrics-panel.css';
 
 export interface MetricsPanelProps {
@@ -67,10 +67,7 @@ export function MetricsPanel({ path, recursive, onRecursive, labelFilters, range
               metric={metric}
               otherFilters={others}
               range={range}
-              onChange={(r) => {
-                const [min, max] = r.min !== null && r.max !== null && r.min > r.max ? [r.max, r.min] : [r.min, r.max];
-                onRanges(setMetricRange(ranges, { metric, min, max }));
-              }}
+              onChange={(r) => onRanges(setMetricRange(ranges, orderedRange({ metric, min: r.min, max: r.max })))}
               onRemove={() => {
                 onShown(shown.filter((m) => m !== metric));
                 if (range) onRanges(setMetricRange(ranges, { metric, min: null, max: null }));

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -68,9 +68,4 @@ function make(dir: string, persistent: boolean, viewsPath: string): Workspace {
       if (!persistent) rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Sync variant for start-up code that must have the folder before continuing (e.g. opening SQLite). */
-export function ensureWorkspaceSync(workspace: Workspace): void {
-  mkdirSync(workspace.dir, { recursive: true });
 }

@@ -15,7 +15,3 @@ export function mimeForName(name: string): string | undefined {
   if (dot < 0) return undefined;
   return MIME_BY_EXTENSION[name.slice(dot + 1).toLowerCase()];
 }
-
-export function isImageName(name: string): boolean {
-  return mimeForName(name) !== undefined;
-}

@@ -22,8 +22,3 @@ export function buildLabelIndex(catalog: Catalog, lookup: LabelLookup): LabelInd
   });
   return { ids: Int32Array.from(ids), labels };
 }
-
-/** True when `labels` differ from an item that was never labeled (no star, tags or notes). */
-export function isDefaultLabel(labels: LabelSnapshot): boolean {
-  return (labels.star === null || labels.star === 0) && labels.tags.length === 0 && labels.notes === '';
-}

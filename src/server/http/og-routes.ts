@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext, AppExtension } from '../app-context.js';
 import type { Catalog } from '../catalog/catalog.js';
-import { OG_TILES, renderMosaic } from '../media/og-mosaic.js';
+import { OG_HEIGHT, OG_TILES, OG_WIDTH, renderMosaic } from '../media/og-mosaic.js';
 
 export interface OgRouteDeps {
   name: string;
@@ -54,8 +54,8 @@ function metaTags(deps: OgRouteDeps, request: FastifyRequest): string {
     ['property', 'og:description', description],
     ['property', 'og:type', 'website'],
     ['property', 'og:image', image],
-    ['property', 'og:image:width', '1200'],
-    ['property', 'og:image:height', '630'],
+    ['property', 'og:image:width', String(OG_WIDTH)],
+    ['property', 'og:image:height', String(OG_HEIGHT)],
     ['name', 'twitter:card', 'summary_large_image'],
     ['name', 'twitter:title', title],
     ['name', 'twitter:description', description],

@@ -76,11 +76,6 @@ function clip(text: string): string {
   return text.length > HISTORY_NOTES_CHARS ? text.slice(0, HISTORY_NOTES_CHARS) + '…' : text;
 }
 
-/** True when `path` is `prefix` or lies below it (`prefix` canonical). */
-export function isUnder(path: string, prefix: string): boolean {
-  return prefix === '/' || path === prefix || path.startsWith(prefix + '/');
-}
-
 /** PATCH semantics: only the fields sent change; tags are set, then removed, then added. */
 export function applyPatch(current: LabelFields, patch: LabelPatch): LabelFields {
   let tags = patch.set_tags ? [...patch.set_tags] : [...current.tags];

@@ -1,6 +1,7 @@
 import type { Sidecar } from '../../protocol/items.js';
+import { isWithin } from '../../protocol/paths.js';
 import { renderResponse } from './label-responses.js';
-import { cloneSidecar, defaultSidecar, isUnder, planWrite, seededSidecar } from './label-model.js';
+import { cloneSidecar, defaultSidecar, planWrite, seededSidecar } from './label-model.js';
 import {
   compactionStep,
   DEFAULT_STORE_OPTIONS,
@@ -58,7 +59,7 @@ export class MemoryLabelStore implements LabelStore {
 
   async *exportUnder(prefix: string): AsyncIterable<Sidecar> {
     this.assertOpen();
-    const paths = [...this.labels.keys()].filter((p) => isUnder(p, prefix)).sort(comparePaths);
+    const paths = [...this.labels.keys()].filter((p) => isWithin(p, prefix)).sort(comparePaths);
     for (const p of paths) {
       const s = this.labels.get(p);
       if (s) yield cloneSidecar(s);

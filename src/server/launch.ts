@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ParquetSource, type ParquetSourceOptions } from './datasets/parquet-source.js';
 import { openTableDataset, tableTarget } from './datasets/parquet-dataset.js';
+import { isBelow } from './datasets/inside-root.js';
 import { tableFromRows } from './datasets/parquet-rows.js';
 import { derivePath, sourceKind } from './datasets/source-detect.js';
 import { startServer, type RunningServer, type ServerOptions } from './index.js';
@@ -124,7 +125,7 @@ function commonDir(files: string[]): string | undefined {
   if (files.length === 0) return undefined;
   let dir = path.dirname(files[0]!);
   for (const file of files) {
-    while (!(file === dir || file.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep))) {
+    while (!(file === dir || isBelow(dir, file))) {
       const parent = path.dirname(dir);
       if (parent === dir) break;
       dir = parent;

@@ -91,8 +91,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
     labels: options.labels,
     extensions: [
-      ...(options.labelSync === false ? [] : [labelsExtension(withFeed(options.labelSync, feed))]),
-      ...(options.labelSync === false ? [] : [tableSeedsExtension()]),
+      ...(options.labelSync === false ? [] : [labelsExtension(withFeed(options.labelSync, feed)), tableSeedsExtension()]),
       queryExtension(),
       viewsExtension({ publish: (event) => feed.current?.({ id: null, ...event }) }),
       ...(options.ogPreview ? [ogExtension()] : []),

@@ -16,10 +16,11 @@ export interface SseHubOptions {
   maxBufferedBytes?: number;
   /** Live events held for a client while its replay runs; past this it is disconnected. Default 10,000. */
   maxPendingEvents?: number;
-  replayPageSize?: number;
-  /** The reconnect delay suggested to EventSource. Default 1 s. */
-  retryMs?: number;
 }
+
+const REPLAY_PAGE = 500;
+/** The reconnect delay suggested to EventSource. */
+const RETRY_MS = 1000;
 
 interface Client {
   res: ServerResponse;
@@ -42,17 +43,13 @@ export class SseHub {
   private readonly unsubscribe: () => void;
   private readonly maxBufferedBytes: number;
   private readonly maxPendingEvents: number;
-  private readonly pageSize: number;
-  private readonly retryMs: number;
   private headId = 0;
-  /** Counters for /health and tests. */
-  readonly stats = { connected_total: 0, disconnected_slow: 0, resyncs: 0, replayed_events: 0 };
+  /** Clients dropped for not reading fast enough (LE5). */
+  readonly stats = { disconnected_slow: 0 };
 
   private constructor(private readonly options: SseHubOptions) {
     this.maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
     this.maxPendingEvents = options.maxPendingEvents ?? 10_000;
-    this.pageSize = options.replayPageSize ?? 500;
-    this.retryMs = options.retryMs ?? 1000;
     this.unsubscribe = options.feed.subscribe((event) => this.broadcast(event));
     this.heartbeat = setInterval(() => this.sendHeartbeat(), options.heartbeatMs ?? 15_000);
     this.heartbeat.unref();
@@ -82,12 +79,11 @@ export class SseHub {
     res.socket?.setNoDelay(true);
     const client: Client = { res, pending: null, lastId: this.headId, corked: false };
     this.clients.add(client);
-    this.stats.connected_total++;
     const drop = () => this.clients.delete(client);
     req.on('close', drop);
     res.on('close', drop);
     res.on('error', drop);
-    this.write(client, `retry: ${this.retryMs}\n: connected\n\n`);
+    this.write(client, `retry: ${RETRY_MS}\n: connected\n\n`);
     if (lastEventId === null) {
       // Tell EventSource where it starts, so a reconnect resumes from here even if nothing happened.
       this.write(client, `id: ${client.lastId}\n\n`);
@@ -129,12 +125,11 @@ export class SseHub {
   private async replay(client: Client, from: number | 'invalid'): Promise<void> {
     let cursor = from === 'invalid' ? -1 : from;
     for (;;) {
-      const page = cursor < 0 ? { events: [], reset: true } : await this.options.log.changesSince(cursor, this.pageSize);
+      const page = cursor < 0 ? { events: [], reset: true } : await this.options.log.changesSince(cursor, REPLAY_PAGE);
       if (!this.clients.has(client)) return;
       if (page.reset) {
         // The missed events are gone (compacted, another database, a restarted memory store):
         // the client must refetch. Its position becomes the head, sent as this event's id.
-        this.stats.resyncs++;
         const head = Math.max(this.headId, await this.options.log.currentEventId());
         const reason = from === 'invalid' ? 'invalid_last_event_id' : 'events_unavailable';
         this.write(client, frame('resync', JSON.stringify({ reason, last_event_id: head }), head));
@@ -147,9 +142,8 @@ export class SseHub {
         if (client.res.writableLength > this.maxBufferedBytes / 2) await drained(client.res);
         if (!this.clients.has(client)) return;
       }
-      this.stats.replayed_events += page.events.length;
       if (page.events.length > 0) cursor = page.events[page.events.length - 1]!.id;
-      if (page.events.length < this.pageSize) break;
+      if (page.events.length < REPLAY_PAGE) break;
     }
     if (client.lastId < cursor) client.lastId = cursor;
     const pending = client.pending ?? [];

@@ -17,9 +17,8 @@ export interface Listing {
   unfilteredTotal: number | null;
   isLoading: boolean;
   error: Error | null;
-  /** Bumps whenever loaded items change, so memoized layouts recompute. */
-  version: number;
   dirs: DirEntry[];
+  /** A new function whenever loaded items change, so layouts memoized on it recompute. */
   getItem(index: number): Item | undefined;
   indexOf(path: string): number;
   /** Tells the listing which item indices are on screen: their windows get fetched. */
@@ -201,7 +200,6 @@ export function useListing(listing: ListingKey, q: string): Listing {
     unfilteredTotal: !searching && listing.filters && !listing.recursive ? (folder.data?.total ?? null) : null,
     isLoading: active.isPending && active.fetchStatus !== 'idle',
     error: active.error,
-    version,
     dirs: searching ? EMPTY_DIRS : viaQuery ? (folder.data?.dirs ?? EMPTY_DIRS) : (head.data?.dirs ?? EMPTY_DIRS),
     getItem,
     indexOf,

@@ -35,10 +35,6 @@ export class PresenceTracker {
     this.now = options.now ?? Date.now;
   }
 
-  get ttl(): number {
-    return this.ttlMs;
-  }
-
   heartbeat(galleryId: string, clientId: string, status: PresenceStatus): PresenceCounts {
     const gallery = normalizeGalleryId(galleryId);
     this.prune();

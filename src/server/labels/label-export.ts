@@ -54,7 +54,6 @@ export const importRecordSchema = z.object({
   updated_at: z.string().nullable().default(null),
   updated_by: z.string().nullable().default(null),
 });
-export type ImportRecord = z.infer<typeof importRecordSchema>;
 
 /** Parses an export back into records (unvalidated values are checked by `importRecordSchema`). */
 export function parseExport(text: string, format: ExportFormat): unknown[] {

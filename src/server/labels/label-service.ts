@@ -49,8 +49,6 @@ export interface LabelServiceOptions {
   /** True when the gallery has an image at this canonical path. */
   itemExists: (path: string) => boolean;
   now?: () => number;
-  /** How often expired idempotency records are pruned. Default one minute. */
-  pruneIntervalMs?: number;
 }
 
 export interface LabelsHealth {
@@ -70,6 +68,8 @@ export interface HistoryEntry {
 }
 
 const MAX_BATCH = 5000;
+/** How often expired idempotency records are pruned. */
+const PRUNE_EVERY_MS = 60_000;
 const patchEntrySchema = patchItemBodySchema.extend({ path: z.string() });
 const batchArraySchema = z.array(patchEntrySchema);
 const batchObjectSchema = z.object({ items: batchArraySchema });
@@ -96,7 +96,7 @@ export class LabelService implements LabelLookup {
     this.committer = new GroupCommitter(options.store, this.now, (outcomes) => this.afterCommit(outcomes));
     this.pruneTimer = setInterval(() => {
       options.store.pruneIdempotency(this.now()).catch((error: unknown) => console.error('idempotency prune failed', error));
-    }, options.pruneIntervalMs ?? 60_000);
+    }, PRUNE_EVERY_MS);
     this.pruneTimer.unref();
   }
 

@@ -12,12 +12,15 @@ describe('thumbnail requests whose client went away', () => {
       const requests = Object.keys(tree).map((name, i) =>
         fetch(`${t.url}/thumb?path=/${name}`, { signal: controllers[i]!.signal }).catch((error: Error) => error.name),
       );
-      await new Promise((r) => setTimeout(r, 100));
+      // Abort once at least 10 jobs wait behind the single worker. The server runs in this process,
+      // so nothing can finish between this check and the aborts: no timing guess involved.
+      const stats = () => t.server.ctx.thumbnails.stats();
+      for (let i = 0; i < 1000 && stats().queued < 10; i++) await new Promise((r) => setTimeout(r, 2));
+      expect(stats().queued).toBeGreaterThanOrEqual(10);
       controllers.forEach((c) => c.abort());
       const outcomes = await Promise.all(requests);
       expect(outcomes.filter((o) => o === 'AbortError').length).toBeGreaterThan(8); // most were still waiting
 
-      const stats = () => t.server.ctx.thumbnails.stats();
       for (let i = 0; i < 200 && (stats().queued > 0 || stats().active > 0); i++) await new Promise((r) => setTimeout(r, 20));
       expect(stats()).toMatchObject({ queued: 0, active: 0 });
       expect(stats().memoryItems).toBeLessThan(Object.keys(tree).length); // the queued ones never ran

@@ -1,38 +1,75 @@
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { createContext, type AppContext, type AppExtension } from './app-context.js';
+import { isWithin } from '../protocol/paths.js';
+import { openLabelParts, registerLabelRoutesOf, type LabelParts, type LabelPartsOptions } from './app-labels.js';
+import type { Catalog } from './catalog/catalog.js';
 import type { DatasetSource } from './datasets/dataset-source.js';
+import { ParquetSource } from './datasets/parquet-source.js';
+import { startTableSeeds, type TableSeeding } from './datasets/parquet-seeds.js';
+import { ChangeFeed } from './events/change-feed.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { registerFileRoutes } from './http/file-routes.js';
 import { registerFolderRoutes } from './http/folder-routes.js';
 import { registerHealthRoutes } from './http/health-routes.js';
 import { registerMetadataRoutes } from './http/metadata-routes.js';
+import { registerOgRoutes } from './http/og-routes.js';
+import { registerQueryRoutes } from './http/query-routes.js';
 import { registerThumbRoutes } from './http/thumb-routes.js';
+import { registerViewsRoutes } from './http/views-routes.js';
 import { registerWebRoutes } from './http/web-routes.js';
+import { createLabelStore, type SqliteThread } from './labels/create-label-store.js';
 import { NO_LABELS, type LabelLookup } from './labels/label-lookup.js';
+import type { LabelStoreOptions } from './labels/label-store.js';
+import { QueryEngine } from './query/query-engine.js';
 import { ListingService } from './services/listing-service.js';
 import { ThumbnailService, type ThumbnailOptions } from './services/thumbnail-service.js';
+import { ViewsStore } from './views/views-store.js';
 import type { Workspace } from './workspace.js';
 
 /** The built web app, relative to both src/server (tsx) and dist/server (built). */
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+
+/** Durable labels, SSE events and presence. */
+export interface LabelOptions extends LabelPartsOptions {
+  storeOptions?: LabelStoreOptions;
+  /** Where SQLite runs (default `main`). */
+  sqliteThread?: SqliteThread;
+}
 
 export interface AppOptions {
   source: DatasetSource;
   workspace: Workspace;
   readOnly: boolean;
   thumbnails: ThumbnailOptions;
-  /** Initial labels for listings and search; an extension may replace it via ctx.setLabelLookup. */
-  labels?: LabelLookup;
-  /** Labels, events, queries…: each registers its services and routes. Run in order. */
-  extensions?: AppExtension[];
+  /** SQLite in a writable workspace, else memory; false: no labels, events or presence. */
+  labels: LabelOptions | false;
+  /** With `labels: false`, the labels listings, search and queries show. */
+  labelLookup?: LabelLookup;
+  /** `GET /og-image` and og:/twitter: meta tags on the index page. */
+  ogPreview: boolean;
   /** Folder of the built web app; null serves no web app. */
   webDir?: string | null;
   logger?: FastifyServerOptions['logger'];
 }
 
-/** Composition root: services from options, then route modules, then extensions. */
-export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; ctx: AppContext }> {
+/** Everything the composition root built, for callers that drive the server from inside (tests, benchmarks). */
+export interface AppServices {
+  source: DatasetSource;
+  workspace: Workspace;
+  feed: ChangeFeed;
+  /** Null with `labels: false`. */
+  labels: LabelParts | null;
+  views: ViewsStore;
+  query: QueryEngine;
+  listing: ListingService;
+  thumbnails: ThumbnailService;
+  /** A table's label columns being seeded into the label store; null for folders or without labels. */
+  seeding: TableSeeding | null;
+}
+
+/** The composition root: every service, in dependency order, then the routes that use them. */
+export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; services: AppServices }> {
+  const { source, workspace, readOnly } = options;
   const app = Fastify({
     logger: options.logger ?? false,
     // Open SSE streams would otherwise keep close() waiting forever.
@@ -40,30 +77,51 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   });
   installErrorHandler(app);
 
-  const labelsRef = { current: options.labels ?? NO_LABELS };
-  const listing = new ListingService(
-    options.source.catalog,
-    () => labelsRef.current,
-    () => options.source.progress().state === 'running',
+  const catalog = source.catalog;
+  const writable = !readOnly && workspace.persistent;
+  const itemExists = (path: string) => catalog.idOf(path) !== undefined;
+  const feed = new ChangeFeed();
+  const sync = options.labels === false ? null : options.labels;
+  const store = sync ? createLabelStore(writable ? workspace.labelsDbPath : null, sync.storeOptions, sync.sqliteThread) : null;
+  const labels = store && sync ? await openLabelParts(store, feed, itemExists, sync) : null;
+  const service = labels?.service;
+  const lookup = service ?? options.labelLookup ?? NO_LABELS;
+  const views = await ViewsStore.open({ file: writable ? workspace.viewsPath : null, publish: (event) => feed.publish({ id: null, ...event }) });
+  // The label service's revision is a cache stamp for what queries derive from labels; a fixed lookup has none.
+  const query = new QueryEngine({ catalog, labels: lookup, labelRevision: service ? () => service.revision : undefined });
+  const thumbnails = new ThumbnailService(source, workspace, options.thumbnails, app.log);
+  const listing = new ListingService(catalog, () => lookup, () => source.progress().state === 'running');
+  const seeding = service && source instanceof ParquetSource ? startTableSeeds(source, service) : null;
+  // Build the name and date orders once indexing is done, ahead of the first query.
+  void source.whenIdle().then(
+    () => query.warm(),
+    () => undefined,
   );
-  const thumbnails = new ThumbnailService(options.source, options.workspace, options.thumbnails, app.log);
-  const ctx = createContext({
-    source: options.source,
-    workspace: options.workspace,
-    readOnly: options.readOnly,
-    listing,
-    thumbnails,
-    labelsRef,
+  app.addHook('onClose', async () => {
+    await seeding?.stop();
+    await labels?.close();
   });
 
-  registerHealthRoutes(app, ctx);
-  registerFolderRoutes(app, ctx);
-  registerFileRoutes(app, ctx);
-  registerThumbRoutes(app, ctx);
-  registerMetadataRoutes(app, ctx);
-  // ── Extensions (labels, events, presence, metrics, queries) register below. ──
-  for (const extend of options.extensions ?? []) await extend(app, ctx);
+  registerHealthRoutes(app, source, readOnly, service ?? null);
+  registerFolderRoutes(app, { listing, source });
+  registerFileRoutes(app, source);
+  registerThumbRoutes(app, catalog, thumbnails);
+  registerMetadataRoutes(app, source);
+  if (labels) await registerLabelRoutesOf(app, labels, feed, (prefix) => pathsUnder(catalog, prefix));
+  registerQueryRoutes(app, { engine: query });
+  registerViewsRoutes(app, views);
+  if (options.ogPreview) {
+    registerOgRoutes(app, { name: source.name, catalog, thumbnail: async (id) => (await thumbnails.get(id)).body });
+  }
   const webDir = options.webDir === undefined ? DEFAULT_WEB_DIR : options.webDir;
   if (webDir) await registerWebRoutes(app, webDir);
-  return { app, ctx };
+  return { app, services: { source, workspace, feed, labels, views, query, listing, thumbnails, seeding } };
+}
+
+/** Every live image path at or below `prefix` (export with `?all=1`). */
+function* pathsUnder(catalog: Catalog, prefix: string): Iterable<string> {
+  for (let id = 0; id < catalog.size; id++) {
+    const path = catalog.paths[id];
+    if (path !== undefined && catalog.alive[id] && isWithin(path, prefix)) yield path;
+  }
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FolderOpenError } from './datasets/folder-source.js';
 import { runExportCommand, runImportCommand } from './labels/label-cli.js';
-import { startServer, type RunningServer } from './index.js';
+import { startServer, type RunningServer } from './server.js';
 import { openTableDataset, tableTarget } from './datasets/parquet-dataset.js';
 import { ParquetSource, TableOpenError } from './datasets/parquet-source.js';
 import { startProgressLine } from './progress-line.js';

@@ -5,7 +5,7 @@ import { openTableDataset, tableTarget } from './datasets/parquet-dataset.js';
 import { isBelow } from './datasets/inside-root.js';
 import { tableFromRows } from './datasets/parquet-rows.js';
 import { derivePath, sourceKind } from './datasets/source-detect.js';
-import { startServer, type RunningServer, type ServerOptions } from './index.js';
+import { startServer, type RunningServer, type ServerOptions } from './server.js';
 import { resolveWorkspace } from './workspace.js';
 
 /**

@@ -7,6 +7,7 @@ export interface TestServer {
   dir: string;
   url: string;
   get(path: string, headers?: Record<string, string>): Promise<Response>;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read replies field by field and assert what they read
   json<T = any>(path: string): Promise<{ status: number; body: T }>;
   close(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { brotliCompressSync } from 'node:zlib';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { healthSchema } from '../../src/protocol/health.js';
 import { startServer } from '../../src/server/index.js';
 import { makeImageTree, makeTempDir, removeDir } from '../factories/image-tree.js';
@@ -40,15 +40,25 @@ describe('GET /health', () => {
     }
   });
 
-  it('includes fields contributed by extensions', async () => {
-    const t = await startTestServer(
-      {},
-      { extensions: [(_app, ctx) => ctx.addHealthFields(() => ({ labels: { persistent: false, store: 'memory', path: null, last_event_id: 7 } }))] },
-    );
+  it('reports the label store and its last event, and nothing about labels without them', async () => {
+    const t = await startTestServer({ 'a.jpg': { w: 4, h: 4 } });
+    const bare = await startTestServer({}, { labels: false });
     try {
-      expect((await t.json('/health')).body.labels).toEqual({ persistent: false, store: 'memory', path: null, last_event_id: 7 });
+      const write = await fetch(`${t.url}/item?path=/a.jpg`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'health-1', 'if-match': '1' },
+        body: JSON.stringify({ set_star: 3 }),
+      });
+      expect(write.status).toBe(200);
+      const { body } = await t.json('/health');
+      healthSchema.parse(body);
+      expect(body.labels).toEqual({ persistent: true, store: 'sqlite', path: t.server.workspace.labelsDbPath, last_event_id: 1 });
+      const without = (await bare.json('/health')).body;
+      healthSchema.parse(without);
+      expect(without).not.toHaveProperty('labels');
     } finally {
       await t.close();
+      await bare.close();
     }
   });
 });
@@ -123,9 +133,9 @@ describe('workspace placement', () => {
     const workspace = t.server.workspace.dir;
     expect((await t.json('/health')).body.read_only).toBe(true);
     expect((await t.get('/thumb?path=/a.jpg')).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 100));
+    // The thumbnail is written to disk after the reply: once it is there, nothing else is coming.
+    await vi.waitFor(() => expect(readdirSync(join(workspace, 'thumbs'), { recursive: true }).some((f) => String(f).endsWith('.webp'))).toBe(true));
     expect(existsSync(join(t.dir, '.lenslet'))).toBe(false);
-    expect(existsSync(join(workspace, 'thumbs'))).toBe(true);
     await t.close();
     expect(existsSync(workspace)).toBe(false);
   });
@@ -136,8 +146,7 @@ describe('workspace placement', () => {
     try {
       await server.source.whenIdle();
       await fetch(`${server.url}/thumb?path=/a.jpg`);
-      await new Promise((r) => setTimeout(r, 100));
-      expect(existsSync(join(dir, 'state', 'thumbs'))).toBe(true);
+      await vi.waitFor(() => expect(existsSync(join(dir, 'state', 'thumbs'))).toBe(true));
       await server.source.refresh('/');
       const body = await (await fetch(`${server.url}/folders?path=/&recursive=1`)).json();
       expect(body.items.map((i: { path: string }) => i.path)).toEqual(['/a.jpg']);
@@ -152,8 +161,10 @@ describe('workspace placement', () => {
     const t = await startTestServer({ 'a.jpg': { w: 40, h: 40 } }, { thumbCache: false, thumbSize: 16 });
     try {
       expect((await t.get('/thumb?path=/a.jpg')).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 100));
+      // Without the disk cache the thumbnail service schedules no write at all, so there is
+      // nothing to wait for: the reply is the last thing that could have touched the disk.
       expect(existsSync(join(t.dir, '.lenslet'))).toBe(false);
+      expect(t.server.services.thumbnails.stats()).toMatchObject({ memoryItems: 1, queued: 0, active: 0 });
     } finally {
       await t.close();
     }

@@ -25,7 +25,7 @@ beforeAll(async () => {
       'dogs/rex.png': { w: 8, h: 8 },
       'birds/crow.webp': { w: 8, h: 8 },
     },
-    { labels: lookup, labelSync: false },
+    { labels: false, labelLookup: lookup },
   );
 });
 afterAll(() => t.close());

@@ -6,7 +6,7 @@ describe('thumbnail requests whose client went away', () => {
     const tree: Record<string, { w: number; h: number }> = {};
     // PNG has no shrink-on-load, so each of these takes sharp a while to decode.
     for (let i = 0; i < 16; i++) tree[`big${i}.png`] = { w: 2400, h: 1800 };
-    const t = await startTestServer(tree, { thumbConcurrency: 1, thumbCache: false, labelSync: false });
+    const t = await startTestServer(tree, { thumbConcurrency: 1, thumbCache: false, labels: false });
     try {
       const controllers = Object.keys(tree).map(() => new AbortController());
       const requests = Object.keys(tree).map((name, i) =>
@@ -14,7 +14,7 @@ describe('thumbnail requests whose client went away', () => {
       );
       // Abort once at least 10 jobs wait behind the single worker. The server runs in this process,
       // so nothing can finish between this check and the aborts: no timing guess involved.
-      const stats = () => t.server.ctx.thumbnails.stats();
+      const stats = () => t.server.services.thumbnails.stats();
       for (let i = 0; i < 1000 && stats().queued < 10; i++) await new Promise((r) => setTimeout(r, 2));
       expect(stats().queued).toBeGreaterThanOrEqual(10);
       controllers.forEach((c) => c.abort());

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { startLabelServer, type LabelServer, type LabelServerOptions } from './support/harness.js';
+import { appliedItem, startLabelServer, type LabelServer, type LabelServerOptions } from './support/harness.js';
 import { SseClient } from './support/sse-client.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lenslet-events-'));
@@ -33,9 +33,8 @@ async function sse(s: LabelServer, headers: Record<string, string> = {}, query =
 let seq = 0;
 async function setStar(s: LabelServer, path: string, star: number, by = 'ann') {
   const current = await s.system.service.getItem(path);
-  const res = await s.system.service.patchItem(path, { base_version: current.version, set_star: star }, { idempotencyKey: `k${++seq}`, user: by });
-  expect(res.status).toBe(200);
-  return res.body as { version: number };
+  const res = await s.system.service.patchItem(path, { set_star: star }, current.version, { key: `k${++seq}`, actor: by });
+  return appliedItem(res);
 }
 
 describe('GET /events', () => {
@@ -185,8 +184,7 @@ describe('GET /events', () => {
     const notes = 'n'.repeat(60_000);
     const total = 150;
     for (let i = 0; i < total; i++) {
-      const res = await s.system.service.patchItem(`/big${i}.jpg`, { base_version: 1, set_notes: notes }, { idempotencyKey: `big${i}` });
-      expect(res.status).toBe(200);
+      appliedItem(await s.system.service.patchItem(`/big${i}.jpg`, { set_notes: notes }, 1, { key: `big${i}`, actor: 'web' }));
     }
     await vi.waitFor(() => expect(s.system.hub.stats.disconnected_slow).toBe(1), { timeout: 10_000 });
     expect(s.system.hub.clientCount).toBe(1);

@@ -5,8 +5,9 @@ import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runExportCommand, runImportCommand } from '../../src/server/labels/label-cli.js';
 import { parseCsv, parseExport } from '../../src/server/labels/label-export.js';
+import type { LabelPatch } from '../../src/server/labels/label-store.js';
 import { SqliteLabelStore } from '../../src/server/labels/sqlite-label-store.js';
-import { manualClock, startLabelServer, type LabelServer } from './support/harness.js';
+import { appliedItem, manualClock, startLabelServer, type LabelServer } from './support/harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lenslet-export-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,9 +18,8 @@ afterEach(async () => {
 });
 
 let seq = 0;
-async function labeled(s: LabelServer, path: string, body: Record<string, unknown>, user = 'ann') {
-  const res = await s.system.service.patchItem(path, { base_version: 1, ...body }, { idempotencyKey: `e${++seq}`, user });
-  expect(res.status).toBe(200);
+async function labeled(s: LabelServer, path: string, patch: LabelPatch, user = 'ann') {
+  appliedItem(await s.system.service.patchItem(path, patch, 1, { key: `e${++seq}`, actor: user }));
 }
 
 function capture() {
@@ -72,8 +72,8 @@ describe('GET /export', () => {
   it('streams a large export', async () => {
     const s = await startLabelServer({ listen: false, dbPath: join(dir, 'large.sqlite') });
     servers.push(s);
-    const items = Array.from({ length: 3000 }, (_, i) => ({ path: `/big/${String(i).padStart(5, '0')}.jpg`, base_version: 1, set_star: i % 6 }));
-    await s.system.service.patchItems(items, { idempotencyKey: 'bulk' });
+    const items = Array.from({ length: 3000 }, (_, i) => ({ path: `/big/${String(i).padStart(5, '0')}.jpg`, base_version: 1, patch: { set_star: i % 6 } }));
+    await s.system.service.patchItems(items, { key: 'bulk', actor: 'web' });
     const res = await s.app.inject({ method: 'GET', url: '/export?format=csv' });
     expect(res.body.trim().split('\r\n')).toHaveLength(3001);
   });
@@ -86,7 +86,7 @@ describe('lenslet export / import', () => {
     mkdirSync(workspace);
     const s = await startLabelServer({ listen: false, dbPath: join(workspace, 'labels.sqlite') });
     await labeled(s, '/a.jpg', { set_tags: ['x'], set_notes: 'note, with comma', set_star: 5 }, 'ann');
-    await s.system.service.patchItem('/a.jpg', { base_version: 2, set_star: 4 }, { idempotencyKey: 'second', user: 'ben' });
+    appliedItem(await s.system.service.patchItem('/a.jpg', { set_star: 4 }, 2, { key: 'second', actor: 'ben' }));
     await labeled(s, '/sub/b.jpg', { set_star: 1 });
     await s.close();
 

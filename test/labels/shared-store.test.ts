@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { runImportCommand } from '../../src/server/labels/label-cli.js';
+import type { LabelPatch } from '../../src/server/labels/label-store.js';
 import { startLabelServer, type LabelServer } from './support/harness.js';
 import { SseClient } from './support/sse-client.js';
 
@@ -33,16 +34,17 @@ async function sse(s: LabelServer): Promise<SseClient> {
 }
 
 let seq = 0;
-function patch(s: LabelServer, path: string, base: number, body: Record<string, unknown>) {
-  return s.system.service.patchItem(path, { base_version: base, ...body }, { idempotencyKey: `s${++seq}` });
+/** PATCH /item through the service; resolves with what became of the write (`applied`, `conflict`). */
+async function patch(s: LabelServer, path: string, base: number, body: LabelPatch): Promise<string> {
+  const { outcome } = await s.system.service.patchItem(path, body, base, { key: `s${++seq}`, actor: 'web' });
+  return outcome.kind === 'item' ? outcome.result.kind : outcome.kind;
 }
 
 describe('several servers on one database', () => {
   it('[LV7] a write on one server reaches the other server\'s SSE clients and listings, with the same event id', async () => {
     const [a, b] = await pair('two');
     const onB = await sse(b);
-    const res = await patch(a, '/x.jpg', 1, { set_star: 4 });
-    expect(res.status).toBe(200);
+    expect(await patch(a, '/x.jpg', 1, { set_star: 4 })).toBe('applied');
     const [event] = await onB.waitForEvents('item-updated', 1);
     expect(event!.json).toMatchObject({ path: '/x.jpg', star: 4, version: 2 });
     expect(Number(event!.id)).toBe(await a.system.store.currentEventId());
@@ -50,10 +52,10 @@ describe('several servers on one database', () => {
 
     // B writes on top; A's clients see it; versions stay one sequence.
     const onA = await sse(a);
-    expect((await patch(b, '/x.jpg', 2, { add_tags: ['both'] })).status).toBe(200);
+    expect(await patch(b, '/x.jpg', 2, { add_tags: ['both'] })).toBe('applied');
     const [back] = await onA.waitForEvents('item-updated', 1);
     expect(back!.json).toMatchObject({ version: 3, star: 4, tags: ['both'] });
-    expect((await patch(a, '/x.jpg', 2, { set_star: 1 })).status).toBe(409);
+    expect(await patch(a, '/x.jpg', 2, { set_star: 1 })).toBe('conflict');
   });
 
   it('[LV7] interleaved writers on two servers: every event reaches both, in id order, once', async () => {
@@ -61,8 +63,7 @@ describe('several servers on one database', () => {
     const onA = await sse(a);
     const onB = await sse(b);
     for (let i = 0; i < 20; i++) {
-      const res = await patch(i % 2 ? a : b, `/p${i}.jpg`, 1, { set_star: i % 6 });
-      expect(res.status).toBe(200);
+      expect(await patch(i % 2 ? a : b, `/p${i}.jpg`, 1, { set_star: i % 6 })).toBe('applied');
     }
     const head = await a.system.store.currentEventId();
     for (const c of [onA, onB]) {

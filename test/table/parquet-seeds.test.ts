@@ -17,8 +17,8 @@ async function open() {
 describe('label seeds from a table', () => {
   it('[LV8] seeds never-labeled items at version 1 and leaves labeled ones alone, also on a second run', async () => {
     const { service, store, published } = await open();
-    const edited = await service.patchItem('/b.jpg', { base_version: 1, set_star: 1 }, { idempotencyKey: 'user-edit' });
-    expect(edited.status).toBe(200);
+    const edited = await service.patchItem('/b.jpg', { set_star: 1 }, 1, { key: 'user-edit', actor: 'web' });
+    expect(edited.outcome).toMatchObject({ kind: 'item', result: { kind: 'applied' } });
     const head = await store.currentEventId();
     published.length = 0;
     const seeds = [
@@ -41,8 +41,8 @@ describe('label seeds from a table', () => {
   it('[LV8] a patch on a seeded item keeps the seeded labels and goes to version 2', async () => {
     const { service } = await open();
     await applyLabelSeeds(service, [{ path: '/a.jpg', tags: ['cat'], star: 5, notes: 'n' }]);
-    const res = await service.patchItem('/a.jpg', { base_version: 1, add_tags: ['pet'] }, { idempotencyKey: 'k', user: 'ann' });
-    expect(res.body).toMatchObject({ path: '/a.jpg', tags: ['cat', 'pet'], star: 5, notes: 'n', version: 2, updated_by: 'ann' });
+    const res = await service.patchItem('/a.jpg', { add_tags: ['pet'] }, 1, { key: 'k', actor: 'ann' });
+    expect(res.outcome).toMatchObject({ kind: 'item', result: { kind: 'applied', item: { path: '/a.jpg', tags: ['cat', 'pet'], star: 5, notes: 'n', version: 2, updated_by: 'ann' } } });
     expect(service.peek('/a.jpg')).toMatchObject({ tags: ['cat', 'pet'], version: 2 });
     await service.close();
   });

@@ -4,9 +4,10 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sidecar } from '../../src/protocol/items.js';
-import { tableSeedsExtension, type SeedResult } from '../../src/server/datasets/parquet-seeds.js';
+import type { AppServices } from '../../src/server/app.js';
+import type { SeedResult } from '../../src/server/datasets/parquet-seeds.js';
 import type { FeedEvent } from '../../src/server/events/change-feed.js';
-import { labelsExtension, type LabelSystem } from '../../src/server/labels/label-system.js';
+import type { LabelStore } from '../../src/server/labels/label-store.js';
 import { launch, type Launched } from '../../src/server/launch.js';
 import { SseClient } from '../labels/support/sse-client.js';
 import { writeParquet } from './parquet-fixtures.js';
@@ -31,24 +32,18 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A server on the table that reports its feed's events and when seeding finished. */
-async function start(file = table()): Promise<{ server: Launched; seeded: Promise<SeedResult>; events: FeedEvent[]; system: () => LabelSystem }> {
+/** A server on the table that reports its feed's events (from before it listens) and its seeding. */
+async function start(file = table()): Promise<{ server: Launched; seeded: Promise<SeedResult | undefined>; events: FeedEvent[]; system: () => { store: LabelStore } }> {
   const events: FeedEvent[] = [];
-  let system: LabelSystem | undefined;
-  let done!: (r: SeedResult) => void;
-  const seeded = new Promise<SeedResult>((resolve) => (done = resolve));
-  const server = await launch({
-    path: file,
-    port: 0,
-    webDir: null,
-    // The default wiring, with hooks: labels first, then seeding from the table.
-    labelSync: false,
-    extensions: [
-      labelsExtension({ onReady: (s) => ((system = s), s.feed.subscribe((e) => events.push(e))) }),
-      tableSeedsExtension({ onSeeded: done }),
-    ],
-  });
-  return { server, seeded, events, system: () => system! };
+  const onBuilt = (services: AppServices) => {
+    services.feed.subscribe((e) => {
+      events.push(e);
+    });
+  };
+  const server = await launch({ path: file, port: 0, webDir: null, onBuilt });
+  const { seeding, labels } = server.server.services;
+  if (!seeding || !labels) throw new Error('a table served with labels seeds them');
+  return { server, seeded: seeding.done, events, system: () => labels };
 }
 
 async function item(server: Launched, p: string): Promise<Sidecar> {

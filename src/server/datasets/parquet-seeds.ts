@@ -1,4 +1,3 @@
-import type { AppExtension } from '../app-context.js';
 import { AppError } from '../app-error.js';
 import type { LabelSeedRow } from '../labels/label-store.js';
 import { ParquetSource, type LabelSeed } from './parquet-source.js';
@@ -57,41 +56,45 @@ export async function applyLabelSeeds(
   return result;
 }
 
-export interface TableSeedsOptions {
-  /** Called once seeding has finished (tests). */
-  onSeeded?(result: SeedResult): void;
+/** A table's seeding under way: `done` settles once it has finished (or was stopped). */
+export interface TableSeeding {
+  done: Promise<SeedResult | undefined>;
+  /** Stops after the batch in flight and waits for it, not for a table still loading. */
+  stop(): Promise<void>;
 }
 
-/** The app extension: once a table has loaded, its label columns seed the label store. */
-export function tableSeedsExtension(options: TableSeedsOptions = {}): AppExtension {
-  return (app, ctx) => {
-    const source = ctx.source;
-    if (!(source instanceof ParquetSource)) return;
-    let stopped = false;
-    let seeding: Promise<void> | undefined;
-    void source.whenIdle().then(() => {
-      const labels = ctx.labels() as Partial<SeedTarget>;
-      if (stopped || typeof labels.seed !== 'function' || typeof labels.announceRefetch !== 'function') return;
-      seeding = seedTable(labels as SeedTarget, source, () => stopped, options);
-    });
-    // Waits for the batch in flight only, not for a table still loading.
-    app.addHook('onClose', async () => {
+/** Once the table has loaded, its label columns seed the label store (see `applyLabelSeeds`). */
+export function startTableSeeds(source: ParquetSource, target: SeedTarget): TableSeeding {
+  let stopped = false;
+  let seeding: Promise<SeedResult | undefined> | undefined;
+  const done = source.whenIdle().then(
+    () => {
+      if (stopped) return undefined;
+      seeding = seedTable(target, source, () => stopped);
+      return seeding;
+    },
+    () => undefined,
+  );
+  return {
+    done,
+    stop: async () => {
       stopped = true;
       await seeding;
-    });
+    },
   };
 }
 
-async function seedTable(target: SeedTarget, source: ParquetSource, shouldStop: () => boolean, options: TableSeedsOptions): Promise<void> {
+async function seedTable(target: SeedTarget, source: ParquetSource, shouldStop: () => boolean): Promise<SeedResult | undefined> {
   try {
     const result = await applyLabelSeeds(target, source.seedLabels(), shouldStop);
     if (result.skipped > 0) {
       process.emitWarning(`${result.skipped} label seed(s) from the table break the label limits (tag length or count, notes size) or name no item, and were skipped`);
     }
-    options.onSeeded?.(result);
+    return result;
   } catch (error) {
     // Shutting down while seeding: the next start seeds what is left.
-    if (error instanceof AppError && error.code === 'read_only') return;
+    if (error instanceof AppError && error.code === 'read_only') return undefined;
     process.emitWarning(`could not seed labels from the table: ${(error as Error).message}`);
+    return undefined;
   }
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { AppError } from '../app-error.js';
 import { Catalog } from '../catalog/catalog.js';
 import { probeDimensions } from '../media/image-header.js';
-import { writeAtomic } from '../views/views-store.js';
+import { writeAtomic } from '../lib/atomic-write.js';
 import type { DatasetSource, IndexProgress, ItemBytes, RefreshResult } from './dataset-source.js';
 import { workerNumericReader } from './parquet-numeric.js';
 import { openParquet, type ParquetTable } from './parquet-reader.js';

@@ -31,6 +31,6 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
 async function* withUnlabeled(deps: ExportRouteDeps, prefix: string): AsyncGenerator<Sidecar> {
   const paths = [...deps.listItemPaths(prefix)].sort();
   for (let i = 0; i < paths.length; i += PAGE) {
-    yield* await deps.labels.store.getMany(paths.slice(i, i + PAGE));
+    yield* await deps.labels.getMany(paths.slice(i, i + PAGE));
   }
 }

@@ -1,15 +1,16 @@
 import { createReadStream } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../app-context.js';
+import type { DatasetSource } from '../datasets/dataset-source.js';
+import { requireImage } from './item-lookup.js';
 import { pathParam, type Query } from './query-params.js';
 
 /** `GET /file`: the original bytes, streamed, with validators and single-range support. */
-export function registerFileRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function registerFileRoutes(app: FastifyInstance, source: DatasetSource): void {
   app.get('/file', async (request, reply) => {
     const path = pathParam(request.query as Query);
-    const id = ctx.requireImage(path);
-    const type = ctx.source.catalog.typeOf(id);
-    const bytes = await ctx.source.openItem(id);
+    const id = requireImage(source.catalog, path);
+    const type = source.catalog.typeOf(id);
+    const bytes = await source.openItem(id);
     reply.header('Content-Type', type).header('X-Content-Type-Options', 'nosniff');
     if (bytes.kind === 'remote') {
       if (bytes.etag) reply.header('ETag', `"${bytes.etag}"`);

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { MAX_WINDOW, SORT_KEYS } from '../../protocol/folders.js';
-import type { AppContext } from '../app-context.js';
+import type { DatasetSource } from '../datasets/dataset-source.js';
+import type { ListingService } from '../services/listing-service.js';
 import { boolParam, enumParam, intParam, pathParam, stringParam, type Query } from './query-params.js';
 
 /** Listings, search and refresh: everything that reads or rescans the tree. */
-export function registerFolderRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function registerFolderRoutes(app: FastifyInstance, ctx: { listing: ListingService; source: DatasetSource }): void {
   app.get('/folders', async (request) => {
     const query = request.query as Query;
     return ctx.listing.list({

@@ -1,19 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { Health } from '../../protocol/health.js';
-import type { AppContext } from '../app-context.js';
+import type { DatasetSource } from '../datasets/dataset-source.js';
+import type { LabelService } from '../labels/label-service.js';
 
-export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): void {
+/** `GET /health`; `labels` is there when the server keeps labels (not with `labels: false`). */
+export function registerHealthRoutes(app: FastifyInstance, source: DatasetSource, readOnly: boolean, labels: LabelService | null): void {
   app.get('/health', async (): Promise<Health> => {
-    const progress = ctx.source.progress();
+    const progress = source.progress();
     return {
       ok: true,
-      mode: ctx.source.mode,
-      root: ctx.source.root,
-      name: ctx.source.name,
-      items: ctx.source.catalog.aliveCount,
-      read_only: ctx.readOnly,
+      mode: source.mode,
+      root: source.root,
+      name: source.name,
+      items: source.catalog.aliveCount,
+      read_only: readOnly,
       indexing: { state: progress.state, done: progress.done, total: progress.total },
-      ...ctx.healthFields(),
+      ...(labels ? { labels: labels.health() } : {}),
     };
   });
 }

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AppContext, AppExtension } from '../app-context.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { OG_HEIGHT, OG_TILES, OG_WIDTH, renderMosaic } from '../media/og-mosaic.js';
 
@@ -92,15 +91,4 @@ async function buildImage(deps: OgRouteDeps): Promise<Buffer> {
     for (const r of batch) if (r.status === 'fulfilled' && thumbs.length < OG_TILES) thumbs.push(r.value);
   }
   return renderMosaic(thumbs);
-}
-
-/** The app extension for `--og-preview`. */
-export function ogExtension(): AppExtension {
-  return (app, ctx: AppContext) => {
-    registerOgRoutes(app, {
-      name: ctx.source.name,
-      catalog: ctx.source.catalog,
-      thumbnail: async (id) => (await ctx.thumbnails.get(id)).body,
-    });
-  };
 }

@@ -2,18 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { presenceHeartbeatSchema, presenceLeaveSchema } from '../../protocol/presence.js';
 import { AppError } from '../app-error.js';
 import type { PresenceTracker } from '../events/presence.js';
-import { parseBody } from '../labels/label-input.js';
 import { stringParam, type Query } from './query-params.js';
-
-export interface PresenceRouteDeps {
-  presence: PresenceTracker;
-}
+import { parseBody } from './request-input.js';
 
 const MAX_BEACON_BYTES = 16 * 1024;
 
 /** Presence heartbeats, leave (also from `navigator.sendBeacon`) and counts. */
-export async function registerPresenceRoutes(app: FastifyInstance, deps: PresenceRouteDeps): Promise<void> {
-  const { presence } = deps;
+export async function registerPresenceRoutes(app: FastifyInstance, presence: PresenceTracker): Promise<void> {
 
   app.post('/presence', async (req) => {
     const body = parseBody(presenceHeartbeatSchema, req.body);

@@ -1,17 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../app-context.js';
-import { AbortedError } from '../services/thumbnail-service.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { AbortedError, type ThumbnailService } from '../services/thumbnail-service.js';
+import { requireImage } from './item-lookup.js';
 import { pathParam, type Query } from './query-params.js';
 
 /**
  * `GET /thumb`. With a `v` parameter (any value that changes with the image, e.g. its
  * `added_at`) the URL is immutable; without, browsers revalidate with the ETag (a cheap 304).
  */
-export function registerThumbRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function registerThumbRoutes(app: FastifyInstance, catalog: Catalog, thumbnails: ThumbnailService): void {
   app.get('/thumb', async (request, reply) => {
     const query = request.query as Query;
-    const id = ctx.requireImage(pathParam(query));
-    const etag = `"${ctx.thumbnails.keyOf(id)}"`;
+    const id = requireImage(catalog, pathParam(query));
+    const etag = `"${thumbnails.keyOf(id)}"`;
     reply.header('ETag', etag);
     reply.header('Cache-Control', query.v !== undefined ? 'public, max-age=31536000, immutable' : 'no-cache');
     if (request.headers['if-none-match'] === etag) return reply.code(304).send();
@@ -23,7 +24,7 @@ export function registerThumbRoutes(app: FastifyInstance, ctx: AppContext): void
       if (!reply.raw.writableFinished) gone.abort();
     });
     try {
-      const { body } = await ctx.thumbnails.get(id, gone.signal);
+      const { body } = await thumbnails.get(id, gone.signal);
       return reply.type('image/webp').send(body);
     } catch (error) {
       if (error instanceof AbortedError) return reply.code(204).send();

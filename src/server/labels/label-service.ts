@@ -1,46 +1,33 @@
-import { z } from 'zod';
-import { patchItemBodySchema, putItemBodySchema, starSchema, type Sidecar } from '../../protocol/items.js';
+import { canonicalPath } from '../../protocol/paths.js';
+import { starSchema, type Sidecar } from '../../protocol/items.js';
 import { AppError } from '../app-error.js';
 import type { ChangeFeed } from '../events/change-feed.js';
-import type { LabelLookup, LabelSnapshot } from './label-lookup.js';
-import {
-  actorOf,
-  checkNotes,
-  fingerprint,
-  metricsInputSchema,
-  normalizeTags,
-  parseBody,
-  parseIfMatch,
-  requireIdempotencyKey,
-  requirePath,
-  resolveBaseVersion,
-} from './label-input.js';
+import { fingerprint, replay } from '../lib/idempotency.js';
 import { GroupCommitter } from './group-commit.js';
-import { LabelProjection } from './label-projection.js';
+import { checkNotes, normalizeTags } from './label-input.js';
+import type { LabelLookup, LabelSnapshot } from './label-lookup.js';
 import { seededSidecar } from './label-model.js';
-import { renderResponse, type ResponseSpec } from './label-responses.js';
-import type {
-  LabelPatch,
-  LabelSeedRow,
-  LabelStore,
-  LabelWrite,
-  StoredEvent,
-  StoredResponse,
-  UnitOutcome,
-  WriteUnit,
-} from './label-store.js';
+import { LabelProjection } from './label-projection.js';
+import type { LabelFields, LabelPatch, LabelSeedRow, LabelStore, LabelWrite, StoredEvent, UnitOutcome, WriteUnit } from './label-store.js';
+import { outcomeOf, type OutcomeShape, type OutcomeSlot, type WriteOutcome } from './write-outcome.js';
 
-/** Headers that matter to a write, already read by the route. */
-export interface WriteContext {
-  idempotencyKey?: string;
-  ifMatch?: string;
-  user?: string;
-  clientId?: string;
+/** Who writes, under which Idempotency-Key; the request was already read and validated. */
+export interface WriteMeta {
+  key: string;
+  actor: string;
 }
 
-/** An outcome ready to send: status and body, plus whether it was replayed from the idempotency cache. */
-export interface WriteResponse extends StoredResponse {
+/** A write's outcome, and whether it was replayed from the idempotency record. */
+export interface WriteReply {
+  outcome: WriteOutcome;
   replayed: boolean;
+}
+
+/** One entry of a batch PATCH: canonical path, the version it was based on, normalised patch. */
+export interface BatchEntry {
+  path: string;
+  base_version: number;
+  patch: LabelPatch;
 }
 
 export interface LabelServiceOptions {
@@ -67,20 +54,13 @@ export interface HistoryEntry {
   changes: StoredEvent['changes'];
 }
 
-const MAX_BATCH = 5000;
 /** How often expired idempotency records are pruned. */
 const PRUNE_EVERY_MS = 60_000;
-const patchEntrySchema = patchItemBodySchema.extend({ path: z.string() });
-const batchArraySchema = z.array(patchEntrySchema);
-const batchObjectSchema = z.object({ items: batchArraySchema });
-const metricsBodySchema = z.object({
-  items: z.array(z.object({ path: z.string(), metrics: metricsInputSchema })).max(MAX_BATCH),
-});
 
 /**
- * The label rules between HTTP and the store: validation and normalisation, version checks,
- * idempotency, who/when stamping, group commit, publishing committed events, and the in-memory
- * projection that listings read through `LabelLookup`.
+ * The label rules behind the routes: existence and version checks, idempotency, who/when
+ * stamping, group commit, publishing committed events, and the in-memory projection that
+ * listings read through `LabelLookup`. Inputs arrive validated; outcomes leave as domain data.
  */
 export class LabelService implements LabelLookup {
   private readonly projection = new LabelProjection();
@@ -118,10 +98,6 @@ export class LabelService implements LabelLookup {
     return { ...this.committer.stats };
   }
 
-  get store(): LabelStore {
-    return this.options.store;
-  }
-
   // LabelLookup: synchronous reads for listings, search and queries.
   peek(path: string): LabelSnapshot | undefined {
     return this.projection.peek(path);
@@ -136,18 +112,31 @@ export class LabelService implements LabelLookup {
     return { persistent: store.persistent, store: store.kind, path: store.location, last_event_id: this.lastEventId };
   }
 
-  async getItem(rawPath: unknown): Promise<Sidecar> {
-    const path = this.existingPath(rawPath);
-    return this.options.store.get(path);
+  /**
+   * Moves on every committed label or metric write, once the projection holds it: a stamp under
+   * which queries may reuse what they derived from the labels.
+   */
+  get revision(): number {
+    return this.lastEventId;
   }
 
-  async history(rawPath: unknown, rawLimit: unknown): Promise<{ path: string; entries: HistoryEntry[] }> {
-    const path = this.existingPath(rawPath);
-    const limit = rawLimit === undefined ? 100 : Number(rawLimit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-      throw new AppError('invalid_parameter', 'limit must be an integer from 1 to 1000', { field: 'limit' });
-    }
-    const events = await this.options.store.history(path, limit);
+  /** The canonical `path` when the gallery has an image there; `not_found` otherwise. */
+  requireItem(path: string): string {
+    if (!this.options.itemExists(path)) throw new AppError('not_found', `no image at ${path}`, { path });
+    return path;
+  }
+
+  async getItem(path: string): Promise<Sidecar> {
+    return this.options.store.get(this.requireItem(path));
+  }
+
+  /** Stored sidecars (defaults for unwritten paths), in the order given. */
+  getMany(paths: readonly string[]): Promise<Sidecar[]> {
+    return this.options.store.getMany(paths);
+  }
+
+  async history(path: string, limit: number): Promise<{ path: string; entries: HistoryEntry[] }> {
+    const events = await this.options.store.history(this.requireItem(path), limit);
     return {
       path,
       entries: events.map((e) => ({
@@ -162,75 +151,49 @@ export class LabelService implements LabelLookup {
   }
 
   /** PUT /item: full replace of tags, notes and star. */
-  async putItem(rawPath: unknown, body: unknown, ctx: WriteContext): Promise<WriteResponse> {
-    const path = this.existingPath(rawPath);
-    const key = requireIdempotencyKey(ctx.idempotencyKey);
-    const input = parseBody(putItemBodySchema, body);
-    const base = resolveBaseVersion(parseIfMatch(ctx.ifMatch), input.base_version);
-    const labels = { tags: normalizeTags(input.tags, 'tags'), notes: checkNotes(input.notes, 'notes'), star: input.star };
-    const write: LabelWrite = { path, expected_version: base, labels, ...this.stamp(ctx) };
-    return this.submitSingle(key, ['PUT /item', path, base, labels], write);
+  putItem(path: string, labels: LabelFields, base: number, meta: WriteMeta): Promise<WriteReply> {
+    const write: LabelWrite = { path: this.requireItem(path), expected_version: base, labels, ...this.stamp(meta) };
+    return this.submitSingle(meta.key, ['PUT /item', path, base, labels], write);
   }
 
   /** PATCH /item: only the fields sent change (set, then remove, then add). */
-  async patchItem(rawPath: unknown, body: unknown, ctx: WriteContext): Promise<WriteResponse> {
-    const path = this.existingPath(rawPath);
-    const key = requireIdempotencyKey(ctx.idempotencyKey);
-    const input = parseBody(patchItemBodySchema, body);
-    const base = resolveBaseVersion(parseIfMatch(ctx.ifMatch), input.base_version);
-    const patch = toPatch(input, '');
-    const write: LabelWrite = { path, expected_version: base, patch, ...this.stamp(ctx) };
-    return this.submitSingle(key, ['PATCH /item', path, base, patch], write);
+  patchItem(path: string, patch: LabelPatch, base: number, meta: WriteMeta): Promise<WriteReply> {
+    const write: LabelWrite = { path: this.requireItem(path), expected_version: base, patch, ...this.stamp(meta) };
+    return this.submitSingle(meta.key, ['PATCH /item', path, base, patch], write);
   }
 
-  /** PATCH /items: a batch in one transaction, with a result per entry. */
-  async patchItems(body: unknown, ctx: WriteContext): Promise<WriteResponse> {
-    const key = requireIdempotencyKey(ctx.idempotencyKey);
-    // A bare array, or `{ items: [...] }`.
-    const entries = Array.isArray(body) ? parseBody(batchArraySchema, body) : parseBody(batchObjectSchema, body).items;
-    const where = Array.isArray(body) ? '' : 'items';
-    if (entries.length > MAX_BATCH) throw new AppError('invalid_body', `at most ${MAX_BATCH} items per batch`, { field: where || null });
-    const stamp = this.stamp(ctx);
+  /** PATCH /items: a batch in one transaction, with a result per entry (`missing` for an unknown image). */
+  patchItems(entries: readonly BatchEntry[], meta: WriteMeta): Promise<WriteReply> {
+    const stamp = this.stamp(meta);
     const writes: LabelWrite[] = [];
-    const slots: { path: string; write: number | null; base_version: number | null }[] = [];
-    entries.forEach((entry, i) => {
-      const at = `${where}[${i}]`;
-      const path = requirePath(entry.path, `${at}.path`);
-      if (entry.base_version === undefined) {
-        throw new AppError('missing_base_version', `${at}.base_version is required`, { field: `${at}.base_version` });
-      }
-      const patch = toPatch(entry, `${at}.`);
-      if (!this.options.itemExists(path)) {
-        slots.push({ path, write: null, base_version: entry.base_version });
-        return;
-      }
-      slots.push({ path, write: writes.length, base_version: entry.base_version });
-      writes.push({ path, expected_version: entry.base_version, patch, ...stamp });
-    });
-    const print = fingerprint(['PATCH /items', writes.map((w) => [w.path, w.expected_version, w.patch]), slots.map((s) => s.path)]);
-    return this.submit({ writes, idempotency: { key, fingerprint: print, respond: { kind: 'batch', slots } } });
-  }
-
-  /** PUT /metrics: a worker attaches numeric metrics (merged, no version check). */
-  async putMetrics(body: unknown, ctx: WriteContext): Promise<WriteResponse> {
-    const input = parseBody(metricsBodySchema, body);
-    const stamp = this.stamp(ctx);
-    const writes: LabelWrite[] = [];
-    const slots: { path: string; write: number | null }[] = [];
-    input.items.forEach((item, i) => {
-      const path = requirePath(item.path, `items[${i}].path`);
-      const exists = this.options.itemExists(path);
-      slots.push({ path, write: exists ? writes.length : null });
-      if (exists) writes.push({ path, expected_version: null, metrics: item.metrics, ...stamp });
-    });
-    const respond: ResponseSpec = { kind: 'metrics', slots };
-    const key = ctx.idempotencyKey?.trim() ? requireIdempotencyKey(ctx.idempotencyKey) : undefined;
-    if (!key) {
-      const outcome = await this.committer.submit({ writes });
-      if (outcome.kind !== 'committed') throw new Error('unexpected replay without an idempotency key');
-      return { ...renderResponse(respond, outcome.results), replayed: false };
+    const slots: OutcomeSlot[] = [];
+    for (const entry of entries) {
+      const exists = this.options.itemExists(entry.path);
+      slots.push({ path: entry.path, write: exists ? writes.length : null, base_version: entry.base_version });
+      if (exists) writes.push({ path: entry.path, expected_version: entry.base_version, patch: entry.patch, ...stamp });
     }
-    return this.submit({ writes, idempotency: { key, fingerprint: fingerprint(['PUT /metrics', slots.map((slot, i) => [slot.path, input.items[i]!.metrics])]), respond } });
+    const print = fingerprint(['PATCH /items', writes.map((w) => [w.path, w.expected_version, w.patch]), slots.map((s) => s.path)]);
+    return this.submit({ writes, idempotency: { key: meta.key, fingerprint: print, shape: { kind: 'batch', slots } } });
+  }
+
+  /** PUT /metrics: a worker attaches numeric metrics (merged, no version check); the key is optional. */
+  async putMetrics(items: readonly { path: string; metrics: Record<string, number> }[], meta: { key?: string; actor: string }): Promise<WriteReply> {
+    const stamp = this.stamp(meta);
+    const writes: LabelWrite[] = [];
+    const slots: OutcomeSlot[] = [];
+    for (const item of items) {
+      const exists = this.options.itemExists(item.path);
+      slots.push({ path: item.path, write: exists ? writes.length : null, base_version: null });
+      if (exists) writes.push({ path: item.path, expected_version: null, metrics: item.metrics, ...stamp });
+    }
+    const shape: OutcomeShape = { kind: 'metrics', slots };
+    if (meta.key === undefined) {
+      const unit = await this.committer.submit({ writes });
+      if (unit.kind !== 'committed') throw new Error('unexpected replay without an idempotency key');
+      return { outcome: outcomeOf(shape, unit.results), replayed: false };
+    }
+    const print = fingerprint(['PUT /metrics', items.map((item) => [item.path, item.metrics])]);
+    return this.submit({ writes, idempotency: { key: meta.key, fingerprint: print, shape } });
   }
 
   /**
@@ -286,37 +249,24 @@ export class LabelService implements LabelLookup {
     await this.options.store.close();
   }
 
-  private existingPath(rawPath: unknown): string {
-    const path = requirePath(rawPath);
-    if (!this.options.itemExists(path)) throw new AppError('not_found', `no image at ${path}`, { path });
-    return path;
+  private stamp(meta: { actor: string }): { updated_at: string; updated_by: string } {
+    return { updated_at: new Date(this.now()).toISOString(), updated_by: meta.actor };
   }
 
-  private stamp(ctx: WriteContext): { updated_at: string; updated_by: string } {
-    return { updated_at: new Date(this.now()).toISOString(), updated_by: actorOf(ctx.user, ctx.clientId) };
+  private submitSingle(key: string, request: unknown, write: LabelWrite): Promise<WriteReply> {
+    const shape: OutcomeShape = { kind: 'item', path: write.path, base_version: write.expected_version };
+    return this.submit({ writes: [write], idempotency: { key, fingerprint: fingerprint(request), shape } });
   }
 
-  private submitSingle(key: string, request: unknown, write: LabelWrite): Promise<WriteResponse> {
-    const respond: ResponseSpec = { kind: 'single', base_version: write.expected_version };
-    return this.submit({ writes: [write], idempotency: { key, fingerprint: fingerprint(request), respond } });
-  }
-
-  private async submit(unit: WriteUnit & { idempotency: NonNullable<WriteUnit['idempotency']> }): Promise<WriteResponse> {
+  private async submit(unit: WriteUnit & { idempotency: NonNullable<WriteUnit['idempotency']> }): Promise<WriteReply> {
     if (this.closed) throw new AppError('read_only', 'the label service is shutting down');
     const { key, fingerprint: print } = unit.idempotency;
     // Fast path for retries; the store checks again inside the transaction for concurrent duplicates.
     const cached = await this.options.store.getIdempotency(key, this.now());
-    if (cached) return this.replay(cached.fingerprint, print, cached.response);
-    const outcome = await this.committer.submit(unit);
-    if (outcome.kind === 'replayed') return this.replay(outcome.record.fingerprint, print, outcome.record.response);
-    return { ...outcome.response!, replayed: false };
-  }
-
-  private replay(stored: string, given: string, response: StoredResponse): WriteResponse {
-    if (stored !== given) {
-      throw new AppError('idempotency_key_reused', 'this Idempotency-Key was already used for a different request');
-    }
-    return { ...response, replayed: true };
+    if (cached) return { outcome: replay(cached, print), replayed: true };
+    const committed = await this.committer.submit(unit);
+    if (committed.kind === 'replayed') return { outcome: replay(committed.record, print), replayed: true };
+    return { outcome: committed.outcome!, replayed: false };
   }
 
   /** Runs inside the commit lock: projection and feed follow the log in event-id order. */
@@ -363,24 +313,12 @@ export class LabelService implements LabelLookup {
 
 /** The seed with its tags normalised, or undefined when it breaks a write limit or has a bad path. */
 function cleanSeed(row: LabelSeedRow): LabelSeedRow | undefined {
+  if (!row.path) return undefined;
+  const path = canonicalPath(row.path);
+  if (!path.ok) return undefined;
   try {
-    return {
-      path: requirePath(row.path),
-      tags: normalizeTags(row.tags, 'tags'),
-      notes: checkNotes(row.notes, 'notes'),
-      star: starSchema.parse(row.star),
-    };
+    return { path: path.path, tags: normalizeTags(row.tags, 'tags'), notes: checkNotes(row.notes, 'notes'), star: starSchema.parse(row.star) };
   } catch {
     return undefined;
   }
-}
-
-function toPatch(input: z.infer<typeof patchItemBodySchema>, at: string): LabelPatch {
-  const patch: LabelPatch = {};
-  if (input.set_star !== undefined) patch.set_star = input.set_star;
-  if (input.set_notes !== undefined) patch.set_notes = checkNotes(input.set_notes, `${at}set_notes`);
-  if (input.set_tags !== undefined) patch.set_tags = normalizeTags(input.set_tags, `${at}set_tags`);
-  if (input.remove_tags !== undefined) patch.remove_tags = normalizeTags(input.remove_tags, `${at}remove_tags`);
-  if (input.add_tags !== undefined) patch.add_tags = normalizeTags(input.add_tags, `${at}add_tags`);
-  return patch;
 }

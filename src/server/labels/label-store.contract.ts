@@ -26,7 +26,7 @@ function keyed(key: string, fingerprint: string, ...writes: LabelWrite[]): Write
     idempotency: {
       key,
       fingerprint,
-      respond: { kind: 'batch', slots: writes.map((w, i) => ({ path: w.path, write: i, base_version: w.expected_version })) },
+      shape: { kind: 'batch', slots: writes.map((w, i) => ({ path: w.path, write: i, base_version: w.expected_version })) },
     },
   };
 }
@@ -284,16 +284,16 @@ export function runLabelStoreContract(
   });
 
   describe('idempotency', () => {
-    it('[LS12] a key records its response with the writes; reuse replays without applying', async () => {
+    it('[LS12] a key records its outcome with the writes; reuse replays without applying', async () => {
       const store = await make();
       const [first] = await store.commit([keyed('k1', 'f1', labelsWrite('/a.jpg', 1, 4))], T0);
-      expect(first).toMatchObject({ kind: 'committed', response: { status: 200, body: { results: [{ path: '/a.jpg', status: 'ok', item: { version: 2 } }] } } });
-      const recorded = first?.kind === 'committed' ? first.response : undefined;
+      expect(first).toMatchObject({ kind: 'committed', outcome: { kind: 'batch', results: [{ kind: 'applied', path: '/a.jpg', item: { version: 2 } }] } });
+      const recorded = first?.kind === 'committed' ? first.outcome : undefined;
       const [again, sameCommit] = await store.commit(
         [keyed('k1', 'other', labelsWrite('/a.jpg', 2, 1)), keyed('k2', 'f2', labelsWrite('/a.jpg', 2, 5)), keyed('k2', 'f2', labelsWrite('/a.jpg', 3, 1))].slice(0, 2),
         T0 + 1,
       );
-      expect(again).toEqual({ kind: 'replayed', record: { key: 'k1', fingerprint: 'f1', response: recorded, created_at_ms: T0 } });
+      expect(again).toEqual({ kind: 'replayed', record: { key: 'k1', fingerprint: 'f1', outcome: recorded, created_at_ms: T0 } });
       expect(sameCommit?.kind).toBe('committed');
       const [dup] = await store.commit([keyed('k2', 'f2', labelsWrite('/a.jpg', 3, 1))], T0 + 2);
       expect(dup?.kind).toBe('replayed');

@@ -1,6 +1,7 @@
 import type { Sidecar } from '../../protocol/items.js';
 import type { ItemUpdated, MetricsUpdated } from '../../protocol/events.js';
-import type { ResponseSpec } from './label-responses.js';
+import type { IdempotencyRecord } from '../lib/idempotency.js';
+import type { OutcomeShape, WriteOutcome } from './write-outcome.js';
 
 /** The three user-edited fields of a sidecar. */
 export interface LabelFields {
@@ -74,36 +75,26 @@ export type WriteResult =
   | { status: 'applied'; sidecar: Sidecar; event: StoredEvent }
   | { status: 'conflict'; current: Sidecar };
 
-/** An HTTP outcome cached under an idempotency key; opaque to the store. */
-export interface StoredResponse {
-  status: number;
-  body: unknown;
-}
-
-export interface IdempotencyRecord {
-  key: string;
-  fingerprint: string;
-  response: StoredResponse;
-  created_at_ms: number;
-}
+/** A label write's outcome recorded under its Idempotency-Key. */
+export type LabelIdempotencyRecord = IdempotencyRecord<WriteOutcome>;
 
 /**
- * Writes that commit together with an optional idempotency record. The store renders `respond`
- * (`renderResponse`) inside the transaction, so the cached response commits with the change.
+ * Writes that commit together with an optional idempotency record. The store builds the outcome
+ * from `shape` (`outcomeOf`) inside the transaction, so the record commits with the change.
  */
 export interface WriteUnit {
   writes: LabelWrite[];
   idempotency?: {
     key: string;
     fingerprint: string;
-    respond: ResponseSpec;
+    shape: OutcomeShape;
   };
 }
 
 export type UnitOutcome =
-  | { kind: 'committed'; results: WriteResult[]; response?: StoredResponse }
+  | { kind: 'committed'; results: WriteResult[]; outcome?: WriteOutcome }
   /** The key was already recorded (by an earlier or concurrent request): nothing was applied. */
-  | { kind: 'replayed'; record: IdempotencyRecord };
+  | { kind: 'replayed'; record: LabelIdempotencyRecord };
 
 export interface ChangesSince {
   events: StoredEvent[];
@@ -167,7 +158,7 @@ export interface LabelStore {
   /** The newest events for one path, newest first. */
   history(path: string, limit: number): Promise<StoredEvent[]>;
 
-  getIdempotency(key: string, nowMs: number): Promise<IdempotencyRecord | undefined>;
+  getIdempotency(key: string, nowMs: number): Promise<LabelIdempotencyRecord | undefined>;
   /** Drops expired records and the oldest beyond the cap; returns how many were dropped. */
   pruneIdempotency(nowMs: number): Promise<number>;
 

@@ -4,7 +4,7 @@ import { defaultSidecar } from './label-model.js';
 import {
   DEFAULT_STORE_OPTIONS,
   type ChangesSince,
-  type IdempotencyRecord,
+  type LabelIdempotencyRecord,
   type LabelSeedRow,
   type LabelStore,
   type LabelStoreOptions,
@@ -83,7 +83,7 @@ export class LazySqliteLabelStore implements LabelStore {
     return this.current()?.history(path, limit) ?? [];
   }
 
-  async getIdempotency(key: string, nowMs: number): Promise<IdempotencyRecord | undefined> {
+  async getIdempotency(key: string, nowMs: number): Promise<LabelIdempotencyRecord | undefined> {
     return this.current()?.getIdempotency(key, nowMs);
   }
 

@@ -1,12 +1,13 @@
 import type { Sidecar } from '../../protocol/items.js';
 import { isWithin } from '../../protocol/paths.js';
-import { renderResponse } from './label-responses.js';
+import { IdempotencyMemory } from '../lib/idempotency.js';
 import { cloneSidecar, defaultSidecar, planWrite, seededSidecar } from './label-model.js';
+import { outcomeOf, type WriteOutcome } from './write-outcome.js';
 import {
   compactionStep,
   DEFAULT_STORE_OPTIONS,
   type ChangesSince,
-  type IdempotencyRecord,
+  type LabelIdempotencyRecord,
   type LabelSeedRow,
   type LabelStore,
   type LabelStoreOptions,
@@ -27,8 +28,7 @@ export class MemoryLabelStore implements LabelStore {
   private events: StoredEvent[] = [];
   private lastEventId = 0;
   private compactedThrough = 0;
-  /** Insertion order is age order, which the cap relies on. */
-  private readonly idempotency = new Map<string, IdempotencyRecord>();
+  private readonly idempotency: IdempotencyMemory<WriteOutcome>;
   private closed = false;
 
   /**
@@ -41,6 +41,7 @@ export class MemoryLabelStore implements LabelStore {
     this.options = { ...DEFAULT_STORE_OPTIONS, ...rest };
     this.lastEventId = startAfterEventId;
     this.compactedThrough = startAfterEventId;
+    this.idempotency = new IdempotencyMemory({ ttlMs: this.options.idempotencyTtlMs, maxEntries: this.options.idempotencyMaxEntries });
   }
 
   async get(path: string): Promise<Sidecar> {
@@ -84,7 +85,7 @@ export class MemoryLabelStore implements LabelStore {
     for (const unit of units) {
       const idem = unit.idempotency;
       if (idem) {
-        const existing = this.liveRecord(idem.key, nowMs);
+        const existing = this.idempotency.get(idem.key, nowMs);
         if (existing) {
           outcomes.push({ kind: 'replayed', record: structuredClone(existing) });
           continue;
@@ -100,21 +101,14 @@ export class MemoryLabelStore implements LabelStore {
         return { status: 'applied', sidecar: cloneSidecar(plan.next), event: structuredClone(event) };
       });
       if (idem) {
-        const response = renderResponse(idem.respond, results);
-        this.idempotency.delete(idem.key);
-        this.idempotency.set(idem.key, {
-          key: idem.key,
-          fingerprint: idem.fingerprint,
-          response: structuredClone(response),
-          created_at_ms: nowMs,
-        });
-        outcomes.push({ kind: 'committed', results, response });
+        const outcome = outcomeOf(idem.shape, results);
+        this.idempotency.set({ key: idem.key, fingerprint: idem.fingerprint, outcome: structuredClone(outcome), created_at_ms: nowMs });
+        outcomes.push({ kind: 'committed', results, outcome });
       } else {
         outcomes.push({ kind: 'committed', results });
       }
     }
     this.compact();
-    this.capIdempotency();
     return outcomes;
   }
 
@@ -141,42 +135,19 @@ export class MemoryLabelStore implements LabelStore {
     return out;
   }
 
-  async getIdempotency(key: string, nowMs: number): Promise<IdempotencyRecord | undefined> {
+  async getIdempotency(key: string, nowMs: number): Promise<LabelIdempotencyRecord | undefined> {
     this.assertOpen();
-    const r = this.liveRecord(key, nowMs);
+    const r = this.idempotency.get(key, nowMs);
     return r ? structuredClone(r) : undefined;
   }
 
   async pruneIdempotency(nowMs: number): Promise<number> {
     this.assertOpen();
-    let dropped = 0;
-    for (const [key, r] of this.idempotency) {
-      if (r.created_at_ms + this.options.idempotencyTtlMs <= nowMs) {
-        this.idempotency.delete(key);
-        dropped++;
-      }
-    }
-    return dropped + this.capIdempotency();
+    return this.idempotency.prune(nowMs);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-  }
-
-  private liveRecord(key: string, nowMs: number): IdempotencyRecord | undefined {
-    const r = this.idempotency.get(key);
-    if (!r || r.created_at_ms + this.options.idempotencyTtlMs <= nowMs) return undefined;
-    return r;
-  }
-
-  private capIdempotency(): number {
-    let dropped = 0;
-    for (const key of this.idempotency.keys()) {
-      if (this.idempotency.size <= this.options.idempotencyMaxEntries) break;
-      this.idempotency.delete(key);
-      dropped++;
-    }
-    return dropped;
   }
 
   private compact(): void {

@@ -1,12 +1,11 @@
 import Database from 'better-sqlite3';
 import type { Sidecar } from '../../protocol/items.js';
-import { renderResponse } from './label-responses.js';
 import { defaultSidecar, planWrite } from './label-model.js';
 import {
   compactionStep,
   DEFAULT_STORE_OPTIONS,
   type ChangesSince,
-  type IdempotencyRecord,
+  type LabelIdempotencyRecord,
   type LabelSeedRow,
   type LabelStore,
   type LabelStoreOptions,
@@ -16,6 +15,7 @@ import {
   type WriteUnit,
 } from './label-store.js';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite-migrations.js';
+import { outcomeOf, type WriteOutcome } from './write-outcome.js';
 
 interface LabelRow {
   path: string;
@@ -37,8 +37,7 @@ interface EventRow {
 interface IdempotencyRow {
   key: string;
   fingerprint: string;
-  status: number;
-  body: string;
+  outcome: string;
   created_at_ms: number;
 }
 
@@ -108,7 +107,7 @@ export class SqliteLabelStore implements LabelStore {
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       getIdem: db.prepare<[string], IdempotencyRow>('SELECT * FROM idempotency WHERE key = ?'),
       deleteIdem: db.prepare('DELETE FROM idempotency WHERE key = ?'),
-      insertIdem: db.prepare('INSERT INTO idempotency (key, fingerprint, status, body, created_at_ms) VALUES (?, ?, ?, ?, ?)'),
+      insertIdem: db.prepare('INSERT INTO idempotency (key, fingerprint, outcome, created_at_ms) VALUES (?, ?, ?, ?)'),
       pruneIdemAge: db.prepare('DELETE FROM idempotency WHERE created_at_ms <= ?'),
       // Rowids grow with insertion, so "all but the newest N" is a rowid range: O(log n), no count(*).
       pruneIdemOldest: db.prepare('DELETE FROM idempotency WHERE rowid <= (SELECT max(rowid) FROM idempotency) - ?'),
@@ -151,7 +150,7 @@ export class SqliteLabelStore implements LabelStore {
     const rows =
       prefix === '/'
         ? this.stmt.exportAll.all(after, limit)
-        : this.stmt.exportRange.all(after, prefix, prefix + '/', prefix + '0', limit);
+        : this.stmt.exportRange.all(after, prefix, `${prefix}/`, `${prefix}0`, limit);
     return rows.map(fromRow);
   }
 
@@ -180,7 +179,7 @@ export class SqliteLabelStore implements LabelStore {
     return this.stmt.history.all(path, limit).map(eventFromRow);
   }
 
-  async getIdempotency(key: string, nowMs: number): Promise<IdempotencyRecord | undefined> {
+  async getIdempotency(key: string, nowMs: number): Promise<LabelIdempotencyRecord | undefined> {
     const row = this.stmt.getIdem.get(key);
     if (!row || row.created_at_ms + this.options.idempotencyTtlMs <= nowMs) return undefined;
     return idemFromRow(row);
@@ -254,10 +253,10 @@ export class SqliteLabelStore implements LabelStore {
         return { status: 'applied', sidecar: next, event: { id: Number(info.lastInsertRowid), ...plan.event } };
       });
       if (idem) {
-        const response = renderResponse(idem.respond, results);
-        this.stmt.insertIdem.run(idem.key, idem.fingerprint, response.status, JSON.stringify(response.body), nowMs);
+        const outcome = outcomeOf(idem.shape, results);
+        this.stmt.insertIdem.run(idem.key, idem.fingerprint, JSON.stringify(outcome), nowMs);
         recorded = true;
-        outcomes.push({ kind: 'committed', results, response });
+        outcomes.push({ kind: 'committed', results, outcome });
       } else {
         outcomes.push({ kind: 'committed', results });
       }
@@ -345,11 +344,11 @@ function eventFromRow(row: EventRow): StoredEvent {
   };
 }
 
-function idemFromRow(row: IdempotencyRow): IdempotencyRecord {
+function idemFromRow(row: IdempotencyRow): LabelIdempotencyRecord {
   return {
     key: row.key,
     fingerprint: row.fingerprint,
-    response: { status: row.status, body: JSON.parse(row.body) as unknown },
+    outcome: JSON.parse(row.outcome) as WriteOutcome,
     created_at_ms: row.created_at_ms,
   };
 }

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { Sidecar } from '../../protocol/items.js';
 import type {
   ChangesSince,
-  IdempotencyRecord,
+  LabelIdempotencyRecord,
   LabelSeedRow,
   LabelStore,
   LabelStoreOptions,
@@ -101,7 +101,7 @@ export class WorkerSqliteLabelStore implements LabelStore {
     return this.call('history', path, limit);
   }
 
-  getIdempotency(key: string, nowMs: number): Promise<IdempotencyRecord | undefined> {
+  getIdempotency(key: string, nowMs: number): Promise<LabelIdempotencyRecord | undefined> {
     return this.call('getIdempotency', key, nowMs);
   }
 

@@ -14,8 +14,8 @@ describe('ViewsStore', () => {
     const events: number[] = [];
     const store = await ViewsStore.open({ file, publish: (e) => events.push(e.data.version) });
     expect(store.get()).toEqual({ version: 1, views: [] });
-    const ok = await store.put([view('a')], 1, 'k1', 'f1');
-    expect(ok).toMatchObject({ status: 200, body: { version: 2 } });
+    const ok = await store.put({ views: [view('a')], base: 1, key: 'k1', fingerprint: 'f1' });
+    expect(ok).toMatchObject({ replayed: false, outcome: { kind: 'applied', doc: { version: 2 } } });
     expect(events).toEqual([2]);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ version: 2, views: [view('a')] });
     expect(readdirSync(dir)).toEqual(['views.json']); // no temp file left behind
@@ -25,22 +25,26 @@ describe('ViewsStore', () => {
 
   it('refuses a stale base with the current document, and serializes concurrent writes', async () => {
     const store = await ViewsStore.open({ file: null });
-    const [first, second] = await Promise.all([store.put([view('a')], 1, 'k1', 'f1'), store.put([view('b')], 1, 'k2', 'f2')]);
-    expect(first.status).toBe(200);
-    expect(second.status).toBe(409);
-    if (second.status === 409) expect(second.body.current).toEqual({ version: 2, views: [view('a')] });
+    const [first, second] = await Promise.all([
+      store.put({ views: [view('a')], base: 1, key: 'k1', fingerprint: 'f1' }),
+      store.put({ views: [view('b')], base: 1, key: 'k2', fingerprint: 'f2' }),
+    ]);
+    expect(first.outcome.kind).toBe('applied');
+    expect(second.outcome).toEqual({ kind: 'conflict', base_version: 1, current: { version: 2, views: [view('a')] } });
     expect(store.get().views.map((v) => v.id)).toEqual(['a']); // never last-write-wins
   });
 
-  it('replays an idempotent retry and forgets keys after the TTL', async () => {
+  it('replays an idempotent retry, refuses the key for another request, and forgets keys after the TTL', async () => {
     let now = 0;
     const store = await ViewsStore.open({ file: null, now: () => now, idempotencyTtlMs: 1000 });
-    await store.put([view('a')], 1, 'k', 'f');
-    const again = await store.put([view('a')], 1, 'k', 'f');
-    expect(again).toMatchObject({ status: 200, replayed: true, body: { version: 2 } });
-    expect(store.rememberedFingerprint('k')).toBe('f');
+    const write = { views: [view('a')], base: 1, key: 'k', fingerprint: 'f' };
+    await store.put(write);
+    const again = await store.put(write);
+    expect(again).toMatchObject({ replayed: true, outcome: { kind: 'applied', doc: { version: 2 } } });
+    await expect(store.put({ ...write, fingerprint: 'other' })).rejects.toMatchObject({ code: 'idempotency_key_reused' });
     now = 5000;
-    expect(store.rememberedFingerprint('k')).toBeUndefined();
+    const fresh = await store.put({ ...write, fingerprint: 'other' });
+    expect(fresh).toMatchObject({ replayed: false, outcome: { kind: 'conflict', base_version: 1, current: { version: 2 } } });
   });
 
   it('sets a file that is not a views document aside instead of overwriting it', async () => {

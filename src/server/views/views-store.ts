@@ -1,21 +1,23 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile, rename } from 'node:fs/promises';
 import type { View, ViewsDocument } from '../../protocol/views.js';
 import { viewsDocumentSchema } from '../../protocol/views.js';
+import { writeAtomic } from '../lib/atomic-write.js';
+import { IdempotencyMemory, replay } from '../lib/idempotency.js';
 
 /**
  * Smart folders as one versioned document. A write names the version it was based on; a stale
- * one is refused with the current document (409), never last-write-wins. Writes are serialized,
+ * one is refused with the current document, never last-write-wins. Writes are serialized,
  * persisted atomically (temp file, fsync, rename) before memory changes, and then announced.
  */
-export type ViewsPutResult =
-  | { status: 200; body: ViewsDocument; replayed: boolean }
-  | { status: 409; body: ViewsConflictBody; replayed: boolean };
+export type ViewsOutcome =
+  | { kind: 'applied'; doc: ViewsDocument }
+  | { kind: 'conflict'; base_version: number; current: ViewsDocument };
 
-export interface ViewsConflictBody {
-  error: { code: 'version_conflict'; message: string; details: { base_version: number; current_version: number } };
-  current: ViewsDocument;
+export interface ViewsWrite {
+  views: View[];
+  base: number;
+  key: string;
+  fingerprint: string;
 }
 
 export interface ViewsStoreOptions {
@@ -30,17 +32,19 @@ export interface ViewsStoreOptions {
 /** The version of a views document nobody has written yet. */
 export const INITIAL_VIEWS_VERSION = 1;
 const MAX_REMEMBERED = 1000;
+const KEY_REUSED = 'this Idempotency-Key was used for a different request';
 
 export class ViewsStore {
   private doc: ViewsDocument;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly remembered = new Map<string, { fingerprint: string; result: ViewsPutResult; at: number }>();
+  private readonly remembered: IdempotencyMemory<ViewsOutcome>;
 
   private constructor(
     private readonly options: ViewsStoreOptions,
     doc: ViewsDocument,
   ) {
     this.doc = doc;
+    this.remembered = new IdempotencyMemory({ ttlMs: options.idempotencyTtlMs ?? 600_000, maxEntries: MAX_REMEMBERED });
   }
 
   /** Loads the views file if there is one. A file that is not a views document is set aside, never overwritten. */
@@ -75,57 +79,32 @@ export class ViewsStore {
   }
 
   /**
-   * Replaces the list if `baseVersion` is current. The same idempotency key with the same request
-   * gets the first answer again; with a different request it is refused by the caller's check.
+   * Replaces the list if `base` is current. The same key with the same request gets the first
+   * outcome again (`replayed`); with another request it is refused (`idempotency_key_reused`).
    */
-  put(views: View[], baseVersion: number, idempotencyKey: string, fingerprint: string): Promise<ViewsPutResult> {
-    const run = this.queue.then(() => this.putNow(views, baseVersion, idempotencyKey, fingerprint));
+  put(write: ViewsWrite): Promise<{ outcome: ViewsOutcome; replayed: boolean }> {
+    const run = this.queue.then(() => this.putNow(write));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  /** The remembered request for a key, if any (to detect a reused key with a different body). */
-  rememberedFingerprint(key: string): string | undefined {
-    this.prune();
-    return this.remembered.get(key)?.fingerprint;
-  }
-
-  private async putNow(views: View[], baseVersion: number, key: string, fingerprint: string): Promise<ViewsPutResult> {
-    this.prune();
-    const seen = this.remembered.get(key);
-    if (seen && seen.fingerprint === fingerprint) return { ...seen.result, replayed: true };
-    let result: ViewsPutResult;
-    if (baseVersion !== this.doc.version) {
-      result = {
-        status: 409,
-        replayed: false,
-        body: {
-          error: {
-            code: 'version_conflict',
-            message: `the views changed: you edited version ${baseVersion}, they are now at version ${this.doc.version}`,
-            details: { base_version: baseVersion, current_version: this.doc.version },
-          },
-          current: this.doc,
-        },
-      };
+  private async putNow(write: ViewsWrite): Promise<{ outcome: ViewsOutcome; replayed: boolean }> {
+    const now = this.now();
+    this.remembered.prune(now);
+    const seen = this.remembered.get(write.key, now);
+    if (seen) return { outcome: replay(seen, write.fingerprint, KEY_REUSED), replayed: true };
+    let outcome: ViewsOutcome;
+    if (write.base !== this.doc.version) {
+      outcome = { kind: 'conflict', base_version: write.base, current: this.doc };
     } else {
-      const next: ViewsDocument = { version: this.doc.version + 1, views };
+      const next: ViewsDocument = { version: this.doc.version + 1, views: write.views };
       if (this.options.file) await writeAtomic(this.options.file, `${JSON.stringify(next, null, 2)}\n`);
       this.doc = next;
-      result = { status: 200, replayed: false, body: next };
+      outcome = { kind: 'applied', doc: next };
       this.options.publish?.({ type: 'views-updated', data: { version: next.version } });
     }
-    this.remembered.set(key, { fingerprint, result, at: this.now() });
-    if (this.remembered.size > MAX_REMEMBERED) this.remembered.delete(this.remembered.keys().next().value!);
-    return result;
-  }
-
-  private prune(): void {
-    const cutoff = this.now() - (this.options.idempotencyTtlMs ?? 600_000);
-    for (const [key, entry] of this.remembered) {
-      if (entry.at >= cutoff) break; // insertion order = time order
-      this.remembered.delete(key);
-    }
+    this.remembered.set({ key: write.key, fingerprint: write.fingerprint, outcome, created_at_ms: now });
+    return { outcome, replayed: false };
   }
 
   private now(): number {
@@ -138,24 +117,5 @@ function safeJson(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return undefined;
-  }
-}
-
-/** Temp file in the same directory, fsync, rename over the target: readers see old or new, never half. */
-export async function writeAtomic(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(tmp, 'w');
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(tmp, file);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
   }
 }

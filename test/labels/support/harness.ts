@@ -1,12 +1,11 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { openLabelParts, registerLabelRoutesOf, type LabelParts } from '../../../src/server/app-labels.js';
+import { ChangeFeed } from '../../../src/server/events/change-feed.js';
 import { installErrorHandler } from '../../../src/server/http/error-handler.js';
+import { createLabelStore } from '../../../src/server/labels/create-label-store.js';
+import type { WriteReply } from '../../../src/server/labels/label-service.js';
 import type { LabelStore, LabelStoreOptions } from '../../../src/server/labels/label-store.js';
-import {
-  createLabelStore,
-  openLabelSystem,
-  registerLabelSystemRoutes,
-  type LabelSystem,
-} from '../../../src/server/labels/label-system.js';
+import type { Sidecar } from '../../../src/protocol/items.js';
 
 export interface LabelServerOptions {
   /** SQLite file; null (default) for memory. */
@@ -26,7 +25,7 @@ export interface LabelServerOptions {
 
 export interface LabelServer {
   app: FastifyInstance;
-  system: LabelSystem;
+  system: LabelParts & { feed: ChangeFeed };
   url: string;
   close(): Promise<void>;
 }
@@ -36,20 +35,22 @@ export async function startLabelServer(options: LabelServerOptions = {}): Promis
   const app = Fastify({ forceCloseConnections: true });
   installErrorHandler(app);
   const store = options.store ?? createLabelStore(options.dbPath ?? null, options.storeOptions);
-  const system = await openLabelSystem({
-    store,
-    itemExists: options.itemExists ?? ((p) => !p.startsWith('/missing')),
-    now: options.now,
-    presenceTtlMs: options.presenceTtlMs,
-    presencePruneMs: options.presencePruneMs,
-    heartbeatMs: options.heartbeatMs,
-    sseMaxBufferedBytes: options.sseMaxBufferedBytes,
-  });
-  await registerLabelSystemRoutes(app, system, options.listItemPaths ?? (() => []));
+  const feed = new ChangeFeed();
+  const parts = await openLabelParts(store, feed, options.itemExists ?? ((p) => !p.startsWith('/missing')), options);
+  await registerLabelRoutesOf(app, parts, feed, options.listItemPaths ?? (() => []));
+  app.addHook('onClose', () => parts.close());
+  const system = { ...parts, feed };
   let url = '';
   if (options.listen !== false) url = await app.listen({ host: '127.0.0.1', port: 0 });
   else await app.ready();
   return { app, system, url, close: () => app.close() };
+}
+
+/** The item a write left behind; fails the test when the write was not applied. */
+export function appliedItem(reply: WriteReply): Sidecar {
+  const { outcome } = reply;
+  if (outcome.kind !== 'item' || outcome.result.kind !== 'applied') throw new Error(`write not applied: ${JSON.stringify(outcome)}`);
+  return outcome.result.item;
 }
 
 /** A clock tests move by hand. */

@@ -4,7 +4,7 @@
  * Prints `READY <url>` once listening, and `STATS {…}` (group commit, CPU, event-loop delay) on SIGUSR2.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createLabelStore } from '../../../src/server/labels/label-system.js';
+import { createLabelStore } from '../../../src/server/labels/create-label-store.js';
 import { startLabelServer } from './harness.js';
 
 const db = process.argv[2];

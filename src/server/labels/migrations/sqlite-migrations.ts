@@ -34,4 +34,18 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX idempotency_by_age ON idempotency (created_at_ms);
   `,
+  // 2: idempotency records hold the write's domain outcome (rendered to HTTP on each replay), no
+  // longer a rendered reply. Records live 30 minutes, so the old ones are dropped, not converted
+  // (a metrics reply kept too little to rebuild an outcome from); a write retried across the
+  // upgrade meets the version check instead, which refuses it rather than applying it twice.
+  `
+  DROP TABLE idempotency;
+  CREATE TABLE idempotency (
+    key TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL
+  );
+  CREATE INDEX idempotency_by_age ON idempotency (created_at_ms);
+  `,
 ];

@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify';
+import type { ChangeFeed } from './events/change-feed.js';
+import { PresenceTracker } from './events/presence.js';
+import { SseHub } from './events/sse-hub.js';
+import { registerEventRoutes } from './http/event-routes.js';
+import { registerExportRoutes } from './http/export-routes.js';
+import { registerLabelRoutes } from './http/label-routes.js';
+import { registerMetricsRoutes } from './http/metrics-routes.js';
+import { registerPresenceRoutes } from './http/presence-routes.js';
+import { LabelService } from './labels/label-service.js';
+import type { LabelStore } from './labels/label-store.js';
+
+/**
+ * The collaborative part of the composition root: labels over a store, the SSE stream of the
+ * change feed, and presence. `app.ts` builds it into the gallery; test/labels builds it alone,
+ * over a faked gallery, the same way.
+ */
+export interface LabelParts {
+  store: LabelStore;
+  service: LabelService;
+  hub: SseHub;
+  presence: PresenceTracker;
+  /** Stops the presence pruner, ends SSE streams, drains queued commits and closes the store. */
+  close(): Promise<void>;
+}
+
+export interface LabelPartsOptions {
+  now?: () => number;
+  presenceTtlMs?: number;
+  /** How often stale presence is pruned. Default 1 s. */
+  presencePruneMs?: number;
+  heartbeatMs?: number;
+  sseMaxBufferedBytes?: number;
+}
+
+export async function openLabelParts(
+  store: LabelStore,
+  feed: ChangeFeed,
+  itemExists: (path: string) => boolean,
+  options: LabelPartsOptions = {},
+): Promise<LabelParts> {
+  const service = await LabelService.open({ store, feed, itemExists, now: options.now });
+  const hub = await SseHub.create({ log: store, feed, heartbeatMs: options.heartbeatMs, maxBufferedBytes: options.sseMaxBufferedBytes });
+  const presence = new PresenceTracker({
+    ttlMs: options.presenceTtlMs,
+    now: options.now,
+    onChange: (counts) => feed.publish({ id: null, type: 'presence', data: counts }),
+  });
+  const pruner = setInterval(() => presence.prune(), options.presencePruneMs ?? 1000);
+  pruner.unref();
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      clearInterval(pruner);
+      hub.close();
+      await service.close();
+    })());
+  return { store, service, hub, presence, close };
+}
+
+/** Every label, event, presence, metrics and export route. */
+export async function registerLabelRoutesOf(
+  app: FastifyInstance,
+  parts: LabelParts,
+  feed: ChangeFeed,
+  listItemPaths: (prefix: string) => Iterable<string>,
+): Promise<void> {
+  registerLabelRoutes(app, parts.service);
+  registerEventRoutes(app, parts.hub);
+  await registerPresenceRoutes(app, parts.presence);
+  registerMetricsRoutes(app, parts.service, feed);
+  registerExportRoutes(app, { labels: parts.service, listItemPaths });
+}

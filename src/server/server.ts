@@ -1,0 +1,130 @@
+import { availableParallelism } from 'node:os';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { buildApp, type AppServices, type LabelOptions } from './app.js';
+import type { DatasetSource } from './datasets/dataset-source.js';
+import { FolderSource } from './datasets/folder-source.js';
+import type { LabelLookup } from './labels/label-lookup.js';
+import { resolveWorkspace, type Workspace } from './workspace.js';
+
+export interface ServerOptions {
+  /** Folder to serve. Required unless `dataset` is given. */
+  root?: string;
+  /** A ready-made source and workspace (e.g. a Parquet table) instead of a folder. */
+  dataset?: { source: DatasetSource; workspace: Workspace };
+  /** Default 7070; 0 picks any free port. */
+  port?: number;
+  host?: string;
+  /** How many ports to try, counting up from `port`, when it is busy. Default 1. */
+  portAttempts?: number;
+  thumbSize?: number;
+  thumbQuality?: number;
+  /** Disk thumbnail cache in the workspace. Default true. */
+  thumbCache?: boolean;
+  thumbConcurrency?: number;
+  thumbMemoryBytes?: number;
+  /** State goes here instead of `<root>/.lenslet/`. */
+  workspaceDir?: string;
+  /** Write nothing inside the served folder: state in a temp dir removed on close. */
+  noWrite?: boolean;
+  /** Durable labels, SSE events and presence: SQLite in the workspace, memory with `noWrite`. false: none. */
+  labels?: LabelOptions | false;
+  /** With `labels: false`, the labels listings, search and queries show. */
+  labelLookup?: LabelLookup;
+  /** `GET /og-image` and og:/twitter: meta tags on the index page. */
+  ogPreview?: boolean;
+  /** Built web app folder; null: none. Default: dist/web of this package. */
+  webDir?: string | null;
+  logger?: FastifyServerOptions['logger'];
+  /**
+   * Called with the built services before the server listens, for a caller that must see
+   * everything from the start (e.g. subscribe to the change feed before a table's seeding).
+   */
+  onBuilt?(services: AppServices): void;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  app: FastifyInstance;
+  /** The services the composition root built. */
+  services: AppServices;
+  source: DatasetSource;
+  workspace: Workspace;
+  close(): Promise<void>;
+}
+
+/** Opens the dataset, starts listening, then indexes in the background (health answers at once). */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { source, workspace } = options.dataset ?? (await openFolder(options));
+  const { app, services } = await buildApp({
+    source,
+    workspace,
+    readOnly: Boolean(options.noWrite),
+    thumbnails: {
+      size: options.thumbSize ?? 256,
+      quality: options.thumbQuality ?? 70,
+      diskCache: options.thumbCache ?? true,
+      memoryBytes: options.thumbMemoryBytes ?? 64 * 1024 * 1024,
+      // One pipeline more than cores keeps the CPUs busy while another pipeline waits on file I/O.
+      concurrency: options.thumbConcurrency ?? Math.max(1, Math.min(4, availableParallelism())) + 1,
+    },
+    labels: options.labels ?? {},
+    labelLookup: options.labelLookup,
+    ogPreview: Boolean(options.ogPreview),
+    webDir: options.webDir,
+    logger: options.logger,
+  });
+  options.onBuilt?.(services);
+
+  const host = options.host ?? '127.0.0.1';
+  let port: number;
+  try {
+    port = await listen(app, host, options.port ?? 7070, options.portAttempts ?? 1);
+  } catch (error) {
+    await app.close();
+    await source.close();
+    workspace.dispose();
+    throw error;
+  }
+  source.start();
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    app,
+    services,
+    source,
+    workspace,
+    close: () =>
+      (closing ??= (async () => {
+        await app.close();
+        await source.close();
+        workspace.dispose();
+      })()),
+  };
+}
+
+async function openFolder(options: ServerOptions): Promise<{ source: DatasetSource; workspace: Workspace }> {
+  if (!options.root) throw new Error('startServer needs `root` or `dataset`');
+  const workspace = resolveWorkspace({ kind: 'folder', path: options.root }, { dir: options.workspaceDir, noWrite: options.noWrite });
+  try {
+    return { source: await FolderSource.open(options.root, { skipDirs: [workspace.dir] }), workspace };
+  } catch (error) {
+    workspace.dispose();
+    throw error;
+  }
+}
+
+async function listen(app: FastifyInstance, host: string, first: number, attempts: number): Promise<number> {
+  for (let i = 0; ; i++) {
+    const port = first === 0 ? 0 : first + i;
+    try {
+      await app.listen({ port, host });
+      const address = app.server.address();
+      return typeof address === 'object' && address ? address.port : port;
+    } catch (error) {
+      const busy = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      if (!busy || first === 0 || i + 1 >= attempts || port >= 65535) throw error;
+    }
+  }
+}

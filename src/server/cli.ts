@@ -39,29 +39,9 @@ const PORT_ATTEMPTS = 50;
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'export') return runExportCommand(argv.slice(1));
   if (argv[0] === 'import') return runImportCommand(argv.slice(1));
-  let args;
+  let args: ReturnType<typeof parseMainArgs>;
   try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        port: { type: 'string', short: 'p' },
-        host: { type: 'string', short: 'H' },
-        'thumb-size': { type: 'string' },
-        'thumb-quality': { type: 'string' },
-        workspace: { type: 'string' },
-        'no-write': { type: 'boolean' },
-        'no-thumb-cache': { type: 'boolean' },
-        verbose: { type: 'boolean' },
-        'og-preview': { type: 'boolean' },
-        'source-column': { type: 'string' },
-        'path-column': { type: 'string' },
-        'base-dir': { type: 'string' },
-        'allow-private-urls': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
+    args = parseMainArgs(argv);
   } catch (error) {
     return fail(`${(error as Error).message}\nRun \`lenslet --help\` for usage.`);
   }
@@ -142,6 +122,30 @@ export async function main(argv: string[]): Promise<number> {
     const onTerm = () => shutdown('SIGTERM');
     process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
+  });
+}
+
+function parseMainArgs(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string', short: 'H' },
+      'thumb-size': { type: 'string' },
+      'thumb-quality': { type: 'string' },
+      workspace: { type: 'string' },
+      'no-write': { type: 'boolean' },
+      'no-thumb-cache': { type: 'boolean' },
+      verbose: { type: 'boolean' },
+      'og-preview': { type: 'boolean' },
+      'source-column': { type: 'string' },
+      'path-column': { type: 'string' },
+      'base-dir': { type: 'string' },
+      'allow-private-urls': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
   });
 }
 

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startChildServer, type ChildServer } from './support/child-server.js';
-import { requestJson } from './support/http-json.js';
+import { requestJson, type JsonResponse } from './support/http-json.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lenslet-crash-'));
-let children: ChildServer[] = [];
+const children: ChildServer[] = [];
 afterAll(() => {
   for (const c of children) c.child.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
@@ -36,7 +36,7 @@ describe.each([
         const path = shared ? '/shared.jpg' : `/w${w}/${i % 5}.jpg`;
         if (!shared) base = acked.filter((a) => a.path === path).reduce((v, a) => Math.max(v, a.version), 1);
         const star = (w + i) % 6;
-        let res;
+        let res: JsonResponse;
         try {
           res = await requestJson(agent, first.url, 'PATCH', `/item?path=${encodeURIComponent(path)}`, { base_version: base, set_star: star }, { 'idempotency-key': `w${w}:${i}` });
         } catch {

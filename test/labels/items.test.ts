@@ -39,7 +39,7 @@ describe('GET /item', () => {
     const res = await req(s, 'GET', '/item?path=/a/cat.jpg');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ path: '/a/cat.jpg', tags: [], notes: '', star: null, metrics: {}, version: 1, updated_at: null, updated_by: null });
-    expect(res.headers['etag']).toBe('"1"');
+    expect(res.headers.etag).toBe('"1"');
   });
 
   it('404s for an unknown image and 400s for a missing or bad path', async () => {

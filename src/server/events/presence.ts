@@ -42,7 +42,10 @@ export class PresenceTracker {
     if (previous && previous.gallery !== gallery) this.remove(clientId, previous);
     this.clients.set(clientId, { gallery, status, lastSeen: this.now() });
     let members = this.galleries.get(gallery);
-    if (!members) this.galleries.set(gallery, (members = new Set()));
+    if (!members) {
+      members = new Set();
+      this.galleries.set(gallery, members);
+    }
     members.add(clientId);
     if (previous && previous.gallery !== gallery) this.publishIfChanged(previous.gallery);
     this.publishIfChanged(gallery);

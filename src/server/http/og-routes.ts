@@ -60,7 +60,7 @@ function metaTags(deps: OgRouteDeps, request: FastifyRequest): string {
     ['name', 'twitter:description', description],
     ['name', 'twitter:image', image],
   ];
-  return tags.map(([attr, key, value]) => `<meta ${attr}="${key}" content="${escapeHtml(value)}">`).join('\n') + '\n';
+  return `${tags.map(([attr, key, value]) => `<meta ${attr}="${key}" content="${escapeHtml(value)}">`).join('\n')}\n`;
 }
 
 function escapeHtml(text: string): string {

@@ -89,6 +89,9 @@ export class GroupCommitter {
     }
     this.running = false;
     if (this.queue.length) this.schedule();
-    batch.forEach((p, i) => (outcomes && !failure ? p.resolve(outcomes[i]!) : p.reject(failure)));
+    batch.forEach((p, i) => {
+      if (outcomes && !failure) p.resolve(outcomes[i]!);
+      else p.reject(failure);
+    });
   }
 }

@@ -44,22 +44,41 @@ Options:
       --db <file>          The labels database itself (overrides the workspace)
 `;
 
+function parseExportArgs(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string' },
+      path: { type: 'string' },
+      out: { type: 'string' },
+      workspace: { type: 'string' },
+      db: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+function parseImportArgs(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      file: { type: 'string' },
+      format: { type: 'string' },
+      user: { type: 'string' },
+      workspace: { type: 'string' },
+      db: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
 /** `lenslet export …`: resolves with the exit code. */
 export async function runExportCommand(argv: string[], io: CliIo = DEFAULT_IO): Promise<number> {
-  let args;
+  let args: ReturnType<typeof parseExportArgs>;
   try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string' },
-        path: { type: 'string' },
-        out: { type: 'string' },
-        workspace: { type: 'string' },
-        db: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    args = parseExportArgs(argv);
   } catch (error) {
     return fail(io, `${(error as Error).message}\n\n${EXPORT_HELP}`);
   }
@@ -89,20 +108,9 @@ export async function runExportCommand(argv: string[], io: CliIo = DEFAULT_IO): 
 
 /** `lenslet import …`: resolves with the exit code. */
 export async function runImportCommand(argv: string[], io: CliIo = DEFAULT_IO): Promise<number> {
-  let args;
+  let args: ReturnType<typeof parseImportArgs>;
   try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        file: { type: 'string' },
-        format: { type: 'string' },
-        user: { type: 'string' },
-        workspace: { type: 'string' },
-        db: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    args = parseImportArgs(argv);
   } catch (error) {
     return fail(io, `${(error as Error).message}\n\n${IMPORT_HELP}`);
   }

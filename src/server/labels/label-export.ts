@@ -11,10 +11,10 @@ export const CSV_COLUMNS = ['path', 'tags', 'notes', 'star', 'metrics', 'version
 
 export async function* exportLines(rows: AsyncIterable<Sidecar>, format: ExportFormat): AsyncGenerator<string> {
   if (format === 'csv') {
-    yield CSV_COLUMNS.join(',') + '\r\n';
+    yield `${CSV_COLUMNS.join(',')}\r\n`;
     for await (const s of rows) {
       const cells = [s.path, JSON.stringify(s.tags), s.notes, s.star ?? '', JSON.stringify(s.metrics), s.version, s.updated_at ?? '', s.updated_by ?? ''];
-      yield cells.map((c) => csvCell(String(c))).join(',') + '\r\n';
+      yield `${cells.map((c) => csvCell(String(c))).join(',')}\r\n`;
     }
     return;
   }

@@ -73,7 +73,7 @@ function eventFor(s: Sidecar, type: StoredEvent['type'], changes: LabelChanges):
 
 const HISTORY_NOTES_CHARS = 500;
 function clip(text: string): string {
-  return text.length > HISTORY_NOTES_CHARS ? text.slice(0, HISTORY_NOTES_CHARS) + '…' : text;
+  return text.length > HISTORY_NOTES_CHARS ? `${text.slice(0, HISTORY_NOTES_CHARS)}…` : text;
 }
 
 /** PATCH semantics: only the fields sent change; tags are set, then removed, then added. */

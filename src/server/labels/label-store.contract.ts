@@ -124,7 +124,7 @@ export function runLabelStoreContract(
       if (r.status !== 'applied') throw new Error('not applied');
       r.sidecar.tags.push('mutated');
       const got = await store.get('/a.jpg');
-      got.metrics['x'] = 1;
+      got.metrics.x = 1;
       got.tags.push('again');
       const [ev] = (await store.changesSince(0, 10)).events;
       (ev!.data as { tags: string[] }).tags.push('x');

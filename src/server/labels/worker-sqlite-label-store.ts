@@ -119,14 +119,15 @@ export class WorkerSqliteLabelStore implements LabelStore {
   }
 
   close(): Promise<void> {
-    return (this.closing ??= (async () => {
+    this.closing ??= (async () => {
       this.externalListeners.clear();
       try {
         if (!this.failure) await this.send('close', []);
       } finally {
         await this.worker.terminate();
       }
-    })());
+    })();
+    return this.closing;
   }
 
   private call<T>(method: string, ...args: unknown[]): Promise<T> {

@@ -36,8 +36,7 @@ export function startChildServer(db: string, env: Record<string, string> = {}): 
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (chunk: string) => {
       out += chunk;
-      let nl: number;
-      while ((nl = out.indexOf('\n')) >= 0) {
+      for (let nl = out.indexOf('\n'); nl >= 0; nl = out.indexOf('\n')) {
         const line = out.slice(0, nl);
         out = out.slice(nl + 1);
         const ready = /^READY (\S+)/.exec(line);

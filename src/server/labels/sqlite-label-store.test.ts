@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runLabelStoreContract } from './label-store.contract.js';
+import { SQLITE_MIGRATIONS } from './migrations/sqlite-migrations.js';
 import { SqliteLabelStore } from './sqlite-label-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lenslet-sqlite-store-'));
@@ -23,5 +25,32 @@ describe('SqliteLabelStore', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
     await store.close();
+  });
+
+  it('upgrades a version-1 file: labels and events kept, rendered replies under old keys dropped', async () => {
+    const file = join(dir, 'v1.sqlite');
+    const old = new Database(file);
+    old.exec(SQLITE_MIGRATIONS[0]!);
+    old.pragma('user_version = 1');
+    old.prepare("INSERT INTO labels VALUES ('/a.jpg', '[\"x\"]', '', 3, '{}', 2, '2026-01-23T19:22:05.000Z', 'ann')").run();
+    old.prepare("INSERT INTO events (type, path, data, changes) VALUES ('item-updated', '/a.jpg', '{\"path\":\"/a.jpg\",\"version\":2}', '{}')").run();
+    old.prepare("INSERT INTO idempotency VALUES ('k1', 'f1', 200, '{\"path\":\"/a.jpg\"}', ?)").run(Date.now());
+    old.close();
+
+    const store = new SqliteLabelStore(file);
+    try {
+      expect(await store.get('/a.jpg')).toMatchObject({ tags: ['x'], star: 3, version: 2, updated_by: 'ann' });
+      expect(await store.currentEventId()).toBe(1);
+      expect(await store.getIdempotency('k1', Date.now())).toBeUndefined();
+      const write = { path: '/a.jpg', expected_version: 2, patch: { set_star: 4 }, updated_at: '2026-01-23T19:22:06.000Z', updated_by: 'ben' };
+      const shape = { kind: 'item' as const, path: '/a.jpg', base_version: 2 };
+      await store.commit([{ writes: [write], idempotency: { key: 'k1', fingerprint: 'f2', shape } }], Date.now());
+      expect(await store.getIdempotency('k1', Date.now())).toMatchObject({
+        fingerprint: 'f2',
+        outcome: { kind: 'item', result: { kind: 'applied', path: '/a.jpg', item: { star: 4, version: 3 } } },
+      });
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { AppError } from '../app-error.js';
 import type { LabelSeedRow } from '../labels/label-store.js';
-import { ParquetSource, type LabelSeed } from './parquet-source.js';
+import type { LabelSeed, ParquetSource } from './parquet-source.js';
 
 /** What seeding needs from the label service. */
 export interface SeedTarget {

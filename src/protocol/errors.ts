@@ -25,11 +25,24 @@ export const ERROR_CODES = {
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
-export const errorBodySchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    details: z.unknown().optional(),
-  }),
+export const errorCodeSchema = z.enum(Object.values(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]);
+
+/** The body of every error answer: `{ error: { code, message, details? } }`. */
+export const errorSchema = z.object({
+  code: errorCodeSchema,
+  message: z.string(),
+  details: z.unknown().optional(),
 });
+export const errorBodySchema = z.object({ error: errorSchema });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/**
+ * The error of a write based on a stale version (items and views alike). `base_version` is null
+ * only for an unconditional write that still lost a race, which the server never reports today.
+ */
+export const versionConflictErrorSchema = z.object({
+  code: z.literal(ERROR_CODES.version_conflict),
+  message: z.string(),
+  details: z.object({ base_version: z.number().int().nullable(), current_version: z.number().int() }),
+});
+export type VersionConflictError = z.infer<typeof versionConflictErrorSchema>;

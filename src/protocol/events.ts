@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { metricsSchema, starSchema } from './items.js';
+import { presenceCountsSchema } from './presence.js';
 
 /**
  * Server-Sent Events on `GET /events`. Each event's SSE `id:` is its global, strictly increasing
@@ -25,12 +26,7 @@ export const metricsUpdatedSchema = z.object({
   updated_by: z.string(),
 });
 
-export const presenceEventSchema = z.object({
-  gallery_id: z.string(),
-  viewers: z.number().int(),
-  editors: z.number().int(),
-  updated_at: z.string(),
-});
+export const presenceEventSchema = presenceCountsSchema;
 
 export const metricsProgressSchema = z.object({
   gallery_id: z.string(),

@@ -22,3 +22,13 @@ export const searchResponseSchema = z.object({ items: z.array(itemSchema), total
 export type SearchResponse = z.infer<typeof searchResponseSchema>;
 
 export const MAX_WINDOW = 5000;
+
+/** `POST /refresh?path=`: how a rescan of the folder changed the catalog. */
+export const refreshResponseSchema = z.object({
+  ok: z.literal(true),
+  path: z.string(),
+  added: z.number().int(),
+  updated: z.number().int(),
+  removed: z.number().int(),
+});
+export type RefreshResponse = z.infer<typeof refreshResponseSchema>;

@@ -1,2 +1,15 @@
-/** Bump on any change to the wire schemas in this folder. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * The wire contract's version. `version.test.ts` hashes every schema and constant in this folder:
+ * a change to them fails that test until the version is bumped and its hash recorded here.
+ *
+ * 1: labels, events, folders, query, views, presence, health, errors.
+ * 2: the whole contract: write results, batch and metrics answers, 409 bodies, history, metadata,
+ *    export rows, refresh, presence leave; error codes as an enum; the shared PATCH rules' limits.
+ */
+export const PROTOCOL_VERSION = 2;
+
+/** The schema hash of each version, oldest first (append only). */
+export const PROTOCOL_HASHES: Record<number, string> = {
+  1: '592a1cd6753dd45cc19ce675c69cc22952e980de802e807fb2fb4ab3809b0dad',
+  2: '',
+};

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { versionConflictErrorSchema } from './errors.js';
 import { filtersSchema, querySortSchema } from './query.js';
 
 /**
@@ -34,3 +35,7 @@ export const putViewsBodySchema = z
   .object({ version: z.number().int().min(0).optional(), views: z.array(viewSchema).max(MAX_VIEWS) })
   .strict();
 export type PutViewsBody = z.infer<typeof putViewsBodySchema>;
+
+/** A stale `PUT /views` (409): the current document, to re-apply the edit onto. */
+export const viewsConflictBodySchema = z.object({ error: versionConflictErrorSchema, current: viewsDocumentSchema });
+export type ViewsConflictBody = z.infer<typeof viewsConflictBodySchema>;

@@ -1,4 +1,5 @@
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/index.js';
+import { expectWireResponse } from '../support/wire.js';
 import { makeImageTree, makeTempDir, removeDir, type TreeSpec } from './image-tree.js';
 
 export interface TestServer {
@@ -32,7 +33,9 @@ export async function startTestServer(
     get,
     async json(path) {
       const response = await get(path);
-      return { status: response.status, body: await response.json() };
+      // Every JSON answer a test reads is checked against its protocol schema on the way.
+      const body = expectWireResponse('GET', path, response.status, await response.json());
+      return { status: response.status, body };
     },
     async close() {
       await server.close();

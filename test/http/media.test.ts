@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeImage, makeTempDir, removeDir } from '../factories/image-tree.js';
+import { metadataResponseSchema } from '../../src/protocol/metadata.js';
 import { startTestServer, type TestServer } from '../factories/test-server.js';
+import { expectWire } from '../support/wire.js';
 
 const SD_PARAMETERS = 'a red fox\nNegative prompt: blurry\nSteps: 25, Sampler: Euler a, CFG scale: 6, Seed: 99, Model: fancy_v2';
 let t: TestServer;
@@ -162,6 +164,7 @@ describe('GET /metadata', () => {
   it('returns EXIF for a JPEG with quick fields', async () => {
     const { status, body } = await t.json('/metadata?path=/photo.jpg');
     expect(status).toBe(200);
+    expectWire(metadataResponseSchema, body);
     expect(body).toMatchObject({ path: '/photo.jpg', format: 'jpeg', width: 64, height: 48, png_text: null });
     expect(body.exif).toMatchObject({ Software: 'TestCam 1.0', ImageDescription: 'a test photo' });
     expect(body.quick_fields).toMatchObject({ software: 'TestCam 1.0', description: 'a test photo' });

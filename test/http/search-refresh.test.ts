@@ -2,7 +2,9 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabelLookup, LabelSnapshot } from '../../src/server/labels/label-lookup.js';
+import { refreshResponseSchema } from '../../src/protocol/folders.js';
 import { encodeImage } from '../factories/image-tree.js';
+import { expectWire } from '../support/wire.js';
 import { startTestServer, type TestServer } from '../factories/test-server.js';
 
 const labels = new Map<string, LabelSnapshot>([
@@ -77,7 +79,7 @@ describe('POST /refresh', () => {
     rmSync(join(t.dir, 'cats', 'deep'), { recursive: true });
     const response = await fetch(`${t.url}/refresh?path=/cats`, { method: 'POST' });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ ok: true, path: '/cats', added: 1, updated: 1, removed: 1 });
+    expect(expectWire(refreshResponseSchema, await response.json())).toEqual({ ok: true, path: '/cats', added: 1, updated: 1, removed: 1 });
 
     const { body } = await t.json('/folders?path=/cats');
     expect(paths(body)).toEqual(['/cats/new.gif', '/cats/siamese.jpg', '/cats/tabby.jpg']);

@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { metricsResponseSchema, okResponseSchema } from '../../src/protocol/label-writes.js';
+import { presenceCountsSchema } from '../../src/protocol/presence.js';
+import { expectWire, expectWireEvent } from '../support/wire.js';
 import { appliedItem, startLabelServer, type LabelServer, type LabelServerOptions } from './support/harness.js';
 import { SseClient } from './support/sse-client.js';
 
@@ -11,10 +14,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let servers: LabelServer[] = [];
 let clients: SseClient[] = [];
 afterEach(async () => {
+  const received = clients.flatMap((c) => c.messages);
   for (const c of clients) c.close();
   for (const s of servers) await s.close();
   servers = [];
   clients = [];
+  // Whatever a test received, every event on the stream is a protocol event.
+  for (const m of received) expectWireEvent(m);
 });
 
 async function server(options: LabelServerOptions = {}): Promise<LabelServer> {
@@ -46,7 +52,8 @@ describe('GET /events', () => {
       headers: { 'idempotency-key': 'a', 'if-match': '1', 'x-lenslet-user': 'web' },
       payload: { tags: ['cute', 'pet'], notes: 'golden hour', star: 4 },
     });
-    await s.app.inject({ method: 'PUT', url: '/metrics', headers: { 'x-lenslet-user': 'metrics-worker' }, payload: { items: [{ path: '/animals/cat.jpg', metrics: { aesthetic: 0.91 } }] } });
+    const put = await s.app.inject({ method: 'PUT', url: '/metrics', headers: { 'x-lenslet-user': 'metrics-worker' }, payload: { items: [{ path: '/animals/cat.jpg', metrics: { aesthetic: 0.91 } }, { path: '/missing/x.jpg', metrics: { aesthetic: 1 } }] } });
+    expect(expectWire(metricsResponseSchema, put.json()).results.map((r) => r.status)).toEqual(['ok', 'not_found']);
     const [item] = await c.waitForEvents('item-updated', 1);
     const [metrics] = await c.waitForEvents('metrics-updated', 1);
     const head = await s.system.store.currentEventId();
@@ -74,8 +81,10 @@ describe('GET /events', () => {
     await setStar(s, '/a.jpg', 1);
     const c = await sse(s);
     const before = c.lastEventId;
-    await s.app.inject({ method: 'POST', url: '/metrics/progress', payload: { gallery_id: 'root', percent: 42, message: 'Computing metrics...' } });
-    await s.app.inject({ method: 'POST', url: '/presence', payload: { gallery_id: 'root', client_id: 'c1', status: 'viewing' } });
+    const ack = await s.app.inject({ method: 'POST', url: '/metrics/progress', payload: { gallery_id: 'root', percent: 42, message: 'Computing metrics...' } });
+    expectWire(okResponseSchema, ack.json());
+    const counts = await s.app.inject({ method: 'POST', url: '/presence', payload: { gallery_id: 'root', client_id: 'c1', status: 'viewing' } });
+    expectWire(presenceCountsSchema, counts.json());
     const [progress] = await c.waitForEvents('metrics-progress', 1);
     const [presence] = await c.waitForEvents('presence', 1);
     expect(progress).toMatchObject({ id: null, json: { gallery_id: 'root', percent: 42, message: 'Computing metrics...' } });

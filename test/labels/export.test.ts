@@ -7,6 +7,8 @@ import { runExportCommand, runImportCommand } from '../../src/server/labels/labe
 import { parseCsv, parseExport } from '../../src/server/labels/label-export.js';
 import type { LabelPatch } from '../../src/server/labels/label-store.js';
 import { SqliteLabelStore } from '../../src/server/labels/sqlite-label-store.js';
+import { EXPORT_CSV_COLUMNS, exportJsonSchema } from '../../src/protocol/export.js';
+import { expectWire } from '../support/wire.js';
 import { appliedItem, manualClock, startLabelServer, type LabelServer } from './support/harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lenslet-export-'));
@@ -42,6 +44,7 @@ describe('GET /export', () => {
     const json = await s.app.inject({ method: 'GET', url: '/export?format=json&path=/animals' });
     expect(json.statusCode).toBe(200);
     expect(json.headers['content-type']).toContain('application/json');
+    expectWire(exportJsonSchema, json.json());
     expect(json.json()).toEqual([
       { path: '/animals/cat.jpg', tags: ['cute', 'pet'], notes: 'golden, "hour"\nline 2', star: 4, metrics: {}, version: 2, updated_at: '2026-01-23T19:22:05.000Z', updated_by: 'ann' },
       { path: '/animals/dog.jpg', tags: [], notes: '', star: 2, metrics: { blur: 0.03 }, version: 3, updated_at: '2026-01-23T19:22:05.000Z', updated_by: 'worker' },
@@ -51,11 +54,12 @@ describe('GET /export', () => {
     expect(csv.headers['content-type']).toContain('text/csv');
     const rows = parseCsv(csv.body);
     expect(rows[0]).toEqual(['path', 'tags', 'notes', 'star', 'metrics', 'version', 'updated_at', 'updated_by']);
+    expect(rows[0]).toEqual([...EXPORT_CSV_COLUMNS]);
     expect(rows[1]).toEqual(['/animals/cat.jpg', '["cute","pet"]', 'golden, "hour"\nline 2', '4', '{}', '2', '2026-01-23T19:22:05.000Z', 'ann']);
     expect(parseExport(csv.body, 'csv')).toEqual(json.json());
 
     const all = await s.app.inject({ method: 'GET', url: '/export' });
-    expect(all.json()).toHaveLength(3);
+    expect(expectWire(exportJsonSchema, all.json())).toHaveLength(3);
   });
 
   it('with all=1 includes unlabeled images from the gallery, and rejects bad parameters', async () => {

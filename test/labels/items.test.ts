@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { expectWireResponse } from '../support/wire.js';
 import { manualClock, startLabelServer, type LabelServer } from './support/harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lenslet-items-'));
@@ -22,8 +23,11 @@ async function server(options: Parameters<typeof startLabelServer>[0] = {}): Pro
 }
 
 type Inject = LabelServer['app']['inject'];
-function req(s: LabelServer, method: 'GET' | 'PUT' | 'PATCH' | 'POST', url: string, body?: unknown, headers: Record<string, string> = {}) {
-  return (s.app.inject as Inject)({ method, url, payload: body as object, headers });
+/** Every answer is also checked against its protocol schema (200, 409 and error bodies alike). */
+async function req(s: LabelServer, method: 'GET' | 'PUT' | 'PATCH' | 'POST', url: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await (s.app.inject as Inject)({ method, url, payload: body as object, headers });
+  expectWireResponse(method, url, res.statusCode, res.body ? res.json() : null, String(res.headers['content-type']));
+  return res;
 }
 
 function put(s: LabelServer, path: string, body: unknown, headers: Record<string, string> = {}) {

@@ -6,6 +6,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { runImportCommand } from '../../src/server/labels/label-cli.js';
 import type { LabelPatch } from '../../src/server/labels/label-store.js';
 import { startLabelServer, type LabelServer } from './support/harness.js';
+import { expectWireEvent } from '../support/wire.js';
 import { SseClient } from './support/sse-client.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lenslet-shared-'));
@@ -13,10 +14,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let servers: LabelServer[] = [];
 let clients: SseClient[] = [];
 afterEach(async () => {
+  const received = clients.flatMap((c) => c.messages);
   for (const c of clients) c.close();
   for (const s of servers) await s.close();
   servers = [];
   clients = [];
+  // Whatever a test received, every event on the stream is a protocol event.
+  for (const m of received) expectWireEvent(m);
 });
 
 async function pair(name: string): Promise<[LabelServer, LabelServer]> {

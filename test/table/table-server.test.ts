@@ -5,7 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Item } from '../../src/protocol/items.js';
+import { healthSchema } from '../../src/protocol/health.js';
+import { sidecarSchema, type Item } from '../../src/protocol/items.js';
+import { metricFieldsResponseSchema } from '../../src/protocol/query.js';
+import { viewsConflictBodySchema, viewsDocumentSchema } from '../../src/protocol/views.js';
+import { expectWire, expectWireResponse } from '../support/wire.js';
 import { launch, type Launched } from '../../src/server/launch.js';
 import { writeParquet } from './parquet-fixtures.js';
 import { startS3Stub, type S3Stub } from './s3-stub.js';
@@ -26,7 +30,9 @@ const table = () => path.join(dir, 't.parquet');
 
 async function post<T>(url: string, body: unknown): Promise<{ status: number; body: T }> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: response.status, body: (await response.json()) as T };
+  const json: unknown = await response.json();
+  expectWireResponse('POST', url, response.status, json);
+  return { status: response.status, body: json as T };
 }
 
 beforeAll(async () => {
@@ -71,7 +77,7 @@ afterAll(async () => {
 
 describe('table mode over HTTP', () => {
   it('serves /health with table mode and the loaded count', async () => {
-    const health = (await (await fetch(`${server.url}/health`)).json()) as { mode: string; items: number; indexing: { state: string } };
+    const health = expectWire(healthSchema, await (await fetch(`${server.url}/health`)).json());
     expect(health.mode).toBe('table');
     expect(health.items).toBe(7);
     expect(health.indexing.state).toBe('done');
@@ -156,7 +162,7 @@ describe('table mode over HTTP', () => {
     expect([body.min, body.max]).toEqual([0.1, 0.95]);
     expect(body.population).toEqual([3, 3]); // split at 0.525
     expect(body.filtered).toEqual([1, 2]); // clip_score <= 4 only; the aesthetic clause is this histogram's own
-    const fields = (await (await fetch(`${server.url}/metrics/fields`)).json()) as { metrics: { name: string; count: number }[] };
+    const fields = expectWire(metricFieldsResponseSchema, await (await fetch(`${server.url}/metrics/fields`)).json());
     expect(fields.metrics).toEqual([{ name: 'aesthetic', count: 6 }, { name: 'clip_score', count: 7 }]);
   });
 
@@ -181,6 +187,7 @@ describe('table mode over HTTP', () => {
       body: JSON.stringify({ set_star: 3, add_tags: ['grass'] }),
     });
     expect(patch.status).toBe(200);
+    expectWire(sidecarSchema, await patch.json());
     const { body } = await post<{ items: Item[] }>(`${server.url}/query`, { filters: [{ stars: [3] }, { tags_all: ['grass'] }] });
     expect(body.items.map((i) => i.path)).toEqual(['/imgs/sub/green.jpg']);
   });
@@ -197,7 +204,7 @@ describe('table mode over HTTP', () => {
         if (sse.includes('event: views-updated')) break;
       }
     })().catch(() => undefined);
-    const get = (await (await fetch(`${server.url}/views`)).json()) as { version: number; views: unknown[] };
+    const get = expectWire(viewsDocumentSchema, await (await fetch(`${server.url}/views`)).json());
     expect(get).toEqual({ version: 1, views: [] });
     const put = (headers: Record<string, string>, body: unknown) =>
       fetch(`${server.url}/views`, { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
@@ -206,13 +213,13 @@ describe('table mode over HTTP', () => {
     expect((await put({ 'idempotency-key': 'v0' }, { views: [view] })).status).toBe(400); // no base version
     const first = await put({ 'if-match': '1', 'idempotency-key': 'v1' }, { views: [view] });
     expect(first.status).toBe(200);
-    expect(((await first.json()) as { version: number }).version).toBe(2);
+    expect(expectWire(viewsDocumentSchema, await first.json()).version).toBe(2);
     const replay = await put({ 'if-match': '1', 'idempotency-key': 'v1' }, { views: [view] });
     expect(replay.status).toBe(200);
     expect(replay.headers.get('idempotency-replayed')).toBe('true');
     const stale = await put({ 'if-match': '1', 'idempotency-key': 'v2' }, { views: [] });
     expect(stale.status).toBe(409);
-    const conflict = (await stale.json()) as { error: { code: string }; current: { version: number; views: { id: string }[] } };
+    const conflict = expectWire(viewsConflictBodySchema, await stale.json());
     expect(conflict.error.code).toBe('version_conflict');
     expect(conflict.current.version).toBe(2);
     expect(conflict.current.views.map((v) => v.id)).toEqual(['best']);
@@ -236,7 +243,7 @@ describe('table mode over HTTP', () => {
     expect((await put([{ ...view, metrics: 'aesthetic' }], 'cards-bad')).status).toBe(400);
     const saved = await put([view, { id: 'old', name: 'Old', metric: 'aesthetic' }], 'cards-1');
     expect(saved.status).toBe(200);
-    const got = (await (await fetch(`${server.url}/views`)).json()) as { version: number; views: unknown[] };
+    const got = expectWire(viewsDocumentSchema, await (await fetch(`${server.url}/views`)).json());
     expect(got.version).toBe(version + 1);
     expect(got.views).toEqual([view, { id: 'old', name: 'Old', path: '/', recursive: true, filters: [], metric: 'aesthetic' }]);
     const onDisk = JSON.parse(readFileSync(path.join(dir, 't.parquet.lenslet.json'), 'utf8')) as { views: unknown[] };

@@ -29,7 +29,7 @@ export function statusOf(code: ErrorCode): number {
   return STATUS_BY_CODE[code] ?? 500;
 }
 
-export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
+export function errorBody(code: ErrorCode, message: string, details?: unknown): ErrorBody {
   return details === undefined ? { error: { code, message } } : { error: { code, message, details } };
 }
 

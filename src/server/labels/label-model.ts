@@ -1,6 +1,7 @@
 import type { Sidecar } from '../../protocol/items.js';
 import type { ItemUpdated, MetricsUpdated } from '../../protocol/events.js';
-import type { LabelChanges, LabelFields, LabelPatch, LabelSeedRow, LabelWrite, StoredEvent } from './label-store.js';
+import { applyLabelOps } from '../../protocol/label-patch.js';
+import type { LabelChanges, LabelSeedRow, LabelWrite, StoredEvent } from './label-store.js';
 
 /** Pure state transitions shared by every LabelStore, so the implementations hold only storage code. */
 
@@ -26,7 +27,8 @@ export function planWrite(current: Sidecar, write: LabelWrite): PlannedWrite {
   if (write.expected_version !== null && write.expected_version !== current.version) return { ok: false };
   const next = cloneSidecar(current);
   const changes: LabelChanges = {};
-  const fields = write.labels ?? (write.patch ? applyPatch(current, write.patch) : undefined);
+  // A patch applies to the state found inside the transaction, by the shared PATCH rules.
+  const fields = write.labels ?? (write.patch ? applyLabelOps(current, write.patch) : undefined);
   if (fields) {
     next.tags = [...fields.tags];
     next.notes = fields.notes;
@@ -74,19 +76,4 @@ function eventFor(s: Sidecar, type: StoredEvent['type'], changes: LabelChanges):
 const HISTORY_NOTES_CHARS = 500;
 function clip(text: string): string {
   return text.length > HISTORY_NOTES_CHARS ? `${text.slice(0, HISTORY_NOTES_CHARS)}…` : text;
-}
-
-/** PATCH semantics: only the fields sent change; tags are set, then removed, then added. */
-export function applyPatch(current: LabelFields, patch: LabelPatch): LabelFields {
-  let tags = patch.set_tags ? [...patch.set_tags] : [...current.tags];
-  if (patch.remove_tags?.length) {
-    const drop = new Set(patch.remove_tags);
-    tags = tags.filter((t) => !drop.has(t));
-  }
-  for (const t of patch.add_tags ?? []) if (!tags.includes(t)) tags.push(t);
-  return {
-    tags,
-    notes: patch.set_notes ?? current.notes,
-    star: patch.set_star !== undefined ? patch.set_star : current.star,
-  };
 }

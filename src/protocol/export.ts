@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { sidecarSchema } from './items.js';
+
+/** `GET /export?format=json|csv&path=&all=`: labeled items (all of them with `all=1`), path order. */
+export const EXPORT_FORMATS = ['json', 'csv'] as const;
+export const exportFormatSchema = z.enum(EXPORT_FORMATS);
+export type ExportFormat = z.infer<typeof exportFormatSchema>;
+
+/** One row of the JSON export: a whole sidecar, fields in this order. */
+export const exportRowSchema = sidecarSchema;
+export const exportJsonSchema = z.array(exportRowSchema);
+export type ExportRow = z.infer<typeof exportRowSchema>;
+
+/**
+ * The CSV export's header, in order. `tags` and `metrics` cells hold JSON, `star` is empty for
+ * none, `updated_at`/`updated_by` empty when never written, so a round trip loses nothing.
+ */
+export const EXPORT_CSV_COLUMNS = ['path', 'tags', 'notes', 'star', 'metrics', 'version', 'updated_at', 'updated_by'] as const;

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { starSchema } from './items.js';
+
+/** What one write changed, as `GET /item/history` shows it (notes clipped to 500 characters). */
+export const labelChangesSchema = z.object({
+  star: z.object({ from: starSchema, to: starSchema }).optional(),
+  notes: z.object({ from: z.string(), to: z.string() }).optional(),
+  tags: z.object({ added: z.array(z.string()), removed: z.array(z.string()) }).optional(),
+  metrics: z.record(z.string(), z.object({ from: z.number().nullable(), to: z.number() })).optional(),
+});
+export type LabelChanges = z.infer<typeof labelChangesSchema>;
+
+export const historyEntrySchema = z.object({
+  event_id: z.number().int(),
+  type: z.enum(['item-updated', 'metrics-updated']),
+  version: z.number().int(),
+  updated_at: z.string(),
+  updated_by: z.string(),
+  changes: labelChangesSchema,
+});
+export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+
+/** `GET /item/history?path=&limit=`: newest first. */
+export const historyResponseSchema = z.object({ path: z.string(), entries: z.array(historyEntrySchema) });
+export type HistoryResponse = z.infer<typeof historyResponseSchema>;

@@ -4,7 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { createQueryClient } from './api/queries.js';
 import { App } from './app/app.js';
 import { InspectorPanel } from './features/inspector/inspector-panel.js';
-import { SyncProvider } from './features/sync/sync-provider.js';
+import { SyncProvider } from './hooks/sync-context.js';
 import { ToolbarSync } from './features/sync/toolbar-sync.js';
 
 const queryClient = createQueryClient();

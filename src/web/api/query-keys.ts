@@ -1,4 +1,4 @@
-import type { SortKey, SortOrder } from '../app/url-state.js';
+import type { SortKey, SortOrder } from '../lib/url-state.js';
 
 /** One ordered listing of a folder's items: the unit the grid pages through. */
 export interface ListingKey {

@@ -7,7 +7,7 @@ import type { Item } from '../../protocol/items.js';
 import { patchItemInCache } from '../api/item-cache.js';
 import { createQueryClient } from '../api/queries.js';
 import { App } from './app.js';
-import { useGallery, type InspectorProps } from './gallery-context.js';
+import { useGallery, type InspectorProps } from '../lib/gallery-context.js';
 
 const item = (path: string, extra: Partial<Item> = {}): Item => ({
   path,

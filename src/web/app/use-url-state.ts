@@ -1,5 +1,5 @@
 import { useCallback, useSyncExternalStore } from 'react';
-import { decodeUrlState, encodeUrlState, type UrlState } from './url-state.js';
+import { decodeUrlState, encodeUrlState, type UrlState } from '../lib/url-state.js';
 
 const listeners = new Set<() => void>();
 let cachedSearch: string | null = null;

@@ -1,5 +1,5 @@
 import { Fragment } from 'react';
-import { ancestorsOf } from '../folders/tree-model.js';
+import { ancestorsOf } from '../../lib/tree-model.js';
 import { baseName } from '../../../protocol/paths.js';
 
 const ELLIPSIS = '\u2026';

@@ -1,3 +1,5 @@
+import type { Direction } from '../../lib/keymap.js';
+
 /**
  * Grid geometry, computed for the whole listing at once (100k items take a few ms) into typed
  * arrays, so the virtualizer only has to look rows up. React-free and unit-tested.
@@ -117,7 +119,6 @@ export function squareLayout({ count, width, size, gap }: SquareOptions): GridLa
   return layout;
 }
 
-export type Direction = 'left' | 'right' | 'up' | 'down';
 
 /**
  * The item reached from `index` by one arrow press. Left/right follow reading order; up/down

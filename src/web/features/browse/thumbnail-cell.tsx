@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { useThumb } from './thumbs.js';
+import { useThumb } from '../../hooks/use-thumb.js';
 
 export interface ThumbnailCellProps {
   index: number;

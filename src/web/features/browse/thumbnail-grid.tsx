@@ -1,13 +1,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import type { DirEntry } from '../../../protocol/folders.js';
-import { gridKeyAction, isTypingTarget } from '../../app/keymap.js';
+import { gridKeyAction, isTypingTarget } from '../../lib/keymap.js';
 import { Spinner } from '../../components/spinner.js';
 import { formatCount } from '../../components/format.js';
 import { aspectOf, justifiedLayout, moveIndex, rowAtOffset, squareLayout, type GridLayout } from './grid-layout.js';
 import { clearSelection, extendTo, isSelected, selectAll, selectOnly, toggle, type Selection } from './selection.js';
 import { TAG_SEPARATOR, ThumbnailCell } from './thumbnail-cell.js';
-import { thumbQueue } from './thumbs.js';
+import { thumbQueue } from '../../hooks/use-thumb.js';
 import type { Listing } from './use-listing.js';
 import './thumbnail-grid.css';
 

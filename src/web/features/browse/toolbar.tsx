@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactNode, type RefObject } from 'react';
 import type { Health } from '../../../protocol/health.js';
-import type { SortKey, SortOrder } from '../../app/url-state.js';
+import type { SortKey, SortOrder } from '../../lib/url-state.js';
 import { formatNumber } from '../../components/format.js';
 import { useDebouncedValue } from '../../hooks/use-debounced-value.js';
 import { Breadcrumb } from './breadcrumb.js';

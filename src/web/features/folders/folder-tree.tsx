@@ -2,10 +2,10 @@ import { useQueries } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { DirEntry } from '../../../protocol/folders.js';
-import { treeKeyAction } from '../../app/keymap.js';
+import { treeKeyAction } from '../../lib/keymap.js';
 import { dirsQuery } from '../../api/queries.js';
 import { formatCount } from '../../components/format.js';
-import { ancestorsOf, flattenTree, treeEffect, type TreeRow } from './tree-model.js';
+import { ancestorsOf, flattenTree, treeEffect, type TreeRow } from '../../lib/tree-model.js';
 import './folder-tree.css';
 
 export interface FolderTreeProps {

@@ -1,5 +1,5 @@
-import type { LabelOps, LabelState } from '../sync/label-ops.js';
-import type { ConflictField } from '../sync/rebase.js';
+import type { LabelOps, LabelState } from '../../api/sync/label-ops.js';
+import type { ConflictField } from '../../api/sync/rebase.js';
 
 export interface ConflictBannerProps {
   fields: ConflictField[];

@@ -1,4 +1,4 @@
-import { personName } from '../sync/activity.js';
+import { personName } from '../../api/sync/activity.js';
 
 /** One entry of `GET /item/history`. */
 export interface HistoryEntry {

@@ -1,9 +1,9 @@
 import { useMemo, type ReactNode } from 'react';
 import { baseName, parentPath } from '../../../protocol/paths.js';
 import type { Item } from '../../../protocol/items.js';
-import type { InspectorProps } from '../../app/gallery-context.js';
+import type { InspectorProps } from '../../lib/gallery-context.js';
 import { formatBytes, formatNumber } from '../../components/format.js';
-import { useItemSyncState, useLabelActions, useSyncEngine, useSyncStatus } from '../sync/sync-provider.js';
+import { useItemSyncState, useLabelActions, useSyncEngine, useSyncStatus } from '../../hooks/sync-context.js';
 import { ConflictBanner } from './conflict-banner.js';
 import { ExportButtons } from './export-buttons.js';
 import { useDatasetTags } from './inspector-api.js';

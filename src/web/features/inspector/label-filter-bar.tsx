@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useDatasetTags } from './inspector-api.js';
-import { describeLabelFilter, isFiltering, toggleStar, toggleTag, type LabelFilter } from './label-filter.js';
+import { describeLabelFilter, isFiltering, toggleStar, toggleTag, type LabelFilter } from '../../lib/label-filter.js';
 import './label-filter.css';
 
 export interface LabelFilterBarProps {

@@ -1,4 +1,4 @@
-import type { GlobalSyncStatus, ItemSyncState } from '../sync/write-queue.js';
+import type { GlobalSyncStatus, ItemSyncState } from '../../api/sync/write-queue.js';
 
 export interface SaveStateProps {
   state: ItemSyncState | null;

@@ -1,4 +1,4 @@
-import { filterChips, NO_GRID_FILTER, type GridFilter } from './grid-filter.js';
+import { filterChips, NO_GRID_FILTER, type GridFilter } from '../../lib/grid-filter.js';
 import './metrics-panel.css';
 
 export interface FilterChipsProps {

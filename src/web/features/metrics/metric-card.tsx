@@ -4,7 +4,7 @@ import { formatNumber } from '../../components/format.js';
 import { HistogramChart, type Range } from './histogram-chart.js';
 import { countInRange, type Axis } from './histogram-math.js';
 import { HISTOGRAM_BINS, useHistogram } from './metrics-api.js';
-import { formatMetricValue, type MetricRange } from './metric-filter.js';
+import { formatMetricValue, type MetricRange } from '../../lib/metric-filter.js';
 
 export interface MetricCardProps {
   path: string;

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createQueryClient } from '../../api/queries.js';
 import type { Filter } from '../../../protocol/query.js';
 import { MetricsPanel } from './metrics-panel.js';
-import type { MetricRange } from './metric-filter.js';
+import type { MetricRange } from '../../lib/metric-filter.js';
 import { useShownMetrics } from './use-shown-metrics.js';
 
 const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });

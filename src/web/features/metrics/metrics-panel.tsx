@@ -1,7 +1,7 @@
 import type { Filter } from '../../../protocol/query.js';
 import { MetricCard } from './metric-card.js';
 import { useMetricFields } from './metrics-api.js';
-import { metricClauses, orderedRange, setMetricRange, type MetricRange } from './metric-filter.js';
+import { metricClauses, orderedRange, setMetricRange, type MetricRange } from '../../lib/metric-filter.js';
 import './metrics-panel.css';
 
 export interface MetricsPanelProps {

@@ -1,4 +1,4 @@
-import type { MetricRange } from './metric-filter.js';
+import type { MetricRange } from '../../lib/metric-filter.js';
 
 /**
  * The metric cards the panel shows: the user's choice (null until they pick or hide one) among the

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Item } from '../../../protocol/items.js';
 import type { Filter } from '../../../protocol/query.js';
 import { queryKeys, type ListingKey } from '../../api/query-keys.js';
-import { useOptionalSyncEngine } from '../sync/sync-provider.js';
+import { useOptionalSyncEngine } from '../../hooks/sync-context.js';
 import { editedOffFilter } from './filter-drift.js';
 
 export interface FilterDriftInput {

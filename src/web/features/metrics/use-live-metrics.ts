@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { useOptionalSyncEngine } from '../sync/sync-provider.js';
+import { useOptionalSyncEngine } from '../../hooks/sync-context.js';
 import { coalesce } from './burst.js';
 import { metricsKeys } from './metrics-api.js';
 

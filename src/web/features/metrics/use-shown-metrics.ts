@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useStoredState } from '../../hooks/use-stored-state.js';
-import type { MetricRange } from './metric-filter.js';
+import type { MetricRange } from '../../lib/metric-filter.js';
 import { useMetricFields } from './metrics-api.js';
 import { shownMetrics } from './shown-metrics.js';
 

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
-import { MAX_DISPLAY_NAME } from './client-identity.js';
-import { presenceLabel } from './presence-client.js';
-import { useEngineState, useSyncEngine } from './sync-provider.js';
+import { MAX_DISPLAY_NAME } from '../../api/sync/client-identity.js';
+import { presenceLabel } from '../../api/sync/presence-client.js';
+import { useEngineState, useSyncEngine } from '../../hooks/sync-context.js';
 
 /** Toolbar: "N viewing · M editing" for the folder on screen; click to set your display name. */
 export function PresenceIndicator() {

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { fetchHealth } from '../../api/folders-api.js';
 import { queryKeys } from '../../api/query-keys.js';
-import { useEngineState, useSyncStatus } from './sync-provider.js';
+import { useEngineState, useSyncStatus } from '../../hooks/sync-context.js';
 
 /**
  * Subtle banners just below the toolbar: labels not persisted (`--no-write`), permission denied,

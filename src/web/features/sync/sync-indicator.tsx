@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import type { ConnectionStatus } from './event-stream.js';
-import { useEngineState, useSyncEngine, useSyncStatus } from './sync-provider.js';
-import type { GlobalSyncStatus } from './write-queue.js';
+import type { ConnectionStatus } from '../../api/sync/event-stream.js';
+import { useEngineState, useSyncEngine, useSyncStatus } from '../../hooks/sync-context.js';
+import type { GlobalSyncStatus } from '../../api/sync/write-queue.js';
 
 const SAVE_COPY: Record<GlobalSyncStatus, string> = {
   saved: 'All changes saved',

@@ -1,10 +1,10 @@
 import { useEffect } from 'react';
-import { useGallery } from '../../app/gallery-context.js';
-import { ratingFromKey, ratingTargets } from '../inspector/label-keys.js';
+import { useGallery } from '../../lib/gallery-context.js';
+import { ratingFromKey, ratingTargets } from '../../lib/label-keys.js';
 import { PresenceIndicator } from './presence-indicator.js';
 import { SyncBanners } from './sync-banners.js';
 import { SyncIndicator } from './sync-indicator.js';
-import { useLabelActions, useSyncEngine } from './sync-provider.js';
+import { useLabelActions, useSyncEngine } from '../../hooks/sync-context.js';
 import './sync.css';
 
 /**

@@ -2,10 +2,10 @@ import { useCallback, useEffect, useRef, useState, type PointerEvent } from 'rea
 import type { Item } from '../../../protocol/items.js';
 import { baseName } from '../../../protocol/paths.js';
 import { fileUrl } from '../../api/http-client.js';
-import { isTypingTarget, viewerKeyAction } from '../../app/keymap.js';
+import { isTypingTarget, viewerKeyAction } from '../../lib/keymap.js';
 import { Spinner } from '../../components/spinner.js';
 import { useElementSize } from '../../hooks/use-element-size.js';
-import { useThumb } from '../browse/thumbs.js';
+import { useThumb } from '../../hooks/use-thumb.js';
 import { prefetchFull } from './prefetch.js';
 import { clampScale, fitScale, wheelFactor, zoomAround, type Point } from './zoom.js';
 import './image-viewer.css';

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect } from 'react';
 import type { ViewsDocument } from '../../../protocol/views.js';
-import { useOptionalSyncEngine } from '../sync/sync-provider.js';
+import { useOptionalSyncEngine } from '../../hooks/sync-context.js';
 import { fetchViews, saveViewEdit } from './views-api.js';
 import type { ViewEdit } from './views-merge.js';
 

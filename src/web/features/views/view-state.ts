@@ -1,6 +1,6 @@
 import type { View } from '../../../protocol/views.js';
-import { defaultOrder, type SortKey, type UrlState } from '../../app/url-state.js';
-import { fromClauses, gridClauses } from '../metrics/grid-filter.js';
+import { defaultOrder, type SortKey, type UrlState } from '../../lib/url-state.js';
+import { fromClauses, gridClauses } from '../../lib/grid-filter.js';
 
 /**
  * What a smart folder saves: scope, filters and sort from the URL state, and the metrics panel's

@@ -1,4 +1,4 @@
-import type { Filter } from '../../../protocol/query.js';
+import type { Filter } from '../../protocol/query.js';
 
 /** Star and tag filters of the grid; they live in the URL (`stars=5,4,0&tag=cat&tag=dog`). */
 export interface LabelFilter {

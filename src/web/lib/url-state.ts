@@ -1,7 +1,7 @@
 import { canonicalPath } from '../../protocol/paths.js';
 import { SORT_KEYS } from '../../protocol/folders.js';
-import { decodeLabelFilter, encodeLabelFilter, NO_LABEL_FILTER, type LabelFilter } from '../features/inspector/label-filter.js';
-import { decodeMetricRanges, encodeMetricRanges, type MetricRange } from '../features/metrics/metric-filter.js';
+import { decodeLabelFilter, encodeLabelFilter, NO_LABEL_FILTER, type LabelFilter } from './label-filter.js';
+import { decodeMetricRanges, encodeMetricRanges, type MetricRange } from './metric-filter.js';
 
 /** `/folders` sorts, or `metric:<name>` (only `POST /query` sorts by a metric). */
 export type SortKey = (typeof SORT_KEYS)[number] | `metric:${string}`;

@@ -1,4 +1,4 @@
-import { parentPath } from '../../../protocol/paths.js';
+import { parentPath } from '../../protocol/paths.js';
 
 /** A folder as the tree knows it: what `/folders?limit=0` returned in `dirs`. */
 export interface TreeFolder {

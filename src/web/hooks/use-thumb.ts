@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import { thumbUrl } from '../../api/http-client.js';
-import { ThumbQueue } from './thumb-queue.js';
+import { thumbUrl } from '../api/http-client.js';
+import { ThumbQueue } from '../api/thumb-queue.js';
 
 /** One queue for the whole page: the ≤6-in-flight bound must hold across grid and viewer. */
 export const thumbQueue = new ThumbQueue({ maxInFlight: 6 });

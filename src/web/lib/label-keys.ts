@@ -1,4 +1,4 @@
-import { isTypingTarget, type KeyInput, type TargetInput } from '../../app/keymap.js';
+import { isTypingTarget, type KeyInput, type TargetInput } from './keymap.js';
 
 /** Keys 0–5 rate the selection (or the item in the viewer); 0 clears. Null when it is not one. */
 export function ratingFromKey(e: KeyInput, target: TargetInput | null | undefined): number | null | undefined {

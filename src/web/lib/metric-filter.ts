@@ -1,4 +1,4 @@
-import type { Filter } from '../../../protocol/query.js';
+import type { Filter } from '../../protocol/query.js';
 
 /** One metric range filter of the grid; a null bound is open. */
 export interface MetricRange {

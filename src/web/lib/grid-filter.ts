@@ -1,5 +1,5 @@
-import type { Filter } from '../../../protocol/query.js';
-import { NO_LABEL_FILTER, toQueryFilters, type LabelFilter } from '../inspector/label-filter.js';
+import type { Filter } from '../../protocol/query.js';
+import { NO_LABEL_FILTER, toQueryFilters, type LabelFilter } from './label-filter.js';
 import { describeMetricRange, metricClauses, type MetricRange } from './metric-filter.js';
 
 /** Every filter of the grid: ratings and tags (the toolbar's Filter menu) and metric ranges. */

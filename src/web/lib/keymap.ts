@@ -1,4 +1,5 @@
-import type { Direction } from '../features/browse/grid-layout.js';
+/** A cursor move on the grid. */
+export type Direction = 'left' | 'right' | 'up' | 'down';
 
 /** The parts of a KeyboardEvent the key maps read, so they can be tested without a DOM. */
 export interface KeyInput {

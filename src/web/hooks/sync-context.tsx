@@ -1,11 +1,11 @@
 import { notifyManager, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
-import type { Item } from '../../../protocol/items.js';
-import { safeStorage } from './client-identity.js';
-import { createItemCacheAdapter } from './query-cache-adapter.js';
-import type { LabelOps } from './label-ops.js';
-import { SyncEngine, type EngineState } from './sync-engine.js';
-import type { ItemSyncState, SyncSnapshot } from './write-queue.js';
+import type { Item } from '../../protocol/items.js';
+import { safeStorage } from '../api/sync/client-identity.js';
+import { createItemCacheAdapter } from '../api/sync/query-cache-adapter.js';
+import type { LabelOps } from '../api/sync/label-ops.js';
+import { SyncEngine, type EngineState } from '../api/sync/sync-engine.js';
+import type { ItemSyncState, SyncSnapshot } from '../api/sync/write-queue.js';
 
 const SyncContext = createContext<SyncEngine | null>(null);
 

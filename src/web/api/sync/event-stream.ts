@@ -1,4 +1,5 @@
 import { EVENT_NAMES, serverEventSchema, type ServerEvent } from '../../../protocol/events.js';
+import { backoffDelay } from '../../lib/backoff.js';
 import type { Clock } from './write-queue.js';
 
 /** The part of the browser's EventSource this client uses. */
@@ -30,8 +31,6 @@ export interface EventStreamOptions {
   /** Call it "Offline" (rather than "Reconnecting…") after this long down. */
   offlineAfterMs?: number;
 }
-
-const MAX_BACKOFF_MS = 30_000;
 
 /**
  * One EventSource on `/events`, owned end to end: on any error it is closed and recreated with a
@@ -151,7 +150,11 @@ export class EventStream {
     const parsed = serverEventSchema.safeParse({ type: name, data });
     const id = /^\d+$/.test(ev.lastEventId) ? Number(ev.lastEventId) : null;
     if (id !== null && (this.lastId === null || id > this.lastId)) this.lastId = id;
-    if (!parsed.success) return;
+    if (!parsed.success) {
+      // A server of another protocol version, or a bug: say so once per event, never act on it.
+      console.warn(`lenslet: ignored a "${name}" event that does not match the protocol`, parsed.error.issues);
+      return;
+    }
     this.o.onEvent(parsed.data, id);
     if (parsed.data.type === 'resync') this.o.onResync?.();
   }
@@ -161,8 +164,7 @@ export class EventStream {
     const now = this.o.clock.now();
     if (this.downSince === null) this.downSince = now;
     this.failures++;
-    const raw = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (this.failures - 1));
-    const delay = Math.round(raw * (0.75 + 0.5 * (this.o.random ?? Math.random)()));
+    const delay = backoffDelay(this.failures, this.o.random);
     if (this.reconnectTimer !== null) this.o.clock.clearTimeout(this.reconnectTimer);
     this.reconnectTimer = this.o.clock.setTimeout(() => {
       this.reconnectTimer = null;

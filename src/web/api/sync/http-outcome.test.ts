@@ -7,7 +7,10 @@ const err = (code: string, message = 'm') => ({ error: { code, message } });
 describe('write outcomes (the error matrix)', () => {
   it('classifies every status the way the spec asks', () => {
     expect(classify(200, sidecar, null, 0)).toEqual({ kind: 'ok', state: { version: 3, star: 2, tags: ['x'], notes: 'n' } });
-    expect(classify(409, { ...err('version_conflict'), current: sidecar }, null, 0)).toMatchObject({ kind: 'conflict', current: { version: 3 } });
+    const details = { base_version: 2, current_version: 3 };
+    expect(classify(409, { error: { code: 'version_conflict', message: 'm', details }, current: sidecar }, null, 0)).toMatchObject({ kind: 'conflict', current: { version: 3 } });
+    // A 409 that is not the protocol's conflict body (no `current`) is not a conflict to resolve.
+    expect(classify(409, err('version_conflict'), null, 0)).toEqual({ kind: 'transient', reason: 'server' });
     expect(classify(400, err('invalid_body', 'notes too long'), null, 0)).toEqual({ kind: 'invalid', message: 'notes too long' });
     expect(classify(401, err('unauthorized'), null, 0)).toMatchObject({ kind: 'denied' });
     expect(classify(403, err('read_only'), null, 0)).toMatchObject({ kind: 'denied' });
@@ -33,16 +36,18 @@ describe('write outcomes (the error matrix)', () => {
       {
         results: [
           { path: '/a', status: 'ok', item: sidecar },
-          { path: '/b', status: 'conflict', error: { code: 'version_conflict', message: 'x' }, current: { ...sidecar, path: '/b' } },
+          { path: '/b', status: 'conflict', error: { code: 'version_conflict', message: 'x', details: { base_version: 1, current_version: 3 } }, current: { ...sidecar, path: '/b' } },
           { path: '/c', status: 'not_found', error: { code: 'not_found', message: 'x' } },
         ],
       },
-      0,
     );
     expect(results.map((r) => [r.path, r.outcome.kind])).toEqual([
       ['/a', 'ok'],
       ['/b', 'conflict'],
       ['/c', 'missing'],
     ]);
+    // Shapes the server never sends are no batch answer at all.
+    expect(readBatchResults([{ path: '/a', ok: true, sidecar }])).toEqual([]);
+    expect(readBatchResults({ results: [{ path: '/a', status: 'applied', item: sidecar }] })).toEqual([]);
   });
 });

@@ -1,43 +1,15 @@
-import type { PatchItemBody } from '../../../protocol/items.js';
+import type { Sidecar } from '../../../protocol/items.js';
+import { applyLabelOps, applyTagOps, normalizeTags, type LabelOps } from '../../../protocol/label-patch.js';
 
 /** The label part of an item, as the write queue reasons about it. */
-export interface LabelState {
-  version: number;
-  star: number | null;
-  tags: string[];
-  notes: string;
-}
+export type LabelState = Pick<Sidecar, 'version' | 'star' | 'tags' | 'notes'>;
 
-/** One edit's operations: the PATCH body without `base_version`. */
-export type LabelOps = Omit<PatchItemBody, 'base_version'>;
-
-export function normalizeTags(tags: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const raw of tags) {
-    const tag = raw.trim();
-    if (tag && !out.includes(tag)) out.push(tag);
-  }
-  return out;
-}
-
-/** Set, then remove, then add: the order the server applies a PATCH in. */
-export function applyTagOps(tags: readonly string[], ops: LabelOps): string[] {
-  let next = ops.set_tags !== undefined ? normalizeTags(ops.set_tags) : [...tags];
-  if (ops.remove_tags?.length) {
-    const removed = new Set(normalizeTags(ops.remove_tags));
-    next = next.filter((t) => !removed.has(t));
-  }
-  if (ops.add_tags?.length) next = normalizeTags([...next, ...ops.add_tags]);
-  return next;
-}
+// The PATCH rules themselves (trim, dedupe, set → remove → add) are the protocol's, shared with
+// the server, so an optimistic update shows exactly what the server will store.
+export type { LabelOps };
 
 export function applyOps<S extends Omit<LabelState, 'version'>>(state: S, ops: LabelOps): S {
-  return {
-    ...state,
-    star: ops.set_star !== undefined ? ops.set_star : state.star,
-    notes: ops.set_notes !== undefined ? ops.set_notes : state.notes,
-    tags: applyTagOps(state.tags, ops),
-  };
+  return { ...state, ...applyLabelOps(state, ops) };
 }
 
 /** `a` then `b` as one edit. */

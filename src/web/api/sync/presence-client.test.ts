@@ -16,7 +16,10 @@ function setup() {
       const g = (body as { gallery_id: string }).gallery_id;
       return { gallery_id: g, viewers: 2, editors: 0, updated_at: 'x' };
     },
-    beacon: (path, body) => (beacons.push([path, body]), true),
+    beacon: (path, body) => {
+      beacons.push([path, body]);
+      return true;
+    },
     getStatus: () => status,
     onCounts: (c) => counts.push(c),
     random: () => 0.5,
@@ -30,7 +33,7 @@ describe('presence client', () => {
     client.setGallery('/animals');
     await flush();
     expect(posts).toEqual([['/presence', { gallery_id: '/animals', client_id: 'c1.tab1', status: 'viewing' }]]);
-    expect(counts).toEqual([{ gallery_id: '/animals', viewers: 2, editors: 0 }]);
+    expect(counts).toEqual([{ gallery_id: '/animals', viewers: 2, editors: 0, updated_at: 'x' }]);
     await clock.advance(15_000);
     expect(posts).toHaveLength(4);
   });
@@ -71,8 +74,10 @@ describe('presence client', () => {
     expect(posts).toHaveLength(2);
   });
 
-  it('reads counts in either spelling and labels them', () => {
-    expect(readCounts({ gallery_id: '/', viewing: 3, editing: 1 })).toEqual({ gallery_id: '/', viewers: 3, editors: 1 });
+  it('reads the counts the server answers with, nothing else, and labels them', () => {
+    const counts = { gallery_id: '/', viewers: 3, editors: 1, updated_at: '2026-01-23T19:25:15Z' };
+    expect(readCounts(counts)).toEqual(counts);
+    expect(readCounts({ gallery_id: '/', viewing: 3, editing: 1 })).toBeNull();
     expect(readCounts({ nope: 1 })).toBeNull();
     expect(presenceLabel({ viewers: 3, editors: 1 })).toBe('3 viewing · 1 editing');
     expect(presenceLabel({ viewers: 2, editors: 0 })).toBe('2 viewing · 0 editing');

@@ -1,11 +1,7 @@
+import { presenceCountsSchema, type PresenceCounts, type PresenceStatus } from '../../../protocol/presence.js';
 import type { Clock } from './write-queue.js';
 
-export type PresenceStatus = 'viewing' | 'editing';
-export interface PresenceCounts {
-  gallery_id: string;
-  viewers: number;
-  editors: number;
-}
+export type { PresenceCounts, PresenceStatus };
 
 export interface PresenceClientOptions {
   clock: Clock;
@@ -90,13 +86,10 @@ export class PresenceClient {
   }
 }
 
+/** The counts in a `POST /presence` answer, or null when it is not one (the next beat tries again). */
 export function readCounts(raw: unknown): PresenceCounts | null {
-  if (!raw || typeof raw !== 'object') return null;
-  const r = raw as Record<string, unknown>;
-  const viewers = r.viewers ?? r.viewing;
-  const editors = r.editors ?? r.editing;
-  if (typeof r.gallery_id !== 'string' || typeof viewers !== 'number' || typeof editors !== 'number') return null;
-  return { gallery_id: r.gallery_id, viewers, editors };
+  const parsed = presenceCountsSchema.safeParse(raw);
+  return parsed.success ? parsed.data : null;
 }
 
 /** "3 viewing · 1 editing", the spec's copy. */

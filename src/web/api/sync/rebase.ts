@@ -1,4 +1,5 @@
-import { applyTagOps, isEmptyOps, normalizeTags, sameTagSet, type LabelOps, type LabelState } from './label-ops.js';
+import { applyTagOps, normalizeTags } from '../../../protocol/label-patch.js';
+import { isEmptyOps, sameTagSet, type LabelOps, type LabelState } from './label-ops.js';
 
 export type ConflictField = 'star' | 'notes' | 'tags';
 

@@ -1,3 +1,4 @@
+import { backoffDelay } from '../../lib/backoff.js';
 import { headerSafe, idempotencyKey, nextSequence, type KeyValueStorage } from './client-identity.js';
 import { classify, readBatchResults, type WriteOutcome } from './http-outcome.js';
 import { isEmptyOps, isSatisfied, mergeOps, type LabelOps, type LabelState } from './label-ops.js';
@@ -29,7 +30,6 @@ export interface WriteQueueOptions {
 }
 
 const ALIVE_EVERY_MS = 5_000;
-const MAX_BACKOFF_MS = 30_000;
 const MAX_AUTO_REBASES = 5;
 const MAX_SAVED_SHOWN = 500;
 
@@ -297,7 +297,7 @@ export class WriteQueue {
       const now = this.o.clock.now();
       outcome = classify(res.status, json, res.headers.get('Retry-After'), now);
       if (!single && res.status >= 200 && res.status < 300) {
-        batch = readBatchResults(json, now);
+        batch = readBatchResults(json);
         outcome = batch.length ? { kind: 'ok', state: first.base } : { kind: 'transient', reason: 'server' };
       }
     } catch {
@@ -417,8 +417,7 @@ export class WriteQueue {
   }
 
   private backoff(attempts: number): number {
-    const raw = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempts - 1));
-    return Math.round(raw * (0.75 + 0.5 * (this.o.random ?? Math.random)()));
+    return backoffDelay(attempts, this.o.random);
   }
 
   private latest(path: string, fallback: LabelState): LabelState {

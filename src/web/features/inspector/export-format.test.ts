@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { commonFolder, exportFileName, pickRows, toCsv, type ExportRow } from './export-format.js';
+import type { ExportRow } from '../../../protocol/export.js';
+import { commonFolder, exportFileName, pickRows, toCsv } from './export-format.js';
 
 const row = (path: string, over: Partial<ExportRow> = {}): ExportRow => ({
   path,

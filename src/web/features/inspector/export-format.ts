@@ -1,33 +1,20 @@
-/** A row of `GET /export?format=json`. */
-export interface ExportRow {
-  path: string;
-  tags: string[];
-  notes: string;
-  star: number | null;
-  metrics: Record<string, number>;
-  version: number;
-  updated_at: string | null;
-  updated_by: string | null;
-}
-
-/** The server's CSV columns (tags and metrics as JSON cells, so nothing is lost). */
-export const CSV_COLUMNS = ['path', 'tags', 'notes', 'star', 'metrics', 'version', 'updated_at', 'updated_by'] as const;
+import { EXPORT_CSV_COLUMNS, type ExportRow } from '../../../protocol/export.js';
 
 function csvCell(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
 export function toCsv(rows: readonly ExportRow[]): string {
-  let out = CSV_COLUMNS.join(',') + '\r\n';
+  let out = `${EXPORT_CSV_COLUMNS.join(',')}\r\n`;
   for (const r of rows) {
     const cells = [r.path, JSON.stringify(r.tags), r.notes, r.star ?? '', JSON.stringify(r.metrics ?? {}), r.version, r.updated_at ?? '', r.updated_by ?? ''];
-    out += cells.map((c) => csvCell(String(c))).join(',') + '\r\n';
+    out += `${cells.map((c) => csvCell(String(c))).join(',')}\r\n`;
   }
   return out;
 }
 
 export function toJson(rows: readonly ExportRow[]): string {
-  return JSON.stringify(rows, null, 1) + '\n';
+  return `${JSON.stringify(rows, null, 1)}\n`;
 }
 
 /** Keeps the selected paths, in selection order. */
@@ -46,7 +33,7 @@ export function commonFolder(paths: readonly string[]): string {
     while (i < parts.length && i < segs.length && parts[i] === segs[i]) i++;
     parts = parts.slice(0, i);
   }
-  return '/' + parts.join('/');
+  return `/${parts.join('/')}`;
 }
 
 export function exportFileName(scope: string, format: 'csv' | 'json', count?: number): string {

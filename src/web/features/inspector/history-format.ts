@@ -1,27 +1,5 @@
+import type { HistoryEntry } from '../../../protocol/history.js';
 import { personName } from '../../api/sync/activity.js';
-
-/** One entry of `GET /item/history`. */
-export interface HistoryEntry {
-  event_id: number;
-  type: string;
-  version: number;
-  updated_at: string;
-  updated_by: string | null;
-  changes: {
-    star?: { from: number | null; to: number | null };
-    notes?: { from: string; to: string };
-    tags?: { added: string[]; removed: string[] };
-    metrics?: Record<string, { from: number | null; to: number }>;
-  };
-}
-
-export function readHistory(raw: unknown): HistoryEntry[] {
-  const entries = (raw as { entries?: unknown } | null)?.entries;
-  if (!Array.isArray(entries)) return [];
-  return entries.filter(
-    (e): e is HistoryEntry => !!e && typeof e === 'object' && typeof (e as HistoryEntry).version === 'number' && typeof (e as HistoryEntry).changes === 'object',
-  );
-}
 
 const stars = (n: number | null) => (n ? '★'.repeat(n) : 'no rating');
 

@@ -1,25 +1,16 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import { z } from 'zod';
+import { exportJsonSchema, type ExportRow } from '../../../protocol/export.js';
+import { historyResponseSchema } from '../../../protocol/history.js';
+import { metadataResponseSchema, type MetadataResponse } from '../../../protocol/metadata.js';
 import { requestJson } from '../../api/http-client.js';
-import { readHistory } from './history-format.js';
-import type { ExportRow } from './export-format.js';
 
-const metadataSchema = z.object({
-  path: z.string(),
-  format: z.string(),
-  width: z.number(),
-  height: z.number(),
-  exif: z.record(z.string(), z.unknown()).nullable(),
-  png_text: z.array(z.object({ keyword: z.string(), text: z.string() }).loose()).nullable(),
-  quick_fields: z.record(z.string(), z.string()),
-});
-export type ImageMetadata = z.infer<typeof metadataSchema>;
+export type ImageMetadata = MetadataResponse;
 
 export function useMetadata(path: string | null) {
   return useQuery({
     queryKey: ['metadata', path],
-    queryFn: ({ signal }) => requestJson('/metadata', metadataSchema, { query: { path }, signal }),
+    queryFn: ({ signal }) => requestJson('/metadata', metadataResponseSchema, { query: { path }, signal }),
     enabled: path !== null,
     staleTime: Infinity,
     retry: false,
@@ -30,7 +21,7 @@ export function useMetadata(path: string | null) {
 export function useHistory(path: string | null, version: number) {
   return useQuery({
     queryKey: ['item-history', path, version],
-    queryFn: async ({ signal }) => readHistory(await requestJson('/item/history', z.unknown(), { query: { path, limit: 20 }, signal })),
+    queryFn: async ({ signal }) => (await requestJson('/item/history', historyResponseSchema, { query: { path, limit: 20 }, signal })).entries,
     enabled: path !== null,
     staleTime: Infinity,
     placeholderData: (prev) => prev,
@@ -38,8 +29,7 @@ export function useHistory(path: string | null, version: number) {
 }
 
 export async function fetchExportRows(folder: string, signal?: AbortSignal): Promise<ExportRow[]> {
-  const rows = await requestJson('/export', z.array(z.unknown()), { query: { format: 'json', path: folder, all: true }, signal });
-  return rows as ExportRow[];
+  return requestJson('/export', exportJsonSchema, { query: { format: 'json', path: folder, all: true }, signal });
 }
 
 /**
@@ -52,7 +42,7 @@ export function useDatasetTags() {
   const query = useQuery({
     queryKey: DATASET_TAGS,
     queryFn: async ({ signal }) => {
-      const rows = await requestJson('/export', z.array(z.object({ tags: z.array(z.string()) }).loose()), {
+      const rows = await requestJson('/export', exportJsonSchema, {
         query: { format: 'json', path: '/' },
         signal,
       });

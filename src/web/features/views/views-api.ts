@@ -1,4 +1,5 @@
-import { viewsDocumentSchema, type View, type ViewsDocument } from '../../../protocol/views.js';
+import { errorBodySchema } from '../../../protocol/errors.js';
+import { viewsConflictBodySchema, viewsDocumentSchema, type View, type ViewsDocument } from '../../../protocol/views.js';
 import { ApiError, requestJson } from '../../api/http-client.js';
 import { applyViewEdit, type ViewEdit } from './views-merge.js';
 
@@ -19,14 +20,17 @@ export async function putViews(views: View[], version: number, key: string, fetc
   });
   const body: unknown = await response.json().catch(() => null);
   if (response.status === 409) {
-    const current = viewsDocumentSchema.safeParse((body as { current?: unknown } | null)?.current);
-    if (current.success) return { ok: false, current: current.data };
+    const conflict = viewsConflictBodySchema.safeParse(body);
+    if (conflict.success) return { ok: false, current: conflict.data.current };
   }
   if (!response.ok) {
-    const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `PUT /views failed (${response.status})`);
+    const error = errorBodySchema.safeParse(body);
+    if (error.success) throw new ApiError(response.status, error.data.error.code, error.data.error.message, error.data.error.details);
+    throw new ApiError(response.status, 'http_error', `PUT /views failed (${response.status})`);
   }
-  return { ok: true, doc: viewsDocumentSchema.parse(body) };
+  const doc = viewsDocumentSchema.safeParse(body);
+  if (!doc.success) throw new ApiError(response.status, 'invalid_response', `PUT /views: response does not match the protocol: ${doc.error.message}`);
+  return { ok: true, doc: doc.data };
 }
 
 export const MAX_VIEW_ATTEMPTS = 5;

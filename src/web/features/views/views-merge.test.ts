@@ -39,7 +39,8 @@ describe('smart folder edits', () => {
       const body = JSON.parse(String(init.body)) as { views: View[] };
       calls.push({ ifMatch: headers['if-match']!, key: headers['idempotency-key']!, ids: body.views.map((v) => v.id) });
       if (headers['if-match'] !== `"${server.version}"`) {
-        return new Response(JSON.stringify({ error: { code: 'version_conflict', message: 'stale' }, current: server }), { status: 409 });
+        const details = { base_version: Number(headers['if-match']!.replaceAll('"', '')), current_version: server.version };
+        return new Response(JSON.stringify({ error: { code: 'version_conflict', message: 'stale', details }, current: server }), { status: 409 });
       }
       server = { version: server.version + 1, views: body.views };
       return new Response(JSON.stringify(server), { status: 200 });
@@ -55,7 +56,10 @@ describe('smart folder edits', () => {
 
   it('gives up after repeated conflicts rather than looping', async () => {
     let version = 10;
-    const fetchFn = async () => new Response(JSON.stringify({ error: { code: 'version_conflict', message: 'stale' }, current: { version: ++version, views: [] } }), { status: 409 });
+    const fetchFn = async () => {
+      const details = { base_version: version, current_version: version + 1 };
+      return new Response(JSON.stringify({ error: { code: 'version_conflict', message: 'stale', details }, current: { version: ++version, views: [] } }), { status: 409 });
+    };
     await expect(saveViewEdit({ version: 1, views: [] }, { type: 'delete', id: 'a' }, () => 'k', fetchFn)).rejects.toMatchObject({ status: 409 });
   });
 

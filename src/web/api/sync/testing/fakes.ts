@@ -76,7 +76,7 @@ export class FakeLabelServer {
     const fail = this.failures.shift();
     if (fail === 'network') throw new TypeError('Failed to fetch');
     if (typeof fail === 'number') return response(fail, { error: { code: 'internal', message: 'boom' } });
-    if (fail) return response(fail.status, fail.body ?? { error: { code: 'x', message: 'x' } }, fail.headers);
+    if (fail) return response(fail.status, fail.body ?? { error: { code: 'internal', message: 'x' } }, fail.headers);
     const key = init.headers['Idempotency-Key']!;
     const cached = this.cache.get(key);
     if (cached) return cached;
@@ -100,7 +100,9 @@ export class FakeLabelServer {
     const cur = this.items.get(path);
     if (!cur) return { status: 404, body: { error: { code: 'not_found', message: 'no item' } } };
     if (body.base_version !== cur.version) {
-      return { status: 409, body: { error: { code: 'version_conflict', message: 'stale' }, current: { path, ...cur } } };
+      const details = { base_version: body.base_version as number, current_version: cur.version };
+      const current = { path, ...cur, metrics: {}, updated_at: 'now', updated_by: 'x' };
+      return { status: 409, body: { error: { code: 'version_conflict', message: 'stale', details }, current } };
     }
     const { base_version: _b, path: _p, ...ops } = body;
     const next = { ...applyOps(cur, ops as LabelOps), version: cur.version + 1 };

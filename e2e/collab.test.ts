@@ -35,14 +35,11 @@ async function history(path: string): Promise<unknown[]> {
   return ((await res.json()) as { entries: unknown[] }).entries;
 }
 
-/** Time from now until `check` holds, polling every animation-frame-ish 10 ms. */
+/** Time from now until `check` holds, checked every animation-frame-ish 10 ms. */
 async function timeUntil(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<number> {
   const start = performance.now();
-  while (performance.now() - start < timeoutMs) {
-    if (await check()) return performance.now() - start;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms`);
+  await expect.poll(check, { interval: 10, timeout: timeoutMs }).toBe(true);
+  return performance.now() - start;
 }
 
 /** Everyone present in the folder, viewing or editing, from the toolbar's "N viewing · M editing". */
@@ -52,9 +49,17 @@ async function present(p: Page): Promise<number> {
   return m ? Number(m[1]) + Number(m[2]) : -1;
 }
 
-/** A screenshot once entry animations (banners fade in over 180 ms) have settled. */
+/** A screenshot once entry animations (banners fade in over 180 ms) have finished. */
 async function shot(p: Page, name: string): Promise<void> {
-  await p.waitForTimeout(300);
+  // Finite animations only: a spinner or a looping glow never finishes.
+  await p.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
+  );
   await p.screenshot({ path: `${SHOTS}/${name}.png` });
 }
 
@@ -154,7 +159,8 @@ describe('collaborative labeling, two browsers on one server', () => {
     await select(ada, '/root-04.jpg');
     await ada.page.getByRole('radio', { name: '2 stars' }).click();
     await expect.poll(async () => (await sidecar('/root-04.jpg')).star).toBe(2);
-    await bob.page.waitForTimeout(300);
+    // Bob's grid shows the new rating: the event reached his page and was applied.
+    await bob.page.locator('.cell[data-path="/root-04.jpg"] .cell-badge[aria-label="2 stars"]').waitFor();
     expect(await bob.page.getByTestId('conflict').count()).toBe(1);
 
     await bob.page.getByRole('button', { name: 'Apply my changes again' }).click();
@@ -173,12 +179,20 @@ describe('collaborative labeling, two browsers on one server', () => {
     await expect.poll(async () => (await sidecar(path)).notes).toBe('Ada final');
     await held2.release();
     await bob.page.getByTestId('conflict').waitFor();
+    const sentAfter: string[] = [];
+    const onRequest = (r: { method(): string; url(): string }) => {
+      if (r.method() === 'PATCH') sentAfter.push(r.url());
+    };
+    bob.page.on('request', onRequest);
     await bob.page.getByRole('button', { name: 'Keep theirs' }).click();
     await expect.poll(() => notes(bob.page)).toBe('Ada final');
     expect(await bob.page.getByTestId('conflict').count()).toBe(0);
-    await bob.page.waitForTimeout(500);
+    // Saved means nothing of Bob's is queued for this item any more, so nothing can go out later;
+    // and nothing went out since he chose theirs.
+    await expect.poll(() => saveStatus(bob.page)).toBe('saved');
+    bob.page.off('request', onRequest);
+    expect(sentAfter).toEqual([]);
     expect((await sidecar(path)).notes).toBe('Ada final');
-    expect(await saveStatus(bob.page)).toBe('saved');
   });
 
   it('keeps an edit made while the server is unreachable and saves it exactly once when it is back', async () => {
@@ -231,13 +245,15 @@ describe('collaborative labeling, two browsers on one server', () => {
     const stored = await bob.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('lenslet.queue.')));
     expect(stored.length).toBe(1);
     await bob.page.unroute('**/item?*', block);
+    const presenceId = () => bob.page.evaluate(() => `${localStorage.getItem('lenslet.client_id')}.${sessionStorage.getItem('lenslet.tab_id')}`);
+    const idBefore = await presenceId();
     await bob.page.reload();
     await expect.poll(async () => (await sidecar(path)).tags, { timeout: 10_000 }).toEqual(['queued-before-reload']);
     await expect.poll(() => saveStatus(bob.page)).toBe('saved');
-    // A reload leaves and re-joins as the same viewer: never a ghost third viewer.
+    // A reload leaves and re-joins as the same viewer: never a ghost third viewer. The server
+    // keeps one presence entry per id, so the same id after the reload cannot count twice.
+    expect(await presenceId()).toBe(idBefore);
     await expect.poll(() => present(ada.page)).toBe(2);
-    await ada.page.waitForTimeout(1_000);
-    expect(await present(ada.page)).toBe(2);
     expect(await present(bob.page)).toBe(2);
   });
 

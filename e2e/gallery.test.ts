@@ -124,21 +124,28 @@ describe('folder gallery', () => {
   });
 
   it('shows the thumbnail at once and swaps in the decoded full image without a jump', async () => {
-    // Slow originals down so every stage is observable.
+    // Hold the original until the thumbnail stage has been checked, so every stage is observable
+    // however fast or slow the machine is. (The spinner's 150 ms grace is Spinner's unit test.)
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let requested!: () => void;
+    const fileRequested = new Promise<void>((r) => (requested = r));
     await page.route('**/file?**', async (route) => {
-      await new Promise((r) => setTimeout(r, 700));
-      await route.continue();
+      requested();
+      await gate;
+      await route.continue().catch(() => {});
     });
     try {
       await cells(page).nth(3).dblclick();
       const img = page.locator('.viewer-img');
       await img.waitFor();
+      await fileRequested;
       expect(await img.getAttribute('data-full')).toBe('false');
       expect(await img.getAttribute('src')).toMatch(/^blob:/);
       const thumbBox = await img.boundingBox();
-      // no spinner for the first 150 ms, then one until the full image is ready
-      expect(await page.locator('.viewer-spinner [role="status"]').count()).toBe(0);
-      await page.locator('.viewer-spinner [role="status"]').waitFor({ timeout: 2000 });
+      // while the original is on its way, a spinner says so
+      await page.locator('.viewer-spinner [role="status"]').waitFor();
+      release();
       await page.locator('.viewer-img[data-full="true"]').waitFor({ timeout: 5000 });
       expect(await img.getAttribute('src')).toMatch(/^\/file\?/);
       const fullBox = await img.boundingBox();
@@ -146,6 +153,7 @@ describe('folder gallery', () => {
       expect(Math.abs(fullBox!.height - thumbBox!.height)).toBeLessThanOrEqual(1);
       expect(await page.locator('.viewer-spinner').count()).toBe(0);
     } finally {
+      release();
       await page.unroute('**/file?**');
     }
     await page.keyboard.press('Escape');
@@ -256,17 +264,27 @@ describe('folder gallery', () => {
     // big thumbnails: many cells on screen, so the queue is deep when we leave
     await page.getByLabel('Thumbnail size').fill('100');
     const bigThumbs: string[] = [];
-    page.on('request', (r) => {
+    const bigSettled: string[] = [];
+    const isBigThumb = (r: { url(): string }) => {
       const url = new URL(r.url());
-      if (url.pathname === '/thumb' && url.searchParams.get('path')?.startsWith('/big/')) bigThumbs.push(r.url());
+      return url.pathname === '/thumb' && Boolean(url.searchParams.get('path')?.startsWith('/big/'));
+    };
+    page.on('request', (r) => {
+      if (isBigThumb(r)) bigThumbs.push(r.url());
     });
+    const settle = (r: { url(): string }) => {
+      if (isBigThumb(r)) bigSettled.push(r.url());
+    };
+    page.on('requestfinished', settle);
+    page.on('requestfailed', settle);
     await page.locator('.tree-row[data-path="/big"]').click();
     await expect.poll(() => bigThumbs.length).toBeGreaterThan(0);
     await page.locator('.tree-row[data-path="/nested"]').click();
     await expect.poll(() => cells(page).count()).toBe(5);
     const atLeave = bigThumbs.length;
-    await page.waitForTimeout(500);
-    // only what was already in flight (≤ 6) may still have been sent
+    // Once nothing is in flight any more, count: a queue left running would have kept starting
+    // requests as earlier ones finished; a cancelled one sent only what was already in flight (≤ 6).
+    await expect.poll(() => bigThumbs.length - bigSettled.length).toBe(0);
     expect(bigThumbs.length - atLeave).toBeLessThanOrEqual(6);
     expect(await page.evaluate(() => document.querySelectorAll('.grid-scroll [data-path^="/big/"]').length)).toBe(0);
   });
@@ -321,17 +339,22 @@ describe('folder gallery', () => {
   });
 
   it('steps the viewer across a window boundary, waiting for the next window', async () => {
+    // The window after the boundary is held until the step has been asked for.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
     await page.route('**/folders?**', async (route) => {
-      if (new URL(route.request().url()).searchParams.get('offset') === '500') await new Promise((r) => setTimeout(r, 800));
-      await route.continue();
+      if (new URL(route.request().url()).searchParams.get('offset') === '500') await gate;
+      await route.continue().catch(() => {});
     });
     try {
       await page.goto(server.appUrl('?path=/big&view=/big/big-00499.jpg'));
       await expect.poll(() => page.locator('.viewer-meta').textContent()).toContain('500 of 3,000');
       await page.keyboard.press('ArrowRight');
+      release();
       await expect.poll(() => page.locator('.viewer-name').textContent(), { timeout: 5000 }).toBe('big-00500.jpg');
       expect(await page.locator('.viewer-meta').textContent()).toContain('501 of 3,000');
     } finally {
+      release();
       await page.unroute('**/folders?**');
     }
     await page.keyboard.press('Escape');
@@ -351,9 +374,17 @@ describe('folder gallery', () => {
     await page.goto(server.appUrl('?path=/big'));
     await expect.poll(() => page.getByTestId('item-count').textContent()).toContain('3,000 images');
     const grid = page.locator('.grid-scroll');
-    await grid.evaluate((el) => (el.scrollTop = 5000));
+    // The grid records its position on the scroll event: wait for that event, and for the
+    // windows at the new position, before leaving.
+    await grid.evaluate(
+      (el) =>
+        new Promise<void>((resolve) => {
+          el.addEventListener('scroll', () => resolve(), { once: true });
+          el.scrollTop = 5000;
+        }),
+    );
+    await expect.poll(() => page.locator('.grid-scroll .cell:not([data-path])').count()).toBe(0);
     await expect.poll(() => grid.evaluate((el) => el.scrollTop)).toBe(5000);
-    await page.waitForTimeout(200);
     await page.locator('.tree-row[data-path="/nested"]').click();
     await expect.poll(() => cells(page).count()).toBe(5);
     expect(await grid.evaluate((el) => el.scrollTop)).toBe(0);
@@ -368,9 +399,8 @@ describe('folder gallery', () => {
     await cells(page).first().click();
     const grid = page.locator('.grid-scroll');
     const far = await grid.evaluate((el) => (el.scrollTop = Math.floor(el.scrollHeight * 0.6)));
-    // the windows around the new position load and re-lay out the grid
-    await page.locator('[data-index="2000"][data-path]').waitFor({ state: 'attached', timeout: 10_000 }).catch(() => {});
-    await page.waitForTimeout(500);
+    // the windows around the new position load and re-lay out the grid: every cell on screen is real
+    await expect.poll(() => page.locator('.grid-scroll .cell:not([data-path])').count(), { timeout: 10_000 }).toBe(0);
     expect(Math.abs((await grid.evaluate((el) => el.scrollTop)) - far)).toBeLessThan(400);
   });
 

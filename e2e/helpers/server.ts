@@ -36,13 +36,7 @@ export async function startTestServer(root: string, options: Partial<ServerOptio
   };
 }
 
-/** Waits until the server's background indexing reports done (counts and dims are final). */
-export async function waitForIndexed(server: { url: string }, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const health = (await (await fetch(`${server.url}/health`)).json()) as { indexing?: { state?: string } };
-    if (health.indexing?.state === 'done') return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('server did not finish indexing in time');
+/** Waits until the server's background indexing is done (counts and dims are final). */
+export async function waitForIndexed(server: Pick<RunningServer, 'source'>): Promise<void> {
+  await server.source.whenIdle();
 }

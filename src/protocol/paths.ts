@@ -13,7 +13,7 @@ export function canonicalPath(raw: unknown): PathResult {
   if (raw.includes('\0')) return { ok: false, reason: 'path contains a NUL byte' };
   if (raw.includes('\\')) return { ok: false, reason: 'path contains a backslash' };
   if (/^[a-zA-Z]:/.test(raw)) return { ok: false, reason: 'path must not name a drive' };
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   if (/[\x00-\x1f\x7f]/.test(raw)) return { ok: false, reason: 'path contains a control character' };
   const segments: string[] = [];
   for (const segment of raw.split('/')) {
@@ -21,7 +21,7 @@ export function canonicalPath(raw: unknown): PathResult {
     if (segment === '..') return { ok: false, reason: 'path must not contain ".." segments' };
     segments.push(segment);
   }
-  return { ok: true, path: '/' + segments.join('/') };
+  return { ok: true, path: `/${segments.join('/')}` };
 }
 
 export function parentPath(path: string): string {
@@ -40,5 +40,5 @@ export function joinPath(dir: string, name: string): string {
 /** True when `path` is `dir` itself or lies below it. */
 export function isWithin(path: string, dir: string): boolean {
   if (dir === '/') return true;
-  return path === dir || path.startsWith(dir + '/');
+  return path === dir || path.startsWith(`${dir}/`);
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { errorBodySchema } from './errors.js';
 import { exportJsonSchema } from './export.js';
 import { foldersResponseSchema, refreshResponseSchema, searchResponseSchema } from './folders.js';

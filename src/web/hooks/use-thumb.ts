@@ -15,13 +15,12 @@ export function useThumb(path: string | null, index: number): { src: string | nu
     const src = path ? (thumbQueue.peek(thumbUrl(path)) ?? null) : null;
     return { path, src, failed: false, instant: src !== null };
   });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: index only orders the queue; a changed index for the same path needs no new request
   useEffect(() => {
     if (!path) return;
     return thumbQueue.request(thumbUrl(path), index, (src) =>
       setState((prev) => (prev.path === path && prev.src === src ? prev : { path, src, failed: src === null, instant: false })),
     );
-    // index only orders the queue; a changed index for the same path needs no new request
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [path]);
   if (state.path !== path) {
     const src = path ? (thumbQueue.peek(thumbUrl(path)) ?? null) : null;

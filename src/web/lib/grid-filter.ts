@@ -54,7 +54,7 @@ export function fromClauses(filters: readonly Filter[]): { filter: Omit<GridFilt
   const unsupported: Filter[] = [];
   for (const clause of filters) {
     if ('stars' in clause) {
-      clause.stars.forEach((s) => stars.add(s));
+      for (const s of clause.stars) stars.add(s);
     } else if ('tags_all' in clause) {
       for (const t of clause.tags_all) if (!tags.includes(t)) tags.push(t);
     } else if ('metric' in clause && !metrics.some((m) => m.metric === clause.metric) && (clause.min !== undefined || clause.max !== undefined)) {

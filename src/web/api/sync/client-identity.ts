@@ -95,7 +95,7 @@ export function saveDisplayName(storage: KeyValueStorage, name: string): string 
 
 /** Header-safe: no control characters, collapsed spaces, bounded length. */
 export function cleanDisplayName(name: string): string {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
   return name.replace(/[\x00-\x1f\x7f]/g, '').replace(/\s+/g, ' ').trim().slice(0, MAX_DISPLAY_NAME);
 }
 

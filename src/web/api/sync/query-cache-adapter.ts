@@ -50,7 +50,10 @@ export function createItemCacheAdapter(queryClient: QueryClient): QueryCacheAdap
     if (before) for (const path of before) where.get(path)?.delete(hash);
     items.forEach((item, i) => {
       let pages = where.get(item.path);
-      if (!pages) where.set(item.path, (pages = new Map()));
+      if (!pages) {
+        pages = new Map();
+        where.set(item.path, pages);
+      }
       pages.set(hash, i);
     });
     indexedPaths.set(hash, items.map((i) => i.path));
@@ -107,7 +110,10 @@ export function createItemCacheAdapter(queryClient: QueryClient): QueryCacheAdap
         const next = { ...current, ...partial, path };
         if (working) {
           let page = working.get(query.queryHash);
-          if (!page) working.set(query.queryHash, (page = { query, page: query.state.data as ItemPage, items: items.slice() }));
+          if (!page) {
+            page = { query, page: query.state.data as ItemPage, items: items.slice() };
+            working.set(query.queryHash, page);
+          }
           page.items[index] = next;
         } else {
           const copy = items.slice();

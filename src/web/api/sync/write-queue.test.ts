@@ -82,7 +82,11 @@ describe('write queue', () => {
     server.seed('/a.jpg');
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const { queue, clock } = setup({ server, fetch: async (u, i) => (await gate, server.fetch(u, i)) });
+    const { queue, clock } = setup({ server, fetch: async (u, i) => {
+        await gate;
+        return server.fetch(u, i);
+      },
+    });
     queue.start();
     queue.edit(['/a.jpg'], { set_star: 1 });
     await flush(); // the first request is in flight: the next edit can't merge into it

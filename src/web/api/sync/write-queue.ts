@@ -442,7 +442,7 @@ export class WriteQueue {
     if (this.isInFlight(path)) return;
     const list = this.settleWaiters.get(path);
     this.settleWaiters.delete(path);
-    list?.forEach((fn) => fn());
+    for (const wake of list ?? []) wake();
   }
 
   // ---- state ----

@@ -88,7 +88,7 @@ export function extendTo(selection: Selection, index: number, additive = false):
 
 export function selectAll(count: number, focus = -1): Selection {
   if (count <= 0) return EMPTY_SELECTION;
-  return { ranges: [[0, count]], anchor: focus >= 0 ? focus : 0, focus };
+  return { ranges: [[0, count]], anchor: Math.max(focus, 0), focus };
 }
 
 /** Esc: nothing selected, but the keyboard cursor stays where it was. */

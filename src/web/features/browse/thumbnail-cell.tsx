@@ -33,6 +33,7 @@ export const ThumbnailCell = memo(function ThumbnailCell({ index, path, name, le
   const tagList = tags ? tags.split(TAG_SEPARATOR) : [];
   const className = `cell${selected ? ' is-selected' : ''}${focused ? ' is-focused' : ''}${square ? ' is-square' : ''}`;
   return (
+    // biome-ignore lint/a11y/useFocusableInteractive lint/a11y/useSemanticElements: a virtualized ARIA grid: rows are absolutely positioned, so no <table>; focus stays on the grid, whose keys the keymap handles
     <div
       className={className}
       data-index={index}
@@ -46,12 +47,12 @@ export const ThumbnailCell = memo(function ThumbnailCell({ index, path, name, le
       {src ? <img className={instant ? 'cell-img' : 'cell-img is-fresh'} src={src} alt="" draggable={false} decoding="async" /> : null}
       {failed ? <span className="cell-broken" aria-hidden="true">!</span> : null}
       {star > 0 ? (
-        <span className="cell-badge" aria-label={`${star} stars`}>
+        <span className="cell-badge" role="img" aria-label={`${star} stars`}>
           {'★'.repeat(star)}
         </span>
       ) : null}
       {tagList.length ? (
-        <span className="cell-tags" aria-label={`Tags: ${tagList.join(', ')}`}>
+        <span className="cell-tags" role="img" aria-label={`Tags: ${tagList.join(', ')}`}>
           {tagList.slice(0, MAX_CELL_TAGS).map((t) => (
             <span key={t} className="cell-tag">
               {t}

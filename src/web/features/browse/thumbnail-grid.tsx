@@ -64,6 +64,7 @@ export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChang
     return () => observer.disconnect();
   }, []);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the header element mounts and unmounts with the folder chips: re-observe exactly then
   useLayoutEffect(() => {
     const el = headerRef.current;
     if (!el) {
@@ -258,6 +259,7 @@ export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChang
   const empty = !listing.isLoading && !listing.error && total === 0;
 
   return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents lint/a11y/useSemanticElements: a virtualized ARIA grid (absolutely positioned rows, so no <table>); its keys are handled on window by the keymap, clicks here by delegation
     <div className="grid-scroll" ref={scrollRef} onClick={handleClick} onDoubleClick={handleDoubleClick} role="grid" aria-label="Images" aria-rowcount={layout.rows.length} data-total={total}>
       {listing.dirs.length > 0 ? (
         <div className="grid-header" ref={headerRef}>
@@ -307,6 +309,7 @@ export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChang
             );
           }
           return (
+            // biome-ignore lint/a11y/useFocusableInteractive lint/a11y/useSemanticElements: a row of the virtualized ARIA grid; focus stays on the grid
             <div
               key={virtualRow.key}
               className="grid-row"

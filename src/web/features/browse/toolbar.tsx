@@ -48,10 +48,9 @@ export function Toolbar(props: ToolbarProps) {
   const debounced = useDebouncedValue(draft.trim(), SEARCH_DEBOUNCE_MS);
   // The URL can change the query too (Back, links): follow it unless the user is mid-edit.
   useEffect(() => setDraft((d) => (d.trim() === query ? d : query)), [query]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a settled draft navigates; a changed query or callback alone must not
   useEffect(() => {
     if (debounced !== query) onQuery(debounced);
-    // only a settled draft should navigate
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [debounced]);
 
   const searching = query.length > 0;
@@ -96,11 +95,13 @@ export function Toolbar(props: ToolbarProps) {
               } else if (e.key === 'Enter') onQuery(draft.trim());
             }}
           />
+          {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: a <kbd> is not focusable; the hint is decoration beside the labelled input */}
           <kbd className="search-hint" aria-hidden="true">
             /
           </kbd>
         </label>
         {props.filter}
+        {/* biome-ignore lint/a11y/useSemanticElements: a <fieldset> brings borders and a legend the compact toolbar has no room for */}
         <div className="control-group" role="group" aria-label="Sort">
           <select className="select" value={props.sort} onChange={(e) => props.onSort(e.target.value as SortKey)} aria-label="Sort by">
             {(Object.keys(SORT_LABELS) as (keyof typeof SORT_LABELS)[]).map((key) => (
@@ -139,11 +140,13 @@ export function Toolbar(props: ToolbarProps) {
           )}
         </div>
         <div className="segmented" role="radiogroup" aria-label="Layout">
+          {/* biome-ignore lint/a11y/useSemanticElements: a segmented control of icon buttons; native radios cannot carry the icons */}
           <button type="button" role="radio" aria-checked={props.mode === 'justified'} className={props.mode === 'justified' ? 'is-on' : ''} onClick={() => props.onMode('justified')} title="Justified rows">
             <svg viewBox="0 0 16 16" aria-hidden="true">
               <path d="M2 3h5v4H2zM8 3h6v4H8zM2 9h7v4H2zM10 9h4v4h-4z" fill="currentColor" />
             </svg>
           </button>
+          {/* biome-ignore lint/a11y/useSemanticElements: a segmented control of icon buttons; native radios cannot carry the icons */}
           <button type="button" role="radio" aria-checked={props.mode === 'square'} className={props.mode === 'square' ? 'is-on' : ''} onClick={() => props.onMode('square')} title="Square grid">
             <svg viewBox="0 0 16 16" aria-hidden="true">
               <path d="M2 2h5v5H2zM9 2h5v5H9zM2 9h5v5H2zM9 9h5v5H9z" fill="currentColor" />

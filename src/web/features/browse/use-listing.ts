@@ -103,6 +103,7 @@ export function useListing(listing: ListingKey, q: string): Listing {
   // Re-render when any page of this list changes: a window arriving, or an item patched in place.
   const [version, setVersion] = useState(0);
   const frame = useRef(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: listingKey and searching are derived from key, which identifies the list (listingKey is a new array each render)
   useEffect(() => {
     const prefix = searching ? queryKeys.search(listing.path, q) : listingKey;
     const unsubscribe = queryClient.getQueryCache().subscribe((event) => {
@@ -120,13 +121,12 @@ export function useListing(listing: ListingKey, q: string): Listing {
       cancelAnimationFrame(frame.current);
       frame.current = 0;
     };
-    // listingKey is derived from key
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [queryClient, key]);
 
   const searchData = search.data as SearchResponse | undefined;
   // Loaded windows by offset, gathered once per cache change: looking each item up through
   // getQueryData would hash a query key per item, which is far too slow for a 100k layout.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version says the cache changed underneath and head.data that the first window arrived; listingKey is derived from key
   const pages = useMemo(() => {
     const map = new Map<number, Item[]>();
     if (searching) return map;
@@ -139,8 +139,6 @@ export function useListing(listing: ListingKey, q: string): Listing {
       if (page && typeof offset === 'number') map.set(offset, page.items);
     }
     return map;
-    // version: the cache changed underneath; head.data: the first window arrived
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [queryClient, key, searching, version, head.data, head.isPlaceholderData]);
 
   const getItem = useCallback(
@@ -173,6 +171,7 @@ export function useListing(listing: ListingKey, q: string): Listing {
     [key],
   );
   const ensureIndex = useCallback((index: number) => setPinned({ key, index }), [key]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: listing is identified by key (a new object each render)
   const locate = useCallback(
     (path: string) => {
       // Filtered lists come from POST /query, which has no `around`: they load as the user scrolls.
@@ -186,8 +185,6 @@ export function useListing(listing: ListingKey, q: string): Listing {
         () => {}, // the item may be gone; the viewer then shows it without a position
       );
     },
-    // listing is identified by key
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [queryClient, key, searching, viaQuery],
   );
 

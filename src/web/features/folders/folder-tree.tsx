@@ -43,10 +43,9 @@ export function FolderTree({ rootName, rootCount, current, onOpen }: FolderTreeP
     if (data) children.set(path, data);
   });
   const childrenKey = results.map((r) => r.dataUpdatedAt).join(',');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: children is rebuilt each render; childrenKey says when its content changed
   const rows = useMemo(
     () => flattenTree({ name: rootName, count: rootCount }, (p) => children.get(p), expanded),
-    // children is rebuilt each render; childrenKey says when its content changed
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [rootName, rootCount, expanded, childrenKey],
   );
 
@@ -161,6 +160,7 @@ type TreeRowViewProps = Omit<TreeRow, 'children'> & { index: number; top: number
 // Hoisted and memoized with primitive props, like the grid cells (see thumbnail-cell.tsx).
 const TreeRowView = memo(function TreeRowView({ index, top, path, name, count, depth, expanded, expandable, loading, active, focused }: TreeRowViewProps) {
   return (
+    // biome-ignore lint/a11y/useFocusableInteractive: tree items are reached with aria-activedescendant; focus stays on the tree
     <div
       id={treeRowId(path)}
       className={`tree-row${active ? ' is-active' : ''}${focused ? ' is-focused' : ''}`}
@@ -174,7 +174,7 @@ const TreeRowView = memo(function TreeRowView({ index, top, path, name, count, d
       style={{ transform: `translateY(${top}px)`, paddingLeft: 8 + depth * 14 }}
     >
       <span className={`tree-twisty${expanded ? ' is-open' : ''}${expandable ? '' : ' is-leaf'}${loading ? ' is-loading' : ''}`} aria-hidden="true">
-        <svg viewBox="0 0 16 16">
+        <svg viewBox="0 0 16 16" aria-hidden="true">
           <path d="M6 4l4 4-4 4" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" />
         </svg>
       </span>

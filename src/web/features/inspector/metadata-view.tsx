@@ -57,6 +57,7 @@ export function MetadataView({ item }: { item: Item }) {
           <summary>PNG text · {png.length}</summary>
           <dl className="kv">
             {png.map((c, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a PNG may repeat a keyword; the chunk list of an item never reorders
               <KeyValue key={`${c.keyword}-${i}`} name={c.keyword} value={c.text} />
             ))}
           </dl>

@@ -32,10 +32,10 @@ export function NotesEditor({ path, value, disabled, conflict, onSave }: NotesEd
   };
 
   // Another item: send what was typed for the previous one, then show this one's notes.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs per item: a new value for the same item is handled by the effect below, and flush reads refs
   useEffect(() => {
     setDraft(value);
     return flush;
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [path]);
 
   // The item's notes changed under us (our own save echoing back, or someone else's change).

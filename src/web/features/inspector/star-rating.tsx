@@ -16,6 +16,7 @@ export function StarRating({ value, disabled, conflict, onChange }: StarRatingPr
   return (
     <div className={`stars${conflict ? ' is-conflict' : ''}`} role="radiogroup" aria-label="Rating" onMouseLeave={() => setHover(null)} data-testid="stars">
       {[1, 2, 3, 4, 5].map((n) => (
+        // biome-ignore lint/a11y/useSemanticElements: star buttons with hover preview; native radios cannot draw them
         <button
           key={n}
           type="button"

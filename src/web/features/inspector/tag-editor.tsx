@@ -57,6 +57,7 @@ export function TagEditor({ tags, of, known, disabled, conflict, onAdd, onRemove
           value={draft}
           disabled={disabled}
           placeholder={of !== undefined ? `Add a tag to all ${of}` : 'Add a tag…'}
+          role="combobox"
           aria-label="Add a tag"
           aria-autocomplete="list"
           aria-controls={listId}
@@ -90,10 +91,13 @@ export function TagEditor({ tags, of, known, disabled, conflict, onAdd, onRemove
           }}
         />
         {suggestions.length ? (
+          // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: the combobox's popup list (ARIA combobox pattern)
           <ul className="tag-suggestions" id={listId} role="listbox">
             {suggestions.map((s, i) => (
+              // biome-ignore lint/a11y/useFocusableInteractive: options are picked with the arrow keys while focus stays in the combobox input
               <li
                 key={s}
+                // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: an option of the combobox's popup list (ARIA combobox pattern)
                 role="option"
                 aria-selected={i === active}
                 className={i === active ? 'is-active' : undefined}

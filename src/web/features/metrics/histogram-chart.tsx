@@ -79,11 +79,13 @@ export const HistogramChart = memo(function HistogramChart({ axis, population, f
       {brushX ? <rect className="histogram-brush" x={brushX.x} y={0} width={brushX.w} height={H} /> : null}
       {population.map((n, i) => {
         const h = height(n);
+        // biome-ignore lint/suspicious/noArrayIndexKey: bins are positional: bin i is the same bin on every render
         return h ? <rect key={`p${i}`} className="histogram-pop" x={i * barW + GAP / 2} y={H - h} width={barW - GAP} height={h} /> : null;
       })}
       {filtered.map((n, i) => {
         const h = height(n);
         return h ? (
+          // biome-ignore lint/suspicious/noArrayIndexKey: bins are positional: bin i is the same bin on every render
           <rect key={`f${i}`} className={inRange(i) ? 'histogram-fil' : 'histogram-fil is-out'} x={i * barW + GAP / 2} y={H - h} width={barW - GAP} height={h} />
         ) : null;
       })}

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { MAX_DISPLAY_NAME } from '../../api/sync/client-identity.js';
 import { presenceLabel } from '../../api/sync/presence-client.js';
 import { useEngineState, useSyncEngine } from '../../hooks/sync-context.js';
+import { focusOnMount } from '../../lib/focus.js';
 
 /** Toolbar: "N viewing · M editing" for the folder on screen; click to set your display name. */
 export function PresenceIndicator() {
@@ -58,7 +59,7 @@ export function PresenceIndicator() {
             value={draft}
             maxLength={MAX_DISPLAY_NAME}
             placeholder="Shown in history and activity"
-            autoFocus
+            ref={focusOnMount}
             onChange={(e) => setDraft(e.target.value)}
             onKeyDown={(e) => {
               if (e.key === 'Escape') setOpen(false);

@@ -72,7 +72,9 @@ export function SyncIndicator() {
           className="sync-discard"
           data-testid="discard-refused"
           title={`Drop ${refusedPaths.length} change${refusedPaths.length === 1 ? '' : 's'} the server refused`}
-          onClick={() => refusedPaths.forEach((path) => engine.queue.discard(path))}
+          onClick={() => {
+            for (const path of refusedPaths) engine.queue.discard(path);
+          }}
         >
           Discard
         </button>

@@ -29,5 +29,5 @@ export function zoomAround(pan: Point, scale: number, next: number, cursor: Poin
 /** One wheel notch is ×1.2; trackpads send many small deltas, which add up to the same curve. */
 export function wheelFactor(deltaY: number, deltaMode = 0): number {
   const pixels = deltaMode === 1 ? deltaY * 33 : deltaMode === 2 ? deltaY * 400 : deltaY;
-  return Math.pow(1.2, -pixels / 100);
+  return 1.2 ** (-pixels / 100);
 }

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { View } from '../../../protocol/views.js';
+import { focusOnMount } from '../../lib/focus.js';
 import { useViews } from './use-views.js';
 import { newViewId } from './views-merge.js';
 import { stateFromView, viewFromState, viewMatches, type ViewState } from './view-state.js';
@@ -120,7 +121,7 @@ function NameForm({ initial, submitLabel, onSubmit, onCancel }: { initial: strin
     <form className="smart-form" onSubmit={submit} data-keyboard-scope>
       <input
         className="smart-input"
-        autoFocus
+        ref={focusOnMount}
         value={name}
         maxLength={200}
         placeholder="Name"

@@ -11,5 +11,5 @@ export const PROTOCOL_VERSION = 2;
 /** The schema hash of each version, oldest first (append only). */
 export const PROTOCOL_HASHES: Record<number, string> = {
   1: '592a1cd6753dd45cc19ce675c69cc22952e980de802e807fb2fb4ab3809b0dad',
-  2: '',
+  2: '1a953314dcd6a5c3362f83719d712bb5bc40afec85e9c8f7875ad21f78da75ef',
 };

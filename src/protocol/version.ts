@@ -4,12 +4,13 @@
  *
  * 1: labels, events, folders, query, views, presence, health, errors.
  * 2: the whole contract: write results, batch and metrics answers, 409 bodies, history, metadata,
- *    export rows, refresh, presence leave; error codes as an enum; the shared PATCH rules' limits.
+ *    export rows, refresh, presence leave, batch and metrics requests, the endpoint table; error
+ *    codes as an enum; the shared PATCH rules' limits.
  */
 export const PROTOCOL_VERSION = 2;
 
 /** The schema hash of each version, oldest first (append only). */
 export const PROTOCOL_HASHES: Record<number, string> = {
   1: '592a1cd6753dd45cc19ce675c69cc22952e980de802e807fb2fb4ab3809b0dad',
-  2: '1a953314dcd6a5c3362f83719d712bb5bc40afec85e9c8f7875ad21f78da75ef',
+  2: 'a6f352ce9938eadcf6fd4ad9d540bbe1dff52864a091f051a12b365dda8a35e0',
 };

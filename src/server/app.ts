@@ -21,7 +21,7 @@ import { createLabelStore, type SqliteThread } from './labels/create-label-store
 import { NO_LABELS, type LabelLookup } from './labels/label-lookup.js';
 import type { LabelStoreOptions } from './labels/label-store.js';
 import { QueryEngine } from './query/query-engine.js';
-import { ListingService } from './services/listing-service.js';
+import { ListingService } from './query/listing-service.js';
 import { ThumbnailService, type ThumbnailOptions } from './services/thumbnail-service.js';
 import { ViewsStore } from './views/views-store.js';
 import type { Workspace } from './workspace.js';
@@ -88,9 +88,15 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   const lookup = service ?? options.labelLookup ?? NO_LABELS;
   const views = await ViewsStore.open({ file: writable ? workspace.viewsPath : null, publish: (event) => feed.publish({ id: null, ...event }) });
   // The label service's revision is a cache stamp for what queries derive from labels; a fixed lookup has none.
-  const query = new QueryEngine({ catalog, labels: lookup, labelRevision: service ? () => service.revision : undefined });
+  // One listing engine behind /folders, /query and /search (src/server/query/SPEC.md).
+  const query = new QueryEngine({
+    catalog,
+    labels: lookup,
+    labelRevision: service ? () => service.revision : undefined,
+    indexing: () => source.progress().state === 'running',
+  });
   const thumbnails = new ThumbnailService(source, workspace, options.thumbnails, app.log);
-  const listing = new ListingService(catalog, () => lookup, () => source.progress().state === 'running');
+  const listing = new ListingService(catalog, query, lookup);
   const seeding = service && source instanceof ParquetSource ? startTableSeeds(source, service) : null;
   // Build the name and date orders once indexing is done, ahead of the first query.
   void source.whenIdle().then(

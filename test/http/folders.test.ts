@@ -122,3 +122,37 @@ describe('GET /folders', () => {
     expect(body.error.code).toBe(code);
   });
 });
+
+describe('one listing engine behind /folders and /query (src/server/query/SPEC.md)', () => {
+  const query = async (body: unknown) => {
+    const response = await fetch(`${t.url}/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return (await response.json()) as { items: { path: string; w: number }[]; total: number };
+  };
+
+  it('[L6] /folders and /query return the same order for the same sort on the same folder', async () => {
+    for (const sort of ['name', 'added', 'random']) {
+      for (const order of ['asc', 'desc']) {
+        for (const [path, recursive] of [['/', true], ['/', false], ['/deep', true]] as const) {
+          const folders = (await t.json(`/folders?path=${path}&recursive=${recursive ? 1 : 0}&sort=${sort}&order=${order}&seed=3`)).body;
+          const queried = await query({ path, recursive, sort: { key: sort, order, seed: 3 } });
+          expect(paths(queried)).toEqual(paths(folders));
+          expect(queried.total).toBe(folders.total);
+        }
+      }
+    }
+  });
+
+  it('[L1] folders and files use the same natural collation', async () => {
+    const { body } = await t.json('/folders?path=/');
+    expect(paths(body)).toEqual(['/A1.webp', '/b2.png', '/b10.jpg']);
+    const dirs = body.dirs.map((d: { name: string }) => d.name);
+    expect(dirs).toEqual([...dirs].sort((a: string, b: string) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)));
+  });
+
+  it('[L2] a seed keeps the same relative order with and without a filter', async () => {
+    const all = (await t.json('/folders?path=/&recursive=1&sort=random&seed=5')).body.items as { path: string; w: number }[];
+    const filtered = await query({ filters: [{ width: { gt: 8 } }], sort: { key: 'random', seed: 5 } });
+    expect(filtered.total).toBeGreaterThan(1);
+    expect(paths(filtered)).toEqual(all.filter((i) => i.w > 8).map((i) => i.path));
+  });
+});

@@ -14,7 +14,9 @@ const labels = new Map<string, LabelSnapshot>([
 ]);
 const lookup: LabelLookup = {
   peek: (path) => labels.get(path),
-  forEachLabeled: (visit) => labels.forEach((value, key) => visit(key, value)),
+  forEachLabeled: (visit) => {
+    for (const [key, value] of labels) visit(key, value);
+  },
 };
 
 let t: TestServer;
@@ -62,6 +64,13 @@ describe('GET /search', () => {
     const { body } = await t.json('/search?q=.&limit=2');
     expect(body.items).toHaveLength(2);
     expect(body.total).toBe(5);
+  });
+
+  it('[L7] lists matches in name order, as POST /query with a text clause does', async () => {
+    const search = (await t.json('/search?q=.')).body;
+    expect(paths(search)).toEqual(['/birds/crow.webp', '/cats/deep/nested/Kitten.png', '/dogs/rex.png', '/cats/siamese.jpg', '/cats/tabby.jpg']);
+    const response = await fetch(`${t.url}/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ filters: [{ text: '.' }] }) });
+    expect(paths(await response.json())).toEqual(paths(search));
   });
 
   it('validates its parameters', async () => {

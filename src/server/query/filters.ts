@@ -30,15 +30,15 @@ export function applyFilters(list: IdList, filters: readonly Filter[], ctx: Filt
 }
 
 export function applyFilter(list: IdList, filter: Filter, ctx: FilterContext): void {
-  if ('metric' in filter) return metricRange(list, filter.metric, filter.min, filter.max, ctx);
-  if ('stars' in filter) return stars(list, filter.stars, ctx);
-  if ('tags_any' in filter) return tags(list, filter.tags_any, 'any', ctx);
-  if ('tags_all' in filter) return tags(list, filter.tags_all, 'all', ctx);
-  if ('tags_none' in filter) return tags(list, filter.tags_none, 'none', ctx);
-  if ('text' in filter) return text(list, filter.text, ctx);
-  if ('width' in filter) return intRange(list, ctx.catalog.width, filter.width);
-  if ('height' in filter) return intRange(list, ctx.catalog.height, filter.height);
-  if ('added' in filter) return addedRange(list, filter.added.from, filter.added.to, ctx.catalog.added);
+  if ('metric' in filter) metricRange(list, filter.metric, filter.min, filter.max, ctx);
+  else if ('stars' in filter) stars(list, filter.stars, ctx);
+  else if ('tags_any' in filter) tags(list, filter.tags_any, 'any', ctx);
+  else if ('tags_all' in filter) tags(list, filter.tags_all, 'all', ctx);
+  else if ('tags_none' in filter) tags(list, filter.tags_none, 'none', ctx);
+  else if ('text' in filter) text(list, filter.text, ctx);
+  else if ('width' in filter) intRange(list, ctx.catalog.width, filter.width);
+  else if ('height' in filter) intRange(list, ctx.catalog.height, filter.height);
+  else if ('added' in filter) addedRange(list, filter.added.from, filter.added.to, ctx.catalog.added);
 }
 
 function metricRange(list: IdList, metric: string, min: number | undefined, max: number | undefined, ctx: FilterContext): void {

@@ -2,14 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { histogramBodySchema, queryBodySchema } from '../../protocol/query.js';
 import { Catalog } from '../catalog/catalog.js';
 import type { LabelLookup, LabelSnapshot } from '../labels/label-lookup.js';
-import { naturalKey } from '../services/sorted-orders.js';
+import { naturalKey } from './collation.js';
 import { QueryEngine } from './query-engine.js';
 
 function labelsOf(map: Map<string, Partial<LabelSnapshot>>): LabelLookup {
   const full = (l: Partial<LabelSnapshot>): LabelSnapshot => ({ star: null, tags: [], notes: '', version: 1, metrics: {}, ...l });
   return {
     peek: (path) => (map.has(path) ? full(map.get(path)!) : undefined),
-    forEachLabeled: (visit) => map.forEach((l, path) => visit(path, full(l))),
+    forEachLabeled: (visit) => {
+      for (const [path, l] of map) visit(path, full(l));
+    },
   };
 }
 
@@ -92,7 +94,7 @@ describe('QueryEngine.query', () => {
     expect(q(engine, { filters: [jan, { stars: [5] }, { width: { gt: 1000 } }] }).total).toBe(1);
   });
 
-  it('sorts by metric with missing values last in both orders', () => {
+  it('[L4] sorts by metric with missing values last in both orders', () => {
     const { engine } = fixture();
     expect(paths(q(engine, { sort: { key: 'metric:aesthetic', order: 'asc' } }))).toEqual([
       '/c/Forest.jpg', '/a/beach.jpg', '/a/sunset.jpg', '/c/desert.jpg', '/a/b/city.png',
@@ -107,7 +109,7 @@ describe('QueryEngine.query', () => {
     expect(paths(q(engine, { sort: { key: 'added', order: 'desc' }, limit: 2 }))).toEqual(['/a/b/city.png', '/a/beach.jpg']);
   });
 
-  it('keeps a seeded random order stable, and a different seed changes it', () => {
+  it('[L2] keeps a seeded random order stable, and a different seed changes it', () => {
     const { catalog, engine } = fixture();
     for (let i = 0; i < 50; i++) catalog.upsert({ path: `/r/${i}.jpg`, type: 'image/jpeg' });
     const first = paths(q(engine, { sort: { key: 'random', seed: 7 }, limit: 100 }));
@@ -145,7 +147,7 @@ describe('QueryEngine.query', () => {
 });
 
 describe('sorted orders', () => {
-  it('orders names naturally (img2 before img10), ties by path, and numbers by radix with negatives', () => {
+  it('[L1][L3] orders names naturally (img2 before img10), ties by path, and values by radix with negatives, ties by name', () => {
     const catalog = new Catalog();
     const names = ['/x/img10.jpg', '/x/img2.jpg', '/y/img2.jpg', '/x/IMG1.jpg', '/x/a.jpg', '/x/img2a.jpg'];
     names.forEach((p, i) => {
@@ -155,13 +157,17 @@ describe('sorted orders', () => {
     const engine = new QueryEngine({ catalog, labels: { peek: () => undefined, forEachLabeled: () => {} } });
     expect(paths(q(engine, { limit: 10 }))).toEqual(['/x/a.jpg', '/x/IMG1.jpg', '/x/img2.jpg', '/y/img2.jpg', '/x/img2a.jpg', '/x/img10.jpg']);
     expect(paths(q(engine, { sort: { key: 'metric:m' }, limit: 10 }))).toEqual(['/y/img2.jpg', '/x/img2.jpg', '/x/img2a.jpg', '/x/img10.jpg', '/x/a.jpg', '/x/IMG1.jpg']);
-    expect(paths(q(engine, { sort: { key: 'added' }, limit: 10 }))).toEqual(['/x/img2.jpg', '/y/img2.jpg', '/x/a.jpg', '/x/IMG1.jpg', '/x/img10.jpg', '/x/img2a.jpg']);
+    // -0 and 0 tie, and the tie goes to the name order: a.jpg before img2.jpg.
+    expect(paths(q(engine, { sort: { key: 'added' }, limit: 10 }))).toEqual(['/x/img2.jpg', '/x/a.jpg', '/y/img2.jpg', '/x/IMG1.jpg', '/x/img10.jpg', '/x/img2a.jpg']);
   });
 
-  it('sorts a large shuffled catalog exactly like a comparator sort', () => {
+  it('[L1][L3][L4] sorts a large shuffled catalog exactly like the reference comparators', () => {
     const catalog = new Catalog();
     let seed = 3;
-    const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const rnd = () => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed / 2 ** 32;
+    };
     for (let i = 0; i < 20_000; i++) {
       const id = catalog.upsert({ path: `/d${i % 7}/p_${Math.floor(rnd() * 5000)}_${i}.jpg`, type: 'image/jpeg', addedMs: Math.floor(rnd() * 1000) });
       catalog.setMetric('m', id, rnd() < 0.1 ? NaN : (rnd() - 0.5) * 10 ** Math.floor(rnd() * 10));
@@ -169,17 +175,24 @@ describe('sorted orders', () => {
     const engine = new QueryEngine({ catalog, labels: { peek: () => undefined, forEachLabeled: () => {} } });
     const values = catalog.metrics.get('m')!;
     const ids = [...Array(catalog.size).keys()];
-    const byMetric = ids.filter((id) => !Number.isNaN(values[id]!)).sort((a, b) => values[a]! - values[b]! || a - b);
+    const key = (id: number) => naturalKey(catalog.nameOf(id));
+    const byName = (a: number, b: number) => {
+      const ka = key(a);
+      const kb = key(b);
+      const pa = catalog.paths[a]!;
+      const pb = catalog.paths[b]!;
+      return ka < kb ? -1 : ka > kb ? 1 : pa < pb ? -1 : pa > pb ? 1 : 0;
+    };
+    const withValue = ids.filter((id) => !Number.isNaN(values[id]!)).sort((a, b) => values[a]! - values[b]! || byName(a, b));
+    const missing = ids.filter((id) => Number.isNaN(values[id]!)).sort(byName);
     const got = q(engine, { sort: { key: 'metric:m' }, limit: 5000 }).items.map((i) => catalog.idOf(i.path)!);
-    expect(got).toEqual(byMetric.slice(0, 5000));
-    const byAdded = ids.slice().sort((a, b) => catalog.added[a]! - catalog.added[b]! || a - b);
+    expect(got).toEqual(withValue.slice(0, 5000));
+    const gotDesc = q(engine, { sort: { key: 'metric:m', order: 'desc' }, offset: withValue.length - 10, limit: 20 }).items.map((i) => catalog.idOf(i.path)!);
+    expect(gotDesc).toEqual([...withValue.slice(0, 10).reverse(), ...missing.slice(0, 10)]);
+    const byAdded = ids.slice().sort((a, b) => catalog.added[a]! - catalog.added[b]! || byName(a, b));
     expect(q(engine, { sort: { key: 'added', order: 'desc' }, limit: 3000 }).items.map((i) => catalog.idOf(i.path)!)).toEqual(byAdded.reverse().slice(0, 3000));
     const gotNames = q(engine, { limit: 5000 }).items.map((i) => i.path);
-    const expected = [...catalog.paths].sort((a, b) => {
-      const ka = naturalKey(a.slice(a.lastIndexOf('/') + 1));
-      const kb = naturalKey(b.slice(b.lastIndexOf('/') + 1));
-      return ka < kb ? -1 : ka > kb ? 1 : a < b ? -1 : a > b ? 1 : 0;
-    });
+    const expected = ids.slice().sort(byName).map((id) => catalog.paths[id]!);
     expect(gotNames).toEqual(expected.slice(0, 5000));
   });
 });

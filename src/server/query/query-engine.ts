@@ -1,69 +1,113 @@
 import type { Item } from '../../protocol/items.js';
-import type { Filter, HistogramBody, HistogramResponse, QueryBody, QuerySort } from '../../protocol/query.js';
+import type { Filter, HistogramBody, HistogramResponse, QueryBody } from '../../protocol/query.js';
 import { canonicalPath } from '../../protocol/paths.js';
 import { AppError } from '../app-error.js';
-import type { Catalog } from '../catalog/catalog.js';
+import type { Catalog, DirNode } from '../catalog/catalog.js';
 import type { LabelLookup } from '../labels/label-lookup.js';
+import { arrange, idAt, positionOf, type Arranged, type LabelMetrics } from './arrange.js';
 import { applyFilters, filterMetric, type FilterContext, type IdList } from './filters.js';
 import { binValues } from './histogram.js';
 import { itemView } from './item-view.js';
 import { buildLabelIndex, type LabelIndex } from './label-index.js';
-import { addedOrder, nameOrder, nameOrderAsync, randomOrder, valueOrder, type SortedOrder } from './sorters.js';
+import { DEFAULT_SORT, OrderBook, type ListSort } from './order-book.js';
+import { ScopedOrders } from './scoped-orders.js';
 
 export interface QueryEngineOptions {
   catalog: Catalog;
   labels: LabelLookup;
   /**
    * A number that changes whenever any label changes. Optional: with it, the resolved label index
-   * is reused between queries; without it, it is rebuilt per query (cheap while labels are sparse).
+   * (and metric-sorted folders) are reused between queries; without it, rebuilt per query.
    */
   labelRevision?: () => number;
+  /** True while the dataset is still indexing: unfiltered orders may then be up to 1 s stale. */
+  indexing?: () => boolean;
 }
 
-export interface QueryResult {
+/** A window of a list: what `/folders` and `/query` both answer with. */
+export interface ListWindow {
   items: Item[];
   total: number;
   offset: number;
   limit: number;
 }
 
-const DEFAULT_SORT: QuerySort = { key: 'name', order: 'asc' };
+export interface ListRequest {
+  dirId: number;
+  recursive: boolean;
+  filters: readonly Filter[];
+  sort: ListSort;
+  offset: number;
+  limit: number;
+  /** An item path: when it is in the list, the window is the one holding it (deep links). */
+  around?: string;
+}
+
+/** How stale an unfiltered order may be while indexing is still adding items. */
+const INDEXING_STALE_MS = 1000;
 
 /**
- * Filtering, sorting, windowing and histograms over a Catalog plus the live label projection.
- * Everything is computed on the server so the browser only ever holds one window of items.
+ * The one listing engine (SPEC.md): filtering, sorting, windowing and histograms over a Catalog
+ * plus the live label projection, behind `/folders`, `/query` and `/search`. Everything is
+ * computed on the server so the browser only ever holds one window of items.
  */
 export class QueryEngine {
   private readonly catalog: Catalog;
   private readonly labels: LabelLookup;
   private readonly labelRevision: (() => number) | undefined;
-  private readonly orders = new Map<string, { stamp: string; order: SortedOrder }>();
+  private readonly indexing: () => boolean;
+  private readonly book: OrderBook;
+  private readonly scoped = new ScopedOrders();
   private lower: string[] = [];
   private lowerDone = 0;
   private labelCache: { stamp: string; index: LabelIndex } | undefined;
   private fieldsCache: { stamp: string; fields: { name: string; count: number }[] } | undefined;
   private scratchArray = new Uint8Array(0);
-  private pendingName: { stamp: string; build: Promise<void> } | undefined;
 
   constructor(options: QueryEngineOptions) {
     this.catalog = options.catalog;
     this.labels = options.labels;
     this.labelRevision = options.labelRevision;
+    this.indexing = options.indexing ?? (() => false);
+    this.book = new OrderBook(options.catalog);
   }
 
-  query(body: QueryBody): QueryResult {
-    const labelIndex = this.labelIndex();
-    const ctx = this.context(labelIndex);
-    const list = this.scope(body.path, body.recursive);
-    applyFilters(list, body.filters, ctx);
-    const ordered = this.orderIds(list, body.sort ?? DEFAULT_SORT, ctx, labelIndex);
-    const end = Math.min(ordered.count, body.offset + body.limit);
+  query(body: QueryBody): ListWindow {
+    const sort = body.sort ? { key: body.sort.key, order: body.sort.order, seed: body.sort.seed ?? 0 } : DEFAULT_SORT;
+    const dir = this.dir(body.path);
+    return this.list({ dirId: dir.id, recursive: body.recursive, filters: body.filters, sort, offset: body.offset, limit: body.limit });
+  }
+
+  /** Windows a folder's list, filtered or not: `/folders` and `/query` both end here. */
+  list(request: ListRequest): ListWindow {
+    const list = this.arranged(request);
+    const desc = request.sort.order === 'desc';
+    const offset = this.windowStart(list, request, desc);
     const items: Item[] = [];
-    for (let i = body.offset; i < end; i++) {
-      const id = ordered.ids[i]!;
-      items.push(itemView(this.catalog, id, this.labels.peek(this.catalog.paths[id]!)));
+    const end = Math.min(list.ids.length, offset + request.limit);
+    for (let i = offset; i < end; i++) {
+      const id = idAt(list, i, desc);
+      // A stale order (while indexing) may hold a removed id.
+      if (this.catalog.alive[id]) items.push(itemView(this.catalog, id, this.labels.peek(this.catalog.paths[id]!)));
     }
-    return { items, total: list.count, offset: body.offset, limit: body.limit };
+    return { items, total: list.ids.length, offset, limit: request.limit };
+  }
+
+  /** `ids` in the order of `sort` (L6), e.g. search matches in name order. */
+  order(ids: Int32Array, sort: ListSort = DEFAULT_SORT): Int32Array {
+    const list = arrange(this.book, sort, { ids, count: ids.length });
+    return Int32Array.from({ length: list.ids.length }, (_, i) => idAt(list, i, sort.order === 'desc'));
+  }
+
+  /** Builds the slow part of an order (name keys) in slices, so the event loop keeps serving. */
+  prepare(sort: Pick<ListSort, 'key'> | undefined): Promise<void> {
+    return this.book.prepare(sort ?? DEFAULT_SORT);
+  }
+
+  /** Builds the common sorted orders ahead of the first query that needs them. */
+  async warm(): Promise<void> {
+    await this.prepare(DEFAULT_SORT);
+    this.book.order('added', 0);
   }
 
   /**
@@ -74,7 +118,7 @@ export class QueryEngine {
     const labelIndex = this.labelIndex();
     const ctx = this.context(labelIndex);
     const values = ctx.metricValues(body.metric);
-    const population = this.scope(body.path, body.recursive);
+    const population = this.scope(this.dir(body.path).id, body.recursive);
     const filtered: IdList = { ids: population.ids.slice(0, population.count), count: population.count };
     const others = body.filters.filter((f: Filter) => filterMetric(f) !== body.metric);
     applyFilters(filtered, others, ctx);
@@ -104,38 +148,56 @@ export class QueryEngine {
     return fields;
   }
 
-  /**
-   * Makes sure the order a query needs is built, building the slow one (names) in slices so the
-   * event loop keeps serving meanwhile. `query` works without it, but would build synchronously.
-   */
-  async prepare(sort: QuerySort | undefined): Promise<void> {
-    if ((sort ?? DEFAULT_SORT).key !== 'name') return;
-    const stamp = `${this.catalog.generation}:`;
-    if (this.orders.get('name')?.stamp === stamp) return;
-    if (this.pendingName?.stamp !== stamp) {
-      const build = nameOrderAsync(this.catalog).then((order) => {
-        // Keep it only if the catalog did not change while it was being built.
-        if (`${this.catalog.generation}:` === stamp) this.orders.set('name', { stamp, order });
-      });
-      this.pendingName = { stamp, build };
-      void build.finally(() => {
-        if (this.pendingName?.build === build) this.pendingName = undefined;
-      });
-    }
-    await this.pendingName.build;
-  }
-
-  /** Builds the common sorted orders ahead of the first query that needs them. */
-  async warm(): Promise<void> {
-    await this.prepare(DEFAULT_SORT);
-    this.sortedOrder('added', 0);
-  }
-
-  private scope(rawPath: string, recursive: boolean): IdList {
+  private dir(rawPath: string): DirNode {
     const canonical = canonicalPath(rawPath);
     if (!canonical.ok) throw new AppError('invalid_path', canonical.reason);
     const dir = this.catalog.dirOfPath(canonical.path);
     if (!dir) throw new AppError('folder_not_found', `no folder ${canonical.path}`);
+    return dir;
+  }
+
+  private arranged(request: ListRequest): Arranged {
+    const { dirId, recursive, sort } = request;
+    if (request.filters.length === 0) {
+      const isMetric = sort.key.startsWith('metric:');
+      const labelStamp = isMetric ? `:${this.catalog.metricsGeneration}:${this.labelRevision?.() ?? `x${++this.uncached}`}` : '';
+      const maxStale = this.indexing() ? INDEXING_STALE_MS : 0;
+      return this.scoped.get({ dirId, recursive, sort }, `${this.catalog.generation}${labelStamp}`, maxStale, () =>
+        this.arrangeScope(dirId, recursive, [], sort),
+      );
+    }
+    return this.arrangeScope(dirId, recursive, request.filters, sort);
+  }
+
+  private uncached = 0;
+
+  private arrangeScope(dirId: number, recursive: boolean, filters: readonly Filter[], sort: ListSort): Arranged {
+    const isMetric = sort.key.startsWith('metric:');
+    const labelIndex = filters.length > 0 || isMetric ? this.labelIndex() : undefined;
+    const ctx = labelIndex && this.context(labelIndex);
+    const scope = dirId === 0 && recursive && filters.length === 0 ? undefined : this.scope(dirId, recursive);
+    if (scope && ctx) applyFilters(scope, filters, ctx);
+    let labelMetrics: LabelMetrics | undefined;
+    if (isMetric && labelIndex && ctx) {
+      const metric = sort.key.slice(7);
+      const values = ctx.metricValues(metric);
+      const ids: number[] = [];
+      for (let i = 0; i < labelIndex.ids.length; i++) if (labelIndex.labels[i]!.metrics[metric] !== undefined) ids.push(labelIndex.ids[i]!);
+      if (values && ids.length) labelMetrics = { values, ids };
+    }
+    return arrange(this.book, sort, scope, labelMetrics);
+  }
+
+  private windowStart(list: Arranged, request: ListRequest, desc: boolean): number {
+    if (request.around === undefined || request.limit === 0) return request.offset;
+    const id = this.catalog.idOf(request.around);
+    if (id === undefined) return request.offset;
+    const at = positionOf(list, id, desc);
+    return at < 0 ? request.offset : Math.floor(at / request.limit) * request.limit;
+  }
+
+  private scope(dirId: number, recursive: boolean): IdList {
+    const dir = this.catalog.dirs[dirId]!;
     const catalog = this.catalog;
     if (dir.id === 0 && recursive) {
       const ids = new Int32Array(catalog.aliveCount);
@@ -176,73 +238,6 @@ export class QueryEngine {
       out[labelIndex.ids[i]!] = v;
     }
     return out ?? column;
-  }
-
-  /** Orders the surviving ids of `list`; returns a fresh list (the input's buffer is reused). */
-  private orderIds(list: IdList, sort: QuerySort, ctx: FilterContext, labelIndex: LabelIndex): IdList {
-    const keep = new Uint8Array(this.catalog.size);
-    for (let i = 0; i < list.count; i++) keep[list.ids[i]!] = 1;
-    const desc = sort.order === 'desc';
-    const out = list.ids;
-    let n = 0;
-    if (sort.key.startsWith('metric:')) {
-      const metric = sort.key.slice(7);
-      const values = ctx.metricValues(metric);
-      const base = this.sortedOrder(sort.key, 0);
-      // Label-set values move their items: take them out of the cached column order and merge
-      // them back in by value.
-      const moved: number[] = [];
-      for (let i = 0; i < labelIndex.ids.length; i++) {
-        const id = labelIndex.ids[i]!;
-        if (labelIndex.labels[i]!.metrics[metric] !== undefined && keep[id] === 1) {
-          keep[id] = 2;
-          moved.push(id);
-        }
-      }
-      moved.sort((a, b) => values![a]! - values![b]! || a - b);
-      if (desc) moved.reverse();
-      const { order, valid } = base.order;
-      let m = 0;
-      const step = desc ? -1 : 1;
-      for (let k = 0, i = desc ? valid - 1 : 0; k < valid; k++, i += step) {
-        const id = order[i]!;
-        if (keep[id] !== 1) continue;
-        if (m < moved.length) {
-          const v = values![id]!;
-          while (m < moved.length && (desc ? values![moved[m]!]! > v : values![moved[m]!]! < v)) out[n++] = moved[m++]!;
-        }
-        out[n++] = id;
-      }
-      while (m < moved.length) out[n++] = moved[m++]!;
-      for (let i = valid; i < order.length; i++) if (keep[order[i]!] === 1) out[n++] = order[i]!;
-      return { ids: out, count: n };
-    }
-    const { order } = this.sortedOrder(sort.key, sort.seed ?? 0).order;
-    if (desc) {
-      for (let i = order.length - 1; i >= 0; i--) if (keep[order[i]!] === 1) out[n++] = order[i]!;
-    } else {
-      for (let i = 0; i < order.length; i++) if (keep[order[i]!] === 1) out[n++] = order[i]!;
-    }
-    return { ids: out, count: n };
-  }
-
-  /** Cached per key; metric orders use the catalog column only (labels are merged per query). */
-  private sortedOrder(key: string, seed: number): { order: SortedOrder } {
-    const isMetric = key.startsWith('metric:');
-    const stamp = `${this.catalog.generation}:${isMetric ? this.catalog.metricsGeneration : ''}`;
-    const cacheKey = key === 'random' ? `random:${seed}` : key;
-    const hit = this.orders.get(cacheKey);
-    if (hit && hit.stamp === stamp) return hit;
-    let order: SortedOrder;
-    if (key === 'name') order = nameOrder(this.catalog);
-    else if (key === 'added') order = addedOrder(this.catalog);
-    else if (key === 'random') order = randomOrder(this.catalog, seed);
-    else order = valueOrder(this.catalog, this.catalog.metrics.get(key.slice(7)));
-    // Random orders for other seeds are dropped so a shuffling client cannot grow the cache.
-    if (key === 'random') for (const k of this.orders.keys()) if (k.startsWith('random:')) this.orders.delete(k);
-    const entry = { stamp, order };
-    this.orders.set(cacheKey, entry);
-    return entry;
   }
 
   private labelIndex(): LabelIndex {

@@ -63,6 +63,8 @@ export class QueryEngine {
   private labelCache: { stamp: string; index: LabelIndex } | undefined;
   private fieldsCache: { stamp: string; fields: { name: string; count: number }[] } | undefined;
   private scratchArray = new Uint8Array(0);
+  /** Stamps metric-sorted folders when no label revision is known: never reused. */
+  private uncached = 0;
 
   constructor(options: QueryEngineOptions) {
     this.catalog = options.catalog;
@@ -169,7 +171,6 @@ export class QueryEngine {
     return this.arrangeScope(dirId, recursive, request.filters, sort);
   }
 
-  private uncached = 0;
 
   private arrangeScope(dirId: number, recursive: boolean, filters: readonly Filter[], sort: ListSort): Arranged {
     const isMetric = sort.key.startsWith('metric:');

@@ -19,49 +19,90 @@ export interface LabelMetrics {
 }
 
 /**
+ * A scope this many times smaller than the catalog is sorted by rank (k log k) rather than picked
+ * by walking the whole order (linear in the catalog): a 1k-item folder of a 1M-row table.
+ */
+const SMALL_SCOPE_RATIO = 64;
+
+/**
  * Selects `scope` (all alive ids when absent) from the book's whole-catalog order for `sort.key`,
- * so every route lists a subset in the same relative order (L6). Linear in the catalog size.
- * The result may be the book's own array: callers only read it.
+ * so every route lists a subset in the same relative order (L6). The result may be the book's
+ * own array: callers only read it.
  */
 export function arrange(book: OrderBook, sort: ListSort, scope?: IdList, labelMetrics?: LabelMetrics): Arranged {
   const base = book.order(sort.key, sort.seed);
   const merging = sort.key.startsWith('metric:') && labelMetrics !== undefined && labelMetrics.ids.length > 0;
   if (!scope && !merging) return { ids: base.order, valid: base.valid };
-  // 1 = in the list, 2 = in the list but placed by its label value (merged in below).
+  const labeled = merging ? labelMetrics.ids : [];
+  const picked =
+    scope && scope.count * SMALL_SCOPE_RATIO < base.order.length
+      ? pickByRank(book, sort, scope, labeled)
+      : pickByWalk(book, sort, scope, labeled);
+  if (picked.moved.length === 0) return { ids: picked.ids, valid: picked.valid };
+  return merge(book, picked, labelMetrics!.values);
+}
+
+/** The scope's ids in the base order, minus those a label places (returned in `moved`). */
+interface Picked extends Arranged {
+  moved: number[];
+}
+
+function pickByWalk(book: OrderBook, sort: ListSort, scope: IdList | undefined, labeled: ArrayLike<number>): Picked {
+  const { order, valid } = book.order(sort.key, sort.seed);
+  // 1 = listed, 2 = listed but placed by its label value.
   const keep = new Uint8Array(book.idSpace);
   if (scope) for (let i = 0; i < scope.count; i++) keep[scope.ids[i]!] = 1;
   else keep.fill(1);
   const moved: number[] = [];
-  if (merging) {
-    for (let i = 0; i < labelMetrics.ids.length; i++) {
-      const id = labelMetrics.ids[i]!;
-      if (keep[id] !== 1) continue;
-      keep[id] = 2;
-      moved.push(id);
-    }
+  for (let i = 0; i < labeled.length; i++) {
+    const id = labeled[i]!;
+    if (keep[id] !== 1) continue;
+    keep[id] = 2;
+    moved.push(id);
   }
-  const out = new Int32Array(scope ? scope.count : base.order.length);
+  const ids = new Int32Array(scope ? scope.count : order.length);
   let n = 0;
-  const { order, valid } = base;
-  if (moved.length === 0) {
-    for (let i = 0; i < valid; i++) if (keep[order[i]!] === 1) out[n++] = order[i]!;
-  } else {
-    const values = labelMetrics!.values;
-    const byName = book.byName();
-    const before = (a: number, b: number) => values[a]! - values[b]! || byName(a, b);
-    moved.sort(before);
-    let m = 0;
-    for (let i = 0; i < valid; i++) {
-      const id = order[i]!;
-      if (keep[id] !== 1) continue;
-      while (m < moved.length && before(moved[m]!, id) < 0) out[n++] = moved[m++]!;
-      out[n++] = id;
-    }
-    while (m < moved.length) out[n++] = moved[m++]!;
-  }
+  for (let i = 0; i < valid; i++) if (keep[order[i]!] === 1) ids[n++] = order[i]!;
   const withValue = n;
-  for (let i = valid; i < order.length; i++) if (keep[order[i]!] === 1) out[n++] = order[i]!;
-  return { ids: n === out.length ? out : out.subarray(0, n), valid: withValue };
+  for (let i = valid; i < order.length; i++) if (keep[order[i]!] === 1) ids[n++] = order[i]!;
+  return { ids: n === ids.length ? ids : ids.subarray(0, n), valid: withValue, moved };
+}
+
+function pickByRank(book: OrderBook, sort: ListSort, scope: IdList, labeled: ArrayLike<number>): Picked {
+  const { valid } = book.order(sort.key, sort.seed);
+  const rank = book.rank(sort.key, sort.seed);
+  const placed = labeled.length > 0 ? new Set(Array.from(labeled)) : undefined;
+  const ids = new Int32Array(scope.count);
+  const moved: number[] = [];
+  let n = 0;
+  for (let i = 0; i < scope.count; i++) {
+    const id = scope.ids[i]!;
+    if (placed?.has(id)) moved.push(id);
+    else ids[n++] = id;
+  }
+  const list = ids.subarray(0, n).sort((a, b) => rank[a]! - rank[b]!);
+  let withValue = 0;
+  while (withValue < n && rank[list[withValue]!]! < valid) withValue++;
+  return { ids: list, valid: withValue, moved };
+}
+
+/** Merges the label-placed ids into the ids that have a value, by (value, name) (L3, L4). */
+function merge(book: OrderBook, picked: Picked, values: Float64Array): Arranged {
+  const byName = book.byName();
+  const before = (a: number, b: number) => values[a]! - values[b]! || byName(a, b);
+  const moved = picked.moved.sort(before);
+  const out = new Int32Array(picked.ids.length + moved.length);
+  let n = 0;
+  let m = 0;
+  for (let i = 0; i < picked.valid; i++) {
+    const id = picked.ids[i]!;
+    while (m < moved.length && before(moved[m]!, id) < 0) out[n++] = moved[m++]!;
+    out[n++] = id;
+  }
+  while (m < moved.length) out[n++] = moved[m++]!;
+  const withValue = n;
+  out.set(picked.ids.subarray(picked.valid), n);
+  return { ids: out, valid: withValue };
 }
 
 /** The id at position `i` of the list read in `desc` or `asc` direction (L4). */

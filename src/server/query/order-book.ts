@@ -25,7 +25,7 @@ const KEY_SLICE = 5000;
  * per id, since an id's path never changes.
  */
 export class OrderBook {
-  private readonly orders = new Map<string, { stamp: string; order: SortedOrder }>();
+  private readonly orders = new Map<string, { stamp: string; order: SortedOrder; rank?: Int32Array }>();
   private readonly nameKeys: string[] = [];
   private keyedUpTo = 0;
   private pathHashes = new Uint32Array(0);
@@ -69,6 +69,21 @@ export class OrderBook {
     if (key === 'random') for (const k of this.orders.keys()) if (k.startsWith('random:')) this.orders.delete(k);
     this.orders.set(cacheKey, { stamp, order });
     return order;
+  }
+
+  /**
+   * Each id's position in `order(key, seed)`, built on first use per order (one pass): sorting a
+   * small folder by rank beats walking a 1M-id order to pick its items.
+   */
+  rank(key: SortKey, seed: number): Int32Array {
+    const order = this.order(key, seed);
+    const entry = this.orders.get(key === 'random' ? `random:${seed}` : key)!;
+    if (!entry.rank) {
+      const rank = new Int32Array(this.catalog.size);
+      for (let i = 0; i < order.order.length; i++) rank[order.order[i]!] = i;
+      entry.rank = rank;
+    }
+    return entry.rank;
   }
 
   /** L1 as a comparator over ids (for merging a few ids into an order). */

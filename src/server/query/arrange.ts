@@ -27,7 +27,7 @@ const SMALL_SCOPE_RATIO = 64;
 /**
  * Selects `scope` (all alive ids when absent) from the book's whole-catalog order for `sort.key`,
  * so every route lists a subset in the same relative order (L6). The result may be the book's
- * own array: callers only read it.
+ * own array or `scope.ids` reused: callers only read it.
  */
 export function arrange(book: OrderBook, sort: ListSort, scope?: IdList, labelMetrics?: LabelMetrics): Arranged {
   const base = book.order(sort.key, sort.seed);
@@ -60,7 +60,8 @@ function pickByWalk(book: OrderBook, sort: ListSort, scope: IdList | undefined, 
     keep[id] = 2;
     moved.push(id);
   }
-  const ids = new Int32Array(scope ? scope.count : order.length);
+  // The scope's buffer is free once the mask holds it: reuse it (a 1M-row query allocates less).
+  const ids = scope ? scope.ids : new Int32Array(order.length);
   let n = 0;
   for (let i = 0; i < valid; i++) if (keep[order[i]!] === 1) ids[n++] = order[i]!;
   const withValue = n;
@@ -72,7 +73,7 @@ function pickByRank(book: OrderBook, sort: ListSort, scope: IdList, labeled: Arr
   const { valid } = book.order(sort.key, sort.seed);
   const rank = book.rank(sort.key, sort.seed);
   const placed = labeled.length > 0 ? new Set(Array.from(labeled)) : undefined;
-  const ids = new Int32Array(scope.count);
+  const ids = scope.ids; // compacted in place: each id is read before its slot is written
   const moved: number[] = [];
   let n = 0;
   for (let i = 0; i < scope.count; i++) {

@@ -112,7 +112,7 @@ describe('ListingService', () => {
     expect(names(listing.search('img1', '/', 3))).toEqual(names(search).slice(0, 3));
   });
 
-  it('computes name keys in slices before sorting, so a later name order only sorts', async () => {
+  it('builds the name order with its keys computed in slices, so the event loop turns meanwhile', async () => {
     const { catalog, listing } = service([]);
     for (let i = 0; i < 12_000; i++) catalog.upsert({ path: `/d/img${i}.jpg`, type: 'image/jpeg' });
     let turns = 0;

@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { hashPath, naturalKey } from './collation.js';
-import { addedOrder, nameComparator, nameOrder, randomOrder, valueOrder, type SortedOrder } from './sorters.js';
+import { addedOrder, nameOrder, randomOrder, valueOrder, type SortedOrder } from './sorters.js';
 
 /** `name`, `added`, `random` or `metric:<name>`: the same keys for every route (SPEC.md L5). */
 export type SortKey = string;
@@ -21,14 +21,12 @@ const KEY_SLICE = 5000;
 /**
  * The whole-catalog sorted orders, one per sort key (and seed), cached until the catalog changes.
  * Every listing (folders, queries, search) is a selection from one of these, so all routes agree
- * on the order by construction. Per-id inputs (natural name keys, path hashes) are computed once
- * per id, since an id's path never changes.
+ * on the order by construction.
  */
 export class OrderBook {
   private readonly orders = new Map<string, { stamp: string; order: SortedOrder; rank?: Int32Array }>();
-  private readonly nameKeys: string[] = [];
-  private keyedUpTo = 0;
-  private pathHashes = new Uint32Array(0);
+  private pendingName: { generation: number; build: Promise<void> } | undefined;
+  private hashes = new Uint32Array(0);
   private hashedUpTo = 0;
 
   constructor(private readonly catalog: Catalog) {}
@@ -39,18 +37,35 @@ export class OrderBook {
   }
 
   /**
-   * Computes the name keys of new ids in slices, yielding to the event loop between them, so the
-   * first name order after indexing a million rows doesn't compute them all inside one request.
-   * Resolves once every id known at the call has its key; `order()` then only sorts. Concurrent
-   * calls share the work: each slice starts where the last one (of any caller) stopped.
+   * Builds the name order (which the added and metric orders start from) with its natural keys
+   * computed in slices, yielding to the event loop between them: a million keys take a second or
+   * more. `order()` works without it, but would compute them inside one request. Concurrent
+   * calls share one build; a build overtaken by a catalog change is dropped.
    */
   async prepare(sort: Pick<ListSort, 'key'> = DEFAULT_SORT): Promise<void> {
     if (sort.key === 'random') return;
-    const target = this.catalog.size;
-    while (this.keyedUpTo < target) {
-      this.keyNames(Math.min(target, this.keyedUpTo + KEY_SLICE));
-      if (this.keyedUpTo < target) await new Promise<void>((resolve) => setImmediate(resolve));
+    const generation = this.catalog.generation;
+    if (this.orders.get('name')?.stamp === `${generation}:`) return;
+    if (this.pendingName?.generation !== generation) {
+      const build = this.buildNameOrder(generation);
+      this.pendingName = { generation, build };
+      void build.finally(() => {
+        if (this.pendingName?.build === build) this.pendingName = undefined;
+      });
     }
+    await this.pendingName!.build;
+  }
+
+  private async buildNameOrder(generation: number): Promise<void> {
+    const size = this.catalog.size;
+    const keys = new Array<string>(size);
+    for (let start = 0; start < size; start += KEY_SLICE) {
+      const end = Math.min(size, start + KEY_SLICE);
+      for (let id = start; id < end; id++) keys[id] = naturalKey(this.catalog.nameOf(id));
+      if (end < size) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    if (this.catalog.generation !== generation) return;
+    this.orders.set('name', { stamp: `${generation}:`, order: nameOrder(this.catalog, keys) });
   }
 
   /** The ascending order of every alive id for `key`; built on first use after a catalog change. */
@@ -61,9 +76,9 @@ export class OrderBook {
     const hit = this.orders.get(cacheKey);
     if (hit && hit.stamp === stamp) return hit.order;
     let order: SortedOrder;
-    if (key === 'name') order = nameOrder(this.catalog, this.inputs());
+    if (key === 'name') order = nameOrder(this.catalog, this.nameKeys());
     else if (key === 'added') order = addedOrder(this.catalog, this.order('name', 0));
-    else if (key === 'random') order = randomOrder(this.catalog, this.inputs(), seed);
+    else if (key === 'random') order = randomOrder(this.catalog, this.pathHashes(), seed);
     else order = valueOrder(this.catalog.metrics.get(key.slice(7)), this.order('name', 0));
     // Random orders for other seeds are dropped so a shuffling client cannot grow the cache.
     if (key === 'random') for (const k of this.orders.keys()) if (k.startsWith('random:')) this.orders.delete(k);
@@ -86,34 +101,36 @@ export class OrderBook {
     return entry.rank;
   }
 
-  /** L1 as a comparator over ids (for merging a few ids into an order). */
+  /** L1 as a comparator over ids (for merging a few ids into an order): by name rank. */
   byName(): (a: number, b: number) => number {
-    this.keyNames(this.catalog.size);
-    return nameComparator(this.catalog, this.nameKeys);
+    const rank = this.rank('name', 0);
+    return (a, b) => rank[a]! - rank[b]!;
   }
 
-  private inputs() {
-    this.keyNames(this.catalog.size);
-    this.hashPaths();
-    return { nameKeys: this.nameKeys, pathHashes: this.pathHashes };
+  /**
+   * Natural keys by id, for one build only: kept, they would cost ~50 MB at 1M rows, while a
+   * build is rare once the dataset is loaded (and at most once a second per folder listing while
+   * it indexes, see ScopedOrders).
+   */
+  private nameKeys(): string[] {
+    const keys = new Array<string>(this.catalog.size);
+    for (let id = 0; id < keys.length; id++) keys[id] = naturalKey(this.catalog.nameOf(id));
+    return keys;
   }
 
-  private keyNames(end: number): void {
-    const keys = this.nameKeys;
-    for (let id = this.keyedUpTo; id < end; id++) keys[id] = naturalKey(this.catalog.nameOf(id));
-    if (end > this.keyedUpTo) this.keyedUpTo = end;
-  }
-
-  private hashPaths(): void {
+  /** FNV-1a per id, kept (4 bytes an id): a new seed then only re-mixes integers. */
+  private pathHashes(): Uint32Array {
     const size = this.catalog.size;
-    if (this.hashedUpTo >= size) return;
-    if (this.pathHashes.length < size) {
-      const grown = new Uint32Array(Math.max(size, this.pathHashes.length * 2));
-      grown.set(this.pathHashes);
-      this.pathHashes = grown;
+    if (this.hashedUpTo < size) {
+      if (this.hashes.length < size) {
+        const grown = new Uint32Array(Math.max(size, this.hashes.length * 2));
+        grown.set(this.hashes);
+        this.hashes = grown;
+      }
+      const paths = this.catalog.paths;
+      for (let id = this.hashedUpTo; id < size; id++) this.hashes[id] = hashPath(paths[id]!);
+      this.hashedUpTo = size;
     }
-    const paths = this.catalog.paths;
-    for (let id = this.hashedUpTo; id < size; id++) this.pathHashes[id] = hashPath(paths[id]!);
-    this.hashedUpTo = size;
+    return this.hashes;
   }
 }

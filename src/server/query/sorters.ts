@@ -13,21 +13,13 @@ export interface SortedOrder {
   valid: number;
 }
 
-/** Per-id inputs, computed once per id (an id's path never changes). */
-export interface SortInputs {
-  /** Natural key of each id's name (`naturalKey`). */
-  nameKeys: readonly string[];
-  /** `hashPath` of each id's path. */
-  pathHashes: Uint32Array;
-}
-
 /**
  * L1: natural name key, ties by path. Radix-sorts on the four UTF-16 units after the prefix every
  * key shares, then compares strings only within runs that share those units.
  */
-export function nameOrder(catalog: Catalog, inputs: SortInputs): SortedOrder {
+/** `keys[id]` is `naturalKey` of the id's name. */
+export function nameOrder(catalog: Catalog, keys: readonly string[]): SortedOrder {
   const ids = aliveIds(catalog);
-  const keys = inputs.nameKeys;
   const n = ids.length;
   let common = n > 0 ? keys[ids[0]!]!.length : 0;
   const first = n > 0 ? keys[ids[0]!]! : '';
@@ -46,14 +38,9 @@ export function nameOrder(catalog: Catalog, inputs: SortInputs): SortedOrder {
     lo[i] = ((c(2) << 16) | c(3)) >>> 0;
   }
   radixArgsort(ids, hi, lo);
-  sortRuns(ids, hi, lo, nameComparator(catalog, keys));
-  return { order: ids, valid: n };
-}
-
-/** The L1 comparator over ids, for the few places that merge rather than radix-sort. */
-export function nameComparator(catalog: Catalog, keys: readonly string[]): (a: number, b: number) => number {
   const paths = catalog.paths;
-  return (a, b) => compareCodeUnits(keys[a]!, keys[b]!) || compareCodeUnits(paths[a]!, paths[b]!);
+  sortRuns(ids, hi, lo, (a, b) => compareCodeUnits(keys[a]!, keys[b]!) || compareCodeUnits(paths[a]!, paths[b]!));
+  return { order: ids, valid: n };
 }
 
 /** Added time; ties keep the name order it starts from (L3: the radix sort is stable). */
@@ -89,11 +76,11 @@ export function valueOrder(values: Float64Array | undefined, byName: SortedOrder
 }
 
 /** L2: by `randomRank(pathHash, seed)`; a 32-bit collision (rare) falls back to the path. */
-export function randomOrder(catalog: Catalog, inputs: SortInputs, seed: number): SortedOrder {
+/** `hashes[id]` is `hashPath` of the id's path. */
+export function randomOrder(catalog: Catalog, hashes: Uint32Array, seed: number): SortedOrder {
   const ids = aliveIds(catalog);
   const hi = new Uint32Array(ids.length);
   const lo = new Uint32Array(ids.length);
-  const hashes = inputs.pathHashes;
   for (let i = 0; i < ids.length; i++) hi[i] = randomRank(hashes[ids[i]!]!, seed);
   radixArgsort(ids, hi, lo);
   const paths = catalog.paths;

@@ -22,7 +22,7 @@ import { NO_LABELS, type LabelLookup } from './labels/label-lookup.js';
 import type { LabelStoreOptions } from './labels/label-store.js';
 import { QueryEngine } from './query/query-engine.js';
 import { ListingService } from './query/listing-service.js';
-import { ThumbnailService, type ThumbnailOptions } from './services/thumbnail-service.js';
+import { ThumbnailService, type ThumbnailOptions } from './media/thumbnail-service.js';
 import { ViewsStore } from './views/views-store.js';
 import type { Workspace } from './workspace.js';
 

@@ -10,7 +10,7 @@ import { openParquet, type ParquetTable } from './parquet-reader.js';
 import { isBelow } from './inside-root.js';
 import { detectLayout, loadTable, type LoadedTable, type TableLayout } from './parquet-table.js';
 import { checkStatus, RemoteFetcher } from './remote-fetch.js';
-import { loadS3Config, objectUrl, parseS3Url, signRequest, type S3Config } from './s3-signer.js';
+import { S3Objects } from './s3-objects.js';
 import { localSourcePath, sourceKind } from './source-detect.js';
 
 /**
@@ -26,8 +26,6 @@ export interface ParquetSourceOptions {
   sourceColumn?: string;
   pathColumn?: string;
   allowPrivateUrls?: boolean;
-  /** S3 settings; default from the AWS environment and ~/.aws. */
-  s3?: S3Config;
   /** Where learned dimensions are cached; null: memory only. */
   dimensionsFile?: string | null;
   fetchTimeoutMs?: number;
@@ -60,7 +58,8 @@ export class ParquetSource implements DatasetSource {
   private loaded: LoadedTable | undefined;
   private loadError: Error | undefined;
   private readonly fetcher: RemoteFetcher;
-  private s3: S3Config | undefined;
+  /** Created on the first s3:// read: most tables never need the SDK. */
+  private s3: S3Objects | undefined;
   private baseReal: string | undefined;
   private readonly learned = new Map<string, [number, number]>();
   private flushTimer: NodeJS.Timeout | undefined;
@@ -80,7 +79,6 @@ export class ParquetSource implements DatasetSource {
       timeoutMs: options.fetchTimeoutMs,
       concurrency: options.fetchConcurrency,
     });
-    this.s3 = options.s3;
     const now = Date.now();
     this.progressState = { state: 'running', done: 0, total: table.rowCount, scanned: 0, startedAt: now, scannedAt: null, finishedAt: null };
   }
@@ -208,15 +206,15 @@ export class ParquetSource implements DatasetSource {
     const source = this.catalog.sources[id] ?? logical.slice(1);
     const kind = sourceKind(source);
     if (kind === 'local') return this.openLocal(id, source);
-    if (kind === 'http') return this.remote(id, source, source, () => ({}), false);
-    const s3 = parseS3Url(source);
-    if (!s3) throw new AppError('not_found', `not an S3 object URL: ${source}`);
-    this.s3 ??= loadS3Config();
-    const config = this.s3;
-    const url = objectUrl(config, s3.bucket, s3.key);
-    const sign = () => (config.credentials ? signRequest({ method: 'GET', url, region: config.region, credentials: config.credentials }) : {});
-    // The endpoint is the operator's own setting (AWS_ENDPOINT_URL), so a loopback one is allowed.
-    return this.remote(id, url.href, source, sign, config.endpoint !== undefined);
+    if (kind === 'http') {
+      return this.remote(id, source, source, async (signal) => {
+        const result = await this.fetcher.get(source, { signal });
+        checkStatus(result, source);
+        return { body: result.body, contentType: result.headers['content-type'] };
+      });
+    }
+    const s3 = (this.s3 ??= new S3Objects({ timeoutMs: this.options.fetchTimeoutMs, concurrency: this.options.fetchConcurrency }));
+    return this.remote(id, source, source, (signal) => s3.get(source, signal));
   }
 
   /** Records dimensions learned elsewhere (e.g. by the thumbnailer) and caches them. */
@@ -234,6 +232,7 @@ export class ParquetSource implements DatasetSource {
     await this.loading;
     await this.table.close().catch(() => undefined);
     this.fetcher.close();
+    this.s3?.close();
     if (this.flushTimer) clearTimeout(this.flushTimer);
     await this.flushDimensions();
   }
@@ -256,7 +255,7 @@ export class ParquetSource implements DatasetSource {
     return { kind: 'file', absPath: real, size: info.size, mtimeMs: info.mtimeMs };
   }
 
-  private remote(id: number, url: string, label: string, sign: () => Record<string, string>, trusted: boolean): ItemBytes {
+  private remote(id: number, url: string, label: string, fetch: (signal?: AbortSignal) => Promise<{ body: Buffer; contentType: string | undefined }>): ItemBytes {
     const size = this.catalog.bytes[id]!;
     return {
       kind: 'remote',
@@ -265,9 +264,8 @@ export class ParquetSource implements DatasetSource {
       mtimeMs: undefined,
       etag: undefined,
       read: async (signal?: AbortSignal) => {
-        const result = await this.fetcher.get(url, { signal, headers: sign(), trusted });
-        checkStatus(result, label);
-        const type = String(result.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+        const result = await fetch(signal);
+        const type = String(result.contentType ?? '').split(';')[0]!.trim().toLowerCase();
         if (type && !type.startsWith('image/') && type !== 'application/octet-stream' && type !== 'binary/octet-stream') {
           throw new AppError('unsupported_media_type', `${label} is not an image (${type})`);
         }

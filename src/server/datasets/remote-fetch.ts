@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { AppError } from '../app-error.js';
+import { Limiter } from '../lib/limiter.js';
 
 /**
  * Fetches remote image bytes: pooled keep-alive connections, bounded concurrency, timeouts, a
@@ -29,10 +30,7 @@ export interface FetchResult {
 }
 
 export interface FetchInit {
-  headers?: Record<string, string>;
   signal?: AbortSignal;
-  /** For endpoints the operator configured (an S3 endpoint on loopback): skip the private-address guard. */
-  trusted?: boolean;
 }
 
 const PRIVATE = new BlockList();
@@ -57,36 +55,48 @@ export function isPrivateAddress(address: string): boolean {
   return true; // not an address at all: refuse
 }
 
-class BlockedAddressError extends Error {
+export class BlockedAddressError extends Error {
   constructor(host: string, address: string) {
     super(`refusing to fetch from ${host} (${address}): private and loopback addresses need --allow-private-urls`);
   }
 }
 
+export const DEFAULT_CONCURRENCY = 16;
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+
+/** Keep-alive pools sized to the concurrency, shared by the HTTP fetcher and the S3 client. */
+export function keepAliveAgents(concurrency: number): { http: http.Agent; https: https.Agent } {
+  const pool = { keepAlive: true, maxSockets: concurrency, maxFreeSockets: 8, timeout: 60_000 };
+  return { http: new http.Agent(pool), https: new https.Agent(pool) };
+}
+
+/** A socket lookup that refuses any name resolving to a private address: what is checked is what gets connected to. */
+export const guardedLookup = ((hostname: string, opts: object, callback: (...args: unknown[]) => void) => {
+  dnsLookup(hostname, { ...opts, all: true }, (error, addresses: LookupAddress[]) => {
+    if (error) return callback(error);
+    const blocked = addresses.find((a) => isPrivateAddress(a.address));
+    if (blocked) return callback(new BlockedAddressError(hostname, blocked.address));
+    if ((opts as { all?: boolean }).all) return callback(null, addresses);
+    callback(null, addresses[0]!.address, addresses[0]!.family);
+  });
+}) as LookupFunction;
+
 export class RemoteFetcher {
   private readonly agents: { http: http.Agent; https: https.Agent };
   private readonly guardedLookup: LookupFunction;
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly limiter: Limiter;
 
   constructor(private readonly options: RemoteFetchOptions = {}) {
-    const pool = { keepAlive: true, maxSockets: options.concurrency ?? 16, maxFreeSockets: 8, timeout: 60_000 };
-    this.agents = { http: new http.Agent(pool), https: new https.Agent(pool) };
-    this.guardedLookup = ((hostname: string, opts: object, callback: (...args: unknown[]) => void) => {
-      dnsLookup(hostname, { ...opts, all: true }, (error, addresses: LookupAddress[]) => {
-        if (error) return callback(error);
-        const blocked = addresses.find((a) => isPrivateAddress(a.address));
-        if (blocked) return callback(new BlockedAddressError(hostname, blocked.address));
-        if ((opts as { all?: boolean }).all) return callback(null, addresses);
-        callback(null, addresses[0]!.address, addresses[0]!.family);
-      });
-    }) as LookupFunction;
+    const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    this.agents = keepAliveAgents(concurrency);
+    this.guardedLookup = guardedLookup;
+    this.limiter = new Limiter(concurrency);
   }
 
   /** GET `url`, following redirects; throws AppError (not_found, upstream_failed). */
-  async get(url: string, init: FetchInit = {}): Promise<FetchResult> {
-    await this.acquire();
-    try {
+  get(url: string, init: FetchInit = {}): Promise<FetchResult> {
+    return this.limiter.run(async () => {
       let current = new URL(url);
       for (let hop = 0; ; hop++) {
         const result = await this.once(current, init);
@@ -97,9 +107,7 @@ export class RemoteFetcher {
         }
         return result;
       }
-    } finally {
-      this.release();
-    }
+    });
   }
 
   close(): void {
@@ -111,18 +119,18 @@ export class RemoteFetcher {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       return Promise.reject(new AppError('upstream_failed', `unsupported URL scheme ${url.protocol}`));
     }
-    const guard = !init.trusted && !this.options.allowPrivate;
+    const guard = !this.options.allowPrivate;
     const host = url.hostname.replace(/^\[|\]$/g, '');
     if (guard && isIP(host) && isPrivateAddress(host)) {
       return Promise.reject(new AppError('upstream_failed', new BlockedAddressError(host, host).message));
     }
-    const maxBytes = this.options.maxBytes ?? 64 * 1024 * 1024;
-    const timeoutMs = this.options.timeoutMs ?? 30_000;
+    const maxBytes = this.options.maxBytes ?? DEFAULT_MAX_BYTES;
+    const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const module = url.protocol === 'https:' ? https : http;
     return new Promise<FetchResult>((resolve, reject) => {
       const request = module.request(url, {
         method: 'GET',
-        headers: { 'user-agent': 'lenslet', ...init.headers },
+        headers: { 'user-agent': 'lenslet' },
         agent: url.protocol === 'https:' ? this.agents.https : this.agents.http,
         lookup: guard ? this.guardedLookup : undefined,
         signal: init.signal,
@@ -160,21 +168,6 @@ export class RemoteFetcher {
       });
       request.end();
     });
-  }
-
-  private acquire(): Promise<void> {
-    const limit = this.options.concurrency ?? 16;
-    if (this.active < limit) {
-      this.active++;
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve) => this.waiting.push(() => resolve()));
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next(); // hand the slot over without decrementing
-    else this.active--;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Catalog } from '../catalog/catalog.js';
-import { AbortedError, type ThumbnailService } from '../services/thumbnail-service.js';
+import { AbortedError, type ThumbnailService } from '../media/thumbnail-service.js';
 import { requireImage } from './item-lookup.js';
 import { pathParam, type Query } from './query-params.js';
 

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import exifr from 'exifr';
-import type { ItemBytes } from '../datasets/dataset-source.js';
+import type { ImageBytes } from './image-bytes.js';
 import { parseGenerationParameters } from './generation-params.js';
 import { readPngChunks, type PngTextChunk, type ReadAt } from './png-text.js';
 import { readWebpExif } from './webp-exif.js';
@@ -37,7 +37,7 @@ export async function readMetadata(
   path: string,
   type: string,
   size: { w: number; h: number },
-  bytes: ItemBytes,
+  bytes: ImageBytes,
 ): Promise<ImageMetadata> {
   const format = type.replace(/^image\//, '');
   let buffer: Buffer | undefined = bytes.kind === 'remote' ? await bytes.read() : undefined;
@@ -68,7 +68,7 @@ async function parseExif(input: string | Buffer): Promise<Record<string, unknown
   }
 }
 
-async function withReader<T>(bytes: ItemBytes, buffer: Buffer | undefined, use: (readAt: ReadAt) => Promise<T>): Promise<T> {
+async function withReader<T>(bytes: ImageBytes, buffer: Buffer | undefined, use: (readAt: ReadAt) => Promise<T>): Promise<T> {
   if (buffer || bytes.kind === 'remote') {
     const data = buffer!;
     return use(async (position, length) => data.subarray(position, position + length));

@@ -1,13 +1,19 @@
 /**
- * Runs at most `concurrency` async tasks at once, newest first: while a user scrolls, the
- * thumbnails just scrolled into view matter more than the ones requested a second ago.
- * A task cancelled before it starts is dropped without running.
+ * Runs at most `concurrency` async tasks at once; the rest wait. Waiting tasks start in arrival
+ * order (`fifo`) or newest first (`lifo`: while a user scrolls, the thumbnails just scrolled into
+ * view matter more than the ones requested a second ago). A task cancelled before it starts is
+ * dropped without running.
  */
-export class WorkQueue {
+export type LimiterOrder = 'fifo' | 'lifo';
+
+export class Limiter {
   private readonly waiting: QueuedTask[] = [];
   private running = 0;
 
-  constructor(private readonly concurrency: number) {}
+  constructor(
+    private readonly concurrency: number,
+    private readonly order: LimiterOrder = 'fifo',
+  ) {}
 
   /** Queues `run`; the returned `cancel()` is true when the task was dropped before starting. */
   push(run: () => Promise<void>): { cancel(): boolean } {
@@ -24,6 +30,19 @@ export class WorkQueue {
     };
   }
 
+  /** Runs `task` once a slot is free and settles with its result. */
+  run<T>(task: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.push(async () => {
+        try {
+          resolve(await task());
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+  }
+
   get pending(): number {
     return this.waiting.length;
   }
@@ -34,7 +53,7 @@ export class WorkQueue {
 
   private pump(): void {
     while (this.running < this.concurrency && this.waiting.length) {
-      const task = this.waiting.pop()!;
+      const task = (this.order === 'lifo' ? this.waiting.pop() : this.waiting.shift())!;
       task.started = true;
       this.running++;
       void task.run().finally(() => {

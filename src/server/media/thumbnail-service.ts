@@ -3,12 +3,13 @@ import { close, open, write } from 'node:fs';
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import type { FastifyBaseLogger } from 'fastify';
-import type { DatasetSource } from '../datasets/dataset-source.js';
-import { makeThumbnail, type ThumbnailSpec } from '../media/thumbnailer.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { ByteLru } from '../lib/byte-lru.js';
+import { Limiter } from '../lib/limiter.js';
+import type { Logger } from '../lib/logger.js';
 import type { Workspace } from '../workspace.js';
-import { ByteLru } from './byte-lru.js';
-import { WorkQueue } from './work-queue.js';
+import type { ImageBytes } from './image-bytes.js';
+import { makeThumbnail, type ThumbnailSpec } from './thumbnailer.js';
 
 export interface ThumbnailOptions extends ThumbnailSpec {
   /** Keep generated thumbnails in `<workspace>/thumbs/`. */
@@ -26,6 +27,12 @@ export class AbortedError extends Error {
   }
 }
 
+/** What thumbnails need from a dataset: identity fields for the key, and the bytes. */
+export interface ThumbnailSource {
+  readonly catalog: Pick<Catalog, 'sources' | 'paths' | 'bytes' | 'added'>;
+  openItem(id: number): Promise<ImageBytes>;
+}
+
 interface Job {
   promise: Promise<Buffer>;
   waiters: number;
@@ -38,20 +45,20 @@ interface Job {
  */
 export class ThumbnailService {
   private readonly memory: ByteLru;
-  private readonly queue: WorkQueue;
+  private readonly queue: Limiter;
   private readonly inflight = new Map<string, Job>();
   private diskFailed = false;
   /** Shard folders known to exist: saves a mkdir per write. */
   private readonly shards = new Set<string>();
 
   constructor(
-    private readonly source: DatasetSource,
+    private readonly source: ThumbnailSource,
     private readonly workspace: Workspace,
     private readonly options: ThumbnailOptions,
-    private readonly log?: FastifyBaseLogger,
+    private readonly log?: Logger,
   ) {
     this.memory = new ByteLru(options.memoryBytes);
-    this.queue = new WorkQueue(options.concurrency);
+    this.queue = new Limiter(options.concurrency, 'lifo');
   }
 
   /**

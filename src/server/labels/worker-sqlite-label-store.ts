@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { Sidecar } from '../../protocol/items.js';
+import { WorkerThread } from '../lib/worker.js';
 import type {
   ChangesSince,
   LabelIdempotencyRecord,
@@ -14,6 +12,16 @@ import type {
 } from './label-store.js';
 
 const EXPORT_PAGE = 500;
+
+const STORE_WORKER = new URL('./sqlite-store-worker.js', import.meta.url);
+
+interface StoreCall {
+  id: number;
+  method: string;
+  args: unknown[];
+}
+
+type StoreReply = { id?: number; result?: unknown; error?: { message: string; code?: string }; external?: true };
 
 interface Pending {
   resolve(value: unknown): void;
@@ -29,7 +37,7 @@ interface Pending {
 export class WorkerSqliteLabelStore implements LabelStore {
   readonly kind = 'sqlite' as const;
   readonly persistent = true;
-  private readonly worker: Worker;
+  private readonly worker: WorkerThread<StoreCall, StoreReply>;
   private readonly pending = new Map<number, Pending>();
   private readonly externalListeners = new Set<() => void>();
   private nextId = 1;
@@ -40,27 +48,28 @@ export class WorkerSqliteLabelStore implements LabelStore {
     readonly location: string,
     options: LabelStoreOptions = {},
   ) {
-    this.worker = startWorker({ file: location, options });
-    this.worker.unref(); // referenced only while a call is pending
-    this.worker.on('message', (message: { id?: number; result?: unknown; error?: { message: string; code?: string }; external?: true }) => {
-      if (message.external) {
-        for (const listener of this.externalListeners) listener();
-        return;
-      }
-      const call = this.pending.get(message.id!);
-      if (!call) return;
-      this.pending.delete(message.id!);
-      if (this.pending.size === 0) this.worker.unref();
-      if (message.error) call.reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
-      else call.resolve(message.result);
-    });
     const fail = (error: Error) => {
       this.failure = error;
       for (const call of this.pending.values()) call.reject(error);
       this.pending.clear();
     };
-    this.worker.on('error', fail);
-    this.worker.on('exit', (code) => fail(new Error(`label store worker exited (${code})`)));
+    this.worker = new WorkerThread<StoreCall, StoreReply>(STORE_WORKER, {
+      workerData: { file: location, options },
+      onMessage: (message) => {
+        if (message.external) {
+          for (const listener of this.externalListeners) listener();
+          return;
+        }
+        const call = this.pending.get(message.id!);
+        if (!call) return;
+        this.pending.delete(message.id!);
+        if (this.pending.size === 0) this.worker.keepAlive(false);
+        if (message.error) call.reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
+        else call.resolve(message.result);
+      },
+      onExit: (failure) => fail(failure ?? new Error('label store worker stopped')),
+    });
+    this.worker.keepAlive(false); // referenced only while a call is pending
   }
 
   get(path: string): Promise<Sidecar> {
@@ -124,7 +133,7 @@ export class WorkerSqliteLabelStore implements LabelStore {
       try {
         if (!this.failure) await this.send('close', []);
       } finally {
-        await this.worker.terminate();
+        await this.worker.stop();
       }
     })();
     return this.closing;
@@ -138,21 +147,10 @@ export class WorkerSqliteLabelStore implements LabelStore {
   private send<T>(method: string, args: unknown[]): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
-    if (this.pending.size === 0) this.worker.ref();
+    if (this.pending.size === 0) this.worker.keepAlive(true);
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.worker.postMessage({ id, method, args });
+      this.worker.post({ id, method, args });
     });
   }
-}
-
-function startWorker(workerData: unknown): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./sqlite-store-worker.js', import.meta.url), { workerData });
-  // Running from TypeScript sources (tsx, vitest): a worker does not inherit the TypeScript loader,
-  // so it registers tsx itself before importing the worker module.
-  // require.resolve finds tsx's CommonJS build of the API; the worker imports its ESM twin.
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const entry = new URL('./sqlite-store-worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(boot, { eval: true, workerData });
 }

@@ -13,6 +13,8 @@ export interface FixtureColumn {
   name: string;
   type: 'STRING' | 'DOUBLE' | 'INT32' | 'INT64' | 'BOOLEAN' | 'TIMESTAMP' | 'STRING_LIST';
   data: unknown[];
+  /** Page encoding for the values (hyparquet-writer's choice when unset). */
+  encoding?: 'PLAIN' | 'DELTA_BINARY_PACKED' | 'BYTE_STREAM_SPLIT';
 }
 
 export function writeParquet(file: string, columns: FixtureColumn[], options: { codec?: Codec; rowGroupSize?: number } = {}): void {
@@ -27,6 +29,7 @@ export function writeParquet(file: string, columns: FixtureColumn[], options: { 
     columnData: columns.map((c) => ({
       name: c.name,
       data: c.type === 'INT64' ? c.data.map((v) => (v == null ? null : BigInt(v as number))) : (c.data as never[]),
+      encoding: c.encoding,
     })),
   });
 }

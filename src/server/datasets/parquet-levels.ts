@@ -1,0 +1,43 @@
+import { type ByteReader, readVarint } from './parquet-thrift.js';
+
+/**
+ * Parquet's RLE / bit-packed hybrid encoding, used for definition levels and dictionary indices:
+ * runs of one repeated value, or groups of 8 values packed `bitWidth` bits each, LSB first.
+ * Decodes `count` values from `reader` (up to `end`) into `out`.
+ */
+export function readHybrid(reader: ByteReader, end: number, bitWidth: number, count: number, out: Uint32Array): void {
+  const bytes = reader.bytes;
+  const valueBytes = (bitWidth + 7) >> 3;
+  let n = 0;
+  while (n < count && reader.offset < end) {
+    const header = readVarint(reader);
+    if (header & 1) {
+      // Bit-packed: (header >> 1) groups of 8 values.
+      const values = Math.min((header >>> 1) * 8, count - n);
+      const mask = bitWidth === 32 ? 0xffffffff : (1 << bitWidth) - 1;
+      let bit = reader.offset * 8;
+      for (let i = 0; i < values; i++) {
+        let value = 0;
+        for (let got = 0; got < bitWidth; ) {
+          const at = bit >> 3;
+          const shift = bit & 7;
+          const take = Math.min(8 - shift, bitWidth - got);
+          value |= ((bytes[at]! >> shift) & ((1 << take) - 1)) << got;
+          got += take;
+          bit += take;
+        }
+        out[n++] = (value & mask) >>> 0;
+      }
+      reader.offset += ((header >>> 1) * bitWidth);
+    } else {
+      // A run: (header >> 1) copies of one little-endian value.
+      const run = Math.min(header >>> 1, count - n);
+      let value = 0;
+      for (let i = 0; i < valueBytes; i++) value |= bytes[reader.offset + i]! << (8 * i);
+      reader.offset += valueBytes;
+      out.fill(value >>> 0, n, n + run);
+      n += run;
+    }
+  }
+  if (n < count) throw new Error(`hybrid-encoded run ended after ${n} of ${count} values`);
+}

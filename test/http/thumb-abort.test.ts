@@ -16,7 +16,7 @@ describe('thumbnail requests whose client went away', () => {
       // so nothing can finish between this check and the aborts: no timing guess involved.
       const stats = () => t.server.services.thumbnails.stats();
       await until(() => stats().queued >= 10);
-      controllers.forEach((c) => c.abort());
+      for (const c of controllers) c.abort();
       const outcomes = await Promise.all(requests);
       expect(outcomes.filter((o) => o === 'AbortError').length).toBeGreaterThan(8); // most were still waiting
 

@@ -10,7 +10,9 @@ import { launch } from '../../src/server/launch.js';
 // DuckDB's 3-level LIST encoding, nulls in every column kind, FLOAT and TIMESTAMP columns.
 const FIXTURES = path.resolve('test/fixtures/duckdb');
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 async function tableWithImages(fixture: string): Promise<string> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lenslet-duckdb-'));

@@ -17,6 +17,12 @@ export interface FixtureColumn {
   encoding?: 'PLAIN' | 'DELTA_BINARY_PACKED' | 'BYTE_STREAM_SPLIT';
 }
 
+const FIXTURE_COMPRESSORS = { ZSTD: zstdStored, GZIP: gzipPage };
+
+function gzipPage(input: Uint8Array): Uint8Array {
+  return new Uint8Array(gzipSync(input));
+}
+
 export function writeParquet(file: string, columns: FixtureColumn[], options: { codec?: Codec; rowGroupSize?: number } = {}): void {
   const schema: SchemaElement[] = [{ name: 'root', num_children: columns.length }];
   for (const c of columns) schema.push(...schemaFor(c));
@@ -24,7 +30,7 @@ export function writeParquet(file: string, columns: FixtureColumn[], options: { 
     filename: file,
     schema,
     codec: options.codec ?? 'SNAPPY',
-    compressors: { ZSTD: zstdStored, GZIP: (b: Uint8Array) => new Uint8Array(gzipSync(b)) },
+    compressors: FIXTURE_COMPRESSORS,
     rowGroupSize: options.rowGroupSize,
     columnData: columns.map((c) => ({
       name: c.name,

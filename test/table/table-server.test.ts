@@ -101,8 +101,8 @@ describe('table mode over HTTP', () => {
     const { body } = await post<{ items: Item[]; total: number }>(`${server.url}/query`, { limit: 50 });
     expect(body.total).toBe(7);
     expect(body.items.map((i) => i.path).sort()).toEqual([
-      '/127.0.0.1:' + new URL(imageBase).port + '/page',
-      '/127.0.0.1:' + new URL(imageBase).port + '/pics/blue.png',
+      `/127.0.0.1:${new URL(imageBase).port}/page`,
+      `/127.0.0.1:${new URL(imageBase).port}/pics/blue.png`,
       '/bucket/deep/key/yellow.jpg',
       '/imgs/missing.jpg',
       '/imgs/red-2.jpg',
@@ -190,7 +190,7 @@ describe('table mode over HTTP', () => {
     );
     const red = found.find((i) => i.path === '/imgs/red.jpg')!;
     expect(red).toMatchObject({ star: 4, tags: ['red', 'warm'], notes: 'a red square' });
-    expect(found.map((i) => i.path).sort()).toEqual(['/127.0.0.1:' + new URL(imageBase).port + '/pics/blue.png', '/imgs/red.jpg'].sort());
+    expect(found.map((i) => i.path).sort()).toEqual([`/127.0.0.1:${new URL(imageBase).port}/pics/blue.png`, '/imgs/red.jpg'].sort());
     expect((await post<{ total: number }>(`${server.url}/query`, { filters: [{ text: 'red square' }] })).body.total).toBe(1);
   });
 

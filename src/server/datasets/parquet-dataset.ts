@@ -17,7 +17,7 @@ export type TableTarget = { kind: 'table-file'; table: string } | { kind: 'folde
 /** What kind of table target `target` is, or undefined for a plain image folder. */
 export function tableTarget(target: string): TableTarget | undefined {
   const absolute = path.resolve(target);
-  let info;
+  let info: ReturnType<typeof statSync>;
   try {
     info = statSync(absolute);
   } catch {

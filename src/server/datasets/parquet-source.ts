@@ -213,7 +213,8 @@ export class ParquetSource implements DatasetSource {
         return { body: result.body, contentType: result.headers['content-type'] };
       });
     }
-    const s3 = (this.s3 ??= new S3Objects({ timeoutMs: this.options.fetchTimeoutMs, concurrency: this.options.fetchConcurrency }));
+    this.s3 ??= new S3Objects({ timeoutMs: this.options.fetchTimeoutMs, concurrency: this.options.fetchConcurrency });
+    const s3 = this.s3;
     return this.remote(id, source, source, (signal) => s3.get(source, signal));
   }
 

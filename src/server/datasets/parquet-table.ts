@@ -199,7 +199,7 @@ function applyNumeric(
     }
     if (sizes) {
       const size = sizes[i]!;
-      catalog.bytes[id] = size > 0 ? size : 0;
+      catalog.bytes[id] = Math.max(size, 0);
     }
     if (added) {
       const v = added[i]!;

@@ -138,7 +138,10 @@ export class RemoteFetcher {
       const timer = setTimeout(() => request.destroy(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
       const fail = (error: Error): void => {
         clearTimeout(timer);
-        if (error instanceof AppError) return reject(error);
+        if (error instanceof AppError) {
+          reject(error);
+          return;
+        }
         const blocked = error instanceof BlockedAddressError || (error as { cause?: unknown }).cause instanceof BlockedAddressError;
         reject(new AppError('upstream_failed', `${url.host}: ${error.message}`, blocked ? { blocked: true } : undefined));
       };

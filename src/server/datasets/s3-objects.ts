@@ -1,4 +1,4 @@
-import { Readable, addAbortSignal } from 'node:stream';
+import { type Readable, addAbortSignal } from 'node:stream';
 import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { AppError } from '../app-error.js';
@@ -73,7 +73,8 @@ export class S3Objects {
     const deadline = AbortSignal.timeout(timeoutMs);
     const abortSignal = signal ? AbortSignal.any([signal, deadline]) : deadline;
     try {
-      const client = await (this.client ??= this.createClient());
+      this.client ??= this.createClient();
+      const client = await this.client;
       const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal });
       const declared = response.ContentLength ?? 0;
       const body = response.Body as Readable | undefined;

@@ -5,7 +5,7 @@
  * dimensions. Only image files inside the root are reported: hidden entries, the workspace
  * and symlinks resolving outside the root are skipped.
  */
-import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, type Dirent, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { mimeForName } from '../media/formats.js';
@@ -46,7 +46,7 @@ function run(request: ScanRequest): void {
   while (stack.length) {
     const dir = stack.pop()!;
     if (skip.has(dir.real)) continue;
-    let dirents;
+    let dirents: Dirent[];
     try {
       dirents = readdirSync(dir.real, { withFileTypes: true });
     } catch {

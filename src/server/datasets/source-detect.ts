@@ -17,7 +17,7 @@ export function sourceKind(value: string): SourceKind {
 
 const SAMPLE = 50;
 /** Anything canonicalPath might change or refuse; other relative paths are already canonical. */
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this looks for
 const NOT_SIMPLE = /[\x00-\x1f\x7f\\]|\/\/|\.\/|^\/|\/$|(^|\/)\.\.?$|^[a-zA-Z]:|^$/;
 const MOSTLY = 0.7;
 

@@ -14,7 +14,8 @@ const port = parentPort!;
 const store = new LazySqliteLabelStore(file, options, () => mkdirSync(dirname(file), { recursive: true }));
 let stopWatching: (() => void) | undefined;
 
-const handlers: Record<string, (...args: any[]) => unknown> = { // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: each handler takes its own store method's arguments
+const handlers: Record<string, (...args: any[]) => unknown> = {
   get: (path: string) => store.get(path),
   getMany: (paths: string[]) => store.getMany(paths),
   exportPage: (prefix: string, after: string, limit: number) => store.exportPage(prefix, after, limit),

@@ -40,7 +40,12 @@ describe('Limiter', () => {
     const limiter = new Limiter(2);
     const order: string[] = [];
     const tasks = ['a', 'b', 'c', 'd'].map((name) => gated(order, name));
-    const results = tasks.map((t, i) => limiter.run(async () => (await t.run(), i)));
+    const results = tasks.map((t, i) =>
+      limiter.run(async () => {
+        await t.run();
+        return i;
+      }),
+    );
     expect(order).toEqual(['a', 'b']);
     tasks[1]!.release();
     await tick();

@@ -3,9 +3,9 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeImage, makeTempDir, removeDir } from '../../../test/factories/image-tree.js';
 import { Catalog } from '../catalog/catalog.js';
-import type { DatasetSource, ItemBytes } from '../datasets/dataset-source.js';
+import type { ImageBytes } from './image-bytes.js';
 import { resolveWorkspace } from '../workspace.js';
-import { AbortedError, ThumbnailService } from './thumbnail-service.js';
+import { AbortedError, ThumbnailService, type ThumbnailSource } from './thumbnail-service.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -23,12 +23,12 @@ function fakeSource() {
   let open!: () => void;
   const source = {
     catalog,
-    async openItem(id: number): Promise<ItemBytes> {
+    async openItem(id: number): Promise<ImageBytes> {
       opens.push(catalog.paths[id]!);
       await gate;
-      return { kind: 'file', absPath: join(dir, catalog.paths[id]!), size: 1, mtimeMs: 1 };
+      return { kind: 'file', absPath: join(dir, catalog.paths[id]!) };
     },
-  } as unknown as DatasetSource;
+  } satisfies ThumbnailSource;
   return {
     source,
     opens,

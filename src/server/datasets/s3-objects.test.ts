@@ -1,4 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -80,5 +82,22 @@ describe('S3 objects through the SDK, against a local S3-compatible server', () 
     objects = new S3Objects({ concurrency: 2 });
     const all = await Promise.all(Array.from({ length: 6 }, () => objects!.get('s3://bucket/dir/a b.jpg')));
     expect(all.every((o) => o.body.toString() === 'JPEGBYTES')).toBe(true);
+  });
+
+  it('sends unsigned requests when the chain finds no credentials (public buckets)', async () => {
+    let authorization: string | undefined = 'not asked';
+    const server = http.createServer((req, res) => {
+      authorization = req.headers.authorization;
+      res.writeHead(200, { 'content-type': 'image/png', 'content-length': 3 }).end('PNG');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      useAws({ AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+      objects = new S3Objects();
+      expect((await objects.get('s3://public/a.png')).body.toString()).toBe('PNG');
+      expect(authorization).toBeUndefined();
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -61,7 +61,10 @@ export class S3Objects {
   }
 
   close(): void {
-    void this.client?.then((client) => client.destroy());
+    void this.client?.then(
+      (client) => client.destroy(),
+      () => undefined, // never created: nothing to release
+    );
     this.agents.http.destroy();
     this.agents.https.destroy();
   }

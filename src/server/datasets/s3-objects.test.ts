@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => s3.close());
 
 /** The SDK's chain reads process.env and ~/.aws: point both at this test's own settings. */
-function useAws(vars: Record<string, string>): void {
+function setAws(vars: Record<string, string>): void {
   const home = mkdtempSync(path.join(os.tmpdir(), 'lenslet-aws-'));
   vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', path.join(home, 'credentials'));
   vi.stubEnv('AWS_CONFIG_FILE', path.join(home, 'config'));
@@ -45,7 +45,7 @@ describe('S3 objects through the SDK, against a local S3-compatible server', () 
   });
 
   it('reads a nested key with spaces, path-style on the custom endpoint, with credentials from the environment', async () => {
-    useAws(envKeys);
+    setAws(envKeys);
     objects = new S3Objects();
     const got = await objects.get('s3://bucket/dir/a b.jpg');
     expect(got.body.toString()).toBe('JPEGBYTES');
@@ -53,23 +53,23 @@ describe('S3 objects through the SDK, against a local S3-compatible server', () 
   });
 
   it('takes credentials from an ini profile (AWS_PROFILE)', async () => {
-    useAws({ AWS_PROFILE: 'work' });
+    setAws({ AWS_PROFILE: 'work' });
     objects = new S3Objects();
     expect((await objects.get('s3://bucket/dir/a b.jpg')).body.toString()).toBe('JPEGBYTES');
   });
 
   it('maps errors as for plain URLs: missing → not_found, refused credentials → upstream_failed', async () => {
-    useAws(envKeys);
+    setAws(envKeys);
     objects = new S3Objects();
     await expect(objects.get('s3://bucket/nope.jpg')).rejects.toMatchObject({ code: 'not_found' });
     objects.close();
-    useAws({ AWS_PROFILE: 'stranger' });
+    setAws({ AWS_PROFILE: 'stranger' });
     objects = new S3Objects();
     await expect(objects.get('s3://bucket/dir/a b.jpg')).rejects.toMatchObject({ code: 'upstream_failed', message: expect.stringMatching(/denied/) });
   });
 
   it('caps the size, and stops when the caller aborts', async () => {
-    useAws(envKeys);
+    setAws(envKeys);
     objects = new S3Objects({ maxBytes: 1024 });
     await expect(objects.get('s3://bucket/big.bin')).rejects.toMatchObject({ code: 'payload_too_large' });
     const gone = new AbortController();
@@ -78,7 +78,7 @@ describe('S3 objects through the SDK, against a local S3-compatible server', () 
   });
 
   it('bounds requests in flight', async () => {
-    useAws(envKeys);
+    setAws(envKeys);
     objects = new S3Objects({ concurrency: 2 });
     const all = await Promise.all(Array.from({ length: 6 }, () => objects!.get('s3://bucket/dir/a b.jpg')));
     expect(all.every((o) => o.body.toString() === 'JPEGBYTES')).toBe(true);
@@ -92,7 +92,7 @@ describe('S3 objects through the SDK, against a local S3-compatible server', () 
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      useAws({ AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+      setAws({ AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
       objects = new S3Objects();
       expect((await objects.get('s3://public/a.png')).body.toString()).toBe('PNG');
       expect(authorization).toBeUndefined();

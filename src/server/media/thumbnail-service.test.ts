@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { encodeImage, makeTempDir, removeDir } from '../../../test/factories/image-tree.js';
 import { Catalog } from '../catalog/catalog.js';
 import type { ImageBytes } from './image-bytes.js';
@@ -59,7 +59,9 @@ describe('ThumbnailService', () => {
     const abandoned = service.get(1, gone.signal);
     const kept = new AbortController();
     const shared = [service.get(2, kept.signal), service.get(2)];
-    await new Promise((r) => setTimeout(r, 20));
+    // The aborts must hit queued jobs: wait until the first holds the slot and the other two wait.
+    await vi.waitFor(() => expect(fake.opens).toEqual(['/a.jpg']));
+    expect(service.stats()).toMatchObject({ active: 1, queued: 2 });
     gone.abort();
     kept.abort(); // one of two requesters leaves: the job must still run for the other
     await expect(abandoned).rejects.toBeInstanceOf(AbortedError);
@@ -75,7 +77,7 @@ describe('ThumbnailService', () => {
     const first = fakeSource();
     const before = await new ThumbnailService(first.source, workspace, { ...options, diskCache: true }).get(1);
     const file = join(workspace.thumbsDir, before.key.slice(0, 2), `${before.key}.webp`);
-    for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 10));
+    await vi.waitFor(() => expect(existsSync(file)).toBe(true));
     expect(readFileSync(file).equals(before.body)).toBe(true);
     expect(readdirSync(dirname(file)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
     const second = fakeSource();

@@ -16,7 +16,12 @@ beforeAll(async () => {
     'deep/one.gif': { w: 5, h: 6 },
     'deep/er/two.tif': { w: 7, h: 8 },
     'deep/er/three.avif': { w: 9, h: 10 },
-    'link-in': { symlink: 'deep' },
+    '.stash/one.gif': { w: 5, h: 6 },
+    '.stash/er/two.tif': { w: 7, h: 8 },
+    '.stash/er/three.avif': { w: 9, h: 10 },
+    // A link to a folder listed at its own path is not followed (no aliases); one to a hidden folder is.
+    'link-deep': { symlink: 'deep' },
+    'link-in': { symlink: '.stash' },
   });
 });
 afterAll(() => t.close());
@@ -31,7 +36,7 @@ describe('GET /folders', () => {
     expect(paths(body)).toEqual(['/A1.webp', '/b2.png', '/b10.jpg']); // natural, case-insensitive
     expect(body.dirs).toEqual([
       { name: 'deep', path: '/deep', count: 3 },
-      { name: 'link-in', path: '/link-in', count: 3 }, // a symlink inside the root is followed
+      { name: 'link-in', path: '/link-in', count: 3 }, // a link to a folder not listed itself is followed
     ]);
     expect(body).toMatchObject({ path: '/', total: 3, offset: 0, limit: 500 });
     expect(body.items[1]).toMatchObject({ name: 'b2.png', type: 'image/png', w: 10, h: 40, star: null, tags: [], notes: '', version: 1 });
@@ -43,7 +48,7 @@ describe('GET /folders', () => {
     await t.get('/thumb?path=/b2.png'); // creates .lenslet/thumbs inside the root
     await t.server.source.refresh('/');
     const { body } = await t.json('/folders?path=/&recursive=1');
-    expect(paths(body).some((p: string) => p.includes('hidden') || p.includes('secret') || p.includes('.lenslet'))).toBe(false);
+    expect(paths(body).some((p: string) => p.includes('hidden') || p.includes('secret') || p.includes('.lenslet') || p.includes('stash') || p.includes('link-deep'))).toBe(false);
     expect(body.total).toBe(9);
   });
 

@@ -3,7 +3,8 @@ import type { ScanMessage, ScanRequest } from './scan-protocol.js';
 
 export interface ScanHandlers {
   onEntry(path: string, type: string, size: number, mtimeMs: number): void;
-  onScanned(total: number, missing: boolean): void;
+  /** `claims`: the folders reached through links, [key, canonical path] (visible-tree.ts). */
+  onScanned(total: number, missing: boolean, claims: [string, string][]): void;
   onDims(path: string, w: number, h: number): void;
 }
 
@@ -24,7 +25,7 @@ export function runScan(request: ScanRequest, handlers: ScanHandlers): { done: P
             break;
           }
           case 'scanned':
-            handlers.onScanned(message.total, message.missing);
+            handlers.onScanned(message.total, message.missing, message.claims ?? []);
             break;
           case 'dims': {
             const d = message.dims;

@@ -1,12 +1,12 @@
 import { constants } from 'node:fs';
 import { access, readdir, realpath, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parentPath } from '../../protocol/paths.js';
 import { AppError } from '../app-error.js';
 import { Catalog } from '../catalog/catalog.js';
 import type { DatasetSource, IndexProgress, ItemBytes, RefreshResult } from './dataset-source.js';
 import { runScan } from './folder-scanner.js';
-import { isBelow } from './inside-root.js';
+import { inTree, type TreeBounds } from './visible-tree.js';
 
 export interface FolderSourceOptions {
   /** Folders never listed (the workspace when it sits inside the root). */
@@ -25,6 +25,8 @@ export class FolderSource implements DatasetSource {
   private queue: Promise<unknown> = Promise.resolve();
   private cancelScan: (() => void) | undefined;
   private closed = false;
+  /** Folders listed through a link (key → canonical path), so a refresh elsewhere does not list them again. */
+  private claims = new Map<string, string>();
 
   private constructor(
     readonly root: string,
@@ -54,7 +56,7 @@ export class FolderSource implements DatasetSource {
     const skipReal: string[] = [];
     for (const dir of options.skipDirs ?? []) {
       // The workspace may not exist yet; then its would-be path is what to skip.
-      skipReal.push(await realpath(dir).catch(() => dir));
+      skipReal.push(await realpathOfMaybeMissing(dir));
     }
     return new FolderSource(rootReal, rootReal, skipReal);
   }
@@ -97,11 +99,15 @@ export class FolderSource implements DatasetSource {
     } catch {
       throw new AppError('not_found', `file is gone: ${path}`);
     }
-    // A symlink may have been changed to point outside since it was indexed.
-    if (!isBelow(this.rootReal, real)) throw new AppError('invalid_path', 'path leaves the served folder');
+    // A symlink may have been changed since it was indexed: to point outside, or into the workspace.
+    if (!inTree(this.bounds, real)) throw new AppError('invalid_path', 'path leaves the served folder');
     const info = await stat(real).catch(() => undefined);
     if (!info?.isFile()) throw new AppError('not_found', `file is gone: ${path}`);
     return { kind: 'file', absPath: real, size: info.size, mtimeMs: info.mtimeMs };
+  }
+
+  private get bounds(): TreeBounds {
+    return { rootReal: this.rootReal, skipReal: this.skipReal };
   }
 
   async close(): Promise<void> {
@@ -122,8 +128,11 @@ export class FolderSource implements DatasetSource {
     const progress = this.progressState;
     if (this.closed) return result;
 
+    const inside = (p: string) => start === '/' || p === start || p.startsWith(`${start}/`);
+    const claimsElsewhere = [...this.claims].filter(([, p]) => !inside(p));
+    let claimsFound: [string, string][] = [];
     const scan = runScan(
-      { rootReal: this.rootReal, start, skipReal: this.skipReal },
+      { rootReal: this.rootReal, start, skipReal: this.skipReal, claims: claimsElsewhere },
       {
         onEntry: (path, type, size, mtimeMs) => {
           progress.scanned++;
@@ -137,8 +146,9 @@ export class FolderSource implements DatasetSource {
           else result.updated++;
           found.add(catalog.upsert({ path, type, size, addedMs: mtimeMs }));
         },
-        onScanned: (_total, isMissing) => {
+        onScanned: (_total, isMissing, claims) => {
           missing = isMissing;
+          claimsFound = claims;
           progress.scannedAt = Date.now();
         },
         onDims: (path, w, h) => {
@@ -160,10 +170,22 @@ export class FolderSource implements DatasetSource {
       progress.finishedAt = Date.now();
     }
     if (!completed) return result; // cancelled (shutting down): a partial walk proves nothing gone
+    this.claims = new Map([...claimsElsewhere, ...claimsFound]);
     const gone = before.filter((id) => !found.has(id));
     catalog.removeMany(gone);
     result.removed = gone.length;
     if (missing && !known && !initial) throw new AppError('folder_not_found', `no such folder: ${start}`);
     return result;
+  }
+}
+
+/** The real path `path` has or would have: its nearest existing ancestor resolved, the rest appended. */
+async function realpathOfMaybeMissing(path: string): Promise<string> {
+  const rest: string[] = [];
+  for (let at = resolve(path); ; at = dirname(at)) {
+    const real = await realpath(at).catch(() => undefined);
+    if (real !== undefined) return join(real, ...rest.reverse());
+    if (dirname(at) === at) return resolve(path);
+    rest.push(basename(at));
   }
 }

@@ -2,24 +2,27 @@
  * Walks a folder tree on a worker thread. Sync fs calls are the fast path for 100k small
  * files (no promise per syscall) and, off the main thread, they never stall requests.
  * Phase 1 posts names + stat in batches; phase 2 reads each file's first bytes for its
- * dimensions. Only image files inside the root are reported: hidden entries, the workspace
- * and symlinks resolving outside the root are skipped.
+ * dimensions. What is listed, and where, is visible-tree.ts's rule: hidden entries, the
+ * workspace and links leading out of the root are skipped, and each folder is walked once.
  */
-import { closeSync, type Dirent, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, type Dirent, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { mimeForName } from '../media/formats.js';
 import { probeDimensions } from '../media/image-header.js';
-import { isBelow } from './inside-root.js';
 import type { ScanMessage, ScanRequest } from './scan-protocol.js';
+import { folderKey, followLink, inTree, resolveVisibleFolder, type TreeBounds } from './visible-tree.js';
 
 const BATCH = 1000;
 const PREFIXES = [16 * 1024, 256 * 1024, 4 * 1024 * 1024];
 
 function run(request: ScanRequest): void {
   const port = parentPort!;
-  const inRoot = (real: string) => real === request.rootReal || isBelow(request.rootReal, real);
-  const skip = new Set(request.skipReal);
+  const bounds: TreeBounds = { rootReal: request.rootReal, skipReal: request.skipReal };
+  const claimed = new Map(request.claims ?? []);
+  // Folders walked in this run or listed elsewhere: a folder reached a second time is skipped.
+  const seen = new Set(claimed.keys());
+  const claims: [string, string][] = [];
   const files: { real: string; path: string }[] = [];
   let entries: (string | number)[] = [];
   const flushEntries = () => {
@@ -27,68 +30,68 @@ function run(request: ScanRequest): void {
     entries = [];
   };
 
-  let startReal: string;
-  try {
-    // A hidden folder is never listed, so it can't be rescanned into the catalog either.
-    if (request.start.split('/').some((segment) => segment.startsWith('.'))) throw new Error('hidden');
-    startReal = realpathSync(join(request.rootReal, request.start));
-  } catch {
+  const startReal = resolveVisibleFolder(bounds, request.start, claimed);
+  if (startReal === undefined) {
     port.postMessage({ type: 'scanned', total: 0, missing: true } satisfies ScanMessage);
     port.postMessage({ type: 'done' } satisfies ScanMessage);
     return;
   }
-  if (!inRoot(startReal)) {
-    port.postMessage({ type: 'scanned', total: 0, missing: true } satisfies ScanMessage);
-    port.postMessage({ type: 'done' } satisfies ScanMessage);
-    return;
-  }
-  const stack: WalkDir[] = [{ real: startReal, path: request.start, parent: undefined }];
+  const stack: { real: string; path: string }[] = [{ real: startReal, path: request.start }];
   while (stack.length) {
     const dir = stack.pop()!;
-    if (skip.has(dir.real)) continue;
     let dirents: Dirent[];
+    let key: string;
     try {
+      key = folderKey(statSync(dir.real, { bigint: true }));
       dirents = readdirSync(dir.real, { withFileTypes: true });
     } catch {
       continue; // unreadable folder: skip it, keep the rest
     }
+    // A bind mount or a followed link can reach a folder twice; a claimed folder is where its claim says.
+    if (seen.has(key) && claimed.get(key) !== dir.path) continue;
+    seen.add(key);
+    // Sorted, so which of two links to one hidden folder is listed does not depend on the file system.
+    dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const dirent of dirents) {
       const name = dirent.name;
       if (name.startsWith('.')) continue;
       const path = dir.path === '/' ? `/${name}` : `${dir.path}/${name}`;
-      let real = join(dir.real, name);
-      let isDir = dirent.isDirectory();
-      let isFile = dirent.isFile();
+      const real = join(dir.real, name);
+      if (dirent.isDirectory()) {
+        if (inTree(bounds, real)) stack.push({ real, path });
+        continue;
+      }
+      const type = mimeForName(name);
       if (dirent.isSymbolicLink()) {
-        try {
-          real = realpathSync(real);
-          const target = statSync(real);
-          isDir = target.isDirectory();
-          isFile = target.isFile();
-        } catch {
-          continue; // dangling link
+        const target = followLink(bounds, real);
+        if (!target) continue;
+        if (target.dir) {
+          if (seen.has(target.key)) continue;
+          seen.add(target.key);
+          claims.push([target.key, path]);
+          // Entered below under its own key, which `seen` now holds: let the claim pass it.
+          claimed.set(target.key, path);
+          stack.push({ real: target.real, path });
+          continue;
         }
-        if (!inRoot(real)) continue;
-      }
-      if (isDir) {
-        // A link to an ancestor would loop forever; any other folder link is listed under its own path.
-        if (!isAncestor(dir, real)) stack.push({ real, path, parent: dir });
-        continue;
-      }
-      const type = isFile ? mimeForName(name) : undefined;
-      if (!type) continue;
-      try {
-        const stat = statSync(real);
-        entries.push(path, type, stat.size, stat.mtimeMs);
-        files.push({ real, path });
-      } catch {
-        continue;
+        if (!type) continue;
+        entries.push(path, type, target.size, target.mtimeMs);
+        files.push({ real: target.real, path });
+      } else {
+        if (!type || !dirent.isFile()) continue;
+        try {
+          const stat = statSync(real);
+          entries.push(path, type, stat.size, stat.mtimeMs);
+          files.push({ real, path });
+        } catch {
+          continue;
+        }
       }
       if (entries.length >= BATCH * 4) flushEntries();
     }
   }
   flushEntries();
-  port.postMessage({ type: 'scanned', total: files.length, missing: false } satisfies ScanMessage);
+  port.postMessage({ type: 'scanned', total: files.length, missing: false, claims } satisfies ScanMessage);
 
   let dims: (string | number)[] = [];
   const buffer = Buffer.allocUnsafe(PREFIXES[PREFIXES.length - 1]!);
@@ -102,17 +105,6 @@ function run(request: ScanRequest): void {
   }
   if (dims.length) port.postMessage({ type: 'dims', dims } satisfies ScanMessage);
   port.postMessage({ type: 'done' } satisfies ScanMessage);
-}
-
-interface WalkDir {
-  real: string;
-  path: string;
-  parent: WalkDir | undefined;
-}
-
-function isAncestor(dir: WalkDir | undefined, real: string): boolean {
-  for (let d = dir; d; d = d.parent) if (d.real === real) return true;
-  return false;
 }
 
 function probeFile(real: string, buffer: Buffer): { w: number; h: number } | null {

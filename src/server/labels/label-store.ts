@@ -1,6 +1,6 @@
 import type { Sidecar } from '../../protocol/items.js';
 import type { ItemUpdated, MetricsUpdated } from '../../protocol/events.js';
-import type { IdempotencyRecord } from '../lib/idempotency.js';
+import { IDEMPOTENCY_MAX_ENTRIES, IDEMPOTENCY_TTL_MS, type IdempotencyRecord } from '../lib/idempotency.js';
 import type { OutcomeShape, WriteOutcome } from './write-outcome.js';
 
 /** The three user-edited fields of a sidecar. */
@@ -114,8 +114,8 @@ export interface LabelStoreOptions {
 }
 
 export const DEFAULT_STORE_OPTIONS: Required<LabelStoreOptions> = {
-  idempotencyTtlMs: 30 * 60_000,
-  idempotencyMaxEntries: 10_000,
+  idempotencyTtlMs: IDEMPOTENCY_TTL_MS,
+  idempotencyMaxEntries: IDEMPOTENCY_MAX_ENTRIES,
   eventRetention: 100_000,
   externalPollMs: 1000,
 };

@@ -23,6 +23,10 @@ export function fingerprint(parts: unknown): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
 }
 
+/** How long a write's outcome is kept for retries, and how many are kept: the same for labels and views. */
+export const IDEMPOTENCY_TTL_MS = 30 * 60_000;
+export const IDEMPOTENCY_MAX_ENTRIES = 10_000;
+
 const KEY_REUSED = 'this Idempotency-Key was already used for a different request';
 
 /** The recorded outcome when `given` is the recorded request; a key reused for another request is refused. */
@@ -67,6 +71,15 @@ export class IdempotencyMemory<T> {
     this.records.delete(record.key);
     this.records.set(record.key, record);
     this.cap();
+  }
+
+  /** Live and expired records alike, oldest first. */
+  entries(): IdempotencyRecord<T>[] {
+    return [...this.records.values()];
+  }
+
+  delete(key: string): void {
+    this.records.delete(key);
   }
 
   /** Drops expired records and the oldest beyond the cap; returns how many were dropped. */

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { View } from '../../protocol/views.js';
+import { MAX_REMEMBERED_DOC_BYTES, parseViewsRecords, serializeViews } from './views-file.js';
 import { ViewsStore } from './views-store.js';
 
 const view = (id: string): View => ({ id, name: id.toUpperCase(), path: '/', recursive: true, filters: [] });
@@ -17,7 +18,7 @@ describe('ViewsStore', () => {
     const ok = await store.put({ views: [view('a')], base: 1, key: 'k1', fingerprint: 'f1' });
     expect(ok).toMatchObject({ replayed: false, outcome: { kind: 'applied', doc: { version: 2 } } });
     expect(events).toEqual([2]);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ version: 2, views: [view('a')] });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ version: 2, views: [view('a')] });
     expect(readdirSync(dir)).toEqual(['views.json']); // no temp file left behind
     const reopened = await ViewsStore.open({ file });
     expect(reopened.get().version).toBe(2);
@@ -45,6 +46,39 @@ describe('ViewsStore', () => {
     now = 5000;
     const fresh = await store.put({ ...write, fingerprint: 'other' });
     expect(fresh).toMatchObject({ replayed: false, outcome: { kind: 'conflict', base_version: 1, current: { version: 2 } } });
+  });
+
+  it('answers a retry after a reopen from the file, conflicts included, and refuses the key for another request', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lenslet-views-'));
+    const file = path.join(dir, 'views.json');
+    const first = await ViewsStore.open({ file });
+    const applied = await first.put({ views: [view('a')], base: 1, key: 'k1', fingerprint: 'f1' });
+    await first.put({ views: [view('b')], base: 2, key: 'k2', fingerprint: 'f2' });
+    const stale = await first.put({ views: [view('c')], base: 1, key: 'k3', fingerprint: 'f3' });
+    const reopened = await ViewsStore.open({ file });
+    expect(await reopened.put({ views: [view('a')], base: 1, key: 'k1', fingerprint: 'f1' })).toEqual({ outcome: applied.outcome, replayed: true });
+    expect(await reopened.put({ views: [view('c')], base: 1, key: 'k3', fingerprint: 'f3' })).toEqual({ outcome: stale.outcome, replayed: true });
+    await expect(reopened.put({ views: [], base: 3, key: 'k1', fingerprint: 'other' })).rejects.toMatchObject({ code: 'idempotency_key_reused' });
+    expect(reopened.get()).toEqual({ version: 3, views: [view('b')] });
+  });
+
+  it('keeps older documents for replays within a byte cap, dropping the oldest records first', () => {
+    // Each document is about 600 KB: a thousand views with 500-character names.
+    const big = (id: string): View[] => Array.from({ length: 1000 }, (_, i) => ({ ...view(`${id}${i}`), name: id.repeat(500) }));
+    const records = Array.from({ length: 12 }, (_, i) => ({
+      key: `k${i}`,
+      fingerprint: 'f',
+      created_at_ms: i,
+      outcome: { kind: 'applied' as const, doc: { version: i + 2, views: big(String.fromCharCode(97 + i)) } },
+    }));
+    const current = records[11]!.outcome.doc;
+    const { text, kept } = serializeViews(current, records);
+    const fit = Math.floor(MAX_REMEMBERED_DOC_BYTES / JSON.stringify(current.views).length);
+    expect(fit).toBeLessThan(11);
+    // The newest records stay; the current document costs nothing, being in the file anyway.
+    expect(kept.map((r) => r.key)).toEqual(records.slice(11 - fit).map((r) => r.key));
+    expect(parseViewsRecords(JSON.parse(text), current)).toEqual(kept);
+    expect(parseViewsRecords({ version: 5, views: [] }, current)).toEqual([]); // an older file has none
   });
 
   it('sets a file that is not a views document aside instead of overwriting it', async () => {

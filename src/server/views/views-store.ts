@@ -2,17 +2,18 @@ import { readFile, rename } from 'node:fs/promises';
 import type { View, ViewsDocument } from '../../protocol/views.js';
 import { viewsDocumentSchema } from '../../protocol/views.js';
 import { writeAtomic } from '../lib/atomic-write.js';
-import { IdempotencyMemory, replay } from '../lib/idempotency.js';
+import { IDEMPOTENCY_MAX_ENTRIES, IDEMPOTENCY_TTL_MS, IdempotencyMemory, replay } from '../lib/idempotency.js';
+import { parseViewsRecords, serializeViews, type ViewsOutcome, type ViewsRecord } from './views-file.js';
+
+export type { ViewsOutcome } from './views-file.js';
 
 /**
  * Smart folders as one versioned document. A write names the version it was based on; a stale
  * one is refused with the current document, never last-write-wins. Writes are serialized,
  * persisted atomically (temp file, fsync, rename) before memory changes, and then announced.
+ * Idempotency records live in the same file (views-file.ts), so a retry after a restart gets
+ * the answer the first request got, as for labels.
  */
-export type ViewsOutcome =
-  | { kind: 'applied'; doc: ViewsDocument }
-  | { kind: 'conflict'; base_version: number; current: ViewsDocument };
-
 export interface ViewsWrite {
   views: View[];
   base: number;
@@ -31,7 +32,6 @@ export interface ViewsStoreOptions {
 
 /** The version of a views document nobody has written yet. */
 export const INITIAL_VIEWS_VERSION = 1;
-const MAX_REMEMBERED = 1000;
 const KEY_REUSED = 'this Idempotency-Key was used for a different request';
 
 export class ViewsStore {
@@ -42,23 +42,28 @@ export class ViewsStore {
   private constructor(
     private readonly options: ViewsStoreOptions,
     doc: ViewsDocument,
+    records: ViewsRecord[],
   ) {
     this.doc = doc;
-    this.remembered = new IdempotencyMemory({ ttlMs: options.idempotencyTtlMs ?? 600_000, maxEntries: MAX_REMEMBERED });
+    this.remembered = new IdempotencyMemory({ ttlMs: options.idempotencyTtlMs ?? IDEMPOTENCY_TTL_MS, maxEntries: IDEMPOTENCY_MAX_ENTRIES });
+    for (const record of records) this.remembered.set(record);
   }
 
   /** Loads the views file if there is one. A file that is not a views document is set aside, never overwritten. */
   static async open(options: ViewsStoreOptions): Promise<ViewsStore> {
     let doc: ViewsDocument = { version: INITIAL_VIEWS_VERSION, views: [] };
+    let records: ViewsRecord[] = [];
     if (options.file) {
       const text = await readFile(options.file, 'utf8').catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT') return undefined;
         throw error;
       });
       if (text !== undefined) {
-        const parsed = viewsDocumentSchema.safeParse(safeJson(text));
+        const json = safeJson(text);
+        const parsed = viewsDocumentSchema.safeParse(json);
         if (parsed.success) {
           doc = { version: Math.max(INITIAL_VIEWS_VERSION, parsed.data.version), views: parsed.data.views };
+          records = parseViewsRecords(json, doc);
         } else {
           // An older or foreign file: keep it (renamed, never overwritten) and start an empty list.
           const aside = `${options.file}.unreadable-${Date.now()}`;
@@ -67,7 +72,7 @@ export class ViewsStore {
         }
       }
     }
-    return new ViewsStore(options, doc);
+    return new ViewsStore(options, doc, records);
   }
 
   get(): ViewsDocument {
@@ -93,17 +98,20 @@ export class ViewsStore {
     this.remembered.prune(now);
     const seen = this.remembered.get(write.key, now);
     if (seen) return { outcome: replay(seen, write.fingerprint, KEY_REUSED), replayed: true };
-    let outcome: ViewsOutcome;
-    if (write.base !== this.doc.version) {
-      outcome = { kind: 'conflict', base_version: write.base, current: this.doc };
-    } else {
-      const next: ViewsDocument = { version: this.doc.version + 1, views: write.views };
-      if (this.options.file) await writeAtomic(this.options.file, `${JSON.stringify(next, null, 2)}\n`);
-      this.doc = next;
-      outcome = { kind: 'applied', doc: next };
-      this.options.publish?.({ type: 'views-updated', data: { version: next.version } });
+    const applies = write.base === this.doc.version;
+    const next: ViewsDocument = applies ? { version: this.doc.version + 1, views: write.views } : this.doc;
+    const outcome: ViewsOutcome = applies ? { kind: 'applied', doc: next } : { kind: 'conflict', base_version: write.base, current: this.doc };
+    const record: ViewsRecord = { key: write.key, fingerprint: write.fingerprint, outcome, created_at_ms: now };
+    if (this.options.file) {
+      // A conflict is written too: its record must outlive a restart like an applied write's.
+      const { text, kept } = serializeViews(next, [...this.remembered.entries(), record].slice(-IDEMPOTENCY_MAX_ENTRIES));
+      await writeAtomic(this.options.file, text);
+      const keep = new Set(kept.map((r) => r.key));
+      for (const old of this.remembered.entries()) if (!keep.has(old.key)) this.remembered.delete(old.key);
     }
-    this.remembered.set({ key: write.key, fingerprint: write.fingerprint, outcome, created_at_ms: now });
+    this.doc = next;
+    this.remembered.set(record);
+    if (applies) this.options.publish?.({ type: 'views-updated', data: { version: next.version } });
     return { outcome, replayed: false };
   }
 

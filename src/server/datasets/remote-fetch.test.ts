@@ -56,6 +56,32 @@ describe('RemoteFetcher', () => {
     fetcher.close();
   });
 
+  it('checks every redirect hop like the first: an allowed host cannot send it to a private one', async () => {
+    // 127.0.0.2 plays the private network; 127.0.0.1 plays a public host.
+    let privateHits = 0;
+    const inside = http.createServer((_req, res) => {
+      privateHits++;
+      res.writeHead(200, { 'content-type': 'image/png' }).end('INSIDE');
+    });
+    await new Promise<void>((resolve) => inside.listen(0, '127.0.0.2', resolve));
+    const insideUrl = `http://127.0.0.2:${(inside.address() as AddressInfo).port}/secret.png`;
+    const hop = http.createServer((_req, res) => res.writeHead(302, { location: insideUrl }).end());
+    await new Promise<void>((resolve) => hop.listen(0, '127.0.0.1', resolve));
+    const hopUrl = `http://127.0.0.1:${(hop.address() as AddressInfo).port}/go`;
+    try {
+      const guarded = new RemoteFetcher({ isPrivate: (address) => address !== '127.0.0.1' });
+      await expect(guarded.get(hopUrl)).rejects.toMatchObject({ code: 'upstream_failed', details: { blocked: true } });
+      expect(privateHits).toBe(0);
+      guarded.close();
+      const allowed = new RemoteFetcher({ allowPrivate: true });
+      expect((await allowed.get(hopUrl)).body.toString()).toBe('INSIDE');
+      allowed.close();
+    } finally {
+      hop.close();
+      inside.close();
+    }
+  });
+
   it('bounds concurrency', async () => {
     const fetcher = new RemoteFetcher({ allowPrivate: true, concurrency: 3 });
     maxInFlight = 0;

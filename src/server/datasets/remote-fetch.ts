@@ -1,15 +1,17 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import { AppError } from '../app-error.js';
 import { Limiter } from '../lib/limiter.js';
+import { type GuardedAgents, guardedAgents } from './guarded-agent.js';
 
 /**
  * Fetches remote image bytes: pooled keep-alive connections, bounded concurrency, timeouts, a
- * size cap, and an SSRF guard. The guard runs inside the socket's DNS lookup (and on IP-literal
- * hosts, which skip DNS), so the address that gets connected to is the address that was checked:
- * a hostname that re-resolves to 127.0.0.1 between a check and the connect cannot slip through.
+ * size cap, and an SSRF guard. The guard is the connection pool's own (guarded-agent.ts): it runs
+ * inside the socket's DNS lookup (and on IP-literal hosts, which skip DNS), so the address that
+ * gets connected to is the address that was checked, and again when a pooled socket is reused.
+ * Every redirect hop is a new request through the same pool, so it is checked like the first.
+ * The pool is this fetcher's alone: no socket made for S3 or anything else is ever reused here.
  */
 export interface RemoteFetchOptions {
   /** Allow loopback, private, link-local and similar addresses (`--allow-private-urls`). */
@@ -21,6 +23,8 @@ export interface RemoteFetchOptions {
   /** Largest body accepted. Default 64 MiB. */
   maxBytes?: number;
   maxRedirects?: number;
+  /** Which addresses count as private (refused without `allowPrivate`). Default isPrivateAddress. */
+  isPrivate?: (address: string) => boolean;
 }
 
 export interface FetchResult {
@@ -65,32 +69,15 @@ export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
-/** Keep-alive pools sized to the concurrency, shared by the HTTP fetcher and the S3 client. */
-export function keepAliveAgents(concurrency: number): { http: http.Agent; https: https.Agent } {
-  const pool = { keepAlive: true, maxSockets: concurrency, maxFreeSockets: 8, timeout: 60_000 };
-  return { http: new http.Agent(pool), https: new https.Agent(pool) };
-}
-
-/** A socket lookup that refuses any name resolving to a private address: what is checked is what gets connected to. */
-export const guardedLookup = ((hostname: string, opts: object, callback: (...args: unknown[]) => void) => {
-  dnsLookup(hostname, { ...opts, all: true }, (error, addresses: LookupAddress[]) => {
-    if (error) return callback(error);
-    const blocked = addresses.find((a) => isPrivateAddress(a.address));
-    if (blocked) return callback(new BlockedAddressError(hostname, blocked.address));
-    if ((opts as { all?: boolean }).all) return callback(null, addresses);
-    callback(null, addresses[0]!.address, addresses[0]!.family);
-  });
-}) as LookupFunction;
-
 export class RemoteFetcher {
-  private readonly agents: { http: http.Agent; https: https.Agent };
-  private readonly guardedLookup: LookupFunction;
+  private readonly agents: GuardedAgents;
   private readonly limiter: Limiter;
 
   constructor(private readonly options: RemoteFetchOptions = {}) {
     const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-    this.agents = keepAliveAgents(concurrency);
-    this.guardedLookup = guardedLookup;
+    const isPrivate = options.isPrivate ?? isPrivateAddress;
+    const refuseAddress = (host: string, address: string) => (isPrivate(address) ? new BlockedAddressError(host, address) : undefined);
+    this.agents = guardedAgents(concurrency, options.allowPrivate ? {} : { refuseAddress });
     this.limiter = new Limiter(concurrency);
   }
 
@@ -119,11 +106,6 @@ export class RemoteFetcher {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       return Promise.reject(new AppError('upstream_failed', `unsupported URL scheme ${url.protocol}`));
     }
-    const guard = !this.options.allowPrivate;
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (guard && isIP(host) && isPrivateAddress(host)) {
-      return Promise.reject(new AppError('upstream_failed', new BlockedAddressError(host, host).message));
-    }
     const maxBytes = this.options.maxBytes ?? DEFAULT_MAX_BYTES;
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const module = url.protocol === 'https:' ? https : http;
@@ -132,7 +114,6 @@ export class RemoteFetcher {
         method: 'GET',
         headers: { 'user-agent': 'lenslet' },
         agent: url.protocol === 'https:' ? this.agents.https : this.agents.http,
-        lookup: guard ? this.guardedLookup : undefined,
         signal: init.signal,
       });
       const timer = setTimeout(() => request.destroy(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);

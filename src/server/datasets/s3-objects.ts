@@ -3,7 +3,8 @@ import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { AppError } from '../app-error.js';
 import { Limiter } from '../lib/limiter.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, keepAliveAgents } from './remote-fetch.js';
+import { type GuardedAgents, guardedAgents } from './guarded-agent.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS } from './remote-fetch.js';
 
 /**
  * Reads `s3://bucket/key` objects with the AWS SDK. Credentials come from the SDK's default chain
@@ -12,9 +13,12 @@ import { DEFAULT_CONCURRENCY, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, keepAliveAg
  * custom endpoint (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL: MinIO, s3rver, ...) is addressed
  * path-style, as those servers expect.
  *
- * No SSRF guard here, unlike plain URLs: the host is never taken from the table. It is AWS's own
- * (`<bucket>.s3.<region>.amazonaws.com`, or path-style on AWS when the bucket is not a DNS label)
- * or the endpoint the operator configured, which may well be on loopback.
+ * No address guard here, unlike plain URLs: the host is never taken from the table. It is AWS's own
+ * (`<bucket>.s3.<region>.amazonaws.com`, or path-style on AWS when the bucket is not a DNS label;
+ * inside a VPC it may resolve to a private address) or the endpoint the operator configured, which
+ * may well be on loopback. The pool enforces exactly that at connect time: it only connects to
+ * AWS hosts and the configured endpoint, and it is this client's alone, so a socket opened to a
+ * private endpoint is never handed to a row's URL (those go through RemoteFetcher's guarded pool).
  */
 export interface S3ObjectsOptions {
   timeoutMs?: number;
@@ -43,14 +47,17 @@ export function configuredEndpoint(env: NodeJS.ProcessEnv): string | undefined {
 export class S3Objects {
   private client: Promise<S3Client> | undefined;
   private readonly limiter: Limiter;
-  private readonly agents: ReturnType<typeof keepAliveAgents>;
+  private readonly agents: GuardedAgents;
   private readonly env: NodeJS.ProcessEnv;
+  /** Read once: the pool's host rule and the client must agree on it. */
+  private readonly endpoint: string | undefined;
 
   constructor(private readonly options: S3ObjectsOptions = {}) {
     const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     this.limiter = new Limiter(concurrency);
-    this.agents = keepAliveAgents(concurrency);
     this.env = options.env ?? process.env;
+    this.endpoint = configuredEndpoint(this.env);
+    this.agents = guardedAgents(concurrency, { refuseHost: s3HostRule(this.endpoint) });
   }
 
   /** The object's bytes; throws AppError (not_found, upstream_failed, payload_too_large). */
@@ -93,7 +100,7 @@ export class S3Objects {
   }
 
   private async createClient(): Promise<S3Client> {
-    const endpoint = configuredEndpoint(this.env);
+    const endpoint = this.endpoint;
     const chain = fromNodeProviderChain();
     const signed = await chain().then(
       () => true,
@@ -124,6 +131,16 @@ export class S3Objects {
       probe.destroy();
     }
   }
+}
+
+/** The hosts an S3 request may go to: AWS's, and the configured endpoint's. */
+export function s3HostRule(endpoint: string | undefined): (host: string) => Error | undefined {
+  const own = endpoint === undefined ? undefined : new URL(endpoint).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return (host) => {
+    const name = host.toLowerCase().replace(/\.$/, '');
+    if (name === own || /(^|\.)amazonaws\.com(\.cn)?$/.test(name)) return undefined;
+    return new Error(`refusing to connect to ${host} for S3: not AWS and not the configured endpoint`);
+  };
 }
 
 async function readCapped(body: Readable, maxBytes: number, label: string): Promise<Buffer> {

@@ -6,6 +6,7 @@ import { AppError } from '../app-error.js';
 import { Catalog } from '../catalog/catalog.js';
 import type { DatasetSource, IndexProgress, ItemBytes, RefreshResult } from './dataset-source.js';
 import { runScan } from './folder-scanner.js';
+import { realpathOfMaybeMissing } from './inside-root.js';
 import { inTree, type TreeBounds } from './visible-tree.js';
 
 export interface FolderSourceOptions {
@@ -176,16 +177,5 @@ export class FolderSource implements DatasetSource {
     result.removed = gone.length;
     if (missing && !known && !initial) throw new AppError('folder_not_found', `no such folder: ${start}`);
     return result;
-  }
-}
-
-/** The real path `path` has or would have: its nearest existing ancestor resolved, the rest appended. */
-async function realpathOfMaybeMissing(path: string): Promise<string> {
-  const rest: string[] = [];
-  for (let at = resolve(path); ; at = dirname(at)) {
-    const real = await realpath(at).catch(() => undefined);
-    if (real !== undefined) return join(real, ...rest.reverse());
-    if (dirname(at) === at) return resolve(path);
-    rest.push(basename(at));
   }
 }

@@ -7,7 +7,7 @@ import { writeAtomic } from '../lib/atomic-write.js';
 import type { DatasetSource, IndexProgress, ItemBytes, RefreshResult } from './dataset-source.js';
 import { workerNumericReader } from './parquet-numeric.js';
 import { openParquet, type ParquetTable } from './parquet-reader.js';
-import { isBelow } from './inside-root.js';
+import { isBelow, isGuarded, realpathOfMaybeMissing } from './inside-root.js';
 import { detectLayout, loadTable, type LoadedTable, type TableLayout } from './parquet-table.js';
 import { checkStatus, RemoteFetcher } from './remote-fetch.js';
 import { S3Objects } from './s3-objects.js';
@@ -26,6 +26,11 @@ export interface ParquetSourceOptions {
   sourceColumn?: string;
   pathColumn?: string;
   allowPrivateUrls?: boolean;
+  /**
+   * Lenslet's own files (the workspace folder, a views file beside the table): a row naming one of
+   * them, directly or through a link, is refused, so labels or state are never served as an image.
+   */
+  guardedPaths?: readonly string[];
   /** Where learned dimensions are cached; null: memory only. */
   dimensionsFile?: string | null;
   fetchTimeoutMs?: number;
@@ -61,6 +66,7 @@ export class ParquetSource implements DatasetSource {
   /** Created on the first s3:// read: most tables never need the SDK. */
   private s3: S3Objects | undefined;
   private baseReal: string | undefined;
+  private guardedReal: Promise<string[]> | undefined;
   private readonly learned = new Map<string, [number, number]>();
   private flushTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -250,6 +256,9 @@ export class ParquetSource implements DatasetSource {
     }
     // A symlink inside the base dir may point outside it.
     if (!isBelow(this.baseReal, real)) throw new AppError('invalid_path', 'source leaves the base dir');
+    // Resolved once, lazily: a workspace not created yet is guarded at the real path it will have.
+    this.guardedReal ??= Promise.all((this.options.guardedPaths ?? []).map(realpathOfMaybeMissing));
+    if (isGuarded(await this.guardedReal, real)) throw new AppError('invalid_path', 'source points into the workspace');
     const info = await stat(real).catch(() => undefined);
     if (!info?.isFile()) throw new AppError('not_found', `source file is missing: ${source}`);
     if (this.catalog.width[id] === 0) void this.probeLocal(id, real);

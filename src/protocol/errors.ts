@@ -18,6 +18,10 @@ export const ERROR_CODES = {
   version_conflict: 'version_conflict',
   idempotency_key_reused: 'idempotency_key_reused',
   read_only: 'read_only',
+  /** The `Host` header names none of the server's own names (DNS rebinding). */
+  misdirected_request: 'misdirected_request',
+  /** A state-changing request sent by a page of another site. */
+  cross_site_refused: 'cross_site_refused',
   payload_too_large: 'payload_too_large',
   rate_limited: 'rate_limited',
   upstream_failed: 'upstream_failed',

@@ -10,10 +10,13 @@ import { ChangeFeed } from './events/change-feed.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { registerFileRoutes } from './http/file-routes.js';
 import { registerFolderRoutes } from './http/folder-routes.js';
+import type { HostPolicy } from './http/guards/host-policy.js';
+import { registerBoundaryGuards } from './http/guards/request-guards.js';
 import { registerHealthRoutes } from './http/health-routes.js';
 import { registerMetadataRoutes } from './http/metadata-routes.js';
 import { registerOgRoutes } from './http/og-routes.js';
 import { registerQueryRoutes } from './http/query-routes.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerThumbRoutes } from './http/thumb-routes.js';
 import { registerViewsRoutes } from './http/views-routes.js';
 import { registerWebRoutes } from './http/web-routes.js';
@@ -40,6 +43,8 @@ export interface AppOptions {
   source: DatasetSource;
   workspace: Workspace;
   readOnly: boolean;
+  /** The names the server answers to (421 otherwise); state-changing requests must come from them. */
+  hosts: HostPolicy;
   thumbnails: ThumbnailOptions;
   /** SQLite in a writable workspace, else memory; false: no labels, events or presence. */
   labels: LabelOptions | false;
@@ -76,6 +81,9 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     forceCloseConnections: true,
   });
   installErrorHandler(app);
+  // The boundary comes before every route: headers on every answer, then Host and cross-site checks.
+  registerSecurityHeaders(app);
+  registerBoundaryGuards(app, options.hosts);
 
   const catalog = source.catalog;
   const writable = !readOnly && workspace.persistent;

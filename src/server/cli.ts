@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FolderOpenError } from './datasets/folder-source.js';
 import { runExportCommand, runImportCommand } from './labels/label-cli.js';
+import { isWildcard } from './http/guards/host-names.js';
+import { parseAllowedHosts } from './http/guards/host-policy.js';
 import { startServer, type RunningServer } from './server.js';
 import { openTableDataset, tableTarget } from './datasets/parquet-dataset.js';
 import { ParquetSource, TableOpenError } from './datasets/parquet-source.js';
@@ -16,6 +18,8 @@ Labels: \`lenslet export <folder> --help\`, \`lenslet import <folder> --help\`.
 Options:
   -p, --port <n>           Port (default 7070; moves on to the next free one when busy)
   -H, --host <addr>        Address to listen on (default 127.0.0.1)
+      --allowed-host <h>   Also answer to this host name (repeatable; name or name:port), e.g. a LAN
+                           name or a reverse proxy's; other names than loopback and --host get 421
       --thumb-size <px>    Thumbnail short edge (default 256)
       --thumb-quality <q>  Thumbnail WebP quality 1-100 (default 70)
       --workspace <dir>    Keep Lenslet's state here instead of <folder>/.lenslet/
@@ -55,6 +59,7 @@ export async function main(argv: string[]): Promise<number> {
     port = intOption(values.port, 'port', 7070, 0, 65535);
     thumbSize = intOption(values['thumb-size'], 'thumb-size', 256, 16, 2048);
     thumbQuality = intOption(values['thumb-quality'], 'thumb-quality', 70, 1, 100);
+    parseAllowedHosts(values['allowed-host'] ?? []);
   } catch (error) {
     return fail((error as Error).message);
   }
@@ -78,6 +83,7 @@ export async function main(argv: string[]): Promise<number> {
       ogPreview: values['og-preview'],
       port,
       host: values.host ?? '127.0.0.1',
+      allowedHosts: values['allowed-host'],
       portAttempts: PORT_ATTEMPTS,
       thumbSize,
       thumbQuality,
@@ -97,6 +103,7 @@ export async function main(argv: string[]): Promise<number> {
   if (server.port !== port && port !== 0) process.stdout.write(`Port ${port} is busy, using ${server.port}.\n`);
   if (values['no-write']) process.stdout.write(`Read-only: nothing is written to the folder; state in ${server.workspace.dir} (removed on exit).\n`);
   process.stdout.write(`Lenslet: ${server.url}\n`);
+  if (values.host !== undefined && isWildcard(values.host)) process.stdout.write('Listening on every interface: open it by IP address, or add --allowed-host <name> for a LAN name.\n');
   const progress = startProgressLine(server.source, process.stdout);
   if (server.source instanceof ParquetSource) {
     const source = server.source;
@@ -132,6 +139,7 @@ function parseMainArgs(argv: string[]) {
     options: {
       port: { type: 'string', short: 'p' },
       host: { type: 'string', short: 'H' },
+      'allowed-host': { type: 'string', multiple: true },
       'thumb-size': { type: 'string' },
       'thumb-quality': { type: 'string' },
       workspace: { type: 'string' },

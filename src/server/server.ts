@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp, type AppServices, type LabelOptions } from './app.js';
 import type { DatasetSource } from './datasets/dataset-source.js';
 import { FolderSource } from './datasets/folder-source.js';
+import { HostPolicy } from './http/guards/host-policy.js';
 import type { LabelLookup } from './labels/label-lookup.js';
 import { resolveWorkspace, type Workspace } from './workspace.js';
 
@@ -14,6 +15,12 @@ export interface ServerOptions {
   /** Default 7070; 0 picks any free port. */
   port?: number;
   host?: string;
+  /**
+   * More names the server answers to (`name` on any port, or `name:port`), e.g. a LAN name or a
+   * reverse proxy's public name. Loopback names, `host` and, when `host` is every interface
+   * (0.0.0.0, ::), the machine's interface addresses always count; any other `Host` gets 421.
+   */
+  allowedHosts?: readonly string[];
   /** How many ports to try, counting up from `port`, when it is busy. Default 1. */
   portAttempts?: number;
   thumbSize?: number;
@@ -55,11 +62,15 @@ export interface RunningServer {
 
 /** Opens the dataset, starts listening, then indexes in the background (health answers at once). */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  // Before anything is opened: a bad --allowed-host leaves nothing behind.
+  const hosts = new HostPolicy(host, options.allowedHosts);
   const { source, workspace } = options.dataset ?? (await openFolder(options));
   const { app, services } = await buildApp({
     source,
     workspace,
     readOnly: Boolean(options.noWrite),
+    hosts,
     thumbnails: {
       size: options.thumbSize ?? 256,
       quality: options.thumbQuality ?? 70,
@@ -76,7 +87,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   options.onBuilt?.(services);
 
-  const host = options.host ?? '127.0.0.1';
   let port: number;
   try {
     port = await listen(app, host, options.port ?? 7070, options.portAttempts ?? 1);

@@ -19,6 +19,8 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   version_conflict: 409,
   idempotency_key_reused: 422,
   read_only: 403,
+  misdirected_request: 421,
+  cross_site_refused: 403,
   payload_too_large: 413,
   rate_limited: 429,
   upstream_failed: 502,

@@ -21,6 +21,8 @@ const IMPORT_CHUNK = 500;
 const EXPORT_HELP = `Usage: lenslet export <folder | table.parquet> [options]
 
 Write every labeled item (tags, notes, star, metrics, version, updated_at, updated_by) as JSON or CSV.
+A CSV cell a spreadsheet would run as a formula (one starting with =, +, -, @, a tab or a carriage
+return) is written with a ' in front, as is one starting with ' itself; \`lenslet import\` removes it.
 
 Options:
       --format <json|csv>  Output format (default: from --out's extension, else json)
@@ -34,7 +36,8 @@ const IMPORT_HELP = `Usage: lenslet import <folder | table.parquet> --file <expo
 
 Load labels from a \`lenslet export\` file (JSON or CSV) into the workspace's labels database.
 Each item's labels, metrics, updated_at and updated_by are taken from the file; its version becomes
-at least the exported one. Run it while no server is using that workspace.
+at least the exported one. Run it while no server is using that workspace. In a CSV, the ' that
+\`lenslet export\` puts before a formula-like cell (or a cell starting with ') is removed again.
 
 Options:
       --file <file>        The export to read (required)

@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { csvCell, csvCellValue } from '../../protocol/csv-cells.js';
 import { metricsSchema, starSchema, type Sidecar } from '../../protocol/items.js';
 
 /**
  * Export and import formats. JSON is an array of sidecars, one per line. CSV has the columns
- * below; `tags` and `metrics` cells hold JSON so that a round trip loses nothing.
+ * below; `tags` and `metrics` cells hold JSON so that a round trip loses nothing, and cells a
+ * spreadsheet would run as a formula are neutralised (`csv-cells.ts`) and restored on import.
  */
 export type ExportFormat = 'json' | 'csv';
 export const EXPORT_FORMATS = ['json', 'csv'] as const;
@@ -40,10 +42,6 @@ function exportRecord(s: Sidecar): Sidecar {
   };
 }
 
-function csvCell(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
 export const importRecordSchema = z.object({
   path: z.string(),
   tags: z.array(z.string()).default([]),
@@ -74,7 +72,8 @@ export function parseExport(text: string, format: ExportFormat): unknown[] {
     .map((r) => {
       const cell = (name: string) => {
         const i = index(name);
-        return i < 0 ? undefined : r[i];
+        const raw = i < 0 ? undefined : r[i];
+        return raw === undefined ? undefined : csvCellValue(raw);
       };
       const json = (name: string) => {
         const v = cell(name);

@@ -22,6 +22,11 @@ describe('selection export', () => {
     );
   });
 
+  it('neutralises cells a spreadsheet would run as formulas, as the server does', () => {
+    const csv = toCsv([row('/a.jpg', { notes: '=HYPERLINK("http://x.example")', updated_by: '@me' })]);
+    expect(csv.split('\r\n')[1]).toBe('/a.jpg,[],"\'=HYPERLINK(""http://x.example"")",,{},1,,\'@me');
+  });
+
   it('keeps only the selection, in selection order', () => {
     expect(pickRows([row('/a'), row('/b'), row('/c')], ['/c', '/a', '/zz']).map((r) => r.path)).toEqual(['/c', '/a']);
   });

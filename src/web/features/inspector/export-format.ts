@@ -1,8 +1,5 @@
+import { csvCell } from '../../../protocol/csv-cells.js';
 import { EXPORT_CSV_COLUMNS, type ExportRow } from '../../../protocol/export.js';
-
-function csvCell(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
 
 export function toCsv(rows: readonly ExportRow[]): string {
   let out = `${EXPORT_CSV_COLUMNS.join(',')}\r\n`;

@@ -110,7 +110,8 @@ describe('cross-site writes', () => {
       .png()
       .toFile(join(t.dir, 'new.png'));
     const before = await itemCount();
-    for (const headers of [evil, { origin: 'http://evil.example', 'content-type': 'text/plain' }, { 'sec-fetch-site': 'cross-site' }, { origin: 'null' }]) {
+    const pages: Record<string, string>[] = [evil, { origin: 'http://evil.example', 'content-type': 'text/plain' }, { 'sec-fetch-site': 'cross-site' }, { origin: 'null' }];
+    for (const headers of pages) {
       const answer = await send(t, 'POST', '/refresh', headers, 'x');
       expect(answer.status, JSON.stringify(headers)).toBe(403);
       expect(errorCode(answer)).toBe('cross_site_refused');

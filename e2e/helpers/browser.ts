@@ -37,6 +37,13 @@ export const REQUEST_FAILURES = /Failed to load resource|ERR_FAILED|ERR_INTERNET
 export async function newPage(browser: Browser, { viewport = { width: 1280, height: 800 }, displayName, ignoreConsole }: PageOptions = {}): Promise<Tab> {
   const context = await browser.newContext({ viewport });
   if (displayName !== undefined) await context.addInitScript((n) => localStorage.setItem('lenslet.display_name', n), displayName);
+  // Every Content-Security-Policy violation becomes a console error, so the app's CSP is checked by
+  // every test, including a violation Chrome reports without a console line of its own (one a script caught).
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || 'an inline source'} at ${e.sourceFile || 'page'}:${e.lineNumber}`);
+    });
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));

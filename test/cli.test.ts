@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +43,7 @@ describe('lenslet CLI', () => {
     [[], /^lenslet: give exactly one folder/],
     [['__DIR__', '--port', 'x'], /^lenslet: --port must be an integer/],
     [['__DIR__', '--bogus'], /^lenslet: Unknown option '--bogus'/],
+    [['__DIR__', '--allowed-host', 'http://gallery.lan'], /^lenslet: --allowed-host "http:\/\/gallery\.lan" is not a host name/],
   ])('exits non-zero with one line, no stack trace: %j', async (args, pattern) => {
     const run = runCli(args.map((a) => a.replace('__FILE__', join(dir, 'a.jpg')).replace('__DIR__', dir)));
     expect(await run.exit).toBe(1);
@@ -82,6 +84,28 @@ describe('lenslet CLI', () => {
     } finally {
       run.child.kill('SIGKILL');
       blocker.close();
+    }
+  });
+
+  it('answers the names given with --allowed-host and 421 to others', async () => {
+    const run = runCli([dir, '--port', '0', '--no-write', '--allowed-host', 'gallery.lan', '--allowed-host', 'proxy.example:8443']);
+    try {
+      const [, port] = await waitForOutput(run, /Lenslet: http:\/\/127\.0\.0\.1:(\d+)\n/);
+      const status = (host: string) =>
+        new Promise<number>((resolve, reject) => {
+          http.get({ host: '127.0.0.1', port: Number(port), path: '/health', headers: { host } }, (res) => {
+            res.resume();
+            resolve(res.statusCode!);
+          }).on('error', reject);
+        });
+      expect(await status(`gallery.lan:${port}`)).toBe(200);
+      expect(await status('proxy.example:8443')).toBe(200);
+      expect(await status(`proxy.example:${port}`)).toBe(421);
+      expect(await status(`evil.example:${port}`)).toBe(421);
+      run.child.kill('SIGTERM');
+      expect(await run.exit).toBe(0);
+    } finally {
+      run.child.kill('SIGKILL');
     }
   });
 

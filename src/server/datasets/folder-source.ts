@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { access, readdir, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { parentPath } from '../../protocol/paths.js';
 import { AppError } from '../app-error.js';
 import { Catalog } from '../catalog/catalog.js';

@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   cross_site_refused: 'cross_site_refused',
   payload_too_large: 'payload_too_large',
   rate_limited: 'rate_limited',
+  /** The index is still being built and cannot answer for this path yet: 503 with Retry-After. */
+  indexing: 'indexing',
   upstream_failed: 'upstream_failed',
   internal: 'internal',
 } as const;

@@ -5,6 +5,13 @@ export const SORT_KEYS = ['name', 'added', 'random'] as const;
 export const sortKeySchema = z.enum(SORT_KEYS);
 export const sortOrderSchema = z.enum(['asc', 'desc']);
 
+/**
+ * On a listing made while the index is still being built: it is partial (folders found on disk
+ * may show a count of 0 until their images are indexed). Absent once indexing is done.
+ */
+export const listingIndexingSchema = z.object({ done: z.number().int(), total: z.number().int() });
+export type ListingIndexing = z.infer<typeof listingIndexingSchema>;
+
 export const dirEntrySchema = z.object({ name: z.string(), path: z.string(), count: z.number().int() });
 export type DirEntry = z.infer<typeof dirEntrySchema>;
 
@@ -15,6 +22,7 @@ export const foldersResponseSchema = z.object({
   total: z.number().int(),
   offset: z.number().int(),
   limit: z.number().int(),
+  indexing: listingIndexingSchema.optional(),
 });
 export type FoldersResponse = z.infer<typeof foldersResponseSchema>;
 

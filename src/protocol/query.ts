@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { itemSchema, starSchema } from './items.js';
-import { MAX_WINDOW } from './folders.js';
+import { listingIndexingSchema, MAX_WINDOW } from './folders.js';
 
 /**
  * `POST /query` and `POST /histogram`: server-side filtering, sorting and windowing over a whole
@@ -80,6 +80,8 @@ export const queryResponseSchema = z.object({
   total: z.number().int(),
   offset: z.number().int(),
   limit: z.number().int(),
+  /** Present when the query ran while indexing: the answer is partial. */
+  indexing: listingIndexingSchema.optional(),
 });
 export type QueryResponse = z.infer<typeof queryResponseSchema>;
 

@@ -7,12 +7,15 @@
  *    export rows, refresh, presence leave, batch and metrics requests, the endpoint table; error
  *    codes as an enum; the shared PATCH rules' limits.
  * 3: error codes `misdirected_request` (421, an unknown Host) and `cross_site_refused` (403).
+ * 4: the `indexing` error code (503 while the index cannot answer yet); `indexing` progress on
+ *    folder and query listings made while indexing (partial).
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** The schema hash of each version, oldest first (append only). */
 export const PROTOCOL_HASHES: Record<number, string> = {
   1: '592a1cd6753dd45cc19ce675c69cc22952e980de802e807fb2fb4ab3809b0dad',
   2: 'a6f352ce9938eadcf6fd4ad9d540bbe1dff52864a091f051a12b365dda8a35e0',
   3: '154f9e201fe03faa3eec32da7e59b01d4ebfa74ef778a28f0037d2920d352247',
+  4: '9842dbf3f9171f4a6fe61cde6eb8950752268c595661c1991b619c19241231f5',
 };

@@ -4,7 +4,7 @@ import { PresenceTracker } from './events/presence.js';
 import { SseHub } from './events/sse-hub.js';
 import { registerEventRoutes } from './http/event-routes.js';
 import { registerExportRoutes } from './http/export-routes.js';
-import { registerLabelRoutes } from './http/label-routes.js';
+import { registerLabelRoutes, type ItemSettler } from './http/label-routes.js';
 import { registerMetricsRoutes } from './http/metrics-routes.js';
 import { registerPresenceRoutes } from './http/presence-routes.js';
 import { LabelService } from './labels/label-service.js';
@@ -64,10 +64,12 @@ export async function registerLabelRoutesOf(
   parts: LabelParts,
   feed: ChangeFeed,
   listItemPaths: (prefix: string) => Iterable<string>,
+  /** Default: the catalog is complete, the label service's `itemExists` alone decides. */
+  items: ItemSettler = { settle: async () => {} },
 ): Promise<void> {
-  registerLabelRoutes(app, parts.service);
+  registerLabelRoutes(app, parts.service, items);
   registerEventRoutes(app, parts.hub);
   await registerPresenceRoutes(app, parts.presence);
-  registerMetricsRoutes(app, parts.service, feed);
+  registerMetricsRoutes(app, parts.service, feed, items);
   registerExportRoutes(app, { labels: parts.service, listItemPaths });
 }

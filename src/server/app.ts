@@ -13,6 +13,7 @@ import { registerFolderRoutes } from './http/folder-routes.js';
 import type { HostPolicy } from './http/guards/host-policy.js';
 import { registerBoundaryGuards } from './http/guards/request-guards.js';
 import { registerHealthRoutes } from './http/health-routes.js';
+import { ItemLookup } from './http/item-lookup.js';
 import { registerMetadataRoutes } from './http/metadata-routes.js';
 import { registerOgRoutes } from './http/og-routes.js';
 import { registerQueryRoutes } from './http/query-routes.js';
@@ -117,12 +118,13 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   });
 
   registerHealthRoutes(app, source, readOnly, service ?? null);
+  const items = new ItemLookup(source);
   registerFolderRoutes(app, { listing, source });
   registerFileRoutes(app, source);
-  registerThumbRoutes(app, catalog, thumbnails);
+  registerThumbRoutes(app, items, thumbnails);
   registerMetadataRoutes(app, source);
-  if (labels) await registerLabelRoutesOf(app, labels, feed, (prefix) => pathsUnder(catalog, prefix));
-  registerQueryRoutes(app, { engine: query });
+  if (labels) await registerLabelRoutesOf(app, labels, feed, (prefix) => pathsUnder(catalog, prefix), items);
+  registerQueryRoutes(app, { engine: query, source });
   registerViewsRoutes(app, views);
   if (options.ogPreview) {
     registerOgRoutes(app, { name: source.name, catalog, thumbnail: async (id) => (await thumbnails.get(id)).body });

@@ -156,6 +156,31 @@ export function runDatasetSourceContract(kind: string, open: (dir: string) => Pr
       expect(alivePaths()).toContain('/sub/new.png');
     });
 
+    it('[DS17] lookup() before indexing finds an image only under the path indexing gives it', async () => {
+      const found = await source.lookup('/sub/b.png');
+      if (found) {
+        expect(found.kind).toBe('item');
+        expect(source.catalog.paths[(found as { id: number }).id]).toBe('/sub/b.png');
+      }
+      for (const p of ['/nope.jpg', '/SUB/b.png', '/sub/B.png', '/sub/deep/c.webp/x.jpg', '/sub/nope/c.webp']) expect(await source.lookup(p), p).toBeUndefined();
+      const folder = await source.lookup('/sub');
+      if (folder) expect(folder).toEqual({ kind: 'folder', dirs: ['deep'] });
+      await started();
+      expect(alivePaths()).toEqual(Object.keys(CONTRACT_IMAGES).sort());
+      if (found) expect(idOf('/sub/b.png')).toBe((found as { id: number }).id);
+      for (const p of Object.keys(CONTRACT_IMAGES)) expect(await source.lookup(p)).toEqual({ kind: 'item', id: idOf(p) });
+    });
+
+    it('[DS18] an image lookup() added that indexing then does not find is removed', async () => {
+      const extra = join(dir, 'sub', 'brief.png');
+      writeFileSync(extra, await encodeImage('png', { w: 5, h: 6 }));
+      const found = await source.lookup('/sub/brief.png');
+      rmSync(extra);
+      await started();
+      if (found) expect(source.catalog.alive[(found as { id: number }).id]).toBe(0);
+      expect(alivePaths()).toEqual(Object.keys(CONTRACT_IMAGES).sort());
+    });
+
     it('[DS12] close() resolves while indexing runs, twice, and whenIdle() settles', async () => {
       source.start();
       await source.close();

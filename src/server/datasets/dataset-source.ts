@@ -19,10 +19,20 @@ export interface DatasetSource {
   whenIdle(): Promise<void>;
   /** Rescans the subtree at a canonical path: new, changed and removed items. Labels untouched. */
   refresh(path: string): Promise<RefreshResult>;
+  /**
+   * What the dataset holds at a canonical path, looked up past an index still being built (routes
+   * ask while indexing runs): `item` once the image is in the catalog under that very path (a
+   * folder source checks the disk and adds the image as the scan will, with the same facts);
+   * `folder` with the names of its subfolders; undefined when there is nothing, or nothing the
+   * source can tell before indexing ends (a table knows its paths only from its rows).
+   */
+  lookup(path: string): Promise<PathLookup | undefined>;
   /** Where an item's bytes are. Throws AppError (not_found, invalid_path, upstream_failed). */
   openItem(id: number): Promise<ItemBytes>;
   close(): Promise<void>;
 }
+
+export type PathLookup = { kind: 'item'; id: number } | { kind: 'folder'; dirs: string[] };
 
 export interface IndexProgress {
   state: 'running' | 'done';

@@ -4,7 +4,8 @@ import { basename, join } from 'node:path';
 import { parentPath } from '../../protocol/paths.js';
 import { AppError } from '../app-error.js';
 import { Catalog } from '../catalog/catalog.js';
-import type { DatasetSource, IndexProgress, ItemBytes, RefreshResult } from './dataset-source.js';
+import type { DatasetSource, IndexProgress, ItemBytes, PathLookup, RefreshResult } from './dataset-source.js';
+import { DiskLookup } from './disk-lookup.js';
 import { runScan } from './folder-scanner.js';
 import { realpathOfMaybeMissing } from './inside-root.js';
 import { inTree, type TreeBounds } from './visible-tree.js';
@@ -28,12 +29,14 @@ export class FolderSource implements DatasetSource {
   private closed = false;
   /** Folders listed through a link (key → canonical path), so a refresh elsewhere does not list them again. */
   private claims = new Map<string, string>();
+  private readonly disk: DiskLookup;
 
   private constructor(
     readonly root: string,
     private readonly rootReal: string,
     private readonly skipReal: string[],
   ) {
+    this.disk = new DiskLookup(rootReal, skipReal);
     this.name = basename(rootReal) || rootReal;
     this.progressState = { state: 'running', done: 0, total: 0, scanned: 0, startedAt: Date.now(), scannedAt: null, finishedAt: null };
   }
@@ -91,6 +94,20 @@ export class FolderSource implements DatasetSource {
     return run;
   }
 
+  async lookup(path: string): Promise<PathLookup | undefined> {
+    const known = this.catalog.idOf(path);
+    if (known !== undefined) return { kind: 'item', id: known };
+    const found = await this.disk.find(path);
+    if (found?.kind === 'dir') return { kind: 'folder', dirs: found.dirs };
+    if (!found) return undefined;
+    const info = await stat(found.abs).catch(() => undefined);
+    if (!info?.isFile()) return undefined;
+    // The scan may have reached it meanwhile. If not, it will report these same facts and find the
+    // item unchanged, and a scan that does not find it at all removes it (see scan()).
+    const id = this.catalog.idOf(path) ?? this.catalog.upsert({ path, type: found.type, size: info.size, addedMs: info.mtimeMs });
+    return { kind: 'item', id };
+  }
+
   async openItem(id: number): Promise<ItemBytes> {
     const path = this.catalog.paths[id];
     if (path === undefined || !this.catalog.alive[id]) throw new AppError('not_found', 'no such item');
@@ -121,7 +138,6 @@ export class FolderSource implements DatasetSource {
     // Refreshing a file rescans its folder.
     if (start !== '/' && catalog.idOf(start) !== undefined) start = parentPath(start);
     const known = catalog.dirOfPath(start);
-    const before = known ? catalog.itemIds(known.id, true) : [];
     const found = new Set<number>();
     const result: RefreshResult = { path: start, added: 0, updated: 0, removed: 0 };
     let missing = false;
@@ -172,7 +188,9 @@ export class FolderSource implements DatasetSource {
     }
     if (!completed) return result; // cancelled (shutting down): a partial walk proves nothing gone
     this.claims = new Map([...claimsElsewhere, ...claimsFound]);
-    const gone = before.filter((id) => !found.has(id));
+    // Taken now rather than before the walk: an item lookup() added meanwhile is gone too when the walk did not find it.
+    const under = catalog.dirOfPath(start);
+    const gone = (under ? catalog.itemIds(under.id, true) : []).filter((id) => !found.has(id));
     catalog.removeMany(gone);
     result.removed = gone.length;
     if (missing && !known && !initial) throw new AppError('folder_not_found', `no such folder: ${start}`);

@@ -4,7 +4,7 @@ import { AppError } from '../app-error.js';
 import { Catalog } from '../catalog/catalog.js';
 import { probeDimensions } from '../media/image-header.js';
 import { writeAtomic } from '../lib/atomic-write.js';
-import type { DatasetSource, IndexProgress, ItemBytes, RefreshResult } from './dataset-source.js';
+import type { DatasetSource, IndexProgress, ItemBytes, PathLookup, RefreshResult } from './dataset-source.js';
 import { workerNumericReader } from './parquet-numeric.js';
 import { openParquet, type ParquetTable } from './parquet-reader.js';
 import { isBelow, isGuarded, realpathOfMaybeMissing } from './inside-root.js';
@@ -204,6 +204,12 @@ export class ParquetSource implements DatasetSource {
   /** A table does not change under us: nothing to rescan. */
   async refresh(p: string): Promise<RefreshResult> {
     return { path: p, added: 0, updated: 0, removed: 0 };
+  }
+
+  /** A row's logical path is known only once the row is read: nothing beyond the catalog. */
+  async lookup(p: string): Promise<PathLookup | undefined> {
+    const id = this.catalog.idOf(p);
+    return id === undefined ? undefined : { kind: 'item', id };
   }
 
   async openItem(id: number): Promise<ItemBytes> {

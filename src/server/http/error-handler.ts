@@ -23,6 +23,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   cross_site_refused: 403,
   payload_too_large: 413,
   rate_limited: 429,
+  indexing: 503,
   upstream_failed: 502,
   internal: 500,
 };
@@ -39,6 +40,8 @@ export function errorBody(code: ErrorCode, message: string, details?: unknown): 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     if (error instanceof AppError) {
+      // The index is usually complete within seconds: ask again soon rather than give up.
+      if (error.code === 'indexing') reply.header('Retry-After', '1');
       return reply.code(statusOf(error.code)).send(errorBody(error.code, error.message, error.details));
     }
     const fastifyError = error as FastifyError;

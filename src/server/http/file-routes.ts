@@ -1,14 +1,15 @@
 import { createReadStream } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DatasetSource } from '../datasets/dataset-source.js';
-import { requireImage } from './item-lookup.js';
+import { ItemLookup } from './item-lookup.js';
 import { pathParam, type Query } from './query-params.js';
 
 /** `GET /file`: the original bytes, streamed, with validators and single-range support. */
 export function registerFileRoutes(app: FastifyInstance, source: DatasetSource): void {
+  const items = new ItemLookup(source);
   app.get('/file', async (request, reply) => {
     const path = pathParam(request.query as Query);
-    const id = requireImage(source.catalog, path);
+    const id = await items.requireImage(path);
     const type = source.catalog.typeOf(id);
     const bytes = await source.openItem(id);
     reply.header('Content-Type', type).header('X-Content-Type-Options', 'nosniff');

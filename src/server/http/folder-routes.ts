@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { MAX_WINDOW, SORT_KEYS } from '../../protocol/folders.js';
+import { MAX_WINDOW, SORT_KEYS, type ListingIndexing } from '../../protocol/folders.js';
+import { AppError } from '../app-error.js';
 import type { DatasetSource } from '../datasets/dataset-source.js';
 import type { ListingService } from '../query/listing-service.js';
+import { indexingError } from './item-lookup.js';
 import { boolParam, enumParam, intParam, pathParam, stringParam, type Query } from './query-params.js';
 
 /** Listings, search and refresh: everything that reads or rescans the tree. */
 export function registerFolderRoutes(app: FastifyInstance, ctx: { listing: ListingService; source: DatasetSource }): void {
+  const { source } = ctx;
   app.get('/folders', async (request) => {
     const query = request.query as Query;
     const listing = {
@@ -20,7 +23,15 @@ export function registerFolderRoutes(app: FastifyInstance, ctx: { listing: Listi
       seed: intParam(query, 'seed', { min: 0, max: 2 ** 32 - 1, fallback: 0 }),
     };
     if (listing.limit > 0) await ctx.listing.prepare({ key: listing.sort });
-    return ctx.listing.list(listing);
+    const progress = indexingProgress(source);
+    if (!progress) return ctx.listing.list(listing);
+    // While indexing, the folder and its subfolders are also looked for on disk: an existing
+    // folder is never called missing, and the tree shows folders before their images are indexed.
+    const found = await source.lookup(listing.path);
+    const partial = ctx.listing.listPartial(listing, found?.kind === 'folder' ? found.dirs : undefined);
+    if (partial) return { ...partial, indexing: indexingProgress(source) ?? progress };
+    if (!indexingProgress(source)) return ctx.listing.list(listing); // finished meanwhile: the catalog decides
+    throw indexingError(source);
   });
 
   app.get('/search', async (request) => {
@@ -29,12 +40,28 @@ export function registerFolderRoutes(app: FastifyInstance, ctx: { listing: Listi
     const path = pathParam(query, 'path', '/');
     const limit = intParam(query, 'limit', { min: 1, max: MAX_WINDOW, fallback: 100 });
     await ctx.listing.prepare({ key: 'name' });
-    return ctx.listing.search(q, path, limit);
+    return whileIndexing(source, () => ctx.listing.search(q, path, limit));
   });
 
   app.post('/refresh', async (request) => {
     const path = pathParam(request.query as Query, 'path', '/');
-    const result = await ctx.source.refresh(path);
+    const result = await source.refresh(path);
     return { ok: true, ...result };
   });
+}
+
+/** The progress to mark a partial listing with; undefined once indexing is done. */
+export function indexingProgress(source: DatasetSource): ListingIndexing | undefined {
+  const p = source.progress();
+  return p.state === 'running' ? { done: p.done, total: p.total } : undefined;
+}
+
+/** Runs a listing; a folder the catalog does not hold yet is `indexing` (503), not missing, while indexing. */
+export function whileIndexing<T>(source: DatasetSource, list: () => T): T {
+  try {
+    return list();
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'folder_not_found' && indexingProgress(source)) throw indexingError(source);
+    throw error;
+  }
 }

@@ -4,14 +4,16 @@ import type { ChangeFeed } from '../events/change-feed.js';
 import { normalizeGalleryId } from '../events/presence.js';
 import type { LabelService } from '../labels/label-service.js';
 import { putMetricsInput } from './label-requests.js';
+import type { ItemSettler } from './label-routes.js';
 import { labelWriteReply, sendWrite } from './replies.js';
 import { actorOf, optionalIdempotencyKey, parseBody } from './request-input.js';
 
 /** External metric workers: attach numeric metrics, report progress. */
-export function registerMetricsRoutes(app: FastifyInstance, labels: LabelService, feed: ChangeFeed): void {
+export function registerMetricsRoutes(app: FastifyInstance, labels: LabelService, feed: ChangeFeed, items: ItemSettler): void {
   app.put('/metrics', async (req, reply) => {
-    const items = putMetricsInput(req.body);
-    const { outcome, replayed } = await labels.putMetrics(items, { key: optionalIdempotencyKey(req), actor: actorOf(req) });
+    const entries = putMetricsInput(req.body);
+    await items.settle(entries.map((e) => e.path));
+    const { outcome, replayed } = await labels.putMetrics(entries, { key: optionalIdempotencyKey(req), actor: actorOf(req) });
     return sendWrite(reply, labelWriteReply(outcome), replayed);
   });
 

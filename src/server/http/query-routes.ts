@@ -1,19 +1,29 @@
 import type { FastifyInstance } from 'fastify';
 import { histogramBodySchema, queryBodySchema } from '../../protocol/query.js';
+import type { DatasetSource } from '../datasets/dataset-source.js';
 import type { QueryEngine } from '../query/query-engine.js';
+import { indexingProgress, whileIndexing } from './folder-routes.js';
 import { parseBody } from './request-input.js';
 
 export interface QueryRouteDeps {
   engine: QueryEngine;
+  /** Whose indexing makes an answer partial. */
+  source: DatasetSource;
 }
 
 /** `POST /query`, `POST /histogram` and `GET /metrics/fields`: thin wrappers over the engine. */
 export function registerQueryRoutes(app: FastifyInstance, deps: QueryRouteDeps): void {
+  const { engine, source } = deps;
   app.post('/query', async (request) => {
     const body = parseBody(queryBodySchema, request.body ?? {});
-    await deps.engine.prepare(body.sort);
-    return deps.engine.query(body);
+    await engine.prepare(body.sort);
+    const progress = indexingProgress(source);
+    const result = whileIndexing(source, () => engine.query(body));
+    return progress ? { ...result, indexing: progress } : result;
   });
-  app.post('/histogram', async (request) => deps.engine.histogram(parseBody(histogramBodySchema, request.body)));
-  app.get('/metrics/fields', async () => ({ metrics: deps.engine.metricFields() }));
+  app.post('/histogram', async (request) => {
+    const body = parseBody(histogramBodySchema, request.body);
+    return whileIndexing(source, () => engine.histogram(body));
+  });
+  app.get('/metrics/fields', async () => ({ metrics: engine.metricFields() }));
 }

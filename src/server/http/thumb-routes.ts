@@ -1,17 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import type { Catalog } from '../catalog/catalog.js';
 import { AbortedError, type ThumbnailService } from '../media/thumbnail-service.js';
-import { requireImage } from './item-lookup.js';
+import type { ItemLookup } from './item-lookup.js';
 import { pathParam, type Query } from './query-params.js';
 
 /**
  * `GET /thumb`. With a `v` parameter (any value that changes with the image, e.g. its
  * `added_at`) the URL is immutable; without, browsers revalidate with the ETag (a cheap 304).
  */
-export function registerThumbRoutes(app: FastifyInstance, catalog: Catalog, thumbnails: ThumbnailService): void {
+export function registerThumbRoutes(app: FastifyInstance, items: ItemLookup, thumbnails: ThumbnailService): void {
   app.get('/thumb', async (request, reply) => {
     const query = request.query as Query;
-    const id = requireImage(catalog, pathParam(query));
+    const id = await items.requireImage(pathParam(query));
     const etag = `"${thumbnails.keyOf(id)}"`;
     reply.header('ETag', etag);
     reply.header('Cache-Control', query.v !== undefined ? 'public, max-age=31536000, immutable' : 'no-cache');

@@ -1,5 +1,5 @@
 import type { DirEntry, FoldersResponse, SearchResponse } from '../../protocol/folders.js';
-import { isWithin } from '../../protocol/paths.js';
+import { isWithin, joinPath } from '../../protocol/paths.js';
 import { AppError } from '../app-error.js';
 import type { Catalog, DirNode } from '../catalog/catalog.js';
 import type { LabelLookup } from '../labels/label-lookup.js';
@@ -58,6 +58,26 @@ export class ListingService {
       around: query.around,
     });
     return { path: dir.path, dirs, ...window };
+  }
+
+  /**
+   * A listing made while indexing: what the catalog holds so far, plus the subfolders `onDisk`
+   * names (count 0 until their images are indexed). A folder only the disk knows yet lists empty;
+   * undefined when neither knows it.
+   */
+  listPartial(query: ListingQuery, onDisk: readonly string[] | undefined): FoldersResponse | undefined {
+    const dir = this.catalog.dirOfPath(query.path);
+    let response: FoldersResponse;
+    if (dir && (dir.count > 0 || dir.id === 0)) response = this.list(query);
+    else if (onDisk) response = { path: query.path, dirs: [], items: [], total: 0, offset: query.offset, limit: query.limit };
+    else return undefined;
+    const listed = new Set(response.dirs.map((d) => d.name));
+    const found = (onDisk ?? []).filter((name) => !listed.has(name));
+    if (found.length === 0) return response;
+    const dirs = [...response.dirs, ...found.map((name) => ({ name, path: joinPath(response.path, name), count: 0 }))];
+    const keys = new Map(dirs.map((d) => [d, naturalKey(d.name)]));
+    dirs.sort((a, b) => compareNatural(keys.get(a)!, keys.get(b)!, a.path, b.path));
+    return { ...response, dirs };
   }
 
   /** Non-empty child folders in the files' collation (L1). */

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../src/server/index.js';
 import { makeImageTree, makeTempDir, removeDir } from './factories/image-tree.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -123,5 +124,61 @@ describe('lenslet CLI', () => {
       chmodSync(locked, 0o700);
       removeDir(locked);
     }
+  });
+
+  describe('a labels database that cannot hold the labels', () => {
+    /** A folder whose workspace holds a labels database with 30 written labels. */
+    async function labelledFolder(): Promise<{ folder: string; db: string; bytes: Buffer }> {
+      const folder = await makeImageTree(makeTempDir(), { 'a.jpg': { w: 8, h: 8 } });
+      const server = await startServer({ root: folder, port: 0, webDir: null });
+      await server.source.whenIdle();
+      for (let v = 1; v <= 30; v++) {
+        const body = JSON.stringify({ base_version: v, set_notes: `${'note '.repeat(400)}${v}` });
+        const res = await fetch(`${server.url}/item?path=/a.jpg`, { method: 'PATCH', headers: { 'content-type': 'application/json', 'idempotency-key': `cli:${v}` }, body });
+        expect(res.status).toBe(200);
+      }
+      await server.close();
+      const db = join(folder, '.lenslet', 'labels.sqlite');
+      return { folder, db, bytes: readFileSync(db) };
+    }
+
+    it.each([
+      ['empty (a truncated copy)', () => Buffer.alloc(0), /is empty \(0 bytes\), so every label would be lost/],
+      ['cut in half', (b: Buffer) => b.subarray(0, b.length >> 1), /is damaged \(database disk image is malformed\)/],
+      ['overwritten after its header', (b: Buffer) => Buffer.concat([b.subarray(0, 100), Buffer.alloc(b.length - 100, 0x5a)]), /is damaged \(database disk image is malformed\)/],
+      ['not SQLite at all', () => Buffer.from('labels, honest'), /is not a SQLite database/],
+    ])('refuses to start when it is %s, with one line naming the file and what to do', async (_, damage, reason) => {
+      const { folder, db, bytes } = await labelledFolder();
+      writeFileSync(db, damage(bytes));
+      const run = runCli([folder, '--port', '0']);
+      try {
+        expect(await run.exit).toBe(1);
+        const output = run.output();
+        expect(output).toMatch(new RegExp(`^lenslet: labels database ${db.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ${reason.source}: restore it from a backup, or move it aside to start with no labels\n$`));
+        expect(output).not.toMatch(/\n\s+at /);
+      } finally {
+        run.child.kill('SIGKILL');
+        removeDir(folder);
+      }
+    });
+
+    it('starts on a brand-new workspace and creates the database whole on the first write', async () => {
+      const folder = await makeImageTree(makeTempDir(), { 'a.jpg': { w: 8, h: 8 } });
+      const run = runCli([folder, '--port', '0']);
+      try {
+        const [, url] = await waitForOutput(run, /Lenslet: (http:\/\/\S+)\n/);
+        const workspace = join(folder, '.lenslet');
+        expect(existsSync(join(workspace, 'labels.sqlite'))).toBe(false);
+        const res = await fetch(`${url}/item?path=/a.jpg`, { method: 'PATCH', headers: { 'content-type': 'application/json', 'idempotency-key': 'cli:new' }, body: '{"base_version":1,"set_star":3}' });
+        expect(res.status).toBe(200);
+        expect(statSync(join(workspace, 'labels.sqlite')).size).toBeGreaterThan(0);
+        expect(readdirSync(workspace).filter((name) => name.endsWith('.new'))).toEqual([]);
+        run.child.kill('SIGTERM');
+        expect(await run.exit).toBe(0);
+      } finally {
+        run.child.kill('SIGKILL');
+        removeDir(folder);
+      }
+    });
   });
 });

@@ -22,8 +22,9 @@ import { registerThumbRoutes } from './http/thumb-routes.js';
 import { registerViewsRoutes } from './http/views-routes.js';
 import { registerWebRoutes } from './http/web-routes.js';
 import { createLabelStore, type SqliteThread } from './labels/create-label-store.js';
+import { labelsDbFailure } from './labels/labels-db-file.js';
 import { NO_LABELS, type LabelLookup } from './labels/label-lookup.js';
-import type { LabelStoreOptions } from './labels/label-store.js';
+import type { LabelStore, LabelStoreOptions } from './labels/label-store.js';
 import { QueryEngine } from './query/query-engine.js';
 import { ListingService } from './query/listing-service.js';
 import { ThumbnailService, type ThumbnailOptions } from './media/thumbnail-service.js';
@@ -92,7 +93,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   const feed = new ChangeFeed();
   const sync = options.labels === false ? null : options.labels;
   const store = sync ? createLabelStore(writable ? workspace.labelsDbPath : null, sync.storeOptions, sync.sqliteThread) : null;
-  const labels = store && sync ? await openLabelParts(store, feed, itemExists, sync) : null;
+  const labels = store && sync ? await openLabelParts(store, feed, itemExists, sync).catch(failedToOpen(store)) : null;
   const service = labels?.service;
   const lookup = service ?? options.labelLookup ?? NO_LABELS;
   const views = await ViewsStore.open({ file: writable ? workspace.viewsPath : null, publish: (event) => feed.publish({ id: null, ...event }) });
@@ -140,4 +141,12 @@ function* pathsUnder(catalog: Catalog, prefix: string): Iterable<string> {
     const path = catalog.paths[id];
     if (path !== undefined && catalog.alive[id] && isWithin(path, prefix)) yield path;
   }
+}
+
+/** Opening the labels read them all: a damaged database is refused with one line (labels-db-file.ts). */
+function failedToOpen(store: LabelStore): (error: unknown) => Promise<never> {
+  return async (error) => {
+    await store.close().catch(() => undefined);
+    throw (store.location && labelsDbFailure(store.location, error)) || error;
+  };
 }

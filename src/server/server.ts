@@ -66,7 +66,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Before anything is opened: a bad --allowed-host leaves nothing behind.
   const hosts = new HostPolicy(host, options.allowedHosts);
   const { source, workspace } = options.dataset ?? (await openFolder(options));
-  const { app, services } = await buildApp({
+  const built = await buildApp({
     source,
     workspace,
     readOnly: Boolean(options.noWrite),
@@ -84,7 +84,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ogPreview: Boolean(options.ogPreview),
     webDir: options.webDir,
     logger: options.logger,
+  }).catch(async (error: unknown) => {
+    await source.close();
+    workspace.dispose();
+    throw error;
   });
+  const { app, services } = built;
   options.onBuilt?.(services);
 
   let port: number;

@@ -1,7 +1,8 @@
-import { linkSync, mkdirSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FolderSource } from '../../src/server/datasets/folder-source.js';
+import { LabelsDbError } from '../../src/server/labels/labels-db-file.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { resolveWorkspace } from '../../src/server/workspace.js';
 import { makeImageTree, makeTempDir, removeDir } from '../factories/image-tree.js';
@@ -223,5 +224,51 @@ describe('a restart on a large folder', () => {
     expect([...statuses.keys()].filter((s) => s !== 200 && s !== 503)).toEqual([]);
     await server.source.whenIdle();
     expect(server.source.catalog.aliveCount).toBe(20_001);
+  });
+});
+
+describe('a labels database that lost its labels', () => {
+  async function labelled(): Promise<{ dir: string; db: string; bytes: Buffer }> {
+    const dir = await makeImageTree(makeTempDir(), { 'a.jpg': { w: 8, h: 8 } });
+    cleanups.push(() => removeDir(dir));
+    const server = await startServer({ root: dir, port: 0, webDir: null });
+    for (let v = 1; v <= 20; v++) expect((await call(server, 'PATCH', '/item?path=/a.jpg', { base_version: v, set_notes: 'n'.repeat(2000) + v }, key())).status).toBe(200);
+    await server.close();
+    const db = join(dir, '.lenslet', 'labels.sqlite');
+    return { dir, db, bytes: readFileSync(db) };
+  }
+
+  it.each([
+    ['0 bytes', () => Buffer.alloc(0), 'is empty (0 bytes)'],
+    ['a truncated copy', (b: Buffer) => b.subarray(0, b.length >> 1), 'is damaged (database disk image is malformed)'],
+  ])('refuses to start on %s, naming the file and what to do', async (_, damage, reason) => {
+    const { dir, db, bytes } = await labelled();
+    writeFileSync(db, damage(bytes));
+    const failure = await startServer({ root: dir, port: 0, webDir: null }).then(
+      async (server) => {
+        await server.close();
+        return undefined;
+      },
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(LabelsDbError);
+    const message = (failure as Error).message;
+    expect(message).toContain(`labels database ${db} ${reason}`);
+    expect(message).toMatch(/restore it from a backup, or move it aside to start with no labels$/);
+    expect(message).not.toContain('\n');
+    // The refused file is left exactly as it was found.
+    expect(readFileSync(db).equals(damage(bytes))).toBe(true);
+  });
+
+  it('starts on a brand-new workspace, creating the database only on the first write, never empty', async () => {
+    const dir = await makeImageTree(makeTempDir(), { 'a.jpg': { w: 8, h: 8 } });
+    cleanups.push(() => removeDir(dir));
+    const server = await startServer({ root: dir, port: 0, webDir: null });
+    cleanups.push(() => server.close());
+    const db = join(dir, '.lenslet', 'labels.sqlite');
+    expect(existsSync(db)).toBe(false);
+    expect((await call(server, 'PATCH', '/item?path=/a.jpg', { base_version: 1, set_star: 2 }, key())).status).toBe(200);
+    expect(readFileSync(db).subarray(0, 15).toString('latin1')).toBe('SQLite format 3');
+    expect(readdirSync(join(dir, '.lenslet')).filter((name) => name.endsWith('.new'))).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { checkLabelsFile } from './labels-db-file.js';
 import { LazySqliteLabelStore } from './lazy-sqlite-label-store.js';
 import type { LabelStore, LabelStoreOptions } from './label-store.js';
 import { MemoryLabelStore } from './memory-label-store.js';
@@ -18,6 +19,8 @@ export type SqliteThread = 'worker' | 'main';
  */
 export function createLabelStore(dbPath: string | null, options: LabelStoreOptions = {}, thread: SqliteThread = 'main'): LabelStore {
   if (dbPath === null) return new MemoryLabelStore({ ...options, startAfterEventId: Date.now() * 1000 });
+  // Here, on the main thread, so a worker store is refused at start with the same one line.
+  checkLabelsFile(dbPath);
   if (thread === 'worker') return new WorkerSqliteLabelStore(dbPath, options);
   return new LazySqliteLabelStore(dbPath, options, () => mkdirSync(dirname(dbPath), { recursive: true }));
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Sidecar } from '../../protocol/items.js';
 import { defaultSidecar, planWrite } from './label-model.js';
@@ -14,6 +15,7 @@ import {
   type WriteResult,
   type WriteUnit,
 } from './label-store.js';
+import { checkLabelsFile, createLabelsFile, labelsDbFailure } from './labels-db-file.js';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite-migrations.js';
 import { outcomeOf, type WriteOutcome } from './write-outcome.js';
 
@@ -65,15 +67,23 @@ export class SqliteLabelStore implements LabelStore {
   constructor(file: string, options: LabelStoreOptions = {}) {
     this.location = file;
     this.options = { ...DEFAULT_STORE_OPTIONS, ...options };
-    this.db = new Database(file);
-    // First: another process may be creating or migrating the same file right now.
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    // The log's index and the labels are written at random places: keep their pages in memory
-    // (32 MB instead of 2 MB) so a commit does not re-read them from the OS.
-    this.db.pragma('cache_size = -32768');
-    this.migrate();
+    // Never created in place, and refused when empty or damaged: labels-db-file.ts says why.
+    if (!existsSync(file)) createLabelsFile(file);
+    checkLabelsFile(file);
+    this.db = new Database(file, { fileMustExist: true });
+    try {
+      // First: another process may be creating or migrating the same file right now.
+      this.db.pragma('busy_timeout = 5000');
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      // The log's index and the labels are written at random places: keep their pages in memory
+      // (32 MB instead of 2 MB) so a commit does not re-read them from the OS.
+      this.db.pragma('cache_size = -32768');
+      this.migrate();
+    } catch (error) {
+      this.db.close();
+      throw labelsDbFailure(file, error) ?? error;
+    }
     const db = this.db;
     this.stmt = {
       getLabel: db.prepare<[string], LabelRow>('SELECT * FROM labels WHERE path = ?'),

@@ -8,11 +8,16 @@ export function createQueryClient(): QueryClient {
       queries: {
         staleTime: 30_000,
         refetchOnWindowFocus: false,
-        retry: (failures, error) => failures < 2 && (error as { status?: number })?.status !== 404,
+        // A server still indexing (after a restart) says when to ask again; anything else is tried twice more.
+        retry: (failures, error) => (isIndexing(error) ? failures < MAX_INDEXING_RETRIES : failures < 2 && (error as { status?: number })?.status !== 404),
+        retryDelay: (failures, error) => (isIndexing(error) ? 1000 : Math.min(1000 * 2 ** failures, 30_000)),
       },
     },
   });
 }
+
+const MAX_INDEXING_RETRIES = 120;
+const isIndexing = (error: unknown) => (error as { code?: string } | null)?.code === 'indexing';
 
 /** Polls every second while the server is still indexing, then only on demand. */
 export function useHealth() {
@@ -30,6 +35,8 @@ export function dirsQuery(path: string) {
     queryKey: queryKeys.dirs(path),
     queryFn: ({ signal }: { signal: AbortSignal }) => fetchDirs(path, signal),
     staleTime: 60_000,
+    // Listed while indexing: folders keep appearing, so ask again until the listing is complete.
+    refetchInterval: (query: { state: { data?: { indexing?: unknown } } }) => (query.state.data?.indexing ? 2000 : false),
     select: (data: Awaited<ReturnType<typeof fetchDirs>>) => data.dirs,
   };
 }

@@ -26,6 +26,8 @@ const item = (path: string, extra: Partial<Item> = {}): Item => ({
 
 const ITEMS = [item('/a.jpg'), item('/b.jpg'), item('/c.jpg')];
 let indexing = { state: 'done', done: 3, total: 3 };
+/** How many images /folders lists (the rest are not indexed yet). */
+let listed = 3;
 const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
 
 function fakeServer(input: RequestInfo | URL): Promise<Response> {
@@ -35,7 +37,7 @@ function fakeServer(input: RequestInfo | URL): Promise<Response> {
       return Promise.resolve(json({ ok: true, mode: 'folder', root: '/x', name: 'photos', items: 3, read_only: false, indexing }));
     case '/folders':
       return Promise.resolve(
-        json({ path: '/', dirs: [{ name: 'sub', path: '/sub', count: 2 }], items: url.searchParams.get('limit') === '1' ? ITEMS.slice(0, 1) : ITEMS, total: 3, offset: 0, limit: 500 }),
+        json({ path: '/', dirs: [{ name: 'sub', path: '/sub', count: 2 }], items: url.searchParams.get('limit') === '1' ? ITEMS.slice(0, 1) : ITEMS.slice(0, listed), total: listed, offset: 0, limit: 500 }),
       );
     case '/thumb':
       return Promise.resolve(new Response(new Blob(['x'], { type: 'image/webp' })));
@@ -62,6 +64,7 @@ beforeEach(() => {
   URL.revokeObjectURL = () => {};
   window.history.replaceState(null, '', '/');
   indexing = { state: 'done', done: 3, total: 3 };
+  listed = 3;
 });
 
 afterEach(() => {
@@ -116,6 +119,21 @@ describe('App slots', () => {
     indexing = { state: 'done', done: 100, total: 100 };
     // the health query polls every second while running
     await waitFor(() => expect(screen.queryByTestId('indexing')).toBeNull(), { timeout: 3000 });
+  });
+
+  it('refetches the listing when indexing ends, so what was not indexed yet shows up', async () => {
+    indexing = { state: 'running', done: 1, total: 1 };
+    listed = 1;
+    render(
+      <QueryClientProvider client={createQueryClient()}>
+        <App />
+      </QueryClientProvider>,
+    );
+    await waitFor(() => expect(screen.getByTestId('item-count').textContent).toBe('1 image'));
+    await waitFor(() => expect(screen.getByTestId('indexing')).toBeTruthy());
+    listed = 3;
+    indexing = { state: 'done', done: 3, total: 3 };
+    await waitFor(() => expect(screen.getByTestId('item-count').textContent).toBe('3 images'), { timeout: 5000 });
   });
 
   it('leaves the right-hand panel out when no inspector is given', async () => {

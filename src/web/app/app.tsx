@@ -22,6 +22,7 @@ import { ImageViewer } from '../features/viewer/image-viewer.js';
 import { useStoredState } from '../hooks/use-stored-state.js';
 import { GalleryContext, MAX_SELECTED_ITEMS, type AppSlots, type GallerySnapshot } from '../lib/gallery-context.js';
 import { LeftPanel, isLeftTab, type LeftTab } from './left-panel.js';
+import { useIndexRefresh } from './use-index-refresh.js';
 import { defaultOrder, sortMetric } from '../lib/url-state.js';
 import { VIEWER_ENTRY, closeViewer, useUrlState } from './use-url-state.js';
 import './app.css';
@@ -78,6 +79,7 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
     [url.path, url.sort, url.order, url.seed, filtersKey, url.sub, searchViaQuery],
   );
   const listing = useListing(listingKey, searchViaQuery ? '' : url.q);
+  useIndexRefresh(health, listing.indexing);
   const drift = useFilterDrift({ listing: listingKey, key: listing.key, clauses, total: listing.total, getItem: listing.getItem });
 
   // Selection is per list: a different folder, sort or search starts empty.

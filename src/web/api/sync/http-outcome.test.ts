@@ -16,8 +16,10 @@ describe('write outcomes (the error matrix)', () => {
     expect(classify(403, err('read_only'), null, 0)).toMatchObject({ kind: 'denied' });
     expect(classify(404, err('not_found'), null, 0)).toEqual({ kind: 'missing' });
     expect(classify(429, err('rate_limited'), '3', 0)).toEqual({ kind: 'rate_limited', retryAfterMs: 3000 });
-    expect(classify(500, err('internal'), null, 0)).toEqual({ kind: 'transient', reason: 'server' });
-    expect(classify(503, null, null, 0)).toEqual({ kind: 'transient', reason: 'server' });
+    expect(classify(500, err('internal'), null, 0)).toEqual({ kind: 'transient', reason: 'server', retryAfterMs: null });
+    expect(classify(503, null, null, 0)).toEqual({ kind: 'transient', reason: 'server', retryAfterMs: null });
+    // A server still indexing after a restart: retried like any 503, when it says.
+    expect(classify(503, err('indexing'), '2', 0)).toEqual({ kind: 'transient', reason: 'server', retryAfterMs: 2000 });
     expect(classify(422, err('idempotency_key_reused'), null, 0)).toEqual({ kind: 'rekey' });
     // A 200 that is not a sidecar (a proxy page) is not taken as saved.
     expect(classify(200, '<html>', null, 0)).toEqual({ kind: 'transient', reason: 'server' });

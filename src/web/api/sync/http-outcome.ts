@@ -12,7 +12,8 @@ export type WriteOutcome =
   | { kind: 'denied'; message: string }
   | { kind: 'missing' }
   | { kind: 'rate_limited'; retryAfterMs: number | null }
-  | { kind: 'transient'; reason: 'network' | 'server' };
+  /** `retryAfterMs`: the server said when to ask again (a 503 while it is still indexing, say). */
+  | { kind: 'transient'; reason: 'network' | 'server'; retryAfterMs?: number | null };
 
 export function labelStateOf(sidecar: Sidecar): LabelState {
   return { version: sidecar.version, star: sidecar.star, tags: sidecar.tags, notes: sidecar.notes };
@@ -48,7 +49,7 @@ export function classify(status: number, body: unknown, retryAfter: string | nul
   if (status === 401 || status === 403) return { kind: 'denied', message: message || 'Permission denied' };
   if (status === 404) return { kind: 'missing' };
   if (status === 429) return { kind: 'rate_limited', retryAfterMs: parseRetryAfter(retryAfter, now) };
-  if (status === 408 || status >= 500) return { kind: 'transient', reason: 'server' };
+  if (status === 408 || status >= 500) return { kind: 'transient', reason: 'server', retryAfterMs: parseRetryAfter(retryAfter, now) };
   if (status >= 400) return { kind: 'invalid', message: message || 'Invalid update' };
   return { kind: 'transient', reason: 'server' };
 }

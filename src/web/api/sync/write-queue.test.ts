@@ -150,6 +150,53 @@ describe('write queue', () => {
     expect(queue.getSnapshot().status).toBe('saved');
   });
 
+  it('retries a 503 indexing when Retry-After says, under the same key, without a growing backoff', async () => {
+    const { server, queue, clock } = setup();
+    server.seed('/a.jpg');
+    const indexing = { status: 503, headers: { 'Retry-After': '1' }, body: { error: { code: 'indexing', message: 'the index is still being built' } } };
+    server.failures.push(indexing, indexing, indexing, indexing);
+    queue.start();
+    queue.edit(['/a.jpg'], { set_star: 5 });
+    await clock.advance(0);
+    expect(queue.getSnapshot().items.get('/a.jpg')?.status).toBe('retrying');
+    for (let call = 2; call <= 5; call++) {
+      await clock.advance(999);
+      expect(server.calls).toHaveLength(call - 1);
+      await clock.advance(1);
+      expect(server.calls).toHaveLength(call);
+    }
+    expect(new Set(server.calls.map((c) => c.headers['Idempotency-Key']))).toEqual(new Set(['client-abc:1']));
+    expect(server.items.get('/a.jpg')?.star).toBe(5);
+    expect(queue.getSnapshot().status).toBe('saved');
+  });
+
+  it('sends edits parked as missing again when asked (indexing finished), and they land', async () => {
+    const { server, queue, clock, load, missing } = setup();
+    for (const p of ['/late.jpg', '/late-too.jpg', '/gone.jpg']) {
+      server.seed(p);
+      load(p);
+    }
+    // A server still indexing that (wrongly) said 404: what an older server did after a restart.
+    const saved = new Map([...server.items]);
+    server.items.clear();
+    queue.start();
+    queue.edit(['/late.jpg'], { set_star: 4 });
+    queue.edit(['/late-too.jpg', '/gone.jpg'], { add_tags: ['x'] });
+    await clock.advance(0);
+    expect(missing.sort()).toEqual(['/gone.jpg', '/late-too.jpg', '/late.jpg']);
+    expect(queue.getSnapshot().failed).toBe(3);
+    server.items.set('/late.jpg', saved.get('/late.jpg')!);
+    server.items.set('/late-too.jpg', saved.get('/late-too.jpg')!);
+    queue.retryMissing();
+    await clock.advance(0);
+    expect(server.items.get('/late.jpg')?.star).toBe(4);
+    expect(server.items.get('/late-too.jpg')?.tags).toEqual(['x']);
+    const snap = queue.getSnapshot();
+    expect(snap.items.get('/late.jpg')?.status).toBe('saved');
+    expect(snap.items.get('/gone.jpg')?.status).toBe('missing');
+    expect(snap.failed).toBe(1);
+  });
+
   it('applies an edit exactly once when the response was lost after the server applied it', async () => {
     const server = new FakeLabelServer();
     server.seed('/a.jpg');

@@ -32,6 +32,7 @@ export interface WriteQueueOptions {
 const ALIVE_EVERY_MS = 5_000;
 const MAX_AUTO_REBASES = 5;
 const MAX_SAVED_SHOWN = 500;
+const MAX_RETRY_AFTER_MS = 300_000;
 
 /**
  * The one path every label edit takes to the server. Entries are persisted (a reload or a closed
@@ -148,6 +149,26 @@ export class WriteQueue {
   discard(path: string): void {
     this.removeWhere((i) => i.path === path && (i.state === 'invalid' || i.state === 'missing'));
     this.changed([path]);
+  }
+
+  /**
+   * Sends again the edits parked as "Item missing": once a server has finished indexing, an item
+   * it did not know while it was still building its index is found (and one truly gone is parked again).
+   */
+  retryMissing(): void {
+    const paths: string[] = [];
+    for (const e of this.entries) {
+      for (const i of e.items) {
+        if (i.state !== 'missing') continue;
+        i.state = 'queued';
+        delete i.message;
+        e.next_at = 0;
+        paths.push(i.path);
+      }
+    }
+    if (!paths.length) return;
+    this.changed(paths);
+    this.pump();
   }
 
   /** "Not saved — retry": send everything waiting now, and lift a permission stop. */
@@ -316,7 +337,8 @@ export class WriteQueue {
       case 'transient':
         entry.attempts += 1;
         entry.error = outcome.reason;
-        entry.next_at = now + this.backoff(entry.attempts);
+        // A server that says when it will be ready (a restart still indexing) is asked then, not after a growing backoff.
+        entry.next_at = now + (outcome.retryAfterMs != null ? Math.min(MAX_RETRY_AFTER_MS, outcome.retryAfterMs) : this.backoff(entry.attempts));
         break;
       case 'rate_limited':
         this.rateLimitedUntil = now + Math.min(300_000, Math.max(1_000, outcome.retryAfterMs ?? this.backoff(entry.attempts + 1)));

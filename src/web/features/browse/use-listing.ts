@@ -16,6 +16,8 @@ export interface Listing {
   /** Items in the folder before filters, when the list is filtered (else null). */
   unfilteredTotal: number | null;
   isLoading: boolean;
+  /** The server made this list while still indexing: it is partial, and refetched until complete. */
+  indexing: boolean;
   error: Error | null;
   dirs: DirEntry[];
   /** A new function whenever loaded items change, so layouts memoized on it recompute. */
@@ -30,6 +32,10 @@ export interface Listing {
 }
 
 const EMPTY_DIRS: DirEntry[] = [];
+/** How often a list the server called partial (still indexing) is asked again. */
+export const PARTIAL_REFETCH_MS = 2000;
+export const partialRefetch = (query: { state: { data?: { indexing?: unknown } } }): number | false =>
+  query.state.data?.indexing ? PARTIAL_REFETCH_MS : false;
 // Windows are kept long after they scroll away: evicting them would re-estimate their rows at
 // 4:3 and make the layout jump when the user scrolls back.
 const WINDOW_GC_MS = 30 * 60_000;
@@ -59,6 +65,7 @@ export function useListing(listing: ListingKey, q: string): Listing {
     queryFn: ({ signal }) => fetchPage(0, signal),
     enabled: !searching,
     gcTime: WINDOW_GC_MS,
+    refetchInterval: partialRefetch,
     // Changing a filter in the same folder keeps the previous first window on screen until the new
     // one arrives, then swaps at once: no spinner flash and no collapse of the grid's height.
     placeholderData: (previous, previousQuery) => {
@@ -196,6 +203,7 @@ export function useListing(listing: ListingKey, q: string): Listing {
     // The folder's own count says nothing about a subtree listing.
     unfilteredTotal: !searching && listing.filters && !listing.recursive ? (folder.data?.total ?? null) : null,
     isLoading: active.isPending && active.fetchStatus !== 'idle',
+    indexing: !searching && Boolean(head.data?.indexing),
     error: active.error,
     dirs: searching ? EMPTY_DIRS : viaQuery ? (folder.data?.dirs ?? EMPTY_DIRS) : (head.data?.dirs ?? EMPTY_DIRS),
     getItem,

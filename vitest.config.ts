@@ -21,6 +21,8 @@ export default defineConfig({
           hookTimeout: 60_000,
           // One browser at a time: the machine has 2 cores.
           fileParallelism: false,
+          // Says in one line when the browser tests are skipped for want of Chromium.
+          globalSetup: ['e2e/helpers/global-setup.ts'],
         },
       },
     ],

@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page, Route } from 'playwright-core';
 import { REQUEST_FAILURES, launchBrowser, openApp, type Tab } from './helpers/browser.js';
+import { describeWithBrowser } from './helpers/chromium.js';
 import { makeGallery, type GalleryFixture } from './helpers/fixtures.js';
 import { startTestServer, waitForIndexed, type TestServer } from './helpers/server.js';
 
@@ -77,7 +78,7 @@ afterAll(async () => {
   await fixture?.cleanup();
 });
 
-describe('collaborative labeling, two browsers on one server', () => {
+describeWithBrowser('collaborative labeling, two browsers on one server', () => {
   let ada: Tab;
   let bob: Tab;
 
@@ -298,7 +299,7 @@ describe('collaborative labeling, two browsers on one server', () => {
   });
 });
 
-describe('one browser: batch edits, export, error states', () => {
+describeWithBrowser('one browser: batch edits, export, error states', () => {
   let cy: Tab;
   const nested = ['/nested/nested-01.jpg', '/nested/nested-02.jpg', '/nested/nested-03.jpg'];
 
@@ -509,7 +510,7 @@ async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-describe('star and tag filters', () => {
+describeWithBrowser('star and tag filters', () => {
   const folder = '/Café ☕ & co';
   const cafe = (n: number) => `${folder}/cafe-0${n}.jpg`;
 
@@ -587,7 +588,7 @@ describe('star and tag filters', () => {
   });
 });
 
-describe('read-only server', () => {
+describeWithBrowser('read-only server', () => {
   it('says labels are not persisted', async () => {
     const ro = await startTestServer(fixture.root, { noWrite: true });
     try {

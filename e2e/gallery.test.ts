@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { domNodeCount, launchBrowser, newPage } from './helpers/browser.js';
+import { describeWithBrowser } from './helpers/chromium.js';
 import { makeGallery, type GalleryFixture } from './helpers/fixtures.js';
 import { startTestServer, waitForIndexed, type TestServer } from './helpers/server.js';
 
@@ -32,7 +33,7 @@ const loadedThumbs = (p: Page) =>
   p.evaluate(() => [...document.querySelectorAll<HTMLImageElement>('.cell-img')].filter((img) => img.complete && img.naturalWidth > 0).length);
 const search = (p: Page) => new URL(p.url()).searchParams;
 
-describe('folder gallery', () => {
+describeWithBrowser('folder gallery', () => {
   it('opens the app and loads the root thumbnails', async () => {
     await page.goto(server.appUrl());
     await expect.poll(() => cells(page).count()).toBe(6);

@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { REQUEST_FAILURES, launchBrowser, openApp, type Tab } from './helpers/browser.js';
+import { describeWithBrowser } from './helpers/chromium.js';
 import { makeGallery, type GalleryFixture } from './helpers/fixtures.js';
 import { startTestServer, waitForIndexed, type TestServer } from './helpers/server.js';
 
@@ -59,7 +60,7 @@ afterAll(async () => {
 
 const shownCards = (p: Page) => p.locator('[data-testid=metric-card]').evaluateAll((els) => els.map((e) => e.getAttribute('data-metric')));
 
-describe('metrics panel, metric sort and smart folders', () => {
+describeWithBrowser('metrics panel, metric sort and smart folders', () => {
   let ada: Tab;
   let bob: Tab;
 

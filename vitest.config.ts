@@ -23,6 +23,9 @@ export default defineConfig({
           fileParallelism: false,
           // Says in one line when the browser tests are skipped for want of Chromium.
           globalSetup: ['e2e/helpers/global-setup.ts'],
+          // A browser on a loaded 2-core machine can take seconds for what takes milliseconds alone:
+          // conditions are waited for as long as a test may run, never for a guess of machine speed.
+          expect: { poll: { timeout: 30_000 } },
         },
       },
     ],

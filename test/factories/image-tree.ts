@@ -93,7 +93,7 @@ export function insertPngText(png: Buffer, chunks: NonNullable<ImageSpec['pngTex
   return Buffer.concat([png.subarray(0, idatAt), ...before, png.subarray(idatAt, iendAt), ...after, png.subarray(iendAt)]);
 }
 
-function pngChunk(type: string, data: Buffer): Buffer {
+export function pngChunk(type: string, data: Buffer): Buffer {
   const header = Buffer.alloc(8);
   header.writeUInt32BE(data.length, 0);
   header.write(type, 4, 'latin1');

@@ -13,6 +13,8 @@ export interface ImageMetadata {
   exif: Record<string, unknown> | null;
   png_text: PngTextChunk[] | null;
   quick_fields: Record<string, string>;
+  /** Text was cut or dropped to stay within the budget (a decompression bomb, or an absurd file). */
+  truncated: boolean;
 }
 
 const EXIF_OPTIONS = {
@@ -43,10 +45,12 @@ export async function readMetadata(
   let buffer: Buffer | undefined = bytes.kind === 'remote' ? await bytes.read() : undefined;
   let exif: Record<string, unknown> | null = null;
   let pngText: PngTextChunk[] | null = null;
+  let truncated = false;
 
   if (format === 'png') {
-    const chunks = await withReader(bytes, buffer, readPngChunks);
+    const chunks = await withReader(bytes, buffer, (readAt) => readPngChunks(readAt));
     pngText = chunks.text;
+    truncated = chunks.truncated;
     if (chunks.exif) exif = await parseExif(chunks.exif);
   } else if (format === 'webp') {
     const tiff = await withReader(bytes, buffer, readWebpExif);
@@ -55,7 +59,8 @@ export async function readMetadata(
     exif = await parseExif(buffer ?? (bytes.kind === 'file' ? bytes.absPath : Buffer.alloc(0)));
   }
   buffer = undefined;
-  return { path, format, width: size.w, height: size.h, exif, png_text: pngText, quick_fields: quickFields(exif, pngText) };
+  const quick = quickFields(exif, pngText);
+  return { path, format, width: size.w, height: size.h, exif, png_text: pngText, quick_fields: quick, truncated };
 }
 
 async function parseExif(input: string | Buffer): Promise<Record<string, unknown> | null> {
@@ -112,11 +117,18 @@ function decodeBytes(bytes: Uint8Array): string | number[] {
     const body = buf.subarray(8);
     // A1111 (piexif) writes UTF-16BE; others LE. A zero high byte first means big-endian ASCII.
     const bigEndian = body.length > 1 && body[0] === 0 && body[1] !== 0;
-    return (bigEndian ? Buffer.from(body).swap16() : body).toString('utf16le').replace(/\0+$/, '');
+    return trimNuls((bigEndian ? Buffer.from(body).swap16() : body).toString('utf16le'));
   }
-  if (prefix.startsWith('ASCII')) return buf.toString('latin1', 8).replace(/\0+$/, '');
+  if (prefix.startsWith('ASCII')) return trimNuls(buf.toString('latin1', 8));
   if (bytes.byteLength <= 64) return Array.from(bytes); // version fields, component tables
   return `<${bytes.byteLength} bytes>`;
+}
+
+/** Trailing NULs cut by hand: `/\0+$/` backtracks quadratically over a long run of NULs mid-text. */
+function trimNuls(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0) end--;
+  return text.slice(0, end);
 }
 
 function quickFields(exif: Record<string, unknown> | null, text: PngTextChunk[] | null): Record<string, string> {

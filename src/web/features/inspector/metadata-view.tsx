@@ -40,6 +40,7 @@ export function MetadataView({ item }: { item: Item }) {
           <p className="quick-text">{v}</p>
         </div>
       ))}
+      {data?.truncated ? <p className="muted small">Some embedded text is very large and was cut short.</p> : null}
       {meta.isLoading ? <p className="muted small">Reading metadata…</p> : null}
       {meta.isError ? <p className="muted small">No metadata for this file.</p> : null}
       {exif.length ? (
@@ -58,7 +59,7 @@ export function MetadataView({ item }: { item: Item }) {
           <dl className="kv">
             {png.map((c, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: a PNG may repeat a keyword; the chunk list of an item never reorders
-              <KeyValue key={`${c.keyword}-${i}`} name={c.keyword} value={c.text} />
+              <KeyValue key={`${c.keyword}-${i}`} name={c.keyword} value={c.truncated ? `${c.text}… (cut short)` : c.text} />
             ))}
           </dl>
         </details>

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { errorSchema, versionConflictErrorSchema } from './errors.js';
 import { metricsProgressSchema } from './events.js';
 import { metricsSchema, patchItemBodySchema, sidecarSchema } from './items.js';
+import { galleryIdSchema } from './presence.js';
 
 /** The label writes' bodies: the batch and metric requests, and what every label write answers. */
 
@@ -29,6 +30,7 @@ export type PutMetricsBody = z.infer<typeof putMetricsBodySchema>;
 
 /** `POST /metrics/progress`: the `metrics-progress` event's fields, bounded. */
 export const metricsProgressBodySchema = metricsProgressSchema.extend({
+  gallery_id: galleryIdSchema,
   percent: metricsProgressSchema.shape.percent.min(0).max(100),
   message: metricsProgressSchema.shape.message.max(500),
 });

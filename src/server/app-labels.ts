@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ChangeFeed } from './events/change-feed.js';
 import { PresenceTracker } from './events/presence.js';
-import { SseHub } from './events/sse-hub.js';
+import { SseHub, type SseLimits } from './events/sse-hub.js';
 import { registerEventRoutes } from './http/event-routes.js';
 import { registerExportRoutes } from './http/export-routes.js';
 import { registerLabelRoutes, type ItemSettler } from './http/label-routes.js';
@@ -31,6 +31,10 @@ export interface LabelPartsOptions {
   presencePruneMs?: number;
   heartbeatMs?: number;
   sseMaxBufferedBytes?: number;
+  /** Replay, buffer and stream caps of the SSE hub (defaults in sse-hub.ts). */
+  sse?: SseLimits;
+  /** Presence clients tracked at once. Default 10,000. */
+  presenceMaxClients?: number;
 }
 
 export async function openLabelParts(
@@ -40,11 +44,18 @@ export async function openLabelParts(
   options: LabelPartsOptions = {},
 ): Promise<LabelParts> {
   const service = await LabelService.open({ store, feed, itemExists, now: options.now });
-  const hub = await SseHub.create({ log: store, feed, heartbeatMs: options.heartbeatMs, maxBufferedBytes: options.sseMaxBufferedBytes });
+  const hub = await SseHub.create({
+    ...options.sse,
+    log: store,
+    feed,
+    heartbeatMs: options.heartbeatMs,
+    maxBufferedBytes: options.sseMaxBufferedBytes ?? options.sse?.maxBufferedBytes,
+  });
   const presence = new PresenceTracker({
     ttlMs: options.presenceTtlMs,
+    maxClients: options.presenceMaxClients,
     now: options.now,
-    onChange: (counts) => feed.publish({ id: null, type: 'presence', data: counts }),
+    onChange: (counts) => feed.publish({ id: null, type: 'presence', data: counts, gallery: counts.gallery_id }),
   });
   const pruner = setInterval(() => presence.prune(), options.presencePruneMs ?? 1000);
   pruner.unref();
@@ -68,7 +79,7 @@ export async function registerLabelRoutesOf(
   items: ItemSettler = { settle: async () => {} },
 ): Promise<void> {
   registerLabelRoutes(app, parts.service, items);
-  registerEventRoutes(app, parts.hub);
+  registerEventRoutes(app, parts.hub, parts.presence);
   await registerPresenceRoutes(app, parts.presence);
   registerMetricsRoutes(app, parts.service, feed, items);
   registerExportRoutes(app, { labels: parts.service, listItemPaths });

@@ -7,6 +7,7 @@ import type { DatasetSource } from './datasets/dataset-source.js';
 import { ParquetSource } from './datasets/parquet-source.js';
 import { startTableSeeds, type TableSeeding } from './datasets/parquet-seeds.js';
 import { ChangeFeed } from './events/change-feed.js';
+import { applyConnectionCap, connectionOptions, type ConnectionLimits } from './http/connection-limits.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { registerFileRoutes } from './http/file-routes.js';
 import { registerFolderRoutes } from './http/folder-routes.js';
@@ -17,6 +18,7 @@ import { ItemLookup } from './http/item-lookup.js';
 import { registerMetadataRoutes } from './http/metadata-routes.js';
 import { registerOgRoutes } from './http/og-routes.js';
 import { registerQueryRoutes } from './http/query-routes.js';
+import { installRateLimits, RateLimiter, type RateLimitOptions } from './http/rate-limit.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerThumbRoutes } from './http/thumb-routes.js';
 import { registerViewsRoutes } from './http/views-routes.js';
@@ -57,6 +59,10 @@ export interface AppOptions {
   /** Folder of the built web app; null serves no web app. */
   webDir?: string | null;
   logger?: FastifyServerOptions['logger'];
+  /** Timeouts and the connection cap (defaults in http/connection-limits.ts). */
+  connections?: ConnectionLimits;
+  /** Per-client rate limits (defaults in http/rate-limit.ts); false: none, e.g. for a throughput bench. */
+  rateLimits?: RateLimitOptions | false;
 }
 
 /** Everything the composition root built, for callers that drive the server from inside (tests, benchmarks). */
@@ -81,11 +87,15 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     logger: options.logger ?? false,
     // Open SSE streams would otherwise keep close() waiting forever.
     forceCloseConnections: true,
+    ...connectionOptions(options.connections),
   });
+  applyConnectionCap(app, options.connections);
   installErrorHandler(app);
   // The boundary comes before every route: headers on every answer, then Host and cross-site checks.
   registerSecurityHeaders(app);
   registerBoundaryGuards(app, options.hosts);
+  // After the boundary: a request refused there costs no client a token.
+  if (options.rateLimits !== false) installRateLimits(app, new RateLimiter(options.rateLimits));
 
   const catalog = source.catalog;
   const writable = !readOnly && workspace.persistent;

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { buildApp, type AppServices, type LabelOptions } from './app.js';
+import { buildApp, type AppOptions, type AppServices, type LabelOptions } from './app.js';
 import type { DatasetSource } from './datasets/dataset-source.js';
 import { FolderSource } from './datasets/folder-source.js';
 import { HostPolicy } from './http/guards/host-policy.js';
@@ -42,6 +42,10 @@ export interface ServerOptions {
   /** Built web app folder; null: none. Default: dist/web of this package. */
   webDir?: string | null;
   logger?: FastifyServerOptions['logger'];
+  /** Header, body and idle timeouts and the connection cap; SSE streams are capped by `labels.sse`. */
+  connections?: AppOptions['connections'];
+  /** Per-client rate limits; false: none. */
+  rateLimits?: AppOptions['rateLimits'];
   /**
    * Called with the built services before the server listens, for a caller that must see
    * everything from the start (e.g. subscribe to the change feed before a table's seeding).
@@ -84,6 +88,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ogPreview: Boolean(options.ogPreview),
     webDir: options.webDir,
     logger: options.logger,
+    connections: options.connections,
+    rateLimits: options.rateLimits,
   }).catch(async (error: unknown) => {
     await source.close();
     workspace.dispose();

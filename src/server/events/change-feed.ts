@@ -8,6 +8,8 @@ export interface FeedEvent {
   id: number | null;
   type: EventName;
   data: unknown;
+  /** The gallery an ephemeral event is about: only streams following that gallery get it. */
+  gallery?: string;
 }
 
 export type FeedListener = (event: FeedEvent) => void;

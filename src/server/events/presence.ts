@@ -9,58 +9,77 @@ export interface PresenceOptions {
   now?: () => number;
   /** Called with a gallery's counts whenever they change (heartbeat, move, leave or expiry). */
   onChange?: (counts: PresenceCounts) => void;
+  /** Clients tracked at once; a heartbeat of a new one past this is refused. Default 10,000. */
+  maxClients?: number;
 }
 
 interface Entry {
+  clientId: string;
   gallery: string;
   status: PresenceStatus;
   lastSeen: number;
 }
 
 /**
- * Who is in which gallery. One entry per client id, so a client counts once however many tabs
- * or heartbeats it sends, and a heartbeat for another gallery moves it out of the old one.
- * Expiry is driven by `prune()` (a timer calls it), not only by the next heartbeat.
+ * Who is in which gallery. One entry per client id and session token, so a client counts once
+ * however many heartbeats it sends, and a heartbeat for another gallery moves it out of the old
+ * one. The token is the client's proof of ownership: client ids show up in history, so knowing
+ * one must not let anyone move or end that person's presence. A heartbeat or leave with another
+ * token (or none) only ever touches its own entry. Expiry is driven by `prune()` (a timer calls
+ * it), not only by the next heartbeat.
  */
 export class PresenceTracker {
   private readonly clients = new Map<string, Entry>();
   private readonly galleries = new Map<string, Set<string>>();
+  /** Entry keys per client id: what an SSE stream following that client looks up. */
+  private readonly byClient = new Map<string, Set<string>>();
   /** Last counts published per gallery, so only changes are published. */
   private readonly published = new Map<string, { viewers: number; editors: number }>();
   private readonly ttlMs: number;
   private readonly now: () => number;
+  private readonly maxClients: number;
 
   constructor(private readonly options: PresenceOptions = {}) {
     this.ttlMs = options.ttlMs ?? 15_000;
     this.now = options.now ?? Date.now;
+    this.maxClients = options.maxClients ?? 10_000;
   }
 
-  heartbeat(galleryId: string, clientId: string, status: PresenceStatus): PresenceCounts {
+  /** Null when the tracker is full and this is a new client (the caller answers 429). */
+  heartbeat(galleryId: string, clientId: string, status: PresenceStatus, token = ''): PresenceCounts | null {
     const gallery = normalizeGalleryId(galleryId);
     this.prune();
-    const previous = this.clients.get(clientId);
-    if (previous && previous.gallery !== gallery) this.remove(clientId, previous);
-    this.clients.set(clientId, { gallery, status, lastSeen: this.now() });
-    let members = this.galleries.get(gallery);
-    if (!members) {
-      members = new Set();
-      this.galleries.set(gallery, members);
-    }
-    members.add(clientId);
+    const key = entryKey(clientId, token);
+    const previous = this.clients.get(key);
+    if (!previous && this.clients.size >= this.maxClients) return null;
+    if (previous && previous.gallery !== gallery) this.remove(key, previous);
+    this.clients.set(key, { clientId, gallery, status, lastSeen: this.now() });
+    addTo(this.galleries, gallery, key);
+    addTo(this.byClient, clientId, key);
     if (previous && previous.gallery !== gallery) this.publishIfChanged(previous.gallery);
     this.publishIfChanged(gallery);
     return this.counts(gallery);
   }
 
-  /** Removes the client. A leave naming another gallery than the client's current one is ignored (stale). */
-  leave(clientId: string, galleryId?: string): PresenceCounts | null {
+  /**
+   * Removes the client's entry of this token. A leave naming another gallery than the entry's
+   * current one is ignored (stale), as is one for an entry that does not exist.
+   */
+  leave(clientId: string, galleryId?: string, token = ''): PresenceCounts | null {
     this.prune();
-    const entry = this.clients.get(clientId);
+    const key = entryKey(clientId, token);
+    const entry = this.clients.get(key);
     const gallery = galleryId === undefined ? entry?.gallery : normalizeGalleryId(galleryId);
     if (!entry || entry.gallery !== gallery) return gallery === undefined ? null : this.counts(gallery);
-    this.remove(clientId, entry);
+    this.remove(key, entry);
     this.publishIfChanged(entry.gallery);
     return this.counts(entry.gallery);
+  }
+
+  /** Whether a client id (under any token) is in `gallery` now: its SSE stream gets that gallery's presence. */
+  isIn(clientId: string, gallery: string): boolean {
+    for (const key of this.byClient.get(clientId) ?? []) if (this.clients.get(key)?.gallery === gallery) return true;
+    return false;
   }
 
   counts(galleryId: string): PresenceCounts {
@@ -68,8 +87,8 @@ export class PresenceTracker {
     let viewers = 0;
     let editors = 0;
     const cutoff = this.now() - this.ttlMs;
-    for (const id of this.galleries.get(gallery) ?? []) {
-      const e = this.clients.get(id);
+    for (const key of this.galleries.get(gallery) ?? []) {
+      const e = this.clients.get(key);
       if (!e || e.lastSeen <= cutoff) continue;
       if (e.status === 'editing') editors++;
       else viewers++;
@@ -81,9 +100,9 @@ export class PresenceTracker {
   prune(): void {
     const cutoff = this.now() - this.ttlMs;
     const touched = new Set<string>();
-    for (const [id, e] of this.clients) {
+    for (const [key, e] of this.clients) {
       if (e.lastSeen <= cutoff) {
-        this.remove(id, e);
+        this.remove(key, e);
         touched.add(e.gallery);
       }
     }
@@ -94,11 +113,10 @@ export class PresenceTracker {
     return this.clients.size;
   }
 
-  private remove(clientId: string, entry: Entry): void {
-    this.clients.delete(clientId);
-    const members = this.galleries.get(entry.gallery);
-    members?.delete(clientId);
-    if (members?.size === 0) this.galleries.delete(entry.gallery);
+  private remove(key: string, entry: Entry): void {
+    this.clients.delete(key);
+    removeFrom(this.galleries, entry.gallery, key);
+    removeFrom(this.byClient, entry.clientId, key);
   }
 
   private publishIfChanged(gallery: string): void {
@@ -109,6 +127,25 @@ export class PresenceTracker {
     else this.published.set(gallery, { viewers: counts.viewers, editors: counts.editors });
     this.options.onChange?.(counts);
   }
+}
+
+function entryKey(clientId: string, token: string): string {
+  return JSON.stringify([clientId, token]);
+}
+
+function addTo(index: Map<string, Set<string>>, at: string, key: string): void {
+  let members = index.get(at);
+  if (!members) {
+    members = new Set();
+    index.set(at, members);
+  }
+  members.add(key);
+}
+
+function removeFrom(index: Map<string, Set<string>>, at: string, key: string): void {
+  const members = index.get(at);
+  members?.delete(key);
+  if (members?.size === 0) index.delete(at);
 }
 
 /** Gallery ids that look like paths are canonicalised (`/a/` = `/a`); others (e.g. "root") are kept. */

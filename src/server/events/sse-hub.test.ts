@@ -30,7 +30,7 @@ afterEach(async () => {
 });
 
 async function serve(hub: SseHub, lastEventId: number | null): Promise<string> {
-  const server = http.createServer((req, res) => hub.attach(req, res, lastEventId));
+  const server = http.createServer((req, res) => hub.attach(req, res, lastEventId, { key: 'test' }));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   cleanup.push(async () => {
     hub.close();

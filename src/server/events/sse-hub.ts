@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Limiter } from '../lib/limiter.js';
 import type { ChangeFeed, FeedEvent } from './change-feed.js';
+import { drained, frame, type Frame } from './sse-frames.js';
 
 /** Where replay reads from: the durable event log (a LabelStore satisfies this). */
 export interface EventLog {
@@ -7,25 +9,52 @@ export interface EventLog {
   currentEventId(): Promise<number>;
 }
 
-export interface SseHubOptions {
-  log: EventLog;
-  feed: ChangeFeed;
-  /** Comment heartbeat interval. Default 15 s. */
-  heartbeatMs?: number;
+export interface SseLimits {
   /** A client with more unsent bytes than this is disconnected; it reconnects and replays. Default 1 MiB. */
   maxBufferedBytes?: number;
   /** Live events held for a client while its replay runs; past this it is disconnected. Default 10,000. */
   maxPendingEvents?: number;
+  /** Events one replay may send; a client further behind gets `resync` (refetch) instead. Default 10,000. */
+  maxReplayEvents?: number;
+  /** Bytes one replay may send; past them the client gets `resync` instead of the rest. Default 16 MiB. */
+  maxReplayBytes?: number;
+  /** Replays reading the log at once; the others wait their turn. Default 4. */
+  replayConcurrency?: number;
+  /** Replays waiting for a turn; a stream asking for one more is refused. Default 200. */
+  maxQueuedReplays?: number;
+  /** A replay waiting this long for its client to read is ended with the client (it frees its turn). Default 10 s. */
+  replayStallMs?: number;
+  /** Open streams per client (its client id, else its address). Default 16. */
+  maxStreamsPerClient?: number;
+  /** Open streams in all. Default 1,000. */
+  maxStreams?: number;
 }
 
-const REPLAY_PAGE = 500;
+export interface SseHubOptions extends SseLimits {
+  log: EventLog;
+  feed: ChangeFeed;
+  /** Comment heartbeat interval. Default 15 s. */
+  heartbeatMs?: number;
+}
+
+export interface AttachOptions {
+  /** Who the stream belongs to, for the per-client cap (see `admit`). */
+  key: string;
+  /** Which galleries' presence this stream gets; all when absent (the spec's unscoped stream). */
+  accepts?: (gallery: string) => boolean;
+}
+
+/** Events read from the log per page: a page is held in memory while it is sent. */
+const REPLAY_PAGE = 100;
 /** The reconnect delay suggested to EventSource. */
 const RETRY_MS = 1000;
 
 interface Client {
   res: ServerResponse;
+  key: string;
+  accepts: ((gallery: string) => boolean) | undefined;
   /** Live events that arrived while the replay was running; sent once it ends. */
-  pending: FeedEvent[] | null;
+  pending: Frame[] | null;
   /** Highest durable event id this client has been sent (or told about). */
   lastId: number;
   corked: boolean;
@@ -35,21 +64,36 @@ interface Client {
  * Fan-out of the change feed to SSE clients. Durable events go out with `id: <event id>`;
  * ephemeral ones (presence, metrics-progress) go out without an `id:` line, so EventSource keeps
  * the last durable id for `Last-Event-ID`. Nothing is ever silently skipped: a client that falls
- * too far behind is disconnected and catches up by replaying from the log when it reconnects.
+ * too far behind is disconnected and catches up by replaying from the log when it reconnects, and
+ * a replay too large to send is replaced by `resync` (refetch everything).
+ *
+ * One client must not cost everyone: an event is serialised once for all clients, replays take
+ * turns and are bounded in events and bytes, and streams are capped per client and in all.
  */
 export class SseHub {
   private readonly clients = new Set<Client>();
+  private readonly perKey = new Map<string, number>();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
-  private readonly maxBufferedBytes: number;
-  private readonly maxPendingEvents: number;
+  private readonly limits: Required<SseLimits>;
+  private readonly replays: Limiter;
   private headId = 0;
-  /** Clients dropped for not reading fast enough (LE5). */
-  readonly stats = { disconnected_slow: 0 };
+  /** Clients dropped for not reading fast enough (LE5), and replays answered with `resync` for size. */
+  readonly stats = { disconnected_slow: 0, replays_too_large: 0 };
 
   private constructor(private readonly options: SseHubOptions) {
-    this.maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
-    this.maxPendingEvents = options.maxPendingEvents ?? 10_000;
+    this.limits = {
+      maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
+      maxPendingEvents: options.maxPendingEvents ?? 10_000,
+      maxReplayEvents: options.maxReplayEvents ?? 10_000,
+      maxReplayBytes: options.maxReplayBytes ?? 16 * 1024 * 1024,
+      replayConcurrency: options.replayConcurrency ?? 4,
+      maxQueuedReplays: options.maxQueuedReplays ?? 200,
+      replayStallMs: options.replayStallMs ?? 10_000,
+      maxStreamsPerClient: options.maxStreamsPerClient ?? 16,
+      maxStreams: options.maxStreams ?? 1000,
+    };
+    this.replays = new Limiter(this.limits.replayConcurrency);
     this.unsubscribe = options.feed.subscribe((event) => this.broadcast(event));
     this.heartbeat = setInterval(() => this.sendHeartbeat(), options.heartbeatMs ?? 15_000);
     this.heartbeat.unref();
@@ -65,21 +109,39 @@ export class SseHub {
     return this.clients.size;
   }
 
+  /** Replays running and waiting. */
+  get replayLoad(): { active: number; queued: number } {
+    return { active: this.replays.active, queued: this.replays.pending };
+  }
+
+  /** Why a new stream for `key` must be refused now (the caller answers 429 with Retry-After), or null. */
+  admit(key: string, replay: boolean): string | null {
+    if (this.clients.size >= this.limits.maxStreams) return `the server has ${this.limits.maxStreams} event streams open`;
+    if ((this.perKey.get(key) ?? 0) >= this.limits.maxStreamsPerClient) {
+      return `this client has ${this.limits.maxStreamsPerClient} event streams open`;
+    }
+    if (replay && this.replays.pending >= this.limits.maxQueuedReplays) return 'too many event replays are waiting';
+    return null;
+  }
+
   /**
    * Takes over a raw HTTP response as an event stream. With `lastEventId`, first replays every
-   * durable event after it (or sends `resync` when the log no longer has them).
+   * durable event after it (or sends `resync` when the log no longer has them, or they are too many).
    */
-  attach(req: IncomingMessage, res: ServerResponse, lastEventId: number | null | 'invalid'): void {
+  attach(req: IncomingMessage, res: ServerResponse, lastEventId: number | null | 'invalid', options: AttachOptions): void {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
+    // A stream is idle by design between events; its own heartbeat finds dead peers instead.
+    res.socket?.setTimeout(0);
     res.socket?.setNoDelay(true);
-    const client: Client = { res, pending: null, lastId: this.headId, corked: false };
+    const client: Client = { res, key: options.key, accepts: options.accepts, pending: null, lastId: this.headId, corked: false };
     this.clients.add(client);
-    const drop = () => this.clients.delete(client);
+    this.perKey.set(client.key, (this.perKey.get(client.key) ?? 0) + 1);
+    const drop = () => this.detach(client);
     req.on('close', drop);
     res.on('close', drop);
     res.on('error', drop);
@@ -108,55 +170,93 @@ export class SseHub {
     this.unsubscribe();
     for (const client of this.clients) client.res.end();
     this.clients.clear();
+    this.perKey.clear();
+  }
+
+  private detach(client: Client): void {
+    if (!this.clients.delete(client)) return;
+    const left = (this.perKey.get(client.key) ?? 1) - 1;
+    if (left > 0) this.perKey.set(client.key, left);
+    else this.perKey.delete(client.key);
   }
 
   private broadcast(event: FeedEvent): void {
     if (event.id !== null) this.headId = Math.max(this.headId, event.id);
+    // Serialised once, whatever the number of clients: each gets the same string.
+    const prepared = frame(event.type, event.data, event.id);
     for (const client of this.clients) {
+      if (event.gallery !== undefined && client.accepts && !client.accepts(event.gallery)) continue;
       if (client.pending) {
-        client.pending.push(event);
-        if (client.pending.length > this.maxPendingEvents) this.disconnectSlow(client);
+        client.pending.push(prepared);
+        if (client.pending.length > this.limits.maxPendingEvents) this.disconnectSlow(client);
       } else {
-        this.deliver(client, event);
+        this.deliver(client, prepared);
       }
     }
   }
 
   private async replay(client: Client, from: number | 'invalid'): Promise<void> {
-    let cursor = from === 'invalid' ? -1 : from;
+    if (from === 'invalid') return this.endReplay(client, 'invalid_last_event_id');
+    await this.replays.run(async () => {
+      if (this.clients.has(client)) await this.replayLog(client, from);
+    });
+  }
+
+  private async replayLog(client: Client, from: number): Promise<void> {
+    let cursor = from;
+    let events = 0;
+    let bytes = 0;
     for (;;) {
-      const page = cursor < 0 ? { events: [], reset: true } : await this.options.log.changesSince(cursor, REPLAY_PAGE);
+      const page = await this.options.log.changesSince(cursor, REPLAY_PAGE);
       if (!this.clients.has(client)) return;
-      if (page.reset) {
-        // The missed events are gone (compacted, another database, a restarted memory store):
-        // the client must refetch. Its position becomes the head, sent as this event's id.
-        const head = Math.max(this.headId, await this.options.log.currentEventId());
-        const reason = from === 'invalid' ? 'invalid_last_event_id' : 'events_unavailable';
-        this.write(client, frame('resync', JSON.stringify({ reason, last_event_id: head }), head));
-        client.lastId = head;
-        break;
-      }
+      // The missed events are gone (compacted, another database, a restarted memory store).
+      if (page.reset) return this.endReplay(client, 'events_unavailable');
+      // Ids count events, so the distance to the head bounds the backlog without reading it all.
+      if (cursor === from && this.headId - from > this.limits.maxReplayEvents) return this.endReplay(client, 'backlog_too_large');
       for (const e of page.events) {
-        this.deliver(client, { id: e.id, type: e.type as FeedEvent['type'], data: e.data });
+        const prepared = frame(e.type, e.data, e.id);
+        events++;
+        bytes += prepared.bytes;
+        if (events > this.limits.maxReplayEvents || bytes > this.limits.maxReplayBytes) return this.endReplay(client, 'backlog_too_large');
+        this.deliver(client, prepared);
         // A replay can be far larger than the buffer bound: pace it by the client's reading.
-        if (client.res.writableLength > this.maxBufferedBytes / 2) await drained(client.res);
+        if (client.res.writableLength > this.limits.maxBufferedBytes / 2 && !(await drained(client.res, this.limits.replayStallMs))) {
+          this.disconnectSlow(client);
+        }
         if (!this.clients.has(client)) return;
       }
       if (page.events.length > 0) cursor = page.events[page.events.length - 1]!.id;
       if (page.events.length < REPLAY_PAGE) break;
     }
     if (client.lastId < cursor) client.lastId = cursor;
+    this.flushPending(client);
+  }
+
+  /**
+   * Ends a replay with `resync`: the client must refetch. Its position becomes the head, sent as
+   * this event's id, so held live events up to it are not sent twice.
+   */
+  private async endReplay(client: Client, reason: 'invalid_last_event_id' | 'events_unavailable' | 'backlog_too_large'): Promise<void> {
+    if (reason === 'backlog_too_large') this.stats.replays_too_large++;
+    const head = Math.max(this.headId, await this.options.log.currentEventId());
+    if (!this.clients.has(client)) return;
+    this.write(client, frame('resync', { reason, last_event_id: head }, head).text);
+    client.lastId = head;
+    this.flushPending(client);
+  }
+
+  private flushPending(client: Client): void {
     const pending = client.pending ?? [];
     client.pending = null;
     for (const event of pending) this.deliver(client, event);
   }
 
-  private deliver(client: Client, event: FeedEvent): void {
+  private deliver(client: Client, event: Frame): void {
     if (event.id !== null) {
       if (event.id <= client.lastId) return; // already sent by the replay
       client.lastId = event.id;
     }
-    this.write(client, frame(event.type, JSON.stringify(event.data), event.id));
+    this.write(client, event.text);
   }
 
   private write(client: Client, chunk: string): void {
@@ -173,28 +273,13 @@ export class SseHub {
     }
     res.write(chunk);
     // write() never blocks; what the peer has not read piles up here. Bound it.
-    if (res.writableLength > this.maxBufferedBytes) this.disconnectSlow(client);
+    if (res.writableLength > this.limits.maxBufferedBytes) this.disconnectSlow(client);
   }
 
   private disconnectSlow(client: Client): void {
+    if (!this.clients.has(client)) return;
     this.stats.disconnected_slow++;
-    this.clients.delete(client);
+    this.detach(client);
     client.res.destroy();
   }
-}
-
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-}
-
-function frame(type: string, data: string, id: number | null): string {
-  return id === null ? `event: ${type}\ndata: ${data}\n\n` : `event: ${type}\nid: ${id}\ndata: ${data}\n\n`;
 }

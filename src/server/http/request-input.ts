@@ -40,11 +40,22 @@ function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-/** Who made a change: X-Lenslet-User, else the client id (X-Client-Id), else "web". */
+/**
+ * Who made a change: X-Lenslet-User, else the client id (X-Client-Id), else "web". Either one
+ * past MAX_ACTOR_LENGTH is refused: it goes into history and every event of the write.
+ */
 export function actorOf(req: FastifyRequest): string {
-  for (const candidate of [userHeader(req), header(req, 'x-client-id')]) {
+  const fields = [
+    ['X-Lenslet-User', userHeader(req)],
+    ['X-Client-Id', header(req, 'x-client-id')],
+  ] as const;
+  for (const [field, candidate] of fields) {
     const v = candidate?.trim();
-    if (v) return v.slice(0, MAX_ACTOR_LENGTH);
+    if (v && v.length > MAX_ACTOR_LENGTH) throw new AppError('invalid_parameter', `${field} is longer than ${MAX_ACTOR_LENGTH} characters`, { field });
+  }
+  for (const [, candidate] of fields) {
+    const v = candidate?.trim();
+    if (v) return v;
   }
   return 'web';
 }

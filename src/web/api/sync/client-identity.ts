@@ -10,6 +10,7 @@ export interface KeyValueStorage {
 export const STORAGE_KEYS = {
   clientId: 'lenslet.client_id',
   tabId: 'lenslet.tab_id',
+  presenceToken: 'lenslet.presence_token',
   displayName: 'lenslet.display_name',
   sequence: 'lenslet.write_seq',
 } as const;
@@ -80,6 +81,11 @@ export function loadClientId(storage: KeyValueStorage, makeId: () => string): st
  */
 export function loadTabId(session: KeyValueStorage, makeId: () => string): string {
   return loadOrCreate(session, STORAGE_KEYS.tabId, () => makeId().slice(0, 12));
+}
+
+/** The tab's presence secret: kept with the tab id, so a reload is still the owner of its presence. */
+export function loadPresenceToken(session: KeyValueStorage, makeId: () => string): string {
+  return loadOrCreate(session, STORAGE_KEYS.presenceToken, () => makeId().replace(/[^\w-]/g, ''));
 }
 
 export function loadDisplayName(storage: KeyValueStorage): string {

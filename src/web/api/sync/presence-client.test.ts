@@ -11,6 +11,7 @@ function setup() {
   const client = new PresenceClient({
     clock,
     clientId: 'c1.tab1',
+    token: 'secret-token-1',
     post: async (path, body) => {
       posts.push([path, body]);
       const g = (body as { gallery_id: string }).gallery_id;
@@ -32,7 +33,7 @@ describe('presence client', () => {
     const { client, posts, clock, counts } = setup();
     client.setGallery('/animals');
     await flush();
-    expect(posts).toEqual([['/presence', { gallery_id: '/animals', client_id: 'c1.tab1', status: 'viewing' }]]);
+    expect(posts).toEqual([['/presence', { gallery_id: '/animals', client_id: 'c1.tab1', token: 'secret-token-1', status: 'viewing' }]]);
     expect(counts).toEqual([{ gallery_id: '/animals', viewers: 2, editors: 0, updated_at: 'x' }]);
     await clock.advance(15_000);
     expect(posts).toHaveLength(4);
@@ -66,7 +67,8 @@ describe('presence client', () => {
     const { client, posts, beacons, clock } = setup();
     client.setGallery('/a');
     client.pageHide();
-    expect(beacons).toEqual([['/presence/leave', { gallery_id: '/a', client_id: 'c1.tab1' }]]);
+    // The beacon carries the tab's token: the server ends this tab's presence and no one else's.
+    expect(beacons).toEqual([['/presence/leave', { gallery_id: '/a', client_id: 'c1.tab1', token: 'secret-token-1' }]]);
     await clock.advance(30_000);
     expect(posts).toHaveLength(1);
     client.pageShow();

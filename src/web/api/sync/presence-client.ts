@@ -7,6 +7,11 @@ export interface PresenceClientOptions {
   clock: Clock;
   /** Per tab and stable across a reload of that tab (see client-identity.ts). */
   clientId: string;
+  /**
+   * The tab's secret, sent with every heartbeat and leave: the server lets only it move or end
+   * this presence (client ids are not secret: they show in history). Stable across a reload.
+   */
+  token: string;
   post: (path: string, body: unknown) => Promise<unknown>;
   /** `navigator.sendBeacon`: still delivered while the page is being torn down. */
   beacon: (path: string, body: unknown) => boolean;
@@ -34,7 +39,7 @@ export class PresenceClient {
     if (id === this.gallery) return;
     const previous = this.gallery;
     this.gallery = id;
-    if (previous !== null) void this.o.post('/presence/leave', { gallery_id: previous, client_id: this.o.clientId }).catch(() => {});
+    if (previous !== null) void this.o.post('/presence/leave', this.body(previous)).catch(() => {});
     this.beat();
   }
 
@@ -47,7 +52,7 @@ export class PresenceClient {
     this.hidden = true;
     this.clear();
     if (this.gallery === null) return;
-    const body = { gallery_id: this.gallery, client_id: this.o.clientId };
+    const body = this.body(this.gallery);
     if (!this.o.beacon('/presence/leave', body)) void this.o.post('/presence/leave', body).catch(() => {});
     this.lastStatus = null;
   }
@@ -70,7 +75,7 @@ export class PresenceClient {
     const status = this.o.getStatus();
     this.lastStatus = status;
     void this.o
-      .post('/presence', { gallery_id: gallery, client_id: this.o.clientId, status })
+      .post('/presence', { ...this.body(gallery), status })
       .then((res) => {
         const counts = readCounts(res);
         if (counts && counts.gallery_id === this.gallery) this.o.onCounts?.(counts);
@@ -78,6 +83,10 @@ export class PresenceClient {
       .catch(() => {});
     const every = this.o.intervalMs ?? 5_000;
     this.timer = this.o.clock.setTimeout(() => this.beat(), Math.round(every * (0.9 + 0.2 * (this.o.random ?? Math.random)())));
+  }
+
+  private body(gallery: string): { gallery_id: string; client_id: string; token: string } {
+    return { gallery_id: gallery, client_id: this.o.clientId, token: this.o.token };
   }
 
   private clear(): void {

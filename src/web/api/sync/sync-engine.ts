@@ -1,7 +1,7 @@
 import type { ItemUpdated, ServerEvent } from '../../../protocol/events.js';
 import { Pulses, RecentActivity, type ActivitySummary } from './activity.js';
 import { LabelCache, type ItemCacheAdapter } from './cache-patch.js';
-import { loadClientId, loadDisplayName, loadTabId, saveDisplayName, type KeyValueStorage } from './client-identity.js';
+import { loadClientId, loadDisplayName, loadPresenceToken, loadTabId, saveDisplayName, type KeyValueStorage } from './client-identity.js';
 import { EventStream, type ConnectionStatus, type EventSourceLike } from './event-stream.js';
 import type { LabelOps } from './label-ops.js';
 import { PresenceClient, type PresenceCounts, type PresenceStatus } from './presence-client.js';
@@ -88,8 +88,11 @@ export class SyncEngine {
       random: d.random,
     });
     labels = this.labels = new LabelCache(d.cache, (p) => this.queue.pendingOps(p));
+    // Per tab: two tabs are two viewers; a reload keeps the id, so it re-joins as itself.
+    const presenceId = `${this.clientId}.${this.tabId}`;
     this.stream = new EventStream({
-      url: '/events',
+      // The server sends this stream the presence of the folder this presence client is in.
+      url: `/events?client_id=${encodeURIComponent(presenceId)}`,
       create: d.createEventSource,
       clock: d.clock,
       onEvent: (e) => {
@@ -104,8 +107,8 @@ export class SyncEngine {
     });
     this.presence = new PresenceClient({
       clock: d.clock,
-      // Per tab: two tabs are two viewers; a reload keeps the id, so it re-joins as itself.
-      clientId: `${this.clientId}.${this.tabId}`,
+      clientId: presenceId,
+      token: loadPresenceToken(d.session, d.makeId),
       post: (path, body) => postJson(d.fetch, path, body),
       beacon: d.beacon,
       getStatus: () => this.presenceStatus(),

@@ -7,6 +7,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   collab: () => import('./collab-bench.js'),
   labels: () => import('./labels-bench.js'),
   table: () => import('./table-bench.js'),
+  hostile: () => import('./hostile-bench.js'),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

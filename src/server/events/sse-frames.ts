@@ -16,6 +16,7 @@ export function frame(type: string, data: unknown, id: number | null): Frame {
 
 /** Resolves true once `res` has drained, false when it closed or `timeoutMs` passed first. */
 export function drained(res: ServerResponse, timeoutMs: number): Promise<boolean> {
+  if (res.destroyed || res.writableEnded) return Promise.resolve(false);
   return new Promise((resolve) => {
     const done = (ok: boolean) => {
       clearTimeout(timer);

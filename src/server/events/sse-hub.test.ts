@@ -76,3 +76,48 @@ describe('SseHub', () => {
     expect(hub.clientCount).toBe(0);
   });
 });
+
+describe('SseHub bounds', () => {
+  it('runs replays in turns and refuses a new one past the waiting cap', async () => {
+    const feed = new ChangeFeed();
+    const { log, open } = gatedLog([item(1), item(2)]);
+    const hub = await SseHub.create({ log, feed, replayConcurrency: 1, maxQueuedReplays: 1 });
+    const url = await serve(hub, 0);
+    const first = await SseClient.connect(url);
+    const second = await SseClient.connect(url);
+    await second.until(() => second.comments.includes('connected'));
+    expect(hub.replayLoad).toEqual({ active: 1, queued: 1 });
+    expect(hub.admit('other', true)).toMatch(/replays are waiting/);
+    expect(hub.admit('other', false)).toBeNull();
+    open();
+    await first.waitForEvents('item-updated', 2);
+    await second.waitForEvents('item-updated', 2);
+    expect(hub.replayLoad).toEqual({ active: 0, queued: 0 });
+  });
+
+  it('sends presence only to the streams that accept its gallery; unscoped streams get all', async () => {
+    const feed = new ChangeFeed();
+    const hub = await SseHub.create({ log: gatedLog([]).log, feed });
+    const server = http.createServer((req, res) => {
+      const scope = new URL(req.url!, 'http://x').searchParams.get('g');
+      hub.attach(req, res, null, { key: scope ?? 'none', accepts: scope === null ? undefined : (g) => g === scope });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanup.push(async () => {
+      hub.close();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    });
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const [a, b, all] = await Promise.all([SseClient.connect(`${base}?g=/a`), SseClient.connect(`${base}?g=/b`), SseClient.connect(base)]);
+    for (const c of [a, b, all]) await c.until(() => c.comments.includes('connected'));
+    const counts = (g: string) => ({ gallery_id: g, viewers: 1, editors: 0, updated_at: 'x' });
+    feed.publish({ id: null, type: 'presence', data: counts('/a'), gallery: '/a' });
+    feed.publish({ id: null, type: 'presence', data: counts('/b'), gallery: '/b' });
+    await all.waitForEvents('presence', 2);
+    await a.waitForEvents('presence', 1);
+    await b.waitForEvents('presence', 1);
+    expect(a.events('presence').map((m) => (m.json as { gallery_id: string }).gallery_id)).toEqual(['/a']);
+    expect(b.events('presence').map((m) => (m.json as { gallery_id: string }).gallery_id)).toEqual(['/b']);
+  });
+});

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Limiter } from '../lib/limiter.js';
 import type { ChangeFeed, FeedEvent } from './change-feed.js';
+import { ReplayPages } from './replay-pages.js';
 import { drained, frame, type Frame } from './sse-frames.js';
 
 /** Where replay reads from: the durable event log (a LabelStore satisfies this). */
@@ -44,8 +45,10 @@ export interface AttachOptions {
   accepts?: (gallery: string) => boolean;
 }
 
-/** Events read from the log per page: a page is held in memory while it is sent. */
-const REPLAY_PAGE = 100;
+/** Events read from the log per page: a page is held in memory while it is sent, and read in one go. */
+const REPLAY_PAGE = 50;
+/** Serialised replay pages kept for the next replay of the same range. */
+const REPLAY_CACHE_BYTES = 32 * 1024 * 1024;
 /** The reconnect delay suggested to EventSource. */
 const RETRY_MS = 1000;
 
@@ -77,6 +80,7 @@ export class SseHub {
   private readonly unsubscribe: () => void;
   private readonly limits: Required<SseLimits>;
   private readonly replays: Limiter;
+  private readonly pages: ReplayPages;
   private headId = 0;
   /** Clients dropped for not reading fast enough (LE5), and replays answered with `resync` for size. */
   readonly stats = { disconnected_slow: 0, replays_too_large: 0 };
@@ -94,6 +98,7 @@ export class SseHub {
       maxStreams: options.maxStreams ?? 1000,
     };
     this.replays = new Limiter(this.limits.replayConcurrency);
+    this.pages = new ReplayPages(options.log, REPLAY_PAGE, REPLAY_CACHE_BYTES);
     this.unsubscribe = options.feed.subscribe((event) => this.broadcast(event));
     this.heartbeat = setInterval(() => this.sendHeartbeat(), options.heartbeatMs ?? 15_000);
     this.heartbeat.unref();
@@ -207,14 +212,13 @@ export class SseHub {
     let events = 0;
     let bytes = 0;
     for (;;) {
-      const page = await this.options.log.changesSince(cursor, REPLAY_PAGE);
+      const page = await this.pages.read(cursor);
       if (!this.clients.has(client)) return;
       // The missed events are gone (compacted, another database, a restarted memory store).
       if (page.reset) return this.endReplay(client, 'events_unavailable');
       // Ids count events, so the distance to the head bounds the backlog without reading it all.
       if (cursor === from && this.headId - from > this.limits.maxReplayEvents) return this.endReplay(client, 'backlog_too_large');
-      for (const e of page.events) {
-        const prepared = frame(e.type, e.data, e.id);
+      for (const prepared of page.frames) {
         events++;
         bytes += prepared.bytes;
         if (events > this.limits.maxReplayEvents || bytes > this.limits.maxReplayBytes) return this.endReplay(client, 'backlog_too_large');
@@ -225,8 +229,8 @@ export class SseHub {
         }
         if (!this.clients.has(client)) return;
       }
-      if (page.events.length > 0) cursor = page.events[page.events.length - 1]!.id;
-      if (page.events.length < REPLAY_PAGE) break;
+      if (page.frames.length > 0) cursor = page.frames[page.frames.length - 1]!.id!;
+      if (page.frames.length < REPLAY_PAGE) break;
     }
     if (client.lastId < cursor) client.lastId = cursor;
     this.flushPending(client);

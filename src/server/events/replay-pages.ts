@@ -1,5 +1,10 @@
 import { frame, type Frame } from './sse-frames.js';
-import type { EventLog } from './sse-hub.js';
+
+/** Where replay reads from: the durable event log (a LabelStore satisfies this). */
+export interface EventLog {
+  changesSince(afterId: number, limit: number): Promise<{ events: { id: number; type: string; data: unknown }[]; reset: boolean }>;
+  currentEventId(): Promise<number>;
+}
 
 export interface ReplayPage {
   frames: Frame[];

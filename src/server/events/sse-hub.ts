@@ -1,14 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Limiter } from '../lib/limiter.js';
 import type { ChangeFeed, FeedEvent } from './change-feed.js';
-import { ReplayPages } from './replay-pages.js';
+import { type EventLog, ReplayPages } from './replay-pages.js';
 import { drained, frame, type Frame } from './sse-frames.js';
 
-/** Where replay reads from: the durable event log (a LabelStore satisfies this). */
-export interface EventLog {
-  changesSince(afterId: number, limit: number): Promise<{ events: { id: number; type: string; data: unknown }[]; reset: boolean }>;
-  currentEventId(): Promise<number>;
-}
+export type { EventLog };
 
 export interface SseLimits {
   /** A client with more unsent bytes than this is disconnected; it reconnects and replays. Default 1 MiB. */

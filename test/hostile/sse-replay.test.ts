@@ -41,7 +41,8 @@ describe('SSE replay under load', () => {
     clearInterval(sampler);
     expect(outcomes.every((o) => o.status === 200 && o.items === 150)).toBe(true);
     expect(maxDelayMs).toBeLessThan(1000);
-    expect(rssPeak - rssBefore).toBeLessThan(400 * MiB);
+    // Shared pages, paced by reading: ~50 MiB here; every client for itself took 460 MiB.
+    expect(rssPeak - rssBefore).toBeLessThan(200 * MiB);
     const { active, queued } = s.server.services.labels!.hub.replayLoad;
     expect(active + queued).toBeLessThanOrEqual(100);
   }, 120_000);
@@ -87,6 +88,6 @@ describe('SSE replay under load', () => {
     expect(health.status).toBe(200);
     expect(outcomes.filter((o) => o.status === 200).length).toBeGreaterThan(0);
     expect(maxDelayMs).toBeLessThan(1000);
-    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(400 * MiB);
+    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(200 * MiB);
   }, 120_000);
 });

@@ -257,13 +257,16 @@ describeWithBrowser('collaborative labeling, two browsers on one server', () => 
     const stored = await bob.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('lenslet.queue.')));
     expect(stored.length).toBe(1);
     await bob.page.unroute('**/item?*', block);
-    const presenceId = () => bob.page.evaluate(() => `${localStorage.getItem('lenslet.client_id')}.${sessionStorage.getItem('lenslet.tab_id')}`);
+    const presenceId = () =>
+      bob.page.evaluate(
+        () => `${localStorage.getItem('lenslet.client_id')}.${sessionStorage.getItem('lenslet.tab_id')}:${sessionStorage.getItem('lenslet.presence_token')}`,
+      );
     const idBefore = await presenceId();
     await bob.page.reload();
     await expect.poll(async () => (await sidecar(path)).tags, { timeout: 30_000 }).toEqual(['queued-before-reload']);
     await expect.poll(() => saveStatus(bob.page)).toBe('saved');
     // A reload leaves and re-joins as the same viewer: never a ghost third viewer. The server
-    // keeps one presence entry per id, so the same id after the reload cannot count twice.
+    // keeps one presence entry per id and token, so the same pair after the reload cannot count twice.
     expect(await presenceId()).toBe(idBefore);
     await expect.poll(() => present(ada.page)).toBe(2);
     expect(await present(bob.page)).toBe(2);

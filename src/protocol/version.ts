@@ -9,8 +9,10 @@
  * 3: error codes `misdirected_request` (421, an unknown Host) and `cross_site_refused` (403).
  * 4: the `indexing` error code (503 while the index cannot answer yet); `indexing` progress on
  *    folder and query listings made while indexing (partial).
+ * 5: bounds on presence and progress ids (gallery_id ≤ 2048, client_id ≤ 200); the presence
+ *    `token` (heartbeat and leave); metadata `truncated` (answer and chunk).
  */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** The schema hash of each version, oldest first (append only). */
 export const PROTOCOL_HASHES: Record<number, string> = {
@@ -18,4 +20,5 @@ export const PROTOCOL_HASHES: Record<number, string> = {
   2: 'a6f352ce9938eadcf6fd4ad9d540bbe1dff52864a091f051a12b365dda8a35e0',
   3: '154f9e201fe03faa3eec32da7e59b01d4ebfa74ef778a28f0037d2920d352247',
   4: '9842dbf3f9171f4a6fe61cde6eb8950752268c595661c1991b619c19241231f5',
+  5: 'bec8caeea9f51ab0ab2f259e8db93f0d91ca7881111c0d2effb0f42beee3284a',
 };

@@ -203,7 +203,13 @@ export class SseHub {
     });
   }
 
+  /**
+   * Reads the whole backlog first (shared pages, so cheap), and only then sends it: a backlog past
+   * the bounds gets `resync` before a single byte of it goes out, rather than after 16 MiB of it.
+   * At most `replayConcurrency` backlogs of `maxReplayBytes` are held at once.
+   */
   private async replayLog(client: Client, from: number): Promise<void> {
+    const backlog: Frame[][] = [];
     let cursor = from;
     let events = 0;
     let bytes = 0;
@@ -214,10 +220,15 @@ export class SseHub {
       if (page.reset) return this.endReplay(client, 'events_unavailable');
       // Ids count events, so the distance to the head bounds the backlog without reading it all.
       if (cursor === from && this.headId - from > this.limits.maxReplayEvents) return this.endReplay(client, 'backlog_too_large');
-      for (const prepared of page.frames) {
-        events++;
-        bytes += prepared.bytes;
-        if (events > this.limits.maxReplayEvents || bytes > this.limits.maxReplayBytes) return this.endReplay(client, 'backlog_too_large');
+      for (const prepared of page.frames) bytes += prepared.bytes;
+      events += page.frames.length;
+      if (events > this.limits.maxReplayEvents || bytes > this.limits.maxReplayBytes) return this.endReplay(client, 'backlog_too_large');
+      backlog.push(page.frames);
+      if (page.frames.length > 0) cursor = page.frames[page.frames.length - 1]!.id!;
+      if (page.frames.length < REPLAY_PAGE) break;
+    }
+    for (const frames of backlog) {
+      for (const prepared of frames) {
         this.deliver(client, prepared);
         // A replay can be far larger than the buffer bound: pace it by the client's reading.
         if (client.res.writableLength > this.limits.maxBufferedBytes / 2 && !(await drained(client.res, this.limits.replayStallMs))) {
@@ -225,8 +236,6 @@ export class SseHub {
         }
         if (!this.clients.has(client)) return;
       }
-      if (page.frames.length > 0) cursor = page.frames[page.frames.length - 1]!.id!;
-      if (page.frames.length < REPLAY_PAGE) break;
     }
     if (client.lastId < cursor) client.lastId = cursor;
     this.flushPending(client);

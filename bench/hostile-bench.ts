@@ -50,7 +50,7 @@ export async function run(): Promise<Figures[]> {
     for (let i = 0; i < NOTES_EVENTS; i++) writeFileSync(join(dir, `img-${i}.png`), png);
     const results: Figures[] = [];
     const wanted = process.env.HOSTILE_SCENARIOS?.split(',');
-    for (const scenario of [metadataBomb, replayStorm, connectAndDrop, presenceFanOut].filter((f) => !wanted || wanted.includes(f.name))) {
+    for (const scenario of [metadataBomb, replayStorm, replayWithin, connectAndDrop, presenceFanOut].filter((f) => !wanted || wanted.includes(f.name))) {
       const server = await startServer(dir, join(base, `ws-${scenario.name}`));
       try {
         const figures = await scenario(server);
@@ -157,11 +157,11 @@ async function metadataBomb(server: Server): Promise<Figures> {
   });
 }
 
-async function writeNotes(server: Server): Promise<void> {
+async function writeNotes(server: Server, count = NOTES_EVENTS): Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
   let next = 0;
   const writer = async () => {
-    while (next < NOTES_EVENTS) {
+    while (next < count) {
       const i = next++;
       const res = await requestJson(agent, server.url, 'PATCH', `/item?path=/img-${i}.png`, { base_version: 1, set_notes: NOTE }, {
         'idempotency-key': `hostile-${i}`,
@@ -175,17 +175,29 @@ async function writeNotes(server: Server): Promise<void> {
 }
 
 async function replayStorm(server: Server): Promise<Figures> {
-  await writeNotes(server);
-  return measure(server, `replay: 100 clients from Last-Event-ID 0 over ${NOTES_EVENTS} events with 60 KB notes`, async () => {
+  return replayFlood(server, NOTES_EVENTS);
+}
+
+/** A backlog within the replay bounds (12 MB): every client is sent all of it. */
+async function replayWithin(server: Server): Promise<Figures> {
+  return replayFlood(server, 200);
+}
+
+async function replayFlood(server: Server, events: number): Promise<Figures> {
+  await writeNotes(server, events);
+  return measure(server, `replay: 100 clients from Last-Event-ID 0 over ${events} events with 60 KB notes`, async () => {
     const t = performance.now();
     const outcomes = await Promise.all(
-      Array.from({ length: 100 }, (_, i) =>
-        rawStream(`${server.url}/events?client_id=replay-${i}`, { headers: { 'last-event-id': '0' }, until: (o) => o.resync !== null || o.items >= NOTES_EVENTS }).done,
+      Array.from(
+        { length: 100 },
+        (_, i) =>
+          rawStream(`${server.url}/events?client_id=replay-${i}`, { headers: { 'last-event-id': '0' }, keep: 0, until: (o) => o.resync !== null || o.items >= events })
+            .done,
       ),
     );
     return {
       seconds: Math.round((performance.now() - t) / 100) / 10,
-      full_replays: outcomes.filter((o) => o.items >= NOTES_EVENTS).length,
+      full_replays: outcomes.filter((o) => o.items >= events).length,
       resyncs: outcomes.filter((o) => o.resync !== null).length,
       refused: outcomes.filter((o) => o.status !== 200).length,
       sent_mb: Math.round(outcomes.reduce((a, o) => a + o.bytes, 0) / 1e6),

@@ -158,7 +158,8 @@ async function measureDelivery(server: ChildServer): Promise<LabelsBenchResult['
   const arrivals: { key: string; at: number }[] = [];
   const clients: SseClient[] = [];
   for (let i = 0; i < SSE_CLIENTS; i++) {
-    const c = await SseClient.connect(`${server.url}/events`);
+    // Each its own client, as browsers are: the server caps streams per client (16) and per address without an id.
+    const c = await SseClient.connect(`${server.url}/events?client_id=bench-sse-${i}`);
     c.onMessage = (m) => {
       if (m.event !== 'item-updated') return;
       const data = m.json as { path: string; version: number };

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -30,15 +30,7 @@ export async function spawnLenslet(args: string[], loopStatsFile: string): Promi
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, LENSLET_LOOP_STATS: loopStatsFile },
   });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /Lenslet: (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', () => reject(new Error(`server exited: ${out}`)));
-  });
+  const url = await printedUrl(child);
   const status = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
   return {
     url,
@@ -53,4 +45,17 @@ export async function spawnLenslet(args: string[], loopStatsFile: string): Promi
     signal: (name) => child.kill(name),
     stop: () => child.kill('SIGTERM'),
   };
+}
+
+/** The URL a starting Lenslet prints on stdout; rejects with what it printed if it exits first. */
+export function printedUrl(child: ChildProcess): Promise<string> {
+  let out = '';
+  return new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /Lenslet: (http:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', () => reject(new Error(`server exited: ${out}`)));
+  });
 }

@@ -13,6 +13,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import http from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { printedUrl } from './child-lenslet.js';
 import { encodeImage } from '../test/factories/image-tree.js';
 import { compressedTextChunk, deflatedBomb, withChunks } from '../test/factories/png-bomb.js';
 import { requestJson } from '../test/labels/support/http-json.js';
@@ -73,15 +74,7 @@ async function startServer(root: string, workspace: string): Promise<Server> {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, LENSLET_LOOP_STATS: statsFile },
   });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /Lenslet: (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', () => reject(new Error(`server exited: ${out}`)));
-  });
+  const url = await printedUrl(child);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   for (;;) {
     const health = await requestJson(agent, url, 'GET', '/health');

@@ -22,6 +22,18 @@ export const ERROR_CODES = {
   misdirected_request: 'misdirected_request',
   /** A state-changing request sent by a page of another site. */
   cross_site_refused: 'cross_site_refused',
+  /** No session, token or trusted proxy user (401). */
+  unauthenticated: 'unauthenticated',
+  /** Signed in, but the role may not do this (403). */
+  forbidden: 'forbidden',
+  /** Wrong user name or password (401). */
+  invalid_credentials: 'invalid_credentials',
+  /** A setup or invite link that is unknown, used or expired (410). */
+  invalid_link: 'invalid_link',
+  /** A user or token of that name exists already (409). */
+  already_exists: 'already_exists',
+  /** The change would leave no admin (409). */
+  last_admin: 'last_admin',
   payload_too_large: 'payload_too_large',
   rate_limited: 'rate_limited',
   /** The index is still being built and cannot answer for this path yet: 503 with Retry-After. */

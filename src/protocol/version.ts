@@ -11,8 +11,10 @@
  *    folder and query listings made while indexing (partial).
  * 5: bounds on presence and progress ids (gallery_id ≤ 2048, client_id ≤ 200); the presence
  *    `token` (heartbeat and leave); metadata `truncated` (answer and chunk).
+ * 6: accounts (issue 10): auth.ts (access modes, roles, sign-in, setup, invite, users, tokens, audit);
+ *    error codes unauthenticated, forbidden, invalid_credentials, invalid_link, already_exists, last_admin.
  */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 
 /** The schema hash of each version, oldest first (append only). */
 export const PROTOCOL_HASHES: Record<number, string> = {
@@ -21,4 +23,5 @@ export const PROTOCOL_HASHES: Record<number, string> = {
   3: '154f9e201fe03faa3eec32da7e59b01d4ebfa74ef778a28f0037d2920d352247',
   4: '9842dbf3f9171f4a6fe61cde6eb8950752268c595661c1991b619c19241231f5',
   5: 'bec8caeea9f51ab0ab2f259e8db93f0d91ca7881111c0d2effb0f42beee3284a',
+  6: '7ca2d32f58fd7518c2bb041702b8739a086c205c65e46a4c423edcff113e4e85',
 };

@@ -1,4 +1,5 @@
 import type { EventName } from '../../protocol/events.js';
+import type { Principal } from '../accounts/principal.js';
 
 /**
  * An event on its way to SSE clients. Durable events carry their event-log id (the SSE `id:`);
@@ -10,6 +11,11 @@ export interface FeedEvent {
   data: unknown;
   /** The gallery an ephemeral event is about: only streams following that gallery get it. */
   gallery?: string;
+  /**
+   * Who may see this event (e.g. a private smart folder's `views-updated` goes to its owner only).
+   * Absent: every stream. The SSE hub checks it against each stream's principal.
+   */
+  audience?: (principal: Principal) => boolean;
 }
 
 export type FeedListener = (event: FeedEvent) => void;

@@ -14,6 +14,8 @@ export interface Workspace {
   persistent: boolean;
   thumbsDir: string;
   labelsDbPath: string;
+  /** Users, sessions, tokens and the audit log (issue 10), beside the labels. */
+  accountsDbPath: string;
   viewsPath: string;
   /** Creates `dir` (and parents) if needed. Idempotent and cheap after the first call. */
   ensure(): Promise<void>;
@@ -53,6 +55,7 @@ function make(dir: string, persistent: boolean, viewsPath: string): Workspace {
     persistent,
     thumbsDir: join(dir, 'thumbs'),
     labelsDbPath: join(dir, 'labels.sqlite'),
+    accountsDbPath: join(dir, 'accounts.sqlite'),
     viewsPath,
     ensure() {
       ready ??= mkdir(dir, { recursive: true }).then(

@@ -1,0 +1,4 @@
+import { runAccountStoreContract } from './account-store.contract.js';
+import { MemoryAccountStore } from './memory-account-store.js';
+
+runAccountStoreContract('memory', () => new MemoryAccountStore());

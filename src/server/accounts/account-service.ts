@@ -173,7 +173,9 @@ export class AccountService {
       throw new AppError('rate_limited', `too many failed sign-ins: try again in ${wait} s`, { retry_after_s: wait });
     }
     const user = await this.store.findUser(username);
-    const ok = user?.passwordHash ? await verifyPassword(password, user.passwordHash) : (await burnPasswordCheck(password), false);
+    let ok = false;
+    if (user?.passwordHash) ok = await verifyPassword(password, user.passwordHash);
+    else await burnPasswordCheck(password);
     if (!user || !ok) {
       this.throttle.fail(keys, this.now());
       await this.audit('sign_in_failed', { name: null, address }, username.slice(0, 64));

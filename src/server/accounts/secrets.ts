@@ -1,7 +1,7 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 /**
- * Passwords: scrypt with N = 2^15, r = 8, p = 1 (32 MiB and about 60-90 ms per hash on the 2-core
+ * Passwords: scrypt with N = 2^15, r = 8, p = 1 (32 MiB, and 170 ms per hash measured on the shared 2-core
  * dev machine), in the libuv pool so a sign-in does not hold up other requests. The parameters are
  * stored with each hash, so they can be raised later without breaking existing ones.
  */

@@ -1,4 +1,21 @@
 import type { z } from 'zod';
+import {
+  addUserBodySchema,
+  addUserResponseSchema,
+  auditResponseSchema,
+  createTokenBodySchema,
+  createTokenResponseSchema,
+  inviteBodySchema,
+  inviteInfoSchema,
+  loginBodySchema,
+  meResponseSchema,
+  patchUserBodySchema,
+  patchUserResponseSchema,
+  removedResponseSchema,
+  setupBodySchema,
+  tokensResponseSchema,
+  usersResponseSchema,
+} from './auth.js';
 import { errorBodySchema } from './errors.js';
 import { exportJsonSchema } from './export.js';
 import { foldersResponseSchema, refreshResponseSchema, searchResponseSchema } from './folders.js';
@@ -25,7 +42,7 @@ import { putViewsBodySchema, viewsConflictBodySchema, viewsDocumentSchema } from
  * `/og-image`), the CSV export and the event stream (`events.ts`) are not listed here.
  */
 export interface Endpoint {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   body?: z.ZodType;
   response: z.ZodType;
@@ -54,6 +71,20 @@ export const ENDPOINTS = {
   presence: { method: 'POST', path: '/presence', body: presenceHeartbeatSchema, response: presenceCountsSchema },
   presenceCounts: { method: 'GET', path: '/presence', response: presenceCountsSchema },
   presenceLeave: { method: 'POST', path: '/presence/leave', body: presenceLeaveSchema, response: presenceLeaveResponseSchema },
+  me: { method: 'GET', path: '/auth/me', response: meResponseSchema },
+  login: { method: 'POST', path: '/auth/login', body: loginBodySchema, response: meResponseSchema },
+  logout: { method: 'POST', path: '/auth/logout', response: removedResponseSchema },
+  setup: { method: 'POST', path: '/auth/setup', body: setupBodySchema, response: meResponseSchema },
+  inviteInfo: { method: 'GET', path: '/auth/invite', response: inviteInfoSchema },
+  acceptInvite: { method: 'POST', path: '/auth/invite', body: inviteBodySchema, response: meResponseSchema },
+  listUsers: { method: 'GET', path: '/admin/users', response: usersResponseSchema },
+  addUser: { method: 'POST', path: '/admin/users', body: addUserBodySchema, response: addUserResponseSchema },
+  patchUser: { method: 'PATCH', path: '/admin/users', body: patchUserBodySchema, response: patchUserResponseSchema },
+  removeUser: { method: 'DELETE', path: '/admin/users', response: removedResponseSchema },
+  listTokens: { method: 'GET', path: '/admin/tokens', response: tokensResponseSchema },
+  createToken: { method: 'POST', path: '/admin/tokens', body: createTokenBodySchema, response: createTokenResponseSchema },
+  revokeToken: { method: 'DELETE', path: '/admin/tokens', response: removedResponseSchema },
+  audit: { method: 'GET', path: '/admin/audit', response: auditResponseSchema },
 } as const satisfies Record<string, Endpoint>;
 
 /** The endpoint a method and path (query string ignored) name, if it answers JSON. */

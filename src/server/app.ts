@@ -1,12 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { isWithin } from '../protocol/paths.js';
+import { installAccess, type AccessParts } from './app-access.js';
 import { openLabelParts, registerLabelRoutesOf, type LabelParts, type LabelPartsOptions } from './app-labels.js';
 import type { Catalog } from './catalog/catalog.js';
 import type { DatasetSource } from './datasets/dataset-source.js';
 import { ParquetSource } from './datasets/parquet-source.js';
 import { startTableSeeds, type TableSeeding } from './datasets/parquet-seeds.js';
 import { ChangeFeed } from './events/change-feed.js';
+import { resolveAccess, type ResolvedAccess } from './http/auth/access-options.js';
 import { applyConnectionCap, connectionOptions, type ConnectionLimits } from './http/connection-limits.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { registerFileRoutes } from './http/file-routes.js';
@@ -63,6 +65,8 @@ export interface AppOptions {
   connections?: ConnectionLimits;
   /** Per-client rate limits (defaults in http/rate-limit.ts); false: none, e.g. for a throughput bench. */
   rateLimits?: RateLimitOptions | false;
+  /** Who may do what (issue 10). Default: `local` (no sign-in, for a loopback address). */
+  access?: ResolvedAccess;
 }
 
 /** Everything the composition root built, for callers that drive the server from inside (tests, benchmarks). */
@@ -78,6 +82,8 @@ export interface AppServices {
   thumbnails: ThumbnailService;
   /** A table's label columns being seeded into the label store; null for folders or without labels. */
   seeding: TableSeeding | null;
+  /** Access mode and the account service. */
+  access: AccessParts;
 }
 
 /** The composition root: every service, in dependency order, then the routes that use them. */
@@ -93,17 +99,23 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   installErrorHandler(app);
   // The boundary comes before every route: headers on every answer, then Host and cross-site checks.
   registerSecurityHeaders(app);
-  registerBoundaryGuards(app, options.hosts);
-  // After the boundary: a request refused there costs no client a token.
-  if (options.rateLimits !== false) installRateLimits(app, new RateLimiter(options.rateLimits));
-
+  const resolvedAccess = options.access ?? resolveAccess('127.0.0.1');
+  registerBoundaryGuards(app, options.hosts, resolvedAccess.corsOrigin ? [resolvedAccess.corsOrigin] : []);
   const catalog = source.catalog;
   const writable = !readOnly && workspace.persistent;
+  // Before every route: its onRoute hook checks each one has an access rule.
+  const access = await installAccess(app, resolvedAccess, { file: writable ? workspace.accountsDbPath : null, ensureDir: () => workspace.ensure() });
+  app.addHook('onClose', () => access.close());
+  // After the boundary and the access check: a request refused there costs no client a token, and
+  // a signed-in client's bucket is its own whatever client id it sends.
+  if (options.rateLimits !== false) installRateLimits(app, new RateLimiter(options.rateLimits));
+
   const itemExists = (path: string) => catalog.idOf(path) !== undefined;
   const feed = new ChangeFeed();
   const sync = options.labels === false ? null : options.labels;
   const store = sync ? createLabelStore(writable ? workspace.labelsDbPath : null, sync.storeOptions, sync.sqliteThread) : null;
   const labels = store && sync ? await openLabelParts(store, feed, itemExists, sync).catch(failedToOpen(store)) : null;
+  if (labels) access.guardStreams(labels.hub);
   const service = labels?.service;
   const lookup = service ?? options.labelLookup ?? NO_LABELS;
   const views = await ViewsStore.open({ file: writable ? workspace.viewsPath : null, publish: (event) => feed.publish({ id: null, ...event }) });
@@ -142,7 +154,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   }
   const webDir = options.webDir === undefined ? DEFAULT_WEB_DIR : options.webDir;
   if (webDir) await registerWebRoutes(app, webDir);
-  return { app, services: { source, workspace, feed, labels, views, query, listing, thumbnails, seeding } };
+  return { app, services: { source, workspace, feed, labels, views, query, listing, thumbnails, seeding, access } };
 }
 
 /** Every live image path at or below `prefix` (export with `?all=1`). */

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp, type AppOptions, type AppServices, type LabelOptions } from './app.js';
 import type { DatasetSource } from './datasets/dataset-source.js';
 import { FolderSource } from './datasets/folder-source.js';
+import { resolveAccess, type AccessOptions } from './http/auth/access-options.js';
 import { HostPolicy } from './http/guards/host-policy.js';
 import type { LabelLookup } from './labels/label-lookup.js';
 import { resolveWorkspace, type Workspace } from './workspace.js';
@@ -46,6 +47,8 @@ export interface ServerOptions {
   connections?: AppOptions['connections'];
   /** Per-client rate limits; false: none. */
   rateLimits?: AppOptions['rateLimits'];
+  /** `--access` and its companions; the mode defaults to `local` on a loopback host, `accounts` otherwise. */
+  access?: AccessOptions;
   /**
    * Called with the built services before the server listens, for a caller that must see
    * everything from the start (e.g. subscribe to the change feed before a table's seeding).
@@ -61,14 +64,23 @@ export interface RunningServer {
   services: AppServices;
   source: DatasetSource;
   workspace: Workspace;
+  /**
+   * Accounts mode with no user yet: the one-time link that creates the first admin (a new one each
+   * start, valid 24 h or until used). Null otherwise.
+   */
+  setupUrl: string | null;
   close(): Promise<void>;
 }
+
+/** The accounts' settings key of the URL the last server on this workspace listened on (for CLI invite links). */
+export const SERVER_URL_SETTING = 'server_url';
 
 /** Opens the dataset, starts listening, then indexes in the background (health answers at once). */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   // Before anything is opened: a bad --allowed-host leaves nothing behind.
   const hosts = new HostPolicy(host, options.allowedHosts);
+  const access = resolveAccess(host, options.access);
   const { source, workspace } = options.dataset ?? (await openFolder(options));
   const built = await buildApp({
     source,
@@ -90,6 +102,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger: options.logger,
     connections: options.connections,
     rateLimits: options.rateLimits,
+    access,
   }).catch(async (error: unknown) => {
     await source.close();
     workspace.dispose();
@@ -108,9 +121,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw error;
   }
   source.start();
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let setupUrl: string | null = null;
+  if (access.mode === 'accounts' || access.mode === 'proxy') {
+    const accounts = await services.access.accounts();
+    await accounts.store.setSetting(SERVER_URL_SETTING, url);
+    const token = access.mode === 'accounts' ? await accounts.issueSetupLink() : null;
+    if (token) setupUrl = `${url}/setup?token=${encodeURIComponent(token)}`;
+  }
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
+    setupUrl,
     port,
     app,
     services,

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { localPrincipal, type Principal } from '../accounts/principal.js';
 import { Limiter } from '../lib/limiter.js';
 import type { ChangeFeed, FeedEvent } from './change-feed.js';
 import { type EventLog, ReplayPages } from './replay-pages.js';
@@ -39,7 +40,11 @@ export interface AttachOptions {
   key: string;
   /** Which galleries' presence this stream gets; all when absent (the spec's unscoped stream). */
   accepts?: (gallery: string) => boolean;
+  /** Who the stream belongs to: events with an `audience` reach it only if this passes. Default: the local user. */
+  principal?: Principal;
 }
+
+const LOCAL = localPrincipal('local');
 
 /** Events read from the log per page: a page is held in memory while it is sent, and read in one go. */
 const REPLAY_PAGE = 50;
@@ -52,6 +57,7 @@ interface Client {
   res: ServerResponse;
   key: string;
   accepts: ((gallery: string) => boolean) | undefined;
+  principal: Principal;
   /** Live events that arrived while the replay was running; sent once it ends. */
   pending: Frame[] | null;
   /** Highest durable event id this client has been sent (or told about). */
@@ -139,7 +145,15 @@ export class SseHub {
     // A stream is idle by design between events; its own heartbeat finds dead peers instead.
     res.socket?.setTimeout(0);
     res.socket?.setNoDelay(true);
-    const client: Client = { res, key: options.key, accepts: options.accepts, pending: null, lastId: this.headId, corked: false };
+    const client: Client = {
+      res,
+      key: options.key,
+      accepts: options.accepts,
+      principal: options.principal ?? LOCAL,
+      pending: null,
+      lastId: this.headId,
+      corked: false,
+    };
     this.clients.add(client);
     this.perKey.set(client.key, (this.perKey.get(client.key) ?? 0) + 1);
     const drop = () => this.detach(client);
@@ -165,6 +179,26 @@ export class SseHub {
     for (const client of this.clients) this.write(client, ': ping\n\n');
   }
 
+  /** The principals of the open streams (each once). */
+  principals(): Set<Principal> {
+    return new Set([...this.clients].map((c) => c.principal));
+  }
+
+  /**
+   * Ends the streams whose principal no longer holds (a removed user, a revoked token, a session
+   * signed out, a changed role). Their EventSource reconnects, and the access check answers it.
+   */
+  closeWhere(ended: (principal: Principal) => boolean): number {
+    let closed = 0;
+    for (const client of this.clients) {
+      if (!ended(client.principal)) continue;
+      this.detach(client);
+      client.res.destroy();
+      closed++;
+    }
+    return closed;
+  }
+
   /** Ends every stream (server shutdown). */
   close(): void {
     clearInterval(this.heartbeat);
@@ -187,6 +221,7 @@ export class SseHub {
     const prepared = frame(event.type, event.data, event.id);
     for (const client of this.clients) {
       if (event.gallery !== undefined && client.accepts && !client.accepts(event.gallery)) continue;
+      if (event.audience && !event.audience(client.principal)) continue;
       if (client.pending) {
         client.pending.push(prepared);
         if (client.pending.length > this.limits.maxPendingEvents) this.disconnectSlow(client);

@@ -48,6 +48,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (error instanceof AppError) {
       // The index is usually complete within seconds: ask again soon rather than give up.
       if (error.code === 'indexing') reply.header('Retry-After', '1');
+      // A throttled sign-in says when to try again, as the token buckets' 429s do.
+      const wait = (error.details as { retry_after_s?: unknown } | undefined)?.retry_after_s;
+      if (error.code === 'rate_limited' && typeof wait === 'number') reply.header('Retry-After', String(wait));
       return reply.code(statusOf(error.code)).send(errorBody(error.code, error.message, error.details));
     }
     const fastifyError = error as FastifyError;

@@ -3,6 +3,7 @@ import { MAX_CLIENT_ID_LENGTH, MAX_GALLERY_ID_LENGTH } from '../../protocol/pres
 import { AppError } from '../app-error.js';
 import { normalizeGalleryId, type PresenceTracker } from '../events/presence.js';
 import type { SseHub } from '../events/sse-hub.js';
+import { principalOf } from './auth/principal-of.js';
 import { clientKey, refuse } from './rate-limit.js';
 import { header } from './request-input.js';
 
@@ -36,7 +37,7 @@ export function registerEventRoutes(app: FastifyInstance, hub: SseHub, presence:
       accepts = (g) => presence.isIn(clientId, g);
     }
     reply.hijack();
-    hub.attach(req.raw, reply.raw, last, { key, accepts });
+    hub.attach(req.raw, reply.raw, last, { key, accepts, principal: principalOf(req) });
   });
   // Streams never end by themselves: end them before the server waits for its connections.
   app.addHook('preClose', (done) => {

@@ -3,19 +3,25 @@ import type { Health } from '../../protocol/health.js';
 import type { DatasetSource } from '../datasets/dataset-source.js';
 import type { LabelService } from '../labels/label-service.js';
 
-/** `GET /health`; `labels` is there when the server keeps labels (not with `labels: false`). */
+/**
+ * `GET /health`; `labels` is there when the server keeps labels (not with `labels: false`). Public,
+ * but a caller the access check found nobody in (accounts and proxy mode) is told no paths: the
+ * served root is empty and the labels database's path null.
+ */
 export function registerHealthRoutes(app: FastifyInstance, source: DatasetSource, readOnly: boolean, labels: LabelService | null): void {
-  app.get('/health', async (): Promise<Health> => {
+  app.get('/health', async (request): Promise<Health> => {
     const progress = source.progress();
+    const anonymous = request.principal === null;
+    const labelHealth = labels?.health();
     return {
       ok: true,
       mode: source.mode,
-      root: source.root,
+      root: anonymous ? '' : source.root,
       name: source.name,
       items: source.catalog.aliveCount,
       read_only: readOnly,
       indexing: { state: progress.state, done: progress.done, total: progress.total },
-      ...(labels ? { labels: labels.health() } : {}),
+      ...(labelHealth ? { labels: anonymous ? { ...labelHealth, path: null } : labelHealth } : {}),
     };
   });
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isAuthenticated } from '../accounts/principal.js';
 import { AppError } from '../app-error.js';
 import { header } from './request-input.js';
 
@@ -92,10 +93,13 @@ export class RateLimiter {
 }
 
 /**
- * Whose bucket a request drains: its client id (the web sends one on every write, the event stream
- * as `?client_id=`), else its user name, else its address.
+ * Whose bucket a request drains: the signed-in user or token (one person's tabs share it, and a
+ * client id cannot be varied to get more), else its client id (the web sends one on every write,
+ * the event stream as `?client_id=`), else its claimed user name, else its address.
  */
 export function clientKey(req: FastifyRequest): string {
+  const principal = req.principal;
+  if (principal && isAuthenticated(principal)) return principal.tokenId ? `token:${principal.tokenId}` : `user:${principal.userId ?? principal.name}`;
   const query = req.query as Record<string, unknown> | undefined;
   const fromQuery = typeof query?.client_id === 'string' ? query.client_id : undefined;
   const id = (fromQuery ?? header(req, 'x-client-id') ?? header(req, 'x-lenslet-user'))?.trim();

@@ -1,8 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { canonicalPath } from '../../protocol/paths.js';
+import { isAuthenticated } from '../accounts/principal.js';
 import { AppError } from '../app-error.js';
 import { resolveBaseVersion } from '../lib/idempotency.js';
+import { principalOf } from './auth/principal-of.js';
 
 /** Reading and validating what a request carries. Throws AppError (codes only, no statuses). */
 
@@ -41,10 +43,14 @@ function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /**
- * Who made a change: X-Lenslet-User, else the client id (X-Client-Id), else "web". Either one
- * past MAX_ACTOR_LENGTH is refused: it goes into history and every event of the write.
+ * Who made a change: the signed-in user, proxy user or token name when there is one (what the
+ * client claims is ignored then). Without sign-in (local and open mode): X-Lenslet-User, else the
+ * client id (X-Client-Id), else "web"; either one past MAX_ACTOR_LENGTH is refused, since it goes
+ * into history and every event of the write.
  */
 export function actorOf(req: FastifyRequest): string {
+  const principal = principalOf(req);
+  if (isAuthenticated(principal)) return principal.name;
   const fields = [
     ['X-Lenslet-User', userHeader(req)],
     ['X-Client-Id', header(req, 'x-client-id')],

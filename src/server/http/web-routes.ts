@@ -5,8 +5,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../app-error.js';
 
 /**
- * The built web app. `/` (with any query string: the app routes by query) is index.html and
- * always revalidated; hashed `/assets/*` are immutable; unknown paths fall through to JSON 404.
+ * The built web app. `/` (with any query string: the app routes by query) and the pages `/setup`,
+ * `/invite`, `/signin` and `/admin` are index.html always revalidated; hashed `/assets/*` are immutable; unknown paths fall through to JSON 404.
  */
 export async function registerWebRoutes(app: FastifyInstance, webDir: string): Promise<void> {
   const sendIndex = async (reply: FastifyReply) => {
@@ -14,8 +14,8 @@ export async function registerWebRoutes(app: FastifyInstance, webDir: string): P
     if (!html) throw new AppError('not_found', 'the web app is not built (run `npm run build`)');
     return reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(html);
   };
-  app.get('/', (_request, reply) => sendIndex(reply));
-  app.get('/index.html', (_request, reply) => sendIndex(reply));
+  // The app's own pages: the app routes by path for these, by query string for the rest.
+  for (const page of ['/', '/index.html', '/setup', '/invite', '/signin', '/admin']) app.get(page, (_request, reply) => sendIndex(reply));
   await app.register(fastifyStatic, {
     root: webDir,
     prefix: '/',

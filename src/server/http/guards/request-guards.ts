@@ -9,7 +9,7 @@ import type { HostPolicy } from './host-policy.js';
  * that is not one of the server's names answers 421 (DNS rebinding), and a state-changing request
  * sent by a page of another site answers 403 (cross-site request forgery, `sendBeacon` included).
  */
-export function registerBoundaryGuards(app: FastifyInstance, policy: HostPolicy): void {
+export function registerBoundaryGuards(app: FastifyInstance, policy: HostPolicy, trustedOrigins: readonly string[] = []): void {
   app.addHook('onRequest', async (request) => {
     const host = request.headers.host;
     if (!policy.acceptsHost(host)) {
@@ -17,7 +17,7 @@ export function registerBoundaryGuards(app: FastifyInstance, policy: HostPolicy)
       const hint = name ? `; to reach it by that name, start it with --allowed-host ${clip(name)}` : '';
       throw new AppError('misdirected_request', `this server does not answer to the host ${JSON.stringify(clip(host ?? ''))}${hint}`);
     }
-    const reason = crossSiteReason(request.method, request.headers, policy);
+    const reason = crossSiteReason(request.method, request.headers, policy, trustedOrigins);
     if (reason) throw new AppError('cross_site_refused', reason);
   });
 }
@@ -26,10 +26,13 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Why a state-changing request looks sent by another site, or null when it may proceed. Requests
- * without `Origin` and `Sec-Fetch-Site` (curl, scripts, the bench) come from no page and may.
+ * without `Origin` and `Sec-Fetch-Site` (curl, scripts, the bench) come from no page and may; so
+ * may the pages of a `--cors-origin` (`trustedOrigins`), which the user chose to let in.
  */
-export function crossSiteReason(method: string, headers: IncomingHttpHeaders, policy: HostPolicy): string | null {
+export function crossSiteReason(method: string, headers: IncomingHttpHeaders, policy: HostPolicy, trustedOrigins: readonly string[] = []): string | null {
   if (SAFE_METHODS.has(method)) return null;
+  const sent = single(headers.origin);
+  if (sent !== undefined && trustedOrigins.includes(sent)) return null;
   if (single(headers['sec-fetch-site']) === 'cross-site') return 'refused: a page of another site sent this request';
   const origin = single(headers.origin);
   if (origin === undefined || isOwnOrigin(origin, single(headers.host), policy)) return null;

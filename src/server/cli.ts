@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FolderOpenError } from './datasets/folder-source.js';
+import { runTokensCommand, runUsersCommand } from './accounts/account-cli.js';
 import { runExportCommand, runImportCommand } from './labels/label-cli.js';
+import { resolveAccess, type AccessOptions } from './http/auth/access-options.js';
 import { isWildcard } from './http/guards/host-names.js';
 import { parseAllowedHosts } from './http/guards/host-policy.js';
 import { startServer, type RunningServer } from './server.js';
@@ -14,12 +16,21 @@ const HELP = `Usage: lenslet <folder> [options]
 
 Serve a folder of images as a fast gallery at http://127.0.0.1:7070.
 Labels: \`lenslet export <folder> --help\`, \`lenslet import <folder> --help\`.
+Accounts: \`lenslet users --help\`, \`lenslet tokens --help\`.
 
 Options:
   -p, --port <n>           Port (default 7070; moves on to the next free one when busy)
   -H, --host <addr>        Address to listen on (default 127.0.0.1)
       --allowed-host <h>   Also answer to this host name (repeatable; name or name:port), e.g. a LAN
                            name or a reverse proxy's; other names than loopback and --host get 421
+      --access <mode>      Who may use it: local (no sign-in; the default on a loopback --host),
+                           accounts (sign-in or API token; the default on any other --host),
+                           proxy (a trusted SSO proxy names the user) or open (no sign-in for
+                           anyone who can reach it)
+      --proxy-user-header <h>   Proxy mode: the header naming the user (default X-Forwarded-User)
+      --trusted-proxy <cidr,…>  Addresses whose proxy headers count (default 127.0.0.1/8, ::1)
+      --proxy-default-role <r>  Role of a user a proxy names first (default labeler)
+      --cors-origin <origin>    Let this one other origin call the API with credentials
       --thumb-size <px>    Thumbnail short edge (default 256)
       --thumb-quality <q>  Thumbnail WebP quality 1-100 (default 70)
       --workspace <dir>    Keep Lenslet's state here instead of <folder>/.lenslet/
@@ -43,6 +54,8 @@ const PORT_ATTEMPTS = 50;
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'export') return runExportCommand(argv.slice(1));
   if (argv[0] === 'import') return runImportCommand(argv.slice(1));
+  if (argv[0] === 'users') return runUsersCommand(argv.slice(1));
+  if (argv[0] === 'tokens') return runTokensCommand(argv.slice(1));
   let args: ReturnType<typeof parseMainArgs>;
   try {
     args = parseMainArgs(argv);
@@ -55,7 +68,16 @@ export async function main(argv: string[]): Promise<number> {
   if (positionals.length !== 1) return fail('give exactly one folder to serve. Run `lenslet --help` for usage.');
 
   let port: number, thumbSize: number, thumbQuality: number;
+  const access: AccessOptions = {
+    mode: values.access as AccessOptions['mode'],
+    proxyUserHeader: values['proxy-user-header'],
+    trustedProxies: values['trusted-proxy'],
+    proxyDefaultRole: values['proxy-default-role'] as AccessOptions['proxyDefaultRole'],
+    corsOrigin: values['cors-origin'],
+  };
   try {
+    // Before anything opens: a wrong access choice is one line, not a half-started server.
+    resolveAccess(values.host ?? '127.0.0.1', access);
     port = intOption(values.port, 'port', 7070, 0, 65535);
     thumbSize = intOption(values['thumb-size'], 'thumb-size', 256, 16, 2048);
     thumbQuality = intOption(values['thumb-quality'], 'thumb-quality', 70, 1, 100);
@@ -91,6 +113,7 @@ export async function main(argv: string[]): Promise<number> {
       workspaceDir: values.workspace,
       noWrite: values['no-write'],
       logger: values.verbose ? { level: 'info' } : { level: 'error' },
+      access,
     });
   } catch (error) {
     if (error instanceof FolderOpenError || error instanceof TableOpenError) return fail(error.message);
@@ -103,6 +126,10 @@ export async function main(argv: string[]): Promise<number> {
   if (server.port !== port && port !== 0) process.stdout.write(`Port ${port} is busy, using ${server.port}.\n`);
   if (values['no-write']) process.stdout.write(`Read-only: nothing is written to the folder; state in ${server.workspace.dir} (removed on exit).\n`);
   process.stdout.write(`Lenslet: ${server.url}\n`);
+  if (server.setupUrl) process.stdout.write(`Setup: ${server.setupUrl}\n(one-time link to create the first admin; valid 24 h, a new one each start until then)\n`);
+  if (values.access === 'open') {
+    process.stderr.write(`WARNING: --access open: anyone who can reach ${server.url} can see and change everything, with no sign-in.\n`);
+  }
   if (values.host !== undefined && isWildcard(values.host)) process.stdout.write('Listening on every interface: open it by IP address, or add --allowed-host <name> for a LAN name.\n');
   const progress = startProgressLine(server.source, process.stdout);
   if (server.source instanceof ParquetSource) {
@@ -140,6 +167,11 @@ function parseMainArgs(argv: string[]) {
       port: { type: 'string', short: 'p' },
       host: { type: 'string', short: 'H' },
       'allowed-host': { type: 'string', multiple: true },
+      access: { type: 'string' },
+      'proxy-user-header': { type: 'string' },
+      'trusted-proxy': { type: 'string', multiple: true },
+      'proxy-default-role': { type: 'string' },
+      'cors-origin': { type: 'string' },
       'thumb-size': { type: 'string' },
       'thumb-quality': { type: 'string' },
       workspace: { type: 'string' },

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp, type AppOptions, type AppServices, type LabelOptions } from './app.js';
 import type { DatasetSource } from './datasets/dataset-source.js';
 import { FolderSource } from './datasets/folder-source.js';
+import { SERVER_URL_SETTING } from './accounts/account-store.js';
 import { resolveAccess, type AccessOptions } from './http/auth/access-options.js';
 import { HostPolicy } from './http/guards/host-policy.js';
 import type { LabelLookup } from './labels/label-lookup.js';
@@ -72,8 +73,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The accounts' settings key of the URL the last server on this workspace listened on (for CLI invite links). */
-export const SERVER_URL_SETTING = 'server_url';
 
 /** Opens the dataset, starts listening, then indexes in the background (health answers at once). */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {

@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 
 /**
  * Where Lenslet keeps its own state (thumbnails, labels, views): never among the user's images.
@@ -46,6 +46,12 @@ export function resolveWorkspace(target: WorkspaceTarget, options: WorkspaceOpti
   }
   const dir = join(path, '.lenslet');
   return make(dir, true, join(dir, 'views.json'));
+}
+
+/** The workspace of what a CLI command names: a folder, or a `.parquet` table file. */
+export function workspaceOfTarget(target: string, options: WorkspaceOptions = {}): Workspace {
+  const isTable = extname(target).toLowerCase() === '.parquet' && existsSync(target) && statSync(target).isFile();
+  return resolveWorkspace({ kind: isTable ? 'table-file' : 'folder', path: target }, options);
 }
 
 function make(dir: string, persistent: boolean, viewsPath: string): Workspace {

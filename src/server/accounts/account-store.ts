@@ -115,3 +115,6 @@ export interface LinkRecord {
 export function nameKey(name: string): string {
   return name.normalize('NFC').toLowerCase();
 }
+
+/** The setting holding the URL the last server on this workspace listened on (for the CLI's invite links). */
+export const SERVER_URL_SETTING = 'server_url';

@@ -1,10 +1,10 @@
-import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { canonicalPath } from '../../protocol/paths.js';
-import { resolveWorkspace } from '../workspace.js';
+import { workspaceOfTarget } from '../workspace.js';
 import { EXPORT_FORMATS, exportLines, importRecordSchema, parseExport, type ExportFormat } from './label-export.js';
 import { checkNotes, normalizeTags } from './label-input.js';
 import type { LabelWrite } from './label-store.js';
@@ -172,10 +172,7 @@ function toWrites(records: unknown[], user: string): LabelWrite[] {
 function resolveDb(positionals: string[], values: { db?: string; workspace?: string }): string {
   if (values.db) return values.db;
   if (positionals.length !== 1) throw new Error('give the folder or table.parquet that was served (or --db <file>)');
-  const target = positionals[0]!;
-  const isTable = extname(target).toLowerCase() === '.parquet' && existsSync(target) && statSync(target).isFile();
-  const workspace = resolveWorkspace({ kind: isTable ? 'table-file' : 'folder', path: target }, { dir: values.workspace });
-  return workspace.labelsDbPath;
+  return workspaceOfTarget(positionals[0]!, { dir: values.workspace }).labelsDbPath;
 }
 
 function resolveFormat(raw: string | undefined, file: string | undefined): ExportFormat {

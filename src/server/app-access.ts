@@ -3,7 +3,7 @@ import { AccountService } from './accounts/account-service.js';
 import { MemoryAccountStore } from './accounts/memory-account-store.js';
 import { SqliteAccountStore } from './accounts/sqlite-account-store.js';
 import type { SseHub } from './events/sse-hub.js';
-import { installAccessCheck } from './http/auth/access-check.js';
+import { installAccessCheck, type CheckedRoute } from './http/auth/access-check.js';
 import type { ResolvedAccess } from './http/auth/access-options.js';
 import { registerAdminRoutes } from './http/auth/admin-routes.js';
 import { registerAuthRoutes, type AccountsHandle } from './http/auth/auth-routes.js';
@@ -14,6 +14,8 @@ export interface AccessParts {
   access: ResolvedAccess;
   /** The account service, opened on first use in local and open mode (the workspace stays untouched until then). */
   accounts: AccountsHandle;
+  /** Every route registered, each checked to have a rule (the route × role matrix walks them). */
+  routes: readonly CheckedRoute[];
   /** Ends the streams of principals no longer admitted as they were, after any account change. */
   guardStreams(hub: SseHub): void;
   close(): Promise<void>;
@@ -42,12 +44,13 @@ export async function installAccess(app: FastifyInstance, access: ResolvedAccess
     })());
   const eager = access.mode === 'accounts' || access.mode === 'proxy' ? await accounts() : null;
   registerCors(app, access.corsOrigin);
-  installAccessCheck(app, access, eager);
+  const routes = installAccessCheck(app, access, eager);
   registerAuthRoutes(app, access, accounts);
   registerAdminRoutes(app, access, accounts);
   return {
     access,
     accounts,
+    routes,
     guardStreams(hub) {
       if (!eager) return;
       eager.onChange(() => {

@@ -20,12 +20,14 @@ type Proof = 'bearer' | 'cookie' | 'proxy' | 'none';
  * state-changing request from no page (no Origin, no Sec-Fetch-Site) needs a Bearer token, so a
  * cookie alone never lets a script write (CSRF).
  */
-export function installAccessCheck(app: FastifyInstance, access: ResolvedAccess, accounts: AccountService | null): void {
+export function installAccessCheck(app: FastifyInstance, access: ResolvedAccess, accounts: AccountService | null): CheckedRoute[] {
   if ((access.mode === 'accounts' || access.mode === 'proxy') && !accounts) throw new Error(`--access ${access.mode} needs the account store`);
   app.decorateRequest('principal', null);
+  const routes: CheckedRoute[] = [];
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       if (!ruleOf(method, route.url)) throw new Error(`no access rule for ${method} ${route.url}: add one to http/auth/route-rules.ts`);
+      routes.push({ method, url: route.url });
     }
   });
   const fixed = access.mode === 'local' || access.mode === 'open' ? localPrincipal(access.mode) : null;
@@ -47,6 +49,13 @@ export function installAccessCheck(app: FastifyInstance, access: ResolvedAccess,
       throw new AppError('cross_site_refused', 'a request sent by no page (no Origin, no Sec-Fetch-Site) must authenticate with Authorization: Bearer <token>');
     }
   });
+  return routes;
+}
+
+/** A registered method and route pattern, as the access check saw it. */
+export interface CheckedRoute {
+  method: string;
+  url: string;
 }
 
 async function identify(request: FastifyRequest, access: ResolvedAccess, accounts: AccountService): Promise<{ principal: Principal | null; proof: Proof }> {

@@ -1,0 +1,69 @@
+import Fastify from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { can } from '../../src/server/accounts/permissions.js';
+import { installAccessCheck } from '../../src/server/http/auth/access-check.js';
+import { resolveAccess } from '../../src/server/http/auth/access-options.js';
+import { ruleOf } from '../../src/server/http/auth/route-rules.js';
+import { startAuthServer, type AuthServer } from './support/auth-server.js';
+
+/**
+ * The route × role matrix (issue 10): every route the server registered (as the access check's
+ * onRoute hook saw it), called by nobody, a viewer, a labeler and an admin (session cookies from a
+ * page of this origin) and a worker token, against what route-rules.ts says. "Allowed" means any
+ * answer but 401 and 403: the requests carry no valid body, so most answer 400 or 404.
+ */
+type Caller = 'anonymous' | 'viewer' | 'labeler' | 'admin' | 'worker';
+const CALLERS: Caller[] = ['anonymous', 'viewer', 'labeler', 'admin', 'worker'];
+
+let t: AuthServer;
+const credentials = new Map<Caller, Record<string, string>>();
+beforeAll(async () => {
+  t = await startAuthServer({ rateLimits: false });
+  credentials.set('anonymous', { origin: t.url });
+  for (const role of ['viewer', 'labeler', 'admin'] as const) credentials.set(role, { origin: t.url, cookie: await t.signIn(`${role}-person`, role) });
+  credentials.set('worker', { authorization: `Bearer ${await t.token('worker', 'worker')}` });
+});
+afterAll(() => t.close());
+
+function concrete(url: string): string {
+  return url.replace('/*', '/assets/app.js').replace(':name', 'nobody').replace(':id', 'nope');
+}
+
+describe('route × role matrix', () => {
+  it('covers the routes of every area', () => {
+    const routes = new Set(t.server.services.access.routes.map((r) => `${r.method} ${r.url}`));
+    for (const route of ['GET /folders', 'PATCH /item', 'GET /events', 'PUT /metrics', 'PUT /views', 'GET /admin/users', 'POST /auth/login', 'GET /*', 'GET /og-image']) {
+      expect(routes).toContain(route);
+    }
+  });
+
+  it('answers 401 to nobody, 403 to a role without the permission, and lets the rest through, on every route', async () => {
+    const failures: string[] = [];
+    // Signing out ends the callers' sessions: last.
+    const routes = [...t.server.services.access.routes].sort((a, b) => Number(a.url === '/auth/logout') - Number(b.url === '/auth/logout'));
+    for (const { method, url } of routes) {
+      if (method === 'HEAD') continue; // follows GET
+      const rule = ruleOf(method, url)!;
+      for (const caller of CALLERS) {
+        const body = method === 'GET' || method === 'DELETE' ? undefined : {};
+        const answer = await t.send(method, concrete(url), credentials.get(caller), body);
+        let expected: string;
+        if (rule === 'public') expected = 'allowed';
+        else if (caller === 'anonymous') expected = '401';
+        else expected = can(caller, rule) ? 'allowed' : '403';
+        const got = answer.status === 401 || answer.status === 403 ? String(answer.status) : 'allowed';
+        if (got !== expected) failures.push(`${caller} ${method} ${url} (${rule}): expected ${expected}, got ${answer.status} ${JSON.stringify(answer.body).slice(0, 120)}`);
+        if (got === '401') expect(answer.body.error.code).toBe('unauthenticated');
+        if (got === '403' && expected === '403') expect(answer.body.error.code).toBe('forbidden');
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 60_000);
+
+  it('a route registered without a rule fails at startup', async () => {
+    const app = Fastify();
+    installAccessCheck(app, resolveAccess('127.0.0.1'), null);
+    expect(() => app.get('/no-rule-for-this', async () => 'x')).toThrow(/no access rule for GET \/no-rule-for-this/);
+    await app.close();
+  });
+});

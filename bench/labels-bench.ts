@@ -35,8 +35,20 @@ export interface ThroughputResult {
   loopDelayMs: { p99: number; max: number };
 }
 
+/** The same writes unauthenticated (local mode) and behind the access check (issue 10). */
+export interface AuthOverheadResult {
+  variant: AuthVariant;
+  writesPerSecond: number;
+  latencyMs: { p50: number; p99: number };
+  serverCpuUsPerWrite: number;
+}
+
+/** `none`: no access check (local mode); `cookie`: a signed-in session (from a page: Origin set); `bearer`: an API token. */
+type AuthVariant = 'none' | 'cookie' | 'bearer';
+
 export interface LabelsBenchResult {
   throughput: ThroughputResult[];
+  auth: AuthOverheadResult[];
   delivery: { clients: number; writes: number; p50: number; p99: number; max: number; beforeAck: number };
 }
 
@@ -56,17 +68,63 @@ export async function measureLabels(): Promise<LabelsBenchResult> {
     throughput.push(await withServer(store, (server) => measureStore(server, store)));
   }
   const delivery = await withServer('main', measureDelivery);
+  const auth = await measureAuthOverhead();
   console.log(
     `200 → event at each of ${delivery.clients} SSE clients (${delivery.writes} writes by ${SSE_WRITERS} writers): ` +
       `p50 ${delivery.p50.toFixed(2)} ms, p99 ${delivery.p99.toFixed(2)} ms (target < 50), max ${delivery.max.toFixed(1)} ms; ` +
       `${delivery.beforeAck} of ${delivery.clients * delivery.writes} deliveries arrived before the 200 (counted as 0)`,
   );
-  return { throughput, delivery };
+  return { throughput, delivery, auth };
 }
 
-async function withServer<T>(store: StoreVariant, use: (server: ChildServer) => Promise<T>): Promise<T> {
+/**
+ * The cost of the access check on a write: the same durable PATCH load without it, with a session
+ * cookie and with a Bearer token, twice each in turn (the machine's load drifts). The target: an
+ * authenticated write costs under 10% more server CPU than an unauthenticated one.
+ */
+export async function measureAuthOverhead(): Promise<AuthOverheadResult[]> {
+  const results: AuthOverheadResult[] = [];
+  for (const variant of ['none', 'cookie', 'bearer', 'none', 'cookie', 'bearer'] as const) {
+    results.push(
+      await withServer('main', async (server) => {
+        const headers = authHeaders(server, variant);
+        await prefill(server, headers);
+        const before = await server.commitStats();
+        const { writesPerSecond, latencyMs } = await measureThroughput(server, headers);
+        const after = await server.commitStats();
+        const units = Math.max(1, after.units - before.units);
+        return { variant, writesPerSecond, latencyMs, serverCpuUsPerWrite: ((after.cpu_ms - before.cpu_ms) * 1000) / units };
+      }, variant !== 'none'),
+    );
+  }
+  const mean = (v: AuthVariant, f: (r: AuthOverheadResult) => number) => {
+    const rs = results.filter((r) => r.variant === v);
+    return rs.reduce((sum, r) => sum + f(r), 0) / rs.length;
+  };
+  const baseCpu = mean('none', (r) => r.serverCpuUsPerWrite);
+  for (const variant of ['none', 'cookie', 'bearer'] as const) {
+    const cpu = mean(variant, (r) => r.serverCpuUsPerWrite);
+    console.log(
+      `[access: ${variant}] ${mean(variant, (r) => r.writesPerSecond).toFixed(0)} writes/s, p50 ${mean(variant, (r) => r.latencyMs.p50).toFixed(2)} ms, ` +
+        `p99 ${mean(variant, (r) => r.latencyMs.p99).toFixed(2)} ms, server CPU ${cpu.toFixed(0)} µs per write` +
+        (variant === 'none' ? '' : ` = ${(cpu / baseCpu).toFixed(3)} × unauthenticated (target < 1.10)`),
+    );
+  }
+  return results;
+}
+
+function authHeaders(server: ChildServer, variant: AuthVariant): Record<string, string> {
+  if (variant === 'none') return {};
+  if (!server.auth) throw new Error('the server printed no AUTH line');
+  // A browser's write carries Origin; a cookie alone from no page is refused (CSRF).
+  return variant === 'cookie' ? { cookie: server.auth.cookie, origin: server.url } : { authorization: `Bearer ${server.auth.bearer}` };
+}
+
+async function withServer<T>(store: StoreVariant, use: (server: ChildServer) => Promise<T>, accounts = false): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'lenslet-labels-bench-'));
-  const server = await startChildServer(join(dir, 'labels.sqlite'), store === 'worker' ? { LENSLET_LABELS_SQLITE_THREAD: 'worker' } : {});
+  const env: Record<string, string> = store === 'worker' ? { LENSLET_LABELS_SQLITE_THREAD: 'worker' } : {};
+  if (accounts) env.LENSLET_ACCESS = 'accounts';
+  const server = await startChildServer(join(dir, 'labels.sqlite'), env);
   try {
     return await use(server);
   } finally {
@@ -104,17 +162,17 @@ async function measureStore(server: ChildServer, store: StoreVariant): Promise<T
   return result;
 }
 
-async function prefill(server: ChildServer): Promise<void> {
+async function prefill(server: ChildServer, headers: Record<string, string> = {}): Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   for (let done = 0; done < PREFILL_EVENTS; done += PREFILL_BATCH) {
     const items = Array.from({ length: PREFILL_BATCH }, (_, i) => ({ path: `/prefill/${done + i}.jpg`, base_version: 1, set_star: i % 6 }));
-    const res = await requestJson(agent, server.url, 'PATCH', '/items', items, { 'idempotency-key': `prefill:${done}` });
+    const res = await requestJson(agent, server.url, 'PATCH', '/items', items, { 'idempotency-key': `prefill:${done}`, ...headers });
     if (res.status !== 200) throw new Error(`prefill answered ${res.status}`);
   }
   agent.destroy();
 }
 
-async function measureThroughput(server: ChildServer): Promise<Pick<ThroughputResult, 'writesPerSecond' | 'latencyMs'>> {
+async function measureThroughput(server: ChildServer, headers: Record<string, string> = {}): Promise<Pick<ThroughputResult, 'writesPerSecond' | 'latencyMs'>> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: WRITERS });
   const latencies: number[] = [];
   let measuring = false;
@@ -129,6 +187,7 @@ async function measureThroughput(server: ChildServer): Promise<Pick<ThroughputRe
       const res = await requestJson(agent, server.url, 'PATCH', `/item?path=${encodeURIComponent(path)}`, { base_version: base, set_star: i % 6, add_tags: ['bench'] }, {
         'idempotency-key': `bench:${w}:${i}`,
         'x-client-id': `bench-${w}`,
+        ...headers,
       });
       const dt = performance.now() - t0;
       if (res.status !== 200) throw new Error(`PATCH answered ${res.status}: ${JSON.stringify(res.body)}`);

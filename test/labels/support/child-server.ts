@@ -15,6 +15,8 @@ export interface ServerStats {
 
 export interface ChildServer {
   url: string;
+  /** With LENSLET_ACCESS=accounts: a labeler's session cookie and API token. */
+  auth: { cookie: string; bearer: string } | null;
   child: ChildProcess;
   exited: Promise<number | null>;
   /** Sends SIGUSR2 and resolves with the group-commit counters and CPU time the server prints. */
@@ -26,6 +28,7 @@ export function startChildServer(db: string, env: Record<string, string> = {}): 
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, db], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let out = '';
+  let auth: ChildServer['auth'] = null;
   const statsWaiters: ((s: ServerStats) => void)[] = [];
   const commitStats = () =>
     new Promise<ServerStats>((resolve) => {
@@ -40,7 +43,8 @@ export function startChildServer(db: string, env: Record<string, string> = {}): 
         const line = out.slice(0, nl);
         out = out.slice(nl + 1);
         const ready = /^READY (\S+)/.exec(line);
-        if (ready) resolve({ url: ready[1]!, child, exited, commitStats });
+        if (line.startsWith('AUTH ')) auth = JSON.parse(line.slice(5)) as ChildServer['auth'];
+        if (ready) resolve({ url: ready[1]!, auth, child, exited, commitStats });
         if (line.startsWith('STATS ')) statsWaiters.shift()?.(JSON.parse(line.slice(6)) as ServerStats);
       }
     });

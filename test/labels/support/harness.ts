@@ -1,5 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { installAccess, type AccessParts } from '../../../src/server/app-access.js';
 import { openLabelParts, registerLabelRoutesOf, type LabelParts } from '../../../src/server/app-labels.js';
+import { resolveAccess } from '../../../src/server/http/auth/access-options.js';
 import { ChangeFeed } from '../../../src/server/events/change-feed.js';
 import { installErrorHandler } from '../../../src/server/http/error-handler.js';
 import { createLabelStore } from '../../../src/server/labels/create-label-store.js';
@@ -21,11 +23,15 @@ export interface LabelServerOptions {
   heartbeatMs?: number;
   sseMaxBufferedBytes?: number;
   listen?: boolean;
+  /** Accounts mode (issue 10) with accounts in this SQLite file (null: memory); default: no access check. */
+  accounts?: { file: string | null };
 }
 
 export interface LabelServer {
   app: FastifyInstance;
   system: LabelParts & { feed: ChangeFeed };
+  /** With `accounts`: the access check and the account service. */
+  access: AccessParts | null;
   url: string;
   close(): Promise<void>;
 }
@@ -34,16 +40,21 @@ export interface LabelServer {
 export async function startLabelServer(options: LabelServerOptions = {}): Promise<LabelServer> {
   const app = Fastify({ forceCloseConnections: true });
   installErrorHandler(app);
+  const access = options.accounts
+    ? await installAccess(app, resolveAccess('127.0.0.1', { mode: 'accounts' }), { file: options.accounts.file, ensureDir: async () => {} })
+    : null;
+  if (access) app.addHook('onClose', () => access.close());
   const store = options.store ?? createLabelStore(options.dbPath ?? null, options.storeOptions);
   const feed = new ChangeFeed();
   const parts = await openLabelParts(store, feed, options.itemExists ?? ((p) => !p.startsWith('/missing')), options);
   await registerLabelRoutesOf(app, parts, feed, options.listItemPaths ?? (() => []));
+  access?.guardStreams(parts.hub);
   app.addHook('onClose', () => parts.close());
   const system = { ...parts, feed };
   let url = '';
   if (options.listen !== false) url = await app.listen({ host: '127.0.0.1', port: 0 });
   else await app.ready();
-  return { app, system, url, close: () => app.close() };
+  return { app, system, access, url, close: () => app.close() };
 }
 
 /** The item a write left behind; fails the test when the write was not applied. */

@@ -4,6 +4,7 @@
  * Prints `READY <url>` once listening, and `STATS {…}` (group commit, CPU, event-loop delay) on SIGUSR2.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { AccountAdmin } from '../../../src/server/accounts/account-admin.js';
 import { createLabelStore } from '../../../src/server/labels/create-label-store.js';
 import { startLabelServer } from './harness.js';
 
@@ -14,10 +15,22 @@ if (!db) {
 }
 // LENSLET_LABELS_SQLITE_THREAD=worker: SQLite in a worker thread instead of the main one (benchmark A/B).
 const thread = process.env.LENSLET_LABELS_SQLITE_THREAD === 'worker' ? 'worker' : 'main';
+// LENSLET_ACCESS=accounts: behind the access check, with accounts beside the labels; prints
+// `AUTH {"cookie", "bearer"}` (a labeler's session cookie and a labeler token) before READY.
+const accounts = process.env.LENSLET_ACCESS === 'accounts';
 const server = await startLabelServer({
   store: createLabelStore(db === ':memory:' ? null : db, {}, thread),
   itemExists: () => true,
+  accounts: accounts ? { file: db === ':memory:' ? null : `${db}.accounts.sqlite` } : undefined,
 });
+if (server.access) {
+  const service = await server.access.accounts();
+  const admin = new AccountAdmin(service);
+  await admin.addUser({ name: 'bench', role: 'labeler', password: 'bench password' }, { name: 'bench', address: null });
+  const { secret } = await service.login('bench', 'bench password', null);
+  const token = await admin.createToken('bench-token', 'labeler', { name: 'bench', address: null });
+  process.stdout.write(`AUTH ${JSON.stringify({ cookie: `lenslet_session=${secret}`, bearer: token.secret })}\n`);
+}
 process.stdout.write(`READY ${server.url}\n`);
 const stop = () => {
   void server.close().then(() => process.exit(0));

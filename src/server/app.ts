@@ -114,7 +114,15 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   const feed = new ChangeFeed();
   const sync = options.labels === false ? null : options.labels;
   const store = sync ? createLabelStore(writable ? workspace.labelsDbPath : null, sync.storeOptions, sync.sqliteThread) : null;
-  const labels = store && sync ? await openLabelParts(store, feed, itemExists, sync).catch(failedToOpen(store)) : null;
+  const labels =
+    store && sync
+      ? await openLabelParts(store, feed, itemExists, sync)
+          .catch(failedToOpen(store))
+          .catch(async (error: unknown) => {
+            await access.close();
+            throw error;
+          })
+      : null;
   if (labels) access.guardStreams(labels.hub);
   const service = labels?.service;
   const lookup = service ?? options.labelLookup ?? NO_LABELS;

@@ -1,6 +1,5 @@
 import { type Readable, addAbortSignal } from 'node:stream';
-import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { AppError } from '../app-error.js';
 import { Limiter } from '../lib/limiter.js';
 import { type GuardedAgents, guardedAgents } from './guarded-agent.js';
@@ -44,6 +43,14 @@ export function configuredEndpoint(env: NodeJS.ProcessEnv): string | undefined {
   return env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
 }
 
+/**
+ * The SDK, imported on the first S3 read: loading it costs 15-20 MB of RSS that folders and tables
+ * without s3:// sources would otherwise carry for nothing.
+ */
+type Sdk = typeof import('@aws-sdk/client-s3');
+let sdk: Promise<Sdk> | undefined;
+const loadSdk = (): Promise<Sdk> => (sdk ??= import('@aws-sdk/client-s3'));
+
 export class S3Objects {
   private client: Promise<S3Client> | undefined;
   private readonly limiter: Limiter;
@@ -85,6 +92,7 @@ export class S3Objects {
     try {
       this.client ??= this.createClient();
       const client = await this.client;
+      const { GetObjectCommand } = await loadSdk();
       const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal });
       const declared = response.ContentLength ?? 0;
       const body = response.Body as Readable | undefined;
@@ -95,19 +103,20 @@ export class S3Objects {
       return { body: body ? await readCapped(addAbortSignal(abortSignal, body), maxBytes, label) : Buffer.alloc(0), contentType: response.ContentType };
     } catch (error) {
       if (deadline.aborted && !signal?.aborted) throw new AppError('upstream_failed', `${label}: timed out after ${timeoutMs} ms`);
-      throw mapS3Error(error, label);
+      throw mapS3Error(error, label, await sdk?.catch(() => undefined));
     }
   }
 
   private async createClient(): Promise<S3Client> {
     const endpoint = this.endpoint;
+    const [{ S3Client }, { fromNodeProviderChain }] = await Promise.all([loadSdk(), import('@aws-sdk/credential-providers')]);
     const chain = fromNodeProviderChain();
     const signed = await chain().then(
       () => true,
       () => false,
     );
     return new S3Client({
-      region: await this.region(),
+      region: await this.region(S3Client),
       endpoint,
       forcePathStyle: endpoint !== undefined,
       // A default region (us-east-1) still reaches buckets elsewhere: S3 says where, the SDK follows.
@@ -119,7 +128,7 @@ export class S3Objects {
   }
 
   /** AWS_REGION, AWS_DEFAULT_REGION, the profile's region (the SDK reads it), else us-east-1. */
-  private async region(): Promise<string> {
+  private async region(S3Client: Sdk['S3Client']): Promise<string> {
     const fromEnv = this.env.AWS_REGION || this.env.AWS_DEFAULT_REGION;
     if (fromEnv) return fromEnv;
     const probe = new S3Client({});
@@ -158,9 +167,9 @@ async function readCapped(body: Readable, maxBytes: number, label: string): Prom
 }
 
 /** The same errors as for plain URLs: missing → not_found, denied or failed → upstream_failed. */
-function mapS3Error(error: unknown, label: string): AppError {
+function mapS3Error(error: unknown, label: string, loaded: Sdk | undefined): AppError {
   if (error instanceof AppError) return error;
-  if (error instanceof S3ServiceException) {
+  if (loaded && error instanceof loaded.S3ServiceException) {
     const status = error.$metadata.httpStatusCode ?? 0;
     if (status === 404 || status === 410 || error.name === 'NoSuchKey') return new AppError('not_found', `${label}: not found upstream (${status || 404})`);
     if (status === 401 || status === 403) return new AppError('upstream_failed', `${label}: access denied upstream (${status})`);

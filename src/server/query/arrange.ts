@@ -19,8 +19,8 @@ export interface LabelMetrics {
 }
 
 /**
- * A scope this many times smaller than the catalog is sorted by rank (k log k) rather than picked
- * by walking the whole order (linear in the catalog): a 1k-item folder of a 1M-row table.
+ * A scope this many times smaller than the catalog is sorted by its own keys (k log k) rather than
+ * picked by walking the whole order (linear in the catalog): a 1k-item folder of a 1M-row table.
  */
 const SMALL_SCOPE_RATIO = 64;
 
@@ -36,7 +36,7 @@ export function arrange(book: OrderBook, sort: ListSort, scope?: IdList, labelMe
   const labeled = merging ? labelMetrics.ids : [];
   const picked =
     scope && scope.count * SMALL_SCOPE_RATIO < base.order.length
-      ? pickByRank(book, sort, scope, labeled)
+      ? pickBySort(book, sort, scope, labeled)
       : pickByWalk(book, sort, scope, labeled);
   if (picked.moved.length === 0) return { ids: picked.ids, valid: picked.valid };
   return merge(book, picked, labelMetrics!.values);
@@ -69,9 +69,7 @@ function pickByWalk(book: OrderBook, sort: ListSort, scope: IdList | undefined, 
   return { ids: n === ids.length ? ids : ids.subarray(0, n), valid: withValue, moved };
 }
 
-function pickByRank(book: OrderBook, sort: ListSort, scope: IdList, labeled: ArrayLike<number>): Picked {
-  const { valid } = book.order(sort.key, sort.seed);
-  const rank = book.rank(sort.key, sort.seed);
+function pickBySort(book: OrderBook, sort: ListSort, scope: IdList, labeled: ArrayLike<number>): Picked {
   const placed = labeled.length > 0 ? new Set(Array.from(labeled)) : undefined;
   const ids = scope.ids; // compacted in place: each id is read before its slot is written
   const moved: number[] = [];
@@ -81,10 +79,9 @@ function pickByRank(book: OrderBook, sort: ListSort, scope: IdList, labeled: Arr
     if (placed?.has(id)) moved.push(id);
     else ids[n++] = id;
   }
-  const list = ids.subarray(0, n).sort((a, b) => rank[a]! - rank[b]!);
-  let withValue = 0;
-  while (withValue < n && rank[list[withValue]!]! < valid) withValue++;
-  return { ids: list, valid: withValue, moved };
+  const list = ids.subarray(0, n);
+  const valid = book.sortFew(sort, list);
+  return { ids: list, valid, moved };
 }
 
 /** Merges the label-placed ids into the ids that have a value, by (value, name) (L3, L4). */

@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { hashPath, naturalKey } from './collation.js';
-import { addedOrder, nameOrder, randomOrder, valueOrder, type SortedOrder } from './sorters.js';
+import { addedOrder, nameOrder, randomOrder, sortFewByRandom, sortFewByValue, valueOrder, type SortedOrder } from './sorters.js';
 
 /** `name`, `added`, `random` or `metric:<name>`: the same keys for every route (SPEC.md L5). */
 export type SortKey = string;
@@ -24,7 +24,8 @@ const KEY_SLICE = 5000;
  * on the order by construction.
  */
 export class OrderBook {
-  private readonly orders = new Map<string, { stamp: string; order: SortedOrder; rank?: Int32Array }>();
+  private readonly orders = new Map<string, { stamp: string; order: SortedOrder }>();
+  private nameRank: { stamp: string; rank: Int32Array } | undefined;
   private pendingName: { generation: number; build: Promise<void> } | undefined;
   private hashes = new Uint32Array(0);
   private hashedUpTo = 0;
@@ -87,24 +88,45 @@ export class OrderBook {
   }
 
   /**
-   * Each id's position in `order(key, seed)`, built on first use per order (one pass): sorting a
-   * small folder by rank beats walking a 1M-id order to pick its items.
+   * Sorts a few ids in place as `order(sort.key, sort.seed)` lists them, by the same keys and
+   * tiebreaks (sorters.ts), and returns how many have the sort value (they come first). Sorting a
+   * small folder this way beats walking a 1M-id order to pick its items. Only the name rank is
+   * kept for it (every order's tiebreak): a rank per sort key would keep 4 MB per key used at 1M
+   * rows, up to one per metric column.
    */
-  rank(key: SortKey, seed: number): Int32Array {
-    const order = this.order(key, seed);
-    const entry = this.orders.get(key === 'random' ? `random:${seed}` : key)!;
-    if (!entry.rank) {
-      const rank = new Int32Array(this.catalog.size);
-      for (let i = 0; i < order.order.length; i++) rank[order.order[i]!] = i;
-      entry.rank = rank;
+  sortFew(sort: ListSort, ids: Int32Array): number {
+    if (sort.key === 'random') {
+      sortFewByRandom(ids, this.pathHashes(), sort.seed, this.catalog.paths);
+      return ids.length;
     }
-    return entry.rank;
+    const rank = this.rankByName();
+    if (sort.key === 'name') {
+      ids.sort((a, b) => rank[a]! - rank[b]!);
+      return ids.length;
+    }
+    if (sort.key === 'added') return sortFewByValue(ids, this.catalog.added, rank, false);
+    const values = this.catalog.metrics.get(sort.key.slice(7));
+    if (values) return sortFewByValue(ids, values, rank, true);
+    ids.sort((a, b) => rank[a]! - rank[b]!);
+    return 0;
   }
 
   /** L1 as a comparator over ids (for merging a few ids into an order): by name rank. */
   byName(): (a: number, b: number) => number {
-    const rank = this.rank('name', 0);
+    const rank = this.rankByName();
     return (a, b) => rank[a]! - rank[b]!;
+  }
+
+  /** Each id's position in the name order, rebuilt (one pass) with that order. */
+  private rankByName(): Int32Array {
+    const order = this.order('name', 0).order;
+    const stamp = this.orders.get('name')!.stamp;
+    if (this.nameRank?.stamp !== stamp) {
+      const rank = new Int32Array(this.catalog.size);
+      for (let i = 0; i < order.length; i++) rank[order[i]!] = i;
+      this.nameRank = { stamp, rank };
+    }
+    return this.nameRank.rank;
   }
 
   /**

@@ -88,6 +88,44 @@ export function randomOrder(catalog: Catalog, hashes: Uint32Array, seed: number)
   return { order: ids, valid: ids.length };
 }
 
+/**
+ * A few ids sorted in place as `addedOrder` (`valueless` false) or `valueOrder` (true) list them:
+ * the same (hi, lo) keys, ties by name rank, ids without a value last in name order. Returns how
+ * many have a value.
+ */
+export function sortFewByValue(ids: Int32Array, values: Float64Array, nameRank: Int32Array, valueless: boolean): number {
+  let valid = ids.length;
+  if (valueless) {
+    const missing: number[] = [];
+    valid = 0;
+    for (const id of ids) {
+      if (Number.isNaN(values[id]!)) missing.push(id);
+      else ids[valid++] = id;
+    }
+    ids.set(missing.sort((a, b) => nameRank[a]! - nameRank[b]!), valid);
+  }
+  const head = ids.subarray(0, valid);
+  const hi = new Uint32Array(valid);
+  const lo = new Uint32Array(valid);
+  float64Keys(head, values, hi, lo);
+  sortByKeys(head, hi, lo, (a, b) => nameRank[a]! - nameRank[b]!);
+  return valid;
+}
+
+/** A few ids sorted in place as `randomOrder` lists them. */
+export function sortFewByRandom(ids: Int32Array, hashes: Uint32Array, seed: number, paths: readonly string[]): void {
+  const hi = new Uint32Array(ids.length);
+  for (let i = 0; i < ids.length; i++) hi[i] = randomRank(hashes[ids[i]!]!, seed);
+  sortByKeys(ids, hi, new Uint32Array(ids.length), (a, b) => compareCodeUnits(paths[a]!, paths[b]!));
+}
+
+/** Sorts `ids` in place by (hi, lo) at each id's position, then `tie` on the ids. */
+function sortByKeys(ids: Int32Array, hi: Uint32Array, lo: Uint32Array, tie: (a: number, b: number) => number): void {
+  const at = Array.from(ids.keys());
+  at.sort((x, y) => hi[x]! - hi[y]! || lo[x]! - lo[y]! || tie(ids[x]!, ids[y]!));
+  ids.set(at.map((i) => ids[i]!));
+}
+
 /** Comparator-sorts each run of equal (hi, lo) keys; runs are short when the keys spread well. */
 function sortRuns(ids: Int32Array, hi: Uint32Array, lo: Uint32Array, compare: (a: number, b: number) => number): void {
   let start = 0;

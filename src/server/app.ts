@@ -5,7 +5,6 @@ import { installAccess, type AccessParts } from './app-access.js';
 import { openLabelParts, registerLabelRoutesOf, type LabelParts, type LabelPartsOptions } from './app-labels.js';
 import type { Catalog } from './catalog/catalog.js';
 import type { DatasetSource } from './datasets/dataset-source.js';
-import { ParquetSource } from './datasets/parquet-source.js';
 import { startTableSeeds, type TableSeeding } from './datasets/parquet-seeds.js';
 import { ChangeFeed } from './events/change-feed.js';
 import { resolveAccess, type ResolvedAccess } from './http/auth/access-options.js';
@@ -137,7 +136,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   });
   const thumbnails = new ThumbnailService(source, workspace, options.thumbnails, app.log);
   const listing = new ListingService(catalog, query, lookup);
-  const seeding = service && source instanceof ParquetSource ? startTableSeeds(source, service) : null;
+  const seeding = service ? startTableSeeds(source, service) : null;
   // Build the name and date orders once indexing is done, ahead of the first query.
   void source.whenIdle().then(
     () => query.warm(),

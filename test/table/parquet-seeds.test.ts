@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyLabelSeeds } from '../../src/server/datasets/parquet-seeds.js';
+import { applyLabelSeeds, startTableSeeds } from '../../src/server/datasets/parquet-seeds.js';
+import type { DatasetSource } from '../../src/server/datasets/dataset-source.js';
 import { ChangeFeed, type FeedEvent } from '../../src/server/events/change-feed.js';
 import { MAX_TAG_LENGTH } from '../../src/protocol/items.js';
 import { LabelService } from '../../src/server/labels/label-service.js';
@@ -66,5 +67,15 @@ describe('label seeds from a table', () => {
     const again = await LabelService.open({ store, feed: new ChangeFeed(), itemExists: () => true });
     expect(again.peek('/a.jpg')).toMatchObject({ tags: ['cat'], star: 3, version: 1 });
     await again.close();
+  });
+
+  it('[LV8] seeds from a source that carries labels once it is idle, and not at all from one without labelSeeds', async () => {
+    const { service } = await open();
+    const source = (labelSeeds?: () => Iterable<{ path: string; tags: string[]; star: number | null; notes: string }>) =>
+      ({ whenIdle: () => Promise.resolve(), ...(labelSeeds ? { labelSeeds } : {}) }) as unknown as DatasetSource;
+    expect(startTableSeeds(source(), service)).toBeNull();
+    const seeding = startTableSeeds(source(() => [{ path: '/a.jpg', tags: ['cat'], star: 3, notes: '' }]), service);
+    expect(await seeding?.done).toEqual({ inserted: 1, kept: 0, skipped: 0 });
+    expect(service.peek('/a.jpg')).toMatchObject({ tags: ['cat'], star: 3, version: 1 });
   });
 });

@@ -29,7 +29,20 @@ export interface DatasetSource {
   lookup(path: string): Promise<PathLookup | undefined>;
   /** Where an item's bytes are. Throws AppError (not_found, invalid_path, upstream_failed). */
   openItem(id: number): Promise<ItemBytes>;
+  /**
+   * Labels the dataset carries itself (a table's `tags`, `star` and `notes` columns), read once
+   * indexing is done to seed the label store. Absent when a dataset has none (folders).
+   */
+  labelSeeds?(): Iterable<LabelSeed>;
   close(): Promise<void>;
+}
+
+/** One item's labels as the dataset gives them (see `DatasetSource.labelSeeds`). */
+export interface LabelSeed {
+  path: string;
+  tags: string[];
+  star: number | null;
+  notes: string;
 }
 
 export type PathLookup = { kind: 'item'; id: number } | { kind: 'folder'; dirs: string[] };

@@ -1,6 +1,6 @@
 import { AppError } from '../app-error.js';
 import type { LabelSeedRow } from '../labels/label-store.js';
-import type { LabelSeed, ParquetSource } from './parquet-source.js';
+import type { DatasetSource, LabelSeed } from './dataset-source.js';
 
 /** What seeding needs from the label service. */
 export interface SeedTarget {
@@ -63,14 +63,19 @@ export interface TableSeeding {
   stop(): Promise<void>;
 }
 
-/** Once the table has loaded, its label columns seed the label store (see `applyLabelSeeds`). */
-export function startTableSeeds(source: ParquetSource, target: SeedTarget): TableSeeding {
+/**
+ * Once the table has loaded, its label columns seed the label store (see `applyLabelSeeds`); null
+ * for a source that carries no labels (no `labelSeeds`: folders).
+ */
+export function startTableSeeds(source: DatasetSource, target: SeedTarget): TableSeeding | null {
+  const labelSeeds = source.labelSeeds?.bind(source);
+  if (!labelSeeds) return null;
   let stopped = false;
   let seeding: Promise<SeedResult | undefined> | undefined;
   const done = source.whenIdle().then(
     () => {
       if (stopped) return undefined;
-      seeding = seedTable(target, source, () => stopped);
+      seeding = seedTable(target, labelSeeds, () => stopped);
       return seeding;
     },
     () => undefined,
@@ -84,9 +89,9 @@ export function startTableSeeds(source: ParquetSource, target: SeedTarget): Tabl
   };
 }
 
-async function seedTable(target: SeedTarget, source: ParquetSource, shouldStop: () => boolean): Promise<SeedResult | undefined> {
+async function seedTable(target: SeedTarget, labelSeeds: () => Iterable<LabelSeed>, shouldStop: () => boolean): Promise<SeedResult | undefined> {
   try {
-    const result = await applyLabelSeeds(target, source.seedLabels(), shouldStop);
+    const result = await applyLabelSeeds(target, labelSeeds(), shouldStop);
     if (result.skipped > 0) {
       process.emitWarning(`${result.skipped} label seed(s) from the table break the label limits (tag length or count, notes size) or name no item, and were skipped`);
     }

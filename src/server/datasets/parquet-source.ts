@@ -4,7 +4,7 @@ import { AppError } from '../app-error.js';
 import { Catalog } from '../catalog/catalog.js';
 import { probeDimensions } from '../media/image-header.js';
 import { writeAtomic } from '../lib/atomic-write.js';
-import type { DatasetSource, IndexProgress, ItemBytes, PathLookup, RefreshResult } from './dataset-source.js';
+import type { DatasetSource, IndexProgress, ItemBytes, LabelSeed, PathLookup, RefreshResult } from './dataset-source.js';
 import { workerNumericReader } from './parquet-numeric.js';
 import { openParquet, type ParquetTable } from './parquet-reader.js';
 import { isBelow, isGuarded, realpathOfMaybeMissing } from './inside-root.js';
@@ -41,13 +41,6 @@ export interface ParquetSourceOptions {
    * a million rows (docs/PERFORMANCE.md, "Table mode").
    */
   numbersOnWorker?: boolean;
-}
-
-export interface LabelSeed {
-  path: string;
-  tags: string[];
-  star: number | null;
-  notes: string;
 }
 
 export class TableOpenError extends Error {}
@@ -195,7 +188,7 @@ export class ParquetSource implements DatasetSource {
   }
 
   /** Labels carried by the table's `tags`, `star` and `notes` columns (rows with any). */
-  *seedLabels(): Iterable<LabelSeed> {
+  *labelSeeds(): Iterable<LabelSeed> {
     for (const seed of this.loaded?.seeds ?? []) {
       yield { path: this.catalog.paths[seed.id]!, tags: seed.tags, star: seed.star, notes: seed.notes };
     }

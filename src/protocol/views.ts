@@ -5,7 +5,9 @@ import { filtersSchema, querySortSchema } from './query.js';
 /**
  * Smart folders: saved queries (scope + filters + sort). The whole list is one versioned document:
  * `PUT /views` carries the version it was based on (`If-Match`), and a stale write gets 409 with the
- * current list instead of silently replacing someone else's views.
+ * current list instead of silently replacing someone else's views. Each caller sees (in `GET`, in
+ * a 409's `current`) and writes only the views visible to them: the shared ones and their own
+ * private ones; `PUT` leaves the others untouched. The version is one for the whole document.
  */
 export const viewSchema = z
   .object({
@@ -19,6 +21,17 @@ export const viewSchema = z
     metric: z.string().optional(),
     /** The metrics panel's cards, in order: display only, never a filter. */
     metrics: z.array(z.string().min(1).max(500)).max(100).optional(),
+    /**
+     * Who made it (a user's name); null for views made before accounts, which count as shared.
+     * The server stamps it: a value a client sends is ignored.
+     */
+    owner: z.string().max(200).nullable().optional(),
+    /**
+     * Shared views are seen by everyone and changed by admins; private ones (false) are seen and
+     * changed by their owner only. Absent on a new view: shared when an admin makes it. Absent on
+     * an existing view: unchanged. The server always sends both fields.
+     */
+    shared: z.boolean().optional(),
   })
   .strict();
 export type View = z.infer<typeof viewSchema>;

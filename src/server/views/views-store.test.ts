@@ -2,11 +2,13 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { View } from '../../protocol/views.js';
+import { localPrincipal } from '../accounts/principal.js';
+import type { OwnedView } from './view-access.js';
 import { MAX_REMEMBERED_DOC_BYTES, parseViewsRecords, serializeViews } from './views-file.js';
 import { ViewsStore } from './views-store.js';
 
-const view = (id: string): View => ({ id, name: id.toUpperCase(), path: '/', recursive: true, filters: [] });
+const local = localPrincipal('local');
+const view = (id: string): OwnedView => ({ id, name: id.toUpperCase(), path: '/', recursive: true, filters: [], owner: 'local', shared: true });
 
 describe('ViewsStore', () => {
   it('starts empty at version 1, persists each accepted write and reloads it', async () => {
@@ -14,37 +16,37 @@ describe('ViewsStore', () => {
     const file = path.join(dir, 'views.json');
     const events: number[] = [];
     const store = await ViewsStore.open({ file, publish: (e) => events.push(e.data.version) });
-    expect(store.get()).toEqual({ version: 1, views: [] });
-    const ok = await store.put({ views: [view('a')], base: 1, key: 'k1', fingerprint: 'f1' });
+    expect(store.get(local)).toEqual({ version: 1, views: [] });
+    const ok = await store.put({ views: [view('a')], base: 1, key: 'k1', fingerprint: 'f1', by: local });
     expect(ok).toMatchObject({ replayed: false, outcome: { kind: 'applied', doc: { version: 2 } } });
     expect(events).toEqual([2]);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ version: 2, views: [view('a')] });
     expect(readdirSync(dir)).toEqual(['views.json']); // no temp file left behind
     const reopened = await ViewsStore.open({ file });
-    expect(reopened.get().version).toBe(2);
+    expect(reopened.get(local).version).toBe(2);
   });
 
   it('refuses a stale base with the current document, and serializes concurrent writes', async () => {
     const store = await ViewsStore.open({ file: null });
     const [first, second] = await Promise.all([
-      store.put({ views: [view('a')], base: 1, key: 'k1', fingerprint: 'f1' }),
-      store.put({ views: [view('b')], base: 1, key: 'k2', fingerprint: 'f2' }),
+      store.put({ views: [view('a')], base: 1, key: 'k1', fingerprint: 'f1', by: local }),
+      store.put({ views: [view('b')], base: 1, key: 'k2', fingerprint: 'f2', by: local }),
     ]);
     expect(first.outcome.kind).toBe('applied');
     expect(second.outcome).toEqual({ kind: 'conflict', base_version: 1, current: { version: 2, views: [view('a')] } });
-    expect(store.get().views.map((v) => v.id)).toEqual(['a']); // never last-write-wins
+    expect(store.get(local).views.map((v) => v.id)).toEqual(['a']); // never last-write-wins
   });
 
   it('replays an idempotent retry, refuses the key for another request, and forgets keys after the TTL', async () => {
     let now = 0;
     const store = await ViewsStore.open({ file: null, now: () => now, idempotencyTtlMs: 1000 });
-    const write = { views: [view('a')], base: 1, key: 'k', fingerprint: 'f' };
+    const write = { views: [view('a')], base: 1, key: 'k', fingerprint: 'f', by: local };
     await store.put(write);
     const again = await store.put(write);
     expect(again).toMatchObject({ replayed: true, outcome: { kind: 'applied', doc: { version: 2 } } });
-    await expect(store.put({ ...write, fingerprint: 'other' })).rejects.toMatchObject({ code: 'idempotency_key_reused' });
+    await expect(store.put({ ...write, fingerprint: 'other', by: local })).rejects.toMatchObject({ code: 'idempotency_key_reused' });
     now = 5000;
-    const fresh = await store.put({ ...write, fingerprint: 'other' });
+    const fresh = await store.put({ ...write, fingerprint: 'other', by: local });
     expect(fresh).toMatchObject({ replayed: false, outcome: { kind: 'conflict', base_version: 1, current: { version: 2 } } });
   });
 
@@ -52,24 +54,24 @@ describe('ViewsStore', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'lenslet-views-'));
     const file = path.join(dir, 'views.json');
     const first = await ViewsStore.open({ file });
-    const applied = await first.put({ views: [view('a')], base: 1, key: 'k1', fingerprint: 'f1' });
-    await first.put({ views: [view('b')], base: 2, key: 'k2', fingerprint: 'f2' });
-    const stale = await first.put({ views: [view('c')], base: 1, key: 'k3', fingerprint: 'f3' });
+    const applied = await first.put({ views: [view('a')], base: 1, key: 'k1', fingerprint: 'f1', by: local });
+    await first.put({ views: [view('b')], base: 2, key: 'k2', fingerprint: 'f2', by: local });
+    const stale = await first.put({ views: [view('c')], base: 1, key: 'k3', fingerprint: 'f3', by: local });
     const reopened = await ViewsStore.open({ file });
-    expect(await reopened.put({ views: [view('a')], base: 1, key: 'k1', fingerprint: 'f1' })).toEqual({ outcome: applied.outcome, replayed: true });
-    expect(await reopened.put({ views: [view('c')], base: 1, key: 'k3', fingerprint: 'f3' })).toEqual({ outcome: stale.outcome, replayed: true });
-    await expect(reopened.put({ views: [], base: 3, key: 'k1', fingerprint: 'other' })).rejects.toMatchObject({ code: 'idempotency_key_reused' });
-    expect(reopened.get()).toEqual({ version: 3, views: [view('b')] });
+    expect(await reopened.put({ views: [view('a')], base: 1, key: 'k1', fingerprint: 'f1', by: local })).toEqual({ outcome: applied.outcome, replayed: true });
+    expect(await reopened.put({ views: [view('c')], base: 1, key: 'k3', fingerprint: 'f3', by: local })).toEqual({ outcome: stale.outcome, replayed: true });
+    await expect(reopened.put({ views: [], base: 3, key: 'k1', fingerprint: 'other', by: local })).rejects.toMatchObject({ code: 'idempotency_key_reused' });
+    expect(reopened.get(local)).toEqual({ version: 3, views: [view('b')] });
   });
 
   it('keeps older documents for replays within a byte cap, dropping the oldest records first', () => {
     // Each document is about 600 KB: a thousand views with 500-character names.
-    const big = (id: string): View[] => Array.from({ length: 1000 }, (_, i) => ({ ...view(`${id}${i}`), name: id.repeat(500) }));
+    const big = (id: string): OwnedView[] => Array.from({ length: 1000 }, (_, i) => ({ ...view(`${id}${i}`), name: id.repeat(500) }));
     const records = Array.from({ length: 12 }, (_, i) => ({
       key: `k${i}`,
       fingerprint: 'f',
       created_at_ms: i,
-      outcome: { kind: 'applied' as const, doc: { version: i + 2, views: big(String.fromCharCode(97 + i)) } },
+      outcome: { kind: 'applied' as const, doc: { version: i + 2, views: big(String.fromCharCode(97 + i)) }, by: 'local' },
     }));
     const current = records[11]!.outcome.doc;
     const { text, kept } = serializeViews(current, records);
@@ -92,7 +94,7 @@ describe('ViewsStore', () => {
     const store = await ViewsStore.open({ file });
     await new Promise((resolve) => setImmediate(resolve));
     process.off('warning', onWarning);
-    expect(store.get()).toEqual({ version: 1, views: [] });
+    expect(store.get(local)).toEqual({ version: 1, views: [] });
     const aside = readdirSync(dir).find((f) => f.startsWith('views.json.unreadable-'))!;
     expect(readFileSync(path.join(dir, aside), 'utf8')).toBe(old);
     expect(warnings.join()).toMatch(/kept as/);

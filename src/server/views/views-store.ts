@@ -1,9 +1,12 @@
 import { readFile, rename } from 'node:fs/promises';
 import type { View, ViewsDocument } from '../../protocol/views.js';
 import { viewsDocumentSchema } from '../../protocol/views.js';
+import type { Principal } from '../accounts/principal.js';
+import { AppError } from '../app-error.js';
 import { writeAtomic } from '../lib/atomic-write.js';
 import { IDEMPOTENCY_MAX_ENTRIES, IDEMPOTENCY_TTL_MS, IdempotencyMemory, replay } from '../lib/idempotency.js';
-import { parseViewsRecords, serializeViews, type ViewsOutcome, type ViewsRecord } from './views-file.js';
+import { audienceOf, mergeVisible, ownedView, visibleTo } from './view-access.js';
+import { type OwnedDocument, parseViewsRecords, type RecordedOutcome, serializeViews, type ViewsOutcome, type ViewsRecord } from './views-file.js';
 
 export type { ViewsOutcome } from './views-file.js';
 
@@ -13,19 +16,31 @@ export type { ViewsOutcome } from './views-file.js';
  * persisted atomically (temp file, fsync, rename) before memory changes, and then announced.
  * Idempotency records live in the same file (views-file.ts), so a retry after a restart gets
  * the answer the first request got, as for labels.
+ *
+ * Each caller reads and writes only the views it may see (view-access.ts); the version is one for
+ * the whole document, so any change makes every other caller's next write a 409 and a re-apply.
  */
 export interface ViewsWrite {
+  /** What the writer sees, as it should be after the write. */
   views: View[];
   base: number;
   key: string;
   fingerprint: string;
+  by: Principal;
+}
+
+export interface ViewsUpdated {
+  type: 'views-updated';
+  data: { version: number };
+  /** Absent: everyone may see the change; else only those it returns true for. */
+  audience?: (principal: Principal) => boolean;
 }
 
 export interface ViewsStoreOptions {
   /** The views file; null keeps views in memory only (`--no-write`). */
   file: string | null;
   /** Called after each committed change (the `views-updated` event). */
-  publish?: (event: { type: 'views-updated'; data: { version: number } }) => void;
+  publish?: (event: ViewsUpdated) => void;
   idempotencyTtlMs?: number;
   now?: () => number;
 }
@@ -35,13 +50,13 @@ export const INITIAL_VIEWS_VERSION = 1;
 const KEY_REUSED = 'this Idempotency-Key was used for a different request';
 
 export class ViewsStore {
-  private doc: ViewsDocument;
+  private doc: OwnedDocument;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly remembered: IdempotencyMemory<ViewsOutcome>;
+  private readonly remembered: IdempotencyMemory<RecordedOutcome>;
 
   private constructor(
     private readonly options: ViewsStoreOptions,
-    doc: ViewsDocument,
+    doc: OwnedDocument,
     records: ViewsRecord[],
   ) {
     this.doc = doc;
@@ -51,7 +66,7 @@ export class ViewsStore {
 
   /** Loads the views file if there is one. A file that is not a views document is set aside, never overwritten. */
   static async open(options: ViewsStoreOptions): Promise<ViewsStore> {
-    let doc: ViewsDocument = { version: INITIAL_VIEWS_VERSION, views: [] };
+    let doc: OwnedDocument = { version: INITIAL_VIEWS_VERSION, views: [] };
     let records: ViewsRecord[] = [];
     if (options.file) {
       const text = await readFile(options.file, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -62,7 +77,8 @@ export class ViewsStore {
         const json = safeJson(text);
         const parsed = viewsDocumentSchema.safeParse(json);
         if (parsed.success) {
-          doc = { version: Math.max(INITIAL_VIEWS_VERSION, parsed.data.version), views: parsed.data.views };
+          // Views saved before accounts have no owner: they load as shared.
+          doc = { version: Math.max(INITIAL_VIEWS_VERSION, parsed.data.version), views: parsed.data.views.map(ownedView) };
           records = parseViewsRecords(json, doc);
         } else {
           // An older or foreign file: keep it (renamed, never overwritten) and start an empty list.
@@ -75,8 +91,9 @@ export class ViewsStore {
     return new ViewsStore(options, doc, records);
   }
 
-  get(): ViewsDocument {
-    return this.doc;
+  /** The document as `viewer` sees it. */
+  get(viewer: Principal): ViewsDocument {
+    return seenBy(this.doc, viewer.name);
   }
 
   get persistent(): boolean {
@@ -84,8 +101,9 @@ export class ViewsStore {
   }
 
   /**
-   * Replaces the list if `base` is current. The same key with the same request gets the first
-   * outcome again (`replayed`); with another request it is refused (`idempotency_key_reused`).
+   * Replaces what the writer sees if `base` is current; a change it may not make is refused
+   * (`forbidden`). The same key with the same request from the same caller gets the first outcome
+   * again (`replayed`); with another request or caller it is refused (`idempotency_key_reused`).
    */
   put(write: ViewsWrite): Promise<{ outcome: ViewsOutcome; replayed: boolean }> {
     const run = this.queue.then(() => this.putNow(write));
@@ -96,11 +114,19 @@ export class ViewsStore {
   private async putNow(write: ViewsWrite): Promise<{ outcome: ViewsOutcome; replayed: boolean }> {
     const now = this.now();
     this.remembered.prune(now);
+    const by = write.by.name;
     const seen = this.remembered.get(write.key, now);
-    if (seen) return { outcome: replay(seen, write.fingerprint, KEY_REUSED), replayed: true };
+    if (seen) {
+      const recorded = replay(seen, write.fingerprint, KEY_REUSED);
+      // Keys are the client's: another caller's key gets nothing of what the first one could see.
+      if (recorded.by !== null && recorded.by !== by) throw new AppError('idempotency_key_reused', KEY_REUSED);
+      return { outcome: seenIn(recorded, by), replayed: true };
+    }
     const applies = write.base === this.doc.version;
-    const next: ViewsDocument = applies ? { version: this.doc.version + 1, views: write.views } : this.doc;
-    const outcome: ViewsOutcome = applies ? { kind: 'applied', doc: next } : { kind: 'conflict', base_version: write.base, current: this.doc };
+    const next: OwnedDocument = applies ? { version: this.doc.version + 1, views: mergeVisible(this.doc.views, write.views, write.by) } : this.doc;
+    const outcome: RecordedOutcome = applies
+      ? { kind: 'applied', doc: next, by }
+      : { kind: 'conflict', base_version: write.base, current: this.doc, by };
     const record: ViewsRecord = { key: write.key, fingerprint: write.fingerprint, outcome, created_at_ms: now };
     if (this.options.file) {
       // A conflict is written too: its record must outlive a restart like an applied write's.
@@ -109,15 +135,29 @@ export class ViewsStore {
       const keep = new Set(kept.map((r) => r.key));
       for (const old of this.remembered.entries()) if (!keep.has(old.key)) this.remembered.delete(old.key);
     }
+    const before = this.doc;
     this.doc = next;
     this.remembered.set(record);
-    if (applies) this.options.publish?.({ type: 'views-updated', data: { version: next.version } });
-    return { outcome, replayed: false };
+    if (applies) {
+      const audience = audienceOf(before.views, next.views, write.by);
+      this.options.publish?.({ type: 'views-updated', data: { version: next.version }, ...(audience ? { audience } : {}) });
+    }
+    return { outcome: seenIn(outcome, by), replayed: false };
   }
 
   private now(): number {
     return (this.options.now ?? Date.now)();
   }
+}
+
+function seenBy(doc: OwnedDocument, name: string): ViewsDocument {
+  return { version: doc.version, views: visibleTo(doc.views, name) };
+}
+
+function seenIn(outcome: RecordedOutcome, name: string): ViewsOutcome {
+  return outcome.kind === 'applied'
+    ? { kind: 'applied', doc: seenBy(outcome.doc, name) }
+    : { kind: 'conflict', base_version: outcome.base_version, current: seenBy(outcome.current, name) };
 }
 
 function safeJson(text: string): unknown {

@@ -13,7 +13,8 @@
  *    `token` (heartbeat and leave); metadata `truncated` (answer and chunk).
  * 6: accounts (issue 10): auth.ts (access modes, roles, sign-in, setup, invite, users, tokens, audit);
  *    error codes unauthenticated, forbidden, invalid_credentials, invalid_link, already_exists, last_admin;
- *    the /auth and /admin endpoints in the endpoint table (which gains DELETE).
+ *    the /auth and /admin endpoints in the endpoint table (which gains DELETE);
+ *    smart folders' `owner` and `shared`; presence names (heartbeat `name`, counts' `users`).
  */
 export const PROTOCOL_VERSION = 6;
 
@@ -24,5 +25,5 @@ export const PROTOCOL_HASHES: Record<number, string> = {
   3: '154f9e201fe03faa3eec32da7e59b01d4ebfa74ef778a28f0037d2920d352247',
   4: '9842dbf3f9171f4a6fe61cde6eb8950752268c595661c1991b619c19241231f5',
   5: 'bec8caeea9f51ab0ab2f259e8db93f0d91ca7881111c0d2effb0f42beee3284a',
-  6: 'fb7e2df63bc10a097fb4b725f1cece9dec1ba4547ef121a67c06cc006c76031a',
+  6: 'c18b1152bed12b67e02a44dc8f61352d84c1dfe163c48ee400e093d768f7b91a',
 };

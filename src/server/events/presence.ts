@@ -1,4 +1,4 @@
-import type { PresenceCounts } from '../../protocol/presence.js';
+import { MAX_PRESENCE_USERS, type PresenceCounts, type PresenceUser } from '../../protocol/presence.js';
 import { canonicalPath } from '../../protocol/paths.js';
 
 export type PresenceStatus = 'viewing' | 'editing';
@@ -17,6 +17,8 @@ interface Entry {
   clientId: string;
   gallery: string;
   status: PresenceStatus;
+  /** Who this client is, when known (an account, or a name the browser gave): listed in `users`. */
+  name: string | null;
   lastSeen: number;
 }
 
@@ -26,15 +28,16 @@ interface Entry {
  * one. The token is the client's proof of ownership: client ids show up in history, so knowing
  * one must not let anyone move or end that person's presence. A heartbeat or leave with another
  * token (or none) only ever touches its own entry. Expiry is driven by `prune()` (a timer calls
- * it), not only by the next heartbeat.
+ * it), not only by the next heartbeat. Counts also list the names present (`users`): each name
+ * once, `editing` if any of its clients edits, editors first, at most MAX_PRESENCE_USERS.
  */
 export class PresenceTracker {
   private readonly clients = new Map<string, Entry>();
   private readonly galleries = new Map<string, Set<string>>();
   /** Entry keys per client id: what an SSE stream following that client looks up. */
   private readonly byClient = new Map<string, Set<string>>();
-  /** Last counts published per gallery, so only changes are published. */
-  private readonly published = new Map<string, { viewers: number; editors: number }>();
+  /** What was last published per gallery (counts and names), so only changes are published. */
+  private readonly published = new Map<string, string>();
   private readonly ttlMs: number;
   private readonly now: () => number;
   private readonly maxClients: number;
@@ -46,19 +49,18 @@ export class PresenceTracker {
   }
 
   /** Null when the tracker is full and this is a new client (the caller answers 429). */
-  heartbeat(galleryId: string, clientId: string, status: PresenceStatus, token = ''): PresenceCounts | null {
+  heartbeat(galleryId: string, clientId: string, status: PresenceStatus, token = '', name: string | null = null): PresenceCounts | null {
     const gallery = normalizeGalleryId(galleryId);
     this.prune();
     const key = entryKey(clientId, token);
     const previous = this.clients.get(key);
     if (!previous && this.clients.size >= this.maxClients) return null;
     if (previous && previous.gallery !== gallery) this.remove(key, previous);
-    this.clients.set(key, { clientId, gallery, status, lastSeen: this.now() });
+    this.clients.set(key, { clientId, gallery, status, name, lastSeen: this.now() });
     addTo(this.galleries, gallery, key);
     addTo(this.byClient, clientId, key);
     if (previous && previous.gallery !== gallery) this.publishIfChanged(previous.gallery);
-    this.publishIfChanged(gallery);
-    return this.counts(gallery);
+    return this.publishIfChanged(gallery);
   }
 
   /**
@@ -72,8 +74,7 @@ export class PresenceTracker {
     const gallery = galleryId === undefined ? entry?.gallery : normalizeGalleryId(galleryId);
     if (!entry || entry.gallery !== gallery) return gallery === undefined ? null : this.counts(gallery);
     this.remove(key, entry);
-    this.publishIfChanged(entry.gallery);
-    return this.counts(entry.gallery);
+    return this.publishIfChanged(entry.gallery);
   }
 
   /** Whether a client id (under any token) is in `gallery` now: its SSE stream gets that gallery's presence. */
@@ -86,14 +87,16 @@ export class PresenceTracker {
     const gallery = normalizeGalleryId(galleryId);
     let viewers = 0;
     let editors = 0;
+    const names = new Map<string, PresenceStatus>();
     const cutoff = this.now() - this.ttlMs;
     for (const key of this.galleries.get(gallery) ?? []) {
       const e = this.clients.get(key);
       if (!e || e.lastSeen <= cutoff) continue;
       if (e.status === 'editing') editors++;
       else viewers++;
+      if (e.name !== null && names.get(e.name) !== 'editing') names.set(e.name, e.status);
     }
-    return { gallery_id: gallery, viewers, editors, updated_at: new Date(this.now()).toISOString() };
+    return { gallery_id: gallery, viewers, editors, updated_at: new Date(this.now()).toISOString(), users: listed(names) };
   }
 
   /** Drops every client stale at the current time and publishes the galleries whose counts changed. */
@@ -119,14 +122,26 @@ export class PresenceTracker {
     removeFrom(this.byClient, entry.clientId, key);
   }
 
-  private publishIfChanged(gallery: string): void {
+  /** The gallery's counts now, published if they differ from the last published. */
+  private publishIfChanged(gallery: string): PresenceCounts {
     const counts = this.counts(gallery);
-    const before = this.published.get(gallery) ?? { viewers: 0, editors: 0 };
-    if (before.viewers === counts.viewers && before.editors === counts.editors) return;
-    if (counts.viewers === 0 && counts.editors === 0) this.published.delete(gallery);
-    else this.published.set(gallery, { viewers: counts.viewers, editors: counts.editors });
+    const empty = counts.viewers === 0 && counts.editors === 0;
+    const now = empty ? EMPTY : JSON.stringify([counts.viewers, counts.editors, counts.users]);
+    if ((this.published.get(gallery) ?? EMPTY) === now) return counts;
+    if (empty) this.published.delete(gallery);
+    else this.published.set(gallery, now);
     this.options.onChange?.(counts);
+    return counts;
   }
+}
+
+const EMPTY = '';
+
+/** Editors first, then by name; bounded, since every `presence` event carries the list. */
+function listed(names: Map<string, PresenceStatus>): PresenceUser[] {
+  const users = [...names].map(([name, status]) => ({ name, status }));
+  users.sort((a, b) => (a.status === b.status ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.status === 'editing' ? -1 : 1));
+  return users.slice(0, MAX_PRESENCE_USERS);
 }
 
 function entryKey(clientId: string, token: string): string {

@@ -1,10 +1,12 @@
-import type { FastifyInstance } from 'fastify';
-import { MAX_GALLERY_ID_LENGTH, presenceHeartbeatSchema, presenceLeaveSchema } from '../../protocol/presence.js';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { MAX_GALLERY_ID_LENGTH, MAX_PRESENCE_NAME_LENGTH, presenceHeartbeatSchema, presenceLeaveSchema } from '../../protocol/presence.js';
+import { isAuthenticated } from '../accounts/principal.js';
 import { AppError } from '../app-error.js';
 import type { PresenceTracker } from '../events/presence.js';
+import { principalOf } from './auth/principal-of.js';
 import { stringParam, type Query } from './query-params.js';
 import { refuse } from './rate-limit.js';
-import { parseBody } from './request-input.js';
+import { parseBody, userHeader } from './request-input.js';
 
 const MAX_BEACON_BYTES = 16 * 1024;
 /** A presence entry expires 15 s after its last heartbeat. */
@@ -15,7 +17,7 @@ export async function registerPresenceRoutes(app: FastifyInstance, presence: Pre
 
   app.post('/presence', async (req, reply) => {
     const body = parseBody(presenceHeartbeatSchema, req.body);
-    const counts = presence.heartbeat(body.gallery_id, body.client_id, body.status, body.token);
+    const counts = presence.heartbeat(body.gallery_id, body.client_id, body.status, body.token, presenceName(req, body.name));
     // Full: existing clients still beat; new ones wait for the stale to expire.
     return counts ?? refuse(reply, PRESENCE_FULL_RETRY_S, 'too many clients are present');
   });
@@ -40,6 +42,22 @@ export async function registerPresenceRoutes(app: FastifyInstance, presence: Pre
       return { client_id: body.client_id, counts };
     });
   });
+}
+
+/**
+ * The name others see: the account's when the request is authenticated (a client can't claim
+ * another), else the X-Lenslet-User header or the body's `name`, else none (counted, not listed).
+ */
+function presenceName(req: FastifyRequest, bodyName: string | undefined): string | null {
+  const principal = principalOf(req);
+  if (isAuthenticated(principal)) return principal.name;
+  const header = userHeader(req)?.trim();
+  if (header && header.length > MAX_PRESENCE_NAME_LENGTH) {
+    throw new AppError('invalid_parameter', `X-Lenslet-User is longer than ${MAX_PRESENCE_NAME_LENGTH} characters`, { field: 'X-Lenslet-User' });
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a name is shown to others: no control characters
+  const name = (header || bodyName)?.replace(/[\x00-\x1f\x7f]/g, '').replace(/\s+/g, ' ').trim();
+  return name || null;
 }
 
 function parseJsonText(raw: unknown): unknown {

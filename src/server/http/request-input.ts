@@ -70,7 +70,7 @@ export function actorOf(req: FastifyRequest): string {
  * Header values are Latin-1 on the wire, so browsers send a display name like "Zoë" or "佐藤"
  * percent-encoded; decode it so history says who, not "Zo%C3%AB".
  */
-function userHeader(req: FastifyRequest): string | undefined {
+export function userHeader(req: FastifyRequest): string | undefined {
   const raw = header(req, 'x-lenslet-user');
   if (raw === undefined || !/%[0-9a-fA-F]{2}/.test(raw)) return raw;
   try {

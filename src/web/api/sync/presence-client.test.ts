@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { PresenceClient, presenceLabel, readCounts, type PresenceStatus } from './presence-client.js';
+import { PresenceClient, type PresenceClientOptions, presenceLabel, presenceWho, presenceWhoText, readCounts, type PresenceStatus } from './presence-client.js';
 import { FakeClock, flush } from './testing/fakes.js';
 
-function setup() {
+function setup(extra: Partial<PresenceClientOptions> = {}) {
   const clock = new FakeClock();
   const posts: Array<[string, unknown]> = [];
   const beacons: Array<[string, unknown]> = [];
@@ -24,6 +24,7 @@ function setup() {
     getStatus: () => status,
     onCounts: (c) => counts.push(c),
     random: () => 0.5,
+    ...extra,
   });
   return { clock, posts, beacons, counts, client, setStatus: (s: PresenceStatus) => (status = s) };
 }
@@ -83,5 +84,30 @@ describe('presence client', () => {
     expect(readCounts({ nope: 1 })).toBeNull();
     expect(presenceLabel({ viewers: 3, editors: 1 })).toBe('3 viewing · 1 editing');
     expect(presenceLabel({ viewers: 2, editors: 0 })).toBe('2 viewing · 0 editing');
+  });
+
+  it('sends the display name with each beat, once one is set', async () => {
+    let name = '';
+    const { client, posts, clock } = setup({ getName: () => name });
+    client.setGallery('/a');
+    await flush();
+    name = ' Zoë ';
+    await clock.advance(5_000);
+    expect(posts.map(([, body]) => (body as { name?: string }).name)).toEqual([undefined, 'Zoë']);
+  });
+
+  it('says who is here: names with their status, and what the list leaves out', () => {
+    const users = [
+      { name: 'Ann', status: 'editing' as const },
+      { name: 'Bob', status: 'viewing' as const },
+    ];
+    const who = presenceWho({ viewers: 3, editors: 1, users });
+    expect(who).toEqual({ people: users, note: null });
+    expect(presenceWhoText(who)).toBe('Ann (editing), Bob (viewing)');
+    expect(presenceWho({ viewers: 2, editors: 0, users: [] }).note).toBe('Nobody here has a name yet');
+    expect(presenceWho({ viewers: 2, editors: 0 }).note).toBe('This server does not share names');
+    expect(presenceWho({ viewers: 0, editors: 0, users: [] }).note).toBe('Nobody is here');
+    const many = Array.from({ length: 50 }, (_, i) => ({ name: `p${i}`, status: 'viewing' as const }));
+    expect(presenceWhoText(presenceWho({ viewers: 70, editors: 0, users: many }))).toMatch(/p49 \(viewing\)\. The first 50 names$/);
   });
 });

@@ -1,7 +1,7 @@
-import { presenceCountsSchema, type PresenceCounts, type PresenceStatus } from '../../../protocol/presence.js';
+import { MAX_PRESENCE_USERS, presenceCountsSchema, type PresenceCounts, type PresenceStatus, type PresenceUser } from '../../../protocol/presence.js';
 import type { Clock } from './write-queue.js';
 
-export type { PresenceCounts, PresenceStatus };
+export type { PresenceCounts, PresenceStatus, PresenceUser };
 
 export interface PresenceClientOptions {
   clock: Clock;
@@ -16,6 +16,11 @@ export interface PresenceClientOptions {
   /** `navigator.sendBeacon`: still delivered while the page is being torn down. */
   beacon: (path: string, body: unknown) => boolean;
   getStatus: () => PresenceStatus;
+  /**
+   * The display name to show others (client-identity.ts), read at every beat so a new name shows
+   * at the next one. The server uses it only without sign-in; an account's name wins.
+   */
+  getName?: () => string;
   onCounts?: (counts: PresenceCounts) => void;
   intervalMs?: number;
   random?: () => number;
@@ -73,9 +78,10 @@ export class PresenceClient {
     if (this.gallery === null || this.hidden) return;
     const gallery = this.gallery;
     const status = this.o.getStatus();
+    const name = this.o.getName?.().trim();
     this.lastStatus = status;
     void this.o
-      .post('/presence', { ...this.body(gallery), status })
+      .post('/presence', { ...this.body(gallery), status, ...(name ? { name } : {}) })
       .then((res) => {
         const counts = readCounts(res);
         if (counts && counts.gallery_id === this.gallery) this.o.onCounts?.(counts);
@@ -104,4 +110,30 @@ export function readCounts(raw: unknown): PresenceCounts | null {
 /** "3 viewing · 1 editing", the spec's copy. */
 export function presenceLabel(counts: Pick<PresenceCounts, 'viewers' | 'editors'>): string {
   return `${counts.viewers} viewing · ${counts.editors} editing`;
+}
+
+/** Who is here, for the toolbar's hover card: the names, and a note on what the list leaves out. */
+export interface PresenceWho {
+  people: PresenceUser[];
+  note: string | null;
+}
+
+/**
+ * The names in `counts` (the server sends each once, editors first) and a note: counts are per
+ * tab and names per person, so the note says only what is certain.
+ */
+export function presenceWho(counts: Pick<PresenceCounts, 'viewers' | 'editors' | 'users'>): PresenceWho {
+  const people = counts.users ?? [];
+  const present = counts.viewers + counts.editors;
+  if (present === 0) return { people, note: 'Nobody is here' };
+  if (counts.users === undefined) return { people, note: 'This server does not share names' };
+  if (people.length === 0) return { people, note: 'Nobody here has a name yet' };
+  if (people.length >= MAX_PRESENCE_USERS) return { people, note: `The first ${MAX_PRESENCE_USERS} names` };
+  return { people, note: null };
+}
+
+/** "Ann (editing), Bob (viewing)" and the note: the card's text in one line, e.g. for a screen reader. */
+export function presenceWhoText(who: PresenceWho): string {
+  const names = who.people.map((p) => `${p.name} (${p.status})`).join(', ');
+  return [names, who.note].filter(Boolean).join('. ');
 }

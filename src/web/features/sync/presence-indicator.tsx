@@ -1,16 +1,25 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { MAX_DISPLAY_NAME } from '../../api/sync/client-identity.js';
-import { presenceLabel } from '../../api/sync/presence-client.js';
+import { type PresenceCounts, presenceLabel, presenceWho } from '../../api/sync/presence-client.js';
 import { useEngineState, useSyncEngine } from '../../hooks/sync-context.js';
 import { focusOnMount } from '../../lib/focus.js';
 
-/** Toolbar: "N viewing · M editing" for the folder on screen; click to set your display name. */
+/**
+ * Toolbar: "N viewing · M editing" for the folder on screen; hovering or focusing it shows who
+ * (a tooltip the button is described by); clicking it sets your display name.
+ */
 export function PresenceIndicator() {
   const engine = useSyncEngine();
   const { presence, displayName } = useEngineState();
   const [open, setOpen] = useState(false);
   const [draft, setDraft] = useState(displayName);
+  const [hovered, setHovered] = useState(false);
+  const [focused, setFocused] = useState(false);
+  // Escape hides the card until the pointer or focus leaves and comes back (WCAG 1.4.13).
+  const [dismissed, setDismissed] = useState(false);
   const wrap = useRef<HTMLDivElement>(null);
+  const tipId = useId();
+  const showTip = (hovered || focused) && !open && !dismissed;
 
   useEffect(() => {
     if (!open) return;
@@ -35,13 +44,27 @@ export function PresenceIndicator() {
           setDraft(displayName);
           setOpen(!open);
         }}
-        title={displayName ? `You are ${displayName}` : 'Set your name, so others see who changed what'}
+        onMouseEnter={() => setHovered(true)}
+        onMouseLeave={() => {
+          setHovered(false);
+          if (!focused) setDismissed(false);
+        }}
+        onFocus={() => setFocused(true)}
+        onBlur={() => {
+          setFocused(false);
+          if (!hovered) setDismissed(false);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape' && showTip) setDismissed(true);
+        }}
         aria-expanded={open}
+        aria-describedby={showTip ? tipId : undefined}
         data-testid="presence"
       >
         <PeopleIcon />
         <span>{presence ? presenceLabel(presence) : '—'}</span>
       </button>
+      {showTip ? <WhoCard id={tipId} counts={presence} displayName={displayName} onHover={setHovered} /> : null}
       {open ? (
         <form
           className="presence-card"
@@ -73,6 +96,35 @@ export function PresenceIndicator() {
           </div>
         </form>
       ) : null}
+    </div>
+  );
+}
+
+interface WhoCardProps {
+  id: string;
+  counts: PresenceCounts | null;
+  displayName: string;
+  /** The pointer may move onto the card to read it without it closing (WCAG 1.4.13). */
+  onHover: (over: boolean) => void;
+}
+
+function WhoCard({ id, counts, displayName, onHover }: WhoCardProps) {
+  const who = presenceWho(counts ?? { viewers: 0, editors: 0, users: [] });
+  return (
+    <div className="presence-who" role="tooltip" id={id} data-testid="presence-who" onMouseEnter={() => onHover(true)} onMouseLeave={() => onHover(false)}>
+      <span className="presence-label">Here now</span>
+      {who.people.length ? (
+        <ul className="presence-people">
+          {who.people.map((p) => (
+            <li key={p.name} className="presence-person">
+              <span className="presence-person-name">{p.name}</span>
+              <span className={`presence-status is-${p.status}`}>{p.status}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {who.note ? <p className="presence-note">{who.note}</p> : null}
+      <p className="presence-hint">{displayName ? `You are ${displayName}. Click to change your name.` : 'Click to set your name, so others see who is here.'}</p>
     </div>
   );
 }

@@ -6,20 +6,21 @@ import { applyViewEdit, newViewId } from './views-merge.js';
 const view = (id: string, name = id): View => ({ id, name, path: '/', recursive: false, filters: [] });
 
 describe('smart folder edits', () => {
-  it('adds, renames and deletes', () => {
+  it('adds, renames, unshares and deletes', () => {
     let list = applyViewEdit([], { type: 'add', view: view('a') });
     list = applyViewEdit(list, { type: 'add', view: view('b') });
-    list = applyViewEdit(list, { type: 'rename', id: 'a', name: 'Best' });
+    list = applyViewEdit(list, { type: 'update', id: 'a', changes: { name: 'Best' } });
     expect(list.map((v) => v.name)).toEqual(['Best', 'b']);
     expect(applyViewEdit(list, { type: 'delete', id: 'b' }).map((v) => v.id)).toEqual(['a']);
+    expect(applyViewEdit(list, { type: 'update', id: 'b', changes: { shared: false } })[1]).toEqual({ ...view('b'), shared: false });
   });
 
   it('re-applied onto a list that changed meanwhile, keeps the other side\'s changes', () => {
     const theirs = [view('x'), view('a', 'Old')];
     expect(applyViewEdit(theirs, { type: 'add', view: view('mine') }).map((v) => v.id)).toEqual(['x', 'a', 'mine']);
-    expect(applyViewEdit(theirs, { type: 'rename', id: 'a', name: 'New' })[1]!.name).toBe('New');
+    expect(applyViewEdit(theirs, { type: 'update', id: 'a', changes: { name: 'New' } })[1]!.name).toBe('New');
     // Someone else deleted it first: the rename or delete has nothing to do.
-    expect(applyViewEdit([view('x')], { type: 'rename', id: 'a', name: 'New' })).toEqual([view('x')]);
+    expect(applyViewEdit([view('x')], { type: 'update', id: 'a', changes: { name: 'New' } })).toEqual([view('x')]);
     expect(applyViewEdit([view('x')], { type: 'delete', id: 'a' })).toEqual([view('x')]);
     // A replayed add replaces rather than duplicates.
     expect(applyViewEdit([view('mine', 'v1')], { type: 'add', view: view('mine', 'v2') })).toEqual([view('mine', 'v2')]);

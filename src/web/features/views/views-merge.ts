@@ -3,14 +3,14 @@ import type { View } from '../../../protocol/views.js';
 /** One change to the smart-folder list, kept as an intent so it can be re-applied after a 409. */
 export type ViewEdit =
   | { type: 'add'; view: View }
-  | { type: 'rename'; id: string; name: string }
+  | { type: 'update'; id: string; changes: Pick<Partial<View>, 'name' | 'shared'> }
   | { type: 'delete'; id: string };
 
 /**
  * Applies an edit to a list. On a version conflict the edit is re-applied onto the list the
  * server holds now, so concurrent adds from two browsers both survive: an add whose id is taken
- * replaces that entry (it is the same add, replayed), a rename or delete of a view someone else
- * already deleted does nothing.
+ * replaces that entry (it is the same add, replayed), an update or delete of a view someone else
+ * already deleted (or made private) does nothing.
  */
 export function applyViewEdit(views: readonly View[], edit: ViewEdit): View[] {
   switch (edit.type) {
@@ -18,8 +18,8 @@ export function applyViewEdit(views: readonly View[], edit: ViewEdit): View[] {
       const i = views.findIndex((v) => v.id === edit.view.id);
       return i < 0 ? [...views, edit.view] : views.map((v, j) => (j === i ? edit.view : v));
     }
-    case 'rename':
-      return views.map((v) => (v.id === edit.id ? { ...v, name: edit.name } : v));
+    case 'update':
+      return views.map((v) => (v.id === edit.id ? { ...v, ...edit.changes } : v));
     case 'delete':
       return views.filter((v) => v.id !== edit.id);
   }

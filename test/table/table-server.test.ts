@@ -261,7 +261,9 @@ describe('table mode over HTTP', () => {
     expect(saved.status).toBe(200);
     const got = expectWire(viewsDocumentSchema, await (await fetch(`${server.url}/views`)).json());
     expect(got.version).toBe(version + 1);
-    expect(got.views).toEqual([view, { id: 'old', name: 'Old', path: '/', recursive: true, filters: [], metric: 'aesthetic' }]);
+    // Made without sign-in: the local admin's, shared (issue 10).
+    const local = { owner: 'local', shared: true };
+    expect(got.views).toEqual([{ ...view, ...local }, { id: 'old', name: 'Old', path: '/', recursive: true, filters: [], metric: 'aesthetic', ...local }]);
     const onDisk = JSON.parse(readFileSync(path.join(dir, 't.parquet.lenslet.json'), 'utf8')) as { views: unknown[] };
     expect(onDisk.views).toEqual(got.views);
   });

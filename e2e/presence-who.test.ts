@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { REQUEST_FAILURES, launchBrowser, openApp, type Tab } from './helpers/browser.js';
+import { launchBrowser, openApp, type Tab } from './helpers/browser.js';
 import { describeWithBrowser } from './helpers/chromium.js';
 import { makeGallery, type GalleryFixture } from './helpers/fixtures.js';
 import { startTestServer, waitForIndexed, type TestServer } from './helpers/server.js';
@@ -28,8 +28,7 @@ describeWithBrowser('who is here', () => {
   let tab: Tab;
 
   beforeAll(async () => {
-    // Until the access check serves GET /auth/me, the smart-folder panel's probe of it is a 404.
-    tab = await openApp(browser, server.appUrl(), { displayName: 'Ada', ignoreConsole: REQUEST_FAILURES });
+    tab = await openApp(browser, server.appUrl(), { displayName: 'Ada' });
   });
 
   afterAll(async () => {

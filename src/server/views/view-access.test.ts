@@ -149,6 +149,17 @@ describe('smart-folder ownership (SPEC.md VO*)', () => {
     expect(replayed).toEqual({ replayed: true, outcome: { kind: 'applied', doc: { version: 3, views: [views[0]] } } });
   });
 
+  it('VO10: a token named like a person sees neither that person\'s private views nor lends them its own', async () => {
+    const { store, put } = await seeded();
+    const annToken: Principal = { kind: 'token', name: 'ann', role: 'labeler', userId: null, sessionId: null, tokenId: 't1' };
+    expect(ids(store.get(annToken))).toEqual(['s1', 's2']);
+    const stolen = await put(annToken, [sent('s1'), sent('a1'), sent('s2')]).catch((e: unknown) => e);
+    expect(stolen).toMatchObject({ code: 'forbidden' });
+    await put(annToken, [sent('s1'), sent('s2'), sent('t1')]);
+    expect(ids(store.get(annToken))).toEqual(['s1', 's2', 't1']);
+    expect(ids(store.get(ann))).toEqual(['s1', 'a1', 's2']);
+  });
+
   it('VO9: an admin who makes a shared view private becomes its owner', () => {
     const stored = [owned('s', null, true), owned('t', 'boss', true)];
     const admin2 = user('eve', 'admin');

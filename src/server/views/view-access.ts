@@ -1,4 +1,5 @@
 import type { View } from '../../protocol/views.js';
+import { can } from '../accounts/permissions.js';
 import type { Principal } from '../accounts/principal.js';
 import { AppError } from '../app-error.js';
 
@@ -17,7 +18,15 @@ export function ownedView(view: View): OwnedView {
   return { ...view, owner, shared: owner === null || view.shared !== false };
 }
 
-/** Seeing depends on the name only: it is what `owner` records. */
+/**
+ * What `owner` records for a principal. A token's key is `token:<name>`: user names cannot hold a
+ * colon, so a token named like a person never sees that person's private views.
+ */
+export function ownerKey(p: Principal): string {
+  return p.kind === 'token' ? `token:${p.name}` : p.name;
+}
+
+/** Seeing depends on the owner key only. */
 export function canSee(view: OwnedView, name: string): boolean {
   return view.shared || view.owner === name;
 }
@@ -28,12 +37,12 @@ export function visibleTo(views: readonly OwnedView[], name: string): OwnedView[
 
 /** Admins change shared views (everyone is an admin in local and open access). */
 export function mayChangeShared(p: Principal): boolean {
-  return p.role === 'admin';
+  return can(p.role, 'shared_views');
 }
 
 /** Viewers and worker tokens keep no smart folders of their own. */
 function mayOwnViews(p: Principal): boolean {
-  return p.role === 'admin' || p.role === 'labeler';
+  return can(p.role, 'own_views');
 }
 
 /**
@@ -49,13 +58,13 @@ export function mergeVisible(stored: readonly OwnedView[], sent: readonly View[]
     if (seen.has(view.id)) throw new AppError('invalid_body', `smart folder id ${view.id} is listed twice`, { id: view.id });
     seen.add(view.id);
     const before = byId.get(view.id);
-    if (before && !canSee(before, writer.name)) throw forbidden(`smart folder ${view.id} belongs to someone else`);
+    if (before && !canSee(before, ownerKey(writer))) throw forbidden(`smart folder ${view.id} belongs to someone else`);
     const after = resolve(view, before, writer);
     if (!before || !sameView(before, after)) checkChange(before, after, writer);
     return after;
   });
   const kept = new Set(next.map((v) => v.id));
-  for (const before of stored) if (canSee(before, writer.name) && !kept.has(before.id)) checkChange(before, undefined, writer);
+  for (const before of stored) if (canSee(before, ownerKey(writer)) && !kept.has(before.id)) checkChange(before, undefined, writer);
   checkSharedOrder(stored, next, writer);
   return withHidden(stored, next, writer);
 }
@@ -65,7 +74,7 @@ function resolve(view: View, before: OwnedView | undefined, writer: Principal): 
   const shared = view.shared ?? before?.shared ?? mayChangeShared(writer);
   // A shared view made private goes to whoever made it private: otherwise a view of nobody (made
   // before accounts) or of another admin would vanish from the list of the person who chose so.
-  const owner = !before || (before.shared && !shared) ? writer.name : before.owner;
+  const owner = !before || (before.shared && !shared) ? ownerKey(writer) : before.owner;
   return { ...view, owner, shared };
 }
 
@@ -87,7 +96,7 @@ function withHidden(stored: readonly OwnedView[], next: readonly OwnedView[], wr
   const after = new Map<string | null, OwnedView[]>();
   let anchor: string | null = null;
   for (const view of stored) {
-    if (canSee(view, writer.name)) {
+    if (canSee(view, ownerKey(writer))) {
       if (view.shared && surviving.has(view.id)) anchor = view.id;
       continue;
     }
@@ -125,11 +134,11 @@ function forbidden(message: string): AppError {
 export function audienceOf(before: readonly OwnedView[], after: readonly OwnedView[], writer: Principal): ((p: Principal) => boolean) | undefined {
   const shared = (views: readonly OwnedView[]) => canonical(views.filter((v) => v.shared));
   if (shared(before) !== shared(after)) return undefined;
-  const owners = new Set([writer.name]);
+  const owners = new Set([ownerKey(writer)]);
   const a = privateByOwner(before);
   const b = privateByOwner(after);
   for (const owner of new Set([...a.keys(), ...b.keys()])) if (canonical(a.get(owner)) !== canonical(b.get(owner))) owners.add(owner);
-  return (p) => owners.has(p.name);
+  return (p) => owners.has(ownerKey(p));
 }
 
 function privateByOwner(views: readonly OwnedView[]): Map<string, OwnedView[]> {

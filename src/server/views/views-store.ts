@@ -5,7 +5,7 @@ import type { Principal } from '../accounts/principal.js';
 import { AppError } from '../app-error.js';
 import { writeAtomic } from '../lib/atomic-write.js';
 import { IDEMPOTENCY_MAX_ENTRIES, IDEMPOTENCY_TTL_MS, IdempotencyMemory, replay } from '../lib/idempotency.js';
-import { audienceOf, mergeVisible, ownedView, visibleTo } from './view-access.js';
+import { audienceOf, mergeVisible, ownedView, ownerKey, visibleTo } from './view-access.js';
 import { type OwnedDocument, parseViewsRecords, type RecordedOutcome, serializeViews, type ViewsOutcome, type ViewsRecord } from './views-file.js';
 
 export type { ViewsOutcome } from './views-file.js';
@@ -93,7 +93,7 @@ export class ViewsStore {
 
   /** The document as `viewer` sees it. */
   get(viewer: Principal): ViewsDocument {
-    return seenBy(this.doc, viewer.name);
+    return seenBy(this.doc, ownerKey(viewer));
   }
 
   get persistent(): boolean {

@@ -7,10 +7,6 @@ import type { ResolvedAccess } from './access-options.js';
 import { ruleOf } from './route-rules.js';
 import { clientAddress, sessionSecret } from './session-cookie.js';
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-/** How a request proved who it is: the CSRF rule trusts only what a page cannot send by itself. */
-type Proof = 'bearer' | 'cookie' | 'proxy' | 'none';
 
 /**
  * The access check: one onRequest hook, after the boundary guards, that decides `request.principal`
@@ -40,14 +36,11 @@ export function installAccessCheck(app: FastifyInstance, access: ResolvedAccess,
     const route = request.routeOptions.url;
     // No route: the 404 answer, which tells nothing.
     const rule = route === undefined ? 'public' : ruleOf(request.method, route);
-    const { principal, proof } = await identify(request, access, accounts!);
+    const principal = await identify(request, access, accounts!);
     request.principal = principal;
     if (rule === 'public') return;
     if (!principal || !rule) throw new AppError('unauthenticated', 'sign in, or send an API token as Authorization: Bearer <token>');
     if (!can(principal.role, rule)) throw new AppError('forbidden', `the ${principal.role} role may not do this (${rule})`);
-    if (!SAFE_METHODS.has(request.method) && proof !== 'bearer' && request.headers.origin === undefined && request.headers['sec-fetch-site'] === undefined) {
-      throw new AppError('cross_site_refused', 'a request sent by no page (no Origin, no Sec-Fetch-Site) must authenticate with Authorization: Bearer <token>');
-    }
   });
   return routes;
 }
@@ -58,13 +51,13 @@ export interface CheckedRoute {
   url: string;
 }
 
-async function identify(request: FastifyRequest, access: ResolvedAccess, accounts: AccountService): Promise<{ principal: Principal | null; proof: Proof }> {
+async function identify(request: FastifyRequest, access: ResolvedAccess, accounts: AccountService): Promise<Principal | null> {
   const authorization = request.headers.authorization;
   if (authorization !== undefined) {
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
     const principal = bearer ? await accounts.tokenPrincipal(bearer, clientAddress(request, access.trusted)) : null;
     if (!principal) throw new AppError('unauthenticated', 'the API token is unknown or revoked');
-    return { principal, proof: 'bearer' };
+    return principal;
   }
   if (access.mode === 'proxy') {
     const raw = request.headers[access.proxyUserHeader];
@@ -74,10 +67,10 @@ async function identify(request: FastifyRequest, access: ResolvedAccess, account
       if (!access.trusted.has(request.socket.remoteAddress)) throw new AppError('unauthenticated', `${access.proxyUserHeader} is accepted only from a trusted proxy`);
       const principal = await accounts.proxyPrincipal(name, access.proxyDefaultRole, clientAddress(request, access.trusted));
       if (!principal) throw new AppError('unauthenticated', `${access.proxyUserHeader} does not name a valid user`);
-      return { principal, proof: 'proxy' };
+      return principal;
     }
   }
   const secret = sessionSecret(request);
   const principal = secret ? await accounts.sessionPrincipal(secret) : null;
-  return { principal, proof: principal ? 'cookie' : 'none' };
+  return principal;
 }

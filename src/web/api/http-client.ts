@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** `Retry-After` of a 429 or 503, in seconds (how long a throttled sign-in must wait). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -44,7 +46,8 @@ async function toApiError(response: Response): Promise<ApiError> {
   const parsed = errorBodySchema.safeParse(body);
   if (parsed.success) {
     const { code, message, details } = parsed.data.error;
-    return new ApiError(response.status, code, message, details);
+    const retryAfter = Number(response.headers.get('retry-after'));
+    return new ApiError(response.status, code, message, details, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
   }
   return new ApiError(response.status, 'http_error', `${response.status} ${response.statusText}`.trim());
 }
@@ -72,7 +75,7 @@ export async function requestJson<S extends z.ZodType>(endpoint: string, schema:
     throw new ApiError(0, 'network_error', (error as Error)?.message || 'network error');
   }
   if (!response.ok) throw await toApiError(response);
-  const json: unknown = await response.json();
+  const json: unknown = response.status === 204 ? null : await response.json();
   if (!VALIDATE) return json as z.infer<S>;
   const parsed = schema.safeParse(json);
   if (!parsed.success) {

@@ -25,6 +25,9 @@ export const WINDOW_SIZE = 500;
  */
 export const queryKeys = {
   health: ['health'] as const,
+  /** Who is signed in (`GET /auth/me`). */
+  me: ['auth', 'me'] as const,
+  admin: { users: ['admin', 'users'] as const, tokens: ['admin', 'tokens'] as const, audit: ['admin', 'audit'] as const },
   dirs: (path: string) => ['folders', 'dirs', path] as const,
   windows: ['items', 'window'] as const,
   // A filtered list carries its filters as a 7th part (the sync code refetches exactly those lists

@@ -19,6 +19,8 @@ export interface EventStreamOptions {
   clock: Clock;
   onEvent: (event: ServerEvent, id: number | null) => void;
   onStatus?: (status: ConnectionStatus) => void;
+  /** The stream failed (an EventSource cannot tell why: a 401 looks like a network error). */
+  onError?: () => void;
   /** Refetch everything: on a `resync` event, or after a gap the server could not replay. */
   onResync?: () => void;
   /** One light refresh of what is on screen, while the stream is down. */
@@ -129,6 +131,7 @@ export class EventStream {
       es.close();
       this.es = null;
       this.failed();
+      this.o.onError?.();
     };
     for (const name of EVENT_NAMES) {
       es.addEventListener(name, (ev) => {

@@ -12,7 +12,9 @@ describe('write outcomes (the error matrix)', () => {
     // A 409 that is not the protocol's conflict body (no `current`) is not a conflict to resolve.
     expect(classify(409, err('version_conflict'), null, 0)).toEqual({ kind: 'transient', reason: 'server' });
     expect(classify(400, err('invalid_body', 'notes too long'), null, 0)).toEqual({ kind: 'invalid', message: 'notes too long' });
-    expect(classify(401, err('unauthorized'), null, 0)).toMatchObject({ kind: 'denied' });
+    // 401: signed out (sign in, then resend); 403: this role may not (Permission denied).
+    expect(classify(401, err('unauthenticated'), null, 0)).toEqual({ kind: 'unauthenticated' });
+    expect(classify(403, err('forbidden', 'labelers only'), null, 0)).toEqual({ kind: 'denied', message: 'labelers only' });
     expect(classify(403, err('read_only'), null, 0)).toMatchObject({ kind: 'denied' });
     expect(classify(404, err('not_found'), null, 0)).toEqual({ kind: 'missing' });
     expect(classify(429, err('rate_limited'), '3', 0)).toEqual({ kind: 'rate_limited', retryAfterMs: 3000 });

@@ -9,6 +9,9 @@ export type WriteOutcome =
   | { kind: 'conflict'; current: LabelState }
   | { kind: 'invalid'; message: string }
   | { kind: 'rekey' }
+  /** 401: nobody is signed in any more. The write was not applied; it goes out again, same key, after sign-in. */
+  | { kind: 'unauthenticated' }
+  /** 403: this role may not label. */
   | { kind: 'denied'; message: string }
   | { kind: 'missing' }
   | { kind: 'rate_limited'; retryAfterMs: number | null }
@@ -46,7 +49,8 @@ export function classify(status: number, body: unknown, retryAfter: string | nul
   const { code, message } = error.success ? error.data.error : { code: null, message: '' };
   if (code === 'idempotency_key_reused') return { kind: 'rekey' };
   if (status === 409) return { kind: 'transient', reason: 'server' };
-  if (status === 401 || status === 403) return { kind: 'denied', message: message || 'Permission denied' };
+  if (status === 401) return { kind: 'unauthenticated' };
+  if (status === 403) return { kind: 'denied', message: message || 'Permission denied' };
   if (status === 404) return { kind: 'missing' };
   if (status === 429) return { kind: 'rate_limited', retryAfterMs: parseRetryAfter(retryAfter, now) };
   if (status === 408 || status >= 500) return { kind: 'transient', reason: 'server', retryAfterMs: parseRetryAfter(retryAfter, now) };

@@ -50,7 +50,7 @@ export interface ItemSyncState {
   message?: string;
 }
 
-export type GlobalSyncStatus = 'saved' | 'syncing' | 'retrying' | 'conflict' | 'error' | 'paused' | 'denied';
+export type GlobalSyncStatus = 'saved' | 'syncing' | 'retrying' | 'conflict' | 'error' | 'paused' | 'denied' | 'signed-out';
 export interface SyncSnapshot {
   status: GlobalSyncStatus;
   pending: number;
@@ -66,6 +66,8 @@ export interface SnapshotInput {
   inFlight: ReadonlySet<string>;
   savedPaths: Iterable<string>;
   denied: string | null;
+  /** A write was answered 401: sending waits for sign-in. */
+  signedOut: boolean;
   rateLimitedUntil: number;
   now: number;
 }
@@ -101,7 +103,8 @@ export function computeSnapshot(q: SnapshotInput): SyncSnapshot {
   }
   let status: GlobalSyncStatus = 'saved';
   let message: string | null = null;
-  if (q.denied) [status, message] = ['denied', q.denied];
+  if (q.signedOut && pending) status = 'signed-out';
+  else if (q.denied) [status, message] = ['denied', q.denied];
   else if (q.rateLimitedUntil > q.now && pending) [status, retryAt] = ['paused', q.rateLimitedUntil];
   else if (retrying) status = 'retrying';
   else if (pending) status = 'syncing';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { CachedLabels } from './cache-patch.js';
 import type { EventSourceLike } from './event-stream.js';
-import { SyncEngine } from './sync-engine.js';
+import { SyncEngine, type SyncEngineDeps } from './sync-engine.js';
 import { FakeClock, FakeLabelServer, flush, response, storage } from './testing/fakes.js';
 
-function setup() {
+function setup(extra: Partial<SyncEngineDeps> = {}) {
   const server = new FakeLabelServer();
   server.seed('/a.jpg');
   const clock = new FakeClock();
@@ -38,6 +38,7 @@ function setup() {
     paintPulse: (p) => pulses.push(p),
     onRemoteChange: (p) => remote.push(p),
     random: () => 0.5,
+    ...extra,
   });
   return { engine, server, clock, cache, posts, pulses, remote, hold: () => (holdWrites = true), release: () => resolveWrite?.() };
 }
@@ -156,5 +157,58 @@ describe('sync engine', () => {
     engine.edit(['/a.jpg'], { add_tags: ['x'] });
     await clock.advance(0);
     expect(server.calls[0]!.headers['X-Lenslet-User']).toBe('Grace Hopper');
+  });
+
+  it('when the stream fails and the session is gone: signed out, stream closed; after sign-in it reopens and the queue goes out', async () => {
+    const opened: Array<EventSourceLike & { closed: boolean }> = [];
+    let signedIn = true;
+    const { engine, server, clock } = setup({
+      createEventSource: () => {
+        const es = { readyState: 0, onopen: null, onerror: null, closed: false, addEventListener: () => {}, close: () => void (es.closed = true) };
+        opened.push(es);
+        return es;
+      },
+      checkSession: async () => signedIn,
+    });
+    engine.start();
+    opened[0]!.onopen?.(new Event('open'));
+    // A network blip while still signed in: reconnects as usual.
+    opened[0]!.onerror?.(new Event('error'));
+    await clock.advance(60_000);
+    expect(engine.getState().signedOut).toBe(false);
+    const before = opened.length;
+    expect(before).toBeGreaterThan(1);
+    // The session ends (user removed, signed out elsewhere): the reopened stream is refused.
+    signedIn = false;
+    opened.at(-1)!.onerror?.(new Event('error'));
+    await clock.advance(60_000);
+    expect(engine.getState().signedOut).toBe(true);
+    expect(engine.queue.getSnapshot().status).toBe('saved');
+    expect(opened.length).toBe(before); // no reconnect attempts while signed out
+    engine.edit(['/a.jpg'], { set_star: 2 });
+    await clock.advance(0);
+    expect(server.calls).toHaveLength(0);
+    expect(engine.queue.getSnapshot().status).toBe('signed-out');
+    signedIn = true;
+    engine.signedIn();
+    await clock.advance(0);
+    expect(engine.getState().signedOut).toBe(false);
+    expect(opened.length).toBe(before + 1);
+    expect(server.items.get('/a.jpg')?.star).toBe(2);
+  });
+
+  it('a write answered 401 signs the engine out until signedIn()', async () => {
+    const { engine, server, clock } = setup();
+    server.failures.push({ status: 401, body: { error: { code: 'unauthenticated', message: 'x' } } });
+    engine.start();
+    engine.edit(['/a.jpg'], { add_tags: ['dog'] });
+    await clock.advance(0);
+    expect(engine.getState().signedOut).toBe(true);
+    engine.signedIn();
+    await clock.advance(0);
+    const keys = server.calls.map((c) => c.headers['Idempotency-Key']);
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    expect(server.items.get('/a.jpg')?.tags).toEqual(['dog']);
   });
 });

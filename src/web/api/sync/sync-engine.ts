@@ -27,6 +27,11 @@ export interface SyncEngineDeps {
   /** Runs a group of cache patches as one notification (TanStack's `notifyManager.batch`). */
   batch?: (fn: () => void) => void;
   isOnline?: () => boolean;
+  /**
+   * Whether someone is still signed in (false only when the server says nobody is). Asked when the
+   * event stream fails, since an EventSource cannot see that its request was answered 401.
+   */
+  checkSession?: () => Promise<boolean>;
   random?: () => number;
 }
 
@@ -36,6 +41,8 @@ export interface EngineState {
   progress: { percent: number; message: string } | null;
   activity: ActivitySummary;
   displayName: string;
+  /** The session ended (a write or the stream was refused 401): sign in, then `signedIn()`. */
+  signedOut: boolean;
 }
 
 /** How long after the last edit this tab still counts as "editing" in presence. */
@@ -56,6 +63,7 @@ export class SyncEngine {
   private readonly activity = new RecentActivity();
   private readonly pulses = new Pulses();
   private readonly listeners = new Set<() => void>();
+  private checkingSession = false;
   private readonly eventListeners = new Set<(e: ServerEvent) => void>();
   private readonly missingListeners = new Set<(path: string) => void>();
   private readonly editListeners = new Set<(paths: readonly string[]) => void>();
@@ -85,6 +93,7 @@ export class SyncEngine {
       onMissing: (p) => {
         for (const l of [...this.missingListeners]) l(p);
       },
+      onUnauthenticated: () => this.sessionEnded(),
       random: d.random,
     });
     labels = this.labels = new LabelCache(d.cache, (p) => this.queue.pendingOps(p));
@@ -100,6 +109,7 @@ export class SyncEngine {
         for (const l of [...this.eventListeners]) l(e);
       },
       onStatus: (connection) => this.set({ connection }),
+      onError: () => this.streamFailed(),
       onResync: () => d.refetchAll(),
       poll: () => d.pollVisible(),
       isOnline: d.isOnline,
@@ -122,6 +132,7 @@ export class SyncEngine {
       progress: null,
       activity: this.activity.summary(d.clock.now()),
       displayName: loadDisplayName(d.storage),
+      signedOut: false,
     };
   }
 
@@ -135,6 +146,18 @@ export class SyncEngine {
     this.stream.stop();
     this.presence.stop();
     for (const t of [this.activityTimer, this.progressTimer, this.flushTimer, this.emitTimer]) if (t !== null) this.d.clock.clearTimeout(t);
+  }
+
+  /**
+   * Signed in again after the session ended: the queued edits go out (under the keys they had),
+   * the stream reopens from the last event it saw, and this tab rejoins presence.
+   */
+  signedIn(): void {
+    if (!this.state.signedOut && !this.queue.isSignedOut) return;
+    this.set({ signedOut: false });
+    this.queue.resume();
+    this.stream.start();
+    this.presence.pageShow();
   }
 
   /** The folder on screen: presence is counted per folder. */
@@ -243,6 +266,30 @@ export class SyncEngine {
     };
     if (wasInFlight) void this.queue.settled(path).then(classify);
     else classify();
+  }
+
+  private sessionEnded(): void {
+    if (this.state.signedOut) return;
+    // State first: the queue's signOut() calls back here.
+    this.set({ signedOut: true });
+    this.queue.signOut();
+    this.stream.stop();
+    this.presence.pageHide();
+  }
+
+  private streamFailed(): void {
+    if (!this.d.checkSession || this.checkingSession || this.state.signedOut) return;
+    this.checkingSession = true;
+    this.d.checkSession().then(
+      (signedIn) => {
+        this.checkingSession = false;
+        if (!signedIn) this.sessionEnded();
+      },
+      () => {
+        // Could not ask (server down): the stream's own reconnect goes on.
+        this.checkingSession = false;
+      },
+    );
   }
 
   private presenceStatus(): PresenceStatus {

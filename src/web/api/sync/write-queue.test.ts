@@ -367,6 +367,75 @@ describe('write queue', () => {
     expect(server.items.get('/a.jpg')?.star).toBe(1);
   });
 
+  it('on 401 keeps every queued edit, sends nothing more, and after sign-in resends them under the same keys', async () => {
+    const signOuts: number[] = [];
+    const { server, queue, clock, store, display } = setup();
+    server.seed('/a.jpg');
+    server.seed('/b.jpg');
+    const unauthenticated = { status: 401, body: { error: { code: 'unauthenticated', message: 'sign in' } } };
+    server.failures.push(unauthenticated);
+    queue.subscribe(() => queue.isSignedOut && signOuts.push(1));
+    queue.start();
+    queue.edit(['/a.jpg'], { set_star: 5 });
+    await clock.advance(0);
+    expect(queue.getSnapshot()).toMatchObject({ status: 'signed-out', pending: 1 });
+    const firstKey = server.calls[0]!.headers['Idempotency-Key'];
+    // Signed out, edits are still taken (they go out after sign-in) and nothing is sent meanwhile.
+    expect(queue.edit(['/b.jpg'], { add_tags: ['cat'] })).toBe(true);
+    await clock.advance(120_000);
+    expect(server.calls).toHaveLength(1);
+    expect(display('/a.jpg').star).toBe(5);
+    // A reload while signed out keeps them too.
+    expect(store.getItem('lenslet.queue.tab1')).toContain('cat');
+    queue.resume();
+    await clock.advance(0);
+    expect(server.calls.map((c) => c.headers['Idempotency-Key'])).toContain(firstKey);
+    expect(server.calls.filter((c) => c.headers['Idempotency-Key'] === firstKey)).toHaveLength(2);
+    expect(server.items.get('/a.jpg')).toMatchObject({ star: 5, version: 2 });
+    expect(server.items.get('/b.jpg')).toMatchObject({ tags: ['cat'], version: 2 });
+    expect(server.applied).toBe(2);
+    expect(queue.getSnapshot()).toMatchObject({ status: 'saved', pending: 0 });
+  });
+
+  it('tells onUnauthenticated once when writes in flight together all come back 401', async () => {
+    let told = 0;
+    const server = new FakeLabelServer();
+    const clock = new FakeClock();
+    const queue = new WriteQueue({
+      fetch: server.fetch,
+      storage: storage(),
+      clock,
+      clientId: 'c',
+      tabId: 't',
+      getUser: () => '',
+      getBase: (p) => server.items.get(p) ?? null,
+      onUnauthenticated: () => told++,
+    });
+    for (const p of ['/a.jpg', '/b.jpg', '/c.jpg']) server.seed(p);
+    for (let i = 0; i < 3; i++) server.failures.push({ status: 401, body: { error: { code: 'unauthenticated', message: 'x' } } });
+    queue.start();
+    for (const p of ['/a.jpg', '/b.jpg', '/c.jpg']) queue.edit([p], { set_star: 2 });
+    await clock.advance(0);
+    expect(server.calls).toHaveLength(3);
+    expect(told).toBe(1);
+    expect(queue.getSnapshot().pending).toBe(3);
+  });
+
+  it('on 403 says "Permission denied", keeps the edit and turns editing off', async () => {
+    const { server, queue, clock, display } = setup();
+    server.seed('/a.jpg');
+    server.failures.push({ status: 403, body: { error: { code: 'forbidden', message: 'Permission denied' } } });
+    queue.start();
+    queue.edit(['/a.jpg'], { set_star: 3 });
+    await clock.advance(0);
+    expect(queue.getSnapshot()).toMatchObject({ status: 'denied', message: 'Permission denied', pending: 1 });
+    expect(queue.getSnapshot().items.get('/a.jpg')?.status).toBe('saving');
+    expect(display('/a.jpg').star).toBe(3);
+    expect(queue.edit(['/a.jpg'], { add_tags: ['x'] })).toBe(false);
+    await clock.advance(120_000);
+    expect(server.calls).toHaveLength(1);
+  });
+
   it('edits several items through one batch request and resolves each item on its own', async () => {
     const { server, queue, clock, load } = setup();
     server.seed('/a.jpg');

@@ -24,6 +24,8 @@ export interface WriteQueueOptions {
   onPathChange?: (path: string) => void;
   /** The server answered 404 for `path`: the item is gone (its edit is parked as missing). */
   onMissing?: (path: string) => void;
+  /** A write was answered 401 (the session ended): show the sign-in page, then call `resume()`. */
+  onUnauthenticated?: () => void;
   baseUrl?: string;
   maxInFlight?: number;
   random?: () => number;
@@ -52,6 +54,7 @@ export class WriteQueue {
   private aliveTimer: unknown = null;
   private running = false;
   private denied: string | null = null;
+  private signedOut = false;
   private rateLimitedUntil = 0;
   private readonly store: QueueStorage;
 
@@ -171,6 +174,32 @@ export class WriteQueue {
     this.pump();
   }
 
+  /**
+   * Stops sending until `resume()`: nobody is signed in (a write answered 401, or the event stream
+   * found the session gone). Edits stay queued, and may still be made: they go out after sign-in.
+   */
+  signOut(): void {
+    if (this.signedOut) return;
+    this.signedOut = true;
+    if (this.timer !== null) this.o.clock.clearTimeout(this.timer);
+    this.timer = null;
+    this.emit();
+    this.o.onUnauthenticated?.();
+  }
+
+  /** Signed in again: send everything waiting, under the keys it already had (none of it was applied). */
+  resume(): void {
+    if (!this.signedOut) return;
+    this.signedOut = false;
+    for (const e of this.entries) e.next_at = 0;
+    this.emit();
+    this.pump();
+  }
+
+  get isSignedOut(): boolean {
+    return this.signedOut;
+  }
+
   /** "Not saved — retry": send everything waiting now, and lift a permission stop. */
   retryNow(): void {
     this.denied = null;
@@ -247,7 +276,7 @@ export class WriteQueue {
     if (!this.running) return;
     if (this.timer !== null) this.o.clock.clearTimeout(this.timer);
     this.timer = null;
-    if (this.denied) return;
+    if (this.denied || this.signedOut) return;
     const now = this.o.clock.now();
     if (this.rateLimitedUntil > now) {
       this.schedule(this.rateLimitedUntil - now);
@@ -344,6 +373,10 @@ export class WriteQueue {
         this.rateLimitedUntil = now + Math.min(300_000, Math.max(1_000, outcome.retryAfterMs ?? this.backoff(entry.attempts + 1)));
         entry.attempts += 1;
         this.rekey(entry);
+        break;
+      case 'unauthenticated':
+        // Refused before any route ran (nothing recorded under the key): the same key goes out again after sign-in.
+        this.signOut();
         break;
       case 'denied':
         this.denied = outcome.message;
@@ -481,8 +514,8 @@ export class WriteQueue {
   }
 
   private computeSnapshot(): SyncSnapshot {
-    const { entries, inFlight, savedPaths, denied, rateLimitedUntil } = this;
-    return computeSnapshot({ entries, inFlight, savedPaths, denied, rateLimitedUntil, now: this.o.clock.now() });
+    const { entries, inFlight, savedPaths, denied, signedOut, rateLimitedUntil } = this;
+    return computeSnapshot({ entries, inFlight, savedPaths, denied, signedOut, rateLimitedUntil, now: this.o.clock.now() });
   }
 
   private persist(): void {

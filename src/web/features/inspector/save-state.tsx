@@ -8,14 +8,21 @@ export interface SaveStateProps {
   onDiscard: () => void;
 }
 
+/** Why a waiting edit is not going out, when sending is stopped for everything. */
+const WAITING_COPY: Partial<Record<GlobalSyncStatus, string>> = {
+  denied: 'Not saved — permission denied',
+  paused: 'Sync paused (rate limit)',
+  'signed-out': 'Not saved — sign in',
+};
+
 /** The per-item line beside the labels heading: Saving… → Saved, or what went wrong. */
 export function SaveState({ state, global, onRetry, onDiscard }: SaveStateProps) {
   if (!state) return null;
   const waiting = state.status === 'saving' || state.status === 'retrying';
-  if (waiting && (global === 'denied' || global === 'paused')) {
+  if (waiting && global && global in WAITING_COPY) {
     return (
-      <span className={`save-state ${global === 'denied' ? 'is-error' : 'is-conflict'}`} data-testid="save-state">
-        {global === 'denied' ? 'Not saved — permission denied' : 'Sync paused (rate limit)'}
+      <span className={`save-state ${global === 'paused' ? 'is-conflict' : 'is-error'}`} data-testid="save-state">
+        {WAITING_COPY[global]}
       </span>
     );
   }

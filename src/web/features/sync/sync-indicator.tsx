@@ -11,6 +11,7 @@ const SAVE_COPY: Record<GlobalSyncStatus, string> = {
   error: 'Invalid update',
   paused: 'Sync paused (rate limit)',
   denied: 'Permission denied',
+  'signed-out': 'Sign in to save',
 };
 
 const CONNECTION_COPY: Record<ConnectionStatus, string> = {

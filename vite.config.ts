@@ -8,5 +8,5 @@ export default defineConfig({
   // One bundle (~500 kB, ~150 kB gzipped): React, TanStack and zod are most of it; the server sends
   // it precompressed and immutable, so splitting buys little.
   build: { outDir: '../../dist/web', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 800 },
-  server: { proxy: { '^/(health|folders|file|thumb|metadata|search|refresh|item|items|events|presence|metrics|export|query|histogram|views|og-image)': 'http://127.0.0.1:7070' } },
+  server: { proxy: { '^/(health|folders|file|thumb|metadata|search|refresh|item|items|events|presence|metrics|export|query|histogram|views|og-image|auth|admin/)': 'http://127.0.0.1:7070' } },
 });

@@ -4,6 +4,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createQueryClient } from './api/queries.js';
 import { App } from './app/app.js';
+import { AuthGate } from './app/auth-gate.js';
+import { UserMenu } from './features/auth/user-menu.js';
 import { InspectorPanel } from './features/inspector/inspector-panel.js';
 import { SyncProvider } from './hooks/sync-context.js';
 import { ToolbarSync } from './features/sync/toolbar-sync.js';
@@ -13,9 +15,21 @@ const queryClient = createQueryClient();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <SyncProvider>
-        <App inspector={InspectorPanel} toolbarRight={<ToolbarSync />} />
-      </SyncProvider>
+      <AuthGate
+        gallery={
+          <SyncProvider>
+            <App
+              inspector={InspectorPanel}
+              toolbarRight={
+                <>
+                  <ToolbarSync />
+                  <UserMenu />
+                </>
+              }
+            />
+          </SyncProvider>
+        }
+      />
     </QueryClientProvider>
   </StrictMode>,
 );

@@ -1,6 +1,9 @@
 import { notifyManager, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { Item } from '../../protocol/items.js';
+import type { MeResponse } from '../../protocol/auth.js';
+import { fetchMe, needsSignIn, useMe } from '../api/auth-api.js';
+import { queryKeys } from '../api/query-keys.js';
 import { safeStorage } from '../api/sync/client-identity.js';
 import { createItemCacheAdapter } from '../api/sync/query-cache-adapter.js';
 import type { LabelOps } from '../api/sync/label-ops.js';
@@ -92,7 +95,39 @@ export function createBrowserEngine(queryClient: QueryClient): SyncEngine {
     onRemoteChange: refreshFilteredLists(queryClient),
     batch: (fn) => notifyManager.batch(() => cache.batch(fn)),
     isOnline: () => navigator.onLine,
+    checkSession: () => queryClient.fetchQuery({ queryKey: queryKeys.me, queryFn: ({ signal }) => fetchMe(signal), staleTime: 0 }).then((me) => !needsSignIn(me)),
   });
+}
+
+/**
+ * Ties the engine to who is signed in. A 401 (on a write, or found by the stream) marks the cached
+ * `/auth/me` as nobody, so the app shows the sign-in page; signing in puts the new answer there,
+ * and the engine then sends what it kept. A 403 may mean a changed role: ask again.
+ */
+function useSessionBridge(engine: SyncEngine, queryClient: QueryClient): void {
+  const { me } = useMe();
+  const { signedOut } = useSyncExternalStore(engine.subscribe, engine.getState);
+  useEffect(() => {
+    let wasSignedOut = engine.getState().signedOut;
+    let wasDenied = engine.queue.getSnapshot().status === 'denied';
+    const offState = engine.subscribe(() => {
+      const now = engine.getState().signedOut;
+      if (now && !wasSignedOut) queryClient.setQueryData<MeResponse>(queryKeys.me, (old) => (old ? { ...old, user: null, can: undefined } : old));
+      wasSignedOut = now;
+    });
+    const offQueue = engine.queue.subscribe(() => {
+      const denied = engine.queue.getSnapshot().status === 'denied';
+      if (denied && !wasDenied) void queryClient.invalidateQueries({ queryKey: queryKeys.me });
+      wasDenied = denied;
+    });
+    return () => {
+      offState();
+      offQueue();
+    };
+  }, [engine, queryClient]);
+  useEffect(() => {
+    if (signedOut && me?.user && !needsSignIn(me)) engine.signedIn();
+  }, [engine, me, signedOut]);
 }
 
 /**
@@ -102,6 +137,7 @@ export function createBrowserEngine(queryClient: QueryClient): SyncEngine {
 export function SyncProvider({ children, engine: given }: { children: ReactNode; engine?: SyncEngine }) {
   const queryClient = useQueryClient();
   const [engine] = useState(() => given ?? createBrowserEngine(queryClient));
+  useSessionBridge(engine, queryClient);
 
   useEffect(() => {
     engine.start();

@@ -164,7 +164,16 @@ describe('sync engine', () => {
     let signedIn = true;
     const { engine, server, clock } = setup({
       createEventSource: () => {
-        const es = { readyState: 0, onopen: null, onerror: null, closed: false, addEventListener: () => {}, close: () => void (es.closed = true) };
+        const es = {
+          readyState: 0,
+          onopen: null,
+          onerror: null,
+          closed: false,
+          addEventListener: () => {},
+          close: () => {
+            es.closed = true;
+          },
+        };
         opened.push(es);
         return es;
       },

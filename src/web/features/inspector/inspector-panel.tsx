@@ -2,6 +2,7 @@ import { useMemo, type ReactNode } from 'react';
 import { baseName, parentPath } from '../../../protocol/paths.js';
 import type { Item } from '../../../protocol/items.js';
 import type { InspectorProps } from '../../lib/gallery-context.js';
+import { useCan } from '../../api/auth-api.js';
 import { formatBytes, formatNumber } from '../../components/format.js';
 import { useItemSyncState, useLabelActions, useSyncEngine, useSyncStatus } from '../../hooks/sync-context.js';
 import { ConflictBanner } from './conflict-banner.js';
@@ -24,6 +25,7 @@ export function InspectorPanel(props: InspectorProps) {
   let single: Item | null = null;
   if (viewerPath && focusedItem?.path === viewerPath) single = focusedItem;
   else if (selectedCount === 1) single = selectedItems[0] ?? null;
+  const canLabel = useCan().label;
 
   return (
     <div className="inspector" data-testid="inspector">
@@ -34,7 +36,9 @@ export function InspectorPanel(props: InspectorProps) {
       ) : (
         <div className="inspector-empty">
           <p className="inspector-empty-title">Nothing selected</p>
-          <p className="muted small">Select an image to rate, tag and annotate it. Keys 1–5 rate, 0 clears.</p>
+          <p className="muted small">
+            {canLabel ? 'Select an image to rate, tag and annotate it. Keys 1–5 rate, 0 clears.' : 'Select an image to see its labels, details and history.'}
+          </p>
         </div>
       )}
       <Section title="Export">
@@ -56,13 +60,26 @@ function Section({ title, aside, children }: { title: string; aside?: ReactNode;
   );
 }
 
+/** Viewers see labels but may not change them: said once, beside the Labels heading. */
+function ViewOnly() {
+  return (
+    <span className="view-only" data-testid="view-only" title="Your role may look and export, not change labels">
+      <svg width="12" height="12" viewBox="0 0 16 16" aria-hidden="true">
+        <path d="M8 3C4.4 3 1.7 5.4 1 8c.7 2.6 3.4 5 7 5s6.3-2.4 7-5c-.7-2.6-3.4-5-7-5zm0 8a3 3 0 1 1 0-6 3 3 0 0 1 0 6z" fill="currentColor" />
+      </svg>
+      View only
+    </span>
+  );
+}
+
 function SingleItem({ item }: { item: Item }) {
   const engine = useSyncEngine();
   const actions = useLabelActions();
   const sync = useSyncStatus();
   const state = useItemSyncState(item.path);
   const known = useDatasetTags();
-  const denied = sync.status === 'denied';
+  const readOnly = !useCan().label;
+  const denied = sync.status === 'denied' || readOnly;
   const conflict = state?.status === 'conflict' ? state : null;
   const fields = conflict?.fields ?? [];
   const paths = [item.path];
@@ -76,7 +93,13 @@ function SingleItem({ item }: { item: Item }) {
       </header>
       <Section
         title="Labels"
-        aside={<SaveState state={state} global={sync.status} onRetry={() => engine.queue.retryNow()} onDiscard={() => engine.queue.discard(item.path)} />}
+        aside={
+          readOnly ? (
+            <ViewOnly />
+          ) : (
+            <SaveState state={state} global={sync.status} onRetry={() => engine.queue.retryNow()} onDiscard={() => engine.queue.discard(item.path)} />
+          )
+        }
       >
         {conflict ? (
           <ConflictBanner
@@ -127,7 +150,8 @@ function MultiItems({ items, count }: { items: Item[]; count: number }) {
   const known = useDatasetTags();
   const summary = useMemo(() => summarize(items), [items]);
   const paths = useMemo(() => items.map((i) => i.path), [items]);
-  const denied = sync.status === 'denied';
+  const readOnly = !useCan().label;
+  const denied = sync.status === 'denied' || readOnly;
   const saving = paths.filter((p) => {
     const s = sync.items.get(p)?.status;
     return s === 'saving' || s === 'retrying';
@@ -145,7 +169,9 @@ function MultiItems({ items, count }: { items: Item[]; count: number }) {
       <Section
         title="Labels"
         aside={
-          conflicts ? (
+          readOnly ? (
+            <ViewOnly />
+          ) : conflicts ? (
             <span className="save-state is-conflict">{conflicts} need a choice</span>
           ) : saving ? (
             <span className="save-state is-saving">

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { useCan } from '../../api/auth-api.js';
 import { useGallery } from '../../lib/gallery-context.js';
 import { ratingFromKey, ratingTargets } from '../../lib/label-keys.js';
 import { PresenceIndicator } from './presence-indicator.js';
@@ -33,7 +34,10 @@ function GalleryBridge() {
 function RatingKeys() {
   const { viewerPath, selectedPaths } = useGallery();
   const actions = useLabelActions();
+  const canLabel = useCan().label;
   useEffect(() => {
+    // A viewer's 0–5 keys do nothing here (in the viewer, 0 keeps meaning "zoom to fit").
+    if (!canLabel) return;
     const onKey = (e: KeyboardEvent) => {
       const star = ratingFromKey(e, e.target as HTMLElement | null);
       if (star === undefined) return;
@@ -46,6 +50,6 @@ function RatingKeys() {
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
-  }, [viewerPath, selectedPaths, actions]);
+  }, [viewerPath, selectedPaths, actions, canLabel]);
   return null;
 }

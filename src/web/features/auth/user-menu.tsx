@@ -46,13 +46,13 @@ export function UserMenu() {
         aria-haspopup="menu"
         aria-expanded={open}
         aria-label={`Account: ${user.name}, ${user.role}`}
+        title={`${user.name} · ${user.role}`}
         onClick={() => setOpen(!open)}
         data-testid="user-menu"
       >
         <span className="user-avatar" aria-hidden="true">
           {initial(user.name)}
         </span>
-        {user.name}
       </button>
       {open ? (
         <div className="user-card" role="menu">

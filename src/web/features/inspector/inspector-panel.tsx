@@ -118,6 +118,7 @@ function SingleItem({ item }: { item: Item }) {
             tags={item.tags.map((tag) => ({ tag }))}
             known={known.tags}
             disabled={denied}
+            readOnly={readOnly}
             conflict={fields.includes('tags')}
             onFocus={known.refresh}
             onAdd={(tag) => actions.addTag(paths, tag) && known.remember(tag)}
@@ -129,6 +130,7 @@ function SingleItem({ item }: { item: Item }) {
             path={item.path}
             value={item.notes}
             disabled={denied}
+            readOnly={readOnly}
             conflict={fields.includes('notes')}
             onSave={(path, notes) => actions.setNotes([path], notes)}
           />
@@ -190,12 +192,13 @@ function MultiItems({ items, count }: { items: Item[]; count: number }) {
             of={items.length}
             known={known.tags}
             disabled={denied}
+            readOnly={readOnly}
             onFocus={known.refresh}
             onAdd={(tag) => actions.addTag(paths, tag) && known.remember(tag)}
             onRemove={(tag) => actions.removeTag(paths, tag)}
           />
         </div>
-        <p className="muted small">Notes are edited one item at a time.</p>
+        {readOnly ? null : <p className="muted small">Notes are edited one item at a time.</p>}
       </Section>
     </>
   );

@@ -5,6 +5,8 @@ export interface NotesEditorProps {
   /** The item's notes as the cache shows them (server state plus my pending edits). */
   value: string;
   disabled?: boolean;
+  /** A viewer's: the notes shown (and selectable), never edited. */
+  readOnly?: boolean;
   conflict?: boolean;
   onSave: (path: string, notes: string) => void;
 }
@@ -16,7 +18,7 @@ export const NOTES_DEBOUNCE_MS = 600;
  * sent: a remote change only replaces it when there is nothing unsent in it. Switching items (or
  * unmounting) flushes what is unsent for the item being left.
  */
-export function NotesEditor({ path, value, disabled, conflict, onSave }: NotesEditorProps) {
+export function NotesEditor({ path, value, disabled, readOnly, conflict, onSave }: NotesEditorProps) {
   const [draft, setDraft] = useState(value);
   const unsent = useRef<{ path: string; notes: string } | null>(null);
   const timer = useRef<number | null>(null);
@@ -45,12 +47,13 @@ export function NotesEditor({ path, value, disabled, conflict, onSave }: NotesEd
 
   return (
     <textarea
-      className={`notes${conflict ? ' is-conflict' : ''}`}
+      className={`notes${conflict ? ' is-conflict' : ''}${readOnly ? ' is-readonly' : ''}`}
       value={draft}
-      disabled={disabled}
-      placeholder="Add notes…"
+      disabled={disabled && !readOnly}
+      readOnly={readOnly}
+      placeholder={readOnly ? 'No notes' : 'Add notes…'}
       aria-label="Notes"
-      rows={4}
+      rows={readOnly && !draft ? 2 : 4}
       data-testid="notes"
       onChange={(e) => {
         const notes = e.target.value;

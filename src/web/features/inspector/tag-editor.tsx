@@ -13,6 +13,8 @@ export interface TagEditorProps {
   of?: number;
   known: readonly string[];
   disabled?: boolean;
+  /** A viewer's: the chips only, without the input and the remove buttons. */
+  readOnly?: boolean;
   conflict?: boolean;
   onAdd: (tag: string) => void;
   onRemove: (tag: string) => void;
@@ -21,7 +23,7 @@ export interface TagEditorProps {
 }
 
 /** Tags as chips: type and press Enter to add (with suggestions from the dataset), × to remove. */
-export function TagEditor({ tags, of, known, disabled, conflict, onAdd, onRemove, onFocus }: TagEditorProps) {
+export function TagEditor({ tags, of, known, disabled, readOnly, conflict, onAdd, onRemove, onFocus }: TagEditorProps) {
   const [draft, setDraft] = useState('');
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
@@ -44,13 +46,16 @@ export function TagEditor({ tags, of, known, disabled, conflict, onAdd, onRemove
           <li key={tag} className={`tag-chip${of !== undefined && count !== of ? ' is-partial' : ''}`}>
             <span className="tag-text">{tag}</span>
             {of !== undefined && count !== of ? <span className="tag-count">{count}/{of}</span> : null}
-            <button type="button" className="tag-remove" aria-label={`Remove tag ${tag}`} disabled={disabled} onClick={() => onRemove(tag)}>
-              ×
-            </button>
+            {readOnly ? null : (
+              <button type="button" className="tag-remove" aria-label={`Remove tag ${tag}`} disabled={disabled} onClick={() => onRemove(tag)}>
+                ×
+              </button>
+            )}
           </li>
         ))}
-        {!tags.length ? <li className="tag-empty">No tags yet</li> : null}
+        {!tags.length ? <li className="tag-empty">{readOnly ? 'No tags' : 'No tags yet'}</li> : null}
       </ul>
+      {readOnly ? null : (
       <div className="tag-input-wrap">
         <input
           className="tag-input"
@@ -113,6 +118,7 @@ export function TagEditor({ tags, of, known, disabled, conflict, onAdd, onRemove
           </ul>
         ) : null}
       </div>
+      )}
     </div>
   );
 }

@@ -249,7 +249,13 @@ describeWithBrowser('folder gallery', () => {
     await expect.poll(() => search(page).get('sort')).toBe('random');
     const seed = search(page).get('seed');
     expect(seed).toMatch(/^\d+$/);
-    await expect.poll(async () => (await order()).join()).not.toBe(byName.join());
+    // The grid is empty for a moment while the shuffled listing loads: wait for it to fill, not just to differ.
+    await expect
+      .poll(async () => {
+        const shown = await order();
+        return shown.length > 0 && shown.join() !== byName.join();
+      })
+      .toBe(true);
     const shuffled = await order();
 
     await page.reload();

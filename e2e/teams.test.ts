@@ -49,7 +49,7 @@ async function invite(page: Page, name: string, role: 'viewer' | 'labeler' | 'ad
   await form.getByLabel('User name').fill(name);
   await form.getByLabel('Role').selectOption(role);
   await form.getByRole('button', { name: 'Add user' }).click();
-  const link = page.getByLabel(`Invite link for ${name}`);
+  const link = page.getByLabel(`Invite link for ${name}`, { exact: true });
   await link.waitFor();
   return link.inputValue();
 }
@@ -144,7 +144,7 @@ describeWithBrowser('a team on one server: setup link, invites, labeling by name
     await form.getByLabel('Token name').fill('e2e script');
     await form.getByLabel('Role').selectOption('admin');
     await form.getByRole('button', { name: 'Create token' }).click();
-    secret = await ada.page.getByLabel('Secret of token e2e script').inputValue();
+    secret = await ada.page.getByLabel('Secret of token e2e script', { exact: true }).inputValue();
     expect(secret.length).toBeGreaterThan(20);
     await ada.page.getByTestId('token-e2e script').waitFor();
     await shot(ada.page, 'teams-04-admin-tokens');

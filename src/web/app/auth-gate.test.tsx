@@ -115,6 +115,7 @@ describe('auth gate', () => {
     });
     const dialog = await screen.findByRole('dialog');
     expect(dialog.textContent).toContain('Your session ended');
+    expect((screen.getByLabelText('User name') as HTMLInputElement).value).toBe('ada');
     expect(screen.getByTestId('gallery')).toBeTruthy();
     loginAnswer = { status: 200, body: ADA };
     await signIn('correct horse');

@@ -37,6 +37,9 @@ export function AuthGate({ gallery }: { gallery: ReactNode }) {
   const { me, isLoading } = useMe();
   const queryClient = useQueryClient();
   const entered = useRef(false);
+  // Who was signed in before the session ended: their name is filled in on the sign-in page.
+  const lastName = useRef('');
+  if (me?.user) lastName.current = me.user.name;
 
   if (page === 'setup') return <SetupPage token={token} />;
   if (page === 'invite') return <InvitePage token={token} />;
@@ -59,7 +62,7 @@ export function AuthGate({ gallery }: { gallery: ReactNode }) {
   return (
     <>
       {gallery}
-      {signIn ? <SignInPage me={me} overlay onSignedIn={signedIn} /> : null}
+      {signIn ? <SignInPage me={me} overlay name={lastName.current} onSignedIn={signedIn} /> : null}
     </>
   );
 }

@@ -8,11 +8,13 @@ export interface SignInPageProps {
   me: MeResponse | undefined;
   /** Over the gallery: the session ended while working (queued edits go out after sign-in). */
   overlay?: boolean;
+  /** The name to fill in (the person whose session ended). */
+  name?: string;
   onSignedIn: (me: MeResponse) => void;
 }
 
 /** User name + password, or what to do instead (first run: the setup link; proxy mode: the proxy). */
-export function SignInPage({ me, overlay, onSignedIn }: SignInPageProps) {
+export function SignInPage({ me, overlay, name, onSignedIn }: SignInPageProps) {
   if (me?.setup_required) {
     return (
       <AuthCard title="Set up Lenslet" lead="This server has no accounts yet.">
@@ -29,11 +31,11 @@ export function SignInPage({ me, overlay, onSignedIn }: SignInPageProps) {
       </AuthCard>
     );
   }
-  return <SignInForm overlay={overlay} onSignedIn={onSignedIn} />;
+  return <SignInForm overlay={overlay} name={name ?? ''} onSignedIn={onSignedIn} />;
 }
 
-function SignInForm({ overlay, onSignedIn }: { overlay?: boolean; onSignedIn: (me: MeResponse) => void }) {
-  const [username, setUsername] = useState('');
+function SignInForm({ overlay, name, onSignedIn }: { overlay?: boolean; name: string; onSignedIn: (me: MeResponse) => void }) {
+  const [username, setUsername] = useState(name);
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -74,8 +76,8 @@ function SignInForm({ overlay, onSignedIn }: { overlay?: boolean; onSignedIn: (m
             required
             value={username}
             onChange={(e) => setUsername(e.target.value)}
-            // biome-ignore lint/a11y/noAutofocus: the only thing to do on this page is to type a name
-            autoFocus
+            // biome-ignore lint/a11y/noAutofocus: the only thing to do on this page is to sign in
+            autoFocus={!name}
           />
         </label>
         <label className="auth-field">
@@ -89,6 +91,8 @@ function SignInForm({ overlay, onSignedIn }: { overlay?: boolean; onSignedIn: (m
             value={password}
             aria-invalid={message ? true : undefined}
             onChange={(e) => setPassword(e.target.value)}
+            // biome-ignore lint/a11y/noAutofocus: the name is known (a session that ended): only the password is left to type
+            autoFocus={!!name}
           />
         </label>
         {message ? (

@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useRef, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import type { MeResponse } from '../../protocol/auth.js';
 import { needsSignIn, useMe } from '../api/auth-api.js';
 import { queryKeys } from '../api/query-keys.js';
@@ -40,17 +40,22 @@ export function AuthGate({ gallery }: { gallery: ReactNode }) {
   // Who was signed in before the session ended: their name is filled in on the sign-in page.
   const lastName = useRef('');
   if (me?.user) lastName.current = me.user.name;
+  const signIn = needsSignIn(me);
+  // Signed in again over the gallery (here, or in another tab and seen on focus): what failed
+  // meanwhile (listings answered 401) is asked again.
+  const wasSignIn = useRef(signIn);
+  // Read before this render marks the gallery entered: a first sign-in has nothing to ask again.
+  const resumed = wasSignIn.current && !signIn && entered.current;
+  useEffect(() => {
+    wasSignIn.current = signIn;
+    if (resumed) void queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== queryKeys.me[0] });
+  }, [signIn, resumed, queryClient]);
 
   if (page === 'setup') return <SetupPage token={token} />;
   if (page === 'invite') return <InvitePage token={token} />;
   if (isLoading) return <Splash />;
 
-  const signedIn = (next: MeResponse) => {
-    queryClient.setQueryData(queryKeys.me, next);
-    // What failed while signed out (listings answered 401) is asked again.
-    void queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== queryKeys.me[0] });
-  };
-  const signIn = needsSignIn(me);
+  const signedIn = (next: MeResponse) => queryClient.setQueryData(queryKeys.me, next);
   if (page === 'signin') {
     if (!signIn) window.location.replace('/');
     return <SignInPage me={me} onSignedIn={() => window.location.replace('/')} />;

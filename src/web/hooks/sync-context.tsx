@@ -101,8 +101,9 @@ export function createBrowserEngine(queryClient: QueryClient): SyncEngine {
 
 /**
  * Ties the engine to who is signed in. A 401 (on a write, or found by the stream) marks the cached
- * `/auth/me` as nobody, so the app shows the sign-in page; signing in puts the new answer there,
- * and the engine then sends what it kept. A 403 may mean a changed role: ask again.
+ * `/auth/me` as nobody, so the app shows the sign-in page; signing in (here, or in another tab,
+ * seen on focus) puts the new answer there, and the engine then sends what it kept. A 403 may
+ * mean a changed role: ask again.
  */
 function useSessionBridge(engine: SyncEngine, queryClient: QueryClient): void {
   const { me } = useMe();
@@ -126,7 +127,8 @@ function useSessionBridge(engine: SyncEngine, queryClient: QueryClient): void {
     };
   }, [engine, queryClient]);
   useEffect(() => {
-    if (signedOut && me?.user && !needsSignIn(me)) engine.signedIn();
+    if (!signedOut || !me?.user || needsSignIn(me)) return;
+    engine.signedIn();
   }, [engine, me, signedOut]);
 }
 

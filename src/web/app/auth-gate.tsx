@@ -56,10 +56,7 @@ export function AuthGate({ gallery }: { gallery: ReactNode }) {
   if (isLoading) return <Splash />;
 
   const signedIn = (next: MeResponse) => queryClient.setQueryData(queryKeys.me, next);
-  if (page === 'signin') {
-    if (!signIn) window.location.replace('/');
-    return <SignInPage me={me} onSignedIn={() => window.location.replace('/')} />;
-  }
+  if (page === 'signin') return signIn ? <SignInPage me={me} onSignedIn={toGallery} /> : <GoToGallery />;
   if (page === 'admin') return signIn ? <SignInPage me={me} onSignedIn={signedIn} /> : <AdminPage />;
 
   if (!signIn) entered.current = true;
@@ -70,6 +67,14 @@ export function AuthGate({ gallery }: { gallery: ReactNode }) {
       {signIn ? <SignInPage me={me} overlay name={lastName.current} onSignedIn={signedIn} /> : null}
     </>
   );
+}
+
+const toGallery = () => window.location.replace('/');
+
+/** `/signin` while signed in already: nothing to do there. */
+function GoToGallery() {
+  useEffect(toGallery, []);
+  return <Splash />;
 }
 
 function Splash() {

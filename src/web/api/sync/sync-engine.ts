@@ -122,6 +122,8 @@ export class SyncEngine {
       post: (path, body) => postJson(d.fetch, path, body),
       beacon: d.beacon,
       getStatus: () => this.presenceStatus(),
+      // Without sign-in the name the person typed is who presence lists; signed in, the server uses the account's.
+      getName: () => this.state.displayName,
       onCounts: (counts) => this.gotCounts(counts),
       random: d.random,
     });

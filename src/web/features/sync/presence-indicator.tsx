@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { useMe } from '../../api/auth-api.js';
 import { MAX_DISPLAY_NAME } from '../../api/sync/client-identity.js';
 import { type PresenceCounts, presenceLabel, presenceWho } from '../../api/sync/presence-client.js';
 import { useEngineState, useSyncEngine } from '../../hooks/sync-context.js';
@@ -6,11 +7,14 @@ import { focusOnMount } from '../../lib/focus.js';
 
 /**
  * Toolbar: "N viewing · M editing" for the folder on screen; hovering or focusing it shows who
- * (a tooltip the button is described by); clicking it sets your display name.
+ * (a tooltip the button is described by); clicking it sets your display name, unless you are
+ * signed in (accounts, proxy): then your account's name is the one everybody sees.
  */
 export function PresenceIndicator() {
   const engine = useSyncEngine();
   const { presence, displayName } = useEngineState();
+  const { me } = useMe();
+  const named = me !== undefined && me.user !== null && (me.access === 'accounts' || me.access === 'proxy');
   const [open, setOpen] = useState(false);
   const [draft, setDraft] = useState(displayName);
   const [hovered, setHovered] = useState(false);
@@ -41,6 +45,7 @@ export function PresenceIndicator() {
         type="button"
         className="presence-button"
         onClick={() => {
+          if (named) return;
           setDraft(displayName);
           setOpen(!open);
         }}
@@ -57,7 +62,7 @@ export function PresenceIndicator() {
         onKeyDown={(e) => {
           if (e.key === 'Escape' && showTip) setDismissed(true);
         }}
-        aria-expanded={open}
+        aria-expanded={named ? undefined : open}
         aria-describedby={showTip ? tipId : undefined}
         data-testid="presence"
       >
@@ -65,7 +70,7 @@ export function PresenceIndicator() {
         <span>{presence ? presenceLabel(presence) : '—'}</span>
       </button>
       {showTip ? <WhoCard id={tipId} counts={presence} displayName={displayName} onHover={setHovered} /> : null}
-      {open ? (
+      {open && !named ? (
         <form
           className="presence-card"
           onSubmit={(e) => {

@@ -53,7 +53,10 @@ describeWithBrowser('who is here', () => {
     const card = page.getByRole('tooltip');
     await expect.poll(() => card.isVisible()).toBe(true);
     expect(await button.getAttribute('aria-describedby')).toBe(await card.getAttribute('id'));
-    await expect.poll(() => card.locator('.presence-person').allInnerTexts()).toEqual([expect.stringMatching(/^Zoë\s+editing$/)]);
+    // Editors first; Ada's own heartbeats carry the name she typed.
+    await expect
+      .poll(() => card.locator('.presence-person').allInnerTexts())
+      .toEqual([expect.stringMatching(/^Zoë\s+editing$/), expect.stringMatching(/^Ada\s+viewing$/)]);
     await page.keyboard.press('Escape');
     await expect.poll(() => card.count()).toBe(0);
     await button.blur();

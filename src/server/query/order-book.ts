@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
-import { hashPath, naturalKey } from './collation.js';
+import { hashPath } from './collation.js';
+import { NaturalKeys } from './natural-keys.js';
 import { addedOrder, nameOrder, randomOrder, sortFewByRandom, sortFewByValue, valueOrder, type SortedOrder } from './sorters.js';
 
 /** `name`, `added`, `random` or `metric:<name>`: the same keys for every route (SPEC.md L5). */
@@ -14,9 +15,6 @@ export interface ListSort {
 }
 
 export const DEFAULT_SORT: ListSort = { key: 'name', order: 'asc', seed: 0 };
-
-/** Name keys are computed in slices of this many ids between other work (~3 ms each). */
-const KEY_SLICE = 5000;
 
 /**
  * The whole-catalog sorted orders, one per sort key (and seed), cached until the catalog changes.
@@ -58,13 +56,8 @@ export class OrderBook {
   }
 
   private async buildNameOrder(generation: number): Promise<void> {
-    const size = this.catalog.size;
-    const keys = new Array<string>(size);
-    for (let start = 0; start < size; start += KEY_SLICE) {
-      const end = Math.min(size, start + KEY_SLICE);
-      for (let id = start; id < end; id++) keys[id] = naturalKey(this.catalog.nameOf(id));
-      if (end < size) await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+    const keys = this.nameKeys();
+    while (keys.step()) await new Promise<void>((resolve) => setImmediate(resolve));
     if (this.catalog.generation !== generation) return;
     this.orders.set('name', { stamp: `${generation}:`, order: nameOrder(this.catalog, keys) });
   }
@@ -77,7 +70,7 @@ export class OrderBook {
     const hit = this.orders.get(cacheKey);
     if (hit && hit.stamp === stamp) return hit.order;
     let order: SortedOrder;
-    if (key === 'name') order = nameOrder(this.catalog, this.nameKeys());
+    if (key === 'name') order = nameOrder(this.catalog, this.nameKeys().complete());
     else if (key === 'added') order = addedOrder(this.catalog, this.order('name', 0));
     else if (key === 'random') order = randomOrder(this.catalog, this.pathHashes(), seed);
     else order = valueOrder(this.catalog.metrics.get(key.slice(7)), this.order('name', 0));
@@ -130,14 +123,12 @@ export class OrderBook {
   }
 
   /**
-   * Natural keys by id, for one build only: kept, they would cost ~50 MB at 1M rows, while a
+   * Natural keys by id, for one build only: kept, they would cost ~25 MB at 1M rows, while a
    * build is rare once the dataset is loaded (and at most once a second per folder listing while
    * it indexes, see ScopedOrders).
    */
-  private nameKeys(): string[] {
-    const keys = new Array<string>(this.catalog.size);
-    for (let id = 0; id < keys.length; id++) keys[id] = naturalKey(this.catalog.nameOf(id));
-    return keys;
+  private nameKeys(): NaturalKeys {
+    return new NaturalKeys(this.catalog.size, (id) => this.catalog.nameOf(id));
   }
 
   /** FNV-1a per id, kept (4 bytes an id): a new seed then only re-mixes integers. */

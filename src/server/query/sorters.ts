@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { compareCodeUnits, randomRank } from './collation.js';
+import type { NaturalKeys } from './natural-keys.js';
 import { float64Keys, radixArgsort } from './radix.js';
 
 /**
@@ -15,31 +16,32 @@ export interface SortedOrder {
 
 /**
  * L1: natural name key, ties by path. Radix-sorts on the four UTF-16 units after the prefix every
- * key shares, then compares strings only within runs that share those units.
+ * key shares, then compares keys only within runs that share those units.
  */
-/** `keys[id]` is `naturalKey` of the id's name. */
-export function nameOrder(catalog: Catalog, keys: readonly string[]): SortedOrder {
+export function nameOrder(catalog: Catalog, keys: NaturalKeys): SortedOrder {
   const ids = aliveIds(catalog);
   const n = ids.length;
-  let common = n > 0 ? keys[ids[0]!]!.length : 0;
-  const first = n > 0 ? keys[ids[0]!]! : '';
+  let common = n > 0 ? keys.length(ids[0]!) : 0;
+  const first = n > 0 ? ids[0]! : 0;
   for (let i = 1; i < n && common > 0; i++) {
-    const k = keys[ids[i]!]!;
+    const id = ids[i]!;
+    const len = keys.length(id);
     let j = 0;
-    while (j < common && j < k.length && k.charCodeAt(j) === first.charCodeAt(j)) j++;
+    while (j < common && j < len && keys.unit(id, j) === keys.unit(first, j)) j++;
     common = j;
   }
   const hi = new Uint32Array(n);
   const lo = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
-    const k = keys[ids[i]!]!;
-    const c = (j: number) => (common + j < k.length ? k.charCodeAt(common + j) + 1 : 0); // shorter first
+    const id = ids[i]!;
+    const len = keys.length(id);
+    const c = (j: number) => (common + j < len ? keys.unit(id, common + j) + 1 : 0); // shorter first
     hi[i] = ((c(0) << 16) | c(1)) >>> 0;
     lo[i] = ((c(2) << 16) | c(3)) >>> 0;
   }
   radixArgsort(ids, hi, lo);
   const paths = catalog.paths;
-  sortRuns(ids, hi, lo, (a, b) => compareCodeUnits(keys[a]!, keys[b]!) || compareCodeUnits(paths[a]!, paths[b]!));
+  sortRuns(ids, hi, lo, (a, b) => keys.compare(a, b) || compareCodeUnits(paths[a]!, paths[b]!));
   return { order: ids, valid: n };
 }
 

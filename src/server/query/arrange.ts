@@ -50,7 +50,7 @@ interface Picked extends Arranged {
 function pickByWalk(book: OrderBook, sort: ListSort, scope: IdList | undefined, labeled: ArrayLike<number>): Picked {
   const { order, valid } = book.order(sort.key, sort.seed);
   // 1 = listed, 2 = listed but placed by its label value.
-  const keep = new Uint8Array(book.idSpace);
+  const keep = book.mask();
   if (scope) for (let i = 0; i < scope.count; i++) keep[scope.ids[i]!] = 1;
   else keep.fill(1);
   const moved: number[] = [];

@@ -27,12 +27,26 @@ export class OrderBook {
   private pendingName: { generation: number; build: Promise<void> } | undefined;
   private hashes = new Uint32Array(0);
   private hashedUpTo = 0;
+  private maskBuffer = new Uint8Array(0);
 
   constructor(private readonly catalog: Catalog) {}
 
   /** One more than the largest id handed out: the length of a per-id mask. */
   get idSpace(): number {
     return this.catalog.size;
+  }
+
+  /**
+   * A zeroed per-id byte mask, the same buffer every call: picking from an order is synchronous
+   * and keeps nothing, so a burst of filtered queries leaves no 1 MB masks (at 1M rows) waiting
+   * for the GC as external memory.
+   */
+  mask(): Uint8Array {
+    const size = this.catalog.size;
+    if (this.maskBuffer.length < size) this.maskBuffer = new Uint8Array(this.catalog.width.length);
+    const mask = this.maskBuffer.subarray(0, size);
+    mask.fill(0);
+    return mask;
   }
 
   /**

@@ -197,6 +197,28 @@ describe('sorted orders', () => {
   });
 });
 
+describe('QueryEngine reused buffers', () => {
+  it('[L6] interleaved filtered queries, histograms and cached folder lists answer as a fresh engine does', () => {
+    const { engine } = fixture();
+    const bodies = [
+      { path: '/a', recursive: true, limit: 10 },
+      { filters: [{ metric: 'aesthetic', min: 0.3 }], sort: { key: 'metric:aesthetic', order: 'desc' }, limit: 10 },
+      { path: '/c', filters: [{ text: 'e' }], limit: 10 },
+      { path: '/a', recursive: true, sort: { key: 'added' }, limit: 10 },
+      { filters: [{ tags_any: ['a', 'x'] }], limit: 10 },
+    ];
+    const fresh = bodies.map((b) => fixture().engine.query(queryBodySchema.parse(b)));
+    const histogram = histogramBodySchema.parse({ metric: 'aesthetic', bins: 4, filters: [{ tags_any: ['a'] }] });
+    const freshHistogram = fixture().engine.histogram(histogram);
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < bodies.length; i++) {
+        expect(engine.query(queryBodySchema.parse(bodies[i]))).toEqual(fresh[i]);
+        expect(engine.histogram(histogram)).toEqual(freshHistogram);
+      }
+    }
+  });
+});
+
 describe('QueryEngine.histogram', () => {
   it('bins the population and the filtered set, ignoring filters on its own metric', () => {
     const { engine } = fixture();

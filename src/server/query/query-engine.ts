@@ -63,6 +63,7 @@ export class QueryEngine {
   private labelCache: { stamp: string; index: LabelIndex } | undefined;
   private fieldsCache: { stamp: string; fields: { name: string; count: number }[] } | undefined;
   private scratchArray = new Uint8Array(0);
+  private readonly idBuffers = [new Int32Array(0), new Int32Array(0)];
   /** Stamps metric-sorted folders when no label revision is known: never reused. */
   private uncached = 0;
 
@@ -120,8 +121,9 @@ export class QueryEngine {
     const labelIndex = this.labelIndex();
     const ctx = this.context(labelIndex);
     const values = ctx.metricValues(body.metric);
-    const population = this.scope(this.dir(body.path).id, body.recursive);
-    const filtered: IdList = { ids: population.ids.slice(0, population.count), count: population.count };
+    const population = this.scope(this.dir(body.path).id, body.recursive, 0);
+    const filtered: IdList = { ids: this.idBuffer(1, population.count), count: population.count };
+    filtered.ids.set(population.ids.subarray(0, population.count));
     const others = body.filters.filter((f: Filter) => filterMetric(f) !== body.metric);
     applyFilters(filtered, others, ctx);
     const bins = values
@@ -176,7 +178,9 @@ export class QueryEngine {
     const isMetric = sort.key.startsWith('metric:');
     const labelIndex = filters.length > 0 || isMetric ? this.labelIndex() : undefined;
     const ctx = labelIndex && this.context(labelIndex);
-    const scope = dirId === 0 && recursive && filters.length === 0 ? undefined : this.scope(dirId, recursive);
+    // A filtered list is windowed and dropped within the call, so its scope can be a reused buffer;
+    // an unfiltered one may be cached (ScopedOrders) and needs its own.
+    const scope = dirId === 0 && recursive && filters.length === 0 ? undefined : this.scope(dirId, recursive, filters.length > 0 ? 0 : undefined);
     if (scope && ctx) applyFilters(scope, filters, ctx);
     let labelMetrics: LabelMetrics | undefined;
     if (isMetric && labelIndex && ctx) {
@@ -197,16 +201,18 @@ export class QueryEngine {
     return at < 0 ? request.offset : Math.floor(at / request.limit) * request.limit;
   }
 
-  private scope(dirId: number, recursive: boolean): IdList {
+  /** The alive ids under a folder, in a reused buffer when `slot` is given (see `idBuffer`). */
+  private scope(dirId: number, recursive: boolean, slot?: 0 | 1): IdList {
     const dir = this.catalog.dirs[dirId]!;
     const catalog = this.catalog;
+    const buffer = (length: number) => (slot === undefined ? new Int32Array(length) : this.idBuffer(slot, length));
     if (dir.id === 0 && recursive) {
-      const ids = new Int32Array(catalog.aliveCount);
+      const ids = buffer(catalog.aliveCount);
       let n = 0;
       for (let id = 0; id < catalog.size; id++) if (catalog.alive[id]) ids[n++] = id;
       return { ids, count: n };
     }
-    const ids = new Int32Array(recursive ? dir.count : dir.items.length);
+    const ids = buffer(recursive ? dir.count : dir.items.length);
     let n = 0;
     catalog.forEachItem(dir.id, recursive, (id) => {
       if (n < ids.length) ids[n++] = id;
@@ -260,6 +266,16 @@ export class QueryEngine {
     }
     this.lowerDone = this.catalog.size;
     return this.lower;
+  }
+
+  /**
+   * One of two id buffers reused by every call: the engine's methods run synchronously and return
+   * nothing that points into them, so a burst of filtered queries or histograms allocates no 4 MB
+   * scope (at 1M rows) per call for the GC to catch up with.
+   */
+  private idBuffer(slot: 0 | 1, length: number): Int32Array {
+    if (this.idBuffers[slot]!.length < length) this.idBuffers[slot] = new Int32Array(Math.max(length, this.catalog.width.length));
+    return this.idBuffers[slot]!.subarray(0, length);
   }
 
   private scratch(): Uint8Array {

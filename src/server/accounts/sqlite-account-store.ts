@@ -99,6 +99,8 @@ export class SqliteAccountStore implements AccountStore {
       findToken: db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE secret_hash = ?'),
       touchToken: db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?'),
       deleteToken: db.prepare('DELETE FROM tokens WHERE id = ?'),
+      // Asked on every authenticated request: prepared once (db.pragma() prepares anew each call).
+      dataVersion: db.prepare('PRAGMA data_version').pluck(),
       insertLink: db.prepare('INSERT OR REPLACE INTO links (hash, kind, user_id, expires_at_ms) VALUES (?, ?, ?, ?)'),
       getLink: db.prepare<[string, number], LinkRow>('SELECT * FROM links WHERE hash = ? AND expires_at_ms > ?'),
       deleteLink: db.prepare('DELETE FROM links WHERE hash = ?'),
@@ -285,7 +287,7 @@ export class SqliteAccountStore implements AccountStore {
 
   /** Changes only when another connection commits: exactly "the CLI wrote something". */
   async changeStamp(): Promise<number> {
-    return this.db.pragma('data_version', { simple: true }) as number;
+    return this.stmt.dataVersion.get() as number;
   }
 
   async close(): Promise<void> {

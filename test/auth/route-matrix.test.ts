@@ -60,6 +60,21 @@ describe('route × role matrix', () => {
     expect(failures).toEqual([]);
   }, 60_000);
 
+  // The matrix above checks enforcement against route-rules.ts; this pins the table itself to the
+  // issue's roles, so weakening a rule (a write made public, an admin route opened to labelers) fails.
+  it('keeps the rule table to the issue\'s roles: public pages and sign-in only, writes for labelers, metrics for workers, management for admins', () => {
+    const routes = t.server.services.access.routes.filter((r) => r.method !== 'HEAD');
+    const publicRoutes = routes.filter((r) => ruleOf(r.method, r.url) === 'public').map((r) => `${r.method} ${r.url}`);
+    expect(publicRoutes.filter((r) => !/^GET \/(|\*|index\.html|setup|invite|signin|admin|health)$/.test(r) && !r.includes(' /auth/')).sort()).toEqual([]);
+    const who = (method: string, url: string) => CALLERS.filter((c) => c !== 'anonymous' && can(c, ruleOf(method, url) as never));
+    expect(who('GET', '/folders')).toEqual(['viewer', 'labeler', 'admin']);
+    expect(who('GET', '/export')).toEqual(['viewer', 'labeler', 'admin']);
+    expect(who('POST', '/presence')).toEqual(['viewer', 'labeler', 'admin']);
+    for (const [method, url] of [['PUT', '/item'], ['PATCH', '/item'], ['PATCH', '/items'], ['PUT', '/views']]) expect(who(method!, url!)).toEqual(['labeler', 'admin']);
+    for (const [method, url] of [['PUT', '/metrics'], ['POST', '/metrics/progress']]) expect(who(method!, url!)).toEqual(['admin', 'worker']);
+    for (const r of routes.filter((r) => r.url.startsWith('/admin/'))) expect(who(r.method, r.url)).toEqual(['admin']);
+  });
+
   it('a route registered without a rule fails at startup', async () => {
     const app = Fastify();
     installAccessCheck(app, resolveAccess('127.0.0.1'), null);

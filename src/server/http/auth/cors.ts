@@ -7,7 +7,9 @@ const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE';
  * `--cors-origin`: that one origin (say, a notebook or dashboard on another port) may call the API
  * with credentials. Without the option no CORS header is ever sent, so browsers keep other pages
  * from reading any answer. Preflights are answered here, before the access check (they carry no
- * credentials by design).
+ * credentials by design). By hand rather than @fastify/cors: one exact origin and a fixed header
+ * list is all there is, and it must run before the access check, in the same hook order as the
+ * boundary guards.
  */
 export function registerCors(app: FastifyInstance, origin: string | null): void {
   if (origin === null) return;

@@ -4,7 +4,11 @@ import type { TrustedProxies } from './access-options.js';
 export const SESSION_COOKIE = 'lenslet_session';
 const MAX_AGE_S = 30 * 24 * 60 * 60;
 
-/** The session cookie's value, if the request carries one. */
+/**
+ * The session cookie's value, if the request carries one. By hand rather than @fastify/cookie: the
+ * server reads and writes this one opaque, unsigned cookie (the secret is its own proof, checked
+ * against a hash), and the plugin would parse every cookie of every request, images included.
+ */
 export function sessionSecret(request: FastifyRequest): string | undefined {
   const header = request.headers.cookie;
   if (!header) return undefined;

@@ -6,8 +6,12 @@ export const EXPORT_FORMATS = ['json', 'csv'] as const;
 export const exportFormatSchema = z.enum(EXPORT_FORMATS);
 export type ExportFormat = z.infer<typeof exportFormatSchema>;
 
-/** One row of the JSON export: a whole sidecar, fields in this order. */
-export const exportRowSchema = sidecarSchema;
+/**
+ * One row of the JSON export: a whole sidecar, fields in this order. `missing: true` marks labels
+ * whose item is no longer in the dataset (a deleted file, a table row whose id vanished): kept as
+ * orphans, they re-attach when the item comes back.
+ */
+export const exportRowSchema = sidecarSchema.extend({ missing: z.literal(true).optional() });
 export const exportJsonSchema = z.array(exportRowSchema);
 export type ExportRow = z.infer<typeof exportRowSchema>;
 

@@ -7,12 +7,14 @@ export const labelChangesSchema = z.object({
   notes: z.object({ from: z.string(), to: z.string() }).optional(),
   tags: z.object({ added: z.array(z.string()), removed: z.array(z.string()) }).optional(),
   metrics: z.record(z.string(), z.object({ from: z.number().nullable(), to: z.number() })).optional(),
+  /** The item's file moved (or its table row's path changed): labels and version followed it. */
+  moved: z.object({ from: z.string(), to: z.string() }).optional(),
 });
 export type LabelChanges = z.infer<typeof labelChangesSchema>;
 
 export const historyEntrySchema = z.object({
   event_id: z.number().int(),
-  type: z.enum(['item-updated', 'metrics-updated']),
+  type: z.enum(['item-updated', 'metrics-updated', 'item-moved']),
   version: z.number().int(),
   updated_at: z.string(),
   updated_by: z.string(),

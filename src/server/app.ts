@@ -57,6 +57,8 @@ export interface AppOptions {
   labelLookup?: LabelLookup;
   /** `GET /og-image` and og:/twitter: meta tags on the index page. */
   ogPreview: boolean;
+  /** Watch the folder (or table file) and apply changes as they happen (issue 16). Default false here; the CLI turns it on. */
+  watch?: boolean;
   /** Folder of the built web app; null serves no web app. */
   webDir?: string | null;
   logger?: FastifyServerOptions['logger'];

@@ -37,12 +37,15 @@ Options:
       --no-write           Write nothing inside <folder> (state in a temp dir, removed on exit)
       --no-thumb-cache     Don't keep thumbnails on disk
       --og-preview         Social preview image (/og-image) and og:/twitter: tags
+      --no-watch           Don't watch the folder (or table file) for changes; POST /refresh still rescans
       --verbose            Log requests
 
 Table mode (a .parquet file, or a folder holding items.parquet):
       --source-column <c>  Column with the image paths/URLs (default: detected)
       --path-column <c>    Column with the path shown in the tree (default: derived)
       --base-dir <dir>     Local image paths are relative to it (default: the table's folder)
+      --id-column <c>      Key labels by this column's stable ids, so they survive regenerated tables
+                           with other paths (default: a column named id, image_id, uuid or sha256)
       --allow-private-urls Let http(s) sources reach loopback and private addresses
   -h, --help               Show this help
   -v, --version            Show the version
@@ -94,6 +97,7 @@ export async function main(argv: string[]): Promise<number> {
           sourceColumn: values['source-column'],
           pathColumn: values['path-column'],
           baseDir: values['base-dir'],
+          idColumn: values['id-column'],
           allowPrivateUrls: values['allow-private-urls'],
           workspaceDir: values.workspace,
           noWrite: values['no-write'],
@@ -103,6 +107,7 @@ export async function main(argv: string[]): Promise<number> {
       root: positionals[0]!,
       dataset,
       ogPreview: values['og-preview'],
+      watch: !values['no-watch'],
       port,
       host: values.host ?? '127.0.0.1',
       allowedHosts: values['allowed-host'],
@@ -179,6 +184,8 @@ function parseMainArgs(argv: string[]) {
       'no-thumb-cache': { type: 'boolean' },
       verbose: { type: 'boolean' },
       'og-preview': { type: 'boolean' },
+      'no-watch': { type: 'boolean' },
+      'id-column': { type: 'string' },
       'source-column': { type: 'string' },
       'path-column': { type: 'string' },
       'base-dir': { type: 'string' },

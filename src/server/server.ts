@@ -41,6 +41,8 @@ export interface ServerOptions {
   labelLookup?: LabelLookup;
   /** `GET /og-image` and og:/twitter: meta tags on the index page. */
   ogPreview?: boolean;
+  /** Watch the folder (or table file) and apply changes as they happen (issue 16). Default true. */
+  watch?: boolean;
   /** Built web app folder; null: none. Default: dist/web of this package. */
   webDir?: string | null;
   logger?: FastifyServerOptions['logger'];

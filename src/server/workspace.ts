@@ -16,6 +16,8 @@ export interface Workspace {
   labelsDbPath: string;
   /** Users, sessions, tokens and the audit log (issue 10), beside the labels. */
   accountsDbPath: string;
+  /** Content fingerprints (path, size, mtime → hash) and a table's id → path map (issue 16). */
+  identityDbPath: string;
   viewsPath: string;
   /** Creates `dir` (and parents) if needed. Idempotent and cheap after the first call. */
   ensure(): Promise<void>;
@@ -62,6 +64,7 @@ function make(dir: string, persistent: boolean, viewsPath: string): Workspace {
     thumbsDir: join(dir, 'thumbs'),
     labelsDbPath: join(dir, 'labels.sqlite'),
     accountsDbPath: join(dir, 'accounts.sqlite'),
+    identityDbPath: join(dir, 'identity.sqlite'),
     viewsPath,
     ensure() {
       ready ??= mkdir(dir, { recursive: true }).then(

@@ -34,8 +34,42 @@ export interface DatasetSource {
    * indexing is done to seed the label store. Absent when a dataset has none (folders).
    */
   labelSeeds?(): Iterable<LabelSeed>;
+  /**
+   * Calls `listener` after the source applied a change to its catalog outside the initial
+   * indexing (a refresh, the watcher, a table file reloaded), with the canonical paths it added,
+   * removed and found rewritten. Never called with an empty change. Returns an unsubscribe function.
+   */
+  onChange?(listener: (change: DatasetChange) => void): () => void;
+  /**
+   * Starts noticing changes by itself (issue 16): a folder watches its tree, a table its file.
+   * Changes are applied to the catalog and reported through `onChange`. Resolves once watching
+   * (or the fallback of periodic rescans) is set up; stopped by `close`.
+   */
+  watch?(options: WatchOptions): Promise<WatchStatus>;
+  /**
+   * Table mode with an id column: every alive item's stable id, as [path, id], read once indexing
+   * (or a reload) is done. Absent or null for folders and tables without one.
+   */
+  identities?(): Iterable<[path: string, id: string]> | null;
   close(): Promise<void>;
 }
+
+/** What changed in the dataset (canonical item paths); moves arrive as a removal plus an addition. */
+export interface DatasetChange {
+  added: string[];
+  removed: string[];
+  /** Same path, other bytes (size or mtime changed). */
+  changed: string[];
+}
+
+export interface WatchOptions {
+  /** Logs the one line saying the kernel watch limit was hit and rescans took over. */
+  log: (line: string) => void;
+  /** Fallback rescan period when watching is impossible. Default 30 s. */
+  rescanMs?: number;
+}
+
+export type WatchStatus = { kind: 'watching' } | { kind: 'rescanning'; reason: string } | { kind: 'off' };
 
 /** One item's labels as the dataset gives them (see `DatasetSource.labelSeeds`). */
 export interface LabelSeed {

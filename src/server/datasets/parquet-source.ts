@@ -41,6 +41,11 @@ export interface ParquetSourceOptions {
    * a million rows (docs/PERFORMANCE.md, "Table mode").
    */
   numbersOnWorker?: boolean;
+  /**
+   * The column of stable row ids labels are keyed by (issue 16); undefined: a column named `id`,
+   * `image_id`, `uuid` or `sha256` when there is one. A named column that is missing is refused.
+   */
+  idColumn?: string;
 }
 
 export class TableOpenError extends Error {}

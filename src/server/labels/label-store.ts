@@ -1,5 +1,5 @@
 import type { Sidecar } from '../../protocol/items.js';
-import type { ItemUpdated, MetricsUpdated } from '../../protocol/events.js';
+import type { ItemMoved, ItemUpdated, MetricsUpdated } from '../../protocol/events.js';
 import { IDEMPOTENCY_MAX_ENTRIES, IDEMPOTENCY_TTL_MS, type IdempotencyRecord } from '../lib/idempotency.js';
 import type { OutcomeShape, WriteOutcome } from './write-outcome.js';
 
@@ -47,6 +47,8 @@ export interface LabelChanges {
   notes?: { from: string; to: string };
   tags?: { added: string[]; removed: string[] };
   metrics?: Record<string, { from: number | null; to: number }>;
+  /** An `item-moved` event: the labels came from `from`. */
+  moved?: { from: string; to: string };
 }
 
 /**
@@ -60,16 +62,30 @@ export interface LabelSeedRow {
   star: number | null;
 }
 
-export type DurableEventType = 'item-updated' | 'metrics-updated';
+export type DurableEventType = 'item-updated' | 'metrics-updated' | 'item-moved';
 
-/** A row of the durable event log: what SSE replays from. */
+/** A row of the durable event log: what SSE replays from. An `item-moved` row's path is its `to`. */
 export interface StoredEvent {
   id: number;
   type: DurableEventType;
   path: string;
-  data: ItemUpdated | MetricsUpdated;
+  data: ItemUpdated | MetricsUpdated | ItemMoved;
   changes: LabelChanges;
 }
+
+/** One item whose file moved: its labels go from `from` to `to` (see `LabelStore.move`). */
+export interface LabelMove {
+  from: string;
+  to: string;
+}
+
+export type MoveResult =
+  | { status: 'moved'; sidecar: Sidecar; event: StoredEvent }
+  /**
+   * Nothing moved: `unlabeled` when `from` has no stored row (nothing to carry), `taken` when `to`
+   * already has a stored row of its own (its labels are never overwritten).
+   */
+  | { status: 'skipped'; reason: 'unlabeled' | 'taken' };
 
 export type WriteResult =
   | { status: 'applied'; sidecar: Sidecar; event: StoredEvent }
@@ -149,13 +165,26 @@ export interface LabelStore {
    */
   seedDefaults(rows: readonly LabelSeedRow[], stamp: { updated_at: string; updated_by: string }): Promise<{ inserted: string[] }>;
 
+  /**
+   * Moves labels, metrics and version along with files, all in one transaction (SPEC LS20–LS24):
+   * for each move whose `from` has a stored row and whose `to` has none, the row goes to `to` with
+   * version + 1 and `stamp`, `from` has no row afterwards, and one `item-moved` event (path `to`,
+   * changes `{ moved: { from, to } }`) is appended. Moves are applied as one permutation: the rows
+   * of every `from` are taken out before any `to` is checked, so `a→b, b→a` swaps. One result per
+   * move, in order.
+   */
+  move?(moves: readonly LabelMove[], stamp: { updated_at: string; updated_by: string }): Promise<MoveResult[]>;
+
   /** Applies the units in one transaction, in order; resolves only after the commit. */
   commit(units: readonly WriteUnit[], nowMs: number): Promise<UnitOutcome[]>;
 
   /** Events with id > afterId, oldest first, at most `limit`. */
   changesSince(afterId: number, limit: number): Promise<ChangesSince>;
   currentEventId(): Promise<number>;
-  /** The newest events for one path, newest first. */
+  /**
+   * The newest events for one item, newest first: its path's own, and past each `item-moved` to
+   * it, those of the path it came from (written before that move), and so on back (SPEC LS23).
+   */
   history(path: string, limit: number): Promise<StoredEvent[]>;
 
   getIdempotency(key: string, nowMs: number): Promise<LabelIdempotencyRecord | undefined>;

@@ -283,6 +283,129 @@ export function runLabelStoreContract(
     }
   });
 
+  describe('moves', () => {
+    const MOVED = { updated_at: '2026-02-01T00:00:00.000Z', updated_by: 'watcher' };
+    async function exported(store: LabelStore): Promise<string[]> {
+      const paths: string[] = [];
+      for await (const s of store.exportUnder('/')) paths.push(s.path);
+      return paths;
+    }
+
+    it('[LS20] a move carries labels and metrics to the new path at version + 1', async () => {
+      const store = await make();
+      await one(store, { path: '/a.jpg', expected_version: 1, labels: { tags: ['x'], notes: 'n', star: 3 }, updated_at: AT, updated_by: 'ann' });
+      await one(store, { path: '/a.jpg', expected_version: null, metrics: { m: 0.5 }, updated_at: AT, updated_by: 'bot' });
+      const [r] = await store.move([{ from: '/a.jpg', to: '/sub/b.jpg' }], MOVED);
+      expect(r).toMatchObject({ status: 'moved', sidecar: { path: '/sub/b.jpg', version: 4 } });
+      expect(await store.get('/sub/b.jpg')).toEqual({
+        path: '/sub/b.jpg', tags: ['x'], notes: 'n', star: 3, metrics: { m: 0.5 }, version: 4, ...MOVED,
+      });
+      expect(await store.get('/a.jpg')).toEqual({
+        path: '/a.jpg', tags: [], notes: '', star: null, metrics: {}, version: 1, updated_at: null, updated_by: null,
+      });
+      expect(await exported(store)).toEqual(['/sub/b.jpg']);
+      // The moved row is an ordinary row: a write at its new version applies.
+      expect((await one(store, labelsWrite('/sub/b.jpg', 4, 1))).status).toBe('applied');
+    });
+
+    it('[LS21] unlabeled and taken moves are skipped and change nothing; a call is one permutation', async () => {
+      const store = await make();
+      await one(store, labelsWrite('/a.jpg', 1, 1));
+      await one(store, labelsWrite('/b.jpg', 1, 2));
+      await one(store, labelsWrite('/c.jpg', 1, 3));
+      const head = await store.currentEventId();
+      const skipped = await store.move([{ from: '/none.jpg', to: '/x.jpg' }, { from: '/a.jpg', to: '/c.jpg' }], MOVED);
+      expect(skipped).toEqual([{ status: 'skipped', reason: 'unlabeled' }, { status: 'skipped', reason: 'taken' }]);
+      expect(await store.currentEventId()).toBe(head);
+      expect(await store.get('/a.jpg')).toMatchObject({ star: 1, version: 2 });
+      expect(await store.get('/c.jpg')).toMatchObject({ star: 3, version: 2 });
+      // Swap: both rows are out before either target is checked.
+      const swap = await store.move([{ from: '/a.jpg', to: '/b.jpg' }, { from: '/b.jpg', to: '/a.jpg' }], MOVED);
+      expect(swap.map((r) => r.status)).toEqual(['moved', 'moved']);
+      expect(await store.get('/a.jpg')).toMatchObject({ star: 2, version: 3 });
+      expect(await store.get('/b.jpg')).toMatchObject({ star: 1, version: 3 });
+      // A chain whose last step is taken: that `from` stays, so the step into it is taken too.
+      const chain = await store.move([{ from: '/a.jpg', to: '/b.jpg' }, { from: '/b.jpg', to: '/c.jpg' }], MOVED);
+      expect(chain).toEqual([{ status: 'skipped', reason: 'taken' }, { status: 'skipped', reason: 'taken' }]);
+      // Two moves to one free path: the first wins.
+      const both = await store.move([{ from: '/a.jpg', to: '/d.jpg' }, { from: '/b.jpg', to: '/d.jpg' }], MOVED);
+      expect(both.map((r) => (r.status === 'skipped' ? r.reason : r.status))).toEqual(['moved', 'taken']);
+      expect(await store.get('/d.jpg')).toMatchObject({ star: 2 });
+      expect(await store.get('/b.jpg')).toMatchObject({ star: 1, version: 3 });
+      expect(await exported(store)).toEqual(['/b.jpg', '/c.jpg', '/d.jpg']);
+    });
+
+    it('[LS22] each applied move appends one item-moved event that changesSince replays', async () => {
+      const store = await make();
+      await one(store, { path: '/a.jpg', expected_version: 1, labels: { tags: ['t'], notes: 'n', star: 4 }, updated_at: AT, updated_by: 'ann' });
+      const head = await store.currentEventId();
+      const results = await store.move([{ from: '/a.jpg', to: '/z.jpg' }, { from: '/none.jpg', to: '/y.jpg' }], MOVED);
+      const r = results[0]!;
+      if (r.status !== 'moved') throw new Error('expected a move');
+      expect(r.event).toEqual({
+        id: head + 1,
+        type: 'item-moved',
+        path: '/z.jpg',
+        data: { from: '/a.jpg', to: '/z.jpg', version: 3, tags: ['t'], notes: 'n', star: 4, metrics: {}, ...MOVED },
+        changes: { moved: { from: '/a.jpg', to: '/z.jpg' } },
+      });
+      expect(await store.currentEventId()).toBe(head + 1);
+      expect((await store.changesSince(head, 10)).events).toEqual([r.event]);
+      const next = await one(store, labelsWrite('/z.jpg', 3, 1));
+      expect(next.status === 'applied' && next.event.id).toBe(head + 2);
+    });
+
+    it('[LS23] history follows moves back through their chain; the old path keeps only its later events', async () => {
+      const store = await make();
+      await one(store, labelsWrite('/a.jpg', 1, 1, 'ann'));
+      await one(store, labelsWrite('/a.jpg', 2, 2, 'ben'));
+      await store.move([{ from: '/a.jpg', to: '/b.jpg' }], MOVED);
+      await one(store, labelsWrite('/b.jpg', 4, 3, 'cat'));
+      await store.move([{ from: '/b.jpg', to: '/c.jpg' }], MOVED);
+      await one(store, labelsWrite('/a.jpg', 1, 5, 'dan')); // a new file at the old path
+      const h = await store.history('/c.jpg', 10);
+      expect(h.map((e) => [e.type, e.data.updated_by, e.data.version])).toEqual([
+        ['item-moved', 'watcher', 6], ['item-updated', 'cat', 5], ['item-moved', 'watcher', 4],
+        ['item-updated', 'ben', 3], ['item-updated', 'ann', 2],
+      ]);
+      expect(h[0]!.changes).toEqual({ moved: { from: '/b.jpg', to: '/c.jpg' } });
+      expect((await store.history('/c.jpg', 3)).map((e) => e.data.version)).toEqual([6, 5, 4]);
+      expect((await store.history('/a.jpg', 10)).map((e) => e.data.updated_by)).toEqual(['dan']);
+      expect(await store.history('/b.jpg', 10)).toEqual([]);
+      // A swap: each path's history is the other's past, whatever the order of the events in the call.
+      const s2 = await make();
+      await one(s2, labelsWrite('/p.jpg', 1, 1, 'pam'));
+      await one(s2, labelsWrite('/q.jpg', 1, 2, 'quin'));
+      await s2.move([{ from: '/q.jpg', to: '/p.jpg' }, { from: '/p.jpg', to: '/q.jpg' }], MOVED);
+      expect((await s2.history('/p.jpg', 10)).map((e) => [e.type, e.data.updated_by])).toEqual([['item-moved', 'watcher'], ['item-updated', 'quin']]);
+      expect((await s2.history('/q.jpg', 10)).map((e) => [e.type, e.data.updated_by])).toEqual([['item-moved', 'watcher'], ['item-updated', 'pam']]);
+    });
+
+    if (hooks.reopen) {
+      const reopen = hooks.reopen;
+      it('[LS24] a move records no idempotency key and survives close and reopen', async () => {
+        const store = await make();
+        await one(store, labelsWrite('/a.jpg', 1, 1));
+        await store.move([{ from: '/a.jpg', to: '/b.jpg' }], MOVED);
+        const history = await store.history('/b.jpg', 10);
+        const again = await reopen(store);
+        open.push(again);
+        expect(await again.get('/b.jpg')).toMatchObject({ star: 1, version: 3, ...MOVED });
+        expect(await again.get('/a.jpg')).toMatchObject({ version: 1, updated_at: null });
+        expect(await again.history('/b.jpg', 10)).toEqual(history);
+        expect(history).toHaveLength(2);
+        expect(await again.pruneIdempotency(T0 + 10 * 60 * 60 * 1000)).toBe(0);
+      });
+    } else {
+      it('[LS24] a move records no idempotency key', async () => {
+        const store = await make();
+        await one(store, labelsWrite('/a.jpg', 1, 1));
+        await store.move([{ from: '/a.jpg', to: '/b.jpg' }], MOVED);
+        expect(await store.pruneIdempotency(T0 + 10 * 60 * 60 * 1000)).toBe(0);
+      });
+    }
+  });
+
   describe('idempotency', () => {
     it('[LS12] a key records its outcome with the writes; reuse replays without applying', async () => {
       const store = await make();

@@ -173,7 +173,7 @@ export interface LabelStore {
    * of every `from` are taken out before any `to` is checked, so `a→b, b→a` swaps. One result per
    * move, in order.
    */
-  move?(moves: readonly LabelMove[], stamp: { updated_at: string; updated_by: string }): Promise<MoveResult[]>;
+  move(moves: readonly LabelMove[], stamp: { updated_at: string; updated_by: string }): Promise<MoveResult[]>;
 
   /** Applies the units in one transaction, in order; resolves only after the commit. */
   commit(units: readonly WriteUnit[], nowMs: number): Promise<UnitOutcome[]>;

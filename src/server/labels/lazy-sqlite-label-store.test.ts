@@ -40,6 +40,16 @@ describe('LazySqliteLabelStore', () => {
     await store.close();
   });
 
+  it('[LS21] a move on an uncreated store skips every move as unlabeled and creates nothing', async () => {
+    const file = join(dir, 'moved', '.lenslet', 'labels.sqlite');
+    const store = lazy(file);
+    expect(await store.move([{ from: '/a.jpg', to: '/b.jpg' }], { updated_at: 'now', updated_by: 'watcher' })).toEqual([
+      { status: 'skipped', reason: 'unlabeled' },
+    ]);
+    expect(existsSync(dirname(file))).toBe(false);
+    await store.close();
+  });
+
   it('[LS16] is created by seeding only when there is a seed row', async () => {
     const file = join(dir, 'seeded', '.lenslet', 'labels.sqlite');
     const store = lazy(file);

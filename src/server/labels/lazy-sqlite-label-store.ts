@@ -5,9 +5,11 @@ import {
   DEFAULT_STORE_OPTIONS,
   type ChangesSince,
   type LabelIdempotencyRecord,
+  type LabelMove,
   type LabelSeedRow,
   type LabelStore,
   type LabelStoreOptions,
+  type MoveResult,
   type StoredEvent,
   type UnitOutcome,
   type WriteUnit,
@@ -67,6 +69,13 @@ export class LazySqliteLabelStore implements LabelStore {
 
   async commit(units: readonly WriteUnit[], nowMs: number): Promise<UnitOutcome[]> {
     return this.open().commit(units, nowMs);
+  }
+
+  async move(moves: readonly LabelMove[], stamp: { updated_at: string; updated_by: string }): Promise<MoveResult[]> {
+    // No database means no labels to carry: creating the file here would be a write for nothing.
+    const inner = this.current();
+    if (inner) return inner.move(moves, stamp);
+    return moves.map(() => ({ status: 'skipped', reason: 'unlabeled' }));
   }
 
   async changesSince(afterId: number, limit: number): Promise<ChangesSince> {

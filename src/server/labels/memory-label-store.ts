@@ -2,15 +2,18 @@ import type { Sidecar } from '../../protocol/items.js';
 import { isWithin } from '../../protocol/paths.js';
 import { IdempotencyMemory } from '../lib/idempotency.js';
 import { cloneSidecar, defaultSidecar, planWrite, seededSidecar } from './label-model.js';
+import { planMoves, traceHistory, type MoveLog } from './label-moves.js';
 import { outcomeOf, type WriteOutcome } from './write-outcome.js';
 import {
   compactionStep,
   DEFAULT_STORE_OPTIONS,
   type ChangesSince,
   type LabelIdempotencyRecord,
+  type LabelMove,
   type LabelSeedRow,
   type LabelStore,
   type LabelStoreOptions,
+  type MoveResult,
   type StoredEvent,
   type UnitOutcome,
   type WriteResult,
@@ -26,6 +29,8 @@ export class MemoryLabelStore implements LabelStore {
   private readonly options: Required<LabelStoreOptions>;
   private readonly labels = new Map<string, Sidecar>();
   private events: StoredEvent[] = [];
+  /** For each `item-moved` event: the path it came from and the first event id of its call. */
+  private moveMarks = new Map<number, { from: string; batch: number }>();
   private lastEventId = 0;
   private compactedThrough = 0;
   private readonly idempotency: IdempotencyMemory<WriteOutcome>;
@@ -78,6 +83,23 @@ export class MemoryLabelStore implements LabelStore {
     return { inserted };
   }
 
+  async move(moves: readonly LabelMove[], stamp: { updated_at: string; updated_by: string }): Promise<MoveResult[]> {
+    this.assertOpen();
+    const plans = planMoves(moves, (p) => this.labels.get(p), stamp);
+    const batch = this.lastEventId + 1;
+    for (const plan of plans) if (plan.status === 'moved') this.labels.delete(plan.from);
+    const results = plans.map((plan): MoveResult => {
+      if (plan.status === 'skipped') return plan;
+      this.labels.set(plan.next.path, plan.next);
+      const event: StoredEvent = { id: ++this.lastEventId, ...plan.event };
+      this.events.push(event);
+      this.moveMarks.set(event.id, { from: plan.from, batch });
+      return { status: 'moved', sidecar: cloneSidecar(plan.next), event: structuredClone(event) };
+    });
+    this.compact();
+    return results;
+  }
+
   async commit(units: readonly WriteUnit[], nowMs: number): Promise<UnitOutcome[]> {
     this.assertOpen();
     // Synchronous from here to the end: nothing can interleave, which is this store's transaction.
@@ -127,12 +149,28 @@ export class MemoryLabelStore implements LabelStore {
 
   async history(path: string, limit: number): Promise<StoredEvent[]> {
     this.assertOpen();
-    const out: StoredEvent[] = [];
-    for (let i = this.events.length - 1; i >= 0 && out.length < limit; i--) {
-      const e = this.events[i]!;
-      if (e.path === path) out.push(structuredClone(e));
-    }
-    return out;
+    return traceHistory(this.moveLog(), path, limit).map((e) => structuredClone(e));
+  }
+
+  /** Scans the log: the memory store serves `--no-write` sessions, where it stays small. */
+  private moveLog(): MoveLog {
+    return {
+      eventsOf: (path, floor, before, limit) => {
+        const out: StoredEvent[] = [];
+        for (let i = this.events.length - 1; i >= 0 && out.length < limit; i--) {
+          const e = this.events[i]!;
+          if (e.id <= floor) break;
+          if (e.id < before && e.path === path) out.push(e);
+        }
+        return out;
+      },
+      lastMoveOutBatch: (path, before) => {
+        let found = 0;
+        for (const [id, mark] of this.moveMarks) if (id < before && mark.from === path && id > found) found = id;
+        return found ? this.moveMarks.get(found)!.batch : 0;
+      },
+      batchOf: (id) => this.moveMarks.get(id)?.batch ?? id,
+    };
   }
 
   async getIdempotency(key: string, nowMs: number): Promise<LabelIdempotencyRecord | undefined> {
@@ -157,6 +195,7 @@ export class MemoryLabelStore implements LabelStore {
     const drop = this.events.length - keep;
     this.compactedThrough = this.events[drop - 1]!.id;
     this.events = this.events.slice(drop);
+    for (const id of this.moveMarks.keys()) if (id <= this.compactedThrough) this.moveMarks.delete(id);
   }
 
   private assertOpen(): void {

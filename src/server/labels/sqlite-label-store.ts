@@ -2,14 +2,17 @@ import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Sidecar } from '../../protocol/items.js';
 import { defaultSidecar, planWrite } from './label-model.js';
+import { planMoves, traceHistory, type MoveLog } from './label-moves.js';
 import {
   compactionStep,
   DEFAULT_STORE_OPTIONS,
   type ChangesSince,
   type LabelIdempotencyRecord,
+  type LabelMove,
   type LabelSeedRow,
   type LabelStore,
   type LabelStoreOptions,
+  type MoveResult,
   type StoredEvent,
   type UnitOutcome,
   type WriteResult,
@@ -61,6 +64,8 @@ export class SqliteLabelStore implements LabelStore {
   private readonly stmt;
   private readonly commitTx: Database.Transaction<(units: readonly WriteUnit[], nowMs: number) => UnitOutcome[]>;
   private readonly seedTx: Database.Transaction<(rows: readonly LabelSeedRow[], at: string, by: string) => string[]>;
+  private readonly moveTx: Database.Transaction<(moves: readonly LabelMove[], stamp: { updated_at: string; updated_by: string }) => MoveResult[]>;
+  private readonly moveLog: MoveLog;
   private lastTtlPruneMs = -Infinity;
   private readonly watchers = new Set<NodeJS.Timeout>();
 
@@ -105,8 +110,18 @@ export class SqliteLabelStore implements LabelStore {
         // `prefix || '0'` is the first string past every `prefix/...` ('0' follows '/').
         'SELECT * FROM labels WHERE path > ? AND (path = ? OR (path > ? AND path < ?)) ORDER BY path LIMIT ?',
       ),
-      eventsAfter: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?'),
-      history: db.prepare<[string, number], EventRow>('SELECT * FROM events WHERE path = ? ORDER BY id DESC LIMIT ?'),
+      eventsAfter: db.prepare<[number, number], EventRow>('SELECT id, type, path, data, changes FROM events WHERE id > ? ORDER BY id LIMIT ?'),
+      deleteLabel: db.prepare('DELETE FROM labels WHERE path = ?'),
+      insertMoveEvent: db.prepare(
+        "INSERT INTO events (type, path, data, changes, moved_from, move_batch) VALUES ('item-moved', ?, ?, ?, ?, ?)",
+      ),
+      historyRange: db.prepare<[string, number, number, number], EventRow>(
+        'SELECT id, type, path, data, changes FROM events WHERE path = ? AND id > ? AND id < ? ORDER BY id DESC LIMIT ?',
+      ),
+      lastMoveOut: db.prepare<[string, number], { move_batch: number }>(
+        'SELECT move_batch FROM events WHERE moved_from = ? AND id < ? ORDER BY id DESC LIMIT 1',
+      ),
+      moveBatch: db.prepare<[number], { move_batch: number | null }>('SELECT move_batch FROM events WHERE id = ?'),
       lastEventId: db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'"),
       // Two subqueries: SQLite answers a lone min() or max() from the index, but scans for both at once.
       eventBounds: db.prepare<[], { lo: number | null; hi: number | null }>(
@@ -130,6 +145,14 @@ export class SqliteLabelStore implements LabelStore {
       }
       return inserted;
     });
+    this.moveTx = this.db.transaction((moves: readonly LabelMove[], stamp: { updated_at: string; updated_by: string }) =>
+      this.moveInTx(moves, stamp),
+    );
+    this.moveLog = {
+      eventsOf: (path, floor, before, limit) => this.stmt.historyRange.all(path, floor, before, limit).map(eventFromRow),
+      lastMoveOutBatch: (path, before) => this.stmt.lastMoveOut.get(path, before)?.move_batch ?? 0,
+      batchOf: (id) => this.stmt.moveBatch.get(id)?.move_batch ?? id,
+    };
   }
 
   async get(path: string): Promise<Sidecar> {
@@ -173,6 +196,11 @@ export class SqliteLabelStore implements LabelStore {
     return this.commitTx.immediate(units, nowMs);
   }
 
+  async move(moves: readonly LabelMove[], stamp: { updated_at: string; updated_by: string }): Promise<MoveResult[]> {
+    if (moves.length === 0) return [];
+    return this.moveTx.immediate(moves, stamp);
+  }
+
   async changesSince(afterId: number, limit: number): Promise<ChangesSince> {
     const read = this.db.transaction(() => {
       if (afterId > this.lastEventId() || afterId < this.compactedThrough()) return { events: [], reset: true };
@@ -186,7 +214,8 @@ export class SqliteLabelStore implements LabelStore {
   }
 
   async history(path: string, limit: number): Promise<StoredEvent[]> {
-    return this.stmt.history.all(path, limit).map(eventFromRow);
+    // One read transaction: a move committed by another process mid-walk must not split the chain.
+    return this.db.transaction(() => traceHistory(this.moveLog, path, limit))();
   }
 
   async getIdempotency(key: string, nowMs: number): Promise<LabelIdempotencyRecord | undefined> {
@@ -277,6 +306,44 @@ export class SqliteLabelStore implements LabelStore {
       else this.capIdemInTx();
     }
     return outcomes;
+  }
+
+  private moveInTx(moves: readonly LabelMove[], stamp: { updated_at: string; updated_by: string }): MoveResult[] {
+    const rows = new Map<string, Sidecar | undefined>();
+    const rowAt = (path: string): Sidecar | undefined => {
+      if (!rows.has(path)) {
+        const row = this.stmt.getLabel.get(path);
+        rows.set(path, row ? fromRow(row) : undefined);
+      }
+      return rows.get(path);
+    };
+    const plans = planMoves(moves, rowAt, stamp);
+    // Every `from` leaves before any `to` is written: a swap must not hit its own primary key.
+    for (const plan of plans) if (plan.status === 'moved') this.stmt.deleteLabel.run(plan.from);
+    // AUTOINCREMENT hands out sequence + 1 next, inside this IMMEDIATE transaction.
+    const batch = this.lastEventId() + 1;
+    let moved = false;
+    const results = plans.map((plan): MoveResult => {
+      if (plan.status === 'skipped') return plan;
+      const next = plan.next;
+      this.stmt.upsertLabel.run({
+        path: next.path,
+        tags: JSON.stringify(next.tags),
+        notes: next.notes,
+        star: next.star,
+        metrics: JSON.stringify(next.metrics),
+        version: next.version,
+        updated_at: next.updated_at,
+        updated_by: next.updated_by,
+      });
+      const { data, changes } = plan.event;
+      const info = this.stmt.insertMoveEvent.run(next.path, JSON.stringify(data), JSON.stringify(changes), plan.from, batch);
+      moved = true;
+      const id = Number(info.lastInsertRowid);
+      return { status: 'moved', sidecar: next, event: { id, ...plan.event } };
+    });
+    if (moved) this.compactInTx();
+    return results;
   }
 
   private pruneIdemInTx(nowMs: number): number {

@@ -21,6 +21,7 @@ const handlers: Record<string, (...args: any[]) => unknown> = {
   exportPage: (prefix: string, after: string, limit: number) => store.exportPage(prefix, after, limit),
   seedDefaults: (rows, stamp) => store.seedDefaults(rows, stamp),
   commit: (units, nowMs: number) => store.commit(units, nowMs),
+  move: (moves, stamp) => store.move(moves, stamp),
   changesSince: (afterId: number, limit: number) => store.changesSince(afterId, limit),
   currentEventId: () => store.currentEventId(),
   history: (path: string, limit: number) => store.history(path, limit),

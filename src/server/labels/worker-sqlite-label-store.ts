@@ -3,9 +3,11 @@ import { WorkerThread } from '../lib/worker.js';
 import type {
   ChangesSince,
   LabelIdempotencyRecord,
+  LabelMove,
   LabelSeedRow,
   LabelStore,
   LabelStoreOptions,
+  MoveResult,
   StoredEvent,
   UnitOutcome,
   WriteUnit,
@@ -96,6 +98,10 @@ export class WorkerSqliteLabelStore implements LabelStore {
 
   commit(units: readonly WriteUnit[], nowMs: number): Promise<UnitOutcome[]> {
     return this.call('commit', units, nowMs);
+  }
+
+  move(moves: readonly LabelMove[], stamp: { updated_at: string; updated_by: string }): Promise<MoveResult[]> {
+    return this.call('move', moves, stamp);
   }
 
   changesSince(afterId: number, limit: number): Promise<ChangesSince> {

@@ -48,4 +48,12 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX idempotency_by_age ON idempotency (created_at_ms);
   `,
+  // 3: moves (issue 16). An `item-moved` event records the path it came from and the first event
+  // id of its move call, so `history` can follow a chain of moves (SPEC LS23) with an index lookup
+  // instead of parsing every event's JSON. Older events are no moves: NULL.
+  `
+  ALTER TABLE events ADD COLUMN moved_from TEXT;
+  ALTER TABLE events ADD COLUMN move_batch INTEGER;
+  CREATE INDEX events_by_moved_from ON events (moved_from, id) WHERE moved_from IS NOT NULL;
+  `,
 ];

@@ -27,4 +27,15 @@ describe('LabelProjection', () => {
     p.applyEvent(item(2, 5));
     expect(p.peek('/a.jpg')?.star).toBe(1);
   });
+
+  it('[LV7] an item-moved event drops its from and holds its to', () => {
+    const p = new LabelProjection();
+    p.apply({ path: '/a.jpg', tags: ['x'], notes: 'n', star: 2, metrics: {}, version: 2, updated_at: at, updated_by: 'u' });
+    p.applyEvent({
+      id: 3, type: 'item-moved', path: '/b.jpg', changes: { moved: { from: '/a.jpg', to: '/b.jpg' } },
+      data: { from: '/a.jpg', to: '/b.jpg', version: 3, tags: ['x'], notes: 'n', star: 2, metrics: { m: 1 }, updated_at: at, updated_by: 'w' },
+    });
+    expect(p.peek('/a.jpg')).toBeUndefined();
+    expect(p.peek('/b.jpg')).toEqual({ star: 2, tags: ['x'], notes: 'n', version: 3, metrics: { m: 1 } });
+  });
 });

@@ -1,4 +1,4 @@
-import type { ItemUpdated, MetricsUpdated } from '../../protocol/events.js';
+import type { ItemMoved, ItemUpdated, MetricsUpdated } from '../../protocol/events.js';
 import type { Sidecar } from '../../protocol/items.js';
 import type { LabelLookup, LabelSnapshot } from './label-lookup.js';
 import type { StoredEvent } from './label-store.js';
@@ -30,9 +30,26 @@ export class LabelProjection implements LabelLookup {
     this.items.set(s.path, { star: s.star, tags: s.tags, notes: s.notes, version: s.version, metrics: s.metrics });
   }
 
-  /** Applies a logged event; one older than what is held (loaded after it was written) is ignored. */
+  /** The path no longer has a stored row (its labels moved away). */
+  remove(path: string): void {
+    this.items.delete(path);
+  }
+
+  /**
+   * Applies a logged event; one older than what is held (loaded after it was written) is ignored.
+   * An `item-moved` drops its `from`: right for moves applied one by one, but a cycle inside one
+   * move call (a swap) drops a path an earlier event of that call just filled, so whoever replays
+   * moves re-reads the paths they touched afterwards (LabelService does).
+   */
   applyEvent(e: StoredEvent): void {
     const before = this.items.get(e.path);
+    if (e.type === 'item-moved') {
+      const d = e.data as ItemMoved;
+      if (before && before.version >= d.version) return;
+      this.items.delete(d.from);
+      this.items.set(e.path, { star: d.star, tags: d.tags, notes: d.notes, version: d.version, metrics: d.metrics ?? {} });
+      return;
+    }
     if (before && before.version >= e.data.version) return;
     const base = before ?? { star: null, tags: [], notes: '', version: 1, metrics: {} };
     if (e.type === 'metrics-updated') {

@@ -1,4 +1,5 @@
 import { canonicalPath } from '../../protocol/paths.js';
+import type { ItemMoved } from '../../protocol/events.js';
 import { starSchema, type Sidecar } from '../../protocol/items.js';
 import { AppError } from '../app-error.js';
 import type { ChangeFeed } from '../events/change-feed.js';
@@ -8,7 +9,18 @@ import { checkNotes, normalizeTags } from './label-input.js';
 import type { LabelLookup, LabelSnapshot } from './label-lookup.js';
 import { seededSidecar } from './label-model.js';
 import { LabelProjection } from './label-projection.js';
-import type { LabelFields, LabelPatch, LabelSeedRow, LabelStore, LabelWrite, StoredEvent, UnitOutcome, WriteUnit } from './label-store.js';
+import type {
+  LabelFields,
+  LabelMove,
+  LabelPatch,
+  LabelSeedRow,
+  LabelStore,
+  LabelWrite,
+  MoveResult,
+  StoredEvent,
+  UnitOutcome,
+  WriteUnit,
+} from './label-store.js';
 import { outcomeOf, type OutcomeShape, type OutcomeSlot, type WriteOutcome } from './write-outcome.js';
 
 /** Who writes, under which Idempotency-Key; the request was already read and validated. */
@@ -226,6 +238,33 @@ export class LabelService implements LabelLookup {
   }
 
   /**
+   * Labels follow files that moved (SPEC LV9, LS20–LS24): one store transaction in the commit lock,
+   * then the projection drops each `from` and holds its `to`, and each `item-moved` is published
+   * on the feed under its event id, in id order, after the commit. `actor` is stored as
+   * `updated_by` (e.g. `watcher`). Paths are canonical; whether they are items is the caller's
+   * concern (the file at `from` is already gone).
+   */
+  async moveItems(moves: readonly LabelMove[], actor: string): Promise<MoveResult[]> {
+    if (this.closed) throw new AppError('read_only', 'the label service is shutting down');
+    if (moves.length === 0) return [];
+    const stamp = this.stamp({ actor });
+    return this.committer.exclusive(async () => {
+      const results = await this.options.store.move(moves, stamp);
+      const moved = results.flatMap((r) => (r.status === 'moved' && r.event.id > this.lastEventId ? [r] : []));
+      if (moved.length === 0) return results;
+      if (moved[0]!.event.id > this.lastEventId + 1) await this.catchUp(moved[0]!.event.id - 1);
+      // One call is one permutation: every `from` leaves before any `to` arrives (a swap keeps both).
+      for (const r of moved) this.projection.remove((r.event.data as ItemMoved).from);
+      for (const r of moved) this.projection.apply(r.sidecar);
+      for (const r of moved) {
+        this.lastEventId = r.event.id;
+        this.options.feed.publish({ id: r.event.id, type: r.event.type, data: r.event.data });
+      }
+      return results;
+    });
+  }
+
+  /**
    * Tells open clients to refetch (a `resync` without an SSE id: not in the log, not replayed),
    * e.g. once seeding changed labels that no event announced.
    */
@@ -289,6 +328,23 @@ export class LabelService implements LabelLookup {
 
   /** Applies and publishes events committed by other processes (shared stores), up to `through`. */
   private async catchUp(through = Number.MAX_SAFE_INTEGER): Promise<void> {
+    const moved = new Set<string>();
+    try {
+      await this.followLog(through, moved);
+    } finally {
+      // applyEvent takes moves one by one; a cycle within one call (a swap) needs the stored rows.
+      if (moved.size) await this.refresh([...moved]);
+    }
+  }
+
+  private async refresh(paths: string[]): Promise<void> {
+    for (const s of await this.options.store.getMany(paths)) {
+      if (s.updated_at === null) this.projection.remove(s.path);
+      else this.projection.apply(s);
+    }
+  }
+
+  private async followLog(through: number, moved: Set<string>): Promise<void> {
     const { store, feed } = this.options;
     while (this.lastEventId < through) {
       const page = await store.changesSince(this.lastEventId, 500);
@@ -303,6 +359,7 @@ export class LabelService implements LabelLookup {
       for (const e of page.events) {
         if (e.id > through) return;
         this.projection.applyEvent(e);
+        if (e.type === 'item-moved') moved.add((e.data as ItemMoved).from).add(e.path);
         this.lastEventId = e.id;
         feed.publish({ id: e.id, type: e.type, data: e.data });
       }

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runExportCommand, runImportCommand } from '../../src/server/labels/label-cli.js';
@@ -53,9 +53,9 @@ describe('GET /export', () => {
     const csv = await s.app.inject({ method: 'GET', url: '/export?format=csv&path=/animals' });
     expect(csv.headers['content-type']).toContain('text/csv');
     const rows = parseCsv(csv.body);
-    expect(rows[0]).toEqual(['path', 'tags', 'notes', 'star', 'metrics', 'version', 'updated_at', 'updated_by']);
-    expect(rows[0]).toEqual([...EXPORT_CSV_COLUMNS]);
-    expect(rows[1]).toEqual(['/animals/cat.jpg', '["cute","pet"]', 'golden, "hour"\nline 2', '4', '{}', '2', '2026-01-23T19:22:05.000Z', 'ann']);
+    expect(rows[0]).toEqual(['path', 'tags', 'notes', 'star', 'metrics', 'version', 'updated_at', 'updated_by', 'missing']);
+    expect(rows[0]).toEqual([...EXPORT_CSV_COLUMNS, 'missing']);
+    expect(rows[1]).toEqual(['/animals/cat.jpg', '["cute","pet"]', 'golden, "hour"\nline 2', '4', '{}', '2', '2026-01-23T19:22:05.000Z', 'ann', '']);
     expect(parseExport(csv.body, 'csv')).toEqual(json.json());
 
     const all = await s.app.inject({ method: 'GET', url: '/export' });
@@ -80,6 +80,67 @@ describe('GET /export', () => {
     await s.system.service.patchItems(items, { key: 'bulk', actor: 'web' });
     const res = await s.app.inject({ method: 'GET', url: '/export?format=csv' });
     expect(res.body.trim().split('\r\n')).toHaveLength(3001);
+  });
+});
+
+describe('orphaned labels (issue 16)', () => {
+  it('[LX1] GET /export marks labels whose item is gone with missing: true (JSON) and a missing column (CSV)', async () => {
+    const s = await startLabelServer({ listen: false });
+    servers.push(s);
+    await labeled(s, '/here.jpg', { set_star: 2 });
+    await labeled(s, '/gone.jpg', { set_star: 5 });
+    let present = new Set(['/here.jpg', '/gone.jpg']);
+    // The file vanishes after it was labeled: its labels stay, as an orphan.
+    const gone = await startLabelServer({ listen: false, store: s.system.store, itemExists: (p) => present.has(p) });
+    present = new Set(['/here.jpg']);
+    const json = expectWire(exportJsonSchema, (await gone.app.inject({ method: 'GET', url: '/export' })).json());
+    expect(json.map((r) => [r.path, r.missing])).toEqual([['/gone.jpg', true], ['/here.jpg', undefined]]);
+    expect(json[0]).toMatchObject({ star: 5, version: 2 });
+    const csv = parseCsv((await gone.app.inject({ method: 'GET', url: '/export?format=csv' })).body);
+    expect(csv.map((r) => [r[0], r[8]])).toEqual([['path', 'missing'], ['/gone.jpg', 'true'], ['/here.jpg', '']]);
+    await gone.app.close();
+  });
+
+  it('[LX1] lenslet export marks files gone from the folder; import takes missing rows as usual, with or without the column', async () => {
+    const folder = join(dir, 'orphans');
+    mkdirSync(join(folder, 'sub'), { recursive: true });
+    writeFileSync(join(folder, 'sub', 'here.jpg'), 'x');
+    const workspace = join(dir, 'orphans-ws');
+    mkdirSync(workspace);
+    const s = await startLabelServer({ listen: false, dbPath: join(workspace, 'labels.sqlite') });
+    await labeled(s, '/sub/here.jpg', { set_star: 1 });
+    await labeled(s, '/sub/gone.jpg', { set_star: 3, set_tags: ['t'] });
+    await s.close();
+    const io = capture();
+    const jsonFile = join(dir, 'orphans.json');
+    const csvFile = join(dir, 'orphans.csv');
+    expect(await runExportCommand([folder, '--workspace', workspace, '--out', jsonFile], { stdout: io.stream, stderr: io.stream })).toBe(0);
+    expect(await runExportCommand([folder, '--workspace', workspace, '--out', csvFile], { stdout: io.stream, stderr: io.stream })).toBe(0);
+    const rows = expectWire(exportJsonSchema, JSON.parse(readFileSync(jsonFile, 'utf8')));
+    expect(rows.map((r) => [r.path, r.missing])).toEqual([['/sub/gone.jpg', true], ['/sub/here.jpg', undefined]]);
+    expect(parseCsv(readFileSync(csvFile, 'utf8')).map((r) => r[8])).toEqual(['missing', 'true', '']);
+    // --db alone names no folder: nothing can be checked, so nothing is marked.
+    const bare = capture();
+    expect(await runExportCommand(['--db', join(workspace, 'labels.sqlite')], { stdout: bare.stream, stderr: bare.stream })).toBe(0);
+    expect(JSON.parse(bare.text()).filter((r: { missing?: true }) => r.missing)).toEqual([]);
+
+    for (const file of [jsonFile, csvFile]) {
+      const target = join(dir, `orphans-import-${extname(file).slice(1)}.sqlite`);
+      expect(await runImportCommand(['--db', target, '--file', file], { stdout: io.stream, stderr: io.stream })).toBe(0);
+      const store = new SqliteLabelStore(target);
+      expect(await store.get('/sub/gone.jpg')).toMatchObject({ star: 3, tags: ['t'], version: 2 });
+      await store.close();
+    }
+    // A CSV from before the column existed still imports.
+    const oldCsv = join(dir, 'old.csv');
+    const oldText = readFileSync(csvFile, 'utf8').split('\r\n').map((line) => line.replace(/,(true|missing)?$/, '')).join('\r\n');
+    expect(oldText.split('\r\n')[0]).toBe(EXPORT_CSV_COLUMNS.join(','));
+    writeFileSync(oldCsv, oldText);
+    const target = join(dir, 'orphans-old.sqlite');
+    expect(await runImportCommand(['--db', target, '--file', oldCsv], { stdout: io.stream, stderr: io.stream })).toBe(0);
+    const store = new SqliteLabelStore(target);
+    expect(await store.get('/sub/gone.jpg')).toMatchObject({ star: 3, version: 2 });
+    await store.close();
   });
 });
 

@@ -24,7 +24,7 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
     reply
       .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
       .header('content-disposition', `attachment; filename="lenslet-labels.${format}"`);
-    return reply.send(Readable.from(exportLines(rows, format)));
+    return reply.send(Readable.from(exportLines(rows, format, (path) => !deps.labels.hasItem(path))));
   });
 }
 

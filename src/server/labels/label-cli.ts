@@ -1,5 +1,5 @@
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, extname } from 'node:path';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
@@ -96,7 +96,7 @@ export async function runExportCommand(argv: string[], io: CliIo = DEFAULT_IO): 
     const store = new SqliteLabelStore(db);
     try {
       const out = values.out ? createWriteStream(values.out) : io.stdout;
-      for await (const chunk of exportLines(store.exportUnder(prefix.path), format)) {
+      for await (const chunk of exportLines(store.exportUnder(prefix.path), format, missingUnder(positionals))) {
         if (!out.write(chunk)) await once(out, 'drain');
       }
       if (values.out) await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
@@ -167,6 +167,17 @@ function toWrites(records: unknown[], user: string): LabelWrite[] {
       throw new Error(`record ${i + 1}: ${(error as Error).message}`);
     }
   });
+}
+
+/**
+ * Folder mode: a label is `missing` when its file is no longer under the root. A table (or a bare
+ * --db) cannot be checked without loading the table, so nothing is marked there.
+ */
+function missingUnder(positionals: string[]): ((path: string) => boolean) | undefined {
+  const root = positionals.length === 1 ? positionals[0]! : undefined;
+  if (!root || !existsSync(root) || !statSync(root).isDirectory()) return undefined;
+  // Paths are canonical (leading /, no '..'), so joining them stays under the root.
+  return (path) => !existsSync(join(root, ...path.slice(1).split('/')));
 }
 
 function resolveDb(positionals: string[], values: { db?: string; workspace?: string }): string {

@@ -1,21 +1,31 @@
 import { z } from 'zod';
 import { csvCell, csvCellValue } from '../../protocol/csv-cells.js';
+import { EXPORT_CSV_COLUMNS, type ExportRow } from '../../protocol/export.js';
 import { metricsSchema, starSchema, type Sidecar } from '../../protocol/items.js';
 
 /**
  * Export and import formats. JSON is an array of sidecars, one per line. CSV has the columns
  * below; `tags` and `metrics` cells hold JSON so that a round trip loses nothing, and cells a
  * spreadsheet would run as a formula are neutralised (`csv-cells.ts`) and restored on import.
+ * Labels whose item is gone from the dataset are still exported, marked `missing` (JSON `true`,
+ * CSV `true` or empty); an import reads them like any other row.
  */
 export type ExportFormat = 'json' | 'csv';
 export const EXPORT_FORMATS = ['json', 'csv'] as const;
-export const CSV_COLUMNS = ['path', 'tags', 'notes', 'star', 'metrics', 'version', 'updated_at', 'updated_by'] as const;
+/** The protocol's columns plus a trailing `missing` (older exports, and the browser's, lack it). */
+export const CSV_COLUMNS = [...EXPORT_CSV_COLUMNS, 'missing'] as const;
 
-export async function* exportLines(rows: AsyncIterable<Sidecar>, format: ExportFormat): AsyncGenerator<string> {
+/** `isMissing`: the path is no item of the dataset now; absent when the exporter cannot tell. */
+export async function* exportLines(
+  rows: AsyncIterable<Sidecar>,
+  format: ExportFormat,
+  isMissing: (path: string) => boolean = () => false,
+): AsyncGenerator<string> {
   if (format === 'csv') {
     yield `${CSV_COLUMNS.join(',')}\r\n`;
     for await (const s of rows) {
-      const cells = [s.path, JSON.stringify(s.tags), s.notes, s.star ?? '', JSON.stringify(s.metrics), s.version, s.updated_at ?? '', s.updated_by ?? ''];
+      const missing = isMissing(s.path) ? 'true' : '';
+      const cells = [s.path, JSON.stringify(s.tags), s.notes, s.star ?? '', JSON.stringify(s.metrics), s.version, s.updated_at ?? '', s.updated_by ?? '', missing];
       yield `${cells.map((c) => csvCell(String(c))).join(',')}\r\n`;
     }
     return;
@@ -23,14 +33,14 @@ export async function* exportLines(rows: AsyncIterable<Sidecar>, format: ExportF
   yield '[';
   let first = true;
   for await (const s of rows) {
-    yield (first ? '\n' : ',\n') + JSON.stringify(exportRecord(s));
+    yield (first ? '\n' : ',\n') + JSON.stringify(exportRecord(s, isMissing(s.path)));
     first = false;
   }
   yield '\n]\n';
 }
 
-function exportRecord(s: Sidecar): Sidecar {
-  return {
+function exportRecord(s: Sidecar, missing: boolean): ExportRow {
+  const row: ExportRow = {
     path: s.path,
     tags: s.tags,
     notes: s.notes,
@@ -40,6 +50,8 @@ function exportRecord(s: Sidecar): Sidecar {
     updated_at: s.updated_at,
     updated_by: s.updated_by,
   };
+  if (missing) row.missing = true;
+  return row;
 }
 
 export const importRecordSchema = z.object({

@@ -132,6 +132,11 @@ export class LabelService implements LabelLookup {
     return this.lastEventId;
   }
 
+  /** True when the gallery has an image at this canonical path now. */
+  hasItem(path: string): boolean {
+    return this.options.itemExists(path);
+  }
+
   /** The canonical `path` when the gallery has an image there; `not_found` otherwise. */
   requireItem(path: string): string {
     if (!this.options.itemExists(path)) throw new AppError('not_found', `no image at ${path}`, { path });

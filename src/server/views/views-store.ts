@@ -1,11 +1,11 @@
 import { readFile, rename } from 'node:fs/promises';
 import type { View, ViewsDocument } from '../../protocol/views.js';
-import { viewsDocumentSchema } from '../../protocol/views.js';
+import { MAX_VIEWS, viewsDocumentSchema } from '../../protocol/views.js';
 import type { Principal } from '../accounts/principal.js';
 import { AppError } from '../app-error.js';
 import { writeAtomic } from '../lib/atomic-write.js';
 import { IDEMPOTENCY_MAX_ENTRIES, IDEMPOTENCY_TTL_MS, IdempotencyMemory, replay } from '../lib/idempotency.js';
-import { audienceOf, mergeVisible, ownedView, ownerKey, visibleTo } from './view-access.js';
+import { audienceOf, mergeVisible, type OwnedView, ownedView, ownerKey, visibleTo } from './view-access.js';
 import { type OwnedDocument, parseViewsRecords, type RecordedOutcome, serializeViews, type ViewsOutcome, type ViewsRecord } from './views-file.js';
 
 export type { ViewsOutcome } from './views-file.js';
@@ -143,6 +143,43 @@ export class ViewsStore {
       this.options.publish?.({ type: 'views-updated', data: { version: next.version }, ...(audience ? { audience } : {}) });
     }
     return { outcome: seenIn(outcome, by), replayed: false };
+  }
+
+  /**
+   * Adds `views` as shared views of nobody (like those made before accounts), skipping ids already
+   * present and stopping at MAX_VIEWS: `lenslet import --from-python`. Serialized with `put`, so
+   * it bumps the version like any write and a client based on the old version gets a 409.
+   */
+  appendShared(views: readonly View[]): Promise<{ added: string[]; present: string[]; overLimit: string[] }> {
+    const run = this.queue.then(() => this.appendSharedNow(views));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async appendSharedNow(views: readonly View[]): Promise<{ added: string[]; present: string[]; overLimit: string[] }> {
+    const ids = new Set(this.doc.views.map((v) => v.id));
+    const result = { added: [] as string[], present: [] as string[], overLimit: [] as string[] };
+    const fresh: OwnedView[] = [];
+    for (const view of views) {
+      if (ids.has(view.id)) result.present.push(view.id);
+      else if (this.doc.views.length + fresh.length >= MAX_VIEWS) result.overLimit.push(view.id);
+      else {
+        ids.add(view.id);
+        fresh.push({ ...view, owner: null, shared: true });
+        result.added.push(view.id);
+      }
+    }
+    if (fresh.length === 0) return result;
+    const next: OwnedDocument = { version: this.doc.version + 1, views: [...this.doc.views, ...fresh] };
+    if (this.options.file) {
+      const { text, kept } = serializeViews(next, this.remembered.entries());
+      await writeAtomic(this.options.file, text);
+      const keep = new Set(kept.map((r) => r.key));
+      for (const old of this.remembered.entries()) if (!keep.has(old.key)) this.remembered.delete(old.key);
+    }
+    this.doc = next;
+    this.options.publish?.({ type: 'views-updated', data: { version: next.version } });
+    return result;
   }
 
   private now(): number {

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { FolderOpenError } from './datasets/folder-source.js';
 import { runTokensCommand, runUsersCommand } from './accounts/account-cli.js';
 import { runExportCommand, runImportCommand } from './labels/label-cli.js';
+import { pythonImportOffer } from './labels/python-import/python-import-offer.js';
 import { resolveAccess, type AccessOptions } from './http/auth/access-options.js';
 import { isWildcard } from './http/guards/host-names.js';
 import { parseAllowedHosts } from './http/guards/host-policy.js';
@@ -131,6 +132,8 @@ export async function main(argv: string[]): Promise<number> {
   if (server.port !== port && port !== 0) process.stdout.write(`Port ${port} is busy, using ${server.port}.\n`);
   if (values['no-write']) process.stdout.write(`Read-only: nothing is written to the folder; state in ${server.workspace.dir} (removed on exit).\n`);
   process.stdout.write(`Lenslet: ${server.url}\n`);
+  const offer = await pythonImportOffer(positionals[0]!, server.workspace, server.services.labels?.store ?? null);
+  if (offer) process.stdout.write(`${offer}\n`);
   if (server.setupUrl) process.stdout.write(`Setup: ${server.setupUrl}\n(one-time link to create the first admin; valid 24 h, a new one each start until then)\n`);
   if (values.access === 'open') {
     process.stderr.write(`WARNING: --access open: anyone who can reach ${server.url} can see and change everything, with no sign-in.\n`);

@@ -8,6 +8,7 @@ import { workspaceOfTarget } from '../workspace.js';
 import { EXPORT_FORMATS, exportLines, importRecordSchema, parseExport, type ExportFormat } from './label-export.js';
 import { checkNotes, normalizeTags } from './label-input.js';
 import type { LabelWrite } from './label-store.js';
+import { runPythonImport } from './python-import/python-import-command.js';
 import { SqliteLabelStore } from './sqlite-label-store.js';
 
 export interface CliIo {
@@ -40,7 +41,9 @@ at least the exported one. Run it while no server is using that workspace. In a 
 \`lenslet export\` puts before a formula-like cell (or a cell starting with ') is removed again.
 
 Options:
-      --file <file>        The export to read (required)
+      --file <file>        The export to read (required, except with --from-python)
+      --from-python        Read the Python Lenslet's labels and smart folders instead (see
+                           \`lenslet import --from-python --help\`)
       --format <json|csv>  Input format (default: from the file's extension)
       --user <name>        updated_by for records that have none (default "import")
       --workspace <dir>    The workspace used with \`lenslet --workspace\`
@@ -111,6 +114,7 @@ export async function runExportCommand(argv: string[], io: CliIo = DEFAULT_IO): 
 
 /** `lenslet import …`: resolves with the exit code. */
 export async function runImportCommand(argv: string[], io: CliIo = DEFAULT_IO): Promise<number> {
+  if (argv.includes('--from-python')) return runPythonImport(argv, io);
   let args: ReturnType<typeof parseImportArgs>;
   try {
     args = parseImportArgs(argv);

@@ -127,7 +127,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   if (labels) access.guardStreams(labels.hub);
   const service = labels?.service;
   const lookup = service ?? options.labelLookup ?? NO_LABELS;
-  const views = await ViewsStore.open({ file: writable ? workspace.viewsPath : null, publish: (event) => feed.publish({ id: null, ...event }) });
+  const views = await ViewsStore.open({ file: writable ? workspace.viewsPath : null, legacyFile: workspace.legacyViewsPath, publish: (event) => feed.publish({ id: null, ...event }) });
   // The label service's revision is a cache stamp for what queries derive from labels; a fixed lookup has none.
   // One listing engine behind /folders, /query and /search (src/server/query/SPEC.md).
   const query = new QueryEngine({

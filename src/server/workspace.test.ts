@@ -15,7 +15,8 @@ describe('resolveWorkspace', () => {
         persistent: true,
         thumbsDir: join(root, '.lenslet', 'thumbs'),
         labelsDbPath: join(root, '.lenslet', 'labels.sqlite'),
-        viewsPath: join(root, '.lenslet', 'views.json'),
+        viewsPath: join(root, '.lenslet', 'smart-folders.json'),
+        legacyViewsPath: join(root, '.lenslet', 'views.json'),
       });
       expect(existsSync(ws.dir)).toBe(false);
       await ws.ensure();
@@ -27,9 +28,14 @@ describe('resolveWorkspace', () => {
     }
   });
 
-  it('puts table-file state beside the table: t.parquet.cache/ and t.parquet.lenslet.json', () => {
+  it('puts table-file state beside the table in t.parquet.cache/ (t.parquet.lenslet.json only read as the older views file)', () => {
     const ws = resolveWorkspace({ kind: 'table-file', path: '/data/t.parquet' });
-    expect(ws).toMatchObject({ dir: '/data/t.parquet.cache', viewsPath: '/data/t.parquet.lenslet.json', thumbsDir: '/data/t.parquet.cache/thumbs' });
+    expect(ws).toMatchObject({
+      dir: '/data/t.parquet.cache',
+      viewsPath: '/data/t.parquet.cache/smart-folders.json',
+      legacyViewsPath: '/data/t.parquet.lenslet.json',
+      thumbsDir: '/data/t.parquet.cache/thumbs',
+    });
   });
 
   it('uses a folder holding items.parquet like any folder', () => {
@@ -38,7 +44,7 @@ describe('resolveWorkspace', () => {
 
   it('honours --workspace', () => {
     const ws = resolveWorkspace({ kind: 'table-file', path: '/data/t.parquet' }, { dir: '/state/x' });
-    expect(ws).toMatchObject({ dir: '/state/x', persistent: true, viewsPath: '/state/x/views.json' });
+    expect(ws).toMatchObject({ dir: '/state/x', persistent: true, viewsPath: '/state/x/smart-folders.json' });
   });
 
   it('--no-write uses a temp dir outside the data, removed on dispose', () => {

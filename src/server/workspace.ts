@@ -18,12 +18,22 @@ export interface Workspace {
   accountsDbPath: string;
   /** Content fingerprints (path, size, mtime → hash) and a table's id → path map (issue 16). */
   identityDbPath: string;
+  /** Smart folders: `smart-folders.json` in the workspace. */
   viewsPath: string;
+  /**
+   * Where smart folders were kept before issue 16 (`views.json`, a table's `t.parquet.lenslet.json`):
+   * the same names the Python Lenslet used. Read once when `viewsPath` does not exist yet and the file
+   * is ours; never written, renamed or removed, so the Python Lenslet's file there stays as it was.
+   */
+  legacyViewsPath: string;
   /** Creates `dir` (and parents) if needed. Idempotent and cheap after the first call. */
   ensure(): Promise<void>;
   /** Removes a temp workspace; a persistent one is left alone. */
   dispose(): void;
 }
+
+/** Our smart folders' file, in the workspace (its own name: see `Workspace.legacyViewsPath`). */
+export const SMART_FOLDERS_FILE = 'smart-folders.json';
 
 export type WorkspaceTarget =
   | { kind: 'folder'; path: string } // a folder of images, or a folder holding items.parquet
@@ -56,7 +66,7 @@ export function workspaceOfTarget(target: string, options: WorkspaceOptions = {}
   return resolveWorkspace({ kind: isTable ? 'table-file' : 'folder', path: target }, options);
 }
 
-function make(dir: string, persistent: boolean, viewsPath: string): Workspace {
+function make(dir: string, persistent: boolean, legacyViewsPath: string): Workspace {
   let ready: Promise<void> | undefined;
   return {
     dir,
@@ -65,7 +75,8 @@ function make(dir: string, persistent: boolean, viewsPath: string): Workspace {
     labelsDbPath: join(dir, 'labels.sqlite'),
     accountsDbPath: join(dir, 'accounts.sqlite'),
     identityDbPath: join(dir, 'identity.sqlite'),
-    viewsPath,
+    viewsPath: join(dir, SMART_FOLDERS_FILE),
+    legacyViewsPath,
     ensure() {
       ready ??= mkdir(dir, { recursive: true }).then(
         () => undefined,

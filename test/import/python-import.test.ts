@@ -79,14 +79,14 @@ describe('lenslet import --from-python (folder)', () => {
   it('PI5 a second run imports nothing new; a later Python edit is picked up alone', async () => {
     const { dir, ws, files } = await pythonFolder();
     expect((await runCli(['import', dir, '--from-python', '--workspace', ws])).code).toBe(0);
-    const viewsBefore = readFileSync(join(ws, 'views.json'), 'utf8');
+    const viewsBefore = readFileSync(join(ws, 'smart-folders.json'), 'utf8');
     const again = await runCli(['import', dir, '--from-python', '--workspace', ws]);
     expect(again.code).toBe(0);
     expect(again.out).toContain('items (snapshot): 0');
     expect(again.out).toContain('log records: 0');
     expect(again.out).toContain('smart folders: 0');
     expect(again.out).toContain('already imported: 6'); // 4 label records, 2 smart folders
-    expect(readFileSync(join(ws, 'views.json'), 'utf8')).toBe(viewsBefore);
+    expect(readFileSync(join(ws, 'smart-folders.json'), 'utf8')).toBe(viewsBefore);
     await withStore(join(ws, 'labels.sqlite'), async (store) => {
       expect((await store.get('/a.jpg')).version).toBe(4);
       expect(await store.history('/a.jpg', 10)).toHaveLength(2);
@@ -132,7 +132,7 @@ describe('lenslet import --from-python (folder)', () => {
   it('PI6 smart folders become shared views; what has no equivalent is listed one line each', async () => {
     const { dir, ws } = await pythonFolder();
     const run = await runCli(['import', dir, '--from-python', '--workspace', ws]);
-    const doc = viewsDocumentSchema.parse(JSON.parse(readFileSync(join(ws, 'views.json'), 'utf8')));
+    const doc = viewsDocumentSchema.parse(JSON.parse(readFileSync(join(ws, 'smart-folders.json'), 'utf8')));
     expect(doc.views).toEqual([
       {
         id: 'best',
@@ -160,22 +160,24 @@ describe('lenslet import --from-python (folder)', () => {
     expect(notes[2]).toMatch(/"Named" \(named\): sort .*derived.* no equivalent/);
   });
 
-  it('PI6 PI1 in the default workspace the Python views file is not replaced; a copy our server set aside is read', async () => {
+  it('PI6 PI1 in the default workspace the Python views.json is only read: ours go to smart-folders.json', async () => {
     const { dir, files, old } = await pythonFolder();
     const before = fingerprint(old);
     const run = await runCli(['import', dir, '--from-python']);
     expect(run.code).toBe(0);
     expect(run.out).toContain('log records: 2');
-    expect(run.out).toContain('where this Lenslet keeps its own smart folders too');
+    expect(run.out).toContain('smart folders: 2');
     expect(fingerprint(old)).toEqual(before);
     expect(existsSync(join(dir, '.lenslet/labels.sqlite'))).toBe(true);
-
-    // What a server start does to a views file it cannot read (ViewsStore.open): set it aside.
-    renameSync(files.views, `${files.views}.unreadable-1700000000000`);
-    const second = await runCli(['import', dir, '--from-python']);
-    expect(second.out).toContain('smart folders: 2');
-    const doc = viewsDocumentSchema.parse(JSON.parse(readFileSync(files.views, 'utf8')));
+    const doc = viewsDocumentSchema.parse(JSON.parse(readFileSync(join(dir, '.lenslet/smart-folders.json'), 'utf8')));
     expect(doc.views.map((v) => v.id)).toEqual(['best', 'named']);
+
+    // A copy an earlier version of this Lenslet set aside (it used to keep its views in views.json) is read too.
+    const ws = makeTempDir('lenslet-ws-');
+    dirs.push(ws);
+    renameSync(files.views, `${files.views}.unreadable-1700000000000`);
+    const second = await runCli(['import', dir, '--from-python', '--workspace', ws]);
+    expect(second.out).toContain('smart folders: 2');
   });
 
   it('PI1 a folder without Python files is an error, not an empty import', async () => {
@@ -201,8 +203,8 @@ describe('lenslet import --from-python (table file)', () => {
     expect(run.code).toBe(0);
     expect(run.out).toContain('items (snapshot): 2');
     expect(run.out).toContain('log records: 2');
-    // Our views for a table file live in t.parquet.lenslet.json too: the Python one is left alone.
-    expect(run.out).toContain('smart folders: 0');
+    // Ours go to t.parquet.cache/smart-folders.json: the Python t.parquet.lenslet.json is only read.
+    expect(run.out).toContain('smart folders: 2');
     expect(fingerprint([files.snapshot, files.log, files.views, table])).toEqual(before);
     await withStore(`${table}.cache/labels.sqlite`, async (store) => {
       expect(await store.get('/a.jpg')).toMatchObject({ star: 5, version: 4, updated_by: 'carol' });
@@ -212,6 +214,9 @@ describe('lenslet import --from-python (table file)', () => {
     dirs.push(ws);
     const elsewhere = await runCli(['import', table, '--from-python', '--workspace', ws]);
     expect(elsewhere.out).toContain('smart folders: 2');
+    const again = await runCli(['import', table, '--from-python']);
+    expect(again.out).toContain('smart folders: 0'); // already there
+    expect(fingerprint([files.snapshot, files.log, files.views, table])).toEqual(before);
   });
 });
 

@@ -61,7 +61,7 @@ describe('lenslet <table>', () => {
     expect(put.status).toBe(200);
     run.child.kill('SIGTERM');
     expect(await run.exit).toBe(0);
-    expect(existsSync(path.join(dir, 'data', '.lenslet', 'views.json'))).toBe(true);
+    expect(existsSync(path.join(dir, 'data', '.lenslet', 'smart-folders.json'))).toBe(true);
     expect(readdirSync(path.join(dir, 'data')).sort()).toEqual(['.lenslet', 'items.parquet']);
   });
 

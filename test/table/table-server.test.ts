@@ -208,7 +208,7 @@ describe('table mode over HTTP', () => {
     expect(body.items.map((i) => i.path)).toEqual(['/imgs/sub/green.jpg']);
   });
 
-  it('keeps smart folders versioned in t.parquet.lenslet.json', async () => {
+  it('keeps smart folders versioned in t.parquet.cache/smart-folders.json', async () => {
     // Listen on the SSE stream first: an accepted write announces views-updated.
     const events = new AbortController();
     const stream = await fetch(`${server.url}/events`, { signal: events.signal });
@@ -240,7 +240,7 @@ describe('table mode over HTTP', () => {
     expect(conflict.current.version).toBe(2);
     expect(conflict.current.views.map((v) => v.id)).toEqual(['best']);
     expect((await put({ 'if-match': '2', 'idempotency-key': 'v1' }, { views: [] })).status).toBe(422); // key reused
-    const onDisk = JSON.parse(readFileSync(path.join(dir, 't.parquet.lenslet.json'), 'utf8')) as { version: number };
+    const onDisk = JSON.parse(readFileSync(path.join(dir, 't.parquet.cache', 'smart-folders.json'), 'utf8')) as { version: number };
     expect(onDisk.version).toBe(2);
     await reading; // ends at the views-updated event (or fails the test by its timeout)
     events.abort();
@@ -264,7 +264,7 @@ describe('table mode over HTTP', () => {
     // Made without sign-in: the local admin's, shared (issue 10).
     const local = { owner: 'local', shared: true };
     expect(got.views).toEqual([{ ...view, ...local }, { id: 'old', name: 'Old', path: '/', recursive: true, filters: [], metric: 'aesthetic', ...local }]);
-    const onDisk = JSON.parse(readFileSync(path.join(dir, 't.parquet.lenslet.json'), 'utf8')) as { views: unknown[] };
+    const onDisk = JSON.parse(readFileSync(path.join(dir, 't.parquet.cache', 'smart-folders.json'), 'utf8')) as { views: unknown[] };
     expect(onDisk.views).toEqual(got.views);
   });
 
@@ -280,9 +280,9 @@ describe('table mode over HTTP', () => {
     expect(html).toMatch(/og:image" content="http:\/\/127\.0\.0\.1:\d+\/og-image"/);
   });
 
-  it('leaves nothing beside the table but the cache folder and the views file', () => {
+  it('leaves nothing beside the table but the cache folder', () => {
     const beside = readdirSync(dir).sort();
-    expect(beside).toEqual(['imgs', 't.parquet', 't.parquet.cache', 't.parquet.lenslet.json']);
+    expect(beside).toEqual(['imgs', 't.parquet', 't.parquet.cache']);
     expect(existsSync(path.join(dir, 't.parquet.cache', 'labels.sqlite'))).toBe(true);
   });
 });

@@ -39,7 +39,7 @@ export async function openTableDataset(target: TableTarget, options: TableModeOp
       name: options.name ?? (target.kind === 'folder' ? path.basename(target.folder) : undefined),
       baseDir: options.baseDir ?? (target.kind === 'folder' ? target.folder : undefined),
       dimensionsFile: workspace.persistent ? path.join(workspace.dir, 'dimensions.json') : null,
-      guardedPaths: [workspace.dir, workspace.viewsPath],
+      guardedPaths: [workspace.dir, workspace.viewsPath, workspace.legacyViewsPath],
     });
     return { source, workspace };
   } catch (error) {

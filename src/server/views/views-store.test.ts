@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -98,5 +98,24 @@ describe('ViewsStore', () => {
     const aside = readdirSync(dir).find((f) => f.startsWith('views.json.unreadable-'))!;
     expect(readFileSync(path.join(dir, aside), 'utf8')).toBe(old);
     expect(warnings.join()).toMatch(/kept as/);
+  });
+
+  it('adopts the older views.json of ours once, and leaves a Python Lenslet views.json exactly as it was', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lenslet-views-'));
+    const file = path.join(dir, 'smart-folders.json');
+    const legacyFile = path.join(dir, 'views.json');
+    writeFileSync(legacyFile, JSON.stringify({ version: 3, views: [{ id: 'a', name: 'A' }] }));
+    const adopted = await ViewsStore.open({ file, legacyFile });
+    expect(adopted.get(local).views.map((v) => v.id)).toEqual(['a']);
+    expect(adopted.get(local).version).toBe(3);
+
+    const python = '{"version":1,"views":[{"id":"x","name":"X","pool":{"kind":"folder","path":"/"},"view":{}}]}';
+    writeFileSync(legacyFile, python);
+    const before = statSync(legacyFile).mtimeMs;
+    const fresh = await ViewsStore.open({ file, legacyFile });
+    expect(fresh.get(local)).toEqual({ version: 1, views: [] });
+    expect(readFileSync(legacyFile, 'utf8')).toBe(python);
+    expect(statSync(legacyFile).mtimeMs).toBe(before);
+    expect(readdirSync(dir).sort()).toEqual(['views.json']); // nothing set aside, nothing written yet
   });
 });

@@ -39,6 +39,11 @@ export interface ViewsUpdated {
 export interface ViewsStoreOptions {
   /** The views file; null keeps views in memory only (`--no-write`). */
   file: string | null;
+  /**
+   * Where the views were kept before (read only when `file` does not exist yet, and only if it is a
+   * views document of ours: the Python Lenslet's file of the same name is left alone). Never written.
+   */
+  legacyFile?: string;
   /** Called after each committed change (the `views-updated` event). */
   publish?: (event: ViewsUpdated) => void;
   idempotencyTtlMs?: number;
@@ -69,10 +74,12 @@ export class ViewsStore {
     let doc: OwnedDocument = { version: INITIAL_VIEWS_VERSION, views: [] };
     let records: ViewsRecord[] = [];
     if (options.file) {
-      const text = await readFile(options.file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return undefined;
-        throw error;
-      });
+      let text = await readIfThere(options.file);
+      let adopting = false;
+      if (text === undefined && options.legacyFile) {
+        text = await readIfThere(options.legacyFile);
+        adopting = text !== undefined;
+      }
       if (text !== undefined) {
         const json = safeJson(text);
         const parsed = viewsDocumentSchema.safeParse(json);
@@ -80,12 +87,13 @@ export class ViewsStore {
           // Views saved before accounts have no owner: they load as shared.
           doc = { version: Math.max(INITIAL_VIEWS_VERSION, parsed.data.version), views: parsed.data.views.map(ownedView) };
           records = parseViewsRecords(json, doc);
-        } else {
-          // An older or foreign file: keep it (renamed, never overwritten) and start an empty list.
+        } else if (!adopting) {
+          // Our own file, damaged or from another version: keep it (renamed, never overwritten) and start an empty list.
           const aside = `${options.file}.unreadable-${Date.now()}`;
           await rename(options.file, aside);
           process.emitWarning(`${options.file} is not a views file of this version; kept as ${aside}`);
         }
+        // A legacy file that is not ours (the Python Lenslet's views) is not touched: `lenslet import --from-python` reads it.
       }
     }
     return new ViewsStore(options, doc, records);
@@ -203,4 +211,11 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+async function readIfThere(file: string): Promise<string | undefined> {
+  return readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
 }

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { ViewsStore } from '../../views/views-store.js';
@@ -61,7 +61,7 @@ export async function runPythonImport(argv: string[], io: ImportIo): Promise<num
     const db = values.db ?? workspace.labelsDbPath;
     const labels = readPythonLabels(snapshotText, logText);
     const counts = labels.chains.size > 0 ? await importLabels(db, labels) : undefined;
-    const views = pythonViews ? await importViews(pythonViews, workspace.viewsPath) : undefined;
+    const views = pythonViews ? await importViews(pythonViews, workspace.viewsPath, workspace.legacyViewsPath) : undefined;
     io.stdout.write(report(target, db, labels, counts, views));
     return 0;
   } catch (error) {
@@ -82,14 +82,10 @@ async function importLabels(db: string, labels: PythonLabels): Promise<LabelImpo
   }
 }
 
-async function importViews(found: { file: string; json: unknown }, viewsPath: string): Promise<ViewsReport> {
+async function importViews(found: { file: string; json: unknown }, viewsPath: string, legacyViewsPath: string): Promise<ViewsReport> {
   const converted = convertPythonViews(found.json);
-  if (resolve(found.file) === resolve(viewsPath)) {
-    // Our views would replace the Python file, which this command never changes.
-    const note = `smart folders: ${found.file} is where this Lenslet keeps its own smart folders too, so they were not imported; run again with --workspace <dir> (and serve with it)`;
-    return { added: 0, present: 0, notes: [note] };
-  }
-  const store = await ViewsStore.open({ file: viewsPath });
+  // Our smart folders have their own file (smart-folders.json), so the Python one is only read.
+  const store = await ViewsStore.open({ file: viewsPath, legacyFile: legacyViewsPath });
   const result = await store.appendShared(converted.views);
   const notes = [...converted.notes];
   for (const id of result.overLimit) notes.push(`smart folder ${id}: not imported, the list is full`);

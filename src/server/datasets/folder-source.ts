@@ -4,16 +4,22 @@ import { basename, join } from 'node:path';
 import { parentPath } from '../../protocol/paths.js';
 import { AppError } from '../app-error.js';
 import { Catalog } from '../catalog/catalog.js';
-import type { DatasetSource, IndexProgress, ItemBytes, PathLookup, RefreshResult } from './dataset-source.js';
+import type { DatasetChange, DatasetSource, IndexProgress, ItemBytes, PathLookup, RefreshResult, WatchOptions, WatchStatus } from './dataset-source.js';
 import { DiskLookup } from './disk-lookup.js';
 import { runScan } from './folder-scanner.js';
+import { type Subscribe, TreeWatcher } from './fs-watcher.js';
 import { realpathOfMaybeMissing } from './inside-root.js';
+import { applyEvents, ChangeLog, type FsEventType } from './scan-changes.js';
 import { inTree, type TreeBounds } from './visible-tree.js';
 
 export interface FolderSourceOptions {
   /** Folders never listed (the workspace when it sits inside the root). */
   skipDirs?: string[];
+  /** What `watch` subscribes with (default @parcel/watcher's); tests inject failures. */
+  subscribe?: Subscribe;
 }
+
+const DEFAULT_RESCAN_MS = 30_000;
 
 /** Thrown when the folder to serve can't be used; the CLI prints the message on one line. */
 export class FolderOpenError extends Error {}
@@ -30,11 +36,16 @@ export class FolderSource implements DatasetSource {
   /** Folders listed through a link (key → canonical path), so a refresh elsewhere does not list them again. */
   private claims = new Map<string, string>();
   private readonly disk: DiskLookup;
+  private readonly listeners = new Set<(change: DatasetChange) => void>();
+  /** The initial indexing has finished: from then on every change is reported. */
+  private indexed = false;
+  private watcher: TreeWatcher | undefined;
 
   private constructor(
     readonly root: string,
     private readonly rootReal: string,
     private readonly skipReal: string[],
+    private readonly subscribe: Subscribe | undefined,
   ) {
     this.disk = new DiskLookup(rootReal, skipReal);
     this.name = basename(rootReal) || rootReal;
@@ -62,12 +73,15 @@ export class FolderSource implements DatasetSource {
       // The workspace may not exist yet; then its would-be path is what to skip.
       skipReal.push(await realpathOfMaybeMissing(dir));
     }
-    return new FolderSource(rootReal, rootReal, skipReal);
+    return new FolderSource(rootReal, rootReal, skipReal, options.subscribe);
   }
 
   start(): void {
     this.queue = this.queue
       .then(() => this.scan('/', true))
+      .then(() => {
+        this.indexed = true;
+      })
       .catch((error: unknown) => {
         // The worker itself failed (not a single unreadable file, which it skips): say so once.
         process.emitWarning(`indexing failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -89,9 +103,85 @@ export class FolderSource implements DatasetSource {
   }
 
   refresh(path: string): Promise<RefreshResult> {
-    const run = this.queue.then(() => this.scan(path, false));
+    return this.enqueue(async () => {
+      const log = new ChangeLog();
+      try {
+        return await this.scan(path, false, log);
+      } finally {
+        this.report(log);
+      }
+    });
+  }
+
+  onChange(listener: (change: DatasetChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Watches the tree (SPEC.md DS20–DS27); a second call returns the first one's status. */
+  async watch(options: WatchOptions): Promise<WatchStatus> {
+    if (this.closed) return { kind: 'off' };
+    if (this.watcher) return this.watcher.state;
+    this.watcher = new TreeWatcher({
+      rootReal: this.rootReal,
+      skipReal: this.skipReal,
+      log: options.log,
+      rescanMs: options.rescanMs ?? DEFAULT_RESCAN_MS,
+      subscribe: this.subscribe,
+      apply: (events) => this.applyWatched(events),
+      rescan: async () => {
+        await this.refresh('/');
+      },
+    });
+    return this.watcher.start();
+  }
+
+  /** Whether the watcher runs, fell back to rescans, or is off (`watch` not called, or closed). */
+  watchStatus(): WatchStatus {
+    return this.watcher?.state ?? { kind: 'off' };
+  }
+
+  /** Resolves once the events the watcher has received so far are applied and reported (tests, bench). */
+  async whenWatchSettled(): Promise<void> {
+    await this.watcher?.settled();
+    await this.whenIdle();
+  }
+
+  private applyWatched(events: Map<string, FsEventType>): Promise<void> {
+    return this.enqueue(async () => {
+      const log = new ChangeLog();
+      const target = {
+        catalog: this.catalog,
+        bounds: this.bounds,
+        scanSubtree: async (path: string, into: ChangeLog) => {
+          // Gone again before the walk reached it: the next batch says so.
+          await this.scan(path, false, into).catch(() => {});
+        },
+      };
+      try {
+        await applyEvents(target, events, log);
+      } finally {
+        this.report(log);
+      }
+    });
+  }
+
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
     this.queue = run.catch(() => {});
     return run;
+  }
+
+  private report(log: ChangeLog): void {
+    if (log.empty || this.closed) return;
+    const change = log.toChange();
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        process.emitWarning(`a dataset change listener failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
   }
 
   async lookup(path: string): Promise<PathLookup | undefined> {
@@ -104,7 +194,16 @@ export class FolderSource implements DatasetSource {
     if (!info?.isFile()) return undefined;
     // The scan may have reached it meanwhile. If not, it will report these same facts and find the
     // item unchanged, and a scan that does not find it at all removes it (see scan()).
-    const id = this.catalog.idOf(path) ?? this.catalog.upsert({ path, type: found.type, size: info.size, addedMs: info.mtimeMs });
+    let id = this.catalog.idOf(path);
+    if (id === undefined) {
+      id = this.catalog.upsert({ path, type: found.type, size: info.size, addedMs: info.mtimeMs });
+      // After the initial indexing nothing else would report it: the watcher will find it unchanged.
+      if (this.indexed) {
+        const log = new ChangeLog();
+        log.add(path, 'added');
+        this.report(log);
+      }
+    }
     return { kind: 'item', id };
   }
 
@@ -131,9 +230,11 @@ export class FolderSource implements DatasetSource {
   async close(): Promise<void> {
     this.closed = true;
     this.cancelScan?.();
+    await this.watcher?.close();
   }
 
-  private async scan(start: string, initial: boolean): Promise<RefreshResult> {
+  /** Walks a subtree into the catalog; `log` (absent for the initial indexing) records what changed. */
+  private async scan(start: string, initial: boolean, log?: ChangeLog): Promise<RefreshResult> {
     const catalog = this.catalog;
     // Refreshing a file rescans its folder.
     if (start !== '/' && catalog.idOf(start) !== undefined) start = parentPath(start);
@@ -161,6 +262,7 @@ export class FolderSource implements DatasetSource {
           }
           if (id === undefined) result.added++;
           else result.updated++;
+          log?.add(path, id === undefined ? 'added' : 'changed');
           found.add(catalog.upsert({ path, type, size, addedMs: mtimeMs }));
         },
         onScanned: (_total, isMissing, claims) => {
@@ -193,6 +295,7 @@ export class FolderSource implements DatasetSource {
     const gone = (under ? catalog.itemIds(under.id, true) : []).filter((id) => !found.has(id));
     catalog.removeMany(gone);
     result.removed = gone.length;
+    if (log) for (const id of gone) log.add(catalog.paths[id]!, 'removed');
     if (missing && !known && !initial) throw new AppError('folder_not_found', `no such folder: ${start}`);
     return result;
   }

@@ -5,16 +5,15 @@
  * dimensions. What is listed, and where, is visible-tree.ts's rule: hidden entries, the
  * workspace and links leading out of the root are skipped, and each folder is walked once.
  */
-import { closeSync, type Dirent, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { mimeForName } from '../media/formats.js';
-import { probeDimensions } from '../media/image-header.js';
+import { MAX_PREFIX, probeFileSync } from './scan-probe.js';
 import type { ScanMessage, ScanRequest } from './scan-protocol.js';
 import { folderKey, followLink, inTree, resolveVisibleFolder, type TreeBounds } from './visible-tree.js';
 
 const BATCH = 1000;
-const PREFIXES = [16 * 1024, 256 * 1024, 4 * 1024 * 1024];
 
 function run(request: ScanRequest): void {
   const port = parentPort!;
@@ -94,9 +93,9 @@ function run(request: ScanRequest): void {
   port.postMessage({ type: 'scanned', total: files.length, missing: false, claims } satisfies ScanMessage);
 
   let dims: (string | number)[] = [];
-  const buffer = Buffer.allocUnsafe(PREFIXES[PREFIXES.length - 1]!);
+  const buffer = Buffer.allocUnsafe(MAX_PREFIX);
   for (const file of files) {
-    const found = probeFile(file.real, buffer);
+    const found = probeFileSync(file.real, buffer);
     dims.push(file.path, found?.w ?? 0, found?.h ?? 0);
     if (dims.length >= BATCH * 3) {
       port.postMessage({ type: 'dims', dims } satisfies ScanMessage);
@@ -105,23 +104,6 @@ function run(request: ScanRequest): void {
   }
   if (dims.length) port.postMessage({ type: 'dims', dims } satisfies ScanMessage);
   port.postMessage({ type: 'done' } satisfies ScanMessage);
-}
-
-function probeFile(real: string, buffer: Buffer): { w: number; h: number } | null {
-  let fd: number | undefined;
-  try {
-    fd = openSync(real, 'r');
-    for (const prefix of PREFIXES) {
-      const read = readSync(fd, buffer, 0, prefix, 0);
-      const result = probeDimensions(buffer.subarray(0, read), read < prefix);
-      if (result !== 'more') return result;
-    }
-    return null;
-  } catch {
-    return null;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }
 
 run(workerData as ScanRequest);

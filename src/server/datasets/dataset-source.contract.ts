@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeImage, makeImageTree, makeTempDir, removeDir } from '../../../test/factories/image-tree.js';
 import { canonicalPath } from '../../protocol/paths.js';
-import type { DatasetSource, ItemBytes } from './dataset-source.js';
+import type { DatasetChange, DatasetSource, ItemBytes } from './dataset-source.js';
 
 /**
  * The DatasetSource contract (rules DS1… in SPEC.md). `open` gets a folder holding the contract's
@@ -154,6 +154,21 @@ export function runDatasetSourceContract(kind: string, open: (dir: string) => Pr
       expect(await source.refresh('/sub')).toMatchObject({ added: 1, removed: 0 });
       await source.whenIdle();
       expect(alivePaths()).toContain('/sub/new.png');
+    });
+
+    it('[DS19] onChange reports what a refresh changed, and nothing for the initial indexing or an empty refresh', async (context) => {
+      if (opened.seesChanges !== true) return context.skip(opened.seesChanges.reason);
+      if (!source.onChange) return context.skip('this source reports no changes');
+      const changes: DatasetChange[] = [];
+      source.onChange((change) => changes.push(change));
+      await started();
+      await source.refresh('/');
+      expect(changes).toEqual([]);
+      writeFileSync(join(dir, 'sub', 'new.png'), await encodeImage('png', { w: 5, h: 6 }));
+      rmSync(join(dir, 'a.jpg'));
+      writeFileSync(join(dir, 'sub', 'deep', 'c.webp'), await encodeImage('webp', { w: 3, h: 4 }));
+      await source.refresh('/');
+      expect(changes).toEqual([{ added: ['/sub/new.png'], removed: ['/a.jpg'], changed: ['/sub/deep/c.webp'] }]);
     });
 
     it('[DS17] lookup() before indexing finds an image only under the path indexing gives it', async () => {

@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   labels: () => import('./labels-bench.js'),
   table: () => import('./table-bench.js'),
   hostile: () => import('./hostile-bench.js'),
+  watch: () => import('./watch-bench.js'),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

@@ -29,8 +29,9 @@ export function apiUrl(endpoint: string, query: Record<string, QueryValue> = {})
   return qs ? `${endpoint}?${qs}` : endpoint;
 }
 
-export const thumbUrl = (path: string) => apiUrl('/thumb', { path });
-export const fileUrl = (path: string) => apiUrl('/file', { path });
+/** `v`: the file's bytes-version after it was rewritten in place (see media-stamps.ts). */
+export const thumbUrl = (path: string, v?: string) => apiUrl('/thumb', { path, v });
+export const fileUrl = (path: string, v?: string) => apiUrl('/file', { path, v });
 
 // Responses are validated against the shared schemas while developing (and in tests), where a
 // mismatch should be loud; production trusts the server it was built with and skips the cost.

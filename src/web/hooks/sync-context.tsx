@@ -3,6 +3,8 @@ import { createContext, useContext, useEffect, useState, useSyncExternalStore, t
 import type { Item } from '../../protocol/items.js';
 import type { MeResponse } from '../../protocol/auth.js';
 import { fetchMe, needsSignIn, useMe } from '../api/auth-api.js';
+import { pageSeesFolders, withAncestors } from '../api/listing-scope.js';
+import { mediaStamps } from '../api/media-stamps.js';
 import { queryKeys } from '../api/query-keys.js';
 import { safeStorage } from '../api/sync/client-identity.js';
 import { createItemCacheAdapter } from '../api/sync/query-cache-adapter.js';
@@ -71,6 +73,25 @@ function refreshFilteredLists(queryClient: QueryClient): (path: string) => void 
   };
 }
 
+/**
+ * Files appeared in or left `folders`: refetch the listings that show them (on screen now, the
+ * rest when next shown), the tree rows whose counts include them, and the root count. Nothing
+ * else: a file landing in one folder of 10k must not refetch the other 9,999.
+ */
+export function refreshFolders(queryClient: QueryClient, folders: readonly string[]): void {
+  const counted = withAncestors(folders);
+  void queryClient.invalidateQueries({ predicate: (q) => pageSeesFolders(q.queryKey, folders) });
+  // A first window also carries its folder's subfolders with their counts.
+  void queryClient.invalidateQueries({
+    predicate: (q) => q.queryKey[0] === 'items' && q.queryKey[1] === 'window' && q.queryKey.at(-1) === 0 && counted.has(String(q.queryKey[2])),
+  });
+  // queryKeys.dirs(p) lists p's subfolders with their counts, and p's own total.
+  void queryClient.invalidateQueries({
+    predicate: (q) => q.queryKey[0] === 'folders' && q.queryKey[1] === 'dirs' && typeof q.queryKey[2] === 'string' && counted.has(q.queryKey[2]),
+  });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.health });
+}
+
 /** Builds the engine over the browser's fetch, storage, EventSource, beacon and the query cache. */
 export function createBrowserEngine(queryClient: QueryClient): SyncEngine {
   const cache = createItemCacheAdapter(queryClient);
@@ -91,6 +112,10 @@ export function createBrowserEngine(queryClient: QueryClient): SyncEngine {
     cache,
     refetchAll: () => void queryClient.invalidateQueries(),
     pollVisible: () => void queryClient.invalidateQueries({ queryKey: ['items'], refetchType: 'active' }),
+    refreshFolders: (folders) => refreshFolders(queryClient, folders),
+    refetchListings: () => {
+      for (const queryKey of [['items'], ['folders'], queryKeys.health]) void queryClient.invalidateQueries({ queryKey });
+    },
     paintPulse: pulsePainter(),
     onRemoteChange: refreshFilteredLists(queryClient),
     batch: (fn) => notifyManager.batch(() => cache.batch(fn)),
@@ -158,6 +183,11 @@ export function SyncProvider({ children, engine: given }: { children: ReactNode;
       if (document.visibilityState === 'visible') engine.pageShow();
     };
     document.addEventListener('visibilitychange', onVisible);
+    // Rewritten and moved files: their thumbnail and file URLs follow (see media-stamps.ts).
+    const offMedia = engine.onServerEvent((e) => {
+      if (e.type === 'item-changed') mediaStamps.set(e.data.path, e.data.stamp);
+      else if (e.type === 'item-moved') mediaStamps.move(e.data.from, e.data.to);
+    });
     window.addEventListener('pagehide', onHide);
     window.addEventListener('pageshow', onShow);
     window.addEventListener('online', onOnline);
@@ -186,6 +216,7 @@ export function SyncProvider({ children, engine: given }: { children: ReactNode;
     });
     return () => {
       unsubscribe();
+      offMedia();
       window.removeEventListener('pagehide', onHide);
       window.removeEventListener('pageshow', onShow);
       window.removeEventListener('online', onOnline);

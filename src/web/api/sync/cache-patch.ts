@@ -1,4 +1,4 @@
-import type { ItemUpdated, MetricsUpdated } from '../../../protocol/events.js';
+import type { ItemMoved, ItemUpdated, MetricsUpdated } from '../../../protocol/events.js';
 import { applyOps, sameLabels, type LabelOps, type LabelState } from './label-ops.js';
 
 export interface CachedLabels extends LabelState {
@@ -11,6 +11,11 @@ export interface ItemCacheAdapter {
   read(path: string): CachedLabels | null;
   /** Patches the cached item in place wherever it is cached (grid pages, item queries). */
   patch(path: string, partial: Partial<CachedLabels>): void;
+  /**
+   * The item at `from` now lives at `to`: rename it in place where `to` is listed too, drop it
+   * where not. Returns the keys of the pages it was dropped from (to refetch).
+   */
+  move?(from: string, to: string, partial: Partial<CachedLabels>): (readonly unknown[])[];
 }
 
 const MAX_CONFIRMED = 5_000;
@@ -57,6 +62,24 @@ export class LabelCache {
     if (known) this.remember(event.path, { ...known, version: event.version });
     this.cache.patch(event.path, { metrics: event.metrics, version: event.version });
     return true;
+  }
+
+  /**
+   * The item's labels and version followed its file from `from` to `to`. The cached rows are
+   * renamed where they stand (no refetch, no jump), then shown with the edits still pending for
+   * `to` (the write queue moved them there first). Returns the pages the item left.
+   */
+  onItemMoved(event: ItemMoved): (readonly unknown[])[] {
+    const state = strip(event);
+    this.confirmed.delete(event.from);
+    const known = this.known(event.to);
+    const server = known && known.version > state.version ? known : state;
+    this.remember(event.to, server);
+    const partial: Partial<CachedLabels> = { star: server.star, tags: server.tags, notes: server.notes, version: server.version };
+    if (event.metrics) partial.metrics = event.metrics;
+    const left = this.cache.move?.(event.from, event.to, partial) ?? [];
+    this.render(event.to);
+    return left;
   }
 
   /** Shows "server state + pending edits" for `path`, patching the cache only if that differs. */

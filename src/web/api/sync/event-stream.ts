@@ -23,6 +23,11 @@ export interface EventStreamOptions {
   onError?: () => void;
   /** Refetch everything: on a `resync` event, or after a gap the server could not replay. */
   onResync?: () => void;
+  /**
+   * The stream is back after a drop, resuming from the last event id. Only label events are
+   * replayed: what the server announces once (files added, removed, rewritten) must be refetched.
+   */
+  onReconnect?: () => void;
   /** One light refresh of what is on screen, while the stream is down. */
   poll?: () => void;
   isOnline?: () => boolean;
@@ -118,6 +123,7 @@ export class EventStream {
     es.onopen = () => {
       if (this.es !== es) return;
       const gapWithoutId = this.everLive && this.lastId === null;
+      const wasDown = this.everLive;
       this.everLive = true;
       this.failures = 0;
       this.downSince = null;
@@ -125,6 +131,7 @@ export class EventStream {
       this.setStatus('live');
       // Without an id the server cannot replay what we missed while down: refetch instead.
       if (gapWithoutId) this.o.onResync?.();
+      else if (wasDown) this.o.onReconnect?.();
     };
     es.onerror = () => {
       if (this.es !== es) return;

@@ -1,9 +1,12 @@
 import type { Query, QueryClient } from '@tanstack/react-query';
 import type { Item } from '../../../protocol/items.js';
+import { baseName } from '../../../protocol/paths.js';
+import { pageHolds } from '../listing-scope.js';
 import type { CachedLabels, ItemCacheAdapter } from './cache-patch.js';
 
 interface ItemPage {
   items: Item[];
+  total?: number;
 }
 
 function isItemPage(value: unknown): value is ItemPage {
@@ -20,6 +23,12 @@ function differs(item: Item, patch: Partial<CachedLabels>): boolean {
 }
 
 export interface QueryCacheAdapter extends ItemCacheAdapter {
+  /**
+   * The item at `from` is now at `to`: renamed in place in every page that lists `to` too, and
+   * taken out of pages that don't (its folder changed). Returns the keys of the pages it left,
+   * whose later windows are now off by one until refetched.
+   */
+  move(from: string, to: string, partial: Partial<CachedLabels>): (readonly unknown[])[];
   /** Runs `fn` with every patch to a page collected, then writes each touched page once. */
   batch(fn: () => void): void;
   dispose(): void;
@@ -121,6 +130,24 @@ export function createItemCacheAdapter(queryClient: QueryClient): QueryCacheAdap
           write(query, copy);
         }
       }
+    },
+    move(from, to, partial) {
+      const left: (readonly unknown[])[] = [];
+      for (const { query, items, index } of locate(from)) {
+        const page = query.state.data as ItemPage;
+        const copy = items.slice();
+        if (pageHolds(query.queryKey, to)) {
+          // Same place in the list: the user keeps their bearings, and window offsets stay right.
+          copy[index] = { ...copy[index]!, ...partial, path: to, name: baseName(to) };
+          queryClient.setQueryData(query.queryKey, { ...page, items: copy });
+        } else {
+          copy.splice(index, 1);
+          const total = typeof page.total === 'number' ? Math.max(0, page.total - 1) : page.total;
+          queryClient.setQueryData(query.queryKey, { ...page, items: copy, total });
+          left.push(query.queryKey);
+        }
+      }
+      return left;
     },
     batch(fn) {
       if (working) return fn();

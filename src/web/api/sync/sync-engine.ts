@@ -1,4 +1,5 @@
-import type { ItemUpdated, ServerEvent } from '../../../protocol/events.js';
+import type { ItemMoved, ItemUpdated, ServerEvent } from '../../../protocol/events.js';
+import { parentPath } from '../../../protocol/paths.js';
 import { Pulses, RecentActivity, type ActivitySummary } from './activity.js';
 import { LabelCache, type ItemCacheAdapter } from './cache-patch.js';
 import { loadClientId, loadDisplayName, loadPresenceToken, loadTabId, saveDisplayName, type KeyValueStorage } from './client-identity.js';
@@ -20,6 +21,16 @@ export interface SyncEngineDeps {
   refetchAll: () => void;
   /** Refresh what is on screen (the polling fallback). */
   pollVisible: () => void;
+  /**
+   * Files appeared in, vanished from or moved between these folders: refetch the listings that
+   * show them, the tree and the counts. Called once per burst (debounced).
+   */
+  refreshFolders?: (folders: string[]) => void;
+  /**
+   * The stream came back after a drop. Label events are replayed from the last id, but files
+   * added, removed or rewritten meanwhile are not: refetch the listings.
+   */
+  refetchListings?: () => void;
   /** Makes the grid cell of `path`, if on screen, glow once (someone else changed it). */
   paintPulse?: (path: string) => void;
   /** Someone else changed `path` (after the in-place patch): e.g. refresh filtered lists. */
@@ -48,6 +59,8 @@ export interface EngineState {
 /** How long after the last edit this tab still counts as "editing" in presence. */
 export const EDITING_HOLD_MS = 20_000;
 const PROGRESS_STALE_MS = 60_000;
+/** A watcher burst (a folder copied in, a tree deleted) becomes one refetch, at most this long after its first event. */
+export const FOLDER_REFRESH_MS = 250;
 
 /**
  * Wires the sync pieces together, React-free: the write queue, the cache patcher, the event
@@ -75,6 +88,8 @@ export class SyncEngine {
   private incoming: ItemUpdated[] = [];
   private flushTimer: unknown = null;
   private emitTimer: unknown = null;
+  private readonly changedFolders = new Set<string>();
+  private foldersTimer: unknown = null;
 
   constructor(private readonly d: SyncEngineDeps) {
     this.clientId = loadClientId(d.storage, d.makeId);
@@ -111,6 +126,7 @@ export class SyncEngine {
       onStatus: (connection) => this.set({ connection }),
       onError: () => this.streamFailed(),
       onResync: () => d.refetchAll(),
+      onReconnect: () => d.refetchListings?.(),
       poll: () => d.pollVisible(),
       isOnline: d.isOnline,
       random: d.random,
@@ -147,7 +163,7 @@ export class SyncEngine {
     this.queue.stop();
     this.stream.stop();
     this.presence.stop();
-    for (const t of [this.activityTimer, this.progressTimer, this.flushTimer, this.emitTimer]) if (t !== null) this.d.clock.clearTimeout(t);
+    for (const t of [this.activityTimer, this.progressTimer, this.flushTimer, this.emitTimer, this.foldersTimer]) if (t !== null) this.d.clock.clearTimeout(t);
   }
 
   /**
@@ -241,6 +257,13 @@ export class SyncEngine {
       case 'metrics-progress':
         this.progress(e.data.percent, e.data.message);
         return;
+      case 'item-moved':
+        this.applyItemMoved(e.data);
+        return;
+      case 'items-added':
+      case 'items-removed':
+        this.foldersChanged(e.data.folders);
+        return;
       default:
         return;
     }
@@ -268,6 +291,31 @@ export class SyncEngine {
     };
     if (wasInFlight) void this.queue.settled(path).then(classify);
     else classify();
+  }
+
+  private applyItemMoved(data: ItemMoved): void {
+    // Label events for `from` still waiting to be applied come first: they are older than the move.
+    if (this.flushTimer !== null) {
+      this.d.clock.clearTimeout(this.flushTimer);
+      this.flushIncoming();
+    }
+    // Queue first, so the cache shows the moved item with the edits now pending for `to`.
+    this.queue.movePath(data.from, data.to, data);
+    const left = this.labels.onItemMoved(data);
+    const [a, b] = [parentPath(data.from), parentPath(data.to)];
+    if (a !== b || left.length) this.foldersChanged([a, b]);
+  }
+
+  private foldersChanged(folders: readonly string[]): void {
+    for (const f of folders) this.changedFolders.add(f);
+    // Not pushed back by later events: a copy that goes on for minutes still shows up as it lands.
+    if (this.foldersTimer !== null) return;
+    this.foldersTimer = this.d.clock.setTimeout(() => {
+      this.foldersTimer = null;
+      const list = [...this.changedFolders];
+      this.changedFolders.clear();
+      if (list.length) this.d.refreshFolders?.(list);
+    }, FOLDER_REFRESH_MS);
   }
 
   private sessionEnded(): void {

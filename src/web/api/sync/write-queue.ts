@@ -1,7 +1,7 @@
 import { backoffDelay } from '../../lib/backoff.js';
 import { headerSafe, idempotencyKey, nextSequence, type KeyValueStorage } from './client-identity.js';
 import { classify, readBatchResults, type WriteOutcome } from './http-outcome.js';
-import { isEmptyOps, isSatisfied, mergeOps, type LabelOps, type LabelState } from './label-ops.js';
+import { isEmptyOps, isSatisfied, mergeOps, sameLabels, type LabelOps, type LabelState } from './label-ops.js';
 import { computeSnapshot, type Clock, type FetchLike, type QueuedEntry, type QueuedItem, type SyncSnapshot } from './queue-model.js';
 import { QueueStorage } from './queue-storage.js';
 import { rebase, type ConflictField } from './rebase.js';
@@ -48,6 +48,8 @@ export class WriteQueue {
   private readonly savedPaths = new Set<string>();
   private readonly ownVersions = new Map<string, Set<number>>();
   private readonly settleWaiters = new Map<string, Array<() => void>>();
+  /** Items that moved (old path → new path and state): a 404 for the old path is retargeted, not parked. */
+  private readonly moved = new Map<string, { to: string; state: LabelState }>();
   private readonly listeners = new Set<() => void>();
   private snapshot: SyncSnapshot;
   private timer: unknown = null;
@@ -224,6 +226,53 @@ export class WriteQueue {
     if (!touched) return;
     this.removeWhere((i) => i.path === path && i.state === 'conflict' && isSatisfied(i.ops, state));
     this.changed([path]);
+  }
+
+  /**
+   * The item at `from` moved to `to` (its labels and version followed it; `state` is the server's
+   * state there). Edits still waiting for `from` would be answered 404: they go to `to` instead.
+   * A move changes no label, so an edit made against the labels `to` now has is based on the new
+   * version and goes through as is; one made against older labels keeps its old base and meets
+   * the usual 409 rebase. A sent body is frozen under its key, so a sent edit gets a new key (an
+   * edit the server already shows is done). One in flight is retargeted when its 404 comes back.
+   */
+  movePath(from: string, to: string, state: LabelState): void {
+    if (from === to) return;
+    // `to` exists now, and whatever was headed for `from` is headed for `to`: no chain can loop.
+    this.moved.delete(to);
+    for (const m of this.moved.values()) if (m.to === from) m.to = to;
+    this.moved.delete(from);
+    this.moved.set(from, { to, state });
+    if (this.moved.size > 200) this.moved.delete(this.moved.keys().next().value as string);
+    let touched = false;
+    const done: QueuedEntry[] = [];
+    for (const e of this.entries) {
+      if (this.inFlight.has(e.key) || !e.items.some((i) => i.path === from)) continue;
+      for (const i of e.items) if (i.path === from) this.retarget(i, to, state);
+      if (e.sent) {
+        e.items = e.items.filter((i) => !(i.path === to && isSatisfied(i.ops, state) && i.state === 'queued'));
+        if (!e.items.length) done.push(e);
+        this.rekey(e);
+      }
+      e.next_at = 0;
+      touched = true;
+    }
+    if (done.length) this.entries = this.entries.filter((e) => !done.includes(e));
+    if (this.savedPaths.delete(from)) this.markSaved(to);
+    if (!touched) return;
+    this.changed([from, to]);
+    this.pump();
+  }
+
+  private retarget(item: QueuedItem, to: string, state: LabelState): void {
+    item.path = to;
+    if (sameLabels(item.base, state) && state.version > item.base.version) item.base = state;
+    if (item.current && sameLabels(item.current, state)) item.current = state;
+    // Parked as missing because the 404 beat the move event: the item exists again, under `to`.
+    if (item.state === 'missing') {
+      item.state = 'queued';
+      delete item.message;
+    }
   }
 
   isInFlight(path: string): boolean {
@@ -429,9 +478,17 @@ export class WriteQueue {
         out.push(this.newEntry([{ path, base: current, ops: conflictOps, state: 'conflict', current, fields }]));
         return out;
       }
-      case 'missing':
+      case 'missing': {
+        const moved = this.moved.get(path);
+        if (moved) {
+          const next = { ...item, ops: item.ops };
+          this.retarget(next, moved.to, this.latest(moved.to, moved.state));
+          this.o.onPathChange?.(moved.to);
+          return [this.newEntry([next])];
+        }
         this.o.onMissing?.(path);
         return [this.newEntry([{ ...item, state: 'missing', message: 'Item missing' }])];
+      }
       case 'invalid':
         return [this.newEntry([{ ...item, state: 'invalid', message: outcome.message }])];
       default: {

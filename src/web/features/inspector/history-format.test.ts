@@ -12,6 +12,7 @@ describe('history formatting', () => {
     expect(describeChanges({ star: { from: 3, to: null }, notes: { from: 'a', to: '' } })).toEqual(['cleared the rating', 'cleared notes']);
     expect(describeChanges({ notes: { from: '', to: 'x' } })).toEqual(['added notes']);
     expect(describeChanges({})).toEqual(['no change']);
+    expect(describeChanges({ moved: { from: '/old/a.jpg', to: '/new/a.jpg' } })).toEqual(['Moved from /old/a.jpg']);
   });
 
   it('names people, not client ids', () => {

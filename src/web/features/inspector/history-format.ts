@@ -6,6 +6,7 @@ const stars = (n: number | null) => (n ? '★'.repeat(n) : 'no rating');
 /** Short phrases for what one change did: "★★ → ★★★★", "added cat", "edited notes". */
 export function describeChanges(changes: HistoryEntry['changes']): string[] {
   const out: string[] = [];
+  if (changes.moved) out.push(`Moved from ${changes.moved.from}`);
   if (changes.star) {
     const { from, to } = changes.star;
     out.push(to === null ? 'cleared the rating' : from === null ? `rated ${stars(to)}` : `${stars(from)} → ${stars(to)}`);

@@ -5,7 +5,7 @@ import { fileUrl } from '../../api/http-client.js';
 import { isTypingTarget, viewerKeyAction } from '../../lib/keymap.js';
 import { Spinner } from '../../components/spinner.js';
 import { useElementSize } from '../../hooks/use-element-size.js';
-import { useThumb } from '../../hooks/use-thumb.js';
+import { useMediaStamp, useThumb } from '../../hooks/use-thumb.js';
 import { prefetchFull } from './prefetch.js';
 import { clampScale, fitScale, wheelFactor, zoomAround, type Point } from './zoom.js';
 import './image-viewer.css';
@@ -21,6 +21,8 @@ export interface ImageViewerProps {
   neighbours: string[];
   onClose: () => void;
   onStep: (delta: number) => void;
+  /** The file was deleted (or moved out of reach) while open: say so instead of a load error. */
+  removed?: boolean;
 }
 
 interface View {
@@ -34,7 +36,7 @@ const FIT: View = { scale: null, pan: { x: 0, y: 0 } };
 // spinner appears only if that takes longer than this.
 const SPINNER_DELAY_MS = 150;
 
-export function ImageViewer({ path, item, index, total, neighbours, onClose, onStep }: ImageViewerProps) {
+export function ImageViewer({ path, item, index, total, neighbours, onClose, onStep, removed = false }: ImageViewerProps) {
   const stageRef = useRef<HTMLDivElement>(null);
   const box = useElementSize(stageRef);
   const [view, setView] = useState<View>(FIT);
@@ -42,13 +44,17 @@ export function ImageViewer({ path, item, index, total, neighbours, onClose, onS
   const [failed, setFailed] = useState<string | null>(null);
   const [thumbDims, setThumbDims] = useState<{ path: string; w: number; h: number } | null>(null);
   const thumb = useThumb(path, index);
+  // A file rewritten in place while open is decoded again under its new stamp (zoom and pan stay).
+  const stamp = useMediaStamp(path);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new path starts fitted to the screen
+  useEffect(() => setView(FIT), [path]);
 
   // Decode the full image off screen, then swap it in.
   useEffect(() => {
-    setView(FIT);
     setFailed(null);
     let cancelled = false;
-    const src = fileUrl(path);
+    const src = fileUrl(path, stamp);
     const img = new Image();
     img.src = src;
     img
@@ -62,7 +68,7 @@ export function ImageViewer({ path, item, index, total, neighbours, onClose, onS
     return () => {
       cancelled = true;
     };
-  }, [path]);
+  }, [path, stamp]);
 
   useEffect(() => {
     for (const p of neighbours) prefetchFull(fileUrl(p));
@@ -149,7 +155,7 @@ export function ImageViewer({ path, item, index, total, neighbours, onClose, onS
 
   const src = fullReady?.src ?? thumb.src;
   const name = item?.name ?? baseName(path);
-  const showSpinner = !fullReady && failed !== path;
+  const showSpinner = !fullReady && failed !== path && !removed;
   const width = natural ? natural.w * scale : undefined;
   const height = natural ? natural.h * scale : undefined;
 
@@ -219,7 +225,13 @@ export function ImageViewer({ path, item, index, total, neighbours, onClose, onS
             <Spinner delayMs={SPINNER_DELAY_MS} />
           </div>
         ) : null}
-        {failed === path ? <div className="viewer-error">Couldn’t load this image</div> : null}
+        {removed ? (
+          <div className="viewer-error" role="status" data-testid="viewer-removed">
+            This file was removed
+          </div>
+        ) : failed === path ? (
+          <div className="viewer-error">Couldn’t load this image</div>
+        ) : null}
       </div>
       {index > 0 ? (
         <button type="button" className="viewer-nav is-prev" onClick={() => onStep(-1)} aria-label="Previous image" title="Previous (←)">

@@ -23,6 +23,7 @@ import { useStoredState } from '../hooks/use-stored-state.js';
 import { GalleryContext, MAX_SELECTED_ITEMS, type AppSlots, type GallerySnapshot } from '../lib/gallery-context.js';
 import { LeftPanel, isLeftTab, type LeftTab } from './left-panel.js';
 import { useIndexRefresh } from './use-index-refresh.js';
+import { useLivingListing } from './use-living-listing.js';
 import { defaultOrder, sortMetric } from '../lib/url-state.js';
 import { VIEWER_ENTRY, closeViewer, useUrlState } from './use-url-state.js';
 import './app.css';
@@ -85,10 +86,20 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
   // Selection is per list: a different folder, sort or search starts empty.
   const [selectionState, setSelectionState] = useState<{ key: string; selection: Selection }>({ key: listing.key, selection: EMPTY_SELECTION });
   const selection = selectionState.key === listing.key ? selectionState.selection : EMPTY_SELECTION;
-  const setSelection = useCallback((s: Selection) => setSelectionState({ key: listing.key, selection: s }), [listing.key]);
+  const replaceSelection = useCallback((s: Selection) => setSelectionState({ key: listing.key, selection: s }), [listing.key]);
   // An edit answered 404 (the item is gone): the error matrix drops it from the selection; the
   // "Item missing" warning stays in the toolbar.
   const engine = useOptionalSyncEngine();
+  // Files moved, added or removed on disk: selection and viewer stay on the same files.
+  const living = useLivingListing({ engine, listing, selection, replaceSelection, view: url.view, navigate });
+  const { release: releaseFollow } = living;
+  const setSelection = useCallback(
+    (s: Selection) => {
+      releaseFollow();
+      replaceSelection(s);
+    },
+    [releaseFollow, replaceSelection],
+  );
   useEffect(
     () =>
       engine?.onItemMissing((path) => {
@@ -277,6 +288,7 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
               neighbours={neighbours}
               onClose={closeView}
               onStep={step}
+              removed={living.viewRemoved}
             />
           ) : null}
         </main>

@@ -16,7 +16,7 @@ function setup(initial: Record<string, Partial<CachedLabels>>) {
   };
   const pending = new Map<string, LabelOps[]>();
   const labels = new LabelCache(adapter, (p) => pending.get(p) ?? []);
-  return { cache, patches, pending, labels };
+  return { cache, patches, pending, labels, adapter };
 }
 
 const event = (path: string, version: number, over: Partial<CachedLabels> = {}) => ({
@@ -77,5 +77,48 @@ describe('label cache patching', () => {
     labels.onMetricsUpdated({ path: '/a.jpg', version: 2, metrics: { blur: 0.1 }, updated_at: 't', updated_by: 'm' });
     expect(cache.get('/a.jpg')).toMatchObject({ version: 2, star: 3, metrics: { blur: 0.1 } });
     expect(labels.onMetricsUpdated({ path: '/a.jpg', version: 1, metrics: { blur: 9 }, updated_at: 't', updated_by: 'm' })).toBe(false);
+  });
+});
+
+describe('label cache: moves', () => {
+  function withMove(initial: Record<string, Partial<CachedLabels>>) {
+    const s = setup(initial);
+    const moves: Array<[string, string, Partial<CachedLabels>]> = [];
+    s.adapter.move = (from, to, partial) => {
+      moves.push([from, to, partial]);
+      const cur = s.cache.get(from);
+      s.cache.delete(from);
+      if (cur) s.cache.set(to, { ...cur, ...partial });
+      return [];
+    };
+    return { ...s, moves };
+  }
+  const moved = (from: string, to: string, version: number, over: Partial<CachedLabels> = {}) => ({
+    from,
+    to,
+    version,
+    star: null,
+    tags: [],
+    notes: '',
+    updated_at: 't',
+    updated_by: 'watcher',
+    ...over,
+  });
+
+  it('moves the cached item to its new path with the labels and version of the event', () => {
+    const { labels, cache, moves } = withMove({ '/a.jpg': { star: 4, version: 3 } });
+    labels.onItemMoved(moved('/a.jpg', '/b/a.jpg', 4, { star: 4, tags: ['cat'] }));
+    expect(moves).toEqual([['/a.jpg', '/b/a.jpg', { star: 4, tags: ['cat'], notes: '', version: 4 }]]);
+    expect(cache.get('/b/a.jpg')).toMatchObject({ version: 4, star: 4, tags: ['cat'] });
+    expect(labels.serverState('/b/a.jpg')).toMatchObject({ version: 4 });
+    expect(labels.trackedPaths()).not.toContain('/a.jpg');
+  });
+
+  it('shows the edits pending for the new path on top of the moved labels', () => {
+    const { labels, cache, pending } = withMove({ '/a.jpg': { star: 1, version: 1 } });
+    pending.set('/b.jpg', [{ set_star: 5 }]);
+    labels.onItemMoved(moved('/a.jpg', '/b.jpg', 2, { star: 1 }));
+    expect(cache.get('/b.jpg')).toMatchObject({ version: 2, star: 5 });
+    expect(labels.serverState('/b.jpg')).toMatchObject({ version: 2, star: 1 });
   });
 });

@@ -86,3 +86,46 @@ describe('query cache adapter', () => {
     adapter.dispose();
   });
 });
+
+describe('query cache adapter: moves', () => {
+  const page = (qc: QueryClient, key: unknown[]) => qc.getQueryData<{ items: Item[]; total: number }>(key)!;
+
+  it('renames a moved item in place where its new path is listed too, with the labels it carries', () => {
+    const qc = new QueryClient();
+    const win = ['items', 'window', '/a', 'name', 'asc', 0, 0];
+    qc.setQueryData(win, { items: [item('/a/1'), item('/a/2', { star: 3 }), item('/a/3')], total: 3 });
+    const adapter = createItemCacheAdapter(qc);
+    const left = adapter.move('/a/2', '/a/renamed', { star: 3, tags: ['x'], notes: '', version: 2 });
+    expect(left).toEqual([]);
+    expect(page(qc, win).items.map((i) => i.path)).toEqual(['/a/1', '/a/renamed', '/a/3']);
+    expect(page(qc, win).items[1]).toMatchObject({ name: 'renamed', star: 3, tags: ['x'], version: 2 });
+    expect(adapter.read('/a/2')).toBeNull();
+    expect(adapter.read('/a/renamed')).toMatchObject({ version: 2, star: 3 });
+    adapter.dispose();
+  });
+
+  it('takes the item out of a folder listing it left (and counts it out), keeping it in a subtree listing', () => {
+    const qc = new QueryClient();
+    const win = ['items', 'window', '/a', 'name', 'asc', 0, 0];
+    const sub = ['items', 'window', '/', 'name', 'asc', 0, 'sub:', 0];
+    qc.setQueryData(win, { items: [item('/a/1'), item('/a/2')], total: 2 });
+    qc.setQueryData(sub, { items: [item('/a/1'), item('/a/2')], total: 2 });
+    const adapter = createItemCacheAdapter(qc);
+    const left = adapter.move('/a/1', '/b/1', { version: 4 });
+    expect(left).toEqual([win]);
+    expect(page(qc, win)).toMatchObject({ total: 1, items: [{ path: '/a/2' }] });
+    expect(page(qc, sub).items.map((i) => i.path)).toEqual(['/b/1', '/a/2']);
+    adapter.dispose();
+  });
+
+  it('a move of an item no page holds changes nothing', () => {
+    const qc = new QueryClient();
+    const win = ['items', 'window', '/a', 'name', 'asc', 0, 0];
+    qc.setQueryData(win, { items: [item('/a/1')], total: 1 });
+    const before = qc.getQueryData(win);
+    const adapter = createItemCacheAdapter(qc);
+    expect(adapter.move('/zz', '/a/zz', { version: 2 })).toEqual([]);
+    expect(qc.getQueryData(win)).toBe(before);
+    adapter.dispose();
+  });
+});

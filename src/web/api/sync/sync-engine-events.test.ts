@@ -61,7 +61,14 @@ describe('sync engine: a living dataset', () => {
         return source;
       },
       beacon: () => true,
-      cache: { read: () => null, patch: () => {}, move: (from, to) => (moves.push(`${from}>${to}`), []) },
+      cache: {
+        read: () => null,
+        patch: () => {},
+        move: (from, to) => {
+          moves.push(`${from}>${to}`);
+          return [];
+        },
+      },
       refetchAll: () => {},
       pollVisible: () => {},
       refreshFolders: (f) => refreshed.push([...f].sort()),

@@ -24,6 +24,8 @@ import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerThumbRoutes } from './http/thumb-routes.js';
 import { registerViewsRoutes } from './http/views-routes.js';
 import { registerWebRoutes } from './http/web-routes.js';
+import { identityStrategyFor } from './identity/identity-for-source.js';
+import { LivingDataset } from './identity/living-dataset.js';
 import { createLabelStore, type SqliteThread } from './labels/create-label-store.js';
 import { labelsDbFailure } from './labels/labels-db-file.js';
 import { NO_LABELS, type LabelLookup } from './labels/label-lookup.js';
@@ -59,6 +61,8 @@ export interface AppOptions {
   ogPreview: boolean;
   /** Watch the folder (or table file) and apply changes as they happen (issue 16). Default false here; the CLI turns it on. */
   watch?: boolean;
+  /** Where lines for the operator go (the watcher falling back to rescans). Default: stderr. */
+  log?: (line: string) => void;
   /** Folder of the built web app; null serves no web app. */
   webDir?: string | null;
   logger?: FastifyServerOptions['logger'];
@@ -83,6 +87,8 @@ export interface AppServices {
   thumbnails: ThumbnailService;
   /** A table's label columns being seeded into the label store; null for folders or without labels. */
   seeding: TableSeeding | null;
+  /** Moves, additions and rewrites under the running server (issue 16); `start` it once the source has started. */
+  living: LivingDataset;
   /** Access mode and the account service. */
   access: AccessParts;
 }
@@ -138,13 +144,18 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   });
   const thumbnails = new ThumbnailService(source, workspace, options.thumbnails, app.log);
   const listing = new ListingService(catalog, query, lookup);
-  const seeding = service ? startTableSeeds(source, service) : null;
+  const log = options.log ?? ((line: string) => process.stderr.write(`lenslet: ${line}\n`));
+  const strategy = await identityStrategyFor({ source, labels: lookup, cacheFile: writable ? workspace.identityDbPath : null, enabled: Boolean(options.watch) });
+  const living = new LivingDataset({ source, labels: service ?? null, feed, strategy, watch: Boolean(options.watch), log });
+  // After the initial moves: a seed must never take the path a moved item's labels are going to.
+  const seeding = service ? startTableSeeds(source, service, living.ready) : null;
   // Build the name and date orders once indexing is done, ahead of the first query.
   void source.whenIdle().then(
     () => query.warm(),
     () => undefined,
   );
   app.addHook('onClose', async () => {
+    await living.close();
     await seeding?.stop();
     await labels?.close();
   });
@@ -163,7 +174,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   }
   const webDir = options.webDir === undefined ? DEFAULT_WEB_DIR : options.webDir;
   if (webDir) await registerWebRoutes(app, webDir);
-  return { app, services: { source, workspace, feed, labels, views, query, listing, thumbnails, seeding, access } };
+  return { app, services: { source, workspace, feed, labels, views, query, listing, thumbnails, seeding, living, access } };
 }
 
 /** Every live image path at or below `prefix` (export with `?all=1`). */

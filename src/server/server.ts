@@ -41,8 +41,10 @@ export interface ServerOptions {
   labelLookup?: LabelLookup;
   /** `GET /og-image` and og:/twitter: meta tags on the index page. */
   ogPreview?: boolean;
-  /** Watch the folder (or table file) and apply changes as they happen (issue 16). Default true. */
+  /** Watch the folder (or table file) and apply changes as they happen (issue 16). Default false; the CLI turns it on. */
   watch?: boolean;
+  /** Lines for the operator (the watcher falling back to rescans). Default: stderr. */
+  log?: (line: string) => void;
   /** Built web app folder; null: none. Default: dist/web of this package. */
   webDir?: string | null;
   logger?: FastifyServerOptions['logger'];
@@ -99,6 +101,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     labels: options.labels ?? {},
     labelLookup: options.labelLookup,
     ogPreview: Boolean(options.ogPreview),
+    watch: options.watch,
+    log: options.log,
     webDir: options.webDir,
     logger: options.logger,
     connections: options.connections,
@@ -122,6 +126,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw error;
   }
   source.start();
+  // Not awaited: setting up a watch over a large tree must not hold back the URL (tests await `services.living.watching`).
+  services.living.start();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   let setupUrl: string | null = null;
   if (access.mode === 'accounts' || access.mode === 'proxy') {

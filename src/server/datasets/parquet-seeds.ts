@@ -64,15 +64,16 @@ export interface TableSeeding {
 }
 
 /**
- * Once the table has loaded, its label columns seed the label store (see `applyLabelSeeds`); null
- * for a source that carries no labels (no `labelSeeds`: folders).
+ * Once the table has loaded (and `after` settled: the moves of items whose paths changed), its label
+ * columns seed the label store (see `applyLabelSeeds`); null for a source that carries no labels
+ * (no `labelSeeds`: folders).
  */
-export function startTableSeeds(source: DatasetSource, target: SeedTarget): TableSeeding | null {
+export function startTableSeeds(source: DatasetSource, target: SeedTarget, after?: Promise<unknown>): TableSeeding | null {
   const labelSeeds = source.labelSeeds?.bind(source);
   if (!labelSeeds) return null;
   let stopped = false;
   let seeding: Promise<SeedResult | undefined> | undefined;
-  const done = source.whenIdle().then(
+  const done = Promise.all([source.whenIdle(), after]).then(
     () => {
       if (stopped) return undefined;
       seeding = seedTable(target, labelSeeds, () => stopped);

@@ -182,7 +182,10 @@ function pairInBulk(from: string[], to: string[]): LabelMove[] {
 
 function groupOf(groups: Map<string, { from: string[]; to: string[] }>, hash: string): { from: string[]; to: string[] } {
   let group = groups.get(hash);
-  if (!group) groups.set(hash, (group = { from: [], to: [] }));
+  if (!group) {
+    group = { from: [], to: [] };
+    groups.set(hash, group);
+  }
   return group;
 }
 

@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   table: () => import('./table-bench.js'),
   hostile: () => import('./hostile-bench.js'),
   watch: () => import('./watch-bench.js'),
+  identity: () => import('./identity-bench.js'),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

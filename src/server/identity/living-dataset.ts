@@ -48,10 +48,13 @@ export class LivingDataset {
   private readonly unsubscribe: () => void;
   private readonly now: () => number;
   private begin!: () => void;
+  /** How moves are told (tests and the bench wait on a fingerprint strategy's pass). */
+  readonly strategy: IdentityStrategy;
   private closed = false;
 
   constructor(private readonly options: LivingDatasetOptions) {
     this.now = options.now ?? Date.now;
+    this.strategy = options.strategy;
     // Held until `start`: before the source starts indexing, `whenIdle` would resolve on an empty catalog.
     this.ready = new Promise<void>((resolve) => {
       this.begin = resolve;

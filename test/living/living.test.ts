@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ItemChanged, ItemMoved, ItemsChangedSet } from '../../src/protocol/events.js';
 import type { HistoryResponse } from '../../src/protocol/history.js';
-import { FingerprintStrategy } from '../../src/server/identity/fingerprint-strategy.js';
+import type { FingerprintStrategy } from '../../src/server/identity/fingerprint-strategy.js';
 import { encodeImage, type TreeSpec } from '../factories/image-tree.js';
 import { eventMatching, fingerprinted, startLiving, type LivingServer } from './support.js';
 

@@ -31,6 +31,11 @@ export interface ParquetTable {
   /** Row ranges to read in turn (one per row group), small enough to keep the event loop free. */
   slices: { rowStart: number; rowEnd: number }[];
   read(columns: TableColumn[], rowStart: number, rowEnd: number): Promise<RowSlice>;
+  /**
+   * One column's values as text, whatever their type (an id column): numbers as their decimal
+   * text (64-bit integers exactly), bytes as lowercase hex, null for null.
+   */
+  readText(column: TableColumn, rowStart: number, rowEnd: number): Promise<(string | null)[]>;
   close(): Promise<void>;
 }
 
@@ -106,6 +111,27 @@ function tableFrom(file: AsyncBuffer, metadata: FileMetaData, close: () => Promi
       for (const [name, kind] of kinds) out.set(name, assemble(kind, parts.get(name) ?? [], rowStart, rowEnd));
       return { rowStart, rowEnd, columns: out };
     },
+    async readText(column, rowStart, rowEnd) {
+      const out = new Array<string | null>(Math.max(0, rowEnd - rowStart)).fill(null);
+      if (rowEnd <= rowStart) return out;
+      // utf8: false keeps unannotated byte arrays (a raw sha256) as bytes, so they become hex, not mojibake.
+      await parquetRead({
+        file,
+        metadata,
+        compressors,
+        columns: [column.name],
+        rowStart,
+        rowEnd,
+        utf8: false,
+        onChunk: (chunk) => {
+          const data = chunk.columnData as ArrayLike<unknown>;
+          const from = Math.max(rowStart, chunk.rowStart);
+          const to = Math.min(rowEnd, chunk.rowStart + data.length);
+          for (let row = from; row < to; row++) out[row - rowStart] = textOf(data[row - chunk.rowStart]);
+        },
+      });
+      return out;
+    },
   };
   return table;
 
@@ -166,6 +192,15 @@ function assemble(kind: ColumnKind, chunks: { start: number; data: ArrayLike<unk
     }
   }
   return out;
+}
+
+/** An id value as text; null for values that are not one (null, lists, structs). */
+export function textOf(v: unknown): string | null {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : null;
+  if (typeof v === 'bigint') return v.toString();
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex');
+  return null;
 }
 
 function toNumber(v: unknown): number {

@@ -1,4 +1,4 @@
-import type { ColumnKind, ColumnValues, ParquetTable, TableColumn } from './parquet-reader.js';
+import { type ColumnKind, type ColumnValues, type ParquetTable, type TableColumn, textOf } from './parquet-reader.js';
 
 /**
  * An in-memory table with the same interface as a Parquet file, for `launch({ rows })`: column
@@ -30,6 +30,12 @@ export function tableFromRows(rows: readonly Record<string, unknown>[]): Parquet
       const out = new Map<string, ColumnValues>();
       for (const column of wanted) out.set(column.name, extract(rows, column, rowStart, Math.min(rowEnd, rows.length)));
       return { rowStart, rowEnd, columns: out };
+    },
+    async readText(column, rowStart, rowEnd) {
+      const end = Math.min(rowEnd, rows.length);
+      const out: (string | null)[] = [];
+      for (let i = rowStart; i < end; i++) out.push(textOf(rows[i]![column.name]));
+      return out;
     },
   };
 }

@@ -16,6 +16,8 @@ export interface TableLoadOptions {
   baseDir: string;
   sourceColumn?: string;
   pathColumn?: string;
+  /** The stable id column (see `ID_COLUMN_NAMES` for the default). */
+  idColumn?: string;
   /** `added` for rows without a time column (the table file's mtime). */
   defaultAddedMs: number;
   onProgress?: (done: number, total: number) => void;
@@ -24,6 +26,8 @@ export interface TableLoadOptions {
 export interface TableLayout {
   source: string;
   path?: string;
+  /** The column of stable row ids, and whether it was named or found by its name. */
+  id?: TableColumn & { given: boolean };
   width?: string;
   height?: string;
   size?: string;
@@ -49,7 +53,20 @@ export interface LoadedTable {
   skipped: { row: number; reason: string }[];
   skippedCount: number;
   seeds: SeedLabel[];
+  /**
+   * Each loaded row's id, indexed by catalog id (one array, not an object per row: 1M rows stay
+   * compact); undefined for rows without an identity. Empty without an id column.
+   */
+  rowIds: (string | undefined)[];
+  /** Rows with an empty or null id, and rows repeating an id seen before (the first one keeps it). */
+  idsMissing: number;
+  idsDuplicated: number;
 }
+
+/** Columns taken as the id column when none is named: the first of the table's columns so named. */
+export const ID_COLUMN_NAMES: readonly string[] = ['id', 'image_id', 'uuid', 'sha256'];
+/** Kinds an id can be read from as text (numbers as decimal text, raw bytes as hex). */
+const ID_KINDS: readonly TableColumn['kind'][] = ['string', 'number', 'other'];
 
 const ALIASES = {
   width: ['width', 'w'],
@@ -104,9 +121,21 @@ export async function detectLayout(table: ParquetTable, options: TableLoadOption
     notes: alias(ALIASES.notes, ['string'])?.name,
     metrics: [],
   };
-  const reserved = new Set([layout.width, layout.height, layout.size, layout.added?.name, layout.star]);
+  layout.id = idColumnOf(table, options.idColumn);
+  const reserved = new Set([layout.width, layout.height, layout.size, layout.added?.name, layout.star, layout.id?.name]);
   layout.metrics = table.columns.filter((c) => c.kind === 'number' && !reserved.has(c.name)).map((c) => c.name);
   return layout;
+}
+
+function idColumnOf(table: ParquetTable, name: string | undefined): TableLayout['id'] {
+  if (name === undefined) {
+    const found = table.columns.find((c) => ID_COLUMN_NAMES.includes(c.name) && ID_KINDS.includes(c.kind));
+    return found && { ...found, given: false };
+  }
+  const column = table.columns.find((c) => c.name === name);
+  if (!column) throw new TableLoadError(`id column "${name}" is not in the table (columns: ${table.columns.map((c) => c.name).join(', ')})`);
+  if (!ID_KINDS.includes(column.kind)) throw new TableLoadError(`id column "${name}" holds ${column.kind} values, not ids (strings, numbers or bytes)`);
+  return { ...column, given: true };
 }
 
 export async function loadTable(
@@ -130,7 +159,9 @@ export async function loadTable(
 
   catalog.reserve(catalog.size + table.rowCount);
   for (const m of layout.metrics) if (!catalog.metrics.has(m)) catalog.setMetricColumn(m, new Float64Array(0));
-  const result: LoadedTable = { layout, rows: table.rowCount, loaded: 0, skipped: [], skippedCount: 0, seeds: [] };
+  const result: LoadedTable = { layout, rows: table.rowCount, loaded: 0, skipped: [], skippedCount: 0, seeds: [], rowIds: [], idsMissing: 0, idsDuplicated: 0 };
+  // Only for the load: which ids were seen, so a repeated one is told apart from the first.
+  const seenIds = new Set<string>();
   const sliceIds: (Int32Array | undefined)[] = [];
   const pending = new Map<number, Float64Array[]>();
   const apply = (index: number, values: Float64Array[]): void => {
@@ -158,6 +189,7 @@ export async function loadTable(
     const slice = table.slices[index]!;
     const data = await table.read(stringColumns, slice.rowStart, slice.rowEnd);
     sliceIds[index] = await insertSlice(catalog, layout, data.columns, slice.rowStart, slice.rowEnd - slice.rowStart, options, result);
+    if (layout.id) assignIds(await table.readText(layout.id, slice.rowStart, slice.rowEnd), sliceIds[index]!, result, seenIds);
     const waiting = pending.get(index);
     if (waiting) {
       pending.delete(index);
@@ -168,6 +200,23 @@ export async function loadTable(
   }
   await numbersDone;
   return result;
+}
+
+/** Gives each inserted row of a slice its id, unless empty or already taken by an earlier row. */
+function assignIds(values: (string | null)[], ids: Int32Array, result: LoadedTable, seen: Set<string>): void {
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (id < 0) continue;
+    const value = values[i];
+    if (value === null || value === undefined || value === '') result.idsMissing++;
+    else if (seen.has(value)) result.idsDuplicated++;
+    else {
+      seen.add(value);
+      // Filled up to `id` first: a far write into an empty array would make V8 store it as a dictionary.
+      while (result.rowIds.length < id) result.rowIds.push(undefined);
+      result.rowIds[id] = value;
+    }
+  }
 }
 
 /** Writes one slice's numeric columns into the catalog by id. */

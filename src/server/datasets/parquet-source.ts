@@ -4,11 +4,23 @@ import { AppError } from '../app-error.js';
 import { Catalog } from '../catalog/catalog.js';
 import { probeDimensions } from '../media/image-header.js';
 import { writeAtomic } from '../lib/atomic-write.js';
-import type { DatasetSource, IndexProgress, ItemBytes, LabelSeed, PathLookup, RefreshResult } from './dataset-source.js';
+import type {
+  DatasetChange,
+  DatasetSource,
+  IndexProgress,
+  ItemBytes,
+  LabelSeed,
+  PathLookup,
+  RefreshResult,
+  WatchOptions,
+  WatchStatus,
+} from './dataset-source.js';
 import { workerNumericReader } from './parquet-numeric.js';
 import { openParquet, type ParquetTable } from './parquet-reader.js';
 import { isBelow, isGuarded, realpathOfMaybeMissing } from './inside-root.js';
+import { applyReload } from './parquet-reload.js';
 import { detectLayout, loadTable, type LoadedTable, type TableLayout } from './parquet-table.js';
+import { type FileSignature, signatureOf, type TableFileWatch, watchTableFile } from './parquet-watch.js';
 import { checkStatus, RemoteFetcher } from './remote-fetch.js';
 import { S3Objects } from './s3-objects.js';
 import { localSourcePath, sourceKind } from './source-detect.js';
@@ -50,6 +62,16 @@ export interface ParquetSourceOptions {
 
 export class TableOpenError extends Error {}
 
+export interface LoadReport {
+  rows: number;
+  loaded: number;
+  skipped: number;
+  examples: { row: number; reason: string }[];
+  error?: string;
+  /** Absent without an id column. */
+  idColumn?: { name: string; given: boolean; missing: number; duplicated: number };
+}
+
 const HEADER_BYTES = 64 * 1024;
 const DIMENSIONS_FLUSH_MS = 2000;
 
@@ -68,12 +90,21 @@ export class ParquetSource implements DatasetSource {
   private readonly learned = new Map<string, [number, number]>();
   private flushTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** The table file when opened from one (not rows given to `launch`): what reloads read. */
+  private file: string | undefined;
+  /** The file version the served data was read from; a watcher event for it is not a change. */
+  private loadedSignature: FileSignature | undefined;
+  private readonly listeners = new Set<(change: DatasetChange) => void>();
+  private reloading: Promise<DatasetChange | undefined> | undefined;
+  private reloadAgain = false;
+  private fileWatch: TableFileWatch | undefined;
+  private log: (line: string) => void = (line) => process.emitWarning(line);
 
   private constructor(
     readonly name: string,
     readonly root: string,
     private readonly table: ParquetTable,
-    readonly layout: TableLayout,
+    public layout: TableLayout,
     private readonly baseDir: string,
     private readonly options: ParquetSourceOptions,
     private readonly numbersFromFile: string | undefined,
@@ -98,13 +129,14 @@ export class ParquetSource implements DatasetSource {
       throw new TableOpenError(code === 'ENOENT' ? `table not found: ${file}` : `not a readable Parquet file: ${file} (${(error as Error).message})`);
     }
     const info = await stat(absolute);
+    const signature = await signatureOf(absolute);
     const baseDir = path.resolve(options.baseDir ?? path.dirname(absolute));
     const base = await stat(baseDir).catch(() => undefined);
     if (!base?.isDirectory()) {
       await table.close();
       throw new TableOpenError(`base dir is not a folder: ${options.baseDir ?? baseDir}`);
     }
-    return ParquetSource.fromTable(table, {
+    const source = await ParquetSource.fromTable(table, {
       ...options,
       name: options.name ?? path.basename(absolute).replace(/\.parquet$/i, ''),
       root: absolute,
@@ -112,6 +144,9 @@ export class ParquetSource implements DatasetSource {
       addedMs: info.mtimeMs,
       numbersFromFile: options.numbersOnWorker ? absolute : undefined,
     });
+    source.file = absolute;
+    source.loadedSignature = signature;
+    return source;
   }
 
   /** A source over any table (e.g. rows given to `launch`). */
@@ -120,7 +155,13 @@ export class ParquetSource implements DatasetSource {
     options: ParquetSourceOptions & { name?: string; root: string; baseDir: string; addedMs?: number; numbersFromFile?: string },
   ): Promise<ParquetSource> {
     let layout: TableLayout;
-    const loadOptions = { baseDir: options.baseDir, sourceColumn: options.sourceColumn, pathColumn: options.pathColumn, defaultAddedMs: options.addedMs ?? Date.now() };
+    const loadOptions = {
+      baseDir: options.baseDir,
+      sourceColumn: options.sourceColumn,
+      pathColumn: options.pathColumn,
+      idColumn: options.idColumn,
+      defaultAddedMs: options.addedMs ?? Date.now(),
+    };
     try {
       layout = await detectLayout(table, loadOptions);
     } catch (error) {
@@ -159,6 +200,7 @@ export class ParquetSource implements DatasetSource {
         baseDir: this.baseDir,
         sourceColumn: this.layout.source,
         pathColumn: this.layout.path,
+        idColumn: this.layout.id?.name,
         defaultAddedMs: this.defaultAddedMs,
         onProgress: (done) => {
           this.progressState = { ...this.progressState, done, scanned: done };
@@ -181,15 +223,116 @@ export class ParquetSource implements DatasetSource {
     return this.loadedOnce;
   }
 
-  /** Rows that could not be served (no source, a path outside the base dir), with examples. */
-  loadReport(): { rows: number; loaded: number; skipped: number; examples: { row: number; reason: string }[]; error?: string } {
+  /**
+   * Rows that could not be served (no source, a path outside the base dir), with examples, and the
+   * id column labels are keyed by: its name, whether it was named (`--id-column`) or found by its
+   * name, and the rows left without an identity (empty id, or an id an earlier row already has).
+   */
+  loadReport(): LoadReport {
+    const id = this.layout.id;
     return {
-      rows: this.table.rowCount,
+      rows: this.loaded?.rows ?? this.table.rowCount,
       loaded: this.loaded?.loaded ?? 0,
       skipped: this.loaded?.skippedCount ?? 0,
       examples: this.loaded?.skipped ?? [],
       error: this.loadError?.message,
+      idColumn: id && { name: id.name, given: id.given, missing: this.loaded?.idsMissing ?? 0, duplicated: this.loaded?.idsDuplicated ?? 0 },
     };
+  }
+
+  /** Each alive item's stable id as [path, id]; null when the table has no id column. */
+  identities(): Iterable<[path: string, id: string]> | null {
+    if (!this.layout.id) return null;
+    const { catalog } = this;
+    const ids = this.loaded?.rowIds ?? [];
+    return (function* () {
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i];
+        if (id !== undefined && catalog.alive[i]) yield [catalog.paths[i]!, id] as [string, string];
+      }
+    })();
+  }
+
+  onChange(listener: (change: DatasetChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Watches the table file; once a rewrite has settled, the table is read again (see `reload`). */
+  async watch(options: WatchOptions): Promise<WatchStatus> {
+    if (!this.file || this.closed) return { kind: 'off' };
+    if (this.fileWatch) return this.fileWatch.status;
+    this.log = options.log;
+    this.fileWatch = await watchTableFile(this.file, () => this.loadedSignature, () => void this.reload(), { log: options.log, rescanMs: options.rescanMs });
+    return this.fileWatch.status;
+  }
+
+  /**
+   * Reads the table file again and applies the difference to the served catalog (the same Catalog
+   * object: routes keep theirs). A file that cannot be read keeps the old data and logs one line;
+   * the next change retries. Calls while one runs coalesce into one more run after it.
+   * Resolves with what changed (undefined: nothing, or the file could not be read).
+   */
+  reload(): Promise<DatasetChange | undefined> {
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return this.reloading;
+    }
+    const run = async (): Promise<DatasetChange | undefined> => {
+      let last: DatasetChange | undefined;
+      do {
+        this.reloadAgain = false;
+        last = (await this.reloadOnce()) ?? last;
+      } while (this.reloadAgain && !this.closed);
+      return last;
+    };
+    this.reloading = run().finally(() => {
+      this.reloading = undefined;
+    });
+    return this.reloading;
+  }
+
+  private async reloadOnce(): Promise<DatasetChange | undefined> {
+    const file = this.file;
+    if (!file || this.closed) return undefined;
+    this.start();
+    await this.loading;
+    const signature = await signatureOf(file);
+    const next = new Catalog();
+    let loaded: LoadedTable;
+    try {
+      const table = await openParquet(file);
+      try {
+        loaded = await loadTable(table, next, {
+          baseDir: this.baseDir,
+          sourceColumn: this.options.sourceColumn ?? this.layout.source,
+          pathColumn: this.options.pathColumn ?? this.layout.path,
+          idColumn: this.options.idColumn,
+          defaultAddedMs: (await stat(file)).mtimeMs,
+        });
+      } finally {
+        await table.close();
+      }
+    } catch (error) {
+      this.log(`could not reload the table ${path.basename(file)} (${(error as Error).message}); serving the previous version`);
+      return undefined;
+    }
+    if (this.closed) return undefined;
+    // From here to the end nothing awaits: requests see the old table or the new one, never a mix.
+    const { change, liveIds } = applyReload(this.catalog, next, loaded.layout.metrics);
+    const rowIds: (string | undefined)[] = new Array(this.catalog.size);
+    for (let s = 0; s < liveIds.length; s++) if (liveIds[s]! >= 0) rowIds[liveIds[s]!] = loaded.rowIds[s];
+    const seeds = loaded.seeds.map((seed) => ({ ...seed, id: liveIds[seed.id]! }));
+    for (const p of [...change.changed, ...change.removed]) this.learned.delete(p);
+    this.layout = loaded.layout;
+    this.loaded = { ...loaded, rowIds, seeds };
+    this.loadError = undefined;
+    this.loadedSignature = signature;
+    const alive = this.catalog.aliveCount;
+    this.progressState = { ...this.progressState, done: alive, total: alive, scanned: alive };
+    if (change.added.length + change.removed.length + change.changed.length === 0) return undefined;
+    for (const listener of this.listeners) listener(change);
+    return change;
   }
 
   /** Labels carried by the table's `tags`, `star` and `notes` columns (rows with any). */
@@ -199,9 +342,10 @@ export class ParquetSource implements DatasetSource {
     }
   }
 
-  /** A table does not change under us: nothing to rescan. */
+  /** Reads the table file again, whatever the path: a table's rows are only known together. */
   async refresh(p: string): Promise<RefreshResult> {
-    return { path: p, added: 0, updated: 0, removed: 0 };
+    const change = await this.reload();
+    return { path: p, added: change?.added.length ?? 0, updated: change?.changed.length ?? 0, removed: change?.removed.length ?? 0 };
   }
 
   /** A row's logical path is known only once the row is read: nothing beyond the catalog. */
@@ -240,7 +384,9 @@ export class ParquetSource implements DatasetSource {
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.fileWatch?.stop();
     await this.loading;
+    await this.reloading;
     await this.table.close().catch(() => undefined);
     this.fetcher.close();
     this.s3?.close();

@@ -28,7 +28,7 @@ describe('table id column', () => {
 
   const images = { name: 'image', type: 'STRING', data: ['a.jpg', 'b.jpg', 'c.jpg'] } as const;
 
-  it('takes the first column named id, image_id, uuid or sha256, reads numbers as decimal text, and keeps it out of the metrics', async () => {
+  it('TB1 takes the first column named id, image_id, uuid or sha256, reads numbers as decimal text, and keeps it out of the metrics', async () => {
     const source = await open([
       { ...images, data: [...images.data] },
       { name: 'ID', type: 'STRING', data: ['x', 'y', 'z'] }, // names are case-sensitive
@@ -45,7 +45,7 @@ describe('table id column', () => {
     expect([...source.catalog.metrics.keys()]).toEqual(['score']);
   });
 
-  it('uses the column --id-column names, and refuses one the table does not have in one line', async () => {
+  it('TB1 uses the column --id-column names, and refuses one the table does not have in one line', async () => {
     const columns: FixtureColumn[] = [
       { ...images, data: [...images.data] },
       { name: 'id', type: 'STRING', data: ['1', '2', '3'] },
@@ -59,7 +59,7 @@ describe('table id column', () => {
     await expect(failure).rejects.toThrow(/^id column "nope" is not in the table \(columns: image, id, key\)$/);
   });
 
-  it('leaves rows with an empty or repeated id without an identity (the first row keeps it) and counts them', async () => {
+  it('TB2 leaves rows with an empty or repeated id without an identity (the first row keeps it) and counts them', async () => {
     const source = await open([
       { name: 'image', type: 'STRING', data: ['a.jpg', 'b.jpg', 'c.jpg', 'd.jpg', 'e.jpg'] },
       { name: 'uuid', type: 'STRING', data: ['u1', '', null, 'u1', 'u2'] },
@@ -72,13 +72,13 @@ describe('table id column', () => {
     expect(source.catalog.aliveCount).toBe(5); // rows without an identity are still served
   });
 
-  it('has no identities without an id column', async () => {
+  it('TB2 has no identities without an id column', async () => {
     const source = await open([{ ...images, data: [...images.data] }]);
     expect(source.loadReport().idColumn).toBeUndefined();
     expect(source.identities()).toBeNull();
   });
 
-  it('reads byte ids as hex', async () => {
+  it('TB2 reads byte ids as hex', async () => {
     const dir = makeTempDir();
     dirs.push(dir);
     const table = tableFromRows([

@@ -13,7 +13,12 @@ export interface ReloadApplied {
   liveIds: Int32Array;
 }
 
-export function applyReload(live: Catalog, next: Catalog, metrics: readonly string[]): ReloadApplied {
+/**
+ * `metrics`: the new table's metric columns. `addedFromTable`: whether its rows carry their own
+ * `added` time; without one, a kept row keeps the time it was first served with (the new file's
+ * mtime would reorder every row sorted by date).
+ */
+export function applyReload(live: Catalog, next: Catalog, metrics: readonly string[], addedFromTable: boolean): ReloadApplied {
   const sizeBefore = live.size;
   const liveIds = new Int32Array(next.size).fill(-1);
   const added: string[] = [];
@@ -33,7 +38,7 @@ export function applyReload(live: Catalog, next: Catalog, metrics: readonly stri
       w: keepDims ? live.width[before] : next.width[s],
       h: keepDims ? live.height[before] : next.height[s],
       size: size === 0 && same ? live.bytes[before] : size,
-      addedMs: next.added[s],
+      addedMs: before !== undefined && !addedFromTable ? live.added[before] : next.added[s],
       source,
     });
     // upsert keeps an earlier explicit source when the new row's source is implied by its path.

@@ -20,7 +20,7 @@ function contractTable(dir: string): string {
 
 runDatasetSourceContract('ParquetSource', async (dir) => ({
   source: await ParquetSource.open(contractTable(dir), { dimensionsFile: null }),
-  seesChanges: { reason: 'a table is read once and never changes under the server' },
+  seesChanges: { reason: 'a table changes only with its file, not its images (TB3-TB6: test/table/table-reload.test.ts)' },
 }));
 
 describe('ParquetSource.open', () => {

@@ -319,7 +319,7 @@ export class ParquetSource implements DatasetSource {
     }
     if (this.closed) return undefined;
     // From here to the end nothing awaits: requests see the old table or the new one, never a mix.
-    const { change, liveIds } = applyReload(this.catalog, next, loaded.layout.metrics);
+    const { change, liveIds } = applyReload(this.catalog, next, loaded.layout.metrics, loaded.layout.added !== undefined);
     const rowIds: (string | undefined)[] = new Array(this.catalog.size);
     for (let s = 0; s < liveIds.length; s++) if (liveIds[s]! >= 0) rowIds[liveIds[s]!] = loaded.rowIds[s];
     const seeds = loaded.seeds.map((seed) => ({ ...seed, id: liveIds[seed.id]! }));

@@ -19,7 +19,7 @@ describe('TableIdStrategy', () => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('gives no moves the first time, then one move per id whose path changed', async () => {
+  it('TB7 gives no moves the first time, then one move per id whose path changed', async () => {
     const source = fakeSource([['/a.jpg', '1'], ['/b.jpg', '2'], ['/c.jpg', '3']]);
     const strategy = new TableIdStrategy(source, null);
     expect(await strategy.initial()).toEqual([]);
@@ -32,7 +32,7 @@ describe('TableIdStrategy', () => {
     await strategy.close();
   });
 
-  it('keeps a vanished id as an orphan and moves it when it comes back under another path', async () => {
+  it('TB7 keeps a vanished id as an orphan and moves it when it comes back under another path', async () => {
     const source = fakeSource([['/a.jpg', '1'], ['/b.jpg', '2']]);
     const strategy = new TableIdStrategy(source, null);
     await strategy.initial();
@@ -43,7 +43,7 @@ describe('TableIdStrategy', () => {
     await strategy.close();
   });
 
-  it('an orphan whose path another id takes is forgotten: the labels there are the new row\'s', async () => {
+  it('TB7 an orphan whose path another id takes is forgotten: the labels there are the new row\'s', async () => {
     const source = fakeSource([['/a.jpg', '1']]);
     const strategy = new TableIdStrategy(source, null);
     await strategy.initial();
@@ -54,7 +54,7 @@ describe('TableIdStrategy', () => {
     await strategy.close();
   });
 
-  it('reports a swap of two paths as two moves', async () => {
+  it('TB7 reports a swap of two paths as two moves', async () => {
     const source = fakeSource([['/a.jpg', '1'], ['/b.jpg', '2']]);
     const strategy = new TableIdStrategy(source, null);
     await strategy.initial();
@@ -66,7 +66,7 @@ describe('TableIdStrategy', () => {
     await strategy.close();
   });
 
-  it('keeps the map across a reopen of the file, beside other tables in it', async () => {
+  it('TB7 keeps the map across a reopen of the file, beside other tables in it', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'lenslet-ids-'));
     dirs.push(dir);
     const file = path.join(dir, 'ws', 'identity.sqlite');
@@ -78,13 +78,13 @@ describe('TableIdStrategy', () => {
     await second.close();
   });
 
-  it('does nothing for a source without ids', async () => {
+  it('TB7 does nothing for a source without ids', async () => {
     const strategy = new TableIdStrategy(fakeSource(null), null);
     expect(await strategy.initial()).toEqual([]);
     await strategy.close();
   });
 
-  it('compares 50k rows, a few of them moved', async () => {
+  it('TB7 compares 50k rows, a few of them moved', async () => {
     const n = 50_000;
     const pairs: [string, string][] = [];
     for (let i = 0; i < n; i++) pairs.push([`/d/${i}.jpg`, `id-${i}`]);

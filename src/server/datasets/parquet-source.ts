@@ -263,7 +263,10 @@ export class ParquetSource implements DatasetSource {
     if (!this.file || this.closed) return { kind: 'off' };
     if (this.fileWatch) return this.fileWatch.status;
     this.log = options.log;
-    this.fileWatch = await watchTableFile(this.file, () => this.loadedSignature, () => void this.reload(), { log: options.log, rescanMs: options.rescanMs });
+    const reload = (): void => {
+      this.reload().catch((error: unknown) => options.log(`reloading the table failed: ${(error as Error).message}`));
+    };
+    this.fileWatch = await watchTableFile(this.file, () => this.loadedSignature, reload, { log: options.log, rescanMs: options.rescanMs });
     return this.fileWatch.status;
   }
 

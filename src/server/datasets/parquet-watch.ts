@@ -111,10 +111,11 @@ export async function watchTableFile(
   } catch (error) {
     const reason = (error as Error).message;
     const every = options.rescanMs ?? DEFAULT_RESCAN_MS;
-    options.log(`cannot watch the table file (${reason}); checking it every ${Math.round(every / 1000)} s instead`);
+    options.log(`cannot watch the table file (${reason}); checking it every ${every / 1000} s instead`);
     const timer = setInterval(() => {
       void signatureOf(file).then((signature) => {
-        if (signature !== undefined && signature !== loadedSignature()) changed();
+        // Not while settling: calling `changed` again would restart the wait for a stable file.
+        if (!last && signature !== undefined && signature !== loadedSignature()) changed();
       });
     }, every);
     timer.unref();

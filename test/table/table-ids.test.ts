@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { idColumnLine } from '../../src/server/datasets/parquet-dataset.js';
 import { ParquetSource, TableOpenError } from '../../src/server/datasets/parquet-source.js';
 import { tableFromRows } from '../../src/server/datasets/parquet-rows.js';
 import { makeTempDir, removeDir } from '../factories/image-tree.js';
@@ -70,11 +71,15 @@ describe('table id column', () => {
       ['/e.jpg', 'u2'],
     ]);
     expect(source.catalog.aliveCount).toBe(5); // rows without an identity are still served
+    expect(idColumnLine(source.loadReport())).toBe(
+      'Labels follow the id column "uuid" (found by its name; --id-column picks another); 3 row(s) have no usable id (2 empty, 1 repeated) and are keyed by path only.',
+    );
   });
 
   it('TB2 has no identities without an id column', async () => {
     const source = await open([{ ...images, data: [...images.data] }]);
     expect(source.loadReport().idColumn).toBeUndefined();
+    expect(idColumnLine(source.loadReport())).toBeUndefined();
     expect(source.identities()).toBeNull();
   });
 

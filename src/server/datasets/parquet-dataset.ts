@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { resolveWorkspace, type Workspace } from '../workspace.js';
-import { ParquetSource, type ParquetSourceOptions } from './parquet-source.js';
+import { type LoadReport, ParquetSource, type ParquetSourceOptions } from './parquet-source.js';
 
 /**
  * Table mode from a command-line target: `t.parquet` (state in `t.parquet.cache/` plus
@@ -46,4 +46,17 @@ export async function openTableDataset(target: TableTarget, options: TableModeOp
     workspace.dispose();
     throw error;
   }
+}
+
+/**
+ * The one line the CLI prints about the id column labels are keyed by (issue 16), or undefined
+ * when the table has none.
+ */
+export function idColumnLine(report: LoadReport): string | undefined {
+  const id = report.idColumn;
+  if (!id) return undefined;
+  const how = id.given ? 'named by --id-column' : 'found by its name; --id-column picks another';
+  const without = id.missing + id.duplicated;
+  const rest = without === 0 ? '' : `; ${without} row(s) have no usable id (${id.missing} empty, ${id.duplicated} repeated) and are keyed by path only`;
+  return `Labels follow the id column "${id.name}" (${how})${rest}.`;
 }

@@ -5,6 +5,7 @@ import { FingerprintStrategy } from './fingerprint-strategy.js';
 import { Fingerprinter } from './fingerprinter.js';
 import type { IdentityStrategy } from './identity-strategy.js';
 import { NO_MOVES } from './living-dataset.js';
+import { TableIdStrategy } from './table-id-strategy.js';
 
 export interface IdentityChoice {
   source: DatasetSource;
@@ -17,11 +18,14 @@ export interface IdentityChoice {
 
 /** How this dataset tells moved items: fingerprints for a folder, the id column for a table. */
 export async function identityStrategyFor(choice: IdentityChoice): Promise<IdentityStrategy> {
-  if (!choice.enabled) return NO_MOVES;
-  if (choice.source.mode === 'table') {
-    // INTEGRATOR: a table with an id column (`source.identities?.()` non-null) → TableIdStrategy (table-id-strategy.ts).
-    return NO_MOVES;
+  const { source } = choice;
+  if (source.mode === 'table') {
+    // Ids cost no hashing, and a table regenerated while the server was down still needs its moves:
+    // on even with --no-watch. Without an id column, labels stay with paths.
+    const identities = source.identities?.bind(source);
+    return identities && identities() !== null ? new TableIdStrategy({ identities }, choice.cacheFile) : NO_MOVES;
   }
+  if (!choice.enabled) return NO_MOVES;
   const fingerprinter = await Fingerprinter.create();
   return new FingerprintStrategy({ source: choice.source, labels: choice.labels, cache: new FingerprintCache(choice.cacheFile), fingerprinter });
 }

@@ -15,8 +15,10 @@
  *    error codes unauthenticated, forbidden, invalid_credentials, invalid_link, already_exists, last_admin;
  *    the /auth and /admin endpoints in the endpoint table (which gains DELETE);
  *    smart folders' `owner` and `shared`; presence names (heartbeat `name`, counts' `users`).
+ * 7: living datasets (issue 16): events `item-moved`, `items-added`, `items-removed`, `item-changed`;
+ *    history entries of type `item-moved` with `changes.moved`; export rows' `missing: true`.
  */
-export const PROTOCOL_VERSION = 6;
+export const PROTOCOL_VERSION = 7;
 
 /** The schema hash of each version, oldest first (append only). */
 export const PROTOCOL_HASHES: Record<number, string> = {
@@ -26,4 +28,5 @@ export const PROTOCOL_HASHES: Record<number, string> = {
   4: '9842dbf3f9171f4a6fe61cde6eb8950752268c595661c1991b619c19241231f5',
   5: 'bec8caeea9f51ab0ab2f259e8db93f0d91ca7881111c0d2effb0f42beee3284a',
   6: 'c18b1152bed12b67e02a44dc8f61352d84c1dfe163c48ee400e093d768f7b91a',
+  7: '3a4e5fe76df2d303570abbef818c3ca0902631a87b48fc811c22a7e82b673c87',
 };

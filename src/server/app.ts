@@ -146,7 +146,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   const listing = new ListingService(catalog, query, lookup);
   const log = options.log ?? ((line: string) => process.stderr.write(`lenslet: ${line}\n`));
   const strategy = await identityStrategyFor({ source, labels: lookup, cacheFile: writable ? workspace.identityDbPath : null, enabled: Boolean(options.watch) });
-  const living = new LivingDataset({ source, labels: service ?? null, feed, strategy, watch: Boolean(options.watch), log });
+  const living = new LivingDataset({ source, labels: service ?? null, seeds: service ?? null, feed, strategy, watch: Boolean(options.watch), log });
   // After the initial moves: a seed must never take the path a moved item's labels are going to.
   const seeding = service ? startTableSeeds(source, service, living.ready) : null;
   // Build the name and date orders once indexing is done, ahead of the first query.

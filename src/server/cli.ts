@@ -8,7 +8,7 @@ import { resolveAccess, type AccessOptions } from './http/auth/access-options.js
 import { isWildcard } from './http/guards/host-names.js';
 import { parseAllowedHosts } from './http/guards/host-policy.js';
 import { startServer, type RunningServer } from './server.js';
-import { openTableDataset, tableTarget } from './datasets/parquet-dataset.js';
+import { idColumnLine, openTableDataset, tableTarget } from './datasets/parquet-dataset.js';
 import { ParquetSource, TableOpenError } from './datasets/parquet-source.js';
 import { startProgressLine } from './progress-line.js';
 
@@ -145,6 +145,8 @@ export async function main(argv: string[]): Promise<number> {
     void source.whenIdle().then(() => {
       const report = source.loadReport();
       if (report.error) process.stderr.write(`lenslet: ${report.error}\n`);
+      const idLine = idColumnLine(report);
+      if (idLine) process.stdout.write(`${idLine}\n`);
       if (report.skipped > 0) process.stderr.write(`lenslet: skipped ${report.skipped} of ${report.rows} rows (e.g. row ${report.examples[0]?.row}: ${report.examples[0]?.reason})\n`);
     });
   }

@@ -84,4 +84,33 @@ describe('table ids under a running server', () => {
     const added = await eventMatching<ItemsChangedSet>(sse, 'items-added', () => true);
     expect(added.data.paths).toEqual(['/c-2.png']);
   });
+
+  it('TB8 a reloaded table seeds the label columns of its new rows; a row that moved keeps the labels made here', async () => {
+    const dir = makeTempDir('lenslet-table-living-');
+    const workspace = makeTempDir('lenslet-table-living-ws-');
+    cleanup.push(() => removeDir(dir), () => removeDir(workspace));
+    for (const name of ['a.png', 'b.png', 'c.png']) writeFileSync(path.join(dir, name), `bytes of ${name}`);
+    const file = path.join(dir, 'items.parquet');
+    const write = (rows: [image: string, id: string, tags: string[]][]) =>
+      writeParquet(file, [
+        { name: 'image', type: 'STRING', data: rows.map(([image]) => image) },
+        { name: 'image_id', type: 'STRING', data: rows.map(([, id]) => id) },
+        { name: 'tags', type: 'STRING_LIST', data: rows.map(([, , tags]) => tags) },
+      ]);
+    write([['a.png', 'A', ['from-table']]]);
+    const server = await serve(file, workspace, true);
+    cleanup.push(() => server.close());
+    await server.services.seeding?.done;
+    expect((await item(server, '/a.png')).body).toMatchObject({ tags: ['from-table'], version: 1 });
+    const va = await star(server, '/a.png', 5, ['made-here']);
+    const sse = await SseClient.connect(`${server.url}/events`);
+    cleanup.push(() => sse.close());
+
+    // A moves to b.png (its row now says other tags); C is new with tags of its own.
+    write([['b.png', 'A', ['row-says-this']], ['c.png', 'C', ['fresh']]]);
+    await eventMatching<ItemMoved>(sse, 'item-moved', (d) => d.to === '/b.png');
+    await eventMatching<ItemsChangedSet>(sse, 'items-added', (d) => d.paths.includes('/c.png'));
+    expect((await item(server, '/b.png')).body).toMatchObject({ star: 5, tags: ['from-table', 'made-here'], version: va + 1 });
+    expect((await item(server, '/c.png')).body).toMatchObject({ tags: ['fresh'], version: 1 });
+  });
 });

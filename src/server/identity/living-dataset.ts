@@ -1,6 +1,7 @@
 import { MAX_CHANGE_PATHS, type ItemMoved, type ItemsChangedSet } from '../../protocol/events.js';
 import { parentPath } from '../../protocol/paths.js';
-import type { DatasetChange, DatasetSource, WatchStatus } from '../datasets/dataset-source.js';
+import type { DatasetChange, DatasetSource, LabelSeed, WatchStatus } from '../datasets/dataset-source.js';
+import { applyLabelSeeds, type SeedTarget } from '../datasets/parquet-seeds.js';
 import type { ChangeFeed } from '../events/change-feed.js';
 import type { LabelLookup } from '../labels/label-lookup.js';
 import type { LabelMove, MoveResult } from '../labels/label-store.js';
@@ -18,6 +19,11 @@ export interface LivingDatasetOptions {
   labels: MoveTarget | null;
   feed: ChangeFeed;
   strategy: IdentityStrategy;
+  /**
+   * Where a reloaded table's label columns go for rows it did not have before (the label service);
+   * null without labels. Items the store already has a row for keep their labels (SPEC LS16).
+   */
+  seeds?: SeedTarget | null;
   /** Start the source's watcher (`DatasetSource.watch`) along with the coordinator. */
   watch: boolean;
   log: (line: string) => void;
@@ -119,6 +125,7 @@ export class LivingDataset {
       // A labeled item's move was published by the label service, durable, with its event id.
       if (results[i]?.status !== 'moved') this.announceMove(move);
     });
+    await this.seedAdded(change.added);
     const movedFrom = new Set(moves.map((m) => m.from));
     const movedTo = new Set(moves.map((m) => m.to));
     this.announceSet('items-removed', change.removed.filter((p) => !movedFrom.has(p)));
@@ -150,6 +157,18 @@ export class LivingDataset {
     this.options.feed.publish({ id: null, type: 'item-moved', data });
   }
 
+  /**
+   * A reloaded table's new rows bring their `tags`/`star`/`notes` like the rows of the first load
+   * did: seeded after the moves (a moved item's labels are never replaced by its row's columns).
+   */
+  private async seedAdded(added: readonly string[]): Promise<void> {
+    const { seeds, source } = this.options;
+    if (!seeds || !source.labelSeeds || added.length === 0) return;
+    const wanted = new Set(added);
+    const result = await applyLabelSeeds(seeds, onlyFor(source.labelSeeds(), wanted));
+    if (result.skipped > 0) this.options.log(`${result.skipped} label seed(s) of the reloaded table break the label limits and were skipped`);
+  }
+
   private announceSet(type: 'items-added' | 'items-removed', paths: string[]): void {
     if (paths.length === 0) return;
     const data: ItemsChangedSet = { paths: paths.slice(0, MAX_CHANGE_PATHS), count: paths.length, folders: foldersOf(paths) };
@@ -167,4 +186,8 @@ export function foldersOf(paths: readonly string[]): string[] {
     }
   }
   return [...folders].sort();
+}
+
+function* onlyFor(seeds: Iterable<LabelSeed>, paths: ReadonlySet<string>): Iterable<LabelSeed> {
+  for (const seed of seeds) if (paths.has(seed.path)) yield seed;
 }

@@ -37,7 +37,7 @@ async function item(s: LivingServer, path: string) {
 }
 
 describe('living datasets: labels follow moved files (issue 16)', () => {
-  it('a moved labeled file keeps its labels at version + 1, its history shows the move, and browsers get item-moved with an id', async () => {
+  it('ID2 ID6 a moved labeled file keeps its labels at version + 1, its history shows the move, and browsers get item-moved with an id', async () => {
     const s = await living();
     const version = await s.star('/shoot/a.png', 4, ['keeper']);
     s.move('/shoot/a.png', '/picked/a-final.png');
@@ -53,7 +53,7 @@ describe('living datasets: labels follow moved files (issue 16)', () => {
     expect(s.sse.events('items-added').concat(s.sse.events('items-removed'))).toEqual([]);
   });
 
-  it('a renamed folder carries the labels of every file in it, and an unlabeled file is announced once without an id', async () => {
+  it('ID2 ID6 a renamed folder carries the labels of every file in it, and an unlabeled file is announced once without an id', async () => {
     const s = await living();
     const va = await s.star('/shoot/a.png', 2);
     const vb = await s.star('/shoot/b.png', 5, ['blue']);
@@ -67,7 +67,7 @@ describe('living datasets: labels follow moved files (issue 16)', () => {
     expect((await item(s, '/shoot-2024/b.png')).body).toMatchObject({ star: 5, tags: ['blue'], version: vb + 1 });
   });
 
-  it('added and deleted files are announced within 2 s', async () => {
+  it('ID7 ID9 added and deleted files are announced within 2 s', async () => {
     const s = await living();
     const started = performance.now();
     s.write('/fresh/new.png', await encodeImage('png', img(200)));
@@ -82,7 +82,7 @@ describe('living datasets: labels follow moved files (issue 16)', () => {
     expect((await item(s, '/fresh/new.png')).status).toBe(200);
   });
 
-  it('a rewritten file gets item-changed and a new thumbnail, and keeps its labels', async () => {
+  it('ID7 a rewritten file gets item-changed and a new thumbnail, and keeps its labels', async () => {
     const s = await living();
     const version = await s.star('/keep/d.png', 3);
     const before = Buffer.from(await (await fetch(`${s.server.url}/thumb?path=/keep/d.png`)).arrayBuffer());
@@ -94,7 +94,7 @@ describe('living datasets: labels follow moved files (issue 16)', () => {
     expect((await item(s, '/keep/d.png')).body).toMatchObject({ star: 3, version });
   });
 
-  it('identical files side by side keep separate labels', async () => {
+  it('ID2 identical files side by side keep separate labels', async () => {
     const same = img(77);
     const s = await living({ 'one.png': same, 'two.png': same });
     await s.star('/one.png', 1);
@@ -106,7 +106,7 @@ describe('living datasets: labels follow moved files (issue 16)', () => {
     expect((await item(s, '/three.png')).body).toMatchObject({ star: null, version: 1 });
   });
 
-  it('a restart over an unchanged tree hashes nothing again', async () => {
+  it('ID1 a restart over an unchanged tree hashes nothing again', async () => {
     const first = await living();
     // Labels make the workspace's files; the fingerprints then live there too.
     await first.star('/keep/d.png', 1);
@@ -118,5 +118,31 @@ describe('living datasets: labels follow moved files (issue 16)', () => {
     open.push(again);
     const stats = (again.server.services.living.strategy as FingerprintStrategy).cacheStats;
     expect(stats).toEqual({ hits: 4, misses: 0 });
+  });
+
+  it('ID4 labels follow a file moved while the server was stopped', async () => {
+    const first = await living();
+    const version = await first.star('/shoot/b.png', 5, ['offline']);
+    await fingerprinted(first.server);
+    await first.stop();
+    first.move('/shoot/b.png', '/archive/b-renamed.png');
+    const again = await startLiving({}, { dir: first.dir, workspace: first.workspace });
+    open.push(again);
+    expect((await item(again, '/archive/b-renamed.png')).body).toMatchObject({ star: 5, tags: ['offline'], version: version + 1 });
+    expect((await item(again, '/shoot/b.png')).status).toBe(404);
+    const entries = (await history(again, '/archive/b-renamed.png')).entries;
+    expect(entries[0]).toMatchObject({ type: 'item-moved', changes: { moved: { from: '/shoot/b.png', to: '/archive/b-renamed.png' } } });
+  });
+
+  it('ID3 a labeled file deleted and later put back under another name gets its labels back', async () => {
+    const s = await living();
+    const version = await s.star('/keep/d.png', 2, ['back']);
+    const bytes = await encodeImage('png', img(40));
+    s.remove('/keep/d.png');
+    await eventMatching<ItemsChangedSet>(s.sse, 'items-removed', (d) => d.paths.includes('/keep/d.png'));
+    expect(s.sse.events('item-moved')).toEqual([]);
+    s.write('/restored/d-copy.png', bytes);
+    const moved = await eventMatching<ItemMoved>(s.sse, 'item-moved', (d) => d.to === '/restored/d-copy.png');
+    expect(moved.data).toMatchObject({ from: '/keep/d.png', star: 2, tags: ['back'], version: version + 1 });
   });
 });

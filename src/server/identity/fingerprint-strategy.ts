@@ -1,6 +1,6 @@
 import { baseName } from '../../protocol/paths.js';
 import type { DatasetChange, DatasetSource } from '../datasets/dataset-source.js';
-import type { LabelLookup } from '../labels/label-lookup.js';
+import type { LabelLookup, LabelSnapshot } from '../labels/label-lookup.js';
 import type { LabelMove } from '../labels/label-store.js';
 import type { CachedFingerprint, FingerprintCache } from './fingerprint-cache.js';
 import type { Fingerprinter } from './fingerprinter.js';
@@ -26,19 +26,51 @@ export class FingerprintStrategy implements IdentityStrategy {
   private readonly queued = new Set<string>();
   private running: Promise<void> | undefined;
   private closed = false;
+  /**
+   * Labeled files that are gone, with their last fingerprint (kept in the cache across restarts):
+   * when a file with that content appears again, under any new path, the labels re-attach to it.
+   */
+  private readonly orphans = new Map<string, CachedFingerprint>();
 
   constructor(private readonly options: FingerprintStrategyOptions) {}
 
+  /**
+   * Files moved while the server was not running: a labeled path that is gone now, whose fingerprint
+   * is cached from the last run, and a path the cache has never seen with that fingerprint are one
+   * file moved. Only new files of a vanished one's size are hashed before answering; the rest of the
+   * tree is fingerprinted in the background (labeled items first).
+   */
   async initial(): Promise<LabelMove[]> {
-    const { source, labels } = this.options;
-    labels.forEachLabeled((path) => this.enqueue(path));
+    const { source, labels, cache } = this.options;
     const { catalog } = source;
+    labels.forEachLabeled((path) => {
+      if (catalog.idOf(path) !== undefined) this.enqueue(path);
+      else {
+        const last = cache.entry(path);
+        if (last) this.orphans.set(path, last);
+      }
+    });
+    let moves: LabelMove[] = [];
+    if (this.orphans.size > 0) {
+      const sizes = new Set([...this.orphans.values()].map((e) => e.size));
+      const arrived = new Map<string, CachedFingerprint>();
+      for (let id = 0; id < catalog.size && !this.closed; id++) {
+        const path = catalog.paths[id];
+        if (path === undefined || !catalog.alive[id] || !sizes.has(catalog.bytes[id]!) || cache.entry(path)) continue;
+        const value = await this.fingerprint(path);
+        if (value) arrived.set(path, value);
+      }
+      moves = pair(this.orphans, arrived);
+      for (const move of moves) this.orphans.delete(move.from);
+      cache.apply({ removed: moves.map((m) => m.from) });
+      for (const [path, value] of arrived) cache.put(path, value);
+    }
     for (let id = 0; id < catalog.size; id++) {
       const path = catalog.paths[id];
       if (path !== undefined && catalog.alive[id]) this.enqueue(path);
     }
     this.pump();
-    return [];
+    return moves;
   }
 
   /** Resolves once every item queued so far has a fingerprint (tests, the bench). */
@@ -52,8 +84,9 @@ export class FingerprintStrategy implements IdentityStrategy {
   }
 
   async movesFor(change: DatasetChange): Promise<LabelMove[]> {
-    const { cache } = this.options;
-    const gone = new Map<string, CachedFingerprint>();
+    const { cache, labels } = this.options;
+    // Labeled files deleted earlier come back too, when their content does.
+    const gone = new Map<string, CachedFingerprint>(this.orphans);
     for (const path of change.removed) {
       const entry = cache.entry(path);
       if (entry) gone.set(path, entry);
@@ -67,7 +100,17 @@ export class FingerprintStrategy implements IdentityStrategy {
       if (value) arrived.set(path, value);
     }
     const moves = pair(gone, arrived);
-    cache.apply({ removed: change.removed });
+    const movedFrom = new Set(moves.map((m) => m.from));
+    const dropped: string[] = [...movedFrom];
+    for (const path of change.removed) {
+      if (movedFrom.has(path)) continue;
+      const last = gone.get(path);
+      // A labeled file that is gone keeps its fingerprint (its labels stay, as an orphan, until it is back).
+      if (last && hasLabels(labels.peek(path))) this.orphans.set(path, last);
+      else dropped.push(path);
+    }
+    for (const path of movedFrom) this.orphans.delete(path);
+    cache.apply({ removed: dropped });
     for (const [path, value] of arrived) cache.put(path, value);
     for (const path of change.added) if (!arrived.has(path)) this.enqueue(path);
     // A rewritten file's cached entry no longer matches its size or mtime: hashed again.
@@ -122,6 +165,10 @@ export class FingerprintStrategy implements IdentityStrategy {
       return undefined; // gone again, or unreadable: no fingerprint, no move
     }
   }
+}
+
+function hasLabels(s: LabelSnapshot | undefined): boolean {
+  return s !== undefined && (s.star !== null || s.tags.length > 0 || s.notes !== '' || Object.keys(s.metrics).length > 0);
 }
 
 /** Above this many (vanished × new) pairs of one fingerprint, `pairInBulk` pairs them. */

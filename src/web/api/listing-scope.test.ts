@@ -25,6 +25,15 @@ describe('listing scope', () => {
     expect(pageSeesFolders(['items', 'search', '/a', 'q'], ['/b'])).toBe(false);
   });
 
+  it('a listing key (a window key without its offset, as the app holds it) has the same scope', () => {
+    const listing = (key: unknown[]) => key.slice(0, -1);
+    expect(pageHolds(listing(sub('/a')), '/a/b/x.jpg')).toBe(true);
+    expect(pageSeesFolders(listing(sub('/')), ['/a/b'])).toBe(true);
+    expect(pageHolds(listing(plain('/a')), '/a/b/x.jpg')).toBe(false);
+    expect(pageHolds(listing(filtered('/a')), '/a/x.jpg')).toBe(true);
+    expect(pageSeesFolders(listing(filtered('/a')), ['/a/b'])).toBe(false);
+  });
+
   it('ancestors go up to the root', () => {
     expect([...withAncestors(['/a/b', '/c'])].sort()).toEqual(['/', '/a', '/a/b', '/c']);
   });

@@ -10,7 +10,9 @@ function scopeOf(key: readonly unknown[]): { folder: string; subtree: boolean } 
   if (key[0] !== 'items' || typeof key[2] !== 'string') return null;
   if (key[1] === 'search') return { folder: key[2], subtree: true };
   if (key[1] !== 'window') return null;
-  const marker = key.length === 8 ? key[6] : undefined;
+  // The 7th part is the filters marker when it is a string: a window's offset comes last, so it is
+  // a number there only in an unfiltered window key; a listing key (no offset) may end on the marker.
+  const marker = key[6];
   return { folder: key[2], subtree: typeof marker === 'string' && marker.startsWith('sub:') };
 }
 

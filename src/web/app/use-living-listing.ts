@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ServerEvent } from '../../protocol/events.js';
-import { pageSeesFolders } from '../api/listing-scope.js';
+import { pageHolds, pageSeesFolders } from '../api/listing-scope.js';
 import type { SyncEngine } from '../api/sync/sync-engine.js';
 import type { Listing } from '../features/browse/use-listing.js';
-import { fromPaths, toPaths, type PathSelection } from '../features/browse/selection-paths.js';
+import { fromPaths, renamePath, toPaths, type PathSelection } from '../features/browse/selection-paths.js';
 import type { Selection } from '../features/browse/selection.js';
 import type { UrlState } from '../lib/url-state.js';
 import { VIEWER_ENTRY, type NavigateOptions } from './use-url-state.js';
@@ -42,8 +42,20 @@ export function useLivingListing({ engine, listing, selection, replaceSelection,
         // Replaced in place, keeping whether this entry is one the viewer pushed (Esc goes Back then).
         const viewerEntry = Boolean((window.history.state as Record<string, unknown> | null)?.[VIEWER_ENTRY]);
         if (v === e.data.from) navigate({ view: e.data.to }, { replace: true, viewer: viewerEntry });
-        // Renamed in place, indices stay; a move out of this folder shifts the rest.
-        if (l.indexOf(e.data.to) < 0) follow(l, s, new Set([e.data.from]));
+        // Asked of the list's key, not of `l.indexOf`: the cache was patched just now, but `l` is
+        // the last render's, which still lists `from` and not `to` until the next frame.
+        const key = JSON.parse(l.key) as unknown[];
+        const [had, has] = [pageHolds(key, e.data.from), pageHolds(key, e.data.to)];
+        if (had && has) {
+          // Renamed where it stands (see the cache adapter's `move`): the indices, so the selection,
+          // stay; only a selection already written down by path must learn the new name.
+          const f = following.current;
+          if (f?.key === l.key) f.saved = renamePath(f.saved, e.data.from, e.data.to);
+        } else if (had || has) {
+          // It left this list (like a removed file) or came into it (like an added one): the
+          // items after it shift once the list is refetched.
+          follow(l, s, new Set([e.data.from]));
+        }
       } else if (e.type === 'items-removed' || e.type === 'items-added') {
         if (!pageSeesFolders(JSON.parse(l.key) as unknown[], e.data.folders)) return;
         const removed = e.type === 'items-removed' ? new Set(e.data.paths) : new Set<string>();

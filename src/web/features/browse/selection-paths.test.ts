@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extendTo, selectOnly, selectedIndices, toggle } from './selection.js';
-import { fromPaths, toPaths } from './selection-paths.js';
+import { fromPaths, renamePath, toPaths } from './selection-paths.js';
 
 describe('selection by path across a changed listing', () => {
   const before = ['/a', '/b', '/c', '/d', '/e'];
@@ -29,5 +29,14 @@ describe('selection by path across a changed listing', () => {
     const saved = toPaths(selectOnly(1), at(before), new Set(), 1000);
     const next = fromPaths(saved, indexIn(['/a', '/c']));
     expect(selectedIndices(next)).toEqual([]);
+  });
+
+  it('a file renamed on disk stays selected, focused and anchored under its new name', () => {
+    const s = extendTo(selectOnly(1), 2); // b, c; anchor b, focus c
+    const saved = renamePath(toPaths(s, at(before), new Set(), 1000), '/c', '/c2');
+    const after = ['/0', '/a', '/b', '/c2', '/d', '/e'];
+    const next = fromPaths(saved, indexIn(after));
+    expect(selectedIndices(next).map((i) => after[i])).toEqual(['/b', '/c2']);
+    expect([after[next.anchor], after[next.focus]]).toEqual(['/b', '/c2']);
   });
 });

@@ -23,6 +23,12 @@ export function toPaths(selection: Selection, pathAt: (index: number) => string 
   return { paths, focus: keep(selection.focus), anchor: keep(selection.anchor) };
 }
 
+/** The same selection with the file at `from` (moved on disk) now at `to`. */
+export function renamePath(s: PathSelection, from: string, to: string): PathSelection {
+  const rename = (p: string | null) => (p === from ? to : p);
+  return { paths: s.paths.map((p) => rename(p) as string), focus: rename(s.focus), anchor: rename(s.anchor) };
+}
+
 /** The same items at their new positions; items no longer listed drop out. */
 export function fromPaths(s: PathSelection, indexOf: (path: string) => number): Selection {
   const indices = s.paths.map(indexOf).filter((i) => i >= 0).sort((x, y) => x - y);

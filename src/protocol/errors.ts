@@ -38,6 +38,8 @@ export const ERROR_CODES = {
   rate_limited: 'rate_limited',
   /** The index is still being built and cannot answer for this path yet: 503 with Retry-After. */
   indexing: 'indexing',
+  /** The label database (PostgreSQL) cannot be reached right now: 503 with Retry-After; nothing was applied. */
+  store_unavailable: 'store_unavailable',
   upstream_failed: 'upstream_failed',
   internal: 'internal',
 } as const;

@@ -7,7 +7,7 @@ import type { AuditEntry, TokenRole, UserRole } from '../../protocol/auth.js';
  * SHA-256 of their secret, passwords as scrypt hashes (accounts/secrets.ts).
  */
 export interface AccountStore {
-  readonly kind: 'memory' | 'sqlite';
+  readonly kind: 'memory' | 'sqlite' | 'postgres';
   /** The file, for messages; null in memory. */
   readonly location: string | null;
 

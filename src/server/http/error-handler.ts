@@ -30,6 +30,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   payload_too_large: 413,
   rate_limited: 429,
   indexing: 503,
+  store_unavailable: 503,
   upstream_failed: 502,
   internal: 500,
 };
@@ -48,6 +49,8 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (error instanceof AppError) {
       // The index is usually complete within seconds: ask again soon rather than give up.
       if (error.code === 'indexing') reply.header('Retry-After', '1');
+      // A database restart takes seconds; the web queue keeps the edit and resends it after this.
+      if (error.code === 'store_unavailable') reply.header('Retry-After', '2');
       // A throttled sign-in says when to try again, as the token buckets' 429s do.
       const wait = (error.details as { retry_after_s?: unknown } | undefined)?.retry_after_s;
       if (error.code === 'rate_limited' && typeof wait === 'number') reply.header('Retry-After', String(wait));

@@ -147,7 +147,7 @@ export function compactionStep(retention: number): number {
  * Rules: src/server/labels/SPEC.md.
  */
 export interface LabelStore {
-  readonly kind: 'sqlite' | 'memory';
+  readonly kind: 'sqlite' | 'memory' | 'postgres';
   readonly persistent: boolean;
   /** The database file, or null for memory. */
   readonly location: string | null;

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AccountService } from './accounts/account-service.js';
+import type { AccountStore } from './accounts/account-store.js';
 import { MemoryAccountStore } from './accounts/memory-account-store.js';
 import { SqliteAccountStore } from './accounts/sqlite-account-store.js';
 import type { SseHub } from './events/sse-hub.js';
@@ -21,8 +22,10 @@ export interface AccessParts {
   close(): Promise<void>;
 }
 
-/** Where accounts live: `<workspace>/accounts.sqlite`, or memory for a temp workspace. */
+/** Where accounts live: a ready store (PostgreSQL), `<workspace>/accounts.sqlite`, or memory for a temp workspace. */
 export interface AccessStoreOptions {
+  /** Opened by the caller (`--store postgres://…`): used instead of `file`. */
+  store?: AccountStore;
   /** Null: memory (nothing survives a restart). */
   file: string | null;
   ensureDir(): Promise<void>;
@@ -36,9 +39,10 @@ export async function installAccess(app: FastifyInstance, access: ResolvedAccess
   let opened: Promise<AccountService> | undefined;
   const accounts: AccountsHandle = () =>
     (opened ??= (async () => {
-      if (storage.file) await storage.ensureDir();
-      const service = new AccountService({ store: storage.file ? new SqliteAccountStore(storage.file) : new MemoryAccountStore() });
-      // The CLI writes the same file: see its changes within a second, even with no request coming.
+      if (!storage.store && storage.file) await storage.ensureDir();
+      const store = storage.store ?? (storage.file ? new SqliteAccountStore(storage.file) : new MemoryAccountStore());
+      const service = new AccountService({ store });
+      // The CLI (or another server) writes the same accounts: see its changes within a second, even with no request coming.
       service.watch(1000);
       return service;
     })());

@@ -132,9 +132,17 @@ function forbidden(message: string): AppError {
  * changed (`undefined`), else the writer and the owners whose private views changed.
  */
 export function audienceOf(before: readonly OwnedView[], after: readonly OwnedView[], writer: Principal): ((p: Principal) => boolean) | undefined {
+  return audienceOfKey(before, after, ownerKey(writer));
+}
+
+/**
+ * `audienceOf` by the writer's owner key; null when the writer is unknown (a change another server
+ * made, seen only as its result): then the owners whose private views changed.
+ */
+export function audienceOfKey(before: readonly OwnedView[], after: readonly OwnedView[], writer: string | null): ((p: Principal) => boolean) | undefined {
   const shared = (views: readonly OwnedView[]) => canonical(views.filter((v) => v.shared));
   if (shared(before) !== shared(after)) return undefined;
-  const owners = new Set([ownerKey(writer)]);
+  const owners = new Set(writer === null ? [] : [writer]);
   const a = privateByOwner(before);
   const b = privateByOwner(after);
   for (const owner of new Set([...a.keys(), ...b.keys()])) if (canonical(a.get(owner)) !== canonical(b.get(owner))) owners.add(owner);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ChangeFeed } from './events/change-feed.js';
+import { PresenceShare } from './events/pg-presence.js';
 import { PresenceTracker } from './events/presence.js';
 import { SseHub, type SseLimits } from './events/sse-hub.js';
 import { registerEventRoutes } from './http/event-routes.js';
@@ -9,6 +10,7 @@ import { registerMetricsRoutes } from './http/metrics-routes.js';
 import { registerPresenceRoutes } from './http/presence-routes.js';
 import { LabelService } from './labels/label-service.js';
 import type { LabelStore } from './labels/label-store.js';
+import type { PgConnection } from './postgres/pg-connection.js';
 
 /**
  * The collaborative part of the composition root: labels over a store, the SSE stream of the
@@ -35,6 +37,10 @@ export interface LabelPartsOptions {
   sse?: SseLimits;
   /** Presence clients tracked at once. Default 10,000. */
   presenceMaxClients?: number;
+  /** Share presence with the other servers of the dataset through this database (`--store postgres://…`). */
+  postgres?: PgConnection;
+  /** How often presence is shared through `postgres`. Default 500 ms. */
+  presenceShareMs?: number;
 }
 
 export async function openLabelParts(
@@ -59,10 +65,14 @@ export async function openLabelParts(
   });
   const pruner = setInterval(() => presence.prune(), options.presencePruneMs ?? 1000);
   pruner.unref();
+  const share = options.postgres
+    ? await PresenceShare.start({ db: options.postgres, tracker: presence, ttlMs: options.presenceTtlMs, intervalMs: options.presenceShareMs, now: options.now })
+    : undefined;
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       clearInterval(pruner);
+      await share?.stop();
       hub.close();
       await service.close();
     })());

@@ -48,3 +48,55 @@ describe('PresenceTracker names', () => {
     expect(counts.users![0]).toEqual({ name: 'zed', status: 'editing' });
   });
 });
+
+describe('PresenceTracker with other servers’ entries', () => {
+  const clock = () => {
+    let t = 1_000_000;
+    return { now: () => t, advance: (ms: number) => (t += ms) };
+  };
+
+  it('counts the other servers’ live entries with its own and publishes when they change', () => {
+    const c = clock();
+    const published: PresenceCounts[] = [];
+    const a = new PresenceTracker({ now: c.now, ttlMs: 1000, onChange: (x) => published.push(x) });
+    a.heartbeat('/g', 'c1', 'viewing', 't1', 'ann');
+    a.setRemote([{ key: 'k2', clientId: 'c2', gallery: '/g/', status: 'editing', name: 'bob', lastSeen: c.now() }]);
+    expect(a.counts('/g')).toMatchObject({ viewers: 1, editors: 1, users: [{ name: 'bob', status: 'editing' }, { name: 'ann', status: 'viewing' }] });
+    expect(published.map((x) => [x.viewers, x.editors])).toEqual([[1, 0], [1, 1]]);
+    expect(a.isIn('c2', '/g')).toBe(true);
+    // A server that died stops refreshing its entries: they expire like stale heartbeats.
+    c.advance(600);
+    a.heartbeat('/g', 'c1', 'viewing', 't1', 'ann');
+    c.advance(500);
+    a.prune();
+    expect(a.counts('/g')).toMatchObject({ viewers: 1, editors: 0 });
+    expect(published.at(-1)).toMatchObject({ viewers: 1, editors: 0 });
+    expect(a.isIn('c2', '/g')).toBe(false);
+  });
+
+  it('a client whose heartbeats go to several servers counts once, where it last reported; a leave anywhere ends it', () => {
+    const c = clock();
+    const a = new PresenceTracker({ now: c.now });
+    const b = new PresenceTracker({ now: c.now });
+    a.heartbeat('/x', 'c1', 'viewing', 't');
+    c.advance(10);
+    b.heartbeat('/y', 'c1', 'viewing', 't');
+    a.setRemote(b.sharedEntries());
+    b.setRemote(a.sharedEntries());
+    for (const t of [a, b]) expect([t.counts('/x').viewers, t.counts('/y').viewers]).toEqual([0, 1]);
+    // The leave reaches A, whose own entry is the older one: B's stops counting too.
+    c.advance(10);
+    a.leave('c1', '/y', 't');
+    b.setRemote(a.sharedEntries());
+    a.setRemote(b.sharedEntries());
+    for (const t of [a, b]) expect([t.counts('/x').viewers, t.counts('/y').viewers]).toEqual([0, 0]);
+    // Only the token's owner can leave: another token names another entry.
+    c.advance(10);
+    b.heartbeat('/y', 'c1', 'viewing', 't');
+    a.setRemote(b.sharedEntries());
+    a.leave('c1', '/y', 'forged');
+    b.setRemote(a.sharedEntries());
+    expect(b.counts('/y').viewers).toBe(1);
+    expect(JSON.stringify(a.sharedEntries())).not.toContain('"t"');
+  });
+});

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { MAX_PRESENCE_USERS, type PresenceCounts, type PresenceUser } from '../../protocol/presence.js';
 import { canonicalPath } from '../../protocol/paths.js';
 
@@ -23,6 +24,20 @@ interface Entry {
 }
 
 /**
+ * An entry as other servers share it (pg-presence.ts). `key` is the entry's key (a hash that
+ * hides the token); `left` marks a leave, which supersedes older entries of that key everywhere,
+ * so a leave reaching another server than the heartbeats ends the presence at once.
+ */
+export interface SharedEntry {
+  key: string;
+  clientId: string;
+  gallery: string;
+  status: PresenceStatus | 'left';
+  name: string | null;
+  lastSeen: number;
+}
+
+/**
  * Who is in which gallery. One entry per client id and session token, so a client counts once
  * however many heartbeats it sends, and a heartbeat for another gallery moves it out of the old
  * one. The token is the client's proof of ownership: client ids show up in history, so knowing
@@ -30,6 +45,10 @@ interface Entry {
  * token (or none) only ever touches its own entry. Expiry is driven by `prune()` (a timer calls
  * it), not only by the next heartbeat. Counts also list the names present (`users`): each name
  * once, `editing` if any of its clients edits, editors first, at most MAX_PRESENCE_USERS.
+ *
+ * With several servers, each tracks its own clients and is told the others' (`setRemote`):
+ * counts include them, and per key the newest entry wins, so a client whose heartbeats a load
+ * balancer spreads over servers counts once, in the gallery it last reported.
  */
 export class PresenceTracker {
   private readonly clients = new Map<string, Entry>();
@@ -38,6 +57,11 @@ export class PresenceTracker {
   private readonly byClient = new Map<string, Set<string>>();
   /** What was last published per gallery (counts and names), so only changes are published. */
   private readonly published = new Map<string, string>();
+  /** Other servers' entries, the newest per key, and the keys per gallery. */
+  private readonly remote = new Map<string, SharedEntry>();
+  private readonly remoteGalleries = new Map<string, Set<string>>();
+  /** Leaves of the last TTL, shared so older entries of the same key on other servers stop counting. */
+  private readonly left = new Map<string, SharedEntry>();
   private readonly ttlMs: number;
   private readonly now: () => number;
   private readonly maxClients: number;
@@ -56,6 +80,7 @@ export class PresenceTracker {
     const previous = this.clients.get(key);
     if (!previous && this.clients.size >= this.maxClients) return null;
     if (previous && previous.gallery !== gallery) this.remove(key, previous);
+    this.left.delete(key);
     this.clients.set(key, { clientId, gallery, status, name, lastSeen: this.now() });
     addTo(this.galleries, gallery, key);
     addTo(this.byClient, clientId, key);
@@ -70,16 +95,62 @@ export class PresenceTracker {
   leave(clientId: string, galleryId?: string, token = ''): PresenceCounts | null {
     this.prune();
     const key = entryKey(clientId, token);
-    const entry = this.clients.get(key);
+    const entry = this.newest(key);
     const gallery = galleryId === undefined ? entry?.gallery : normalizeGalleryId(galleryId);
-    if (!entry || entry.gallery !== gallery) return gallery === undefined ? null : this.counts(gallery);
-    this.remove(key, entry);
+    if (!entry || entry.status === 'left' || entry.gallery !== gallery) return gallery === undefined ? null : this.counts(gallery);
+    const local = this.clients.get(key);
+    if (local) this.remove(key, local);
+    this.left.set(key, { key, clientId, gallery: entry.gallery, status: 'left', name: null, lastSeen: this.now() });
+    if (local && local.gallery !== entry.gallery) this.publishIfChanged(local.gallery);
     return this.publishIfChanged(entry.gallery);
+  }
+
+  /** This server's entries and recent leaves, as other servers are told of them. */
+  sharedEntries(): SharedEntry[] {
+    const out: SharedEntry[] = [...this.left.values()];
+    for (const [key, e] of this.clients) out.push({ key, clientId: e.clientId, gallery: e.gallery, status: e.status, name: e.name, lastSeen: e.lastSeen });
+    return out;
+  }
+
+  /** Replaces the other servers' entries and publishes the galleries whose counts changed. */
+  setRemote(entries: readonly SharedEntry[]): void {
+    const touched = new Set(this.remoteGalleries.keys());
+    this.remote.clear();
+    this.remoteGalleries.clear();
+    for (const e of entries) {
+      const gallery = normalizeGalleryId(e.gallery);
+      const known = this.remote.get(e.key);
+      if (known && known.lastSeen >= e.lastSeen) continue;
+      if (known) removeFrom(this.remoteGalleries, known.gallery, e.key);
+      this.remote.set(e.key, { ...e, gallery });
+      addTo(this.remoteGalleries, gallery, e.key);
+    }
+    for (const [key, e] of this.remote) {
+      touched.add(e.gallery);
+      // A local entry this one supersedes (or stops superseding) changes its gallery too.
+      const local = this.clients.get(key);
+      if (local) touched.add(local.gallery);
+    }
+    for (const gallery of touched) this.publishIfChanged(gallery);
+  }
+
+  /** The newest entry of a key, this server's or another's. */
+  private newest(key: string): SharedEntry | undefined {
+    const e = this.clients.get(key);
+    const mine = e ? { key, clientId: e.clientId, gallery: e.gallery, status: e.status, name: e.name, lastSeen: e.lastSeen } : this.left.get(key);
+    const theirs = this.remote.get(key);
+    if (!theirs) return mine;
+    return mine && mine.lastSeen >= theirs.lastSeen ? mine : theirs;
   }
 
   /** Whether a client id (under any token) is in `gallery` now: its SSE stream gets that gallery's presence. */
   isIn(clientId: string, gallery: string): boolean {
     for (const key of this.byClient.get(clientId) ?? []) if (this.clients.get(key)?.gallery === gallery) return true;
+    const cutoff = this.now() - this.ttlMs;
+    for (const key of this.remoteGalleries.get(gallery) ?? []) {
+      const e = this.remote.get(key);
+      if (e && e.clientId === clientId && e.status !== 'left' && e.lastSeen > cutoff) return true;
+    }
     return false;
   }
 
@@ -89,12 +160,22 @@ export class PresenceTracker {
     let editors = 0;
     const names = new Map<string, PresenceStatus>();
     const cutoff = this.now() - this.ttlMs;
-    for (const key of this.galleries.get(gallery) ?? []) {
-      const e = this.clients.get(key);
-      if (!e || e.lastSeen <= cutoff) continue;
+    const count = (e: { status: PresenceStatus; name: string | null }) => {
       if (e.status === 'editing') editors++;
       else viewers++;
       if (e.name !== null && names.get(e.name) !== 'editing') names.set(e.name, e.status);
+    };
+    for (const key of this.galleries.get(gallery) ?? []) {
+      const e = this.clients.get(key);
+      if (!e || e.lastSeen <= cutoff) continue;
+      const theirs = this.remote.get(key);
+      if (!theirs || theirs.lastSeen <= e.lastSeen) count(e);
+    }
+    for (const key of this.remoteGalleries.get(gallery) ?? []) {
+      const e = this.remote.get(key);
+      if (!e || e.status === 'left' || e.lastSeen <= cutoff) continue;
+      const mine = this.clients.get(key) ?? this.left.get(key);
+      if (!mine || mine.lastSeen < e.lastSeen) count({ status: e.status, name: e.name });
     }
     return { gallery_id: gallery, viewers, editors, updated_at: new Date(this.now()).toISOString(), users: listed(names) };
   }
@@ -109,6 +190,15 @@ export class PresenceTracker {
         touched.add(e.gallery);
       }
     }
+    // Another server's entries expire like ours: a server that died stops refreshing them.
+    for (const [key, e] of this.remote) {
+      if (e.lastSeen <= cutoff) {
+        this.remote.delete(key);
+        removeFrom(this.remoteGalleries, e.gallery, key);
+        touched.add(e.gallery);
+      }
+    }
+    for (const [key, e] of this.left) if (e.lastSeen <= cutoff) this.left.delete(key);
     for (const gallery of touched) this.publishIfChanged(gallery);
   }
 
@@ -144,8 +234,9 @@ function listed(names: Map<string, PresenceStatus>): PresenceUser[] {
   return users.slice(0, MAX_PRESENCE_USERS);
 }
 
+/** Hashed: keys are shared with other servers through the database, tokens must not be. */
 function entryKey(clientId: string, token: string): string {
-  return JSON.stringify([clientId, token]);
+  return createHash('sha256').update(JSON.stringify([clientId, token])).digest('base64url');
 }
 
 function addTo(index: Map<string, Set<string>>, at: string, key: string): void {

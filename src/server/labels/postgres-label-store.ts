@@ -1,0 +1,397 @@
+import type pg from 'pg';
+import type { Sidecar } from '../../protocol/items.js';
+import type { PgConnection, PgState } from '../postgres/pg-connection.js';
+import { defaultSidecar, planWrite } from './label-model.js';
+import { planMoves, traceHistory, type MoveLog } from './label-moves.js';
+import {
+  compactionStep,
+  DEFAULT_STORE_OPTIONS,
+  type ChangesSince,
+  type LabelIdempotencyRecord,
+  type LabelMove,
+  type LabelSeedRow,
+  type LabelStore,
+  type LabelStoreOptions,
+  type MoveResult,
+  type StoredEvent,
+  type UnitOutcome,
+  type WriteResult,
+  type WriteUnit,
+} from './label-store.js';
+import { PG_LABEL_MIGRATIONS } from './migrations/pg-label-migrations.js';
+import { eventFromRow, fromRow, idemFromRow, stmt, WriteBatch, type EventRow, type IdempotencyRow, type LabelRow } from './postgres-label-sql.js';
+import { outcomeOf } from './write-outcome.js';
+
+/** The channel every server LISTENs on; payload `<dataset key>:<last event id>`. */
+export const LABEL_EVENTS_CHANNEL = 'lenslet_events';
+
+const EXPORT_PAGE = 500;
+const TTL_PRUNE_EVERY_MS = 60_000;
+
+interface Locked {
+  lastEventId: number;
+  compactedThrough: number;
+  idemSeq: number;
+}
+type Stamp = { updated_at: string; updated_by: string };
+
+/**
+ * Labels of one dataset in PostgreSQL, shared by any number of servers (SPEC LS1–LS24, LV7).
+ * Every writing transaction first locks the dataset's clock row (`lenslet_datasets`): writers of
+ * one dataset take turns until COMMIT, so the version checks, the idempotency check and the event
+ * append are atomic across servers, and event ids become visible strictly in id order (a reader
+ * that saw N never later finds an event below N). READ COMMITTED is enough: each statement after
+ * the lock sees every earlier writer's commit. The connection belongs to the caller: `close`
+ * stops this store's watchers, not the pool other components share.
+ */
+export class PostgresLabelStore implements LabelStore {
+  readonly kind = 'postgres' as const;
+  readonly persistent = true;
+  readonly location: string;
+
+  private readonly options: Required<LabelStoreOptions>;
+  private lastTtlPruneMs = -Infinity;
+  /** Payloads of this store's own commits, so their NOTIFY does not wake a catch-up for nothing. */
+  private readonly ownNotifies = new Set<string>();
+  private readonly stops = new Set<() => void>();
+
+  private constructor(
+    private readonly db: PgConnection,
+    options: LabelStoreOptions,
+  ) {
+    this.location = db.location;
+    this.options = { ...DEFAULT_STORE_OPTIONS, ...options };
+  }
+
+  /** Migrates the labels schema (safe when servers start at once) and opens the dataset's labels. */
+  static async open(db: PgConnection, options: LabelStoreOptions = {}): Promise<PostgresLabelStore> {
+    await db.migrate('labels', PG_LABEL_MIGRATIONS);
+    await db.query(stmt('ensureState', [db.dataset]));
+    return new PostgresLabelStore(db, options);
+  }
+
+  connectionState(): PgState {
+    return this.db.state;
+  }
+
+  async get(path: string): Promise<Sidecar> {
+    const { rows } = await this.db.query<LabelRow>(stmt('getLabel', [this.db.dataset, path]));
+    return rows[0] ? fromRow(rows[0]) : defaultSidecar(path);
+  }
+
+  async getMany(paths: readonly string[]): Promise<Sidecar[]> {
+    if (paths.length === 0) return [];
+    const { rows } = await this.db.query<LabelRow>(stmt('getLabels', [this.db.dataset, [...new Set(paths)]]));
+    const byPath = new Map(rows.map((r) => [r.path, r]));
+    return paths.map((p) => {
+      const row = byPath.get(p);
+      return row ? fromRow(row) : defaultSidecar(p);
+    });
+  }
+
+  async *exportUnder(prefix: string): AsyncIterable<Sidecar> {
+    // Keyset pages, not a cursor: no connection is held while the caller consumes a page.
+    let after = '';
+    for (;;) {
+      const d = this.db.dataset;
+      const query =
+        prefix === '/'
+          ? stmt('exportAll', [d, after, EXPORT_PAGE])
+          : stmt('exportRange', [d, after, prefix, `${prefix}/`, `${prefix}0`, EXPORT_PAGE]);
+      const { rows } = await this.db.query<LabelRow>(query);
+      yield* rows.map(fromRow);
+      if (rows.length < EXPORT_PAGE) return;
+      after = rows[rows.length - 1]!.path;
+    }
+  }
+
+  async seedDefaults(rows: readonly LabelSeedRow[], stamp: Stamp): Promise<{ inserted: string[] }> {
+    if (rows.length === 0) return { inserted: [] };
+    // A path given twice takes its first row.
+    const firsts = new Map<string, LabelSeedRow>();
+    for (const r of rows) if (!firsts.has(r.path)) firsts.set(r.path, r);
+    const unique = [...firsts.values()];
+    const inserted = await this.db.tx(async (client) => {
+      // The writer's lock: a commit that read "no row" must not be overtaken by a seed before it writes.
+      await this.lock(client);
+      const values = [
+        this.db.dataset,
+        unique.map((r) => r.path),
+        unique.map((r) => JSON.stringify(r.tags)),
+        unique.map((r) => r.notes),
+        unique.map((r) => r.star),
+        stamp.updated_at,
+        stamp.updated_by,
+      ];
+      const result = await client.query<{ path: string }>(stmt('seed', values));
+      return new Set(result.rows.map((r) => r.path));
+    });
+    return { inserted: unique.filter((r) => inserted.has(r.path)).map((r) => r.path) };
+  }
+
+  async commit(units: readonly WriteUnit[], nowMs: number): Promise<UnitOutcome[]> {
+    if (units.length === 0) return [];
+    const { outcomes, payload } = await this.db.tx(async (client) => {
+      const locked = await this.lock(client);
+      const paths = [...new Set(units.flatMap((u) => u.writes.map((w) => w.path)))];
+      const keys = [...new Set(units.flatMap((u) => (u.idempotency ? [u.idempotency.key] : [])))];
+      const current = await this.readRows(client, paths);
+      const recorded = new Map<string, LabelIdempotencyRecord>();
+      if (keys.length) {
+        const found = await client.query<IdempotencyRow>(stmt('getIdems', [this.db.dataset, keys]));
+        for (const row of found.rows) recorded.set(row.key, idemFromRow(row));
+      }
+
+      const batch = new WriteBatch();
+      let lastId = locked.lastEventId;
+      let idemSeq = locked.idemSeq;
+      const outcomes = units.map((unit): UnitOutcome => {
+        const idem = unit.idempotency;
+        if (idem) {
+          const record = recorded.get(idem.key);
+          // A live key, recorded by any server (or earlier in this commit): nothing is applied.
+          if (record && record.created_at_ms + this.options.idempotencyTtlMs > nowMs) return { kind: 'replayed', record };
+        }
+        const results = unit.writes.map((w): WriteResult => {
+          const before = current.get(w.path) ?? defaultSidecar(w.path);
+          const plan = planWrite(before, w);
+          if (!plan.ok) return { status: 'conflict', current: before };
+          const event = { id: ++lastId, ...plan.event };
+          current.set(w.path, plan.next);
+          batch.rows.set(w.path, plan.next);
+          batch.events.push({ event, movedFrom: null, moveBatch: null });
+          return { status: 'applied', sidecar: plan.next, event };
+        });
+        if (!idem) return { kind: 'committed', results };
+        const outcome = outcomeOf(idem.shape, results);
+        recorded.set(idem.key, { key: idem.key, fingerprint: idem.fingerprint, outcome, created_at_ms: nowMs });
+        batch.idems.push({ key: idem.key, fingerprint: idem.fingerprint, outcome, createdAtMs: nowMs, seq: ++idemSeq });
+        return { kind: 'committed', results, outcome };
+      });
+
+      const payload = await this.writeBatch(client, batch, lastId, idemSeq);
+      await this.compact(client, locked, lastId);
+      if (batch.idems.length) await this.pruneIdemInTx(client, nowMs, idemSeq);
+      return { outcomes, payload };
+    });
+    this.rememberOwn(payload);
+    return outcomes;
+  }
+
+  async move(moves: readonly LabelMove[], stamp: Stamp): Promise<MoveResult[]> {
+    if (moves.length === 0) return [];
+    const { results, payload } = await this.db.tx(async (client) => {
+      const locked = await this.lock(client);
+      const rows = await this.readRows(client, [...new Set(moves.flatMap((m) => [m.from, m.to]))]);
+      const plans = planMoves(moves, (path) => rows.get(path), stamp);
+      const froms = plans.flatMap((p) => (p.status === 'moved' ? [p.from] : []));
+      if (froms.length === 0) return { results: plans.map((p) => p as MoveResult), payload: null };
+      // Every `from` leaves before any `to` is written: a swap must not meet its own primary key.
+      await client.query(stmt('deleteLabels', [this.db.dataset, froms]));
+      const batch = new WriteBatch();
+      const moveBatch = locked.lastEventId + 1;
+      let lastId = locked.lastEventId;
+      const results = plans.map((plan): MoveResult => {
+        if (plan.status === 'skipped') return plan;
+        const event = { id: ++lastId, ...plan.event };
+        batch.rows.set(plan.next.path, plan.next);
+        batch.events.push({ event, movedFrom: plan.from, moveBatch });
+        return { status: 'moved', sidecar: plan.next, event };
+      });
+      const payload = await this.writeBatch(client, batch, lastId, locked.idemSeq);
+      await this.compact(client, locked, lastId);
+      return { results, payload };
+    });
+    this.rememberOwn(payload);
+    return results;
+  }
+
+  async changesSince(afterId: number, limit: number): Promise<ChangesSince> {
+    const { rows } = await this.db.query<Partial<EventRow> & { last_event_id: string; compacted_through: string }>(
+      stmt('changesSince', [this.db.dataset, afterId, limit]),
+    );
+    const head = rows[0];
+    if (!head) throw new Error(`dataset ${this.db.datasetId} has no labels state`);
+    if (afterId > Number(head.last_event_id) || afterId < Number(head.compacted_through)) return { events: [], reset: true };
+    return { events: rows.filter((r) => r.id != null).map((r) => eventFromRow(r as EventRow)), reset: false };
+  }
+
+  async currentEventId(): Promise<number> {
+    const { rows } = await this.db.query<{ last_event_id: string }>(stmt('head', [this.db.dataset]));
+    return Number(rows[0]?.last_event_id ?? 0);
+  }
+
+  async history(path: string, limit: number): Promise<StoredEvent[]> {
+    // One snapshot for the whole walk: a move committed by another server mid-walk must not
+    // split the chain. `traceHistory` is synchronous (SQLite answers it in-process), so it runs
+    // over what has been fetched; on the first thing missing it stops, that is fetched, and it
+    // runs again. Each run asks the same questions in the same order, so this ends after one
+    // run per distinct question (a few per move in the chain).
+    return this.db.tx(async (client) => {
+      await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const answers = new Map<string, unknown>();
+      for (;;) {
+        const missing: { key: string; fetch: () => Promise<unknown> }[] = [];
+        const ask = <T>(key: string, fetch: () => Promise<T>): T => {
+          if (answers.has(key)) return answers.get(key) as T;
+          missing.push({ key, fetch });
+          throw MISSING;
+        };
+        const log = this.moveLog(client, ask);
+        try {
+          return traceHistory(log, path, limit);
+        } catch (error) {
+          if (error !== MISSING) throw error;
+          const { key, fetch } = missing[0]!;
+          answers.set(key, await fetch());
+        }
+      }
+    });
+  }
+
+  async getIdempotency(key: string, nowMs: number): Promise<LabelIdempotencyRecord | undefined> {
+    const { rows } = await this.db.query<IdempotencyRow>(stmt('getIdem', [this.db.dataset, key]));
+    const record = rows[0] ? idemFromRow(rows[0]) : undefined;
+    if (!record || record.created_at_ms + this.options.idempotencyTtlMs <= nowMs) return undefined;
+    return record;
+  }
+
+  async pruneIdempotency(nowMs: number): Promise<number> {
+    return this.db.tx(async (client) => {
+      const { rows } = await client.query<{ idem_seq: string }>(stmt('idemSeq', [this.db.dataset]));
+      return this.pruneIdemInTx(client, nowMs, Number(rows[0]?.idem_seq ?? 0), true);
+    });
+  }
+
+  /**
+   * Calls `onChange` when another server may have committed: on its NOTIFY (this dataset's only,
+   * and not for this store's own commits), after the LISTEN connection came back (notifications
+   * may have been missed meanwhile), and when a poll of the clock every `externalPollMs` finds it
+   * moved (a safety net). The service reads `changesSince` its last id and publishes each event
+   * once (LV7), so an extra call costs a query, never a duplicate.
+   */
+  watchExternal(onChange: () => void): () => void {
+    let stopped = false;
+    let seenHead = -1;
+    const prefix = `${this.db.dataset}:`;
+    let unlisten: (() => Promise<void>) | undefined;
+    this.db
+      .listen(
+        LABEL_EVENTS_CHANNEL,
+        (payload) => {
+          if (stopped || !payload.startsWith(prefix)) return;
+          if (this.ownNotifies.delete(payload)) return;
+          onChange();
+        },
+        () => {
+          if (!stopped) onChange();
+        },
+      )
+      .then(
+        (stop) => {
+          if (stopped) void stop();
+          else unlisten = stop;
+        },
+        // Not listening (the database is down at start): the poll below still notices commits.
+        () => undefined,
+      );
+    const poll = setInterval(() => {
+      this.currentEventId().then(
+        (head) => {
+          if (stopped) return;
+          if (seenHead >= 0 && head !== seenHead) onChange();
+          seenHead = head;
+        },
+        () => undefined,
+      );
+    }, this.options.externalPollMs);
+    poll.unref();
+    const stop = () => {
+      stopped = true;
+      clearInterval(poll);
+      void unlisten?.();
+      this.stops.delete(stop);
+    };
+    this.stops.add(stop);
+    return stop;
+  }
+
+  async close(): Promise<void> {
+    for (const stop of [...this.stops]) stop();
+  }
+
+  private async lock(client: pg.PoolClient): Promise<Locked> {
+    const { rows } = await client.query<{ last_event_id: string; compacted_through: string; idem_seq: string }>(stmt('lock', [this.db.dataset]));
+    const row = rows[0];
+    if (!row) throw new Error(`dataset ${this.db.datasetId} has no labels state`);
+    return { lastEventId: Number(row.last_event_id), compactedThrough: Number(row.compacted_through), idemSeq: Number(row.idem_seq) };
+  }
+
+  private async readRows(client: pg.PoolClient, paths: string[]): Promise<Map<string, Sidecar>> {
+    const { rows } = await client.query<LabelRow>(stmt('getLabels', [this.db.dataset, paths]));
+    return new Map(rows.map((r) => [r.path, fromRow(r)]));
+  }
+
+  /** Writes the batch; returns the NOTIFY payload sent with it (null when no event was appended). */
+  private async writeBatch(client: pg.PoolClient, batch: WriteBatch, lastId: number, idemSeq: number): Promise<string | null> {
+    if (batch.rows.size === 0 && batch.events.length === 0 && batch.idems.length === 0) return null;
+    const payload = batch.events.length ? `${this.db.dataset}:${lastId}` : null;
+    await client.query(stmt('write', batch.values(this.db.dataset, lastId, idemSeq, payload)));
+    return payload;
+  }
+
+  /**
+   * Noted after COMMIT only: a rolled-back transaction's ids are handed out again, and its payload
+   * must not hide another server's commit. If the NOTIFY arrived first, the entry just stays
+   * (a committed id is never reused, so it hides nothing).
+   */
+  private rememberOwn(payload: string | null): void {
+    if (payload === null || this.stops.size === 0) return;
+    this.ownNotifies.add(payload);
+    // Bounded: a notification lost with a dropped LISTEN connection would otherwise stay forever.
+    if (this.ownNotifies.size > 1000) this.ownNotifies.delete(this.ownNotifies.values().next().value!);
+  }
+
+  private async compact(client: pg.PoolClient, locked: Locked, lastId: number): Promise<void> {
+    const keep = this.options.eventRetention;
+    // In steps (10% of the log, at most 2,000 events), as SQLite: not a DELETE on every commit.
+    if (lastId - locked.compactedThrough < keep + compactionStep(keep)) return;
+    const through = lastId - keep;
+    await client.query(stmt('compact', [this.db.dataset, through]));
+    await client.query(stmt('setCompacted', [this.db.dataset, through]));
+  }
+
+  private async pruneIdemInTx(client: pg.PoolClient, nowMs: number, idemSeq: number, byAge = false): Promise<number> {
+    let dropped = 0;
+    if (byAge || nowMs - this.lastTtlPruneMs >= TTL_PRUNE_EVERY_MS) {
+      this.lastTtlPruneMs = nowMs;
+      dropped += (await client.query(stmt('pruneIdemAge', [this.db.dataset, nowMs - this.options.idempotencyTtlMs]))).rowCount ?? 0;
+    }
+    const cap = idemSeq - this.options.idempotencyMaxEntries;
+    if (cap > 0) dropped += (await client.query(stmt('pruneIdemSeq', [this.db.dataset, cap]))).rowCount ?? 0;
+    return dropped;
+  }
+
+  private moveLog(client: pg.PoolClient, ask: <T>(key: string, fetch: () => Promise<T>) => T): MoveLog {
+    const d = this.db.dataset;
+    return {
+      eventsOf: (path, floor, before, limit) =>
+        ask(`e\0${path}\0${floor}\0${before}\0${limit}`, async () =>
+          (await client.query<EventRow>(stmt('historyRange', [d, path, floor, before, limit]))).rows.map(eventFromRow),
+        ),
+      lastMoveOutBatch: (path, before) =>
+        ask(`o\0${path}\0${before}`, async () => {
+          const { rows } = await client.query<{ move_batch: string }>(stmt('lastMoveOut', [d, path, before]));
+          return Number(rows[0]?.move_batch ?? 0);
+        }),
+      batchOf: (id) =>
+        ask(`b\0${id}`, async () => {
+          const { rows } = await client.query<{ move_batch: string | null }>(stmt('moveBatch', [d, id]));
+          return rows[0]?.move_batch == null ? id : Number(rows[0].move_batch);
+        }),
+    };
+  }
+}
+
+/** Thrown inside `traceHistory` when an answer has not been fetched yet (see `history`). */
+const MISSING = new Error('history walk: answer not fetched yet');

@@ -18,6 +18,8 @@ export const healthSchema = z.object({
       store: z.string(),
       path: z.string().nullable(),
       last_event_id: z.number().int(),
+      /** A database-server store (postgres): whether the last call reached it. */
+      connection: z.enum(['connected', 'unavailable']).optional(),
     })
     .optional(),
 });

@@ -55,6 +55,8 @@ export interface LabelsHealth {
   store: string;
   path: string | null;
   last_event_id: number;
+  /** PostgreSQL only: whether the last call reached the database. */
+  connection?: 'connected' | 'unavailable';
 }
 
 export interface HistoryEntry {
@@ -121,7 +123,10 @@ export class LabelService implements LabelLookup {
 
   health(): LabelsHealth {
     const { store } = this.options;
-    return { persistent: store.persistent, store: store.kind, path: store.location, last_event_id: this.lastEventId };
+    const health: LabelsHealth = { persistent: store.persistent, store: store.kind, path: store.location, last_event_id: this.lastEventId };
+    const connection = store.connectionState?.();
+    if (connection) health.connection = connection;
+    return health;
   }
 
   /**

@@ -197,5 +197,8 @@ export interface LabelStore {
    */
   watchExternal?(onChange: () => void): () => void;
 
+  /** Stores on a database server (PostgreSQL): whether the last call reached it, for /health. */
+  connectionState?(): 'connected' | 'unavailable';
+
   close(): Promise<void>;
 }

@@ -1,0 +1,178 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ChangeFeed, type FeedEvent } from '../../src/server/events/change-feed.js';
+import { LabelService } from '../../src/server/labels/label-service.js';
+import type { LabelStoreOptions, LabelWrite, WriteUnit } from '../../src/server/labels/label-store.js';
+import { PostgresLabelStore } from '../../src/server/labels/postgres-label-store.js';
+import { PgConnection } from '../../src/server/postgres/pg-connection.js';
+import { createTestDatabase, type TestDatabase } from '../support/pg.js';
+
+// Several PgConnections on one dataset play several servers; one database for the file.
+let db: TestDatabase;
+let connections: PgConnection[] = [];
+let services: LabelService[] = [];
+let n = 0;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterEach(async () => {
+  for (const s of services) await s.close();
+  await Promise.all(connections.map((c) => c.close()));
+  services = [];
+  connections = [];
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+const AT = '2026-03-01T00:00:00.000Z';
+
+async function server(datasetId: string, options?: LabelStoreOptions): Promise<PostgresLabelStore> {
+  const connection = await PgConnection.open({ url: db.url, datasetId, max: 4 });
+  connections.push(connection);
+  return PostgresLabelStore.open(connection, options);
+}
+
+function write(path: string, expected: number | null, star: number, by = 'w'): LabelWrite {
+  return { path, expected_version: expected, labels: { tags: [], notes: '', star }, updated_at: AT, updated_by: by };
+}
+
+function keyed(key: string, w: LabelWrite): WriteUnit {
+  return { writes: [w], idempotency: { key, fingerprint: key, shape: { kind: 'item', path: w.path, base_version: w.expected_version } } };
+}
+
+async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('PostgresLabelStore across servers', () => {
+  it('[LS7] concurrent writers on 3 servers: ids have no gaps, and a reader never finds an id below one it saw', async () => {
+    const dataset = `order-${n++}`;
+    const servers = await Promise.all([0, 1, 2].map(() => server(dataset)));
+    const reader = await server(dataset);
+    const committed = new Set<number>();
+    let writing = true;
+    const seen: number[] = [];
+    const read = (async () => {
+      let last = 0;
+      for (;;) {
+        const done = !writing;
+        const page = await reader.changesSince(last, 1000);
+        expect(page.reset).toBe(false);
+        for (const e of page.events) {
+          // Strictly the next id: a later page never holds an id below (or skips past) one seen.
+          expect(e.id).toBe(last + 1);
+          last = e.id;
+          seen.push(e.id);
+        }
+        if (done && page.events.length === 0) return;
+      }
+    })();
+    // 3 servers × 4 writers × 25 commits of 1–3 writes each, all in flight at once.
+    await Promise.all(
+      servers.flatMap((store, s) =>
+        [0, 1, 2, 3].map(async (w) => {
+          for (let i = 0; i < 25; i++) {
+            const writes = Array.from({ length: 1 + (i % 3) }, (_, k) => write(`/s${s}/w${w}/${i}-${k}.jpg`, null, k));
+            const [outcome] = await store.commit([{ writes }], Date.now());
+            if (outcome?.kind !== 'committed') throw new Error('expected a commit');
+            for (const r of outcome.results) if (r.status === 'applied') committed.add(r.event.id);
+          }
+        }),
+      ),
+    );
+    writing = false;
+    await read;
+    // 3 × 4 writers, each 25 commits of 1, 2, 3, 1, 2, 3, … writes: 49 writes per writer.
+    expect(committed.size).toBe(3 * 4 * 49);
+    const head = await reader.currentEventId();
+    expect(seen).toEqual(Array.from({ length: head }, (_, i) => i + 1));
+    expect([...committed].sort((a, b) => a - b)).toEqual(seen);
+  });
+
+  it('[LS3] a conflict is detected across servers: 20 writes on one base version over two stores, one applies', async () => {
+    const dataset = `conflict-${n++}`;
+    const [a, b] = [await server(dataset), await server(dataset)];
+    await a.commit([{ writes: [write('/x.jpg', 1, 1)] }], Date.now());
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).commit([{ writes: [write('/x.jpg', 2, i % 6, `c${i}`)] }], Date.now())),
+    );
+    const statuses = outcomes.map(([o]) => (o?.kind === 'committed' ? o.results[0]!.status : o?.kind));
+    expect(statuses.filter((s) => s === 'applied')).toHaveLength(1);
+    expect(statuses.filter((s) => s === 'conflict')).toHaveLength(19);
+    expect(await b.get('/x.jpg')).toMatchObject({ version: 3 });
+    expect((await a.changesSince(0, 100)).events).toHaveLength(2);
+  });
+
+  it('[LS12] an idempotency key recorded by one server replays on the other, also when both race', async () => {
+    const dataset = `idem-${n++}`;
+    const [a, b] = [await server(dataset), await server(dataset)];
+    const now = Date.now();
+    const [first] = await a.commit([keyed('k1', write('/x.jpg', 1, 4))], now);
+    expect(first?.kind).toBe('committed');
+    const [again] = await b.commit([keyed('k1', write('/x.jpg', 2, 5))], now + 1);
+    expect(again).toMatchObject({ kind: 'replayed', record: { key: 'k1', created_at_ms: now } });
+    expect(await b.get('/x.jpg')).toMatchObject({ star: 4, version: 2 });
+    expect(await b.getIdempotency('k1', now + 2)).toMatchObject({ fingerprint: 'k1' });
+
+    const race = await Promise.all([a, b, a, b].map((s) => s.commit([keyed('k2', write('/y.jpg', null, 3))], now)));
+    expect(race.map(([o]) => o?.kind).sort()).toEqual(['committed', 'replayed', 'replayed', 'replayed']);
+    expect(await a.get('/y.jpg')).toMatchObject({ version: 2 });
+  });
+
+  it('datasets are isolated: another dataset sees none of the rows, events, keys or moves', async () => {
+    const one = await server(`iso-a-${n++}`);
+    const other = await server(`iso-b-${n++}`);
+    const now = Date.now();
+    await one.commit([keyed('k', write('/x.jpg', 1, 4))], now);
+    await one.move([{ from: '/x.jpg', to: '/y.jpg' }], { updated_at: AT, updated_by: 'watcher' });
+    await one.seedDefaults([{ path: '/s.jpg', tags: ['t'], notes: '', star: 1 }], { updated_at: AT, updated_by: 'table' });
+    expect(await other.get('/y.jpg')).toMatchObject({ version: 1, updated_at: null });
+    expect(await other.currentEventId()).toBe(0);
+    expect(await other.changesSince(0, 10)).toEqual({ events: [], reset: false });
+    expect(await other.history('/y.jpg', 10)).toEqual([]);
+    expect(await other.getIdempotency('k', now)).toBeUndefined();
+    const exported = [];
+    for await (const s of other.exportUnder('/')) exported.push(s);
+    expect(exported).toEqual([]);
+    // The same key and paths are free in the other dataset.
+    const [o] = await other.commit([keyed('k', write('/y.jpg', 1, 2))], now);
+    expect(o?.kind === 'committed' && o.results[0]).toMatchObject({ status: 'applied', event: { id: 1 } });
+    expect((await other.seedDefaults([{ path: '/s.jpg', tags: [], notes: '', star: null }], { updated_at: AT, updated_by: 'table' })).inserted).toEqual(['/s.jpg']);
+    expect(await one.get('/y.jpg')).toMatchObject({ star: 4, version: 3 });
+    expect(await one.currentEventId()).toBe(2);
+  });
+
+  it('[LV7] each server publishes every server\'s events to its clients in id order, once, woken by NOTIFY', async () => {
+    const dataset = `lv7-${n++}`;
+    // A poll this slow cannot be what delivers the events within the test: NOTIFY must.
+    const options = { externalPollMs: 60_000 };
+    const feeds = [new ChangeFeed(), new ChangeFeed()];
+    const got: FeedEvent[][] = [[], []];
+    feeds.forEach((f, i) => f.subscribe((e) => got[i]!.push(e)));
+    for (const feed of feeds) {
+      services.push(await LabelService.open({ store: await server(dataset, options), feed, itemExists: () => true }));
+    }
+    const [a, b] = services as [LabelService, LabelService];
+    // Concurrent writes on both servers: each of 20 paths written at version 1 through both, so one of each pair applies.
+    const replies = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        ((i + Math.floor(i / 20)) % 2 ? a : b).putItem(`/p${i % 20}.jpg`, { tags: [], notes: '', star: i % 6 }, 1, { key: `lv7-${i}`, actor: 'u' }),
+      ),
+    );
+    const kinds = replies.map((r) => (r.outcome.kind === 'item' ? r.outcome.result.kind : r.outcome.kind));
+    expect(kinds.filter((k) => k === 'applied')).toHaveLength(20);
+    const head = await connections[0]!.query<{ last_event_id: string }>('SELECT last_event_id FROM lenslet_datasets WHERE key = $1', [connections[0]!.dataset]);
+    const expected = Array.from({ length: Number(head.rows[0]!.last_event_id) }, (_, i) => i + 1);
+    expect(expected.length).toBe(20);
+    for (const events of got) {
+      await waitFor(() => events.filter((e) => e.id !== null).length >= expected.length, 'every event on both servers', 5000);
+      expect(events.map((e) => e.id)).toEqual(expected);
+    }
+    expect(a.peek('/p3.jpg')).toEqual(b.peek('/p3.jpg'));
+    expect(a.health()).toMatchObject({ store: 'postgres', persistent: true, connection: 'connected', last_event_id: 20 });
+  });
+});

@@ -106,6 +106,12 @@ export class PgConnection {
     return this.track(async () => {
       const client = await this.pool.connect();
       let broken = false;
+      // A checked-out client has no 'error' listener of the pool's: a connection lost mid-
+      // transaction would otherwise be an uncaught exception. The query in flight rejects anyway.
+      const lost = () => {
+        broken = true;
+      };
+      client.on('error', lost);
       try {
         await client.query('BEGIN');
         const result = await fn(client);
@@ -117,6 +123,7 @@ export class PgConnection {
         });
         throw error;
       } finally {
+        client.removeListener('error', lost);
         client.release(broken);
       }
     });

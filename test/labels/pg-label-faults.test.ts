@@ -31,7 +31,7 @@ async function rejection(call: Promise<unknown>): Promise<unknown> {
 }
 
 describe('PostgresLabelStore when the database goes away', () => {
-  it('commit, get and changesSince reject with store_unavailable (never a false success), and work again once it is back', async () => {
+  it('[LP4] commit, get and changesSince reject with store_unavailable (never a false success), and work again once it is back', async () => {
     const connection = await PgConnection.open({ url: proxy.rewrite(db.url), datasetId: 'faults', max: 3, connectionTimeoutMillis: 1000 });
     const store = await PostgresLabelStore.open(connection);
     try {
@@ -71,7 +71,7 @@ describe('PostgresLabelStore when the database goes away', () => {
     }
   });
 
-  it('[LV7] watchExternal calls back after the LISTEN connection comes back, and for commits made meanwhile', async () => {
+  it('[LP5] watchExternal calls back after the LISTEN connection comes back, and for commits made meanwhile', async () => {
     const watched = await PgConnection.open({ url: proxy.rewrite(db.url), datasetId: 'watch', max: 2, connectionTimeoutMillis: 1000 });
     const direct = await PgConnection.open({ url: db.url, datasetId: 'watch', max: 2 });
     const store = await PostgresLabelStore.open(watched, { externalPollMs: 60_000 });

@@ -49,7 +49,7 @@ async function waitFor(condition: () => boolean | Promise<boolean>, what: string
 }
 
 describe('PostgresLabelStore across servers', () => {
-  it('[LS7] concurrent writers on 3 servers: ids have no gaps, and a reader never finds an id below one it saw', async () => {
+  it('[LP2] concurrent writers on 3 servers: ids have no gaps, and a reader never finds an id below one it saw', async () => {
     const dataset = `order-${n++}`;
     const servers = await Promise.all([0, 1, 2].map(() => server(dataset)));
     const reader = await server(dataset);
@@ -93,7 +93,7 @@ describe('PostgresLabelStore across servers', () => {
     expect([...committed].sort((a, b) => a - b)).toEqual(seen);
   });
 
-  it('[LS3] a conflict is detected across servers: 20 writes on one base version over two stores, one applies', async () => {
+  it('[LP3] a conflict is detected across servers: 20 writes on one base version over two stores, one applies', async () => {
     const dataset = `conflict-${n++}`;
     const [a, b] = [await server(dataset), await server(dataset)];
     await a.commit([{ writes: [write('/x.jpg', 1, 1)] }], Date.now());
@@ -107,7 +107,7 @@ describe('PostgresLabelStore across servers', () => {
     expect((await a.changesSince(0, 100)).events).toHaveLength(2);
   });
 
-  it('[LS12] an idempotency key recorded by one server replays on the other, also when both race', async () => {
+  it('[LP3] an idempotency key recorded by one server replays on the other, also when both race', async () => {
     const dataset = `idem-${n++}`;
     const [a, b] = [await server(dataset), await server(dataset)];
     const now = Date.now();
@@ -123,7 +123,7 @@ describe('PostgresLabelStore across servers', () => {
     expect(await a.get('/y.jpg')).toMatchObject({ version: 2 });
   });
 
-  it('datasets are isolated: another dataset sees none of the rows, events, keys or moves', async () => {
+  it('[LP1] datasets are isolated: another dataset sees none of the rows, events, keys or moves', async () => {
     const one = await server(`iso-a-${n++}`);
     const other = await server(`iso-b-${n++}`);
     const now = Date.now();
@@ -146,13 +146,15 @@ describe('PostgresLabelStore across servers', () => {
     expect(await one.currentEventId()).toBe(2);
   });
 
-  it('[LV7] each server publishes every server\'s events to its clients in id order, once, woken by NOTIFY', async () => {
+  it('[LV7][LP5] each server publishes every server\'s events to its clients in id order, once, woken by NOTIFY', async () => {
     const dataset = `lv7-${n++}`;
     // A poll this slow cannot be what delivers the events within the test: NOTIFY must.
     const options = { externalPollMs: 60_000 };
     const feeds = [new ChangeFeed(), new ChangeFeed()];
     const got: FeedEvent[][] = [[], []];
-    feeds.forEach((f, i) => f.subscribe((e) => got[i]!.push(e)));
+    feeds.forEach((f, i) => {
+      f.subscribe((e) => got[i]!.push(e));
+    });
     for (const feed of feeds) {
       services.push(await LabelService.open({ store: await server(dataset, options), feed, itemExists: () => true }));
     }

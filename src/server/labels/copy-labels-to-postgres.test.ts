@@ -55,7 +55,7 @@ async function snapshot(store: LabelStore) {
 }
 
 describe('copyLabelsToPostgres', () => {
-  it('copies labels, versions, the event log with its ids and the compaction point; new ids continue above', async () => {
+  it('[LP6] copies labels, versions, the event log with its ids and the compaction point; new ids continue above', async () => {
     const file = await workspace('full');
     const sqlite = new SqliteLabelStore(file, { eventRetention: 10 });
     const expected = await snapshot(sqlite);
@@ -70,7 +70,7 @@ describe('copyLabelsToPostgres', () => {
     expect(o?.kind === 'committed' && o.results[0]).toMatchObject({ status: 'applied', event: { id: expected.head + 1 } });
   });
 
-  it('a second run finds the same rows and writes nothing; a dataset with other labels is refused in one line', async () => {
+  it('[LP6] a second run finds the same rows and writes nothing; a dataset with other labels is refused in one line', async () => {
     const file = await workspace('twice');
     const connection = await connect('copy-twice');
     const first = await copyLabelsToPostgres(file, connection);
@@ -96,7 +96,7 @@ describe('copyLabelsToPostgres', () => {
     await expect(copyLabelsToPostgres(file, connection)).rejects.toThrow(/already has other labels/);
   });
 
-  it('a missing file is refused without creating one', async () => {
+  it('[LP6] a missing file is refused without creating one', async () => {
     const connection = await connect('copy-missing');
     await expect(copyLabelsToPostgres(join(dir, 'absent.sqlite'), connection)).rejects.toThrow(/does not exist/);
   });

@@ -38,6 +38,10 @@ export const SQL = {
       SELECT $1::int, * FROM unnest($17::text[], $18::text[], $19::json[], $20::bigint[], $21::bigint[])
       ON CONFLICT (dataset, key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, outcome = EXCLUDED.outcome,
         created_at_ms = EXCLUDED.created_at_ms, seq = EXCLUDED.seq
+    ), capped AS (
+      -- Keeps the newest idempotencyMaxEntries records (LS14); a key upserted above is not this
+      -- statement's to delete (a row may be touched once per statement).
+      DELETE FROM lenslet_label_idempotency WHERE dataset = $1 AND seq <= $25 AND NOT (key = ANY($17::text[]))
     ), clock AS (
       UPDATE lenslet_datasets SET last_event_id = $22 WHERE key = $1 AND last_event_id <> $22
     ), st AS (
@@ -124,7 +128,7 @@ export class WriteBatch {
   readonly events: { event: StoredEvent; movedFrom: string | null; moveBatch: number | null }[] = [];
   readonly idems: { key: string; fingerprint: string; outcome: WriteOutcome; createdAtMs: number; seq: number }[] = [];
 
-  values(dataset: number, lastEventId: number, idemSeq: number, notifyPayload: string | null): unknown[] {
+  values(dataset: number, lastEventId: number, idemSeq: number, idemCap: number, notifyPayload: string | null): unknown[] {
     const rows = [...this.rows.values()];
     const events = this.events;
     return [
@@ -152,6 +156,7 @@ export class WriteBatch {
       lastEventId,
       idemSeq,
       notifyPayload,
+      idemCap,
     ];
   }
 }

@@ -171,7 +171,8 @@ export class PostgresLabelStore implements LabelStore {
 
       const payload = await this.writeBatch(client, batch, lastId, idemSeq);
       await this.compact(client, locked, lastId);
-      if (batch.idems.length) await this.pruneIdemInTx(client, nowMs, idemSeq);
+      // The cap (LS14) went with the write; the age limit (LS13) is checked once a minute.
+      if (batch.idems.length && nowMs - this.lastTtlPruneMs >= TTL_PRUNE_EVERY_MS) await this.pruneIdemInTx(client, nowMs, idemSeq);
       return { outcomes, payload };
     });
     this.rememberOwn(payload);
@@ -259,7 +260,7 @@ export class PostgresLabelStore implements LabelStore {
   async pruneIdempotency(nowMs: number): Promise<number> {
     return this.db.tx(async (client) => {
       const { rows } = await client.query<{ idem_seq: string }>(stmt('idemSeq', [this.db.dataset]));
-      return this.pruneIdemInTx(client, nowMs, Number(rows[0]?.idem_seq ?? 0), true);
+      return this.pruneIdemInTx(client, nowMs, Number(rows[0]?.idem_seq ?? 0));
     });
   }
 
@@ -336,7 +337,8 @@ export class PostgresLabelStore implements LabelStore {
   private async writeBatch(client: pg.PoolClient, batch: WriteBatch, lastId: number, idemSeq: number): Promise<string | null> {
     if (batch.rows.size === 0 && batch.events.length === 0 && batch.idems.length === 0) return null;
     const payload = batch.events.length ? `${this.db.dataset}:${lastId}` : null;
-    await client.query(stmt('write', batch.values(this.db.dataset, lastId, idemSeq, payload)));
+    const cap = batch.idems.length ? idemSeq - this.options.idempotencyMaxEntries : 0;
+    await client.query(stmt('write', batch.values(this.db.dataset, lastId, idemSeq, cap, payload)));
     return payload;
   }
 
@@ -361,12 +363,9 @@ export class PostgresLabelStore implements LabelStore {
     await client.query(stmt('setCompacted', [this.db.dataset, through]));
   }
 
-  private async pruneIdemInTx(client: pg.PoolClient, nowMs: number, idemSeq: number, byAge = false): Promise<number> {
-    let dropped = 0;
-    if (byAge || nowMs - this.lastTtlPruneMs >= TTL_PRUNE_EVERY_MS) {
-      this.lastTtlPruneMs = nowMs;
-      dropped += (await client.query(stmt('pruneIdemAge', [this.db.dataset, nowMs - this.options.idempotencyTtlMs]))).rowCount ?? 0;
-    }
+  private async pruneIdemInTx(client: pg.PoolClient, nowMs: number, idemSeq: number): Promise<number> {
+    this.lastTtlPruneMs = nowMs;
+    let dropped = (await client.query(stmt('pruneIdemAge', [this.db.dataset, nowMs - this.options.idempotencyTtlMs]))).rowCount ?? 0;
     const cap = idemSeq - this.options.idempotencyMaxEntries;
     if (cap > 0) dropped += (await client.query(stmt('pruneIdemSeq', [this.db.dataset, cap]))).rowCount ?? 0;
     return dropped;

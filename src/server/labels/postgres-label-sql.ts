@@ -18,7 +18,12 @@ export const SQL = {
          JOIN lenslet_label_state s ON s.dataset = d.key WHERE d.key = $1 FOR UPDATE OF d`,
   getLabels: `SELECT ${LABEL_COLUMNS} FROM lenslet_labels WHERE dataset = $1 AND path = ANY($2::text[])`,
   getLabel: `SELECT ${LABEL_COLUMNS} FROM lenslet_labels WHERE dataset = $1 AND path = $2`,
-  getIdems: `SELECT key, fingerprint, outcome, created_at_ms FROM lenslet_label_idempotency WHERE dataset = $1 AND key = ANY($2::text[])`,
+  /** A commit's reads in one round trip: the rows it touches and the keys it carries. */
+  readForCommit: `SELECT 'label' AS kind, path AS key, json_build_array(tags, notes, star, metrics, version, updated_at, updated_by) AS v
+      FROM lenslet_labels WHERE dataset = $1 AND path = ANY($2::text[])
+    UNION ALL
+    SELECT 'idem', key, json_build_array(fingerprint, outcome, created_at_ms)
+      FROM lenslet_label_idempotency WHERE dataset = $1 AND key = ANY($3::text[])`,
   getIdem: `SELECT key, fingerprint, outcome, created_at_ms FROM lenslet_label_idempotency WHERE dataset = $1 AND key = $2`,
   /**
    * A commit's writes in one statement: rows, events, idempotency records, the clock, then the
@@ -100,6 +105,11 @@ export interface EventRow {
   data: StoredEvent['data'];
   changes: StoredEvent['changes'];
 }
+
+/** A row of `readForCommit`: a label (`v`: tags … updated_by) or an idempotency record (`v`: fingerprint, outcome, created_at_ms). */
+export type CommitReadRow =
+  | { kind: 'label'; key: string; v: [string[], string, number | null, Record<string, number>, number, string, string] }
+  | { kind: 'idem'; key: string; v: [string, WriteOutcome, number] };
 
 export interface IdempotencyRow {
   key: string;

@@ -19,7 +19,7 @@ import {
   type WriteUnit,
 } from './label-store.js';
 import { PG_LABEL_MIGRATIONS } from './migrations/pg-label-migrations.js';
-import { eventFromRow, fromRow, idemFromRow, stmt, WriteBatch, type EventRow, type IdempotencyRow, type LabelRow } from './postgres-label-sql.js';
+import { eventFromRow, fromRow, idemFromRow, stmt, WriteBatch, type CommitReadRow, type EventRow, type IdempotencyRow, type LabelRow } from './postgres-label-sql.js';
 import { outcomeOf } from './write-outcome.js';
 
 /** The channel every server LISTENs on; payload `<dataset key>:<last event id>`. */
@@ -135,11 +135,16 @@ export class PostgresLabelStore implements LabelStore {
       const locked = await this.lock(client);
       const paths = [...new Set(units.flatMap((u) => u.writes.map((w) => w.path)))];
       const keys = [...new Set(units.flatMap((u) => (u.idempotency ? [u.idempotency.key] : [])))];
-      const current = await this.readRows(client, paths);
+      const current = new Map<string, Sidecar>();
       const recorded = new Map<string, LabelIdempotencyRecord>();
-      if (keys.length) {
-        const found = await client.query<IdempotencyRow>(stmt('getIdems', [this.db.dataset, keys]));
-        for (const row of found.rows) recorded.set(row.key, idemFromRow(row));
+      const found = await client.query<CommitReadRow>(stmt('readForCommit', [this.db.dataset, paths, keys]));
+      for (const { kind, key, v } of found.rows) {
+        if (kind === 'label') {
+          const [tags, notes, star, metrics, version, updated_at, updated_by] = v;
+          current.set(key, { path: key, tags, notes, star, metrics, version, updated_at, updated_by });
+        } else {
+          recorded.set(key, { key, fingerprint: v[0], outcome: v[1], created_at_ms: v[2] });
+        }
       }
 
       const batch = new WriteBatch();

@@ -17,7 +17,8 @@
  *    smart folders' `owner` and `shared`; presence names (heartbeat `name`, counts' `users`).
  * 7: living datasets (issue 16): events `item-moved`, `items-added`, `items-removed`, `item-changed`;
  *    history entries of type `item-moved` with `changes.moved`; export rows' `missing: true`.
- * 8: the `store_unavailable` error code (503 with Retry-After: the PostgreSQL store is down, issue 11).
+ * 8: PostgreSQL (issue 11): the `store_unavailable` error code (503 with Retry-After: the store is
+ *    down); `/health` `labels.connection` (`connected` | `unavailable`).
  */
 export const PROTOCOL_VERSION = 8;
 
@@ -30,5 +31,5 @@ export const PROTOCOL_HASHES: Record<number, string> = {
   5: 'bec8caeea9f51ab0ab2f259e8db93f0d91ca7881111c0d2effb0f42beee3284a',
   6: 'c18b1152bed12b67e02a44dc8f61352d84c1dfe163c48ee400e093d768f7b91a',
   7: '3a4e5fe76df2d303570abbef818c3ca0902631a87b48fc811c22a7e82b673c87',
-  8: 'ac09e814707de210d04f6780831d8f2bdb30d33388df57a255159b880b8f50f7',
+  8: '609528fcae0e09377e29887b7e1a92020869dc5be036a38fac9490fcc12153bf',
 };

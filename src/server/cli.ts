@@ -11,6 +11,8 @@ import { startServer, type RunningServer } from './server.js';
 import { idColumnLine, openTableDataset, tableTarget } from './datasets/parquet-dataset.js';
 import { ParquetSource, TableOpenError } from './datasets/parquet-source.js';
 import { startProgressLine } from './progress-line.js';
+import { runMigrateCommand } from './migrate-cli.js';
+import { checkDatasetId, checkStoreUrl, defaultDatasetId, STORE_URL_ENV, StoreOpenError, type StoreOptions } from './postgres/store-options.js';
 
 const HELP = `Usage: lenslet <folder> [options]
        lenslet <table.parquet | folder with items.parquet> [options]
@@ -18,6 +20,7 @@ const HELP = `Usage: lenslet <folder> [options]
 Serve a folder of images as a fast gallery at http://127.0.0.1:7070.
 Labels: \`lenslet export <folder> --help\`, \`lenslet import <folder> --help\`.
 Accounts: \`lenslet users --help\`, \`lenslet tokens --help\`.
+Several servers on one PostgreSQL: \`--store\` below; an existing workspace: \`lenslet migrate --help\`.
 
 Options:
   -p, --port <n>           Port (default 7070; moves on to the next free one when busy)
@@ -39,6 +42,11 @@ Options:
       --no-thumb-cache     Don't keep thumbnails on disk
       --og-preview         Social preview image (/og-image) and og:/twitter: tags
       --no-watch           Don't watch the folder (or table file) for changes; POST /refresh still rescans
+      --store <url>        Keep labels, events, smart folders, accounts and presence in PostgreSQL
+                           (postgres://user@host:5432/db; default: env LENSLET_STORE_URL, else SQLite
+                           in the workspace), shared by every server started on the same dataset
+      --dataset-id <id>    The dataset's name in that database (default: the folder's name, or the
+                           table file's name without .parquet); servers with the same id share it
       --verbose            Log requests
 
 Table mode (a .parquet file, or a folder holding items.parquet):
@@ -60,6 +68,7 @@ export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'import') return runImportCommand(argv.slice(1));
   if (argv[0] === 'users') return runUsersCommand(argv.slice(1));
   if (argv[0] === 'tokens') return runTokensCommand(argv.slice(1));
+  if (argv[0] === 'migrate') return runMigrateCommand(argv.slice(1));
   let args: ReturnType<typeof parseMainArgs>;
   try {
     args = parseMainArgs(argv);
@@ -72,6 +81,7 @@ export async function main(argv: string[]): Promise<number> {
   if (positionals.length !== 1) return fail('give exactly one folder to serve. Run `lenslet --help` for usage.');
 
   let port: number, thumbSize: number, thumbQuality: number;
+  let store: StoreOptions | undefined;
   const access: AccessOptions = {
     mode: values.access as AccessOptions['mode'],
     proxyUserHeader: values['proxy-user-header'],
@@ -86,6 +96,7 @@ export async function main(argv: string[]): Promise<number> {
     thumbSize = intOption(values['thumb-size'], 'thumb-size', 256, 16, 2048);
     thumbQuality = intOption(values['thumb-quality'], 'thumb-quality', 70, 1, 100);
     parseAllowedHosts(values['allowed-host'] ?? []);
+    store = storeOption(values.store ?? process.env[STORE_URL_ENV], values['dataset-id'], positionals[0]!);
   } catch (error) {
     return fail((error as Error).message);
   }
@@ -120,9 +131,10 @@ export async function main(argv: string[]): Promise<number> {
       noWrite: values['no-write'],
       logger: values.verbose ? { level: 'info' } : { level: 'error' },
       access,
+      store,
     });
   } catch (error) {
-    if (error instanceof FolderOpenError || error instanceof TableOpenError) return fail(error.message);
+    if (error instanceof FolderOpenError || error instanceof TableOpenError || error instanceof StoreOpenError) return fail(error.message);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') return fail(`no free port in ${port}-${port + PORT_ATTEMPTS - 1}`);
     if (code === 'EACCES' || code === 'EADDRNOTAVAIL') return fail(`cannot listen on ${values.host ?? '127.0.0.1'}:${port} (${code})`);
@@ -132,6 +144,7 @@ export async function main(argv: string[]): Promise<number> {
   if (server.port !== port && port !== 0) process.stdout.write(`Port ${port} is busy, using ${server.port}.\n`);
   if (values['no-write']) process.stdout.write(`Read-only: nothing is written to the folder; state in ${server.workspace.dir} (removed on exit).\n`);
   process.stdout.write(`Lenslet: ${server.url}\n`);
+  if (store) process.stdout.write(`Store: PostgreSQL ${server.services.db?.location ?? ''}, dataset "${store.datasetId}"\n`);
   const offer = await pythonImportOffer(positionals[0]!, server.workspace, server.services.labels?.store ?? null);
   if (offer) process.stdout.write(`${offer}\n`);
   if (server.setupUrl) process.stdout.write(`Setup: ${server.setupUrl}\n(one-time link to create the first admin; valid 24 h, a new one each start until then)\n`);
@@ -190,6 +203,8 @@ function parseMainArgs(argv: string[]) {
       verbose: { type: 'boolean' },
       'og-preview': { type: 'boolean' },
       'no-watch': { type: 'boolean' },
+      store: { type: 'string' },
+      'dataset-id': { type: 'string' },
       'id-column': { type: 'string' },
       'source-column': { type: 'string' },
       'path-column': { type: 'string' },
@@ -199,6 +214,18 @@ function parseMainArgs(argv: string[]) {
       version: { type: 'boolean', short: 'v' },
     },
   });
+}
+
+/** `--store` (or LENSLET_STORE_URL; the flag wins) and `--dataset-id`; undefined: SQLite in the workspace. */
+function storeOption(url: string | undefined, datasetId: string | undefined, target: string): StoreOptions | undefined {
+  if (url === undefined || url === '') {
+    if (datasetId !== undefined) throw new Error('--dataset-id needs --store (or LENSLET_STORE_URL)');
+    return undefined;
+  }
+  const id = datasetId ?? defaultDatasetId(target);
+  const problem = checkStoreUrl(url) ?? checkDatasetId(id);
+  if (problem) throw new Error(problem);
+  return { url, datasetId: id };
 }
 
 function intOption(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {

@@ -7,6 +7,7 @@ import { SERVER_URL_SETTING } from './accounts/account-store.js';
 import { resolveAccess, type AccessOptions } from './http/auth/access-options.js';
 import { HostPolicy } from './http/guards/host-policy.js';
 import type { LabelLookup } from './labels/label-lookup.js';
+import type { StoreOptions } from './postgres/store-options.js';
 import { resolveWorkspace, type Workspace } from './workspace.js';
 
 export interface ServerOptions {
@@ -54,6 +55,8 @@ export interface ServerOptions {
   rateLimits?: AppOptions['rateLimits'];
   /** `--access` and its companions; the mode defaults to `local` on a loopback host, `accounts` otherwise. */
   access?: AccessOptions;
+  /** `--store` and `--dataset-id`: state in PostgreSQL, shared with every server on that dataset. Default: SQLite in the workspace. */
+  store?: StoreOptions;
   /**
    * Called with the built services before the server listens, for a caller that must see
    * everything from the start (e.g. subscribe to the change feed before a table's seeding).
@@ -108,6 +111,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     connections: options.connections,
     rateLimits: options.rateLimits,
     access,
+    store: options.store,
   }).catch(async (error: unknown) => {
     await source.close();
     workspace.dispose();

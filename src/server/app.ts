@@ -26,13 +26,15 @@ import { registerViewsRoutes } from './http/views-routes.js';
 import { registerWebRoutes } from './http/web-routes.js';
 import { identityStrategyFor } from './identity/identity-for-source.js';
 import { LivingDataset } from './identity/living-dataset.js';
-import { createLabelStore, type SqliteThread } from './labels/create-label-store.js';
+import { openLabelStore, type SqliteThread } from './labels/create-label-store.js';
 import { labelsDbFailure } from './labels/labels-db-file.js';
 import { NO_LABELS, type LabelLookup } from './labels/label-lookup.js';
 import type { LabelStore, LabelStoreOptions } from './labels/label-store.js';
 import { QueryEngine } from './query/query-engine.js';
 import { ListingService } from './query/listing-service.js';
 import { ThumbnailService, type ThumbnailOptions } from './media/thumbnail-service.js';
+import type { PgConnection } from './postgres/pg-connection.js';
+import { openStore, type StoreOptions } from './postgres/store-options.js';
 import { ViewsStore } from './views/views-store.js';
 import type { Workspace } from './workspace.js';
 
@@ -72,6 +74,11 @@ export interface AppOptions {
   rateLimits?: RateLimitOptions | false;
   /** Who may do what (issue 10). Default: `local` (no sign-in, for a loopback address). */
   access?: ResolvedAccess;
+  /**
+   * Labels, events, accounts, smart folders and presence in PostgreSQL, shared by every server on
+   * the same dataset (issue 11); the workspace then only holds thumbnails and caches. Default: SQLite.
+   */
+  store?: StoreOptions;
 }
 
 /** Everything the composition root built, for callers that drive the server from inside (tests, benchmarks). */
@@ -91,6 +98,8 @@ export interface AppServices {
   living: LivingDataset;
   /** Access mode and the account service. */
   access: AccessParts;
+  /** The one PostgreSQL connection every store shares (`store`); null on SQLite. */
+  db: PgConnection | null;
 }
 
 /** The composition root: every service, in dependency order, then the routes that use them. */
@@ -110,8 +119,19 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   registerBoundaryGuards(app, options.hosts, resolvedAccess.corsOrigin ? [resolvedAccess.corsOrigin] : []);
   const catalog = source.catalog;
   const writable = !readOnly && workspace.persistent;
+  // ONE pool for every store; its hook is added first, so it runs last: after every store closed.
+  const db = options.store ? await openStore(options.store) : null;
+  if (db) app.addHook('onClose', () => db.close());
+  const closeDb = async (error: unknown): Promise<never> => {
+    await db?.close();
+    throw error;
+  };
   // Before every route: its onRoute hook checks each one has an access rule.
-  const access = await installAccess(app, resolvedAccess, { file: writable ? workspace.accountsDbPath : null, ensureDir: () => workspace.ensure() });
+  const access = await installAccess(app, resolvedAccess, {
+    file: writable ? workspace.accountsDbPath : null,
+    ensureDir: () => workspace.ensure(),
+    postgres: db ?? undefined,
+  }).catch(closeDb);
   app.addHook('onClose', () => access.close());
   // After the boundary and the access check: a request refused there costs no client a token, and
   // a signed-in client's bucket is its own whatever client id it sends.
@@ -120,20 +140,31 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   const itemExists = (path: string) => catalog.idOf(path) !== undefined;
   const feed = new ChangeFeed();
   const sync = options.labels === false ? null : options.labels;
-  const store = sync ? createLabelStore(writable ? workspace.labelsDbPath : null, sync.storeOptions, sync.sqliteThread) : null;
+  const failed = async (error: unknown): Promise<never> => {
+    await access.close();
+    return closeDb(error);
+  };
+  const store = sync
+    ? await openLabelStore(db ? { postgres: db } : { file: writable ? workspace.labelsDbPath : null, thread: sync.sqliteThread }, sync.storeOptions).catch(failed)
+    : null;
   const labels =
     store && sync
-      ? await openLabelParts(store, feed, itemExists, sync)
+      ? await openLabelParts(store, feed, itemExists, { ...sync, postgres: db ?? undefined })
           .catch(failedToOpen(store))
-          .catch(async (error: unknown) => {
-            await access.close();
-            throw error;
-          })
+          .catch(failed)
       : null;
   if (labels) access.guardStreams(labels.hub);
   const service = labels?.service;
   const lookup = service ?? options.labelLookup ?? NO_LABELS;
-  const views = await ViewsStore.open({ file: writable ? workspace.viewsPath : null, legacyFile: workspace.legacyViewsPath, publish: (event) => feed.publish({ id: null, ...event }) });
+  const views = await ViewsStore.open({
+    file: writable ? workspace.viewsPath : null,
+    legacyFile: workspace.legacyViewsPath,
+    publish: (event) => feed.publish({ id: null, ...event }),
+    postgres: db ?? undefined,
+  }).catch(async (error: unknown) => {
+    await labels?.close();
+    return failed(error);
+  });
   // The label service's revision is a cache stamp for what queries derive from labels; a fixed lookup has none.
   // One listing engine behind /folders, /query and /search (src/server/query/SPEC.md).
   const query = new QueryEngine({
@@ -158,6 +189,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     await living.close();
     await seeding?.stop();
     await labels?.close();
+    await views.close?.();
   });
 
   registerHealthRoutes(app, source, readOnly, service ?? null);
@@ -174,7 +206,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   }
   const webDir = options.webDir === undefined ? DEFAULT_WEB_DIR : options.webDir;
   if (webDir) await registerWebRoutes(app, webDir);
-  return { app, services: { source, workspace, feed, labels, views, query, listing, thumbnails, seeding, living, access } };
+  return { app, services: { source, workspace, feed, labels, views, query, listing, thumbnails, seeding, living, access, db } };
 }
 
 /** Every live image path at or below `prefix` (export with `?all=1`). */

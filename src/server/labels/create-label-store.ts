@@ -4,6 +4,8 @@ import { checkLabelsFile } from './labels-db-file.js';
 import { LazySqliteLabelStore } from './lazy-sqlite-label-store.js';
 import type { LabelStore, LabelStoreOptions } from './label-store.js';
 import { MemoryLabelStore } from './memory-label-store.js';
+import type { PgConnection } from '../postgres/pg-connection.js';
+import { PostgresLabelStore } from './postgres-label-store.js';
 import { WorkerSqliteLabelStore } from './worker-sqlite-label-store.js';
 
 /**
@@ -23,4 +25,13 @@ export function createLabelStore(dbPath: string | null, options: LabelStoreOptio
   checkLabelsFile(dbPath);
   if (thread === 'worker') return new WorkerSqliteLabelStore(dbPath, options);
   return new LazySqliteLabelStore(dbPath, options, () => mkdirSync(dirname(dbPath), { recursive: true }));
+}
+
+/** Where a server's labels live: PostgreSQL shared with other servers (`--store`), else `createLabelStore`'s choice. */
+export type LabelStoreTarget = { postgres: PgConnection } | { file: string | null; thread?: SqliteThread };
+
+/** The label store for `target`; PostgreSQL runs its migrations here, so it is async. */
+export async function openLabelStore(target: LabelStoreTarget, options: LabelStoreOptions = {}): Promise<LabelStore> {
+  if ('postgres' in target) return PostgresLabelStore.open(target.postgres, options);
+  return createLabelStore(target.file, options, target.thread);
 }

@@ -7,7 +7,7 @@ import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { copyAccountsToPostgres } from './accounts/copy-accounts-to-postgres.js';
 import { copyLabelsToPostgres } from './labels/copy-labels-to-postgres.js';
-import { copyViewsToPostgres } from './views/copy-views-to-postgres.js';
+import { copyViewsToPostgres } from './views/pg-views-copy.js';
 import { workspaceOfTarget } from './workspace.js';
 import { checkDatasetId, checkStoreUrl, defaultDatasetId, openStore, STORE_URL_ENV } from './postgres/store-options.js';
 

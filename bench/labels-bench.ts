@@ -67,7 +67,7 @@ export async function measureLabels(): Promise<LabelsBenchResult> {
   for (const store of ['main', 'worker', 'main', 'worker'] as const) {
     throughput.push(await withServer(store, (server) => measureStore(server, store)));
   }
-  const delivery = await withServer('main', measureDelivery);
+  const delivery = await withServer('main', (server) => measureDelivery([server]));
   const auth = await measureAuthOverhead();
   console.log(
     `200 → event at each of ${delivery.clients} SSE clients (${delivery.writes} writes by ${SSE_WRITERS} writers): ` +
@@ -92,7 +92,7 @@ export async function measureAuthOverhead(): Promise<AuthOverheadResult[]> {
         const headers = authHeaders(server, variant);
         await prefill(server, headers);
         const before = await server.commitStats();
-        const { writesPerSecond, latencyMs } = await measureThroughput(server, headers);
+        const { writesPerSecond, latencyMs } = await measureThroughput([server], headers);
         const after = await server.commitStats();
         const units = Math.max(1, after.units - before.units);
         return { variant, writesPerSecond, latencyMs, serverCpuUsPerWrite: ((after.cpu_ms - before.cpu_ms) * 1000) / units };
@@ -144,7 +144,7 @@ async function measureStore(server: ChildServer, store: StoreVariant): Promise<T
   const prefillS = (performance.now() - t) / 1000;
   const load = loadavg()[0]!;
   const before = await server.commitStats();
-  const { writesPerSecond, latencyMs } = await measureThroughput(server);
+  const { writesPerSecond, latencyMs } = await measureThroughput([server]);
   const after = await server.commitStats();
   const commits = Math.max(1, after.commits - before.commits);
   const units = Math.max(1, after.units - before.units);
@@ -166,7 +166,7 @@ async function measureStore(server: ChildServer, store: StoreVariant): Promise<T
   return result;
 }
 
-async function prefill(server: ChildServer, headers: Record<string, string> = {}): Promise<void> {
+export async function prefill(server: ChildServer, headers: Record<string, string> = {}): Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   for (let done = 0; done < PREFILL_EVENTS; done += PREFILL_BATCH) {
     const items = Array.from({ length: PREFILL_BATCH }, (_, i) => ({ path: `/prefill/${done + i}.jpg`, base_version: 1, set_star: i % 6 }));
@@ -176,13 +176,15 @@ async function prefill(server: ChildServer, headers: Record<string, string> = {}
   agent.destroy();
 }
 
-async function measureThroughput(server: ChildServer, headers: Record<string, string> = {}): Promise<Pick<ThroughputResult, 'writesPerSecond' | 'latencyMs'>> {
+/** 16 keep-alive writers, spread over `servers` in turn, each on its own 100 items. */
+export async function measureThroughput(servers: ChildServer[], headers: Record<string, string> = {}): Promise<Pick<ThroughputResult, 'writesPerSecond' | 'latencyMs'>> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: WRITERS });
   const latencies: number[] = [];
   let measuring = false;
   let stop = false;
   let count = 0;
   const writer = async (w: number) => {
+    const server = servers[w % servers.length]!;
     const versions = new Map<string, number>();
     for (let i = 0; !stop; i++) {
       const path = `/bench/w${w}/${i % 100}.jpg`;
@@ -216,13 +218,14 @@ async function measureThroughput(server: ChildServer, headers: Record<string, st
   return { writesPerSecond: (count / elapsed) * 1000, latencyMs: { p50: pct(latencies, 50), p99: pct(latencies, 99), max: latencies.at(-1) ?? 0 } };
 }
 
-async function measureDelivery(server: ChildServer): Promise<LabelsBenchResult['delivery']> {
+/** Write's 200 → its event at each of 50 SSE clients; clients and writers spread over `servers` in turn. */
+export async function measureDelivery(servers: ChildServer[]): Promise<LabelsBenchResult['delivery']> {
   const acks = new Map<string, number>();
   const arrivals: { key: string; at: number }[] = [];
   const clients: SseClient[] = [];
   for (let i = 0; i < SSE_CLIENTS; i++) {
     // Each its own client, as browsers are: the server caps streams per client (16) and per address without an id.
-    const c = await SseClient.connect(`${server.url}/events?client_id=bench-sse-${i}`);
+    const c = await SseClient.connect(`${servers[i % servers.length]!.url}/events?client_id=bench-sse-${i}`);
     c.onMessage = (m) => {
       if (m.event !== 'item-updated') return;
       const data = m.json as { path: string; version: number };
@@ -233,6 +236,7 @@ async function measureDelivery(server: ChildServer): Promise<LabelsBenchResult['
   const agent = new http.Agent({ keepAlive: true, maxSockets: SSE_WRITERS });
   let next = 0;
   const writer = async (w: number) => {
+    const server = servers[w % servers.length]!;
     let version = 1;
     while (next < SSE_WRITES) {
       next++;
@@ -263,7 +267,7 @@ async function measureDelivery(server: ChildServer): Promise<LabelsBenchResult['
   return { clients: SSE_CLIENTS, writes: acks.size, p50: pct(deltas, 50), p99: pct(deltas, 99), max: deltas.at(-1) ?? 0, beforeAck };
 }
 
-function pct(sorted: number[], p: number): number {
+export function pct(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }

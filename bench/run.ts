@@ -10,6 +10,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   hostile: () => import('./hostile-bench.js'),
   watch: () => import('./watch-bench.js'),
   identity: () => import('./identity-bench.js'),
+  pg: () => import('./pg-bench.js'),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

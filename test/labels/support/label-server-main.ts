@@ -1,11 +1,13 @@
 /**
  * A label server in its own process, for the crash test and the benchmark:
- * `node --import tsx label-server-main.ts <labels.sqlite | :memory:>`. Every path is an image.
+ * `node --import tsx label-server-main.ts <labels.sqlite | :memory: | postgres://…>`. Every path is an image.
+ * With a postgres:// URL the labels go to PostgreSQL, dataset LENSLET_DATASET_ID (default `bench`).
  * Prints `READY <url>` once listening, and `STATS {…}` (group commit, CPU, event-loop delay) on SIGUSR2.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { AccountAdmin } from '../../../src/server/accounts/account-admin.js';
-import { createLabelStore } from '../../../src/server/labels/create-label-store.js';
+import { createLabelStore, openLabelStore } from '../../../src/server/labels/create-label-store.js';
+import { PgConnection } from '../../../src/server/postgres/pg-connection.js';
 import { startLabelServer } from './harness.js';
 
 const db = process.argv[2];
@@ -18,10 +20,11 @@ const thread = process.env.LENSLET_LABELS_SQLITE_THREAD === 'worker' ? 'worker' 
 // LENSLET_ACCESS=accounts: behind the access check, with accounts beside the labels; prints
 // `AUTH {"cookie", "bearer"}` (a labeler's session cookie and a labeler token) before READY.
 const accounts = process.env.LENSLET_ACCESS === 'accounts';
+const pg = db.startsWith('postgres://') ? await PgConnection.open({ url: db, datasetId: process.env.LENSLET_DATASET_ID ?? 'bench' }) : null;
 const server = await startLabelServer({
-  store: createLabelStore(db === ':memory:' ? null : db, {}, thread),
+  store: pg ? await openLabelStore({ postgres: pg }) : createLabelStore(db === ':memory:' ? null : db, {}, thread),
   itemExists: () => true,
-  accounts: accounts ? { file: db === ':memory:' ? null : `${db}.accounts.sqlite` } : undefined,
+  accounts: accounts ? { file: db === ':memory:' || pg ? null : `${db}.accounts.sqlite` } : undefined,
 });
 if (server.access) {
   const service = await server.access.accounts();
@@ -33,7 +36,10 @@ if (server.access) {
 }
 process.stdout.write(`READY ${server.url}\n`);
 const stop = () => {
-  void server.close().then(() => process.exit(0));
+  void server
+    .close()
+    .then(() => pg?.close())
+    .then(() => process.exit(0));
 };
 process.on('SIGTERM', stop);
 // Group-commit counters on demand, for the benchmark.

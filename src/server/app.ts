@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { isWithin } from '../protocol/paths.js';
+import { PostgresAccountStore } from './accounts/postgres-account-store.js';
 import { installAccess, type AccessParts } from './app-access.js';
 import { openLabelParts, registerLabelRoutesOf, type LabelParts, type LabelPartsOptions } from './app-labels.js';
 import type { Catalog } from './catalog/catalog.js';
@@ -127,10 +128,11 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     throw error;
   };
   // Before every route: its onRoute hook checks each one has an access rule.
+  const accountStore = db ? await PostgresAccountStore.open(db).catch(closeDb) : undefined;
   const access = await installAccess(app, resolvedAccess, {
+    store: accountStore,
     file: writable ? workspace.accountsDbPath : null,
     ensureDir: () => workspace.ensure(),
-    postgres: db ?? undefined,
   }).catch(closeDb);
   app.addHook('onClose', () => access.close());
   // After the boundary and the access check: a request refused there costs no client a token, and

@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMigrateCommand } from '../../src/server/migrate-cli.js';
+import { startServer } from '../../src/server/server.js';
+import { makeImageTree, makeTempDir, removeDir } from '../factories/image-tree.js';
+import { createTestDatabase, type TestDatabase } from '../support/pg.js';
+import { getItem, setStar } from './support/http.js';
+
+let db: TestDatabase;
+let dir: string;
+let folder: string;
+const agent = new http.Agent({ keepAlive: true });
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  dir = makeTempDir('lenslet-migrate-');
+  folder = await makeImageTree(join(dir, 'shoot'), { 'a.jpg': { w: 8, h: 8 }, 'b.jpg': { w: 8, h: 8 } });
+});
+afterAll(async () => {
+  agent.destroy();
+  await db.drop();
+  removeDir(dir);
+});
+
+async function migrate(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const sink = (append: (s: string) => void) =>
+    new Writable({
+      write: (chunk, _enc, done) => {
+        append(String(chunk));
+        done();
+      },
+    });
+  const code = await runMigrateCommand(args, { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) });
+  return { code, out, err };
+}
+
+/** Labels written by a SQLite server in `workspace`: /a.jpg rated three times, /b.jpg once. */
+async function labelOnSqlite(workspace: string, stars: number[]): Promise<void> {
+  const server = await startServer({ root: folder, workspaceDir: workspace, port: 0, webDir: null });
+  try {
+    await server.source.whenIdle();
+    let version = (await getItem(agent, server.url, '/a.jpg')).body.version as number;
+    for (const [i, star] of stars.entries()) version = (await setStar(agent, server.url, '/a.jpg', star, version, `m:${i}`)).body.version;
+    await setStar(agent, server.url, '/b.jpg', 2, (await getItem(agent, server.url, '/b.jpg')).body.version, 'm:b');
+  } finally {
+    await server.close();
+  }
+}
+
+const digest = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+describe('lenslet migrate', () => {
+  it('copies labels, versions and events, verifies, does nothing the second time, and leaves SQLite untouched', async () => {
+    const workspace = join(dir, 'ws');
+    await labelOnSqlite(workspace, [1, 3, 5]);
+    const before = digest(join(workspace, 'labels.sqlite'));
+    const first = await migrate([folder, '--to', db.url, '--workspace', workspace]);
+    expect(first.err).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/^labels: 2 items, 4 events copied and verified$/m);
+    expect(first.out).toMatch(/Migrated .* into dataset "shoot"/);
+    const again = await migrate([folder, '--to', db.url, '--workspace', workspace]);
+    expect(again.code).toBe(0);
+    expect(again.out).toMatch(/already there/);
+    expect(again.out).toMatch(/^Nothing to do: dataset "shoot"/m);
+    expect(digest(join(workspace, 'labels.sqlite'))).toBe(before);
+
+    // A server on PostgreSQL now serves those labels, at their versions.
+    const server = await startServer({ root: folder, workspaceDir: join(dir, 'ws-pg'), port: 0, webDir: null, store: { url: db.url, datasetId: 'shoot' } });
+    try {
+      await server.source.whenIdle();
+      const a = (await getItem(agent, server.url, '/a.jpg')).body;
+      expect(a).toMatchObject({ star: 5, version: 4 });
+      expect((await getItem(agent, server.url, '/b.jpg')).body).toMatchObject({ star: 2 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a dataset that already holds other labels, in one line', async () => {
+    const workspace = join(dir, 'ws-other');
+    await labelOnSqlite(workspace, [4]);
+    const refused = await migrate([folder, '--to', db.url, '--workspace', workspace, '--dataset-id', 'shoot']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/^lenslet: migrate into dataset "shoot" at postgres:\/\/.*: .+\n$/);
+    expect(refused.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('refuses a URL that is not postgres:// and a workspace with nothing to copy', async () => {
+    expect((await migrate([folder, '--to', 'mysql://x@y/z', '--workspace', join(dir, 'ws')])).err).toMatch(/^lenslet: --to must be a postgres:\/\/ URL/);
+    expect((await migrate([folder, '--to', db.url, '--workspace', join(dir, 'empty')])).err).toMatch(/^lenslet: nothing to migrate/);
+  });
+});

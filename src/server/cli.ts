@@ -12,7 +12,7 @@ import { idColumnLine, openTableDataset, tableTarget } from './datasets/parquet-
 import { ParquetSource, TableOpenError } from './datasets/parquet-source.js';
 import { startProgressLine } from './progress-line.js';
 import { runMigrateCommand } from './migrate-cli.js';
-import { checkDatasetId, checkStoreUrl, defaultDatasetId, STORE_URL_ENV, StoreOpenError, type StoreOptions } from './postgres/store-options.js';
+import { STORE_URL_ENV, StoreOpenError, storeOptionsOf, type StoreOptions } from './postgres/store-options.js';
 
 const HELP = `Usage: lenslet <folder> [options]
        lenslet <table.parquet | folder with items.parquet> [options]
@@ -96,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
     thumbSize = intOption(values['thumb-size'], 'thumb-size', 256, 16, 2048);
     thumbQuality = intOption(values['thumb-quality'], 'thumb-quality', 70, 1, 100);
     parseAllowedHosts(values['allowed-host'] ?? []);
-    store = storeOption(values.store ?? process.env[STORE_URL_ENV], values['dataset-id'], positionals[0]!);
+    store = storeOptionsOf(values.store ?? process.env[STORE_URL_ENV], values['dataset-id'], positionals[0]!);
   } catch (error) {
     return fail((error as Error).message);
   }
@@ -214,18 +214,6 @@ function parseMainArgs(argv: string[]) {
       version: { type: 'boolean', short: 'v' },
     },
   });
-}
-
-/** `--store` (or LENSLET_STORE_URL; the flag wins) and `--dataset-id`; undefined: SQLite in the workspace. */
-function storeOption(url: string | undefined, datasetId: string | undefined, target: string): StoreOptions | undefined {
-  if (url === undefined || url === '') {
-    if (datasetId !== undefined) throw new Error('--dataset-id needs --store (or LENSLET_STORE_URL)');
-    return undefined;
-  }
-  const id = datasetId ?? defaultDatasetId(target);
-  const problem = checkStoreUrl(url) ?? checkDatasetId(id);
-  if (problem) throw new Error(problem);
-  return { url, datasetId: id };
 }
 
 function intOption(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {

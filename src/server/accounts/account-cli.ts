@@ -5,8 +5,11 @@ import { AppError } from '../app-error.js';
 import { workspaceOfTarget } from '../workspace.js';
 import { AccountAdmin } from './account-admin.js';
 import { AccountService, type Actor } from './account-service.js';
-import { SERVER_URL_SETTING } from './account-store.js';
+import { SERVER_URL_SETTING, type AccountStore } from './account-store.js';
+import { PostgresAccountStore } from './postgres-account-store.js';
 import { SqliteAccountStore } from './sqlite-account-store.js';
+import type { PgConnection } from '../postgres/pg-connection.js';
+import { openStore, STORE_URL_ENV, storeOptionsOf } from '../postgres/store-options.js';
 
 export interface AccountCliIo {
   stdout: Writable;
@@ -20,8 +23,9 @@ const DEFAULT_URL = 'http://127.0.0.1:7070';
 
 const USERS_HELP = `Usage: lenslet users <command> <folder | table.parquet> … [options]
 
-Manage who may sign in to a server on this workspace (\`--access accounts\`). Works while the
-server runs: it sees the change at once, and ends the streams of removed users.
+Manage who may sign in to a server on this workspace (\`--access accounts\`), or on this dataset
+in PostgreSQL (\`--store\`). Works while servers run: they see the change within a second, and
+end the streams of removed users.
 
 Commands:
   add <folder> <name> --role <viewer|labeler|admin> [--password-stdin]
@@ -34,13 +38,18 @@ Commands:
 
 Options:
       --workspace <dir>    The workspace used with \`lenslet --workspace\`
+      --store <url>        The servers' PostgreSQL (postgres://user@host:5432/db; default: env
+                           ${STORE_URL_ENV}, else the workspace's SQLite)
+      --dataset-id <id>    With --store: the dataset (default: as the server's, the folder's name
+                           or the table file's name without .parquet)
       --url <url>          The server's address for invite links (default: where the last
                            server on this workspace listened, else ${DEFAULT_URL})
 `;
 
 const TOKENS_HELP = `Usage: lenslet tokens <command> <folder | table.parquet> … [options]
 
-API tokens for scripts and workers (\`Authorization: Bearer <token>\`). Works while a server runs.
+API tokens for scripts and workers (\`Authorization: Bearer <token>\`). Works while servers run,
+also on a dataset in PostgreSQL (\`--store\`).
 
 Commands:
   create <folder> --name <name> --role <viewer|labeler|admin|worker>
@@ -50,6 +59,10 @@ Commands:
 
 Options:
       --workspace <dir>    The workspace used with \`lenslet --workspace\`
+      --store <url>        The servers' PostgreSQL (postgres://user@host:5432/db; default: env
+                           ${STORE_URL_ENV}, else the workspace's SQLite)
+      --dataset-id <id>    With --store: the dataset (default: as the server's, the folder's name
+                           or the table file's name without .parquet)
 `;
 
 function parse(argv: string[]) {
@@ -62,6 +75,8 @@ function parse(argv: string[]) {
       'password-stdin': { type: 'boolean' },
       url: { type: 'string' },
       workspace: { type: 'string' },
+      store: { type: 'string' },
+      'dataset-id': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -158,15 +173,27 @@ async function run(
   const target = args.positionals[0];
   if (target === undefined) return fail(io, `give the folder or table.parquet that is served\n\n${help}`);
   let accounts: AccountService | undefined;
+  let db: PgConnection | undefined;
   try {
-    const workspace = workspaceOfTarget(target, { dir: args.values.workspace });
-    accounts = new AccountService({ store: new SqliteAccountStore(workspace.accountsDbPath) });
+    const store = storeOptionsOf(args.values.store ?? process.env[STORE_URL_ENV], args.values['dataset-id'], target);
+    let accountStore: AccountStore;
+    if (store) {
+      db = await openStore(store);
+      accountStore = await PostgresAccountStore.open(db);
+      // A mistyped id opens an empty dataset rather than failing: say which one this run acts on.
+      io.stderr.write(`Store: PostgreSQL ${db.location}, dataset "${store.datasetId}"\n`);
+    } else {
+      accountStore = new SqliteAccountStore(workspaceOfTarget(target, { dir: args.values.workspace }).accountsDbPath);
+    }
+    accounts = new AccountService({ store: accountStore });
     await body(command, args, new AccountAdmin(accounts), accounts);
     return 0;
   } catch (error) {
     return fail(io, (error as Error).message);
   } finally {
     await accounts?.close();
+    // The Postgres store leaves the connection to its owner, which here is this run.
+    await db?.close();
   }
 }
 

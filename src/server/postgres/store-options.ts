@@ -51,6 +51,22 @@ export function defaultDatasetId(target: string): string {
 }
 
 /**
+ * `--store` (or LENSLET_STORE_URL; the caller passes the flag first) and `--dataset-id` for a
+ * folder or table: undefined means SQLite in the workspace. The server and the account CLI both
+ * read them here, so a CLI run lands on the dataset the server on that target serves.
+ */
+export function storeOptionsOf(url: string | undefined, datasetId: string | undefined, target: string): StoreOptions | undefined {
+  if (url === undefined || url === '') {
+    if (datasetId !== undefined) throw new Error(`--dataset-id needs --store (or ${STORE_URL_ENV})`);
+    return undefined;
+  }
+  const id = datasetId ?? defaultDatasetId(target);
+  const problem = checkStoreUrl(url) ?? checkDatasetId(id);
+  if (problem) throw new Error(problem);
+  return { url, datasetId: id };
+}
+
+/**
  * Opens the shared connection at start: an unreachable database or a refused login becomes one
  * line naming the database (the URL without its password), not a driver stack trace.
  */

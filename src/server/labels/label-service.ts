@@ -310,9 +310,13 @@ export class LabelService implements LabelLookup {
   private async submit(unit: WriteUnit & { idempotency: NonNullable<WriteUnit['idempotency']> }): Promise<WriteReply> {
     if (this.closed) throw new AppError('read_only', 'the label service is shutting down');
     const { key, fingerprint: print } = unit.idempotency;
-    // Fast path for retries; the store checks again inside the transaction for concurrent duplicates.
-    const cached = await this.options.store.getIdempotency(key, this.now());
-    if (cached) return { outcome: replay(cached, print), replayed: true };
+    // Fast path for retries where a look-up is in-process; the store checks again inside the
+    // transaction for concurrent duplicates. On PostgreSQL it would be a round trip on every
+    // write, and the commit reads the key anyway (and answers a replay without writing).
+    if (this.options.store.kind !== 'postgres') {
+      const cached = await this.options.store.getIdempotency(key, this.now());
+      if (cached) return { outcome: replay(cached, print), replayed: true };
+    }
     const committed = await this.committer.submit(unit);
     if (committed.kind === 'replayed') return { outcome: replay(committed.record, print), replayed: true };
     return { outcome: committed.outcome!, replayed: false };

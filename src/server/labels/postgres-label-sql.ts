@@ -18,12 +18,18 @@ export const SQL = {
          JOIN lenslet_label_state s ON s.dataset = d.key WHERE d.key = $1 FOR UPDATE OF d`,
   getLabels: `SELECT ${LABEL_COLUMNS} FROM lenslet_labels WHERE dataset = $1 AND path = ANY($2::text[])`,
   getLabel: `SELECT ${LABEL_COLUMNS} FROM lenslet_labels WHERE dataset = $1 AND path = $2`,
-  /** A commit's reads in one round trip: the rows it touches and the keys it carries. */
-  readForCommit: `SELECT 'label' AS kind, path AS key, json_build_array(tags, notes, star, metrics, version, updated_at, updated_by) AS v
+  /**
+   * A commit's reads in one round trip: the rows it touches and the keys it carries, with what
+   * `commitPlanned` compares under the lock (a row's version and xmin, a key's seq).
+   */
+  readForCommit: `SELECT 'label' AS kind, path AS key, json_build_array(tags, notes, star, metrics, version, updated_at, updated_by, xmin::text) AS v
       FROM lenslet_labels WHERE dataset = $1 AND path = ANY($2::text[])
     UNION ALL
-    SELECT 'idem', key, json_build_array(fingerprint, outcome, created_at_ms)
+    SELECT 'idem', key, json_build_array(fingerprint, outcome, created_at_ms, seq)
       FROM lenslet_label_idempotency WHERE dataset = $1 AND key = ANY($3::text[])`,
+  /** A commit planned from `readForCommit`, in one autocommit statement (labels migration 2). */
+  commitPlanned: `SELECT base_event_id, base_idem_seq FROM lenslet_label_commit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+    $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)`,
   getIdem: `SELECT key, fingerprint, outcome, created_at_ms FROM lenslet_label_idempotency WHERE dataset = $1 AND key = $2`,
   /**
    * A commit's writes in one statement: rows, events, idempotency records, the clock, then the
@@ -108,8 +114,8 @@ export interface EventRow {
 
 /** A row of `readForCommit`: a label (`v`: tags … updated_by) or an idempotency record (`v`: fingerprint, outcome, created_at_ms). */
 export type CommitReadRow =
-  | { kind: 'label'; key: string; v: [string[], string, number | null, Record<string, number>, number, string, string] }
-  | { kind: 'idem'; key: string; v: [string, WriteOutcome, number] };
+  | { kind: 'label'; key: string; v: [string[], string, number | null, Record<string, number>, number, string, string, string] }
+  | { kind: 'idem'; key: string; v: [string, WriteOutcome, number, number] };
 
 export interface IdempotencyRow {
   key: string;
@@ -137,6 +143,31 @@ export class WriteBatch {
   readonly rows = new Map<string, Sidecar>();
   readonly events: { event: StoredEvent; movedFrom: string | null; moveBatch: number | null }[] = [];
   readonly idems: { key: string; fingerprint: string; outcome: WriteOutcome; createdAtMs: number; seq: number }[] = [];
+
+  /** `commitPlanned`'s parameters $7–$23: rows, events (ids as offsets), keys (order = seq offset). */
+  plannedValues(): unknown[] {
+    const rows = [...this.rows.values()];
+    const events = this.events;
+    return [
+      rows.map((r) => r.path),
+      rows.map((r) => JSON.stringify(r.tags)),
+      rows.map((r) => r.notes),
+      rows.map((r) => r.star),
+      rows.map((r) => JSON.stringify(r.metrics)),
+      rows.map((r) => r.version),
+      rows.map((r) => r.updated_at),
+      rows.map((r) => r.updated_by),
+      events.map((e) => e.event.id),
+      events.map((e) => e.event.type),
+      events.map((e) => e.event.path),
+      events.map((e) => JSON.stringify(e.event.data)),
+      events.map((e) => JSON.stringify(e.event.changes)),
+      this.idems.map((i) => i.key),
+      this.idems.map((i) => i.fingerprint),
+      this.idems.map((i) => JSON.stringify(i.outcome)),
+      this.idems.map((i) => i.createdAtMs),
+    ];
+  }
 
   values(dataset: number, lastEventId: number, idemSeq: number, idemCap: number, notifyPayload: string | null): unknown[] {
     const rows = [...this.rows.values()];

@@ -35,6 +35,18 @@ interface Locked {
 }
 type Stamp = { updated_at: string; updated_by: string };
 
+/** What a commit read: current rows and keys, and what `lenslet_label_commit` compares under the lock. */
+interface CommitRead {
+  paths: string[];
+  current: Map<string, Sidecar>;
+  recorded: Map<string, LabelIdempotencyRecord>;
+  seenRows: Map<string, { version: number; xmin: string }>;
+  seenSeqs: Map<string, number>;
+}
+
+/** Optimistic commits tried before one that locks first (each retry: another server changed a row it read). */
+const OPTIMISTIC_ATTEMPTS = 3;
+
 /**
  * Labels of one dataset in PostgreSQL, shared by any number of servers (SPEC LS1–LS24, LV7).
  * Every writing transaction first locks the dataset's clock row (`lenslet_datasets`): writers of
@@ -129,51 +141,64 @@ export class PostgresLabelStore implements LabelStore {
     return { inserted: unique.filter((r) => inserted.has(r.path)).map((r) => r.path) };
   }
 
+  /**
+   * Optimistic first: the rows and keys are read without the lock, the commit planned from them,
+   * and `lenslet_label_commit` applies it in one autocommit statement only if nothing it read has
+   * changed (else nothing is written, and it reads and plans again). The dataset's lock is then
+   * held for one statement and the WAL flush, not for four round trips. A commit that keeps
+   * meeting other servers' writes to its rows falls back to lock, read, write, COMMIT.
+   */
   async commit(units: readonly WriteUnit[], nowMs: number): Promise<UnitOutcome[]> {
     if (units.length === 0) return [];
+    for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+      const outcomes = await this.commitPlanned(units, nowMs);
+      if (outcomes) return outcomes;
+    }
+    return this.commitLocked(units, nowMs);
+  }
+
+  /** One optimistic attempt; undefined when a row or key it read changed before the lock. */
+  private async commitPlanned(units: readonly WriteUnit[], nowMs: number): Promise<UnitOutcome[] | undefined> {
+    const read = await this.readForCommit((q) => this.db.query<CommitReadRow>(q), units);
+    // Ids and seqs are planned from 0: the statement adds the clock and idem_seq it finds.
+    const { outcomes, batch } = this.plan(units, nowMs, read, 0, 0);
+    // All replays, or conflicts without a key: answers from one committed state, nothing to write.
+    if (batch.rows.size === 0 && batch.idems.length === 0) return outcomes;
+    const pruneBefore = batch.idems.length && nowMs - this.lastTtlPruneMs >= TTL_PRUNE_EVERY_MS ? nowMs - this.options.idempotencyTtlMs : null;
+    const keep = this.options.eventRetention;
+    const seen = read.paths.map((p) => read.seenRows.get(p));
+    const seenKeys = batch.idems.map((i) => i.key);
+    const values = [
+      this.db.dataset,
+      read.paths,
+      seen.map((r) => r?.version ?? null),
+      seen.map((r) => r?.xmin ?? null),
+      seenKeys,
+      seenKeys.map((k) => read.seenSeqs.get(k) ?? null),
+      ...batch.plannedValues(),
+      this.options.idempotencyMaxEntries,
+      keep,
+      compactionStep(keep),
+      pruneBefore,
+    ];
+    const { rows } = await this.db.query<{ base_event_id: string; base_idem_seq: string }>(stmt('commitPlanned', values));
+    const base = rows[0];
+    if (!base) return undefined;
+    if (pruneBefore !== null) this.lastTtlPruneMs = nowMs;
+    // The events in `outcomes` are these objects: they take their committed ids here.
+    const baseId = Number(base.base_event_id);
+    for (const e of batch.events) e.event.id += baseId;
+    const last = batch.events.at(-1);
+    if (last) this.rememberOwn(`${this.db.dataset}:${last.event.id}`);
+    return outcomes;
+  }
+
+  /** Lock, read, write, COMMIT in one transaction (LP2): always succeeds against other writers. */
+  private async commitLocked(units: readonly WriteUnit[], nowMs: number): Promise<UnitOutcome[]> {
     const { outcomes, payload } = await this.db.tx(async (client) => {
       const locked = await this.lock(client);
-      const paths = [...new Set(units.flatMap((u) => u.writes.map((w) => w.path)))];
-      const keys = [...new Set(units.flatMap((u) => (u.idempotency ? [u.idempotency.key] : [])))];
-      const current = new Map<string, Sidecar>();
-      const recorded = new Map<string, LabelIdempotencyRecord>();
-      const found = await client.query<CommitReadRow>(stmt('readForCommit', [this.db.dataset, paths, keys]));
-      for (const { kind, key, v } of found.rows) {
-        if (kind === 'label') {
-          const [tags, notes, star, metrics, version, updated_at, updated_by] = v;
-          current.set(key, { path: key, tags, notes, star, metrics, version, updated_at, updated_by });
-        } else {
-          recorded.set(key, { key, fingerprint: v[0], outcome: v[1], created_at_ms: v[2] });
-        }
-      }
-
-      const batch = new WriteBatch();
-      let lastId = locked.lastEventId;
-      let idemSeq = locked.idemSeq;
-      const outcomes = units.map((unit): UnitOutcome => {
-        const idem = unit.idempotency;
-        if (idem) {
-          const record = recorded.get(idem.key);
-          // A live key, recorded by any server (or earlier in this commit): nothing is applied.
-          if (record && record.created_at_ms + this.options.idempotencyTtlMs > nowMs) return { kind: 'replayed', record };
-        }
-        const results = unit.writes.map((w): WriteResult => {
-          const before = current.get(w.path) ?? defaultSidecar(w.path);
-          const plan = planWrite(before, w);
-          if (!plan.ok) return { status: 'conflict', current: before };
-          const event = { id: ++lastId, ...plan.event };
-          current.set(w.path, plan.next);
-          batch.rows.set(w.path, plan.next);
-          batch.events.push({ event, movedFrom: null, moveBatch: null });
-          return { status: 'applied', sidecar: plan.next, event };
-        });
-        if (!idem) return { kind: 'committed', results };
-        const outcome = outcomeOf(idem.shape, results);
-        recorded.set(idem.key, { key: idem.key, fingerprint: idem.fingerprint, outcome, created_at_ms: nowMs });
-        batch.idems.push({ key: idem.key, fingerprint: idem.fingerprint, outcome, createdAtMs: nowMs, seq: ++idemSeq });
-        return { kind: 'committed', results, outcome };
-      });
-
+      const read = await this.readForCommit((q) => client.query<CommitReadRow>(q), units);
+      const { outcomes, batch, lastId, idemSeq } = this.plan(units, nowMs, read, locked.lastEventId, locked.idemSeq);
       const payload = await this.writeBatch(client, batch, lastId, idemSeq);
       await this.compact(client, locked, lastId);
       // The cap (LS14) went with the write; the age limit (LS13) is checked once a minute.
@@ -182,6 +207,57 @@ export class PostgresLabelStore implements LabelStore {
     });
     this.rememberOwn(payload);
     return outcomes;
+  }
+
+  /** The rows a commit touches and the keys it carries, in one round trip. */
+  private async readForCommit(query: (q: pg.QueryConfig) => Promise<pg.QueryResult<CommitReadRow>>, units: readonly WriteUnit[]): Promise<CommitRead> {
+    const paths = [...new Set(units.flatMap((u) => u.writes.map((w) => w.path)))];
+    const keys = [...new Set(units.flatMap((u) => (u.idempotency ? [u.idempotency.key] : [])))];
+    const read: CommitRead = { paths, current: new Map(), recorded: new Map(), seenRows: new Map(), seenSeqs: new Map() };
+    const found = await query(stmt('readForCommit', [this.db.dataset, paths, keys]));
+    for (const { kind, key, v } of found.rows) {
+      if (kind === 'label') {
+        const [tags, notes, star, metrics, version, updated_at, updated_by, xmin] = v;
+        read.current.set(key, { path: key, tags, notes, star, metrics, version, updated_at, updated_by });
+        read.seenRows.set(key, { version, xmin });
+      } else {
+        read.recorded.set(key, { key, fingerprint: v[0], outcome: v[1], created_at_ms: v[2] });
+        read.seenSeqs.set(key, v[3]);
+      }
+    }
+    return read;
+  }
+
+  /** Applies the units to what was read, in order (LS6): outcomes, and the batch to write. */
+  private plan(units: readonly WriteUnit[], nowMs: number, read: CommitRead, lastEventId: number, lastIdemSeq: number) {
+    const { current, recorded } = read;
+    const batch = new WriteBatch();
+    let lastId = lastEventId;
+    let idemSeq = lastIdemSeq;
+    const outcomes = units.map((unit): UnitOutcome => {
+      const idem = unit.idempotency;
+      if (idem) {
+        const record = recorded.get(idem.key);
+        // A live key, recorded by any server (or earlier in this commit): nothing is applied.
+        if (record && record.created_at_ms + this.options.idempotencyTtlMs > nowMs) return { kind: 'replayed', record };
+      }
+      const results = unit.writes.map((w): WriteResult => {
+        const before = current.get(w.path) ?? defaultSidecar(w.path);
+        const plan = planWrite(before, w);
+        if (!plan.ok) return { status: 'conflict', current: before };
+        const event = { id: ++lastId, ...plan.event };
+        current.set(w.path, plan.next);
+        batch.rows.set(w.path, plan.next);
+        batch.events.push({ event, movedFrom: null, moveBatch: null });
+        return { status: 'applied', sidecar: plan.next, event };
+      });
+      if (!idem) return { kind: 'committed', results };
+      const outcome = outcomeOf(idem.shape, results);
+      recorded.set(idem.key, { key: idem.key, fingerprint: idem.fingerprint, outcome, created_at_ms: nowMs });
+      batch.idems.push({ key: idem.key, fingerprint: idem.fingerprint, outcome, createdAtMs: nowMs, seq: ++idemSeq });
+      return { kind: 'committed', results, outcome };
+    });
+    return { outcomes, batch, lastId, idemSeq };
   }
 
   async move(moves: readonly LabelMove[], stamp: Stamp): Promise<MoveResult[]> {

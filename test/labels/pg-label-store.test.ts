@@ -1,3 +1,4 @@
+import type { QueryConfig } from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChangeFeed, type FeedEvent } from '../../src/server/events/change-feed.js';
 import { LabelService } from '../../src/server/labels/label-service.js';
@@ -121,6 +122,76 @@ describe('PostgresLabelStore across servers', () => {
     const race = await Promise.all([a, b, a, b].map((s) => s.commit([keyed('k2', write('/y.jpg', null, 3))], now)));
     expect(race.map(([o]) => o?.kind).sort()).toEqual(['committed', 'replayed', 'replayed', 'replayed']);
     expect(await a.get('/y.jpg')).toMatchObject({ version: 2 });
+  });
+
+  it('[LP7] a commit planned from rows another server changed before the lock plans again: no write is lost, a key recorded meanwhile replays', async () => {
+    const dataset = `cas-${n++}`;
+    const a = await server(dataset);
+    const aConnection = connections.at(-1)!;
+    const b = await server(dataset);
+    // Runs `between` right after a's next optimistic read, before its commit statement takes the lock.
+    let between: (() => Promise<unknown>) | undefined;
+    const query = aConnection.query.bind(aConnection);
+    aConnection.query = (async (text: string | QueryConfig, values?: unknown[]) => {
+      const result = await query(text, values);
+      if (typeof text === 'object' && text.name === 'lenslet_labels_readForCommit' && between) {
+        const run = between;
+        between = undefined;
+        await run();
+      }
+      return result;
+    }) as typeof aConnection.query;
+
+    await a.commit([{ writes: [write('/p.jpg', 1, 1, 'a')] }], Date.now());
+    // An unconditional write lands on b's row, not on the version a read first.
+    between = () => b.commit([{ writes: [write('/p.jpg', 2, 5, 'b')] }], Date.now());
+    const metrics = { path: '/p.jpg', expected_version: null, metrics: { m: 1 }, updated_at: AT, updated_by: 'a' };
+    const [merged] = await a.commit([{ writes: [metrics] }], Date.now());
+    expect(between).toBeUndefined();
+    expect(merged).toMatchObject({ kind: 'committed', results: [{ status: 'applied', event: { id: 3 }, sidecar: { version: 4, star: 5, metrics: { m: 1 } } }] });
+    expect(await b.get('/p.jpg')).toMatchObject({ version: 4, star: 5, metrics: { m: 1 } });
+    // a's catch-up after that commit: b's event, then a's own, as the log has them.
+    expect((await a.changesSince(1, 100)).events.map((e) => [e.id, e.path, e.data.updated_by])).toEqual([
+      [2, '/p.jpg', 'b'],
+      [3, '/p.jpg', 'a'],
+    ]);
+
+    // A write on the version b just overtook is a conflict against b's row.
+    between = () => b.commit([{ writes: [write('/p.jpg', 4, 2, 'b')] }], Date.now());
+    const [late] = await a.commit([{ writes: [write('/p.jpg', 4, 3, 'a')] }], Date.now());
+    expect(late).toMatchObject({ kind: 'committed', results: [{ status: 'conflict', current: { version: 5, star: 2, updated_by: 'b' } }] });
+
+    // A key b records between a's read and its lock replays b's outcome on a; nothing of a's is applied.
+    between = () => b.commit([keyed('k1', write('/q.jpg', 1, 4, 'b'))], Date.now());
+    const [replayed] = await a.commit([keyed('k1', write('/q.jpg', 1, 1, 'a'))], Date.now());
+    expect(replayed).toMatchObject({ kind: 'replayed', record: { outcome: { kind: 'item', result: { kind: 'applied', item: { star: 4 } } } } });
+    expect(await a.get('/q.jpg')).toMatchObject({ version: 2, star: 4 });
+
+    // b overtakes every optimistic attempt (3): a then locks first, and applies on b's last row.
+    let overtakes = 0;
+    const overtake = async () => {
+      overtakes++;
+      await b.commit([{ writes: [{ ...metrics, metrics: { b: overtakes }, updated_by: 'b' }] }], Date.now());
+      if (overtakes < 3) between = overtake;
+    };
+    between = overtake;
+    const [locked] = await a.commit([{ writes: [{ ...metrics, metrics: { m: 2 } }] }], Date.now());
+    expect(overtakes).toBe(3);
+    expect(locked).toMatchObject({ kind: 'committed', results: [{ status: 'applied', sidecar: { version: 9, metrics: { m: 2, b: 3 } } }] });
+
+    // The log has one event per applied write, ids without gaps, in commit order.
+    const log = (await b.changesSince(0, 100)).events.map((e) => [e.id, e.data.updated_by]);
+    expect(log).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+      [3, 'a'],
+      [4, 'b'],
+      [5, 'b'],
+      [6, 'b'],
+      [7, 'b'],
+      [8, 'b'],
+      [9, 'a'],
+    ]);
   });
 
   it('[LP1] datasets are isolated: another dataset sees none of the rows, events, keys or moves', async () => {

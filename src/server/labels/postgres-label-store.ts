@@ -371,8 +371,14 @@ export class PostgresLabelStore implements LabelStore {
       )
       .then(
         (stop) => {
-          if (stopped) void stop();
-          else unlisten = stop;
+          if (stopped) {
+            void stop();
+            return;
+          }
+          unlisten = stop;
+          // Commits made between the caller's position and LISTEN taking effect sent notifications
+          // nobody heard: look once now that every later one will be heard.
+          onChange();
         },
         // Not listening (the database is down at start): the poll below still notices commits.
         () => undefined,

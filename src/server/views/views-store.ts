@@ -91,6 +91,8 @@ export class ViewsStore {
       : await FileViewsBackend.open(options.file, options.legacyFile, limits);
     const store = new ViewsStore(options, backend, (await backend.read()).doc);
     store.unwatch = await backend.watch(() => store.reload());
+    // A change another server made between the read above and LISTEN taking effect was not heard.
+    if (options.postgres) store.reload();
     return store;
   }
 

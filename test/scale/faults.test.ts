@@ -11,7 +11,7 @@ import { SseClient } from '../labels/support/sse-client.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 import { call, getItem, setStar, type Reply } from './support/http.js';
 import { startLenslet, until, type LensletProcess } from './support/lenslet-process.js';
-import { TcpProxy } from './support/tcp-proxy.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
 
 const ITEMS = 24;
 let db: TestDatabase;
@@ -102,9 +102,9 @@ describe('faults with several servers on PostgreSQL', () => {
   }, 60_000);
 
   it('PostgreSQL unreachable: writes answer 503 store_unavailable with Retry-After, then writes and SSE recover without a restart', async () => {
-    const proxy = await TcpProxy.start();
+    const proxy = await TcpProxy.start('127.0.0.1', 5432);
     try {
-      const url = proxy.urlFor(db.url);
+      const url = proxy.rewrite(db.url);
       const [a, b] = await Promise.all([start('a', 'outage', url), start('b', 'outage', url)]);
       const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
       const path = '/i5.jpg';
@@ -116,7 +116,7 @@ describe('faults with several servers on PostgreSQL', () => {
       streams.push(onB);
       await onB.until(() => onB.comments.includes('connected'), 5000, 'connected');
 
-      await proxy.close();
+      await proxy.down();
       const during: Reply[] = [];
       for (let i = 0; i < 6; i++) during.push(await setStar(agent, (i % 2 ? a : b).url, path, 2, base, `outage:down:${i}`));
       for (const r of during) {
@@ -127,7 +127,7 @@ describe('faults with several servers on PostgreSQL', () => {
       const health = (await call(agent, a.url, 'GET', '/health')).body;
       expect(health.labels).toMatchObject({ store: 'postgres', connection: 'unavailable' });
 
-      await proxy.open();
+      await proxy.up();
       // As the web queue does: resend until accepted; every answer meanwhile is a 503, never a 500.
       let back: Reply | undefined;
       await until(async () => {
@@ -144,7 +144,7 @@ describe('faults with several servers on PostgreSQL', () => {
       expect((await call(agent, a.url, 'GET', '/health')).body.labels.connection).toBe('connected');
       agent.destroy();
     } finally {
-      await proxy.close();
+      await proxy.down();
     }
   }, 90_000);
 });

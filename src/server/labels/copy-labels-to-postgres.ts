@@ -4,20 +4,10 @@ import type pg from 'pg';
 import type { PgConnection } from '../postgres/pg-connection.js';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite-migrations.js';
 import { PostgresLabelStore } from './postgres-label-store.js';
-import { SqliteLabelStore } from './sqlite-label-store.js';
+import { SqliteLabelStore, type LabelRow } from './sqlite-label-store.js';
 
 const PAGE = 1000;
 
-interface SqliteLabel {
-  path: string;
-  tags: string;
-  notes: string;
-  star: number | null;
-  metrics: string;
-  version: number;
-  updated_at: string;
-  updated_by: string;
-}
 interface SqliteEvent {
   id: number;
   type: string;
@@ -79,7 +69,7 @@ async function copy(source: Database.Database, client: pg.PoolClient, db: PgConn
     );
   }
 
-  const labelPage = source.prepare<[string, number], SqliteLabel>('SELECT * FROM labels WHERE path > ? ORDER BY path LIMIT ?');
+  const labelPage = source.prepare<[string, number], LabelRow>('SELECT * FROM labels WHERE path > ? ORDER BY path LIMIT ?');
   for (let after = ''; ; ) {
     const rows = labelPage.all(after, PAGE);
     if (rows.length === 0) break;
@@ -129,7 +119,7 @@ async function counts(client: pg.PoolClient, dataset: number): Promise<{ labels:
 
 /** Whether the dataset's labels are exactly the file's: same paths, versions and values. */
 async function sameLabels(source: Database.Database, client: pg.PoolClient, dataset: number): Promise<boolean> {
-  const page = source.prepare<[string, number], SqliteLabel>('SELECT * FROM labels WHERE path > ? ORDER BY path LIMIT ?');
+  const page = source.prepare<[string, number], LabelRow>('SELECT * FROM labels WHERE path > ? ORDER BY path LIMIT ?');
   for (let after = ''; ; ) {
     const mine = page.all(after, PAGE);
     if (mine.length === 0) return true;

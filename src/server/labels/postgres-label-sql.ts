@@ -146,58 +146,57 @@ export class WriteBatch {
 
   /** `commitPlanned`'s parameters $7–$23: rows, events (ids as offsets), keys (order = seq offset). */
   plannedValues(): unknown[] {
-    const rows = [...this.rows.values()];
-    const events = this.events;
-    return [
-      rows.map((r) => r.path),
-      rows.map((r) => JSON.stringify(r.tags)),
-      rows.map((r) => r.notes),
-      rows.map((r) => r.star),
-      rows.map((r) => JSON.stringify(r.metrics)),
-      rows.map((r) => r.version),
-      rows.map((r) => r.updated_at),
-      rows.map((r) => r.updated_by),
-      events.map((e) => e.event.id),
-      events.map((e) => e.event.type),
-      events.map((e) => e.event.path),
-      events.map((e) => JSON.stringify(e.event.data)),
-      events.map((e) => JSON.stringify(e.event.changes)),
-      this.idems.map((i) => i.key),
-      this.idems.map((i) => i.fingerprint),
-      this.idems.map((i) => JSON.stringify(i.outcome)),
-      this.idems.map((i) => i.createdAtMs),
-    ];
+    return [...this.rowColumns(), ...this.eventColumns(), ...this.idemColumns()];
   }
 
   values(dataset: number, lastEventId: number, idemSeq: number, idemCap: number, notifyPayload: string | null): unknown[] {
-    const rows = [...this.rows.values()];
-    const events = this.events;
     return [
       dataset,
-      rows.map((r) => r.path),
-      rows.map((r) => JSON.stringify(r.tags)),
-      rows.map((r) => r.notes),
-      rows.map((r) => r.star),
-      rows.map((r) => JSON.stringify(r.metrics)),
-      rows.map((r) => r.version),
-      rows.map((r) => r.updated_at),
-      rows.map((r) => r.updated_by),
-      events.map((e) => e.event.id),
-      events.map((e) => e.event.type),
-      events.map((e) => e.event.path),
-      events.map((e) => JSON.stringify(e.event.data)),
-      events.map((e) => JSON.stringify(e.event.changes)),
-      events.map((e) => e.movedFrom),
-      events.map((e) => e.moveBatch),
-      this.idems.map((i) => i.key),
-      this.idems.map((i) => i.fingerprint),
-      this.idems.map((i) => JSON.stringify(i.outcome)),
-      this.idems.map((i) => i.createdAtMs),
+      ...this.rowColumns(),
+      ...this.eventColumns(),
+      this.events.map((e) => e.movedFrom),
+      this.events.map((e) => e.moveBatch),
+      ...this.idemColumns(),
       this.idems.map((i) => i.seq),
       lastEventId,
       idemSeq,
       notifyPayload,
       idemCap,
+    ];
+  }
+
+  /** One array per column: the statements unnest them. */
+  private rowColumns(): unknown[] {
+    const rows = [...this.rows.values()];
+    return [
+      rows.map((r) => r.path),
+      rows.map((r) => JSON.stringify(r.tags)),
+      rows.map((r) => r.notes),
+      rows.map((r) => r.star),
+      rows.map((r) => JSON.stringify(r.metrics)),
+      rows.map((r) => r.version),
+      rows.map((r) => r.updated_at),
+      rows.map((r) => r.updated_by),
+    ];
+  }
+
+  private eventColumns(): unknown[] {
+    const events = this.events;
+    return [
+      events.map((e) => e.event.id),
+      events.map((e) => e.event.type),
+      events.map((e) => e.event.path),
+      events.map((e) => JSON.stringify(e.event.data)),
+      events.map((e) => JSON.stringify(e.event.changes)),
+    ];
+  }
+
+  private idemColumns(): unknown[] {
+    return [
+      this.idems.map((i) => i.key),
+      this.idems.map((i) => i.fingerprint),
+      this.idems.map((i) => JSON.stringify(i.outcome)),
+      this.idems.map((i) => i.createdAtMs),
     ];
   }
 }

@@ -22,7 +22,8 @@ import { checkLabelsFile, createLabelsFile, labelsDbFailure } from './labels-db-
 import { SQLITE_MIGRATIONS } from './migrations/sqlite-migrations.js';
 import { outcomeOf, type WriteOutcome } from './write-outcome.js';
 
-interface LabelRow {
+/** A `labels` row as SQLite returns it (also read by `copy-labels-to-postgres.ts`). */
+export interface LabelRow {
   path: string;
   tags: string;
   notes: string;
@@ -273,16 +274,7 @@ export class SqliteLabelStore implements LabelStore {
         const plan = planWrite(current, w);
         if (!plan.ok) return { status: 'conflict', current };
         const next = plan.next;
-        this.stmt.upsertLabel.run({
-          path: next.path,
-          tags: JSON.stringify(next.tags),
-          notes: next.notes,
-          star: next.star,
-          metrics: JSON.stringify(next.metrics),
-          version: next.version,
-          updated_at: next.updated_at,
-          updated_by: next.updated_by,
-        });
+        this.writeRow(next);
         const info = this.stmt.insertEvent.run(
           plan.event.type,
           plan.event.path,
@@ -308,6 +300,19 @@ export class SqliteLabelStore implements LabelStore {
     return outcomes;
   }
 
+  private writeRow(next: Sidecar): void {
+    this.stmt.upsertLabel.run({
+      path: next.path,
+      tags: JSON.stringify(next.tags),
+      notes: next.notes,
+      star: next.star,
+      metrics: JSON.stringify(next.metrics),
+      version: next.version,
+      updated_at: next.updated_at,
+      updated_by: next.updated_by,
+    });
+  }
+
   private moveInTx(moves: readonly LabelMove[], stamp: { updated_at: string; updated_by: string }): MoveResult[] {
     const rows = new Map<string, Sidecar | undefined>();
     const rowAt = (path: string): Sidecar | undefined => {
@@ -326,16 +331,7 @@ export class SqliteLabelStore implements LabelStore {
     const results = plans.map((plan): MoveResult => {
       if (plan.status === 'skipped') return plan;
       const next = plan.next;
-      this.stmt.upsertLabel.run({
-        path: next.path,
-        tags: JSON.stringify(next.tags),
-        notes: next.notes,
-        star: next.star,
-        metrics: JSON.stringify(next.metrics),
-        version: next.version,
-        updated_at: next.updated_at,
-        updated_by: next.updated_by,
-      });
+      this.writeRow(next);
       const { data, changes } = plan.event;
       const info = this.stmt.insertMoveEvent.run(next.path, JSON.stringify(data), JSON.stringify(changes), plan.from, batch);
       moved = true;

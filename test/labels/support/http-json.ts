@@ -2,6 +2,7 @@ import http from 'node:http';
 
 export interface JsonResponse {
   status: number;
+  headers: http.IncomingHttpHeaders;
   // biome-ignore lint/suspicious/noExplicitAny: callers read the reply field by field and assert what they read
   body: any;
 }
@@ -31,7 +32,7 @@ export function requestJson(
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? JSON.parse(text) : null }));
         res.on('error', reject);
       },
     );

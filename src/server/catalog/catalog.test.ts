@@ -39,3 +39,43 @@ describe('Catalog.removeMany', () => {
     expect(c.generation).toBe(generation);
   });
 });
+
+describe('Catalog path lookups', () => {
+  it('answers idOf for alive items only; upsert revives a removed path under its old id, insertNew refuses it', () => {
+    const c = new Catalog();
+    const a = c.insertNew({ path: '/d/a.jpg', type: 'image/jpeg' });
+    expect(c.insertNew({ path: '/d/a.jpg', type: 'image/png' })).toBe(-1);
+    expect(c.idOf('/d/a.jpg')).toBe(a);
+    c.remove(a);
+    expect(c.idOf('/d/a.jpg')).toBeUndefined();
+    expect(c.insertNew({ path: '/d/a.jpg', type: 'image/jpeg' })).toBe(-1);
+    expect(c.upsert({ path: '/d/a.jpg', type: 'image/png', size: 9 })).toBe(a);
+    expect(c.idOf('/d/a.jpg')).toBe(a);
+    expect(c.typeOf(a)).toBe('image/png');
+    expect(c.dirOfPath('/d')!.items).toEqual([a]);
+    expect(c.size).toBe(1);
+  });
+
+  it('files items under their folders, made on first use, whatever order the rows come in', () => {
+    const c = new Catalog();
+    const paths = ['/top.jpg', '/x/y/z/deep.jpg', '/x/one.jpg', '/x/y/two.jpg', '/x/y/z/three.jpg', '/w/y/z/other.jpg', '/x/four.jpg'];
+    const ids = paths.map((path) => c.insertNew({ path, type: 'image/jpeg' }));
+    expect(c.dirs.map((d) => d.path)).toEqual(['/', '/x', '/x/y', '/x/y/z', '/w', '/w/y', '/w/y/z']);
+    expect(c.dirs[c.dirOf[ids[0]!]!]!.path).toBe('/');
+    for (const [i, path] of paths.entries()) expect(c.dirs[c.dirOf[ids[i]!]!]!.path).toBe(path.slice(0, path.lastIndexOf('/')) || '/');
+    expect(c.dirOfPath('/x')!.count).toBe(5);
+    expect(c.dirOfPath('/x/y/z')!.items).toEqual([ids[1], ids[4]]);
+    expect(c.dirOfPath('/x/y/z/deep.jpg')).toBeUndefined();
+    expect(c.ensureDir('/x/y')).toBe(c.dirOfPath('/x/y')!.id);
+    expect(c.dirs[0]!.count).toBe(paths.length);
+  });
+
+  it('alternating folders, as a sharded table lists its rows, land in the right folder', () => {
+    const c = new Catalog();
+    c.reserve(20_000);
+    for (let i = 0; i < 20_000; i++) c.insertNew({ path: `/shard_${i % 100}/img_${i}.jpg`, type: 'image/jpeg' });
+    expect(c.dirs.length).toBe(101);
+    expect(c.dirOfPath('/shard_7')!.items.map((id) => c.paths[id])).toEqual(Array.from({ length: 200 }, (_, k) => `/shard_7/img_${7 + 100 * k}.jpg`));
+    expect(c.idOf('/shard_99/img_19999.jpg')).toBe(19_999);
+  });
+});

@@ -1,4 +1,5 @@
 import { baseName, joinPath, parentPath } from '../../protocol/paths.js';
+import { finishHash, HASH_SEED, hashPath, hashRange, PathIndex } from './path-index.js';
 
 /**
  * The in-memory index of a dataset: columnar (typed arrays and string arrays indexed by an
@@ -36,7 +37,7 @@ export class Catalog {
   /** Bumped whenever a metric value or column changes (metrics do not move `generation`). */
   metricsGeneration = 0;
 
-  paths: string[] = [];
+  readonly paths: string[] = [];
   sources: (string | undefined)[] = [];
   typeIds = new Uint8Array(INITIAL_CAPACITY);
   types: string[] = [];
@@ -50,52 +51,47 @@ export class Catalog {
   metrics = new Map<string, Float64Array>();
 
   readonly dirs: DirNode[] = [];
-  private readonly byPath = new Map<string, number>();
-  private readonly dirByPath = new Map<string, number>();
+  private readonly byPath = new PathIndex(this.paths);
+  /** `dirs[id].path` by id, the keys of `dirByPath`. */
+  private readonly dirPaths: string[] = [];
+  private readonly dirByPath = new PathIndex(this.dirPaths);
   private readonly typeIndex = new Map<string, number>();
 
   constructor() {
     this.dirs.push({ id: 0, path: '/', name: '', parent: -1, children: [], items: [], count: 0 });
-    this.dirByPath.set('/', 0);
+    this.dirPaths.push('/');
+    this.dirByPath.add(0, hashPath('/'));
   }
 
   /** Adds an item, or updates its file facts if the path is already known. Returns its id. */
   upsert(entry: NewEntry): number {
-    const existing = this.byPath.get(entry.path);
-    if (existing !== undefined) {
+    const hash = hashPath(entry.path);
+    const existing = this.byPath.find(entry.path, hash);
+    if (existing >= 0) {
       this.setFacts(existing, entry);
       if (!this.alive[existing]) this.revive(existing);
       return existing;
     }
-    return this.insertFresh(entry);
+    return this.insertFresh(entry, hash);
   }
 
-  private insertFresh(entry: NewEntry): number {
+  private insertFresh(entry: NewEntry, hash: number): number {
     const id = this.size++;
     this.ensureCapacity(this.size);
     this.paths[id] = entry.path;
     this.sources[id] = entry.source;
     this.setFacts(id, entry);
-    // Bulk loads insert whole folders in a row: reuse the last parent instead of hashing it again.
-    const cut = entry.path.lastIndexOf('/');
-    let dir: number;
-    if (cut === this.lastParent.cut && entry.path.startsWith(this.lastParent.prefix)) dir = this.lastParent.dir;
-    else {
-      dir = this.ensureDir(parentPath(entry.path));
-      this.lastParent = { cut, prefix: entry.path.slice(0, cut + 1), dir };
-    }
-    this.dirOf[id] = dir;
-    this.byPath.set(entry.path, id);
+    this.dirOf[id] = this.parentDir(entry.path);
+    this.byPath.add(id, hash);
     this.revive(id);
     return id;
   }
 
-  private lastParent = { cut: -1, prefix: '', dir: 0 };
-
   /** Adds an item only if its path is new (bulk loading: one lookup). Returns its id, or -1. */
   insertNew(entry: NewEntry): number {
-    if (this.byPath.has(entry.path)) return -1;
-    return this.insertFresh(entry);
+    const hash = hashPath(entry.path);
+    if (this.byPath.find(entry.path, hash) >= 0) return -1;
+    return this.insertFresh(entry, hash);
   }
 
   remove(id: number): void {
@@ -131,13 +127,13 @@ export class Catalog {
   }
 
   idOf(path: string): number | undefined {
-    const id = this.byPath.get(path);
-    return id !== undefined && this.alive[id] ? id : undefined;
+    const id = this.byPath.find(path, hashPath(path));
+    return id >= 0 && this.alive[id] ? id : undefined;
   }
 
   dirOfPath(path: string): DirNode | undefined {
-    const id = this.dirByPath.get(path);
-    return id === undefined ? undefined : this.dirs[id];
+    const id = this.dirByPath.find(path, hashPath(path));
+    return id < 0 ? undefined : this.dirs[id];
   }
 
   nameOf(id: number): string {
@@ -174,6 +170,7 @@ export class Catalog {
   /** Pre-sizes the arrays for `count` items, so a bulk load does not regrow them repeatedly. */
   reserve(count: number): void {
     this.ensureCapacity(count);
+    this.byPath.reserve(count);
   }
 
   /** Calls `visit` for every alive item id in the subtree of `dirId` (or only its direct items). */
@@ -197,15 +194,25 @@ export class Catalog {
   }
 
   ensureDir(path: string): number {
-    const known = this.dirByPath.get(path);
-    if (known !== undefined) return known;
+    const hash = hashPath(path);
+    const known = this.dirByPath.find(path, hash);
+    if (known >= 0) return known;
     const parent = this.ensureDir(parentPath(path));
     const id = this.dirs.length;
     this.dirs.push({ id, path, name: baseName(path), parent, children: [], items: [], count: 0 });
     this.dirs[parent]!.children.push(id);
-    this.dirByPath.set(path, id);
+    this.dirPaths.push(path);
+    this.dirByPath.add(id, hash);
     this.generation++;
     return id;
+  }
+
+  /** The folder of an item path, made if new; found by its prefix without slicing it out. */
+  private parentDir(path: string): number {
+    const cut = path.lastIndexOf('/');
+    if (cut <= 0) return 0;
+    const known = this.dirByPath.findPrefix(path, cut, finishHash(hashRange(HASH_SEED, path, 0, cut)));
+    return known >= 0 ? known : this.ensureDir(path.slice(0, cut));
   }
 
   childPath(dirId: number, name: string): string {

@@ -79,3 +79,20 @@ describe('Catalog path lookups', () => {
     expect(c.idOf('/shard_99/img_19999.jpg')).toBe(19_999);
   });
 });
+
+describe('Catalog.reserve', () => {
+  it('sizes every column for exactly the rows asked, then grows by doubling past them', () => {
+    const c = new Catalog();
+    c.setMetricColumn('score', new Float64Array([0.5]));
+    c.reserve(3_000);
+    expect(c.width.length).toBe(3_000);
+    expect(c.metrics.get('score')!.length).toBe(3_000);
+    expect(c.metrics.get('score')![0]).toBe(0.5);
+    for (let i = 0; i < 3_001; i++) c.insertNew({ path: `/r/${i}.jpg`, type: 'image/jpeg', w: i });
+    expect(c.width.length).toBe(6_000);
+    expect(c.width[3_000]).toBe(3_000);
+    expect(c.idOf('/r/2999.jpg')).toBe(2_999);
+    c.reserve(10);
+    expect(c.width.length).toBe(6_000);
+  });
+});

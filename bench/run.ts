@@ -7,6 +7,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   collab: () => import('./collab-bench.js'),
   labels: () => import('./labels-bench.js'),
   table: () => import('./table-bench.js'),
+  orders: () => import('./order-bench.js'),
   hostile: () => import('./hostile-bench.js'),
   watch: () => import('./watch-bench.js'),
   identity: () => import('./identity-bench.js'),

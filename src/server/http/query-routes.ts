@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { histogramBodySchema, queryBodySchema } from '../../protocol/query.js';
 import type { DatasetSource } from '../datasets/dataset-source.js';
+import { DEFAULT_SORT } from '../query/order-book.js';
 import type { QueryEngine } from '../query/query-engine.js';
 import { indexingProgress, whileIndexing } from './folder-routes.js';
 import { parseBody } from './request-input.js';
@@ -16,7 +17,7 @@ export function registerQueryRoutes(app: FastifyInstance, deps: QueryRouteDeps):
   const { engine, source } = deps;
   app.post('/query', async (request) => {
     const body = parseBody(queryBodySchema, request.body ?? {});
-    await engine.prepare(body.sort);
+    await engine.prepare(body.sort ?? DEFAULT_SORT);
     const progress = indexingProgress(source);
     const result = whileIndexing(source, () => engine.query(body));
     return progress ? { ...result, indexing: progress } : result;

@@ -35,7 +35,7 @@ export class ListingService {
   ) {}
 
   /** Resolves once the order a listing with this sort needs can be built without a long pause. */
-  prepare(sort: Pick<ListSort, 'key'>): Promise<void> {
+  prepare(sort: Pick<ListSort, 'key'> & { seed?: number }): Promise<void> {
     return this.engine.prepare(sort);
   }
 

@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { hashPath } from './collation.js';
-import { NaturalKeys } from './natural-keys.js';
-import { addedOrder, nameOrder, randomOrder, sortFewByRandom, sortFewByValue, valueOrder, type SortedOrder } from './sorters.js';
+import { drain } from './radix.js';
+import { addedOrderSteps, nameOrderSteps, randomOrderSteps, sortFewByRandom, sortFewByValue, valueOrderSteps, type SortedOrder } from './sorters.js';
 
 /** `name`, `added`, `random` or `metric:<name>`: the same keys for every route (SPEC.md L5). */
 export type SortKey = string;
@@ -16,6 +16,16 @@ export interface ListSort {
 
 export const DEFAULT_SORT: ListSort = { key: 'name', order: 'asc', seed: 0 };
 
+/** How long a build runs before it lets the event loop serve others (`prepare`). */
+const SLICE_MS = 10;
+
+/** One order being built: its steps, driven by `prepare` in slices or by `order` to the end. */
+interface Build {
+  stamp: string;
+  steps: Generator<void, SortedOrder>;
+  result?: SortedOrder;
+}
+
 /**
  * The whole-catalog sorted orders, one per sort key (and seed), cached until the catalog changes.
  * Every listing (folders, queries, search) is a selection from one of these, so all routes agree
@@ -23,13 +33,18 @@ export const DEFAULT_SORT: ListSort = { key: 'name', order: 'asc', seed: 0 };
  */
 export class OrderBook {
   private readonly orders = new Map<string, { stamp: string; order: SortedOrder }>();
+  /** Builds in progress by cache key: a request and a warm-up share one. */
+  private readonly builds = new Map<string, Build>();
   private nameRank: { stamp: string; rank: Int32Array } | undefined;
-  private pendingName: { generation: number; build: Promise<void> } | undefined;
   private hashes = new Uint32Array(0);
   private hashedUpTo = 0;
   private maskBuffer = new Uint8Array(0);
 
-  constructor(private readonly catalog: Catalog) {}
+  /** `sliceMs`: how long `prepare` runs a build between two turns of the event loop. */
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly sliceMs = SLICE_MS,
+  ) {}
 
   /** One more than the largest id handed out: the length of a per-id mask. */
   get idSpace(): number {
@@ -50,48 +65,92 @@ export class OrderBook {
   }
 
   /**
-   * Builds the name order (which the added and metric orders start from) with its natural keys
-   * computed in slices, yielding to the event loop between them: a million keys take a second or
-   * more. `order()` works without it, but would compute them inside one request. Concurrent
-   * calls share one build; a build overtaken by a catalog change is dropped.
+   * Builds the order for `sort` (and the name order it starts from) in slices of ~10 ms, yielding
+   * to the event loop between them: at 1M rows a build is 0.1–0.3 s, at 10M seconds, which `order()`
+   * would spend inside one request. Concurrent calls share one build; a build overtaken by a
+   * catalog change is left for `order()` to redo.
    */
-  async prepare(sort: Pick<ListSort, 'key'> = DEFAULT_SORT): Promise<void> {
-    if (sort.key === 'random') return;
-    const generation = this.catalog.generation;
-    if (this.orders.get('name')?.stamp === `${generation}:`) return;
-    if (this.pendingName?.generation !== generation) {
-      const build = this.buildNameOrder(generation);
-      this.pendingName = { generation, build };
-      void build.finally(() => {
-        if (this.pendingName?.build === build) this.pendingName = undefined;
-      });
+  async prepare(sort: { key: SortKey; seed?: number } = DEFAULT_SORT): Promise<void> {
+    const seed = sort.seed ?? 0;
+    if (this.cached(sort.key, seed)) return;
+    const build = this.build(sort.key, seed);
+    let sliceStart = performance.now();
+    while (build.result === undefined && this.step(build)) {
+      if (performance.now() - sliceStart < this.sliceMs) continue;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (build.stamp !== this.stamp(sort.key)) {
+        if (this.builds.get(this.cacheKey(sort.key, seed)) === build) this.builds.delete(this.cacheKey(sort.key, seed));
+        return;
+      }
+      sliceStart = performance.now();
     }
-    await this.pendingName!.build;
-  }
-
-  private async buildNameOrder(generation: number): Promise<void> {
-    const keys = this.nameKeys();
-    while (keys.step()) await new Promise<void>((resolve) => setImmediate(resolve));
-    if (this.catalog.generation !== generation) return;
-    this.orders.set('name', { stamp: `${generation}:`, order: nameOrder(this.catalog, keys) });
   }
 
   /** The ascending order of every alive id for `key`; built on first use after a catalog change. */
   order(key: SortKey, seed: number): SortedOrder {
-    const isMetric = key.startsWith('metric:');
-    const stamp = `${this.catalog.generation}:${isMetric ? this.catalog.metricsGeneration : ''}`;
-    const cacheKey = key === 'random' ? `random:${seed}` : key;
-    const hit = this.orders.get(cacheKey);
-    if (hit && hit.stamp === stamp) return hit.order;
+    const hit = this.cached(key, seed);
+    if (hit) return hit;
+    const build = this.build(key, seed);
+    while (this.step(build));
+    return build.result!;
+  }
+
+  private cacheKey(key: SortKey, seed: number): string {
+    return key === 'random' ? `random:${seed}` : key;
+  }
+
+  private stamp(key: SortKey): string {
+    return `${this.catalog.generation}:${key.startsWith('metric:') ? this.catalog.metricsGeneration : ''}`;
+  }
+
+  private cached(key: SortKey, seed: number): SortedOrder | undefined {
+    const hit = this.orders.get(this.cacheKey(key, seed));
+    return hit && hit.stamp === this.stamp(key) ? hit.order : undefined;
+  }
+
+  /** The build in progress for the current catalog, or a new one. */
+  private build(key: SortKey, seed: number): Build {
+    const cacheKey = this.cacheKey(key, seed);
+    const stamp = this.stamp(key);
+    const running = this.builds.get(cacheKey);
+    if (running && running.stamp === stamp) return running;
+    const build: Build = { stamp, steps: this.steps(key, seed) };
+    this.builds.set(cacheKey, build);
+    return build;
+  }
+
+  /** Advances a build by one step; false once it holds its result (then cached, if still current). */
+  private step(build: Build): boolean {
+    if (build.result !== undefined) return false;
+    const next = build.steps.next();
+    if (!next.done) return true;
+    build.result = next.value;
+    return false;
+  }
+
+  private *steps(key: SortKey, seed: number): Generator<void, SortedOrder> {
+    const stamp = this.stamp(key);
+    const cacheKey = this.cacheKey(key, seed);
     let order: SortedOrder;
-    if (key === 'name') order = nameOrder(this.catalog, this.nameKeys().complete());
-    else if (key === 'added') order = addedOrder(this.catalog, this.order('name', 0));
-    else if (key === 'random') order = randomOrder(this.catalog, this.pathHashes(), seed);
-    else order = valueOrder(this.catalog.metrics.get(key.slice(7)), this.order('name', 0));
+    if (key === 'name') order = yield* nameOrderSteps(this.catalog);
+    else if (key === 'added') order = yield* addedOrderSteps(this.catalog, yield* this.awaitOrder('name'));
+    else if (key === 'random') order = yield* randomOrderSteps(this.catalog, yield* this.pathHashes(), seed);
+    else order = yield* valueOrderSteps(this.catalog.metrics.get(key.slice(7)), yield* this.awaitOrder('name'));
+    if (this.stamp(key) !== stamp) return order; // overtaken by a catalog change: not kept
+    if (this.builds.get(cacheKey)?.stamp === stamp) this.builds.delete(cacheKey);
     // Random orders for other seeds are dropped so a shuffling client cannot grow the cache.
     if (key === 'random') for (const k of this.orders.keys()) if (k.startsWith('random:')) this.orders.delete(k);
     this.orders.set(cacheKey, { stamp, order });
     return order;
+  }
+
+  /** Another order this one starts from: cached, or built (sharing a build in progress). */
+  private *awaitOrder(key: SortKey): Generator<void, SortedOrder> {
+    const hit = this.cached(key, 0);
+    if (hit) return hit;
+    const build = this.build(key, 0);
+    while (this.step(build)) yield;
+    return build.result!;
   }
 
   /**
@@ -103,7 +162,7 @@ export class OrderBook {
    */
   sortFew(sort: ListSort, ids: Int32Array): number {
     if (sort.key === 'random') {
-      sortFewByRandom(ids, this.pathHashes(), sort.seed, this.catalog.paths);
+      sortFewByRandom(ids, drain(this.pathHashes()), sort.seed, this.catalog.paths);
       return ids.length;
     }
     const rank = this.rankByName();
@@ -136,17 +195,8 @@ export class OrderBook {
     return this.nameRank.rank;
   }
 
-  /**
-   * Natural keys by id, for one build only: kept, they would cost ~25 MB at 1M rows, while a
-   * build is rare once the dataset is loaded (and at most once a second per folder listing while
-   * it indexes, see ScopedOrders).
-   */
-  private nameKeys(): NaturalKeys {
-    return new NaturalKeys(this.catalog.size, (id) => this.catalog.nameOf(id));
-  }
-
   /** FNV-1a per id, kept (4 bytes an id): a new seed then only re-mixes integers. */
-  private pathHashes(): Uint32Array {
+  private *pathHashes(): Generator<void, Uint32Array> {
     const size = this.catalog.size;
     if (this.hashedUpTo < size) {
       if (this.hashes.length < size) {
@@ -155,8 +205,14 @@ export class OrderBook {
         this.hashes = grown;
       }
       const paths = this.catalog.paths;
-      for (let id = this.hashedUpTo; id < size; id++) this.hashes[id] = hashPath(paths[id]!);
-      this.hashedUpTo = size;
+      const hashes = this.hashes;
+      for (let id = this.hashedUpTo; id < size; id++) {
+        hashes[id] = hashPath(paths[id]!);
+        if ((id & 0xffff) === 0xffff) yield;
+      }
+      // Another build may have grown the buffer meanwhile: then this one's work is not kept.
+      if (this.hashes === hashes) this.hashedUpTo = Math.max(this.hashedUpTo, size);
+      return hashes;
     }
     return this.hashes;
   }

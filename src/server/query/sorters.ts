@@ -1,12 +1,13 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { compareCodeUnits, randomRank } from './collation.js';
-import type { NaturalKeys } from './natural-keys.js';
-import { float64Keys, radixArgsort } from './radix.js';
+import { sortByNameSteps } from './name-order.js';
+import { float64KeySteps, float64Keys, radixSteps, STEP } from './radix.js';
 
 /**
  * Whole-catalog orders, ascending, built with radix argsorts (a million ids in tens of ms instead
  * of the ~0.5–2 s of a comparator sort). Each realises one rule of SPEC.md exactly; the
- * comparators in the tests are the reference they are checked against.
+ * comparators in the tests are the reference they are checked against. Each is a step generator
+ * (`drain` runs it at once) so that a build can yield to the event loop every ~1 ms of work.
  */
 export interface SortedOrder {
   /** Alive ids, ascending; for metric orders the `valid` ids that have a value come first. */
@@ -14,77 +15,59 @@ export interface SortedOrder {
   valid: number;
 }
 
-/**
- * L1: natural name key, ties by path. Radix-sorts on the four UTF-16 units after the prefix every
- * key shares, then compares keys only within runs that share those units.
- */
-export function nameOrder(catalog: Catalog, keys: NaturalKeys): SortedOrder {
-  const ids = aliveIds(catalog);
-  const n = ids.length;
-  let common = n > 0 ? keys.length(ids[0]!) : 0;
-  const first = n > 0 ? ids[0]! : 0;
-  for (let i = 1; i < n && common > 0; i++) {
-    const id = ids[i]!;
-    const len = keys.length(id);
-    let j = 0;
-    while (j < common && j < len && keys.unit(id, j) === keys.unit(first, j)) j++;
-    common = j;
-  }
-  const hi = new Uint32Array(n);
-  const lo = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    const id = ids[i]!;
-    const len = keys.length(id);
-    const c = (j: number) => (common + j < len ? keys.unit(id, common + j) + 1 : 0); // shorter first
-    hi[i] = ((c(0) << 16) | c(1)) >>> 0;
-    lo[i] = ((c(2) << 16) | c(3)) >>> 0;
-  }
-  radixArgsort(ids, hi, lo);
-  const paths = catalog.paths;
-  sortRuns(ids, hi, lo, (a, b) => keys.compare(a, b) || compareCodeUnits(paths[a]!, paths[b]!));
-  return { order: ids, valid: n };
+/** L1: natural name key, ties by path (name-order.ts). */
+export function* nameOrderSteps(catalog: Catalog): Generator<void, SortedOrder> {
+  const ids = yield* aliveIds(catalog);
+  yield* sortByNameSteps(ids, catalog.paths, catalog.size);
+  return { order: ids, valid: ids.length };
 }
 
 /** Added time; ties keep the name order it starts from (L3: the radix sort is stable). */
-export function addedOrder(catalog: Catalog, byName: SortedOrder): SortedOrder {
+export function* addedOrderSteps(catalog: Catalog, byName: SortedOrder): Generator<void, SortedOrder> {
   const ids = byName.order.slice();
   const hi = new Uint32Array(ids.length);
   const lo = new Uint32Array(ids.length);
-  float64Keys(ids, catalog.added, hi, lo);
-  return { order: radixArgsort(ids, hi, lo), valid: ids.length };
+  yield* float64KeySteps(ids, catalog.added, hi, lo);
+  yield* radixSteps(ids, hi, lo);
+  return { order: ids, valid: ids.length };
 }
 
 /**
  * L4: ids with a value first (by value, ties in name order), then the ids without one, in name
  * order. Built from the name order so that the stable radix sort carries its ties.
  */
-export function valueOrder(values: Float64Array | undefined, byName: SortedOrder): SortedOrder {
+export function* valueOrderSteps(values: Float64Array | undefined, byName: SortedOrder): Generator<void, SortedOrder> {
   const all = byName.order;
   if (!values) return { order: all.slice(), valid: 0 };
   const order = new Int32Array(all.length);
   let valid = 0;
   let missing = all.length;
-  for (const id of all) {
+  for (let i = 0; i < all.length; i++) {
+    const id = all[i]!;
     if (Number.isNaN(values[id]!)) order[--missing] = id;
     else order[valid++] = id;
+    if ((i & (STEP - 1)) === STEP - 1) yield;
   }
   order.subarray(valid).reverse(); // filled from the end: back to name order
   const head = order.subarray(0, valid);
   const hi = new Uint32Array(valid);
   const lo = new Uint32Array(valid);
-  float64Keys(head, values, hi, lo);
-  radixArgsort(head, hi, lo);
+  yield* float64KeySteps(head, values, hi, lo);
+  yield* radixSteps(head, hi, lo);
   return { order, valid };
 }
 
 /** L2: by `randomRank(pathHash, seed)`; a 32-bit collision (rare) falls back to the path. */
 /** `hashes[id]` is `hashPath` of the id's path. */
-export function randomOrder(catalog: Catalog, hashes: Uint32Array, seed: number): SortedOrder {
-  const ids = aliveIds(catalog);
+export function* randomOrderSteps(catalog: Catalog, hashes: Uint32Array, seed: number): Generator<void, SortedOrder> {
+  const ids = yield* aliveIds(catalog);
   const hi = new Uint32Array(ids.length);
   const lo = new Uint32Array(ids.length);
-  for (let i = 0; i < ids.length; i++) hi[i] = randomRank(hashes[ids[i]!]!, seed);
-  radixArgsort(ids, hi, lo);
+  for (let i = 0; i < ids.length; i++) {
+    hi[i] = randomRank(hashes[ids[i]!]!, seed);
+    if ((i & (STEP - 1)) === STEP - 1) yield;
+  }
+  yield* radixSteps(ids, hi, lo);
   const paths = catalog.paths;
   sortRuns(ids, hi, lo, (a, b) => compareCodeUnits(paths[a]!, paths[b]!));
   return { order: ids, valid: ids.length };
@@ -138,10 +121,13 @@ function sortRuns(ids: Int32Array, hi: Uint32Array, lo: Uint32Array, compare: (a
   }
 }
 
-function aliveIds(catalog: Catalog): Int32Array {
+function* aliveIds(catalog: Catalog): Generator<void, Int32Array> {
   const out = new Int32Array(catalog.aliveCount);
   const alive = catalog.alive;
   let n = 0;
-  for (let id = 0; id < catalog.size; id++) if (alive[id]) out[n++] = id;
+  for (let id = 0; id < catalog.size; id++) {
+    if (alive[id]) out[n++] = id;
+    if ((id & (STEP - 1)) === STEP - 1) yield;
+  }
   return n === out.length ? out : out.slice(0, n);
 }

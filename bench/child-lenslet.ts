@@ -22,8 +22,7 @@ export interface ChildLenslet {
  * memory), with bench/loop-monitor.mjs preloaded to write event-loop stats to `loopStatsFile`.
  */
 export async function spawnLenslet(args: string[], loopStatsFile: string): Promise<ChildLenslet> {
-  // tsc still emits when a file elsewhere has a type error; what matters is a fresh dist.
-  spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.server.json')], { stdio: 'ignore' });
+  buildServer();
   const startedAt = performance.now();
   const child = spawn(process.execPath, ['--import', join(ROOT, 'bench/loop-monitor.mjs'), join(ROOT, 'bin/lenslet.js'), ...args], {
     cwd: ROOT,
@@ -45,6 +44,11 @@ export async function spawnLenslet(args: string[], loopStatsFile: string): Promi
     signal: (name) => child.kill(name),
     stop: () => child.kill('SIGTERM'),
   };
+}
+
+/** Compiles the server into dist. tsc still emits when a file elsewhere has a type error; what matters is a fresh dist. */
+export function buildServer(): void {
+  spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.server.json')], { stdio: 'ignore' });
 }
 
 /** The URL a starting Lenslet prints on stdout; rejects with what it printed if it exits first. */

@@ -7,6 +7,11 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   collab: () => import('./collab-bench.js'),
   labels: () => import('./labels-bench.js'),
   table: () => import('./table-bench.js'),
+  table10m: async () => {
+    const bench = await import('./table-bench.js');
+    return { run: () => bench.run(10_000_000) };
+  },
+  'table-engines': () => import('./table-engines-bench.js'),
   orders: () => import('./order-bench.js'),
   hostile: () => import('./hostile-bench.js'),
   watch: () => import('./watch-bench.js'),

@@ -33,7 +33,7 @@ export async function run(): Promise<void> {
     for (const engine of ENGINES) {
       const report = await runEngine(engine.mode, table);
       rows.push({ size, name: engine.name, report });
-      console.log(`  ${engine.name}: load ${ms(report.loadMs)}, CPU ${ms(report.cpuMs)}, peak RSS ${mb(report.peakRssKb)} (load average ${loadAverage()})`);
+      console.log(`  ${engine.name}: load ${ms(report.loadMs)} (CPU ${ms(report.loadCpuMs ?? report.cpuMs)}), peak RSS ${mb(report.loadPeakRssKb ?? report.peakRssKb)}; in all CPU ${ms(report.cpuMs)}, peak RSS ${mb(report.peakRssKb)} (load average ${loadAverage()})`);
       for (const q of report.queries ?? []) console.log(`    ${q.name}: first ${ms(q.first)}, p50 ${ms(q.p50)}, p95 ${ms(q.p95)} (${q.rows} rows)`);
     }
   }

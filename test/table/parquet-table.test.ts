@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parquetMetadataAsync } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/server/catalog/catalog.js';
-import { workerNumericReader } from '../../src/server/datasets/parquet-numeric.js';
+import { type NumericReader, workerNumericReader } from '../../src/server/datasets/parquet-numeric.js';
 import { openParquet } from '../../src/server/datasets/parquet-reader.js';
 import { loadTable } from '../../src/server/datasets/parquet-table.js';
 import { type Codec, writeParquet } from './parquet-fixtures.js';
@@ -54,7 +54,7 @@ async function load(file: string, options: { sourceColumn?: string; pathColumn?:
       table,
       catalog,
       { baseDir: path.dirname(file), defaultAddedMs: 1_000, sourceColumn: options.sourceColumn, pathColumn: options.pathColumn },
-      options.worker ? workerNumericReader(file) : undefined,
+      options.worker ? workerNumericReader(file, table) : undefined,
     );
     return { catalog, result };
   } finally {
@@ -103,22 +103,28 @@ describe('Parquet table loading', () => {
     const file = write(tempDir(), 'SNAPPY');
     const inline = await load(file, { sourceColumn: 'image' });
     const worker = await load(file, { sourceColumn: 'image', worker: true });
-    expect([...worker.catalog.metrics.get('aesthetic')!.subarray(0, 5)]).toEqual([...inline.catalog.metrics.get('aesthetic')!.subarray(0, 5)]);
+    for (const metric of ['aesthetic', 'clip']) {
+      expect([...worker.catalog.metrics.get(metric)!.subarray(0, 5)]).toEqual([...inline.catalog.metrics.get(metric)!.subarray(0, 5)]);
+    }
+    expect([...worker.catalog.metrics.get('clip')!.subarray(0, 5)]).toEqual([1, 2, 4, 5, 6]); // ids moved down past the skipped row
     expect([...worker.catalog.width.subarray(0, 5)]).toEqual([640, 0, 800, 1024, 10]);
+    expect([...worker.catalog.added.subarray(0, 5)]).toEqual([...inline.catalog.added.subarray(0, 5)]);
   });
 
   it('reads the numbers in-process when the worker fails part-way', async () => {
     const file = write(tempDir(), 'SNAPPY');
     const table = await openParquet(file);
     const catalog = new Catalog();
-    const dying = async (columns: string[], onSlice: (index: number, values: Float64Array[]) => void) => {
-      onSlice(0, columns.map(() => new Float64Array(3).fill(42)));
+    const dying: NumericReader = async (_columns, into, onRows) => {
+      for (const column of into) column.fill(42, 0, 3);
+      onRows(3);
       throw new Error('worker ran out of memory');
     };
     await loadTable(table, catalog, { baseDir: path.dirname(file), defaultAddedMs: 0, sourceColumn: 'image' }, dying);
     await table.close();
-    expect(catalog.metrics.get('clip')![0]).toBe(42); // slice 0 came from the "worker"
-    expect(catalog.metrics.get('clip')![catalog.idOf('/bucket/k/z.jpg')!]).toBe(5); // slice 1 read here
+    expect(catalog.metrics.get('clip')![0]).toBe(42); // rows 0-2 came from the "worker"
+    expect(catalog.metrics.get('clip')![catalog.idOf('/bucket/k/z.jpg')!]).toBe(5); // the rest read here
+    expect(catalog.metrics.get('clip')![catalog.idOf('/imgs/a-2.jpg')!]).toBe(6); // moved down past the skipped row
   });
 
   it('detects the image column from files that exist, and uses a path column for the tree', async () => {

@@ -2,23 +2,34 @@ import { WorkerThread } from '../lib/worker.js';
 import type { ParquetTable } from './parquet-reader.js';
 import type { NumericReadMessage, NumericReadRequest } from './parquet-worker.js';
 
-/** Delivers the numeric columns of every slice, in any order; resolves when all have been delivered. */
-export type NumericReader = (columns: string[], onSlice: (index: number, values: Float64Array[]) => void) => Promise<void>;
+/**
+ * Fills `into[k]` (row r at index r, NaN = null) with column `columns[k]` for rows `fromRow` on,
+ * in row order; `onRows(rowEnd)` says rows [0, rowEnd) are final. Resolves when all are.
+ */
+export type NumericReader = (columns: string[], into: Float64Array[], onRows: (rowEnd: number) => void, fromRow: number) => Promise<void>;
 
 const NUMERIC_WORKER = new URL('./parquet-worker.js', import.meta.url);
 
-/** Reads on a worker thread (a second core) from the file at `file`. */
-export function workerNumericReader(file: string): NumericReader {
-  return (columns, onSlice) =>
+/**
+ * Decodes on a worker thread (a second core) from the file at `file`, straight into `into`, which
+ * must live in SharedArrayBuffers.
+ */
+export function workerNumericReader(file: string, table: ParquetTable): NumericReader {
+  const groupRows = table.groupRows;
+  return (columns, into, onRows, fromRow) =>
     new Promise<void>((resolve, reject) => {
       let settled = false;
-      const workerData: NumericReadRequest = { file, columns };
+      const buffers = into.map((column) => {
+        if (!(column.buffer instanceof SharedArrayBuffer)) throw new Error('the worker fills shared columns only');
+        return column.buffer;
+      });
+      const workerData: NumericReadRequest = { file, columns, into: buffers, fromRow, groupRows };
       const thread: WorkerThread<never, NumericReadMessage> = new WorkerThread<never, NumericReadMessage>(NUMERIC_WORKER, {
         workerData,
-        // A small heap keeps the reader's garbage (decoded pages) from inflating the process's RSS.
-        resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 },
+        // A small heap: the worker keeps nothing but the column chunk it is decoding.
+        resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 },
         onMessage: (message) => {
-          if (message.type === 'slice') return onSlice(message.index, message.values);
+          if (message.type === 'rows') return onRows(message.rowEnd);
           settled = true;
           void thread.stop();
           if (message.type === 'done') resolve();
@@ -31,14 +42,15 @@ export function workerNumericReader(file: string): NumericReader {
     });
 }
 
-/** Reads in-process, slice by slice (small tables and in-memory rows). */
+/** Reads in-process, slice by slice (small tables, rows handed to `launch`, a failed worker). */
 export function inProcessNumericReader(table: ParquetTable): NumericReader {
-  return async (columns, onSlice) => {
+  return async (columns, into, onRows, fromRow) => {
     const wanted = columns.map((name) => table.columns.find((c) => c.name === name)!);
-    for (let index = 0; index < table.slices.length; index++) {
-      const { rowStart, rowEnd } = table.slices[index]!;
+    for (const { rowStart, rowEnd } of table.slices) {
+      if (rowEnd <= fromRow) continue;
       const slice = await table.read(wanted, rowStart, rowEnd);
-      onSlice(index, columns.map((name) => slice.columns.get(name) as Float64Array));
+      for (const [k, name] of columns.entries()) into[k]!.set(slice.columns.get(name) as Float64Array, rowStart);
+      onRows(rowEnd);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   };

@@ -30,6 +30,8 @@ export interface ParquetTable {
   columns: TableColumn[];
   /** Row ranges to read in turn (one per row group), small enough to keep the event loop free. */
   slices: { rowStart: number; rowEnd: number }[];
+  /** Rows of each row group of the file, in order (a table from rows: one group). */
+  groupRows: number[];
   read(columns: TableColumn[], rowStart: number, rowEnd: number): Promise<RowSlice>;
   /**
    * One column's values as text, whatever their type (an id column): numbers as their decimal
@@ -43,6 +45,18 @@ export interface ParquetTable {
 const MAX_SLICE_ROWS = 131_072;
 
 export async function openParquet(filePath: string): Promise<ParquetTable> {
+  const { file, metadata, close } = await openParquetFile(filePath);
+  return tableFrom(file, metadata, close);
+}
+
+/** An open Parquet file: its footer, and byte ranges read through one file handle on demand. */
+export interface ParquetFile {
+  file: AsyncBuffer;
+  metadata: FileMetaData;
+  close(): Promise<void>;
+}
+
+export async function openParquetFile(filePath: string): Promise<ParquetFile> {
   const handle = await open(filePath, 'r');
   try {
     const { size } = await handle.stat();
@@ -50,18 +64,20 @@ export async function openParquet(filePath: string): Promise<ParquetTable> {
       byteLength: size,
       async slice(start: number, end?: number): Promise<ArrayBuffer> {
         const stop = end ?? size;
-        const buffer = Buffer.allocUnsafe(stop - start);
+        // Its own ArrayBuffer (never the shared pool), so it is handed out as is, not copied.
+        const buffer = Buffer.allocUnsafeSlow(stop - start);
         let done = 0;
         while (done < buffer.length) {
           const { bytesRead } = await handle.read(buffer, done, buffer.length - done, start + done);
           if (bytesRead === 0) throw new Error(`unexpected end of ${filePath}`);
           done += bytesRead;
         }
+        if (buffer.byteOffset === 0 && buffer.buffer.byteLength === buffer.length) return buffer.buffer as ArrayBuffer;
         return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length) as ArrayBuffer;
       },
     };
     const metadata = await parquetMetadataAsync(file);
-    return tableFrom(file, metadata, () => handle.close());
+    return { file, metadata, close: () => handle.close() };
   } catch (error) {
     await handle.close();
     throw error;
@@ -85,6 +101,7 @@ function tableFrom(file: AsyncBuffer, metadata: FileMetaData, close: () => Promi
     rowCount: Number(metadata.num_rows),
     columns,
     slices,
+    groupRows: metadata.row_groups.map((g) => Number(g.num_rows)),
     close,
     async read(wanted, rowStart, rowEnd) {
       const out = new Map<string, ColumnValues>();

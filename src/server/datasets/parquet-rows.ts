@@ -25,6 +25,7 @@ export function tableFromRows(rows: readonly Record<string, unknown>[]): Parquet
     rowCount: rows.length,
     columns,
     slices,
+    groupRows: [rows.length],
     async close() {},
     async read(wanted, rowStart, rowEnd) {
       const out = new Map<string, ColumnValues>();

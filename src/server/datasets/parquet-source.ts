@@ -15,7 +15,7 @@ import type {
   WatchOptions,
   WatchStatus,
 } from './dataset-source.js';
-import { workerNumericReader } from './parquet-numeric.js';
+import { type NumericReader, workerNumericReader } from './parquet-numeric.js';
 import { openParquet, type ParquetTable } from './parquet-reader.js';
 import { isBelow, isGuarded, realpathOfMaybeMissing } from './inside-root.js';
 import { applyReload } from './parquet-reload.js';
@@ -48,9 +48,9 @@ export interface ParquetSourceOptions {
   fetchTimeoutMs?: number;
   fetchConcurrency?: number;
   /**
-   * Decode the numeric columns on a worker thread. Off by default: with the fast numeric path the
-   * main thread reads them in small steps anyway, and a second V8 heap costs ~80-100 MB of RSS at
-   * a million rows (docs/PERFORMANCE.md, "Table mode").
+   * Decode the numeric columns on a worker thread, straight into shared memory the catalog adopts
+   * (the main thread meanwhile reads paths and fills the tree). Default: for tables of
+   * `WORKER_MIN_ROWS` rows or more; below that a thread costs more than it saves.
    */
   numbersOnWorker?: boolean;
   /**
@@ -73,6 +73,8 @@ export interface LoadReport {
 }
 
 const HEADER_BYTES = 64 * 1024;
+/** Tables from this many rows on decode their numbers on a worker thread by default. */
+export const WORKER_MIN_ROWS = 100_000;
 const DIMENSIONS_FLUSH_MS = 2000;
 
 export class ParquetSource implements DatasetSource {
@@ -142,7 +144,7 @@ export class ParquetSource implements DatasetSource {
       root: absolute,
       baseDir,
       addedMs: info.mtimeMs,
-      numbersFromFile: options.numbersOnWorker ? absolute : undefined,
+      numbersFromFile: absolute,
     });
     source.file = absolute;
     source.loadedSignature = signature;
@@ -191,8 +193,14 @@ export class ParquetSource implements DatasetSource {
     this.markLoaded = resolve;
   });
 
+  /** The worker reader for `table`, opened from `file`, or undefined to read in-process. */
+  private numbersReader(file: string | undefined, table: ParquetTable): NumericReader | undefined {
+    const onWorker = this.options.numbersOnWorker ?? table.rowCount >= WORKER_MIN_ROWS;
+    return file && onWorker ? workerNumericReader(file, table) : undefined;
+  }
+
   private async load(): Promise<void> {
-    const reader = this.numbersFromFile ? workerNumericReader(this.numbersFromFile) : undefined;
+    const reader = this.numbersReader(this.numbersFromFile, this.table);
     this.loaded = await loadTable(
       this.table,
       this.catalog,
@@ -306,13 +314,18 @@ export class ParquetSource implements DatasetSource {
     try {
       const table = await openParquet(file);
       try {
-        loaded = await loadTable(table, next, {
-          baseDir: this.baseDir,
-          sourceColumn: this.options.sourceColumn ?? this.layout.source,
-          pathColumn: this.options.pathColumn ?? this.layout.path,
-          idColumn: this.options.idColumn,
-          defaultAddedMs: (await stat(file)).mtimeMs,
-        });
+        loaded = await loadTable(
+          table,
+          next,
+          {
+            baseDir: this.baseDir,
+            sourceColumn: this.options.sourceColumn ?? this.layout.source,
+            pathColumn: this.options.pathColumn ?? this.layout.path,
+            idColumn: this.options.idColumn,
+            defaultAddedMs: (await stat(file)).mtimeMs,
+          },
+          this.numbersReader(file, table),
+        );
       } finally {
         await table.close();
       }

@@ -157,29 +157,30 @@ export async function loadTable(
   if (layout.added && layout.added.kind !== 'string') numericNames.push(layout.added.name);
   const numeric = [...new Set(numericNames.filter((n): n is string => n !== undefined))];
 
-  catalog.reserve(catalog.size + table.rowCount);
-  for (const m of layout.metrics) if (!catalog.metrics.has(m)) catalog.setMetricColumn(m, new Float64Array(0));
+  const columns = numericColumns(catalog, layout, numeric, table.rowCount);
   const result: LoadedTable = { layout, rows: table.rowCount, loaded: 0, skipped: [], skippedCount: 0, seeds: [], rowIds: [], idsMissing: 0, idsDuplicated: 0 };
   // Only for the load: which ids were seen, so a repeated one is told apart from the first.
   const seenIds = new Set<string>();
+  // A slice's numbers are applied once its rows have ids and the reader has decoded them, in order.
   const sliceIds: (Int32Array | undefined)[] = [];
-  const pending = new Map<number, Float64Array[]>();
-  const apply = (index: number, values: Float64Array[]): void => {
-    applyNumeric(catalog, layout, numeric, sliceIds[index]!, values, options.defaultAddedMs);
+  let decodedThrough = numeric.length === 0 ? table.rowCount : 0;
+  let applied = 0;
+  const applyReady = (): void => {
+    while (applied < sliceIds.length && table.slices[applied]!.rowEnd <= decodedThrough) {
+      applyNumeric(catalog, layout, columns, table.slices[applied]!.rowStart, sliceIds[applied]!, options.defaultAddedMs);
+      sliceIds[applied++] = undefined;
+    }
   };
-  const delivered = new Set<number>();
-  const deliver = (index: number, values: Float64Array[]): void => {
-    if (delivered.has(index)) return;
-    delivered.add(index);
-    if (sliceIds[index]) apply(index, values);
-    else pending.set(index, values);
+  const onRows = (rowEnd: number): void => {
+    decodedThrough = Math.max(decodedThrough, rowEnd);
+    applyReady();
   };
-  // If a worker fails (e.g. its memory cap), the slices it did not deliver are read here instead.
+  // If a worker fails (e.g. its memory cap), the rows it did not decode are read here instead.
   const numbersDone = numeric.length === 0
     ? Promise.resolve()
-    : numericReader(numeric, deliver).catch(async (error: unknown) => {
+    : numericReader(numeric, columns.values, onRows, 0).catch(async (error: unknown) => {
         if (numericReader === fallbackReader) throw error;
-        await fallbackReader(numeric, (index, values) => deliver(index, values));
+        await fallbackReader(numeric, columns.values, onRows, decodedThrough);
       });
   // Keep a rejection from surfacing as unhandled while the string pass is still running.
   numbersDone.catch(() => {});
@@ -188,18 +189,58 @@ export async function loadTable(
   for (let index = 0; index < table.slices.length; index++) {
     const slice = table.slices[index]!;
     const data = await table.read(stringColumns, slice.rowStart, slice.rowEnd);
-    sliceIds[index] = await insertSlice(catalog, layout, data.columns, slice.rowStart, slice.rowEnd - slice.rowStart, options, result);
-    if (layout.id) assignIds(await table.readText(layout.id, slice.rowStart, slice.rowEnd), sliceIds[index]!, result, seenIds);
-    const waiting = pending.get(index);
-    if (waiting) {
-      pending.delete(index);
-      apply(index, waiting);
-    }
+    const ids = await insertSlice(catalog, layout, data.columns, slice.rowStart, slice.rowEnd - slice.rowStart, options, result);
+    if (layout.id) assignIds(await table.readText(layout.id, slice.rowStart, slice.rowEnd), ids, result, seenIds);
+    sliceIds[index] = ids;
+    applyReady();
     options.onProgress?.(slice.rowEnd, table.rowCount);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   await numbersDone;
+  applyReady();
+  columns.finish(catalog.size);
   return result;
+}
+
+/**
+ * Where the numeric columns are decoded: `values[k]` is column `names[k]`, row r at index r. In a
+ * fresh catalog the metric columns ARE the catalog's (adopted, shared with a worker, never
+ * copied); the others (and every column when the catalog already holds items) are scratch,
+ * applied to their ids slice by slice.
+ */
+interface NumericColumns {
+  names: string[];
+  values: Float64Array[];
+  /** Metric columns adopted by the catalog: row r is id r until a row is skipped. */
+  adopted: Set<string>;
+  /** Called once loading ends with the catalog's size: adopted columns are NaN past it. */
+  finish(size: number): void;
+}
+
+function numericColumns(catalog: Catalog, layout: TableLayout, names: string[], rows: number): NumericColumns {
+  const shared = (length: number) => new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
+  const adopted = new Set<string>();
+  if (catalog.size === 0) {
+    catalog.reserveExactly(rows);
+    for (const m of layout.metrics) {
+      const column = shared(catalog.width.length);
+      if (column.length > rows) column.fill(NaN, rows);
+      catalog.adoptMetricColumn(m, column);
+      adopted.add(m);
+    }
+  } else {
+    catalog.reserve(catalog.size + rows);
+    for (const m of layout.metrics) if (!catalog.metrics.has(m)) catalog.setMetricColumn(m, new Float64Array(0));
+  }
+  const values = names.map((name) => (adopted.has(name) ? catalog.metrics.get(name)! : shared(rows)));
+  return {
+    names,
+    values,
+    adopted,
+    finish(size) {
+      if (size < rows) for (const name of adopted) catalog.metrics.get(name)!.fill(NaN, size, rows);
+    },
+  };
 }
 
 /** Gives each inserted row of a slice its id, unless empty or already taken by an earlier row. */
@@ -219,50 +260,57 @@ function assignIds(values: (string | null)[], ids: Int32Array, result: LoadedTab
   }
 }
 
-/** Writes one slice's numeric columns into the catalog by id. */
-function applyNumeric(
-  catalog: Catalog,
-  layout: TableLayout,
-  names: string[],
-  ids: Int32Array,
-  values: Float64Array[],
-  defaultAddedMs: number,
-): void {
-  const at = (name: string | undefined) => (name === undefined ? undefined : values[names.indexOf(name)]);
+/**
+ * Writes one slice's decoded numbers into the catalog by id: dimensions, size and time from their
+ * scratch columns; metrics only when their rows did not get ids equal to their row numbers (a row
+ * was skipped before them), moved down within the adopted column (ids never exceed rows there).
+ */
+function applyNumeric(catalog: Catalog, layout: TableLayout, columns: NumericColumns, rowStart: number, ids: Int32Array, defaultAddedMs: number): void {
+  const at = (name: string | undefined) => (name === undefined ? undefined : columns.values[columns.names.indexOf(name)]);
   const widths = at(layout.width);
   const heights = at(layout.height);
   const sizes = at(layout.size);
   const added = layout.added && layout.added.kind !== 'string' ? at(layout.added.name) : undefined;
   const addedIsSeconds = layout.added?.kind === 'number';
-  const metricColumns = layout.metrics.map((m) => [at(m)!, catalog.metrics.get(m)!] as const);
+  let inPlace = true;
+  for (let i = 0; i < ids.length && inPlace; i++) inPlace = ids[i] === rowStart + i;
+  const { width, height, bytes } = catalog;
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i]!;
     if (id < 0) continue;
+    const row = rowStart + i;
     if (widths) {
-      const w = widths[i]!;
-      catalog.width[id] = w > 0 ? Math.round(w) : 0;
+      const w = widths[row]!;
+      width[id] = w > 0 ? Math.round(w) : 0;
     }
     if (heights) {
-      const h = heights[i]!;
-      catalog.height[id] = h > 0 ? Math.round(h) : 0;
+      const h = heights[row]!;
+      height[id] = h > 0 ? Math.round(h) : 0;
     }
-    if (sizes) {
-      const size = sizes[i]!;
-      catalog.bytes[id] = Math.max(size, 0);
-    }
+    if (sizes) bytes[id] = Math.max(sizes[row]!, 0);
     if (added) {
-      const v = added[i]!;
+      const v = added[row]!;
       // A plain number column holds epoch seconds when small enough to be one.
       catalog.added[id] = Number.isNaN(v) ? defaultAddedMs : addedIsSeconds && Math.abs(v) < 1e11 ? v * 1000 : v;
     }
-    for (const [from, column] of metricColumns) column[id] = from[i]!;
+  }
+  for (const m of layout.metrics) {
+    if (inPlace && columns.adopted.has(m)) continue;
+    const from = at(m)!;
+    const to = catalog.metrics.get(m)!;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (id >= 0) to[id] = from[rowStart + i]!;
+    }
   }
   catalog.metricsGeneration++;
   catalog.generation++; // `added` moved: sorted orders must be rebuilt
 }
 
-/** Rows inserted between two yields to the event loop (a few milliseconds of work). */
-const INSERT_BATCH = 8192;
+/** Inserting yields to the event loop once this much time has passed since it last did. */
+const INSERT_BUDGET_MS = 8;
+/** Rows inserted between two looks at the clock. */
+const CLOCK_EVERY = 512;
 
 /** Inserts one slice of rows; returns the id of each row (-1: skipped). */
 async function insertSlice(
@@ -288,6 +336,8 @@ async function insertSlice(
   let lastExt = '';
   let lastType: string | undefined;
   const typeOf = (logical: string): string | undefined => {
+    // The last extension has one dot and no slash, so a path ending with it has it as its extension.
+    if (lastExt !== '' && logical.endsWith(lastExt)) return lastType;
     const dot = logical.lastIndexOf('.');
     if (dot < 0 || dot < logical.lastIndexOf('/')) return undefined;
     const ext = logical.slice(dot);
@@ -301,8 +351,12 @@ async function insertSlice(
     result.skippedCount++;
     if (result.skipped.length < MAX_SKIPPED_EXAMPLES) result.skipped.push({ row: rowStart + i, reason });
   };
+  let yielded = performance.now();
   for (let i = 0; i < n; i++) {
-    if (i % INSERT_BATCH === INSERT_BATCH - 1) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (i % CLOCK_EVERY === CLOCK_EVERY - 1 && performance.now() - yielded > INSERT_BUDGET_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      yielded = performance.now();
+    }
     const source = sources[i];
     if (!source) {
       skip(i, 'no source');

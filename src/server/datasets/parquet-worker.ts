@@ -1,34 +1,48 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { openParquet } from './parquet-reader.js';
+import { fastNumericColumn, readNumberGroupInto } from './parquet-fast-numeric.js';
+import { openParquetFile } from './parquet-reader.js';
 
 /**
- * Reads the numeric columns of a Parquet file on a second core while the main thread reads the
- * path strings and fills the tree; each slice's Float64Arrays are transferred, not copied.
+ * Decodes the numeric columns of a Parquet file on a second core while the main thread reads the
+ * path strings and fills the tree. It reads only its own column chunks from the file, one row group
+ * at a time, and decodes them straight into the main thread's shared columns (row r at index r):
+ * nothing is copied or transferred, and only the rows decoded so far are announced.
  */
 export interface NumericReadRequest {
   file: string;
   columns: string[];
+  /** One per column, `Float64Array` of at least the table's row count. */
+  into: SharedArrayBuffer[];
+  /** Rows before this one are already filled. */
+  fromRow: number;
+  /** The row count of each row group the main thread sees: a file replaced meanwhile is refused. */
+  groupRows: number[];
 }
 export type NumericReadMessage =
-  | { type: 'slice'; index: number; values: Float64Array[] }
+  /** Rows [0, rowEnd) of every column are final. */
+  | { type: 'rows'; rowEnd: number }
   | { type: 'done' }
   | { type: 'error'; message: string };
 
 async function main(): Promise<void> {
   const request = workerData as NumericReadRequest;
-  const table = await openParquet(request.file);
+  const { file, metadata, close } = await openParquetFile(request.file);
   try {
-    const columns = request.columns.map((name) => table.columns.find((c) => c.name === name)!);
-    for (let index = 0; index < table.slices.length; index++) {
-      const { rowStart, rowEnd } = table.slices[index]!;
-      const slice = await table.read(columns, rowStart, rowEnd);
-      const values = request.columns.map((name) => slice.columns.get(name) as Float64Array);
-      const message: NumericReadMessage = { type: 'slice', index, values };
-      parentPort!.postMessage(message, values.map((v) => v.buffer as ArrayBuffer));
+    const groupRows = metadata.row_groups.map((g) => Number(g.num_rows));
+    if (groupRows.join() !== request.groupRows.join()) throw new Error(`${request.file} changed while it was being read`);
+    const columns = request.columns.map((name, k) => ({ name, fast: fastNumericColumn(metadata, name), into: new Float64Array(request.into[k]!) }));
+    let groupStart = 0;
+    for (let g = 0; g < metadata.row_groups.length; g++) {
+      const groupEnd = groupStart + Number(metadata.row_groups[g]!.num_rows);
+      if (groupEnd > request.fromRow) {
+        for (const c of columns) await readNumberGroupInto(file, metadata, g, c.name, c.fast, c.into.subarray(groupStart, groupEnd));
+        parentPort!.postMessage({ type: 'rows', rowEnd: groupEnd } satisfies NumericReadMessage);
+      }
+      groupStart = groupEnd;
     }
     parentPort!.postMessage({ type: 'done' } satisfies NumericReadMessage);
   } finally {
-    await table.close();
+    await close();
   }
 }
 

@@ -64,9 +64,10 @@ export function applyReload(live: Catalog, next: Catalog, metrics: readonly stri
   for (const name of [...live.metrics.keys()]) if (!wanted.has(name)) live.metrics.delete(name);
   for (const name of metrics) {
     const from = next.metrics.get(name);
-    const column = new Float64Array(live.size).fill(Number.NaN);
+    // Built at the catalog's capacity and adopted: no second copy of a column per metric.
+    const column = new Float64Array(live.width.length).fill(Number.NaN);
     if (from) for (let s = 0; s < liveIds.length; s++) if (liveIds[s]! >= 0) column[liveIds[s]!] = from[s]!;
-    live.setMetricColumn(name, column);
+    live.adoptMetricColumn(name, column);
   }
   live.metricsGeneration++;
   live.generation++; // `added` and dimensions may have changed under kept ids: rebuild sorted orders

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type FileMetaData, parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
+import { parquetWriteFile } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { type FixtureColumn, writeParquet } from '../../../test/table/parquet-fixtures.js';
 import { decodeNumericChunk, fastNumericColumn, readNumericGroup } from './parquet-fast-numeric.js';
@@ -78,6 +79,31 @@ describe('fast numeric column reader', () => {
         expect(decodedFast(buffer, metadata, name), `${fixture} ${name}`).toBe(true);
         await expectSameAsHyparquet(buffer, metadata, name);
       }
+    }
+  });
+
+  it('reads INT64 timestamps in micro- and nanoseconds and INT32 dates as hyparquet does (epoch milliseconds)', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'lenslet-fast-')), 't.parquet');
+    const micros = Array.from({ length: n }, (_, i) => (i % 7 === 0 ? null : 1_767_312_000_123_456n + BigInt(i) * 999_999n - (i % 3 === 0 ? 4_000_000_000_000_000n : 0n)));
+    parquetWriteFile({
+      filename: file,
+      rowGroupSize: 1800,
+      schema: [
+        { name: 'root', num_children: 3 },
+        { name: 'us', type: 'INT64', converted_type: 'TIMESTAMP_MICROS', repetition_type: 'OPTIONAL' },
+        { name: 'ns', type: 'INT64', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'NANOS' }, repetition_type: 'OPTIONAL' },
+        { name: 'day', type: 'INT32', converted_type: 'DATE', repetition_type: 'OPTIONAL' },
+      ],
+      columnData: [
+        { name: 'us', data: micros },
+        { name: 'ns', data: micros.map((v) => (v === null ? null : -v * 1000n)) },
+        { name: 'day', data: Array.from({ length: n }, (_, i) => (i % 5 === 0 ? null : 20_000 - i)) },
+      ],
+    });
+    const { buffer, metadata } = load(file);
+    for (const name of ['us', 'ns', 'day']) {
+      expect(decodedFast(buffer, metadata, name), name).toBe(true);
+      await expectSameAsHyparquet(buffer, metadata, name);
     }
   });
 

@@ -277,26 +277,6 @@ export class Catalog {
   }
 
   /**
-   * Sizes every column for exactly `count` items when a bulk load knows its count (a table's
-   * rows): doubling would leave up to half of each column unused, ~1 GB of metrics at 10M rows.
-   */
-  reserveExactly(count: number): void {
-    if (count <= this.width.length) return;
-    this.typeIds = grow(this.typeIds, count);
-    this.width = grow(this.width, count);
-    this.height = grow(this.height, count);
-    this.bytes = grow(this.bytes, count);
-    this.added = grow(this.added, count);
-    this.dirOf = grow(this.dirOf, count);
-    this.alive = grow(this.alive, count);
-    for (const [name, column] of this.metrics) {
-      const next = new Float64Array(count).fill(NaN);
-      next.set(column);
-      this.metrics.set(name, next);
-    }
-  }
-
-  /**
    * Takes `values` as the metric column `name` itself, not a copy (a table loader's column, which
    * a worker thread may still be filling through shared memory); it must span the capacity.
    */

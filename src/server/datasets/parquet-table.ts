@@ -221,7 +221,7 @@ function numericColumns(catalog: Catalog, layout: TableLayout, names: string[], 
   const shared = (length: number) => new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
   const adopted = new Set<string>();
   if (catalog.size === 0) {
-    catalog.reserveExactly(rows);
+    catalog.reserve(rows);
     for (const m of layout.metrics) {
       const column = shared(catalog.width.length);
       if (column.length > rows) column.fill(NaN, rows);

@@ -23,9 +23,14 @@ export interface ChildServer {
   commitStats(): Promise<ServerStats>;
 }
 
-/** Starts label-server-main.ts in a child process and resolves once it listens. */
+/**
+ * Starts label-server-main.ts in a child process and resolves once it listens.
+ * LENSLET_CHILD_NODE_FLAGS (space-separated, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to its
+ * node, to profile a server under a benchmark's load.
+ */
 export function startChildServer(db: string, env: Record<string, string> = {}): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, db], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const flags = (env.LENSLET_CHILD_NODE_FLAGS ?? process.env.LENSLET_CHILD_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', MAIN, db], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let out = '';
   let auth: ChildServer['auth'] = null;

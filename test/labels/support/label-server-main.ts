@@ -3,12 +3,14 @@
  * `node --import tsx label-server-main.ts <labels.sqlite | :memory: | postgres://…>`. Every path is an image.
  * With a postgres:// URL the labels go to PostgreSQL, dataset LENSLET_DATASET_ID (default `bench`).
  * Prints `READY <url>` once listening, and `STATS {…}` (group commit, CPU, event-loop delay) on SIGUSR2.
+ * LENSLET_PROFILE_DIR=<dir>: CPU-profiles the stretch between the first two SIGUSR2 (and each later pair).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { AccountAdmin } from '../../../src/server/accounts/account-admin.js';
 import { createLabelStore, openLabelStore } from '../../../src/server/labels/create-label-store.js';
 import { PgConnection } from '../../../src/server/postgres/pg-connection.js';
 import { startLabelServer } from './harness.js';
+import { profileBetweenReports } from './stats-window-profiler.js';
 
 const db = process.argv[2];
 if (!db) {
@@ -46,7 +48,10 @@ process.on('SIGTERM', stop);
 // Event-loop delay since the previous report: how long requests (and SSE) waited behind other work.
 const loop = monitorEventLoopDelay({ resolution: 5 });
 loop.enable();
+// LENSLET_PROFILE_DIR: a CPU profile of each stretch between two reports (the bench's measured window).
+const profile = process.env.LENSLET_PROFILE_DIR ? profileBetweenReports(process.env.LENSLET_PROFILE_DIR) : undefined;
 process.on('SIGUSR2', () => {
+  profile?.();
   const cpu = process.cpuUsage();
   const stats = {
     ...server.system.service.commitStats,

@@ -20,13 +20,23 @@ export const SQL = {
   getLabel: `SELECT ${LABEL_COLUMNS} FROM lenslet_labels WHERE dataset = $1 AND path = $2`,
   /**
    * A commit's reads in one round trip: the rows it touches and the keys it carries, with what
-   * `commitPlanned` compares under the lock (a row's version and xmin, a key's seq).
+   * `commitPlanned` compares under the lock (a row's version and xmin, a key's seq). One
+   * primary-key lookup per path or key (LATERAL … LIMIT 1), whatever the statistics say: with
+   * `= ANY` on a young dataset the planner scanned every idempotency record of the dataset.
    */
-  readForCommit: `SELECT 'label' AS kind, path AS key, json_build_array(tags, notes, star, metrics, version, updated_at, updated_by, xmin::text) AS v
-      FROM lenslet_labels WHERE dataset = $1 AND path = ANY($2::text[])
+  readForCommit: `SELECT 'label' AS kind, p.path AS key, l.v
+      FROM unnest($2::text[]) AS p (path)
+      CROSS JOIN LATERAL (
+        SELECT json_build_array(tags, notes, star, metrics, version, updated_at, updated_by, xmin::text) AS v
+        FROM lenslet_labels WHERE dataset = $1 AND path = p.path LIMIT 1
+      ) l
     UNION ALL
-    SELECT 'idem', key, json_build_array(fingerprint, outcome, created_at_ms, seq)
-      FROM lenslet_label_idempotency WHERE dataset = $1 AND key = ANY($3::text[])`,
+    SELECT 'idem', k.key, i.v
+      FROM unnest($3::text[]) AS k (key)
+      CROSS JOIN LATERAL (
+        SELECT json_build_array(fingerprint, outcome, created_at_ms, seq) AS v
+        FROM lenslet_label_idempotency WHERE dataset = $1 AND key = k.key LIMIT 1
+      ) i`,
   /** A commit planned from `readForCommit`, in one autocommit statement (labels migration 2). */
   commitPlanned: `SELECT base_event_id, base_idem_seq FROM lenslet_label_commit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
     $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)`,

@@ -129,17 +129,17 @@ describe('PostgresLabelStore across servers', () => {
     const a = await server(dataset);
     const aConnection = connections.at(-1)!;
     const b = await server(dataset);
-    // Runs `between` right after a's next optimistic read, before its commit statement takes the lock.
+    // Runs `between` right before a's next commit statement takes the lock: after a planned it
+    // from a read, or from the rows it holds from its own last commit.
     let between: (() => Promise<unknown>) | undefined;
     const query = aConnection.query.bind(aConnection);
     aConnection.query = (async (text: string | QueryConfig, values?: unknown[]) => {
-      const result = await query(text, values);
-      if (typeof text === 'object' && text.name === 'lenslet_labels_readForCommit' && between) {
+      if (typeof text === 'object' && text.name === 'lenslet_labels_commitPlanned' && between) {
         const run = between;
         between = undefined;
         await run();
       }
-      return result;
+      return query(text, values);
     }) as typeof aConnection.query;
 
     await a.commit([{ writes: [write('/p.jpg', 1, 1, 'a')] }], Date.now());
@@ -192,6 +192,48 @@ describe('PostgresLabelStore across servers', () => {
       [8, 'b'],
       [9, 'a'],
     ]);
+  });
+
+  it('[LP8] a commit brings the events other servers committed before it, and plans from rows it wrote without reading them', async () => {
+    const dataset = `gap-${n++}`;
+    const a = await server(dataset);
+    const aConnection = connections.at(-1)!;
+    const b = await server(dataset);
+    const named: string[] = [];
+    const query = aConnection.query.bind(aConnection);
+    aConnection.query = ((text: string | QueryConfig, values?: unknown[]) => {
+      if (typeof text === 'object' && text.name) named.push(text.name);
+      return query(text, values);
+    }) as typeof aConnection.query;
+
+    await a.commit([{ writes: [write('/a.jpg', 1, 1, 'a')] }], Date.now());
+    await b.commit([{ writes: [write('/b.jpg', 1, 2, 'b')] }], Date.now());
+    await b.commit([{ writes: [write('/b.jpg', 2, 3, 'b')] }], Date.now());
+    named.length = 0;
+    const [second] = await a.commit([{ writes: [write('/a.jpg', 2, 4, 'a')] }], Date.now());
+    expect(second).toMatchObject({ kind: 'committed', results: [{ status: 'applied', event: { id: 4 } }] });
+    // Planned from the row its first commit wrote: one statement, no read.
+    expect(named).toEqual(['lenslet_labels_commitPlanned']);
+    expect(a.recentEvents(1, 3)?.map((e) => [e.id, e.path, e.data.version])).toEqual([
+      [2, '/b.jpg', 2],
+      [3, '/b.jpg', 3],
+    ]);
+    // Only what it holds whole: an earlier start or a later end is the log's to answer.
+    expect(a.recentEvents(0, 3)).toBeUndefined();
+    expect(a.recentEvents(1, 4)).toBeUndefined();
+
+    // b overwrites a's row: a's next commit on it fails its check, reads, and conflicts on b's row.
+    await b.commit([{ writes: [write('/a.jpg', null, 5, 'b')] }], Date.now());
+    named.length = 0;
+    const [stale] = await a.commit([{ writes: [write('/a.jpg', 3, 6, 'a')] }], Date.now());
+    expect(stale).toMatchObject({ kind: 'committed', results: [{ status: 'conflict', current: { version: 4, star: 5, updated_by: 'b' } }] });
+    expect(named).toEqual(['lenslet_labels_commitPlanned', 'lenslet_labels_readForCommit']);
+
+    // A conflict found on a held row is not answered from memory: a write based on b's newer
+    // version reads that version and applies.
+    await b.commit([{ writes: [write('/a.jpg', null, 7, 'b')] }], Date.now());
+    const [fresh] = await a.commit([{ writes: [write('/a.jpg', 5, 8, 'a')] }], Date.now());
+    expect(fresh).toMatchObject({ kind: 'committed', results: [{ status: 'applied', sidecar: { version: 6, star: 8 } }] });
   });
 
   it('[LP1] datasets are isolated: another dataset sees none of the rows, events, keys or moves', async () => {

@@ -100,8 +100,10 @@ export class LabelService implements LabelLookup {
     // Position first, then state: a write by another process in between is caught up, not lost.
     service.lastEventId = await options.store.currentEventId();
     await service.projection.load(options.store.exportUnder('/'));
-    const stop = options.store.watchExternal?.(() => {
-      void service.committer.exclusive(() => service.catchUp()).catch((error: unknown) => console.error('label catch-up failed', error));
+    const stop = options.store.watchExternal?.((head) => {
+      // A commit of ours may have brought that commit's events already (PostgreSQL's `recentEvents`).
+      const task = () => (head !== undefined && head <= service.lastEventId ? Promise.resolve() : service.catchUp());
+      void service.committer.exclusive(task).catch((error: unknown) => console.error('label catch-up failed', error));
     });
     if (stop) service.stopWatching = stop;
     return service;
@@ -360,6 +362,11 @@ export class LabelService implements LabelLookup {
 
   private async followLog(through: number, moved: Set<string>): Promise<void> {
     const { store, feed } = this.options;
+    const held = store.recentEvents?.(this.lastEventId, through);
+    if (held) {
+      for (const e of held) this.follow(e, moved);
+      return;
+    }
     while (this.lastEventId < through) {
       const page = await store.changesSince(this.lastEventId, 500);
       if (page.reset) {
@@ -372,13 +379,18 @@ export class LabelService implements LabelLookup {
       }
       for (const e of page.events) {
         if (e.id > through) return;
-        this.projection.applyEvent(e);
-        if (e.type === 'item-moved') moved.add((e.data as ItemMoved).from).add(e.path);
-        this.lastEventId = e.id;
-        feed.publish({ id: e.id, type: e.type, data: e.data });
+        this.follow(e, moved);
       }
       if (page.events.length < 500) return;
     }
+  }
+
+  /** Applies and publishes one event of another process. */
+  private follow(e: StoredEvent, moved: Set<string>): void {
+    this.projection.applyEvent(e);
+    if (e.type === 'item-moved') moved.add((e.data as ItemMoved).from).add(e.path);
+    this.lastEventId = e.id;
+    this.options.feed.publish({ id: e.id, type: e.type, data: e.data });
   }
 }
 

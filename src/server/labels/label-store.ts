@@ -193,9 +193,18 @@ export interface LabelStore {
 
   /**
    * Shared stores only (several processes on one database): calls `onChange` after another
-   * process commits, so the caller can read `changesSince` its last event. Returns a stop function.
+   * process commits, so the caller can read `changesSince` its last event. `head`, when given, is
+   * the last event id of that commit: a caller already past it has nothing to read. Returns a
+   * stop function.
    */
-  watchExternal?(onChange: () => void): () => void;
+  watchExternal?(onChange: (head?: number) => void): () => void;
+
+  /**
+   * Shared stores only: other processes' events (afterId, through] when the store already holds
+   * every one of them (PostgreSQL: the last commit returned those committed before it), so the
+   * caller can publish them ahead of that commit's own without a query; else undefined.
+   */
+  recentEvents?(afterId: number, through: number): StoredEvent[] | undefined;
 
   /** Stores on a database server (PostgreSQL): whether the last call reached it, for /health. */
   connectionState?(): 'connected' | 'unavailable';

@@ -37,9 +37,9 @@ export const SQL = {
         SELECT json_build_array(fingerprint, outcome, created_at_ms, seq) AS v
         FROM lenslet_label_idempotency WHERE dataset = $1 AND key = k.key LIMIT 1
       ) i`,
-  /** A commit planned from `readForCommit`, in one autocommit statement (labels migration 2). */
-  commitPlanned: `SELECT base_event_id, base_idem_seq FROM lenslet_label_commit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-    $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)`,
+  /** A commit planned from `readForCommit` or from rows held in memory, in one autocommit statement (labels migration 3). */
+  commitPlanned: `SELECT base_event_id, base_idem_seq, xact, gap FROM lenslet_label_commit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+    $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)`,
   getIdem: `SELECT key, fingerprint, outcome, created_at_ms FROM lenslet_label_idempotency WHERE dataset = $1 AND key = $2`,
   /**
    * A commit's writes in one statement: rows, events, idempotency records, the clock, then the
@@ -120,6 +120,16 @@ export interface EventRow {
   path: string;
   data: StoredEvent['data'];
   changes: StoredEvent['changes'];
+}
+
+/** What `commitPlanned` returns; no row when something it was planned from had changed. */
+export interface CommitPlannedRow {
+  base_event_id: string;
+  base_idem_seq: string;
+  /** This transaction's id: the xmin of every row it wrote. */
+  xact: string;
+  /** Other writers' events after the caller's position, `[id, type, path, data, changes]` each; null when not read. */
+  gap: [number, StoredEvent['type'], string, StoredEvent['data'], StoredEvent['changes']][] | null;
 }
 
 /** A row of `readForCommit`: a label (`v`: tags … updated_by) or an idempotency record (`v`: fingerprint, outcome, created_at_ms). */

@@ -19,7 +19,19 @@ import {
   type WriteUnit,
 } from './label-store.js';
 import { PG_LABEL_MIGRATIONS } from './migrations/pg-label-migrations.js';
-import { eventFromRow, fromRow, idemFromRow, stmt, WriteBatch, type CommitReadRow, type EventRow, type IdempotencyRow, type LabelRow } from './postgres-label-sql.js';
+import {
+  eventFromRow,
+  fromRow,
+  idemFromRow,
+  stmt,
+  WriteBatch,
+  type CommitPlannedRow,
+  type CommitReadRow,
+  type EventRow,
+  type IdempotencyRow,
+  type LabelRow,
+} from './postgres-label-sql.js';
+import { PostgresRowCache } from './postgres-row-cache.js';
 import { outcomeOf } from './write-outcome.js';
 
 /** The channel every server LISTENs on; payload `<dataset key>:<last event id>`. */
@@ -66,6 +78,14 @@ export class PostgresLabelStore implements LabelStore {
   /** Payloads of this store's own commits, so their NOTIFY does not wake a catch-up for nothing. */
   private readonly ownNotifies = new Set<string>();
   private readonly stops = new Set<() => void>();
+  private readonly cache = new PostgresRowCache();
+  /**
+   * The newest event id this store has handed out or read: a commit asks for other writers'
+   * events after it (`gap`), which its caller then publishes without a query (`recentEvents`).
+   */
+  private knownThrough = 0;
+  /** Other writers' events the last commit returned: all of (after, through]. */
+  private gap: { after: number; through: number; events: StoredEvent[] } | null = null;
 
   private constructor(
     private readonly db: PgConnection,
@@ -142,28 +162,45 @@ export class PostgresLabelStore implements LabelStore {
   }
 
   /**
-   * Optimistic first: the rows and keys are read without the lock, the commit planned from them,
-   * and `lenslet_label_commit` applies it in one autocommit statement only if nothing it read has
-   * changed (else nothing is written, and it reads and plans again). The dataset's lock is then
-   * held for one statement and the WAL flush, not for four round trips. A commit that keeps
-   * meeting other servers' writes to its rows falls back to lock, read, write, COMMIT.
+   * Optimistic first: the rows and keys are read without the lock (or taken from the rows this
+   * server last read or wrote, keys assumed unrecorded), the commit planned from them, and
+   * `lenslet_label_commit` applies it in one autocommit statement only if nothing it was planned
+   * from has changed (else nothing is written, and it reads and plans again). The dataset's lock
+   * is then held for one statement and the WAL flush, not for four round trips. A commit that
+   * keeps meeting other servers' writes to its rows falls back to lock, read, write, COMMIT.
    */
   async commit(units: readonly WriteUnit[], nowMs: number): Promise<UnitOutcome[]> {
     if (units.length === 0) return [];
     for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-      const outcomes = await this.commitPlanned(units, nowMs);
+      const outcomes = await this.commitPlanned(units, nowMs, attempt === 0);
       if (outcomes) return outcomes;
     }
     return this.commitLocked(units, nowMs);
   }
 
-  /** One optimistic attempt; undefined when a row or key it read changed before the lock. */
-  private async commitPlanned(units: readonly WriteUnit[], nowMs: number): Promise<UnitOutcome[] | undefined> {
-    const read = await this.readForCommit((q) => this.db.query<CommitReadRow>(q), units);
+  /**
+   * Other writers' events (afterId, through] when the last commit returned every one of them, so
+   * the caller can publish them before that commit's own without a query; else undefined.
+   */
+  recentEvents(afterId: number, through: number): StoredEvent[] | undefined {
+    const gap = this.gap;
+    if (!gap || gap.after > afterId || gap.through < through) return undefined;
+    const events = gap.events.filter((e) => e.id > afterId && e.id <= through);
+    // Ids have no gaps (LP2): anything else means these are not all of them.
+    return events.length === Math.max(0, through - afterId) ? events : undefined;
+  }
+
+  /** One optimistic attempt; undefined when a row or key it was planned from changed before the lock. */
+  private async commitPlanned(units: readonly WriteUnit[], nowMs: number, fromCache: boolean): Promise<UnitOutcome[] | undefined> {
+    const held = fromCache ? this.readFromCache(units) : undefined;
+    const read = held ?? (await this.readForCommit((q) => this.db.query<CommitReadRow>(q), units));
     // Ids and seqs are planned from 0: the statement adds the clock and idem_seq it finds.
     const { outcomes, batch } = this.plan(units, nowMs, read, 0, 0);
-    // All replays, or conflicts without a key: answers from one committed state, nothing to write.
-    if (batch.rows.size === 0 && batch.idems.length === 0) return outcomes;
+    if (batch.rows.size === 0 && batch.idems.length === 0) {
+      // Conflicts without a key, nothing to write: no statement will check the rows, so only an
+      // answer from a read (one committed state) may go out, not one from rows held in memory.
+      return held ? this.commitPlanned(units, nowMs, false) : outcomes;
+    }
     const pruneBefore = batch.idems.length && nowMs - this.lastTtlPruneMs >= TTL_PRUNE_EVERY_MS ? nowMs - this.options.idempotencyTtlMs : null;
     const keep = this.options.eventRetention;
     const seen = read.paths.map((p) => read.seenRows.get(p));
@@ -180,17 +217,52 @@ export class PostgresLabelStore implements LabelStore {
       keep,
       compactionStep(keep),
       pruneBefore,
+      this.knownThrough,
     ];
-    const { rows } = await this.db.query<{ base_event_id: string; base_idem_seq: string }>(stmt('commitPlanned', values));
+    const known = this.knownThrough;
+    const { rows } = await this.db.query<CommitPlannedRow>(stmt('commitPlanned', values));
     const base = rows[0];
-    if (!base) return undefined;
+    if (!base) {
+      // Someone wrote a row it was planned from: the next attempt reads them.
+      this.cache.drop(read.paths);
+      return undefined;
+    }
     if (pruneBefore !== null) this.lastTtlPruneMs = nowMs;
-    // The events in `outcomes` are these objects: they take their committed ids here.
     const baseId = Number(base.base_event_id);
+    this.holdGap(known, baseId, base.gap);
+    for (const row of batch.rows.values()) this.cache.set(row, base.xact);
+    // The events in `outcomes` are these objects: they take their committed ids here.
     for (const e of batch.events) e.event.id += baseId;
     const last = batch.events.at(-1);
-    if (last) this.rememberOwn(`${this.db.dataset}:${last.event.id}`);
+    if (last) {
+      this.knownThrough = Math.max(this.knownThrough, last.event.id);
+      this.rememberOwn(`${this.db.dataset}:${last.event.id}`);
+    }
     return outcomes;
+  }
+
+  /** Keeps the other writers' events a commit returned, and forgets cached rows they changed. */
+  private holdGap(after: number, through: number, gap: CommitPlannedRow['gap']): void {
+    if (after > through || (gap === null && after < through)) {
+      this.gap = null;
+      return;
+    }
+    const events = (gap ?? []).map(([id, type, path, data, changes]): StoredEvent => ({ id, type, path, data, changes }));
+    for (const e of events) this.cache.forgetChangedBy(e);
+    this.gap = { after, through, events };
+  }
+
+  /** The commit's rows from memory, keys taken as unrecorded; undefined unless every row is held. */
+  private readFromCache(units: readonly WriteUnit[]): CommitRead | undefined {
+    const paths = [...new Set(units.flatMap((u) => u.writes.map((w) => w.path)))];
+    const held = this.cache.getAll(paths);
+    if (!held) return undefined;
+    const read: CommitRead = { paths, current: new Map(), recorded: new Map(), seenRows: new Map(), seenSeqs: new Map() };
+    for (const [path, { sidecar, xmin }] of held) {
+      read.current.set(path, sidecar);
+      read.seenRows.set(path, { version: sidecar.version, xmin });
+    }
+    return read;
   }
 
   /** Lock, read, write, COMMIT in one transaction (LP2): always succeeds against other writers. */
@@ -205,6 +277,8 @@ export class PostgresLabelStore implements LabelStore {
       if (batch.idems.length && nowMs - this.lastTtlPruneMs >= TTL_PRUNE_EVERY_MS) await this.pruneIdemInTx(client, nowMs, idemSeq);
       return { outcomes, payload };
     });
+    // Written here without learning the transaction's id: read again before planning from them.
+    this.cache.drop(units.flatMap((u) => u.writes.map((w) => w.path)));
     this.rememberOwn(payload);
     return outcomes;
   }
@@ -218,8 +292,10 @@ export class PostgresLabelStore implements LabelStore {
     for (const { kind, key, v } of found.rows) {
       if (kind === 'label') {
         const [tags, notes, star, metrics, version, updated_at, updated_by, xmin] = v;
-        read.current.set(key, { path: key, tags, notes, star, metrics, version, updated_at, updated_by });
+        const sidecar = { path: key, tags, notes, star, metrics, version, updated_at, updated_by };
+        read.current.set(key, sidecar);
         read.seenRows.set(key, { version, xmin });
+        this.cache.set(sidecar, xmin);
       } else {
         read.recorded.set(key, { key, fingerprint: v[0], outcome: v[1], created_at_ms: v[2] });
         read.seenSeqs.set(key, v[3]);
@@ -262,6 +338,8 @@ export class PostgresLabelStore implements LabelStore {
 
   async move(moves: readonly LabelMove[], stamp: Stamp): Promise<MoveResult[]> {
     if (moves.length === 0) return [];
+    const touched = moves.flatMap((m) => [m.from, m.to]);
+    this.cache.drop(touched);
     const { results, payload } = await this.db.tx(async (client) => {
       const locked = await this.lock(client);
       const rows = await this.readRows(client, [...new Set(moves.flatMap((m) => [m.from, m.to]))]);
@@ -284,6 +362,7 @@ export class PostgresLabelStore implements LabelStore {
       await this.compact(client, locked, lastId);
       return { results, payload };
     });
+    this.cache.drop(touched);
     this.rememberOwn(payload);
     return results;
   }
@@ -294,8 +373,12 @@ export class PostgresLabelStore implements LabelStore {
     );
     const head = rows[0];
     if (!head) throw new Error(`dataset ${this.db.datasetId} has no labels state`);
-    if (afterId > Number(head.last_event_id) || afterId < Number(head.compacted_through)) return { events: [], reset: true };
-    return { events: rows.filter((r) => r.id != null).map((r) => eventFromRow(r as EventRow)), reset: false };
+    const headId = Number(head.last_event_id);
+    if (afterId > headId || afterId < Number(head.compacted_through)) return { events: [], reset: true };
+    const events = rows.filter((r) => r.id != null).map((r) => eventFromRow(r as EventRow));
+    for (const e of events) this.cache.forgetChangedBy(e);
+    this.knownThrough = Math.max(this.knownThrough, events.length < limit ? headId : events.at(-1)!.id);
+    return { events, reset: false };
   }
 
   async currentEventId(): Promise<number> {
@@ -352,7 +435,7 @@ export class PostgresLabelStore implements LabelStore {
    * moved (a safety net). The service reads `changesSince` its last id and publishes each event
    * once (LV7), so an extra call costs a query, never a duplicate.
    */
-  watchExternal(onChange: () => void): () => void {
+  watchExternal(onChange: (head?: number) => void): () => void {
     let stopped = false;
     let seenHead = -1;
     const prefix = `${this.db.dataset}:`;
@@ -363,7 +446,7 @@ export class PostgresLabelStore implements LabelStore {
         (payload) => {
           if (stopped || !payload.startsWith(prefix)) return;
           if (this.ownNotifies.delete(payload)) return;
-          onChange();
+          onChange(Number(payload.slice(prefix.length)));
         },
         () => {
           if (!stopped) onChange();

@@ -217,6 +217,8 @@ export class SseHub {
 
   private broadcast(event: FeedEvent): void {
     if (event.id !== null) this.headId = Math.max(this.headId, event.id);
+    // Nobody to serialise it for (a server whose only clients write, as API workers do).
+    if (this.clients.size === 0) return;
     // Serialised once, whatever the number of clients: each gets the same string.
     const prepared = frame(event.type, event.data, event.id);
     for (const client of this.clients) {

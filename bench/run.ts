@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   },
   'table-engines': () => import('./table-engines-bench.js'),
   orders: () => import('./order-bench.js'),
+  query: () => import('./query-bench.js'),
   hostile: () => import('./hostile-bench.js'),
   watch: () => import('./watch-bench.js'),
   identity: () => import('./identity-bench.js'),

@@ -22,7 +22,7 @@ export function registerFolderRoutes(app: FastifyInstance, ctx: { listing: Listi
       recursive: boolParam(query, 'recursive', false),
       seed: intParam(query, 'seed', { min: 0, max: 2 ** 32 - 1, fallback: 0 }),
     };
-    if (listing.limit > 0) await ctx.listing.prepare({ key: listing.sort, seed: listing.seed });
+    if (listing.limit > 0) await ctx.listing.prepare({ key: listing.sort, seed: listing.seed }, listing);
     const progress = indexingProgress(source);
     if (!progress) return ctx.listing.list(listing);
     // While indexing, the folder and its subfolders are also looked for on disk: an existing

@@ -17,7 +17,7 @@ export function registerQueryRoutes(app: FastifyInstance, deps: QueryRouteDeps):
   const { engine, source } = deps;
   app.post('/query', async (request) => {
     const body = parseBody(queryBodySchema, request.body ?? {});
-    await engine.prepare(body.sort ?? DEFAULT_SORT);
+    await engine.ready(body.sort ?? DEFAULT_SORT, body);
     const progress = indexingProgress(source);
     const result = whileIndexing(source, () => engine.query(body));
     return progress ? { ...result, indexing: progress } : result;

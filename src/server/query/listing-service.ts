@@ -6,7 +6,7 @@ import type { LabelLookup } from '../labels/label-lookup.js';
 import { compareNatural, naturalKey } from './collation.js';
 import { itemView } from './item-view.js';
 import type { ListSort, SortDirection, SortKey } from './order-book.js';
-import type { QueryEngine } from './query-engine.js';
+import type { QueryEngine, WindowAsk } from './query-engine.js';
 
 export interface ListingQuery {
   path: string;
@@ -34,9 +34,12 @@ export class ListingService {
     private readonly labels: LabelLookup,
   ) {}
 
-  /** Resolves once the order a listing with this sort needs can be built without a long pause. */
-  prepare(sort: Pick<ListSort, 'key'> & { seed?: number }): Promise<void> {
-    return this.engine.prepare(sort);
+  /**
+   * Resolves once the order a listing with this sort needs can be built without a long pause, or
+   * at once when the listing's window can be selected while it builds (`QueryEngine.ready`).
+   */
+  prepare(sort: Pick<ListSort, 'key'> & { seed?: number }, window?: WindowAsk): Promise<void> {
+    return window ? this.engine.ready(sort, window) : this.engine.prepare(sort);
   }
 
   list(query: ListingQuery): FoldersResponse {

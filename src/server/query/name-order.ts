@@ -1,6 +1,6 @@
 import { compareCodeUnits } from './collation.js';
 import { CLAMPED, compareNaturalNames, MORE, packNaturalKey } from './natural-keys.js';
-import { radixSteps, STEP } from './radix.js';
+import { radixSteps, type Scratch, STEP } from './radix.js';
 
 /** Below this many ids a range is comparator-sorted: a radix pass costs 65,536 counters. */
 const SMALL = 2048;
@@ -27,17 +27,18 @@ export function compareByName(paths: readonly string[]): (a: number, b: number) 
  * (`img_0001234.jpg`) are apart within the first sixteen units, so a million ids take two
  * packing passes and one radix sort, and no key string is ever built.
  */
-export function* sortByNameSteps(ids: Int32Array, paths: readonly string[], idSpace: number): Generator<void, void> {
+export function* sortByNameSteps(ids: Int32Array, paths: readonly string[], idSpace: number, scratch?: Scratch): Generator<void, void> {
   const n = ids.length;
   if (n <= TINY) {
     sortRange(ids, 0, n, compareByName(paths));
     return;
   }
-  const hi = new Uint32Array(n);
-  const lo = new Uint32Array(n);
-  const ends = new Uint8Array(idSpace); // by id: how its key goes on after the packed bits
+  const hi = scratch ? scratch.hi.subarray(0, n) : new Uint32Array(n);
+  const lo = scratch ? scratch.lo.subarray(0, n) : new Uint32Array(n);
+  // By id: how its key goes on after the packed bits (set before it is read).
+  const ends = scratch ? scratch.flags : new Uint8Array(idSpace);
   // By id: where its base name starts in its path (0 until the first packing pass sets it).
-  const starts = new Int32Array(idSpace);
+  const starts = scratch ? scratch.byId.subarray(0, idSpace).fill(0) : new Int32Array(idSpace);
   const byPath = (a: number, b: number) => compareCodeUnits(paths[a]!, paths[b]!);
   const compare = (a: number, b: number) => compareNaturalNames(paths[a]!, starts[a]!, paths[b]!, starts[b]!) || byPath(a, b);
   const packer = { paths, starts, ends, hi, lo, out: new Uint32Array(2) };
@@ -54,7 +55,7 @@ export function* sortByNameSteps(ids: Int32Array, paths: readonly string[], idSp
       yield;
     }
     if (!same) {
-      if (to - from > SMALL) yield* radixSteps(ids.subarray(from, to), hi.subarray(from, to), lo.subarray(from, to));
+      if (to - from > SMALL) yield* radixSteps(ids.subarray(from, to), hi.subarray(from, to), lo.subarray(from, to), scratch);
       else sortByPacked(ids, hi, lo, from, to);
     }
     settleRuns(ids, hi, lo, from, to, skip, wide, ends, stack, compare, byPath);

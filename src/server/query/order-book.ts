@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { hashPath } from './collation.js';
-import { drain } from './radix.js';
+import { drain, type Scratch, ScratchPool } from './radix.js';
 import { addedOrderSteps, nameOrderSteps, randomOrderSteps, sortFewByRandom, sortFewByValue, valueOrderSteps, type SortedOrder } from './sorters.js';
 
 /** `name`, `added`, `random` or `metric:<name>`: the same keys for every route (SPEC.md L5). */
@@ -39,6 +39,7 @@ export class OrderBook {
   private hashes = new Uint32Array(0);
   private hashedUpTo = 0;
   private maskBuffer = new Uint8Array(0);
+  private readonly scratch = new ScratchPool();
 
   /** `sliceMs`: how long `prepare` runs a build between two turns of the event loop. */
   constructor(
@@ -84,6 +85,22 @@ export class OrderBook {
       }
       sliceStart = performance.now();
     }
+  }
+
+  /** Whether the order for `key` (and seed) is built for the catalog as it is. */
+  has(key: SortKey, seed: number): boolean {
+    return this.cached(key, seed) !== undefined;
+  }
+
+  /** Whether a build of that order for the catalog as it is has started and not finished. */
+  building(key: SortKey, seed: number): boolean {
+    const build = this.builds.get(this.cacheKey(key, seed));
+    return build !== undefined && build.result === undefined && build.stamp === this.stamp(key);
+  }
+
+  /** FNV-1a of every id's path (L2's input), computed now for the ids that lack it. */
+  hashesOfPaths(): Uint32Array {
+    return drain(this.pathHashes());
   }
 
   /** The ascending order of every alive id for `key`; built on first use after a catalog change. */
@@ -132,15 +149,33 @@ export class OrderBook {
     const stamp = this.stamp(key);
     const cacheKey = this.cacheKey(key, seed);
     let order: SortedOrder;
-    if (key === 'name') order = yield* nameOrderSteps(this.catalog);
-    else if (key === 'added') order = yield* addedOrderSteps(this.catalog, yield* this.awaitOrder('name'));
-    else if (key === 'random') order = yield* randomOrderSteps(this.catalog, yield* this.pathHashes(), seed);
-    else order = yield* valueOrderSteps(this.catalog.metrics.get(key.slice(7)), yield* this.awaitOrder('name'));
+    if (key === 'name') order = yield* this.lent((s) => nameOrderSteps(this.catalog, s));
+    else if (key === 'added') {
+      const byName = yield* this.awaitOrder('name');
+      order = yield* this.lent((s) => addedOrderSteps(this.catalog, byName, s));
+    } else if (key === 'random') {
+      const hashes = yield* this.pathHashes();
+      order = yield* this.lent((s) => randomOrderSteps(this.catalog, hashes, seed, s));
+    } else {
+      const byName = yield* this.awaitOrder('name');
+      order = yield* this.lent((s) => valueOrderSteps(this.catalog.metrics.get(key.slice(7)), byName, s));
+    }
     if (this.stamp(key) !== stamp) return order; // overtaken by a catalog change: not kept
     if (this.builds.get(cacheKey)?.stamp === stamp) this.builds.delete(cacheKey);
     // Random orders for other seeds are dropped so a shuffling client cannot grow the cache.
     if (key === 'random') for (const k of this.orders.keys()) if (k.startsWith('random:')) this.orders.delete(k);
     this.orders.set(cacheKey, { stamp, order });
+    return order;
+  }
+
+  /**
+   * Runs a build's steps in work arrays lent by the pool (sized for the catalog as the build
+   * starts), given back when it ends. A build overtaken and left unfinished keeps its set for the GC.
+   */
+  private *lent(build: (scratch: Scratch) => Generator<void, SortedOrder>): Generator<void, SortedOrder> {
+    const scratch = this.scratch.take(this.catalog.size, this.catalog.size);
+    const order = yield* build(scratch);
+    this.scratch.give(scratch);
     return order;
   }
 

@@ -11,6 +11,7 @@ import { itemView } from './item-view.js';
 import { buildLabelIndex, type LabelIndex } from './label-index.js';
 import { DEFAULT_SORT, OrderBook, type ListSort } from './order-book.js';
 import { ScopedOrders } from './scoped-orders.js';
+import { selectTop, type SelectKey } from './top-k.js';
 
 export interface QueryEngineOptions {
   catalog: Catalog;
@@ -47,6 +48,16 @@ export interface ListRequest {
 
 /** How stale an unfiltered order may be while indexing is still adding items. */
 const INDEXING_STALE_MS = 1000;
+
+/** Windows ending past this position wait for the whole order: selecting them keeps too many ids (TK1). */
+const MAX_SELECTED = 20_000;
+
+/** The part of a request that decides whether its window can be selected before the order exists. */
+export interface WindowAsk {
+  offset: number;
+  limit: number;
+  around?: string;
+}
 
 /**
  * The one listing engine (SPEC.md): filtering, sorting, windowing and histograms over a Catalog
@@ -85,6 +96,8 @@ export class QueryEngine {
 
   /** Windows a folder's list, filtered or not: `/folders` and `/query` both end here. */
   list(request: ListRequest): ListWindow {
+    const selected = this.selectedWindow(request);
+    if (selected) return selected;
     const list = this.arranged(request);
     const desc = request.sort.order === 'desc';
     const offset = this.windowStart(list, request, desc);
@@ -107,6 +120,24 @@ export class QueryEngine {
   /** Builds the whole-catalog order a list needs in slices, so the event loop keeps serving. */
   prepare(sort: Pick<ListSort, 'key'> & { seed?: number }): Promise<void> {
     return this.book.prepare(sort);
+  }
+
+  /** Whether the whole-catalog order for `sort` is built for the catalog as it is. */
+  orderBuilt(sort: Pick<ListSort, 'key'> & { seed?: number }): boolean {
+    return this.book.has(sort.key, sort.seed ?? 0);
+  }
+
+  /**
+   * What a route awaits before `list`/`query`: the order's build, in slices, except for a window
+   * that can be selected without it (TK1): then at once, the build going on in the background
+   * while `list` selects the window from the unsorted ids.
+   */
+  ready(sort: Pick<ListSort, 'key'> & { seed?: number }, window: WindowAsk): Promise<void> {
+    const building = this.book.prepare(sort);
+    if (!this.selectable({ key: sort.key, seed: sort.seed ?? 0 }, window)) return building;
+    // A failing build fails again, and is reported, in the request that needs the whole order.
+    building.catch(() => undefined);
+    return Promise.resolve();
   }
 
   /** Builds the common sorted orders ahead of the first query that needs them. */
@@ -193,6 +224,43 @@ export class QueryEngine {
       if (values && ids.length) labelMetrics = { values, ids };
     }
     return arrange(this.book, sort, scope, labelMetrics);
+  }
+
+  private selectable(sort: Pick<ListSort, 'key' | 'seed'>, window: WindowAsk): boolean {
+    return window.around === undefined && window.limit > 0 && window.offset + window.limit <= MAX_SELECTED && !this.book.has(sort.key, sort.seed);
+  }
+
+  /**
+   * TK1: while the order of a list is being built (`ready` started it), its first windows are the
+   * best `offset + limit` ids of the filtered scope by the order's own keys, a linear pass, with the
+   * same ids in the same order as the built order gives. An unfiltered list already cached is read
+   * from the cache instead.
+   */
+  private selectedWindow(request: ListRequest): ListWindow | undefined {
+    const { dirId, recursive, filters, sort, offset, limit } = request;
+    if (!this.selectable(sort, request) || !this.book.building(sort.key, sort.seed)) return undefined;
+    const isMetric = sort.key.startsWith('metric:');
+    if (filters.length === 0 && (!isMetric || this.labelRevision)) {
+      const labelStamp = isMetric ? `:${this.catalog.metricsGeneration}:${this.labelRevision!()}` : '';
+      const maxStale = this.indexing() ? INDEXING_STALE_MS : 0;
+      if (this.scoped.has({ dirId, recursive, sort }, `${this.catalog.generation}${labelStamp}`, maxStale)) return undefined;
+    }
+    const labelIndex = filters.length > 0 || isMetric ? this.labelIndex() : undefined;
+    const ctx = labelIndex && this.context(labelIndex);
+    const scope = this.scope(dirId, recursive, 0);
+    if (ctx) applyFilters(scope, filters, ctx);
+    let key: SelectKey;
+    if (sort.key === 'name') key = { kind: 'name' };
+    else if (sort.key === 'added') key = { kind: 'value', values: this.catalog.added, valueless: false };
+    else if (sort.key === 'random') key = { kind: 'random', hashes: this.book.hashesOfPaths(), seed: sort.seed };
+    else key = { kind: 'value', values: ctx!.metricValues(sort.key.slice(7)), valueless: true };
+    const top = selectTop(scope.ids, scope.count, offset + limit, key, sort.order === 'desc', this.catalog.paths);
+    const items: Item[] = [];
+    for (let i = offset; i < top.ids.length; i++) {
+      const id = top.ids[i]!;
+      items.push(itemView(this.catalog, id, this.labels.peek(this.catalog.paths[id]!)));
+    }
+    return { items, total: scope.count, offset, limit };
   }
 
   private windowStart(list: Arranged, request: ListRequest, desc: boolean): number {

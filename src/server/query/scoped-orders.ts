@@ -27,7 +27,7 @@ export class ScopedOrders {
    * client polling a 100k listing doesn't re-sort on every request.
    */
   get(key: ScopeKey, stamp: string, maxStaleMs: number, build: () => Arranged): Arranged {
-    const id = `${key.dirId}|${key.recursive ? 1 : 0}|${key.sort.key}|${key.sort.key === 'random' ? key.sort.seed >>> 0 : 0}`;
+    const id = idOf(key);
     const hit = this.cache.get(id);
     const now = performance.now();
     if (hit) {
@@ -40,6 +40,12 @@ export class ScopedOrders {
     const list = build();
     this.put(id, { stamp, builtAt: now, list });
     return list;
+  }
+
+  /** Whether `get` would answer from the cache (and not build). */
+  has(key: ScopeKey, stamp: string, maxStaleMs: number): boolean {
+    const hit = this.cache.get(idOf(key));
+    return hit !== undefined && (hit.stamp === stamp || performance.now() - hit.builtAt < maxStaleMs);
   }
 
   private put(id: string, entry: { stamp: string; builtAt: number; list: Arranged }): void {
@@ -57,3 +63,5 @@ export class ScopedOrders {
     this.cachedIds -= entry.list.ids.length;
   }
 }
+
+const idOf = (key: ScopeKey) => `${key.dirId}|${key.recursive ? 1 : 0}|${key.sort.key}|${key.sort.key === 'random' ? key.sort.seed >>> 0 : 0}`;

@@ -1,13 +1,14 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { compareCodeUnits, randomRank } from './collation.js';
 import { sortByNameSteps } from './name-order.js';
-import { float64KeySteps, float64Keys, radixSteps, STEP } from './radix.js';
+import { float64KeySteps, float64Keys, radix32Steps, radixSteps, type Scratch, STEP } from './radix.js';
 
 /**
  * Whole-catalog orders, ascending, built with radix argsorts (a million ids in tens of ms instead
  * of the ~0.5–2 s of a comparator sort). Each realises one rule of SPEC.md exactly; the
  * comparators in the tests are the reference they are checked against. Each is a step generator
- * (`drain` runs it at once) so that a build can yield to the event loop every ~1 ms of work.
+ * (`drain` runs it at once) so that a build can yield to the event loop every ~1 ms of work, and
+ * works in lent arrays (`Scratch`, at least as long as the ids it sorts) besides its result.
  */
 export interface SortedOrder {
   /** Alive ids, ascending; for metric orders the `valid` ids that have a value come first. */
@@ -16,19 +17,19 @@ export interface SortedOrder {
 }
 
 /** L1: natural name key, ties by path (name-order.ts). */
-export function* nameOrderSteps(catalog: Catalog): Generator<void, SortedOrder> {
+export function* nameOrderSteps(catalog: Catalog, scratch?: Scratch): Generator<void, SortedOrder> {
   const ids = yield* aliveIds(catalog);
-  yield* sortByNameSteps(ids, catalog.paths, catalog.size);
+  yield* sortByNameSteps(ids, catalog.paths, catalog.size, scratch);
   return { order: ids, valid: ids.length };
 }
 
 /** Added time; ties keep the name order it starts from (L3: the radix sort is stable). */
-export function* addedOrderSteps(catalog: Catalog, byName: SortedOrder): Generator<void, SortedOrder> {
+export function* addedOrderSteps(catalog: Catalog, byName: SortedOrder, scratch: Scratch): Generator<void, SortedOrder> {
   const ids = byName.order.slice();
-  const hi = new Uint32Array(ids.length);
-  const lo = new Uint32Array(ids.length);
+  const hi = scratch.hi.subarray(0, ids.length);
+  const lo = scratch.lo.subarray(0, ids.length);
   yield* float64KeySteps(ids, catalog.added, hi, lo);
-  yield* radixSteps(ids, hi, lo);
+  yield* radixSteps(ids, hi, lo, scratch);
   return { order: ids, valid: ids.length };
 }
 
@@ -36,7 +37,7 @@ export function* addedOrderSteps(catalog: Catalog, byName: SortedOrder): Generat
  * L4: ids with a value first (by value, ties in name order), then the ids without one, in name
  * order. Built from the name order so that the stable radix sort carries its ties.
  */
-export function* valueOrderSteps(values: Float64Array | undefined, byName: SortedOrder): Generator<void, SortedOrder> {
+export function* valueOrderSteps(values: Float64Array | undefined, byName: SortedOrder, scratch: Scratch): Generator<void, SortedOrder> {
   const all = byName.order;
   if (!values) return { order: all.slice(), valid: 0 };
   const order = new Int32Array(all.length);
@@ -50,27 +51,32 @@ export function* valueOrderSteps(values: Float64Array | undefined, byName: Sorte
   }
   order.subarray(valid).reverse(); // filled from the end: back to name order
   const head = order.subarray(0, valid);
-  const hi = new Uint32Array(valid);
-  const lo = new Uint32Array(valid);
+  const hi = scratch.hi.subarray(0, valid);
+  const lo = scratch.lo.subarray(0, valid);
   yield* float64KeySteps(head, values, hi, lo);
-  yield* radixSteps(head, hi, lo);
+  yield* radixSteps(head, hi, lo, scratch);
   return { order, valid };
 }
 
-/** L2: by `randomRank(pathHash, seed)`; a 32-bit collision (rare) falls back to the path. */
-/** `hashes[id]` is `hashPath` of the id's path. */
-export function* randomOrderSteps(catalog: Catalog, hashes: Uint32Array, seed: number): Generator<void, SortedOrder> {
+/**
+ * L2: by `randomRank(pathHash, seed)`, a 32-bit key (two radix passes); a collision (rare) falls
+ * back to the path. `hashes[id]` is `hashPath` of the id's path.
+ */
+export function* randomOrderSteps(catalog: Catalog, hashes: Uint32Array, seed: number, scratch: Scratch): Generator<void, SortedOrder> {
   const ids = yield* aliveIds(catalog);
-  const hi = new Uint32Array(ids.length);
-  const lo = new Uint32Array(ids.length);
-  for (let i = 0; i < ids.length; i++) {
-    hi[i] = randomRank(hashes[ids[i]!]!, seed);
-    if ((i & (STEP - 1)) === STEP - 1) yield;
+  const keys = scratch.hi.subarray(0, ids.length);
+  for (let from = 0; from < ids.length; from += STEP) {
+    rankRange(ids, hashes, seed, keys, from, Math.min(ids.length, from + STEP));
+    yield;
   }
-  yield* radixSteps(ids, hi, lo);
+  yield* radix32Steps(ids, keys, scratch);
   const paths = catalog.paths;
-  sortRuns(ids, hi, lo, (a, b) => compareCodeUnits(paths[a]!, paths[b]!));
+  sortRuns(ids, keys, (a, b) => compareCodeUnits(paths[a]!, paths[b]!));
   return { order: ids, valid: ids.length };
+}
+
+function rankRange(ids: Int32Array, hashes: Uint32Array, seed: number, keys: Uint32Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) keys[i] = randomRank(hashes[ids[i]!]!, seed);
 }
 
 /**
@@ -111,11 +117,11 @@ function sortByKeys(ids: Int32Array, hi: Uint32Array, lo: Uint32Array, tie: (a: 
   ids.set(at.map((i) => ids[i]!));
 }
 
-/** Comparator-sorts each run of equal (hi, lo) keys; runs are short when the keys spread well. */
-function sortRuns(ids: Int32Array, hi: Uint32Array, lo: Uint32Array, compare: (a: number, b: number) => number): void {
+/** Comparator-sorts each run of equal keys; runs are short when the keys spread well. */
+function sortRuns(ids: Int32Array, keys: Uint32Array, compare: (a: number, b: number) => number): void {
   let start = 0;
   for (let i = 1; i <= ids.length; i++) {
-    if (i < ids.length && hi[i] === hi[start] && lo[i] === lo[start]) continue;
+    if (i < ids.length && keys[i] === keys[start]) continue;
     if (i - start > 1) ids.subarray(start, i).sort(compare);
     start = i;
   }

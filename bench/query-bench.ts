@@ -39,8 +39,8 @@ interface Engine {
   warm(): Promise<void>;
   prepare(sort: { key: string; seed?: number }): Promise<void>;
   query(body: unknown): { total: number };
-  /** The route's whole answer when the engine has one (a first window may not wait for a build). */
-  answer?(body: unknown): Promise<{ total: number }>;
+  /** What the route awaits when the engine has it (a first window need not wait for a build). */
+  ready?(sort: { key: string; seed?: number }, window: { offset: number; limit: number }): Promise<void>;
   histogram(body: unknown): { population: number[] };
 }
 
@@ -125,8 +125,8 @@ export async function run(): Promise<void> {
       return h.population.reduce((a, b) => a + b, 0);
     }
     const body = queryBodySchema.parse(w.body);
-    if (engine.answer) return (await engine.answer(body)).total;
-    await engine.prepare(body.sort ?? DEFAULT_SORT);
+    if (engine.ready) await engine.ready(body.sort ?? DEFAULT_SORT, body);
+    else await engine.prepare(body.sort ?? DEFAULT_SORT);
     return engine.query(body).total;
   };
 

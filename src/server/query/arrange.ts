@@ -42,6 +42,52 @@ export function arrange(book: OrderBook, sort: ListSort, scope?: IdList, labelMe
   return merge(book, picked, labelMetrics!.values);
 }
 
+/**
+ * The window `[offset, offset + limit)` of `scope` read in `desc` or `asc` direction (L4, L6),
+ * found by walking the whole-catalog order only until the window is filled: the list as a whole
+ * is never built. Undefined when the scope is small enough to be sorted by its own keys (`arrange`
+ * does that faster). The scope is marked in the book's mask, which the walk reads.
+ */
+export function windowByWalk(book: OrderBook, sort: ListSort, scope: IdList, offset: number, limit: number, desc: boolean): Int32Array | undefined {
+  const { order, valid } = book.order(sort.key, sort.seed);
+  if (scope.count * SMALL_SCOPE_RATIO < order.length) return undefined;
+  const keep = book.mask();
+  markIds(keep, scope.ids, scope.count);
+  const out = new Int32Array(Math.max(0, Math.min(limit, scope.count - offset)));
+  if (out.length === 0) return out;
+  let seen = desc ? walkDown(order, valid, keep, offset, out, 0) : walkUp(order, 0, valid, keep, offset, out, 0);
+  if (seen < offset + out.length) seen = walkUp(order, valid, order.length, keep, offset, out, seen);
+  return out;
+}
+
+function markIds(keep: Uint8Array, ids: Int32Array, count: number): void {
+  for (let i = 0; i < count; i++) keep[ids[i]!] = 1;
+}
+
+/** Walks order[from..to) upwards; the kept ids from position `offset` on fill `out`. Returns the kept count. */
+function walkUp(order: Int32Array, from: number, to: number, keep: Uint8Array, offset: number, out: Int32Array, seen: number): number {
+  const end = offset + out.length;
+  for (let i = from; i < to && seen < end; i++) {
+    const id = order[i]!;
+    if (keep[id] !== 1) continue;
+    if (seen >= offset) out[seen - offset] = id;
+    seen++;
+  }
+  return seen;
+}
+
+/** `walkUp` over order[0..to) from the top down. */
+function walkDown(order: Int32Array, to: number, keep: Uint8Array, offset: number, out: Int32Array, seen: number): number {
+  const end = offset + out.length;
+  for (let i = to - 1; i >= 0 && seen < end; i--) {
+    const id = order[i]!;
+    if (keep[id] !== 1) continue;
+    if (seen >= offset) out[seen - offset] = id;
+    seen++;
+  }
+  return seen;
+}
+
 /** The scope's ids in the base order, minus those a label places (returned in `moved`). */
 interface Picked extends Arranged {
   moved: number[];

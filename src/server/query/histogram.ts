@@ -9,6 +9,13 @@ export interface Bins {
   filtered: number[];
 }
 
+/** The population's side of `Bins`: what a histogram with any filters shares. */
+export interface PopulationBins {
+  min: number;
+  max: number;
+  counts: number[];
+}
+
 export function binValues(
   values: Float64Array,
   population: Int32Array,
@@ -17,27 +24,38 @@ export function binValues(
   filteredCount: number,
   bins: number,
 ): Bins {
+  const pop = binPopulation(values, population, populationCount, bins);
+  return withFiltered(pop, bins, pop && countBins(values, filtered, filteredCount, pop.min, pop.max, bins));
+}
+
+/** Range and counts of the population; undefined when no id has a value. */
+export function binPopulation(values: Float64Array, ids: Int32Array, count: number, bins: number): PopulationBins | undefined {
   let min = Infinity;
   let max = -Infinity;
-  for (let i = 0; i < populationCount; i++) {
-    const v = values[population[i]!]!;
+  for (let i = 0; i < count; i++) {
+    const v = values[ids[i]!]!;
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  const pop = new Array<number>(bins).fill(0);
-  const fil = new Array<number>(bins).fill(0);
-  if (min > max) return { min: null, max: null, population: pop, filtered: fil };
+  if (min > max) return undefined;
+  return { min, max, counts: countBins(values, ids, count, min, max, bins) };
+}
+
+/** `Bins` from the population's and the filtered counts (empty bins when the population has no value). */
+export function withFiltered(pop: PopulationBins | undefined, bins: number, filtered: number[] | undefined): Bins {
+  if (!pop) return { min: null, max: null, population: new Array<number>(bins).fill(0), filtered: new Array<number>(bins).fill(0) };
+  return { min: pop.min, max: pop.max, population: pop.counts.slice(), filtered: filtered ?? pop.counts.slice() };
+}
+
+/** Counts per bin of the ids' values within [min, max] (NaN and values outside are left out). */
+export function countBins(values: Float64Array, ids: Int32Array, n: number, min: number, max: number, bins: number): number[] {
   const scale = max > min ? bins / (max - min) : 0;
-  const count = (ids: Int32Array, n: number, out: number[]): void => {
-    for (let i = 0; i < n; i++) {
-      const v = values[ids[i]!]!;
-      if (!(v >= min && v <= max)) continue; // NaN, or outside the population's range
-      const b = Math.floor((v - min) * scale);
-      const at = b >= bins ? bins - 1 : b;
-      out[at] = out[at]! + 1;
-    }
-  };
-  count(population, populationCount, pop);
-  count(filtered, filteredCount, fil);
-  return { min, max, population: pop, filtered: fil };
+  const counts = new Int32Array(bins);
+  for (let i = 0; i < n; i++) {
+    const v = values[ids[i]!]!;
+    if (!(v >= min && v <= max)) continue; // NaN, or outside the population's range
+    const b = Math.floor((v - min) * scale);
+    counts[b >= bins ? bins - 1 : b]!++;
+  }
+  return Array.from(counts);
 }

@@ -98,6 +98,17 @@ export class OrderBook {
     return build !== undefined && build.result === undefined && build.stamp === this.stamp(key);
   }
 
+  /** Hashes every path (L2's input) in slices, so a first random window (TK1) hashes none in its request. */
+  async prepareHashes(): Promise<void> {
+    const steps = this.pathHashes();
+    let sliceStart = performance.now();
+    while (!steps.next().done) {
+      if (performance.now() - sliceStart < this.sliceMs) continue;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+
   /** FNV-1a of every id's path (L2's input), computed now for the ids that lack it. */
   hashesOfPaths(): Uint32Array {
     return drain(this.pathHashes());

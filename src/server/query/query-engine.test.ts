@@ -197,6 +197,40 @@ describe('sorted orders', () => {
   });
 });
 
+describe('filtered windows', () => {
+  it('[L4][L6] walked from the order only as far as the window, they equal the reference list in both directions', () => {
+    const catalog = new Catalog();
+    let seed = 9;
+    const rnd = () => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed / 2 ** 32;
+    };
+    for (let i = 0; i < 6000; i++) {
+      const id = catalog.upsert({ path: `/d${i % 5}/p_${Math.floor(rnd() * 900)}.jpg${i}`, type: 'image/jpeg', w: 10 + (i % 7), addedMs: Math.floor(rnd() * 30) });
+      catalog.setMetric('m', id, rnd() < 0.2 ? NaN : Math.floor(rnd() * 4));
+    }
+    const engine = new QueryEngine({ catalog, labels: { peek: () => undefined, forEachLabeled: () => {} } });
+    const values = catalog.metrics.get('m')!;
+    const byName = (a: number, b: number) => {
+      const ka = naturalKey(catalog.nameOf(a));
+      const kb = naturalKey(catalog.nameOf(b));
+      return ka < kb ? -1 : ka > kb ? 1 : catalog.paths[a]! < catalog.paths[b]! ? -1 : 1;
+    };
+    const kept = [...Array(catalog.size).keys()].filter((id) => catalog.width[id]! >= 12);
+    const withValue = kept.filter((id) => !Number.isNaN(values[id]!)).sort((a, b) => values[a]! - values[b]! || byName(a, b));
+    const missing = kept.filter((id) => Number.isNaN(values[id]!)).sort(byName);
+    const byAdded = kept.slice().sort((a, b) => catalog.added[a]! - catalog.added[b]! || byName(a, b));
+    const filters = [{ width: { gte: 12 } }];
+    const ids = (body: Record<string, unknown>) => q(engine, { filters, ...body }).items.map((i) => catalog.idOf(i.path)!);
+    const at = withValue.length - 30;
+    expect(ids({ sort: { key: 'metric:m' }, offset: at, limit: 60 })).toEqual([...withValue, ...missing].slice(at, at + 60));
+    expect(ids({ sort: { key: 'metric:m', order: 'desc' }, offset: at, limit: 60 })).toEqual([...withValue.slice().reverse(), ...missing].slice(at, at + 60));
+    expect(ids({ sort: { key: 'added', order: 'desc' }, offset: 100, limit: 300 })).toEqual(byAdded.slice().reverse().slice(100, 400));
+    expect(ids({ offset: kept.length - 5, limit: 50 })).toEqual(kept.slice().sort(byName).slice(-5));
+    expect(q(engine, { filters, offset: kept.length + 5, limit: 50 })).toMatchObject({ items: [], total: kept.length });
+  });
+});
+
 describe('QueryEngine reused buffers', () => {
   it('[L6] interleaved filtered queries, histograms and cached folder lists answer as a fresh engine does', () => {
     const { engine } = fixture();

@@ -4,9 +4,9 @@ import { canonicalPath } from '../../protocol/paths.js';
 import { AppError } from '../app-error.js';
 import type { Catalog, DirNode } from '../catalog/catalog.js';
 import type { LabelLookup } from '../labels/label-lookup.js';
-import { arrange, idAt, positionOf, type Arranged, type LabelMetrics } from './arrange.js';
+import { arrange, idAt, positionOf, windowByWalk, type Arranged, type LabelMetrics } from './arrange.js';
 import { applyFilters, filterMetric, type FilterContext, type IdList } from './filters.js';
-import { binValues } from './histogram.js';
+import { binPopulation, countBins, type PopulationBins, withFiltered } from './histogram.js';
 import { itemView } from './item-view.js';
 import { buildLabelIndex, type LabelIndex } from './label-index.js';
 import { DEFAULT_SORT, OrderBook, type ListSort } from './order-book.js';
@@ -49,6 +49,9 @@ export interface ListRequest {
 /** How stale an unfiltered order may be while indexing is still adding items. */
 const INDEXING_STALE_MS = 1000;
 
+/** Histogram populations kept (a few bytes each: counts and range). */
+const MAX_POPULATIONS = 64;
+
 /** Windows ending past this position wait for the whole order: selecting them keeps too many ids (TK1). */
 const MAX_SELECTED = 20_000;
 
@@ -76,6 +79,7 @@ export class QueryEngine {
   private labelCache: { stamp: string; index: LabelIndex } | undefined;
   private fieldsCache: { stamp: string; fields: { name: string; count: number }[] } | undefined;
   private scratchArray = new Uint8Array(0);
+  private readonly populations = new Map<string, { stamp: string; bins: PopulationBins | undefined }>();
   private readonly idBuffers = [new Int32Array(0), new Int32Array(0)];
   /** Stamps metric-sorted folders when no label revision is known: never reused. */
   private uncached = 0;
@@ -98,6 +102,7 @@ export class QueryEngine {
   list(request: ListRequest): ListWindow {
     const selected = this.selectedWindow(request);
     if (selected) return selected;
+    if (request.filters.length > 0 && request.around === undefined) return this.filteredWindow(request);
     const list = this.arranged(request);
     const desc = request.sort.order === 'desc';
     const offset = this.windowStart(list, request, desc);
@@ -140,10 +145,11 @@ export class QueryEngine {
     return Promise.resolve();
   }
 
-  /** Builds the common sorted orders ahead of the first query that needs them. */
+  /** Builds the common sorted orders, and the path hashes random orders start from, ahead of the first query that needs them. */
   async warm(): Promise<void> {
     await this.prepare(DEFAULT_SORT);
     await this.prepare({ key: 'added' });
+    await this.book.prepareHashes();
   }
 
   /**
@@ -154,15 +160,31 @@ export class QueryEngine {
     const labelIndex = this.labelIndex();
     const ctx = this.context(labelIndex);
     const values = ctx.metricValues(body.metric);
-    const population = this.scope(this.dir(body.path).id, body.recursive, 0);
-    const filtered: IdList = { ids: this.idBuffer(1, population.count), count: population.count };
-    filtered.ids.set(population.ids.subarray(0, population.count));
+    const dirId = this.dir(body.path).id;
     const others = body.filters.filter((f: Filter) => filterMetric(f) !== body.metric);
+    if (!values) return { metric: body.metric, ...withFiltered(undefined, body.bins, undefined) };
+    const pop = this.populationBins(dirId, body.recursive, body.metric, body.bins, values);
+    if (!pop || others.length === 0) return { metric: body.metric, ...withFiltered(pop, body.bins, undefined) };
+    const filtered = this.scope(dirId, body.recursive, 1);
     applyFilters(filtered, others, ctx);
-    const bins = values
-      ? binValues(values, population.ids, population.count, filtered.ids, filtered.count, body.bins)
-      : { min: null, max: null, population: new Array<number>(body.bins).fill(0), filtered: new Array<number>(body.bins).fill(0) };
-    return { metric: body.metric, ...bins };
+    return { metric: body.metric, ...withFiltered(pop, body.bins, countBins(values, filtered.ids, filtered.count, pop.min, pop.max, body.bins)) };
+  }
+
+  /**
+   * The population side of a histogram, kept for the last few (folder, metric, bins) while the
+   * catalog, its metrics and the labels stay the same: brushing a range re-counts only what passes.
+   */
+  private populationBins(dirId: number, recursive: boolean, metric: string, bins: number, values: Float64Array): PopulationBins | undefined {
+    const key = `${dirId}|${recursive ? 1 : 0}|${bins}|${metric}`;
+    const stamp = `${this.catalog.generation}:${this.catalog.metricsGeneration}:${this.labelRevision?.() ?? 'x'}`;
+    const hit = this.labelRevision ? this.populations.get(key) : undefined;
+    if (hit?.stamp === stamp) return hit.bins;
+    const population = this.scope(dirId, recursive, 1);
+    const pop = binPopulation(values, population.ids, population.count, bins);
+    this.populations.delete(key);
+    this.populations.set(key, { stamp, bins: pop });
+    if (this.populations.size > MAX_POPULATIONS) this.populations.delete(this.populations.keys().next().value!);
+    return pop;
   }
 
   /** Metric names with how many alive items have a value, catalog columns and label metrics alike. */
@@ -207,7 +229,37 @@ export class QueryEngine {
   }
 
 
+  /**
+   * A filtered window: the survivors are counted, and the order is walked only as far as the
+   * window (`windowByWalk`) unless labels place ids by their metric or the survivors are few.
+   */
+  private filteredWindow(request: ListRequest): ListWindow {
+    const filtered = this.filteredScope(request.dirId, request.recursive, request.filters, request.sort);
+    const scope = filtered.scope!; // a filtered list always has one
+    const labelMetrics = filtered.labelMetrics;
+    const desc = request.sort.order === 'desc';
+    const walked = labelMetrics ? undefined : windowByWalk(this.book, request.sort, scope, request.offset, request.limit, desc);
+    const items: Item[] = [];
+    if (walked) {
+      for (const id of walked) items.push(itemView(this.catalog, id, this.labels.peek(this.catalog.paths[id]!)));
+      return { items, total: scope.count, offset: request.offset, limit: request.limit };
+    }
+    const list = arrange(this.book, request.sort, scope, labelMetrics);
+    const end = Math.min(list.ids.length, request.offset + request.limit);
+    for (let i = request.offset; i < end; i++) {
+      const id = idAt(list, i, desc);
+      items.push(itemView(this.catalog, id, this.labels.peek(this.catalog.paths[id]!)));
+    }
+    return { items, total: list.ids.length, offset: request.offset, limit: request.limit };
+  }
+
   private arrangeScope(dirId: number, recursive: boolean, filters: readonly Filter[], sort: ListSort): Arranged {
+    const { scope, labelMetrics } = this.filteredScope(dirId, recursive, filters, sort);
+    return arrange(this.book, sort, scope, labelMetrics);
+  }
+
+  /** The scope after the filters, and the ids a label places by the sort's metric. */
+  private filteredScope(dirId: number, recursive: boolean, filters: readonly Filter[], sort: ListSort): { scope: IdList | undefined; labelMetrics: LabelMetrics | undefined } {
     const isMetric = sort.key.startsWith('metric:');
     const labelIndex = filters.length > 0 || isMetric ? this.labelIndex() : undefined;
     const ctx = labelIndex && this.context(labelIndex);
@@ -223,7 +275,7 @@ export class QueryEngine {
       for (let i = 0; i < labelIndex.ids.length; i++) if (labelIndex.labels[i]!.metrics[metric] !== undefined) ids.push(labelIndex.ids[i]!);
       if (values && ids.length) labelMetrics = { values, ids };
     }
-    return arrange(this.book, sort, scope, labelMetrics);
+    return { scope, labelMetrics };
   }
 
   private selectable(sort: Pick<ListSort, 'key' | 'seed'>, window: WindowAsk): boolean {

@@ -11,6 +11,7 @@ import { ChangeFeed } from './events/change-feed.js';
 import { resolveAccess, type ResolvedAccess } from './http/auth/access-options.js';
 import { applyConnectionCap, connectionOptions, type ConnectionLimits } from './http/connection-limits.js';
 import { installErrorHandler } from './http/error-handler.js';
+import { lazySchemaCompilers } from './http/lazy-schema-compilers.js';
 import { registerFileRoutes } from './http/file-routes.js';
 import { registerFolderRoutes } from './http/folder-routes.js';
 import type { HostPolicy } from './http/guards/host-policy.js';
@@ -110,6 +111,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     logger: options.logger ?? false,
     // Open SSE streams would otherwise keep close() waiting forever.
     forceCloseConnections: true,
+    schemaController: lazySchemaCompilers,
     ...connectionOptions(options.connections),
   });
   applyConnectionCap(app, options.connections);

@@ -1,9 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FolderOpenError } from './datasets/folder-source.js';
-import { runTokensCommand, runUsersCommand } from './accounts/account-cli.js';
-import { runExportCommand, runImportCommand } from './labels/label-cli.js';
-import { pythonImportOffer } from './labels/python-import/python-import-offer.js';
 import { resolveAccess, type AccessOptions } from './http/auth/access-options.js';
 import { isWildcard } from './http/guards/host-names.js';
 import { parseAllowedHosts } from './http/guards/host-policy.js';
@@ -11,7 +8,7 @@ import { startServer, type RunningServer } from './server.js';
 import { idColumnLine, openTableDataset, tableTarget } from './datasets/parquet-dataset.js';
 import { ParquetSource, TableOpenError } from './datasets/parquet-source.js';
 import { startProgressLine } from './progress-line.js';
-import { runMigrateCommand } from './migrate-cli.js';
+import { pythonImportOffer } from './labels/python-import/python-import-offer.js';
 import { STORE_URL_ENV, StoreOpenError, storeOptionsOf, type StoreOptions } from './postgres/store-options.js';
 
 const HELP = `Usage: lenslet <folder> [options]
@@ -64,11 +61,12 @@ const PORT_ATTEMPTS = 50;
 
 /** `lenslet …`: resolves with the exit code once the server has shut down (or failed to start). */
 export async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'export') return runExportCommand(argv.slice(1));
-  if (argv[0] === 'import') return runImportCommand(argv.slice(1));
-  if (argv[0] === 'users') return runUsersCommand(argv.slice(1));
-  if (argv[0] === 'tokens') return runTokensCommand(argv.slice(1));
-  if (argv[0] === 'migrate') return runMigrateCommand(argv.slice(1));
+  // Subcommands load their modules only when named: a server start does not wait on them.
+  if (argv[0] === 'export') return (await import('./labels/label-cli.js')).runExportCommand(argv.slice(1));
+  if (argv[0] === 'import') return (await import('./labels/label-cli.js')).runImportCommand(argv.slice(1));
+  if (argv[0] === 'users') return (await import('./accounts/account-cli.js')).runUsersCommand(argv.slice(1));
+  if (argv[0] === 'tokens') return (await import('./accounts/account-cli.js')).runTokensCommand(argv.slice(1));
+  if (argv[0] === 'migrate') return (await import('./migrate-cli.js')).runMigrateCommand(argv.slice(1));
   let args: ReturnType<typeof parseMainArgs>;
   try {
     args = parseMainArgs(argv);

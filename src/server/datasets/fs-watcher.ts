@@ -1,11 +1,14 @@
 import { readdir } from 'node:fs/promises';
 import { sep } from 'node:path';
-import { type AsyncSubscription, type Event, type Options, type SubscribeCallback, subscribe as parcelSubscribe } from '@parcel/watcher';
+import type { AsyncSubscription, Event, Options, SubscribeCallback } from '@parcel/watcher';
 import type { WatchStatus } from './dataset-source.js';
 import type { FsEventType } from './scan-changes.js';
 
 /** `@parcel/watcher`'s subscribe; tests pass one that fails to exercise the fallback. */
 export type Subscribe = (dir: string, callback: SubscribeCallback, options: Options) => Promise<AsyncSubscription>;
+
+/** Parcel's native module loads with the first watch, after the server answers. */
+const parcelSubscribe: Subscribe = async (dir, callback, options) => (await import('@parcel/watcher')).subscribe(dir, callback, options);
 
 export interface TreeWatcherOptions {
   rootReal: string;

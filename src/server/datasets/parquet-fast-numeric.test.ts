@@ -33,7 +33,7 @@ function decodedFast(buffer: ArrayBuffer, metadata: FileMetaData, name: string):
     const dictionary = meta.dictionary_page_offset === undefined ? Number(meta.data_page_offset) : Number(meta.dictionary_page_offset);
     const start = Math.min(dictionary, Number(meta.data_page_offset));
     const bytes = new Uint8Array(buffer, start, Number(meta.total_compressed_size));
-    return decodeNumericChunk(bytes, meta, node, new Float64Array(Number(group.num_rows)));
+    return decodeNumericChunk(bytes, meta, node, new Float64Array(Number(group.num_rows)), compressors);
   });
 }
 

@@ -1,6 +1,6 @@
-import type { AsyncBuffer, ColumnMetaData, DecodedArray, FileMetaData, SchemaTree } from 'hyparquet';
+import type { AsyncBuffer, ColumnMetaData, Compressors, DecodedArray, FileMetaData, SchemaTree } from 'hyparquet';
 import { parquetRead, parquetSchema, snappyUncompress } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
+import { loadCodecs } from './parquet-codecs.js';
 import { readHybrid } from './parquet-levels.js';
 import { type ByteReader, readStruct, type ThriftStruct } from './parquet-thrift.js';
 
@@ -79,9 +79,10 @@ export async function readNumericGroupInto(file: AsyncBuffer, metadata: FileMeta
   const dictionaryAt = meta.dictionary_page_offset === undefined ? undefined : Number(meta.dictionary_page_offset);
   const start = dictionaryAt !== undefined && dictionaryAt > 0 ? Math.min(dictionaryAt, Number(meta.data_page_offset)) : Number(meta.data_page_offset);
   const bytes = new Uint8Array(await file.slice(start, start + Number(meta.total_compressed_size)));
-  if (!decodeNumericChunk(bytes, meta, node, out)) {
+  const codecs = await loadCodecs();
+  if (!decodeNumericChunk(bytes, meta, node, out, codecs)) {
     out.fill(NaN);
-    await readThroughHyparquet(file, metadata, group, name, out);
+    await readThroughHyparquet(file, metadata, group, name, out, codecs);
   }
 }
 
@@ -102,10 +103,10 @@ export async function readNumberGroupInto(
   await readThroughHyparquet(file, metadata, group, name, out);
 }
 
-/** Decodes a column chunk's pages into `out`; false when they need the general reader. */
-export function decodeNumericChunk(bytes: Uint8Array, meta: ColumnMetaData, node: SchemaTree, out: Float64Array): boolean {
+/** Decodes a column chunk's pages into `out` (decompressing with `codecs`); false when they need the general reader. */
+export function decodeNumericChunk(bytes: Uint8Array, meta: ColumnMetaData, node: SchemaTree, out: Float64Array, codecs: Compressors): boolean {
   try {
-    decodePages(bytes, meta, node, out);
+    decodePages(bytes, meta, node, out, codecs);
     return true;
   } catch (error) {
     if (error instanceof Unsupported) return false;
@@ -113,7 +114,7 @@ export function decodeNumericChunk(bytes: Uint8Array, meta: ColumnMetaData, node
   }
 }
 
-function decodePages(bytes: Uint8Array, meta: ColumnMetaData, node: SchemaTree, out: Float64Array): void {
+function decodePages(bytes: Uint8Array, meta: ColumnMetaData, node: SchemaTree, out: Float64Array, codecs: Compressors): void {
   const e = node.element;
   const unsigned = e.converted_type === 'UINT_32' || e.converted_type === 'UINT_64' || (e.logical_type?.type === 'INTEGER' && !e.logical_type.isSigned);
   const plain = plainReader(meta.type, unsigned, timeUnitOf(node));
@@ -130,7 +131,7 @@ function decodePages(bytes: Uint8Array, meta: ColumnMetaData, node: SchemaTree, 
     if (type === DICTIONARY_PAGE) {
       const dict = header.get(7) as ThriftStruct;
       const count = dict.get(1) as number;
-      const data = decompress(page, header.get(2) as number, meta.codec);
+      const data = decompress(page, header.get(2) as number, meta.codec, codecs);
       dictionary = new Float64Array(count);
       plain(data, 0, count, dictionary);
       continue;
@@ -149,9 +150,9 @@ function decodePages(bytes: Uint8Array, meta: ColumnMetaData, node: SchemaTree, 
       if (repBytes) throw new Unsupported('repetition levels');
       if (optional) levels = decodeLevels(levelReader, defBytes, count);
       const values = page.subarray(defBytes);
-      data = info.get(7) === false ? values : decompress(values, (header.get(2) as number) - defBytes, meta.codec);
+      data = info.get(7) === false ? values : decompress(values, (header.get(2) as number) - defBytes, meta.codec, codecs);
     } else {
-      data = decompress(page, header.get(2) as number, meta.codec);
+      data = decompress(page, header.get(2) as number, meta.codec, codecs);
       if (optional) {
         if (info.get(3) !== RLE) throw new Unsupported('bit-packed definition levels');
         const levelsReader: ByteReader = { bytes: data, offset: 4 };
@@ -242,9 +243,9 @@ function plainReader(type: string, unsigned: boolean, time: TimeUnit | undefined
   }
 }
 
-function decompress(page: Uint8Array, size: number, codec: ColumnMetaData['codec']): Uint8Array {
+function decompress(page: Uint8Array, size: number, codec: ColumnMetaData['codec'], codecs: Compressors): Uint8Array {
   if (codec === 'UNCOMPRESSED') return page;
-  const decoder = compressors[codec];
+  const decoder = codecs[codec];
   if (decoder) return decoder(page, size);
   if (codec === 'SNAPPY') {
     const out = new Uint8Array(size);
@@ -255,7 +256,7 @@ function decompress(page: Uint8Array, size: number, codec: ColumnMetaData['codec
 }
 
 /** The general reader, for pages the fast path does not decode. */
-async function readThroughHyparquet(file: AsyncBuffer, metadata: FileMetaData, group: number, name: string, out: Float64Array): Promise<void> {
+async function readThroughHyparquet(file: AsyncBuffer, metadata: FileMetaData, group: number, name: string, out: Float64Array, compressors: Compressors): Promise<void> {
   let groupStart = 0;
   for (let g = 0; g < group; g++) groupStart += Number(metadata.row_groups[g]!.num_rows);
   await parquetRead({

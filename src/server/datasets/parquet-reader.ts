@@ -1,12 +1,12 @@
 import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, FileMetaData, SchemaTree } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
 import { open } from 'node:fs/promises';
+import { loadCodecs } from './parquet-codecs.js';
 import { fastNumericColumn, readNumericGroup } from './parquet-fast-numeric.js';
 
 /**
  * Column-at-a-time access to a Parquet file through hyparquet (snappy, zstd, gzip, brotli, lz4 via
- * hyparquet-compressors). Values come back as typed columns — Float64Array for numbers and times
+ * hyparquet-compressors, loaded with the first read: parquet-codecs.ts). Values come back as typed columns — Float64Array for numbers and times
  * (NaN = null), plain arrays for strings and string lists — never as one object per row.
  */
 export type ColumnKind = 'string' | 'number' | 'timestamp' | 'boolean' | 'string-list' | 'other';
@@ -115,7 +115,7 @@ function tableFrom(file: AsyncBuffer, metadata: FileMetaData, close: () => Promi
       await parquetRead({
         file,
         metadata,
-        compressors,
+        compressors: await loadCodecs(),
         columns: slow.map((c) => c.name),
         rowStart,
         rowEnd,
@@ -135,7 +135,7 @@ function tableFrom(file: AsyncBuffer, metadata: FileMetaData, close: () => Promi
       await parquetRead({
         file,
         metadata,
-        compressors,
+        compressors: await loadCodecs(),
         columns: [column.name],
         rowStart,
         rowEnd,

@@ -200,6 +200,9 @@ export class ParquetSource implements DatasetSource {
   }
 
   private async load(): Promise<void> {
+    // One turn of the event loop first: whoever started the server prints its address and the
+    // first requests are answered before the load's first long step.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const reader = this.numbersReader(this.numbersFromFile, this.table);
     this.loaded = await loadTable(
       this.table,

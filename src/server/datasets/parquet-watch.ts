@@ -1,6 +1,5 @@
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import watcher from '@parcel/watcher';
 import type { WatchStatus } from './dataset-source.js';
 
 /**
@@ -91,6 +90,8 @@ export async function watchTableFile(
 
   const name = path.basename(file);
   try {
+    // Parcel's native module loads here, once the server is up, not at start.
+    const watcher = await import('@parcel/watcher');
     const subscription = await watcher.subscribe(
       path.dirname(file),
       (error, events) => {

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { createXXHash128, type IHasher } from 'hash-wasm';
+import type { IHasher } from 'hash-wasm';
 import { Limiter } from '../lib/limiter.js';
 import type { CachedFingerprint } from './fingerprint-cache.js';
 
@@ -32,6 +32,8 @@ export class Fingerprinter {
   static async create(options: FingerprinterOptions = {}): Promise<Fingerprinter> {
     const resolved = { concurrency: options.concurrency ?? 2, chunkBytes: options.chunkBytes ?? 1 << 20 };
     const fingerprinter = new Fingerprinter(resolved);
+    // Loaded here, not at start: only a watched folder fingerprints.
+    const { createXXHash128 } = await import('hash-wasm');
     for (let i = 0; i < resolved.concurrency; i++) {
       fingerprinter.slots.push({ hasher: await createXXHash128(), buffers: [Buffer.allocUnsafe(resolved.chunkBytes), Buffer.allocUnsafe(resolved.chunkBytes)] });
     }

@@ -1,5 +1,4 @@
 import { open } from 'node:fs/promises';
-import exifr from 'exifr';
 import type { ImageBytes } from './image-bytes.js';
 import { parseGenerationParameters } from './generation-params.js';
 import { readPngChunks, type PngTextChunk, type ReadAt } from './png-text.js';
@@ -63,9 +62,19 @@ export async function readMetadata(
   return { path, format, width: size.w, height: size.h, exif, png_text: pngText, quick_fields: quick, truncated };
 }
 
+type ExifParse = (input: string | Buffer, options: typeof EXIF_OPTIONS) => Promise<unknown>;
+let exifrLoading: Promise<ExifParse> | undefined;
+
+/** exifr loads with the first metadata request, not at start. */
+function loadExifr(): Promise<ExifParse> {
+  exifrLoading ??= import('exifr').then(({ default: exifr }) => (input, options) => exifr.parse(input, options));
+  return exifrLoading;
+}
+
 async function parseExif(input: string | Buffer): Promise<Record<string, unknown> | null> {
+  const parse = await loadExifr();
   try {
-    const parsed: unknown = await exifr.parse(input, EXIF_OPTIONS);
+    const parsed: unknown = await parse(input, EXIF_OPTIONS);
     if (!parsed || typeof parsed !== 'object') return null;
     return toJsonSafe(parsed, 0) as Record<string, unknown>;
   } catch {

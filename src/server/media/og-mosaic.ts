@@ -1,4 +1,5 @@
-import sharp, { type OverlayOptions } from 'sharp';
+import type { OverlayOptions } from 'sharp';
+import { loadSharp } from './sharp-loader.js';
 
 /**
  * The social preview: a 1200×630 PNG of up to 18 thumbnails in a 6×3 grid on a dark background.
@@ -12,6 +13,7 @@ const GAP = 6;
 export const OG_TILES = COLUMNS * ROWS;
 
 export async function renderMosaic(thumbnails: Buffer[]): Promise<Buffer> {
+  const sharp = await loadSharp();
   const tileW = Math.floor((OG_WIDTH - GAP * (COLUMNS + 1)) / COLUMNS);
   const tileH = Math.floor((OG_HEIGHT - GAP * (ROWS + 1)) / ROWS);
   const tiles = await Promise.all(

@@ -1,9 +1,5 @@
-import sharp from 'sharp';
 import { AppError } from '../app-error.js';
-
-// Our own LRU and disk cache hold thumbnails; libvips' operation cache would only pin file
-// handles and memory for sources we will not read again soon.
-sharp.cache(false);
+import { loadSharp } from './sharp-loader.js';
 
 export interface ThumbnailSpec {
   /** Target short edge in pixels. */
@@ -16,6 +12,7 @@ export interface ThumbnailSpec {
  * Runs on libuv's thread pool, so the event loop stays free. The only sharp user in the server.
  */
 export async function makeThumbnail(input: string | Buffer, spec: ThumbnailSpec): Promise<Buffer> {
+  const sharp = await loadSharp();
   try {
     return await sharp(input, { failOn: 'error' })
       .rotate()

@@ -1,5 +1,9 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { storeError } from './pg-errors.js';
+
+let pgLoading: Promise<typeof pg> | undefined;
+/** The driver loads with the first connection: a server without `--store` never needs it. */
+const loadPg = (): Promise<typeof pg> => (pgLoading ??= import('pg').then((m) => m.default));
 
 export interface PgConnectionOptions {
   /** `postgres://user@host:5432/db` (`--store`, `LENSLET_STORE_URL`). */
@@ -53,7 +57,8 @@ export class PgConnection {
 
   /** Connects, runs the core migrations and registers the dataset (both safe when servers start at once). */
   static async open(options: PgConnectionOptions): Promise<PgConnection> {
-    const pool = new pg.Pool({
+    const { Pool } = await loadPg();
+    const pool = new Pool({
       connectionString: options.url,
       max: options.max ?? 10,
       connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5000,
@@ -219,6 +224,7 @@ class PgListener {
   }
 
   private async connect(): Promise<void> {
+    const pg = await loadPg();
     const client = new pg.Client({ connectionString: this.url });
     client.on('notification', (message) => {
       if (message.channel === this.channel) this.onNotify(message.payload ?? '');

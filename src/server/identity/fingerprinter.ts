@@ -22,7 +22,8 @@ interface Slot {
  * served tree; nobody gains by forging one).
  */
 export class Fingerprinter {
-  private readonly slots: Slot[] = [];
+  /** The hashing lanes, made with the first file hashed (see `lanes`). */
+  private slots: Promise<Slot[]> | undefined;
   private readonly limiter: Limiter;
 
   private constructor(private readonly options: Required<FingerprinterOptions>) {
@@ -30,26 +31,34 @@ export class Fingerprinter {
   }
 
   static async create(options: FingerprinterOptions = {}): Promise<Fingerprinter> {
-    const resolved = { concurrency: options.concurrency ?? 2, chunkBytes: options.chunkBytes ?? 1 << 20 };
-    const fingerprinter = new Fingerprinter(resolved);
-    // Loaded here, not at start: only a watched folder fingerprints.
-    const { createXXHash128 } = await import('hash-wasm');
-    for (let i = 0; i < resolved.concurrency; i++) {
-      fingerprinter.slots.push({ hasher: await createXXHash128(), buffers: [Buffer.allocUnsafe(resolved.chunkBytes), Buffer.allocUnsafe(resolved.chunkBytes)] });
-    }
-    return fingerprinter;
+    return new Fingerprinter({ concurrency: options.concurrency ?? 2, chunkBytes: options.chunkBytes ?? 1 << 20 });
   }
 
   /** The file's fingerprint with the size and mtime of the very file read (rejects if it cannot be read). */
   hashFile(absPath: string): Promise<CachedFingerprint> {
     return this.limiter.run(async () => {
-      const slot = this.slots.pop()!;
+      const slots = await this.lanes();
+      const slot = slots.pop()!;
       try {
         return await hashWith(slot, absPath, this.options.chunkBytes);
       } finally {
-        this.slots.push(slot);
+        slots.push(slot);
       }
     });
+  }
+
+  /**
+   * hash-wasm and its WebAssembly are loaded with the first file, not when the server starts: the
+   * first fingerprints are taken once the folder is indexed, long after the server answers.
+   */
+  private lanes(): Promise<Slot[]> {
+    this.slots ??= import('hash-wasm').then(async ({ createXXHash128 }) => {
+      const { concurrency, chunkBytes } = this.options;
+      const slots: Slot[] = [];
+      for (let i = 0; i < concurrency; i++) slots.push({ hasher: await createXXHash128(), buffers: [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)] });
+      return slots;
+    });
+    return this.slots;
   }
 }
 

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { ChangeFeed } from './events/change-feed.js';
-import { PresenceShare } from './events/pg-presence.js';
 import { PresenceTracker } from './events/presence.js';
 import { SseHub, type SseLimits } from './events/sse-hub.js';
 import { registerEventRoutes } from './http/event-routes.js';
@@ -66,7 +65,7 @@ export async function openLabelParts(
   const pruner = setInterval(() => presence.prune(), options.presencePruneMs ?? 1000);
   pruner.unref();
   const share = options.postgres
-    ? await PresenceShare.start({ db: options.postgres, tracker: presence, ttlMs: options.presenceTtlMs, intervalMs: options.presenceShareMs, now: options.now })
+    ? await (await import('./events/pg-presence.js')).PresenceShare.start({ db: options.postgres, tracker: presence, ttlMs: options.presenceTtlMs, intervalMs: options.presenceShareMs, now: options.now })
     : undefined;
   let closing: Promise<void> | undefined;
   const close = () =>

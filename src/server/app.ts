@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { isWithin } from '../protocol/paths.js';
-import { PostgresAccountStore } from './accounts/postgres-account-store.js';
 import { installAccess, type AccessParts } from './app-access.js';
 import { openLabelParts, registerLabelRoutesOf, type LabelParts, type LabelPartsOptions } from './app-labels.js';
 import type { Catalog } from './catalog/catalog.js';
@@ -130,7 +129,8 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     throw error;
   };
   // Before every route: its onRoute hook checks each one has an access rule.
-  const accountStore = db ? await PostgresAccountStore.open(db).catch(closeDb) : undefined;
+  // The PostgreSQL implementations load only with `--store` (here, in labels/, views/ and presence).
+  const accountStore = db ? await import('./accounts/postgres-account-store.js').then((m) => m.PostgresAccountStore.open(db)).catch(closeDb) : undefined;
   const access = await installAccess(app, resolvedAccess, {
     store: accountStore,
     file: writable ? workspace.accountsDbPath : null,

@@ -5,7 +5,6 @@ import { LazySqliteLabelStore } from './lazy-sqlite-label-store.js';
 import type { LabelStore, LabelStoreOptions } from './label-store.js';
 import { MemoryLabelStore } from './memory-label-store.js';
 import type { PgConnection } from '../postgres/pg-connection.js';
-import { PostgresLabelStore } from './postgres-label-store.js';
 import { WorkerSqliteLabelStore } from './worker-sqlite-label-store.js';
 
 /**
@@ -32,6 +31,6 @@ export type LabelStoreTarget = { postgres: PgConnection } | { file: string | nul
 
 /** The label store for `target`; PostgreSQL runs its migrations here, so it is async. */
 export async function openLabelStore(target: LabelStoreTarget, options: LabelStoreOptions = {}): Promise<LabelStore> {
-  if ('postgres' in target) return PostgresLabelStore.open(target.postgres, options);
+  if ('postgres' in target) return (await import('./postgres-label-store.js')).PostgresLabelStore.open(target.postgres, options);
   return createLabelStore(target.file, options, target.thread);
 }

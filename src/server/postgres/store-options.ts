@@ -1,5 +1,5 @@
 import { basename, extname, resolve } from 'node:path';
-import { PgConnection } from './pg-connection.js';
+import type { PgConnection } from './pg-connection.js';
 
 /** Where a server keeps its state when it shares it with other servers (`--store`, `--dataset-id`). */
 export interface StoreOptions {
@@ -72,6 +72,7 @@ export function storeOptionsOf(url: string | undefined, datasetId: string | unde
  */
 export async function openStore(store: StoreOptions): Promise<PgConnection> {
   try {
+    const { PgConnection } = await import('./pg-connection.js');
     return await PgConnection.open({ url: store.url, datasetId: store.datasetId });
   } catch (error) {
     throw new StoreOpenError(`cannot use the PostgreSQL store at ${redactUrl(store.url)}: ${reasonOf(error)}`);

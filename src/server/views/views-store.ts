@@ -4,7 +4,6 @@ import type { Principal } from '../accounts/principal.js';
 import { AppError } from '../app-error.js';
 import { IDEMPOTENCY_MAX_ENTRIES, IDEMPOTENCY_TTL_MS, replay } from '../lib/idempotency.js';
 import type { PgConnection } from '../postgres/pg-connection.js';
-import { PgViewsBackend } from './pg-views-backend.js';
 import { audienceOf, audienceOfKey, mergeVisible, type OwnedView, ownerKey, visibleTo } from './view-access.js';
 import { FileViewsBackend, type ViewsBackend, type ViewsDecision, type ViewsState } from './views-backend.js';
 import type { OwnedDocument, RecordedOutcome, ViewsOutcome, ViewsRecord } from './views-file.js';
@@ -87,7 +86,7 @@ export class ViewsStore {
   static async open(options: ViewsStoreOptions): Promise<ViewsStore> {
     const limits = { ttlMs: options.idempotencyTtlMs ?? IDEMPOTENCY_TTL_MS, maxEntries: IDEMPOTENCY_MAX_ENTRIES };
     const backend = options.postgres
-      ? await PgViewsBackend.open(options.postgres, limits)
+      ? await (await import('./pg-views-backend.js')).PgViewsBackend.open(options.postgres, limits)
       : await FileViewsBackend.open(options.file, options.legacyFile, limits);
     const store = new ViewsStore(options, backend, (await backend.read()).doc);
     store.unwatch = await backend.watch(() => store.reload());

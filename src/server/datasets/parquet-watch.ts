@@ -91,7 +91,7 @@ export async function watchTableFile(
   const name = path.basename(file);
   try {
     // Parcel's native module loads here, once the server is up, not at start.
-    const watcher = await import('@parcel/watcher');
+    const { default: watcher } = await import('@parcel/watcher');
     const subscription = await watcher.subscribe(
       path.dirname(file),
       (error, events) => {

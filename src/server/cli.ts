@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { FolderOpenError } from './datasets/folder-source.js';
+import { FolderOpenError, TableOpenError } from './datasets/open-errors.js';
+import { tableTarget } from './datasets/table-target.js';
 import { resolveAccess, type AccessOptions } from './http/auth/access-options.js';
 import { isWildcard } from './http/guards/host-names.js';
 import { parseAllowedHosts } from './http/guards/host-policy.js';
 import { startServer, type RunningServer } from './server.js';
-import { idColumnLine, openTableDataset, tableTarget } from './datasets/parquet-dataset.js';
-import { ParquetSource, TableOpenError } from './datasets/parquet-source.js';
 import { startProgressLine } from './progress-line.js';
 import { pythonImportOffer } from './labels/python-import/python-import-offer.js';
 import { STORE_URL_ENV, StoreOpenError, storeOptionsOf, type StoreOptions } from './postgres/store-options.js';
@@ -101,9 +100,12 @@ export async function main(argv: string[]): Promise<number> {
 
   let server: RunningServer;
   const table = tableTarget(positionals[0]!);
+  // Only the code of the kind served is loaded: hyparquet and the table loader are not a folder's.
+  const tables = table ? await import('./datasets/parquet-dataset.js') : undefined;
+  let dataset: Awaited<ReturnType<NonNullable<typeof tables>['openTableDataset']>> | undefined;
   try {
-    const dataset = table
-      ? await openTableDataset(table, {
+    dataset = table
+      ? await tables!.openTableDataset(table, {
           sourceColumn: values['source-column'],
           pathColumn: values['path-column'],
           baseDir: values['base-dir'],
@@ -151,12 +153,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (values.host !== undefined && isWildcard(values.host)) process.stdout.write('Listening on every interface: open it by IP address, or add --allowed-host <name> for a LAN name.\n');
   const progress = startProgressLine(server.source, process.stdout);
-  if (server.source instanceof ParquetSource) {
-    const source = server.source;
+  if (dataset && tables) {
+    const { source } = dataset;
     void source.whenIdle().then(() => {
       const report = source.loadReport();
       if (report.error) process.stderr.write(`lenslet: ${report.error}\n`);
-      const idLine = idColumnLine(report);
+      const idLine = tables.idColumnLine(report);
       if (idLine) process.stdout.write(`${idLine}\n`);
       if (report.skipped > 0) process.stderr.write(`lenslet: skipped ${report.skipped} of ${report.rows} rows (e.g. row ${report.examples[0]?.row}: ${report.examples[0]?.reason})\n`);
     });

@@ -2,7 +2,6 @@ import { availableParallelism } from 'node:os';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp, type AppOptions, type AppServices, type LabelOptions } from './app.js';
 import type { DatasetSource } from './datasets/dataset-source.js';
-import { FolderSource } from './datasets/folder-source.js';
 import { SERVER_URL_SETTING } from './accounts/account-store.js';
 import { resolveAccess, type AccessOptions } from './http/auth/access-options.js';
 import { HostPolicy } from './http/guards/host-policy.js';
@@ -162,6 +161,8 @@ async function openFolder(options: ServerOptions): Promise<{ source: DatasetSour
   if (!options.root) throw new Error('startServer needs `root` or `dataset`');
   const workspace = resolveWorkspace({ kind: 'folder', path: options.root }, { dir: options.workspaceDir, noWrite: options.noWrite });
   try {
+    // Loaded here: a table's server never needs the folder scanner and watcher.
+    const { FolderSource } = await import('./datasets/folder-source.js');
     return { source: await FolderSource.open(options.root, { skipDirs: [workspace.dir] }), workspace };
   } catch (error) {
     workspace.dispose();

@@ -9,6 +9,7 @@ import { DiskLookup } from './disk-lookup.js';
 import { runScan } from './folder-scanner.js';
 import { type Subscribe, TreeWatcher } from './fs-watcher.js';
 import { realpathOfMaybeMissing } from './inside-root.js';
+import { FolderOpenError } from './open-errors.js';
 import { applyEvents, ChangeLog, type FsEventType } from './scan-changes.js';
 import { inTree, type TreeBounds } from './visible-tree.js';
 
@@ -21,8 +22,8 @@ export interface FolderSourceOptions {
 
 const DEFAULT_RESCAN_MS = 30_000;
 
-/** Thrown when the folder to serve can't be used; the CLI prints the message on one line. */
-export class FolderOpenError extends Error {}
+/** Thrown when the folder to serve can't be used (open-errors.ts). */
+export { FolderOpenError };
 
 /** A directory of images, indexed in the background by a worker thread. */
 export class FolderSource implements DatasetSource {

@@ -1,7 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { resolveWorkspace, type Workspace } from '../workspace.js';
 import { type LoadReport, ParquetSource, type ParquetSourceOptions } from './parquet-source.js';
+import type { TableTarget } from './table-target.js';
 
 /**
  * Table mode from a command-line target: `t.parquet` (state in `t.parquet.cache/` plus
@@ -12,21 +12,7 @@ export interface TableModeOptions extends Omit<ParquetSourceOptions, 'dimensions
   noWrite?: boolean;
 }
 
-export type TableTarget = { kind: 'table-file'; table: string } | { kind: 'folder'; table: string; folder: string };
-
-/** What kind of table target `target` is, or undefined for a plain image folder. */
-export function tableTarget(target: string): TableTarget | undefined {
-  const absolute = path.resolve(target);
-  let info: ReturnType<typeof statSync>;
-  try {
-    info = statSync(absolute);
-  } catch {
-    return /\.parquet$/i.test(absolute) ? { kind: 'table-file', table: absolute } : undefined;
-  }
-  if (info.isFile()) return /\.parquet$/i.test(absolute) ? { kind: 'table-file', table: absolute } : undefined;
-  const items = path.join(absolute, 'items.parquet');
-  return info.isDirectory() && existsSync(items) ? { kind: 'folder', table: items, folder: absolute } : undefined;
-}
+export { type TableTarget, tableTarget } from './table-target.js';
 
 export async function openTableDataset(target: TableTarget, options: TableModeOptions = {}): Promise<{ source: ParquetSource; workspace: Workspace }> {
   const workspace = resolveWorkspace(

@@ -18,6 +18,7 @@ import type {
 import { type NumericReader, workerNumericReader } from './parquet-numeric.js';
 import { openParquet, type ParquetTable } from './parquet-reader.js';
 import { isBelow, isGuarded, realpathOfMaybeMissing } from './inside-root.js';
+import { TableOpenError } from './open-errors.js';
 import { applyReload } from './parquet-reload.js';
 import { detectLayout, loadTable, type LoadedTable, type TableLayout } from './parquet-table.js';
 import { type FileSignature, signatureOf, type TableFileWatch, watchTableFile } from './parquet-watch.js';
@@ -60,7 +61,8 @@ export interface ParquetSourceOptions {
   idColumn?: string;
 }
 
-export class TableOpenError extends Error {}
+/** Thrown when the table can't be served (open-errors.ts). */
+export { TableOpenError };
 
 export interface LoadReport {
   rows: number;

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeParquet } from './parquet-fixtures.js';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
@@ -42,8 +42,14 @@ describe('lenslet <table>', () => {
   it('serves a .parquet file in table mode and stops cleanly', async () => {
     const run = runCli([path.join(dir, 't.parquet'), '--port', '0', '--source-column', 'file']);
     const [, url] = await run.waitFor(/Lenslet: (http:\/\/\S+)/);
-    const health = (await (await fetch(`${url}/health`)).json()) as { mode: string; name: string };
-    expect(health).toMatchObject({ mode: 'table', name: 't' });
+    // The table is read after the server answers; /health says when it is in.
+    await vi.waitFor(
+      async () => {
+        const health = (await (await fetch(`${url}/health`)).json()) as { mode: string; name: string; indexing: { state: string } };
+        expect(health).toMatchObject({ mode: 'table', name: 't', indexing: { state: 'done' } });
+      },
+      { timeout: 10_000, interval: 20 },
+    );
     const query = (await (await fetch(`${url}/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sort: { key: 'metric:score', order: 'desc' } }) })).json()) as { items: { path: string }[] };
     expect(query.items.map((i) => i.path)).toEqual(['/a/2.jpg', '/a/1.jpg', '/b/3.jpg']);
     run.child.kill('SIGTERM');

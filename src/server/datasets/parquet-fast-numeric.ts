@@ -100,7 +100,7 @@ export async function readNumberGroupInto(
 ): Promise<void> {
   if (fast) return readNumericGroupInto(file, metadata, group, fast, out);
   out.fill(NaN);
-  await readThroughHyparquet(file, metadata, group, name, out);
+  await readThroughHyparquet(file, metadata, group, name, out, await loadCodecs());
 }
 
 /** Decodes a column chunk's pages into `out` (decompressing with `codecs`); false when they need the general reader. */

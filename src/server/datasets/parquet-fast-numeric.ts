@@ -1,8 +1,8 @@
 import type { AsyncBuffer, ColumnMetaData, Compressors, DecodedArray, FileMetaData, SchemaTree } from 'hyparquet';
-import { parquetRead, parquetSchema, snappyUncompress } from 'hyparquet';
+import { parquetRead, parquetSchema } from 'hyparquet';
 import { loadCodecs } from './parquet-codecs.js';
-import { readHybrid } from './parquet-levels.js';
-import { type ByteReader, readStruct, type ThriftStruct } from './parquet-thrift.js';
+import { chunkStart, countPresent, dictionaryIndices, PLAIN, PLAIN_DICTIONARY, RLE_DICTIONARY, readPage, UnsupportedPage } from './parquet-pages.js';
+import type { ByteReader } from './parquet-thrift.js';
 
 /**
  * A fast path for the common metric column: flat, optional or required INT32/INT64/FLOAT/DOUBLE
@@ -15,17 +15,6 @@ import { type ByteReader, readStruct, type ThriftStruct } from './parquet-thrift
  */
 const NUMERIC = new Set(['INT32', 'INT64', 'FLOAT', 'DOUBLE']);
 const PLAIN_INTEGERS = new Set(['INT_8', 'INT_16', 'INT_32', 'INT_64', 'UINT_8', 'UINT_16', 'UINT_32', 'UINT_64']);
-
-// Parquet's thrift enums and page header field ids.
-const DATA_PAGE = 0;
-const DICTIONARY_PAGE = 2;
-const DATA_PAGE_V2 = 3;
-const PLAIN = 0;
-const PLAIN_DICTIONARY = 2;
-const RLE = 3;
-const RLE_DICTIONARY = 8;
-
-class Unsupported extends Error {}
 
 /** The column's schema node when the fast path can read it, else undefined. */
 export function fastNumericColumn(metadata: FileMetaData, name: string): SchemaTree | undefined {
@@ -76,8 +65,7 @@ export async function readNumericGroupInto(file: AsyncBuffer, metadata: FileMeta
   const meta = rowGroup.columns.find((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === name)?.meta_data;
   if (!meta) throw new Error(`column ${name} is missing from row group ${group}`);
   out.fill(NaN);
-  const dictionaryAt = meta.dictionary_page_offset === undefined ? undefined : Number(meta.dictionary_page_offset);
-  const start = dictionaryAt !== undefined && dictionaryAt > 0 ? Math.min(dictionaryAt, Number(meta.data_page_offset)) : Number(meta.data_page_offset);
+  const start = chunkStart(meta);
   const bytes = new Uint8Array(await file.slice(start, start + Number(meta.total_compressed_size)));
   const codecs = await loadCodecs();
   if (!decodeNumericChunk(bytes, meta, node, out, codecs)) {
@@ -103,13 +91,14 @@ export async function readNumberGroupInto(
   await readThroughHyparquet(file, metadata, group, name, out, await loadCodecs());
 }
 
-/** Decodes a column chunk's pages into `out` (decompressing with `codecs`); false when they need the general reader. */
+/** Decodes a column chunk's pages into `out`; false when they need the general reader. */
+/** `codecs`: hyparquet-compressors' set (parquet-codecs.ts), loaded before the first page. */
 export function decodeNumericChunk(bytes: Uint8Array, meta: ColumnMetaData, node: SchemaTree, out: Float64Array, codecs: Compressors): boolean {
   try {
     decodePages(bytes, meta, node, out, codecs);
     return true;
   } catch (error) {
-    if (error instanceof Unsupported) return false;
+    if (error instanceof UnsupportedPage) return false;
     throw error;
   }
 }
@@ -123,72 +112,29 @@ function decodePages(bytes: Uint8Array, meta: ColumnMetaData, node: SchemaTree, 
   let dictionary: Float64Array | undefined;
   let row = 0;
   while (row < out.length && reader.offset < bytes.length) {
-    const header = readStruct(reader);
-    const size = header.get(3) as number;
-    const page = bytes.subarray(reader.offset, reader.offset + size);
-    reader.offset += size;
-    const type = header.get(1) as number;
-    if (type === DICTIONARY_PAGE) {
-      const dict = header.get(7) as ThriftStruct;
-      const count = dict.get(1) as number;
-      const data = decompress(page, header.get(2) as number, meta.codec, codecs);
-      dictionary = new Float64Array(count);
-      plain(data, 0, count, dictionary);
+    const page = readPage(reader, meta.codec, optional, codecs);
+    if (page.kind === 'dictionary') {
+      dictionary = new Float64Array(page.count);
+      plain(page.data, 0, page.count, dictionary);
       continue;
     }
-    if (type !== DATA_PAGE && type !== DATA_PAGE_V2) continue; // index pages carry no values
-    const v2 = type === DATA_PAGE_V2;
-    const info = header.get(v2 ? 8 : 5) as ThriftStruct;
-    const count = info.get(1) as number;
-    const encoding = info.get(v2 ? 4 : 2) as number;
-    let data: Uint8Array;
-    let levels: Uint32Array | undefined;
-    const levelReader: ByteReader = { bytes: page, offset: 0 };
-    if (v2) {
-      const defBytes = info.get(5) as number;
-      const repBytes = info.get(6) as number;
-      if (repBytes) throw new Unsupported('repetition levels');
-      if (optional) levels = decodeLevels(levelReader, defBytes, count);
-      const values = page.subarray(defBytes);
-      data = info.get(7) === false ? values : decompress(values, (header.get(2) as number) - defBytes, meta.codec, codecs);
-    } else {
-      data = decompress(page, header.get(2) as number, meta.codec, codecs);
-      if (optional) {
-        if (info.get(3) !== RLE) throw new Unsupported('bit-packed definition levels');
-        const levelsReader: ByteReader = { bytes: data, offset: 4 };
-        const length = data[0]! | (data[1]! << 8) | (data[2]! << 16) | (data[3]! << 24);
-        levels = decodeLevels(levelsReader, length, count);
-        data = data.subarray(4 + length);
-      }
-    }
+    if (page.kind !== 'data') continue; // index pages carry no values
+    const { count, encoding, defined, data } = page;
     const end = Math.min(out.length, row + count);
-    const present = levels ? countPresent(levels) : count;
+    const present = defined ? countPresent(defined) : count;
     const values = new Float64Array(present);
     if (encoding === PLAIN) plain(data, 0, present, values);
     else if (encoding === RLE_DICTIONARY || encoding === PLAIN_DICTIONARY) readDictionary(data, dictionary, present, values);
-    else throw new Unsupported(`encoding ${encoding}`);
-    if (!levels) out.set(values.subarray(0, end - row), row);
-    else for (let k = 0, v = 0; row + k < end; k++) if (levels[k]) out[row + k] = values[v++]!;
+    else throw new UnsupportedPage(`encoding ${encoding}`);
+    if (!defined) out.set(values.subarray(0, end - row), row);
+    else for (let k = 0, v = 0; row + k < end; k++) if (defined[k]) out[row + k] = values[v++]!;
     row = end;
   }
 }
 
-function decodeLevels(reader: ByteReader, length: number, count: number): Uint32Array {
-  const levels = new Uint32Array(count);
-  readHybrid(reader, reader.offset + length, 1, count, levels);
-  return levels;
-}
-
-function countPresent(levels: Uint32Array): number {
-  let n = 0;
-  for (let i = 0; i < levels.length; i++) n += levels[i]!;
-  return n;
-}
-
 function readDictionary(data: Uint8Array, dictionary: Float64Array | undefined, count: number, out: Float64Array): void {
   if (!dictionary) throw new Error('dictionary-encoded page without a dictionary');
-  const indices = new Uint32Array(count);
-  if (count > 0) readHybrid({ bytes: data, offset: 1 }, data.length, data[0]!, count, indices);
+  const indices = dictionaryIndices(data, count);
   for (let i = 0; i < count; i++) out[i] = dictionary[indices[i]!]!;
 }
 
@@ -239,20 +185,8 @@ function plainReader(type: string, unsigned: boolean, time: TimeUnit | undefined
         for (let i = 0; i < n; i++) out[i] = v.getFloat64(at + 8 * i, true);
       };
     default:
-      throw new Unsupported(`type ${type}`);
+      throw new UnsupportedPage(`type ${type}`);
   }
-}
-
-function decompress(page: Uint8Array, size: number, codec: ColumnMetaData['codec'], codecs: Compressors): Uint8Array {
-  if (codec === 'UNCOMPRESSED') return page;
-  const decoder = codecs[codec];
-  if (decoder) return decoder(page, size);
-  if (codec === 'SNAPPY') {
-    const out = new Uint8Array(size);
-    snappyUncompress(page, out);
-    return out;
-  }
-  throw new Unsupported(`codec ${codec}`);
 }
 
 /** The general reader, for pages the fast path does not decode. */

@@ -37,7 +37,7 @@ export function readPage(reader: ByteReader, codec: ColumnMetaData['codec'], opt
   const type = header.get(1) as number;
   if (type === DICTIONARY_PAGE) {
     const dict = header.get(7) as ThriftStruct;
-    return { kind: 'dictionary', count: dict.get(1) as number, data: decompress(page, header.get(2) as number, codec) };
+    return { kind: 'dictionary', count: dict.get(1) as number, data: decompress(page, header.get(2) as number, codec, codecs) };
   }
   if (type !== DATA_PAGE && type !== DATA_PAGE_V2) return { kind: 'other' };
   const v2 = type === DATA_PAGE_V2;
@@ -52,9 +52,9 @@ export function readPage(reader: ByteReader, codec: ColumnMetaData['codec'], opt
     if (repBytes) throw new UnsupportedPage('repetition levels');
     if (optional) defined = decodeLevels({ bytes: page, offset: 0 }, defBytes, count);
     const values = page.subarray(defBytes);
-    data = info.get(7) === false ? values : decompress(values, (header.get(2) as number) - defBytes, codec);
+    data = info.get(7) === false ? values : decompress(values, (header.get(2) as number) - defBytes, codec, codecs);
   } else {
-    data = decompress(page, header.get(2) as number, codec);
+    data = decompress(page, header.get(2) as number, codec, codecs);
     if (optional) {
       if (info.get(3) !== RLE) throw new UnsupportedPage('bit-packed definition levels');
       const length = data[0]! | (data[1]! << 8) | (data[2]! << 16) | (data[3]! << 24);

@@ -1,8 +1,10 @@
 import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
-import type { AsyncBuffer, FileMetaData, SchemaTree } from 'hyparquet';
+import type { AsyncBuffer, ColumnMetaData, FileMetaData, SchemaTree } from 'hyparquet';
 import { open } from 'node:fs/promises';
 import { loadCodecs } from './parquet-codecs.js';
 import { fastNumericColumn, readNumericGroup } from './parquet-fast-numeric.js';
+import { fastStringColumn, StringChunkReader, type StringMode } from './parquet-fast-strings.js';
+import { chunkStart, UnsupportedPage } from './parquet-pages.js';
 
 /**
  * Column-at-a-time access to a Parquet file through hyparquet (snappy, zstd, gzip, brotli, lz4 via
@@ -41,8 +43,15 @@ export interface ParquetTable {
   close(): Promise<void>;
 }
 
-/** Row groups larger than this are read in several slices so one slice never blocks for long. */
-const MAX_SLICE_ROWS = 131_072;
+/**
+ * Row groups larger than this are read in several slices, so a slice's strings are few enough to
+ * die young once inserted (a whole group's would outlive several scavenges and be promoted).
+ */
+const MAX_SLICE_ROWS = 32_768;
+/** Rows of a string column decoded between two looks at the clock. */
+const STRING_BATCH = 2048;
+/** Reading yields to the event loop once it has held it this long. */
+const YIELD_MS = 8;
 
 export async function openParquet(filePath: string): Promise<ParquetTable> {
   const { file, metadata, close } = await openParquetFile(filePath);
@@ -87,6 +96,7 @@ export async function openParquetFile(filePath: string): Promise<ParquetFile> {
 function tableFrom(file: AsyncBuffer, metadata: FileMetaData, close: () => Promise<void>): ParquetTable {
   const columns = parquetSchema(metadata).children.map((child) => ({ name: child.element.name, kind: kindOf(child) }));
   const fastNodes = new Map(columns.filter((c) => c.kind === 'number').map((c) => [c.name, fastNumericColumn(metadata, c.name)]));
+  const fastStrings = new Map(columns.filter((c) => c.kind === 'string').map((c) => [c.name, fastStringColumn(metadata, c.name)]));
   const decoded = new Map<string, Float64Array>();
   const groupStarts: number[] = [];
   const slices: { rowStart: number; rowEnd: number }[] = [];
@@ -97,6 +107,25 @@ function tableFrom(file: AsyncBuffer, metadata: FileMetaData, close: () => Promi
     for (let s = at; s < end; s += MAX_SLICE_ROWS) slices.push({ rowStart: s, rowEnd: Math.min(end, s + MAX_SLICE_ROWS) });
     at = end;
   }
+  const groupEnd = (g: number) => groupStarts[g]! + Number(metadata.row_groups[g]!.num_rows);
+  /** The groups whose rows meet [rowStart, rowEnd), with the part of the range in each. */
+  const groupsOf = (rowStart: number, rowEnd: number) => {
+    const out: { group: number; from: number; to: number }[] = [];
+    for (let g = 0; g < groupStarts.length; g++) {
+      const from = Math.max(rowStart, groupStarts[g]!);
+      const to = Math.min(rowEnd, groupEnd(g));
+      if (from < to) out.push({ group: g, from, to });
+    }
+    return out;
+  };
+  /** Where each string column's reader stands: reading the slices in order decodes each page once. */
+  const cursors = new Map<string, { group: number; row: number; reader: StringChunkReader }>();
+  /** Row groups whose pages a fast string reader refused (an encoding it lacks): read through hyparquet. */
+  const refused = new Set<string>();
+  /** The last row group read through hyparquet, whole: slices of one group decode it once. */
+  let general: { group: number; values: Map<string, ArrayLike<unknown>> } | undefined;
+  let yieldedAt = performance.now();
+
   const table: ParquetTable = {
     rowCount: Number(metadata.num_rows),
     columns,
@@ -106,32 +135,31 @@ function tableFrom(file: AsyncBuffer, metadata: FileMetaData, close: () => Promi
     async read(wanted, rowStart, rowEnd) {
       const out = new Map<string, ColumnValues>();
       if (wanted.length === 0 || rowEnd <= rowStart) return { rowStart, rowEnd, columns: out };
-      const fast = wanted.filter((c) => c.kind === 'number' && fastNodes.get(c.name));
-      const slow = wanted.filter((c) => !fast.includes(c));
-      for (const column of fast) out.set(column.name, await readFast(column.name, rowStart, rowEnd));
+      const slow: TableColumn[] = [];
+      for (const column of wanted) {
+        const strings = fastStrings.get(column.name);
+        if (column.kind === 'number' && fastNodes.get(column.name)) out.set(column.name, await readFast(column.name, rowStart, rowEnd));
+        else if (strings) out.set(column.name, await readStrings(column.name, strings, rowStart, rowEnd));
+        else slow.push(column);
+      }
       if (slow.length === 0) return { rowStart, rowEnd, columns: out };
-      const kinds = new Map(slow.map((c) => [c.name, c.kind]));
-      const parts = new Map<string, { start: number; data: ArrayLike<unknown> }[]>();
-      await parquetRead({
-        file,
-        metadata,
-        compressors: await loadCodecs(),
-        columns: slow.map((c) => c.name),
-        rowStart,
-        rowEnd,
-        onChunk: (chunk) => {
-          const list = parts.get(chunk.columnName) ?? [];
-          list.push({ start: chunk.rowStart, data: chunk.columnData as ArrayLike<unknown> });
-          parts.set(chunk.columnName, list);
-        },
-      });
-      for (const [name, kind] of kinds) out.set(name, assemble(kind, parts.get(name) ?? [], rowStart, rowEnd));
+      for (const column of slow) out.set(column.name, empty(column.kind, rowEnd - rowStart));
+      for (const { group, from, to } of groupsOf(rowStart, rowEnd)) {
+        const values = await generalGroup(group, slow.map((c) => c.name), true);
+        for (const column of slow) copyInto(column.kind, values.get(column.name)!, from - groupStarts[group]!, to - groupStarts[group]!, out.get(column.name)!, from - rowStart);
+      }
       return { rowStart, rowEnd, columns: out };
     },
     async readText(column, rowStart, rowEnd) {
+      // utf8: false keeps unannotated byte arrays (a raw sha256) as bytes, so they become hex, not mojibake.
+      const strings = column.kind === 'string' ? fastStringColumn(metadata, column.name, false) : undefined;
+      if (strings) {
+        const out = await readStrings(column.name, strings, rowStart, Math.min(rowEnd, table.rowCount));
+        while (out.length < rowEnd - rowStart) out.push(null);
+        return out;
+      }
       const out = new Array<string | null>(Math.max(0, rowEnd - rowStart)).fill(null);
       if (rowEnd <= rowStart) return out;
-      // utf8: false keeps unannotated byte arrays (a raw sha256) as bytes, so they become hex, not mojibake.
       await parquetRead({
         file,
         metadata,
@@ -155,10 +183,8 @@ function tableFrom(file: AsyncBuffer, metadata: FileMetaData, close: () => Promi
   /** Numbers straight from pages into a Float64Array; a row group split into slices is decoded once. */
   async function readFast(name: string, rowStart: number, rowEnd: number): Promise<Float64Array> {
     const out = new Float64Array(rowEnd - rowStart).fill(NaN);
-    for (let g = 0; g < groupStarts.length; g++) {
+    for (const { group: g, from, to } of groupsOf(rowStart, rowEnd)) {
       const groupStart = groupStarts[g]!;
-      const groupEnd = groupStart + Number(metadata.row_groups[g]!.num_rows);
-      if (groupEnd <= rowStart || groupStart >= rowEnd) continue;
       const key = `${g}\0${name}`;
       let values = decoded.get(key);
       if (!values) {
@@ -167,48 +193,127 @@ function tableFrom(file: AsyncBuffer, metadata: FileMetaData, close: () => Promi
         for (const k of decoded.keys()) if (!k.startsWith(`${g}\0`)) decoded.delete(k);
         decoded.set(key, values);
       }
-      const from = Math.max(rowStart, groupStart);
-      const to = Math.min(rowEnd, groupEnd);
       out.set(values.subarray(from - groupStart, to - groupStart), from - rowStart);
     }
     return out;
   }
-}
 
-/** Copies the decoded chunks (which may extend past the requested range) into one column. */
-function assemble(kind: ColumnKind, chunks: { start: number; data: ArrayLike<unknown> }[], rowStart: number, rowEnd: number): ColumnValues {
-  const n = rowEnd - rowStart;
-  if (kind === 'number' || kind === 'timestamp' || kind === 'boolean') {
-    const out = new Float64Array(n).fill(NaN);
-    for (const { start, data } of chunks) {
-      const from = Math.max(rowStart, start);
-      const to = Math.min(rowEnd, start + data.length);
-      for (let row = from; row < to; row++) out[row - rowStart] = toNumber(data[row - start]);
+  /**
+   * Strings straight from pages, a batch of rows at a time, yielding to the event loop whenever
+   * decoding has held it for `YIELD_MS`: no row group is decoded in one synchronous step.
+   */
+  async function readStrings(name: string, column: { node: SchemaTree; mode: StringMode }, rowStart: number, rowEnd: number): Promise<(string | null)[]> {
+    const out = new Array<string | null>(Math.max(0, rowEnd - rowStart)).fill(null);
+    for (const { group, from, to } of groupsOf(rowStart, rowEnd)) {
+      const key = `${name}\0${column.mode}`;
+      if (!refused.has(`${key}\0${group}`)) {
+        try {
+          await readStringRange(key, group, column, from, to, out, from - rowStart);
+          continue;
+        } catch (error) {
+          if (!(error instanceof UnsupportedPage)) throw error;
+          refused.add(`${key}\0${group}`);
+          cursors.delete(key);
+        }
+      }
+      const values = (await generalGroup(group, [name], column.mode === 'utf8')).get(name)!;
+      for (let row = from; row < to; row++) out[row - rowStart] = textOf(values[row - groupStarts[group]!]);
     }
     return out;
   }
-  if (kind === 'string-list') {
-    const out = new Array<string[] | null>(n).fill(null);
-    for (const { start, data } of chunks) {
-      const from = Math.max(rowStart, start);
-      const to = Math.min(rowEnd, start + data.length);
-      for (let row = from; row < to; row++) {
-        const v = data[row - start];
-        out[row - rowStart] = Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : null;
+
+  async function readStringRange(
+    key: string,
+    group: number,
+    column: { node: SchemaTree; mode: StringMode },
+    from: number,
+    to: number,
+    out: (string | null)[],
+    at: number,
+  ): Promise<void> {
+    // Taken out while in use, so a read running meanwhile (they yield) opens its own.
+    let cursor = cursors.get(key);
+    cursors.delete(key);
+    if (!cursor || cursor.group !== group || cursor.row > from) {
+      const meta = chunkOf(metadata, group, column.node.element.name);
+      const start = chunkStart(meta);
+      const bytes = new Uint8Array(await file.slice(start, start + Number(meta.total_compressed_size)));
+      cursor = { group, row: groupStarts[group]!, reader: new StringChunkReader(bytes, meta, column.node, column.mode, await loadCodecs()) };
+    }
+    if (cursor.row < from) cursor.row += cursor.reader.skip(from - cursor.row);
+    while (cursor.row < to) {
+      const n = cursor.reader.read(out, at + cursor.row - from, Math.min(STRING_BATCH, to - cursor.row));
+      if (n === 0) throw new Error(`column ${column.node.element.name} of row group ${group} ends early`);
+      cursor.row += n;
+      if (performance.now() - yieldedAt > YIELD_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        yieldedAt = performance.now();
       }
     }
-    return out;
+    if (cursor.row < groupEnd(group)) cursors.set(key, cursor);
   }
-  const out = new Array<string | null>(n).fill(null);
-  for (const { start, data } of chunks) {
-    const from = Math.max(rowStart, start);
-    const to = Math.min(rowEnd, start + data.length);
-    for (let row = from; row < to; row++) {
-      const v = data[row - start];
-      out[row - rowStart] = typeof v === 'string' ? v : v == null ? null : String(v);
+
+  /** Columns of a whole row group through hyparquet's reader (kept while slices walk that group). */
+  async function generalGroup(group: number, names: string[], utf8: boolean): Promise<Map<string, ArrayLike<unknown>>> {
+    const suffix = utf8 ? '' : '\0bytes';
+    if (general?.group !== group) general = { group, values: new Map() };
+    const values = general.values;
+    const missing = names.filter((n) => !values.has(n + suffix));
+    if (missing.length > 0) {
+      const rows = Number(metadata.row_groups[group]!.num_rows);
+      const parts = new Map(missing.map((n) => [n, new Array<unknown>(rows)]));
+      await parquetRead({
+        file,
+        metadata,
+        compressors: await loadCodecs(),
+        columns: missing,
+        rowStart: groupStarts[group]!,
+        rowEnd: groupEnd(group),
+        utf8,
+        onChunk: (chunk) => {
+          const part = parts.get(chunk.columnName)!;
+          const data = chunk.columnData as ArrayLike<unknown>;
+          const offset = chunk.rowStart - groupStarts[group]!;
+          for (let k = Math.max(0, -offset); k < data.length && offset + k < rows; k++) part[offset + k] = data[k];
+        },
+      });
+      for (const [n, part] of parts) values.set(n + suffix, part);
     }
+    return new Map(names.map((n) => [n, values.get(n + suffix)!]));
   }
-  return out;
+}
+
+function chunkOf(metadata: FileMetaData, group: number, name: string): ColumnMetaData {
+  const meta = metadata.row_groups[group]!.columns.find((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === name)?.meta_data;
+  if (!meta) throw new Error(`column ${name} is missing from row group ${group}`);
+  return meta;
+}
+
+/** A column of `n` rows, all null (NaN for numbers). */
+function empty(kind: ColumnKind, n: number): ColumnValues {
+  if (kind === 'number' || kind === 'timestamp' || kind === 'boolean') return new Float64Array(n).fill(NaN);
+  return new Array<null>(n).fill(null);
+}
+
+/** Values [from, to) of a decoded group into `out` from `at`, as the column's kind keeps them. */
+function copyInto(kind: ColumnKind, data: ArrayLike<unknown>, from: number, to: number, out: ColumnValues, at: number): void {
+  if (out instanceof Float64Array) {
+    for (let row = from; row < to; row++) out[at + row - from] = toNumber(data[row]);
+    return;
+  }
+  if (kind === 'string-list') {
+    const lists = out as (string[] | null)[];
+    for (let row = from; row < to; row++) {
+      const v = data[row];
+      lists[at + row - from] = Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : null;
+    }
+    return;
+  }
+  const strings = out as (string | null)[];
+  for (let row = from; row < to; row++) {
+    const v = data[row];
+    strings[at + row - from] = typeof v === 'string' ? v : v == null ? null : String(v);
+  }
 }
 
 /** An id value as text; null for values that are not one (null, lists, structs). */

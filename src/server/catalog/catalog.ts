@@ -37,6 +37,7 @@ export class Catalog {
   /** Bumped whenever a metric value or column changes (metrics do not move `generation`). */
   metricsGeneration = 0;
 
+  /** By id; may be longer than `size` (slots reserved for a bulk load). */
   readonly paths: string[] = [];
   sources: (string | undefined)[] = [];
   typeIds = new Uint8Array(INITIAL_CAPACITY);
@@ -174,6 +175,11 @@ export class Catalog {
   reserve(count: number): void {
     if (count > this.width.length) this.resize(count);
     this.byPath.reserve(count);
+    // Setting the length allocates the backing store once: grown one id at a time, each array
+    // would be copied ~30 times on the way to 1M, the old copies left to a full GC.
+    // Slots past `size` stay holes; nothing reads `paths.length`.
+    if (count > this.paths.length) this.paths.length = count;
+    if (count > this.sources.length) this.sources.length = count;
   }
 
   /** Calls `visit` for every alive item id in the subtree of `dirId` (or only its direct items). */

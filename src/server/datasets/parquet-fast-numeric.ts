@@ -212,3 +212,20 @@ function copyNumbers(out: Float64Array, data: DecodedArray, at: number): void {
     if (v !== null && v !== undefined) out[at + k] = Number(v);
   }
 }
+
+/** Where decoded numbers go: the values themselves, or (Int32Array) `dimensionOf` them. */
+export type NumericTarget = Float64Array | Int32Array;
+
+/** A dimension as the catalog keeps it: whole pixels, 0 for unknown (null, zero, negative). */
+export function dimensionOf(v: number): number {
+  return v > 0 ? Math.round(v) : 0;
+}
+
+/** Writes decoded values into `target` from index `at`, as the target's type keeps them. */
+export function storeValues(target: NumericTarget, values: Float64Array, at: number): void {
+  if (target instanceof Float64Array) {
+    target.set(values, at);
+    return;
+  }
+  for (let i = 0; i < values.length; i++) target[at + i] = dimensionOf(values[i]!);
+}

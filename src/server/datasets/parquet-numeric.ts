@@ -1,12 +1,15 @@
 import { WorkerThread } from '../lib/worker.js';
+import { type NumericTarget, storeValues } from './parquet-fast-numeric.js';
 import type { ParquetTable } from './parquet-reader.js';
 import type { NumericReadMessage, NumericReadRequest } from './parquet-worker.js';
 
 /**
- * Fills `into[k]` (row r at index r, NaN = null) with column `columns[k]` for rows `fromRow` on,
- * in row order; `onRows(rowEnd)` says rows [0, rowEnd) are final. Resolves when all are.
+ * Fills `into[k]` (row r at index r) with column `columns[k]` for rows `fromRow` on, in row
+ * order; `onRows(rowEnd)` says rows [0, rowEnd) are final. Resolves when all are. A Float64Array
+ * gets the values (NaN = null); an Int32Array, used for width and height, gets `dimensionOf` them.
  */
-export type NumericReader = (columns: string[], into: Float64Array[], onRows: (rowEnd: number) => void, fromRow: number) => Promise<void>;
+export type NumericReader = (columns: string[], into: NumericTarget[], onRows: (rowEnd: number) => void, fromRow: number) => Promise<void>;
+export type { NumericTarget };
 
 const NUMERIC_WORKER = new URL('./parquet-worker.js', import.meta.url);
 
@@ -23,7 +26,8 @@ export function workerNumericReader(file: string, table: ParquetTable): NumericR
         if (!(column.buffer instanceof SharedArrayBuffer)) throw new Error('the worker fills shared columns only');
         return column.buffer;
       });
-      const workerData: NumericReadRequest = { file, columns, into: buffers, fromRow, groupRows };
+      const dimensions = into.map((column) => column instanceof Int32Array);
+      const workerData: NumericReadRequest = { file, columns, into: buffers, dimensions, fromRow, groupRows };
       const thread: WorkerThread<never, NumericReadMessage> = new WorkerThread<never, NumericReadMessage>(NUMERIC_WORKER, {
         workerData,
         // A small heap: the worker keeps nothing but the column chunk it is decoding.
@@ -49,7 +53,7 @@ export function inProcessNumericReader(table: ParquetTable): NumericReader {
     for (const { rowStart, rowEnd } of table.slices) {
       if (rowEnd <= fromRow) continue;
       const slice = await table.read(wanted, rowStart, rowEnd);
-      for (const [k, name] of columns.entries()) into[k]!.set(slice.columns.get(name) as Float64Array, rowStart);
+      for (const [k, name] of columns.entries()) storeValues(into[k]!, slice.columns.get(name) as Float64Array, rowStart);
       onRows(rowEnd);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }

@@ -2,7 +2,7 @@ import { canonicalPath } from '../../protocol/paths.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { mimeForName } from '../media/formats.js';
 import type { ColumnValues, ParquetTable, TableColumn } from './parquet-reader.js';
-import { inProcessNumericReader, type NumericReader } from './parquet-numeric.js';
+import { inProcessNumericReader, type NumericReader, type NumericTarget } from './parquet-numeric.js';
 import { derivePath, detectSourceColumn, suffixed } from './source-detect.js';
 
 /**
@@ -210,7 +210,8 @@ export async function loadTable(
  */
 interface NumericColumns {
   names: string[];
-  values: Float64Array[];
+  /** Int32Array (whole pixels, 0 = unknown) for width and height. */
+  values: NumericTarget[];
   /** Metric columns adopted by the catalog: row r is id r until a row is skipped. */
   adopted: Set<string>;
   /** Called once loading ends with the catalog's size: adopted columns are NaN past it. */
@@ -232,7 +233,11 @@ function numericColumns(catalog: Catalog, layout: TableLayout, names: string[], 
     catalog.reserve(catalog.size + rows);
     for (const m of layout.metrics) if (!catalog.metrics.has(m)) catalog.setMetricColumn(m, new Float64Array(0));
   }
-  const values = names.map((name) => (adopted.has(name) ? catalog.metrics.get(name)! : shared(rows)));
+  // Width and height arrive as the catalog keeps them (Int32, half the bytes of a Float64 scratch).
+  const dimensions = new Set([layout.width, layout.height]);
+  const values = names.map((name) =>
+    adopted.has(name) ? catalog.metrics.get(name)! : dimensions.has(name) ? new Int32Array(new SharedArrayBuffer(rows * Int32Array.BYTES_PER_ELEMENT)) : shared(rows),
+  );
   return {
     names,
     values,
@@ -279,14 +284,8 @@ function applyNumeric(catalog: Catalog, layout: TableLayout, columns: NumericCol
     const id = ids[i]!;
     if (id < 0) continue;
     const row = rowStart + i;
-    if (widths) {
-      const w = widths[row]!;
-      width[id] = w > 0 ? Math.round(w) : 0;
-    }
-    if (heights) {
-      const h = heights[row]!;
-      height[id] = h > 0 ? Math.round(h) : 0;
-    }
+    if (widths) width[id] = widths[row]!;
+    if (heights) height[id] = heights[row]!;
     if (sizes) bytes[id] = Math.max(sizes[row]!, 0);
     if (added) {
       const v = added[row]!;

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { startChildServer, type ChildServer } from '../test/labels/support/child-server.js';
 import { requestJson } from '../test/labels/support/http-json.js';
 import { SseClient } from '../test/labels/support/sse-client.js';
+import { RawHttpConnection } from './raw-http.js';
 
 const WRITERS = 16;
 const WARMUP_MS = 1000;
@@ -176,28 +177,30 @@ export async function prefill(server: ChildServer, headers: Record<string, strin
   agent.destroy();
 }
 
-/** 16 keep-alive writers, spread over `servers` in turn, each on its own 100 items. */
+/** 16 keep-alive writers, spread over `servers` in turn, each on its own 100 items (the lean client of raw-http.ts). */
 export async function measureThroughput(servers: ChildServer[], headers: Record<string, string> = {}): Promise<Pick<ThroughputResult, 'writesPerSecond' | 'latencyMs'>> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: WRITERS });
   const latencies: number[] = [];
   let measuring = false;
   let stop = false;
   let count = 0;
+  const connections: RawHttpConnection[] = [];
   const writer = async (w: number) => {
-    const server = servers[w % servers.length]!;
-    const versions = new Map<string, number>();
+    const connection = new RawHttpConnection(servers[w % servers.length]!.url, { 'x-client-id': `bench-${w}`, ...headers });
+    connections.push(connection);
+    const targets = Array.from({ length: 100 }, (_, p) => `/item?path=${encodeURIComponent(`/bench/w${w}/${p}.jpg`)}`);
+    const versions = new Array<number>(100).fill(1);
     for (let i = 0; !stop; i++) {
-      const path = `/bench/w${w}/${i % 100}.jpg`;
-      const base = versions.get(path) ?? 1;
+      const p = i % 100;
       const t0 = performance.now();
-      const res = await requestJson(agent, server.url, 'PATCH', `/item?path=${encodeURIComponent(path)}`, { base_version: base, set_star: i % 6, add_tags: ['bench'] }, {
-        'idempotency-key': `bench:${w}:${i}`,
-        'x-client-id': `bench-${w}`,
-        ...headers,
-      });
+      const res = await connection.request(
+        'PATCH',
+        targets[p]!,
+        `{"base_version":${versions[p]},"set_star":${i % 6},"add_tags":["bench"]}`,
+        `idempotency-key: bench:${w}:${i}\r\n`,
+      );
       const dt = performance.now() - t0;
-      if (res.status !== 200) throw new Error(`PATCH answered ${res.status}: ${JSON.stringify(res.body)}`);
-      versions.set(path, res.body.version);
+      if (res.status !== 200) throw new Error(`PATCH answered ${res.status}: ${res.body}`);
+      versions[p] = (JSON.parse(res.body) as { version: number }).version;
       if (measuring) {
         latencies.push(dt);
         count++;
@@ -213,7 +216,7 @@ export async function measureThroughput(servers: ChildServer[], headers: Record<
   const elapsed = performance.now() - t0;
   stop = true;
   await Promise.all(writers);
-  agent.destroy();
+  for (const c of connections) c.close();
   latencies.sort((a, b) => a - b);
   return { writesPerSecond: (count / elapsed) * 1000, latencyMs: { p50: pct(latencies, 50), p99: pct(latencies, 99), max: latencies.at(-1) ?? 0 } };
 }

@@ -88,4 +88,48 @@ describe('GroupCommitter', () => {
     await Promise.all([w, task]);
     expect(log).toEqual(['commit', 'task']);
   });
+
+  it('gathering: the next commit waits for as many units as the last carried plus those queued meanwhile, never longer than the last commit took', async () => {
+    const { store, gates, calls } = gatedStore();
+    const committer = new GroupCommitter(store, () => 0, () => {}, { gatherMaxMs: 1000 });
+    const tick = () => new Promise((r) => setImmediate(r));
+    // A writer alone is not held: its unit is the whole target.
+    const alone = committer.submit(write('/x.jpg'));
+    await tick();
+    gates.shift()!();
+    await alone;
+    const again = committer.submit(write('/x2.jpg'));
+    await tick();
+    expect(calls).toEqual([1, 1]);
+    gates.shift()!();
+    await again;
+    // Two units in a commit, one arriving meanwhile: the next waits for three.
+    const first = [committer.submit(write('/a.jpg')), committer.submit(write('/b.jpg'))];
+    await tick();
+    const c = committer.submit(write('/c.jpg'));
+    await new Promise((r) => setTimeout(r, 30));
+    gates.shift()!();
+    await Promise.all(first);
+    await tick();
+    expect(calls).toEqual([1, 1, 2]);
+    const d = committer.submit(write('/d.jpg'));
+    await tick();
+    expect(calls).toEqual([1, 1, 2]);
+    const e = committer.submit(write('/e.jpg'));
+    await tick();
+    expect(calls).toEqual([1, 1, 2, 3]);
+    await new Promise((r) => setTimeout(r, 30));
+    const released = performance.now();
+    gates.shift()!();
+    await Promise.all([c, d, e]);
+    // Three expected, one comes: it goes once the last commit's duration has passed.
+    const f = committer.submit(write('/f.jpg'));
+    await tick();
+    expect(calls).toEqual([1, 1, 2, 3]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(calls).toEqual([1, 1, 2, 3, 1]);
+    gates.shift()!();
+    await f;
+    expect(performance.now() - released).toBeLessThan(1000);
+  });
 });

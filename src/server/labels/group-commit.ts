@@ -6,6 +6,19 @@ interface Pending {
   reject(error: unknown): void;
 }
 
+export interface GroupCommitOptions {
+  /** Most units in one commit. Default 512. */
+  maxUnitsPerCommit?: number;
+  /**
+   * Gathering (for stores whose commit costs much per transaction: PostgreSQL). After a commit,
+   * the next one waits until as many units are queued as the last commit carried plus those that
+   * arrived while it ran (their writers are likely to write again as soon as they have their
+   * answer), but never longer than the last commit took, nor `gatherMaxMs`. A writer alone is
+   * never held: the target is then its own single unit. Default off (0).
+   */
+  gatherMaxMs?: number;
+}
+
 /**
  * Group commit: units submitted while a commit is running, or within the same turn of the event
  * loop, are committed together in one transaction (one fsync). Each caller is resolved only after
@@ -17,6 +30,12 @@ export class GroupCommitter {
   private running = false;
   private scheduled = false;
   private chain: Promise<void> = Promise.resolve();
+  private readonly maxUnitsPerCommit: number;
+  private readonly gatherMaxMs: number;
+  /** Gathering: units the next commit waits for, and for how long at most (from its first unit). */
+  private gatherTarget = 0;
+  private gatherMs = 0;
+  private gatherTimer: NodeJS.Timeout | undefined;
   /** Transactions run and units committed: units / commits is the group-commit batch size. */
   readonly stats = { commits: 0, units: 0, commit_ms: 0 };
 
@@ -24,8 +43,11 @@ export class GroupCommitter {
     private readonly store: LabelStore,
     private readonly now: () => number,
     private readonly onCommitted: (outcomes: UnitOutcome[]) => void | Promise<void>,
-    private readonly maxUnitsPerCommit = 512,
-  ) {}
+    options: GroupCommitOptions = {},
+  ) {
+    this.maxUnitsPerCommit = options.maxUnitsPerCommit ?? 512;
+    this.gatherMaxMs = options.gatherMaxMs ?? 0;
+  }
 
   submit(unit: WriteUnit): Promise<UnitOutcome> {
     return new Promise((resolve, reject) => {
@@ -54,6 +76,20 @@ export class GroupCommitter {
 
   private schedule(): void {
     if (this.running || this.scheduled) return;
+    if (this.queue.length < this.gatherTarget) {
+      // Gathering: the writers of the last commit have not all come back yet.
+      this.gatherTimer ??= setTimeout(() => {
+        this.gatherTimer = undefined;
+        this.gatherTarget = 0;
+        this.schedule();
+      }, this.gatherMs);
+      return;
+    }
+    if (this.gatherTimer) {
+      clearTimeout(this.gatherTimer);
+      this.gatherTimer = undefined;
+    }
+    this.gatherTarget = 0;
     this.scheduled = true;
     // setImmediate runs after the current I/O phase, so requests parsed in the same turn share a commit.
     setImmediate(() => {
@@ -73,9 +109,14 @@ export class GroupCommitter {
         batch.map((p) => p.unit),
         this.now(),
       );
+      const took = performance.now() - started;
       this.stats.commits++;
       this.stats.units += batch.length;
-      this.stats.commit_ms += performance.now() - started;
+      this.stats.commit_ms += took;
+      if (this.gatherMaxMs > 0) {
+        this.gatherTarget = Math.min(this.maxUnitsPerCommit, batch.length + this.queue.length);
+        this.gatherMs = Math.min(this.gatherMaxMs, took);
+      }
     } catch (error) {
       failure = error;
     }

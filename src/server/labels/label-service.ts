@@ -68,6 +68,9 @@ export interface HistoryEntry {
   changes: StoredEvent['changes'];
 }
 
+/** PostgreSQL: how long a commit may wait at most for the writers of the last one (group commit gathering). */
+const POSTGRES_GATHER_MAX_MS = 4;
+
 /** How often expired idempotency records are pruned. */
 const PRUNE_EVERY_MS = 60_000;
 
@@ -87,7 +90,10 @@ export class LabelService implements LabelLookup {
 
   private constructor(private readonly options: LabelServiceOptions) {
     this.now = options.now ?? Date.now;
-    this.committer = new GroupCommitter(options.store, this.now, (outcomes) => this.afterCommit(outcomes));
+    // PostgreSQL: a commit costs a round trip, a statement, a WAL flush and a NOTIFY to every
+    // server, whatever it carries, so the next one gathers the writers of the last (LP9).
+    const gatherMaxMs = options.store.kind === 'postgres' ? POSTGRES_GATHER_MAX_MS : 0;
+    this.committer = new GroupCommitter(options.store, this.now, (outcomes) => this.afterCommit(outcomes), { gatherMaxMs });
     this.pruneTimer = setInterval(() => {
       options.store.pruneIdempotency(this.now()).catch((error: unknown) => console.error('idempotency prune failed', error));
     }, PRUNE_EVERY_MS);

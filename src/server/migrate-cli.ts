@@ -5,9 +5,9 @@
 import { existsSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { copyAccountsToPostgres } from './accounts/copy-accounts-to-postgres.js';
-import { copyLabelsToPostgres } from './labels/copy-labels-to-postgres.js';
-import { copyViewsToPostgres } from './views/pg-views-copy.js';
+import { prepareAccountsCopy } from './accounts/copy-accounts-to-postgres.js';
+import { prepareLabelsCopy } from './labels/copy-labels-to-postgres.js';
+import { prepareViewsCopy } from './views/pg-views-copy.js';
 import { workspaceOfTarget } from './workspace.js';
 import { checkDatasetId, checkStoreUrl, defaultDatasetId, openStore, STORE_URL_ENV } from './postgres/store-options.js';
 
@@ -68,26 +68,35 @@ export async function runMigrateCommand(argv: string[], io: MigrateIo = { stdout
   const where = `dataset "${datasetId}" at ${db.location}`;
   const lines: string[] = [];
   let changed = false;
+  const opened: { close(): void }[] = [];
   try {
-    if (existsSync(files.labels)) {
-      const labels = await copyLabelsToPostgres(files.labels, db);
-      changed ||= !labels.alreadyThere;
-      lines.push(`labels: ${count(labels.labels, 'item')}, ${count(labels.events, 'event')} ${labels.alreadyThere ? 'already there' : 'copied and verified'}`);
-    }
-    const views = await copyViewsToPostgres(workspace.viewsPath, workspace.legacyViewsPath, db);
-    changed ||= views.copied;
-    lines.push(`smart folders: ${count(views.views, 'view')} ${views.copied ? 'copied and verified' : 'already there'}`);
-    if (existsSync(files.accounts)) {
-      const accounts = await copyAccountsToPostgres(files.accounts, db);
-      changed ||= accounts.copied;
-      lines.push(
-        `accounts: ${count(accounts.users, 'user')}, ${count(accounts.tokens, 'token')}, ${count(accounts.sessions, 'session')} ${accounts.copied ? 'copied and verified' : 'already there'}`,
-      );
-    }
+    // Everything that can refuse or fail is read and checked first; then labels, smart folders and
+    // accounts are copied in one transaction, so a refusal of any one leaves the dataset untouched.
+    const labelsCopy = existsSync(files.labels) ? await prepareLabelsCopy(files.labels, db) : undefined;
+    if (labelsCopy) opened.push(labelsCopy);
+    const viewsCopy = await prepareViewsCopy(workspace.viewsPath, workspace.legacyViewsPath, db);
+    const accountsCopy = existsSync(files.accounts) ? await prepareAccountsCopy(files.accounts, db) : undefined;
+    await db.tx(async (client) => {
+      if (labelsCopy) {
+        const labels = await labelsCopy.copy(client);
+        changed ||= !labels.alreadyThere;
+        lines.push(`labels: ${count(labels.labels, 'item')}, ${count(labels.events, 'event')} ${labels.alreadyThere ? 'already there' : 'copied and verified'}`);
+      }
+      const views = await viewsCopy(client);
+      changed ||= views.copied;
+      lines.push(`smart folders: ${count(views.views, 'view')} ${views.copied ? 'copied and verified' : 'already there'}`);
+      if (accountsCopy) {
+        const accounts = await accountsCopy(client);
+        changed ||= accounts.copied;
+        lines.push(
+          `accounts: ${count(accounts.users, 'user')}, ${count(accounts.tokens, 'token')}, ${count(accounts.sessions, 'session')} ${accounts.copied ? 'copied and verified' : 'already there'}`,
+        );
+      }
+    });
   } catch (error) {
-    for (const line of lines) io.stdout.write(`${line}\n`);
-    return fail(io, `migrate into ${where}: ${(error as Error).message.split('\n')[0]}`);
+    return fail(io, `migrate into ${where}: ${(error as Error).message.split('\n')[0]}; nothing was copied`);
   } finally {
+    for (const o of opened) o.close();
     await db.close();
   }
   for (const line of lines) io.stdout.write(`${line}\n`);

@@ -3,12 +3,13 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMigrateCommand } from '../../src/server/migrate-cli.js';
 import { startServer } from '../../src/server/server.js';
 import { makeImageTree, makeTempDir, removeDir } from '../factories/image-tree.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
-import { getItem, setStar } from './support/http.js';
+import { call, getItem, setStar } from './support/http.js';
 
 let db: TestDatabase;
 let dir: string;
@@ -90,6 +91,44 @@ describe('lenslet migrate', () => {
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(/^lenslet: migrate into dataset "shoot" at postgres:\/\/.*: .+\n$/);
     expect(refused.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('copies nothing at all when one part is refused: labels stay out of a dataset whose smart folders differ', async () => {
+    // A server on PostgreSQL made a smart folder in dataset "mixed" first.
+    const onPg = await startServer({ root: folder, workspaceDir: join(dir, 'ws-mixed-pg'), port: 0, webDir: null, store: { url: db.url, datasetId: 'mixed' } });
+    try {
+      const view = { id: 'theirs', name: 'theirs', path: '/', recursive: true, filters: [] };
+      const put = await call(agent, onPg.url, 'PUT', '/views', { views: [view] }, { 'if-match': '"1"', 'idempotency-key': 'v1' });
+      expect(put.status).toBe(200);
+    } finally {
+      await onPg.close();
+    }
+    // A SQLite workspace with labels and another smart folder.
+    const workspace = join(dir, 'ws-mixed');
+    await labelOnSqlite(workspace, [2]);
+    const sqlite = await startServer({ root: folder, workspaceDir: workspace, port: 0, webDir: null });
+    try {
+      const view = { id: 'ours', name: 'ours', path: '/', recursive: true, filters: [] };
+      expect((await call(agent, sqlite.url, 'PUT', '/views', { views: [view] }, { 'if-match': '"1"', 'idempotency-key': 'v2' })).status).toBe(200);
+    } finally {
+      await sqlite.close();
+    }
+    const refused = await migrate([folder, '--to', db.url, '--workspace', workspace, '--dataset-id', 'mixed']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/already has other smart folders.*nothing was copied\n$/);
+    expect(refused.out).toBe('');
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const counted = await client.query<{ labels: string; events: string }>(
+        `SELECT (SELECT count(*) FROM lenslet_labels l WHERE l.dataset = d.key) AS labels,
+                (SELECT count(*) FROM lenslet_label_events e WHERE e.dataset = d.key) AS events
+         FROM lenslet_datasets d WHERE d.id = 'mixed'`,
+      );
+      expect(counted.rows[0]).toEqual({ labels: '0', events: '0' });
+    } finally {
+      await client.end();
+    }
   });
 
   it('refuses a URL that is not postgres:// and a workspace with nothing to copy', async () => {

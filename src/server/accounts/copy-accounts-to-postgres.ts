@@ -32,9 +32,14 @@ interface SqliteAccounts {
  * that already holds these users is left alone; one that holds other users is refused.
  */
 export async function copyAccountsToPostgres(sqliteFile: string, db: PgConnection, nowMs = Date.now()): Promise<CopiedAccounts> {
+  return db.tx(await prepareAccountsCopy(sqliteFile, db, nowMs));
+}
+
+/** Reads the accounts and readies the schema before the transaction; the copy runs as a step of the caller's. */
+export async function prepareAccountsCopy(sqliteFile: string, db: PgConnection, nowMs = Date.now()): Promise<(client: pg.PoolClient) => Promise<CopiedAccounts>> {
   const source = readSqliteAccounts(sqliteFile, nowMs);
   await PostgresAccountStore.open(db);
-  return db.tx(async (client) => {
+  return async (client) => {
     const dataset = db.dataset;
     // The same lock account writers take: no server adds a user while we decide and copy.
     const state = (await client.query<{ last_audit_id: string }>('SELECT last_audit_id FROM lenslet_account_state WHERE dataset = $1 FOR UPDATE', [dataset])).rows[0]!;
@@ -63,7 +68,7 @@ export async function copyAccountsToPostgres(sqliteFile: string, db: PgConnectio
       [dataset, source.lastUserId, auditOffset + source.audit.reduce((max, a) => Math.max(max, a.id), 0)],
     );
     return { ...counts, copied: true };
-  });
+  };
 }
 
 function readSqliteAccounts(file: string, nowMs: number): SqliteAccounts {

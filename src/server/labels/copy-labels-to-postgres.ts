@@ -34,6 +34,20 @@ export interface CopyResult {
  * Idempotency records (30 minutes' worth of retries) are not copied.
  */
 export async function copyLabelsToPostgres(sqliteFile: string, db: PgConnection): Promise<CopyResult> {
+  const prepared = await prepareLabelsCopy(sqliteFile, db);
+  try {
+    return await db.tx(prepared.copy);
+  } finally {
+    prepared.close();
+  }
+}
+
+/**
+ * The checks and schema work of a labels copy, done before its transaction, and the copy itself as
+ * a step of a transaction the caller runs (`lenslet migrate` copies labels, smart folders and
+ * accounts in one, so a refusal of any leaves the dataset as it was).
+ */
+export async function prepareLabelsCopy(sqliteFile: string, db: PgConnection): Promise<{ copy: (client: pg.PoolClient) => Promise<CopyResult>; close: () => void }> {
   if (!existsSync(sqliteFile)) throw new Error(`${sqliteFile} does not exist: nothing to migrate`);
   // Opening it as the server would refuses a damaged file in one line and brings an older schema
   // up to date (the workspace's own file; the served folder is never touched).
@@ -44,10 +58,11 @@ export async function copyLabelsToPostgres(sqliteFile: string, db: PgConnection)
       throw new Error(`${sqliteFile} has an unexpected schema version`);
     }
     await (await PostgresLabelStore.open(db)).close();
-    return await db.tx((client) => copy(source, client, db));
-  } finally {
+  } catch (error) {
     source.close();
+    throw error;
   }
+  return { copy: (client) => copy(source, client, db), close: () => source.close() };
 }
 
 async function copy(source: Database.Database, client: pg.PoolClient, db: PgConnection): Promise<CopyResult> {

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { IDEMPOTENCY_MAX_ENTRIES, IDEMPOTENCY_TTL_MS } from '../lib/idempotency.js';
 import { notify, type PgConnection } from '../postgres/pg-connection.js';
 import { PgViewsBackend, VIEWS_CHANNEL } from './pg-views-backend.js';
@@ -12,11 +13,22 @@ import { type OwnedDocument, serializeViews } from './views-file.js';
  * document does nothing (`copied: false`); a dataset holding another document is refused, since
  * the copy would overwrite smart folders someone made there.
  */
-export async function copyViewsToPostgres(viewsFile: string, legacyFile: string | undefined, db: PgConnection): Promise<{ views: number; copied: boolean }> {
+export async function copyViewsToPostgres(viewsFile: string, legacyFile: string | undefined, db: PgConnection): Promise<CopiedViews> {
+  const copy = await prepareViewsCopy(viewsFile, legacyFile, db);
+  return db.tx(copy);
+}
+
+export interface CopiedViews {
+  views: number;
+  copied: boolean;
+}
+
+/** Reads the file and readies the schema before the transaction; the copy runs as a step of the caller's. */
+export async function prepareViewsCopy(viewsFile: string, legacyFile: string | undefined, db: PgConnection): Promise<(client: pg.PoolClient) => Promise<CopiedViews>> {
   const found = await readViewsFile(viewsFile, legacyFile, { setAside: false });
-  if (!found || (found.doc.views.length === 0 && found.records.length === 0)) return { views: 0, copied: false };
+  if (!found || (found.doc.views.length === 0 && found.records.length === 0)) return async () => ({ views: 0, copied: false });
   await PgViewsBackend.open(db, { ttlMs: IDEMPOTENCY_TTL_MS, maxEntries: IDEMPOTENCY_MAX_ENTRIES });
-  return db.tx(async (client) => {
+  return async (client) => {
     const row = (await client.query<{ version: number; views: OwnedDocument['views'] }>(
       "SELECT version, document -> 'views' AS views FROM lenslet_views WHERE dataset = $1 FOR UPDATE",
       [db.dataset],
@@ -38,7 +50,7 @@ export async function copyViewsToPostgres(viewsFile: string, legacyFile: string 
     ]);
     await notify(client, VIEWS_CHANNEL, String(db.dataset));
     return { views, copied: true };
-  });
+  };
 }
 
 function sameViews(stored: OwnedDocument['views'], copied: OwnedDocument['views']): boolean {

@@ -463,7 +463,7 @@ export class PostgresLabelStore implements LabelStore {
           // nobody heard: look once now that every later one will be heard.
           onChange();
         },
-        // Not listening (the database is down at start): the poll below still notices commits.
+        // listen() retries a failed first connection itself; should it still fail, the poll below notices commits.
         () => undefined,
       );
     const poll = setInterval(() => {

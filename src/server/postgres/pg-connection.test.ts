@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/pg.js';
+import { TcpProxy } from '../../../test/support/tcp-proxy.js';
 import { AppError } from '../app-error.js';
 import { PgConnection } from './pg-connection.js';
 import { isUnavailable, storeError } from './pg-errors.js';
@@ -53,6 +54,26 @@ describe('PgConnection', () => {
       await stop();
     } finally {
       await c.close();
+    }
+  });
+
+  it('LISTEN that cannot connect at first keeps trying, and says so once it listens (onReconnect)', async () => {
+    const proxy = await TcpProxy.start('127.0.0.1', Number(new URL(db.url).port || 5432));
+    const c = await PgConnection.open({ url: proxy.rewrite(db.url), datasetId: 'photos' });
+    const direct = await PgConnection.open({ url: db.url, datasetId: 'photos' });
+    try {
+      await proxy.down();
+      const heard: string[] = [];
+      let reconnected = 0;
+      const stop = await c.listen('lenslet_late', (payload) => heard.push(payload), () => reconnected++);
+      await proxy.up();
+      await expect.poll(() => reconnected, { timeout: 10_000 }).toBe(1);
+      await direct.query("SELECT pg_notify('lenslet_late', 'after')");
+      await expect.poll(() => heard, { timeout: 5000 }).toEqual(['after']);
+      await stop();
+    } finally {
+      await Promise.all([c.close(), direct.close()]);
+      await proxy.down();
     }
   });
 

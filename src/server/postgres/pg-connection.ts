@@ -211,8 +211,17 @@ class PgListener {
     private readonly onReconnect: () => void,
   ) {}
 
+  /**
+   * Listens, or, when the first attempt fails (the database went away between the pool's check and
+   * this connection), keeps trying in the background as after a lost connection: `onReconnect`
+   * then tells the caller to catch up. The poll the callers keep covers the gap.
+   */
   async start(): Promise<void> {
-    await this.connect();
+    try {
+      await this.connect();
+    } catch {
+      this.schedule();
+    }
   }
 
   async stop(): Promise<void> {

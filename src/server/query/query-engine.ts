@@ -9,9 +9,11 @@ import { applyFilters, filterMetric, type FilterContext, type IdList } from './f
 import { binPopulation, countBins, type PopulationBins, withFiltered } from './histogram.js';
 import { itemView } from './item-view.js';
 import { buildLabelIndex, type LabelIndex } from './label-index.js';
-import { DEFAULT_SORT, OrderBook, type ListSort } from './order-book.js';
+import { DEFAULT_SORT, OrderBook, type ListSort, type SortDirection } from './order-book.js';
+import { drain } from './radix.js';
 import { ScopedOrders } from './scoped-orders.js';
-import { selectTop, type SelectKey } from './top-k.js';
+import type { SelectKey } from './top-k.js';
+import { type Selection, selectionSteps } from './window-select.js';
 
 export interface QueryEngineOptions {
   catalog: Catalog;
@@ -23,8 +25,10 @@ export interface QueryEngineOptions {
   labelRevision?: () => number;
   /** True while the dataset is still indexing: unfiltered orders may then be up to 1 s stale. */
   indexing?: () => boolean;
-  /** How long an order build runs between two turns of the event loop (default 10 ms; tests: 0). */
+  /** How long an order build or a window selection runs between two turns of the event loop (default 10 ms; tests: 0). */
   buildSliceMs?: number;
+  /** Ids a window selection reads per step (default `SELECT_CHUNK`; tests: a few, to see its steps). */
+  selectChunk?: number;
 }
 
 /** A window of a list: what `/folders` and `/query` both answer with. */
@@ -55,11 +59,35 @@ const MAX_POPULATIONS = 64;
 /** Windows ending past this position wait for the whole order: selecting them keeps too many ids (TK1). */
 const MAX_SELECTED = 20_000;
 
-/** The part of a request that decides whether its window can be selected before the order exists. */
+/** Selected windows kept while their orders build (TK2): up to 20k ids each. */
+const MAX_SELECTIONS = 32;
+
+/** How long a window selection runs between two turns of the event loop (TK3). */
+const SELECT_SLICE_MS = 10;
+
+/**
+ * The part of a request that decides whether its window can be selected before the order exists,
+ * and, when the list is named (`path` and `recursive`, with `filters` and `order`), lets `ready`
+ * select it in slices ahead of `list` (TK3).
+ */
 export interface WindowAsk {
   offset: number;
   limit: number;
   around?: string;
+  path?: string;
+  recursive?: boolean;
+  filters?: readonly Filter[];
+  order?: SortDirection;
+}
+
+/** A selected window kept for its list (TK2), or the selection of it in progress. */
+interface KeptSelection {
+  stamp: string;
+  /** The order it stands in for, until that order is built. */
+  sort: ListSort;
+  k: number;
+  selection?: Selection;
+  running?: Promise<void>;
 }
 
 /**
@@ -81,6 +109,9 @@ export class QueryEngine {
   private scratchArray = new Uint8Array(0);
   private readonly populations = new Map<string, { stamp: string; bins: PopulationBins | undefined }>();
   private readonly idBuffers = [new Int32Array(0), new Int32Array(0)];
+  private readonly selections = new Map<string, KeptSelection>();
+  private readonly sliceMs: number;
+  private readonly selectChunk: number | undefined;
   /** Stamps metric-sorted folders when no label revision is known: never reused. */
   private uncached = 0;
 
@@ -90,6 +121,8 @@ export class QueryEngine {
     this.labelRevision = options.labelRevision;
     this.indexing = options.indexing ?? (() => false);
     this.book = new OrderBook(options.catalog, options.buildSliceMs);
+    this.sliceMs = options.buildSliceMs ?? SELECT_SLICE_MS;
+    this.selectChunk = options.selectChunk;
   }
 
   query(body: QueryBody): ListWindow {
@@ -134,15 +167,25 @@ export class QueryEngine {
 
   /**
    * What a route awaits before `list`/`query`: the order's build, in slices, except for a window
-   * that can be selected without it (TK1): then at once, the build going on in the background
-   * while `list` selects the window from the unsorted ids.
+   * that can be selected without it (TK1): then the window's selection, in slices too when the
+   * list is named (TK3), the build going on in the background.
    */
-  ready(sort: Pick<ListSort, 'key'> & { seed?: number }, window: WindowAsk): Promise<void> {
+  ready(sort: Pick<ListSort, 'key'> & { seed?: number; order?: SortDirection }, window: WindowAsk): Promise<void> {
     const building = this.book.prepare(sort);
-    if (!this.selectable({ key: sort.key, seed: sort.seed ?? 0 }, window)) return building;
+    const seed = sort.seed ?? 0;
+    if (!this.selectable({ key: sort.key, seed }, window)) return building;
     // A failing build fails again, and is reported, in the request that needs the whole order.
     building.catch(() => undefined);
-    return Promise.resolve();
+    const dir = window.path === undefined || window.recursive === undefined ? undefined : this.dirOrNone(window.path);
+    if (!dir || !this.book.building(sort.key, seed)) return Promise.resolve();
+    return this.selectAhead({
+      dirId: dir.id,
+      recursive: window.recursive!,
+      filters: window.filters ?? [],
+      sort: { key: sort.key, order: sort.order ?? window.order ?? 'asc', seed },
+      offset: window.offset,
+      limit: window.limit,
+    });
   }
 
   /** Builds the common sorted orders, and the path hashes random orders start from, ahead of the first query that needs them. */
@@ -205,6 +248,12 @@ export class QueryEngine {
     });
     this.fieldsCache = { stamp, fields };
     return fields;
+  }
+
+  /** The folder a request names, or nothing (its `list` reports why). */
+  private dirOrNone(rawPath: string): DirNode | undefined {
+    const canonical = canonicalPath(rawPath);
+    return canonical.ok ? this.catalog.dirOfPath(canonical.path) : undefined;
   }
 
   private dir(rawPath: string): DirNode {
@@ -286,7 +335,7 @@ export class QueryEngine {
    * TK1: while the order of a list is being built (`ready` started it), its first windows are the
    * best `offset + limit` ids of the filtered scope by the order's own keys, a linear pass, with the
    * same ids in the same order as the built order gives. An unfiltered list already cached is read
-   * from the cache instead.
+   * from the cache instead; a window already selected for the list is reused (TK2).
    */
   private selectedWindow(request: ListRequest): ListWindow | undefined {
     const { dirId, recursive, filters, sort, offset, limit } = request;
@@ -297,22 +346,112 @@ export class QueryEngine {
       const maxStale = this.indexing() ? INDEXING_STALE_MS : 0;
       if (this.scoped.has({ dirId, recursive, sort }, `${this.catalog.generation}${labelStamp}`, maxStale)) return undefined;
     }
+    const selection = this.keptSelection(request) ?? this.keepSelection(request, drain(this.selectionOf(request)));
+    const items: Item[] = [];
+    const end = Math.min(selection.ids.length, offset + limit);
+    for (let i = offset; i < end; i++) {
+      const id = selection.ids[i]!;
+      items.push(itemView(this.catalog, id, this.labels.peek(this.catalog.paths[id]!)));
+    }
+    return { items, total: selection.total, offset, limit };
+  }
+
+  /** The steps selecting a request's first `offset + limit` ids (window-select.ts). */
+  private selectionOf(request: ListRequest): Generator<void, Selection> {
+    const { dirId, recursive, filters, sort } = request;
+    const isMetric = sort.key.startsWith('metric:');
     const labelIndex = filters.length > 0 || isMetric ? this.labelIndex() : undefined;
     const ctx = labelIndex && this.context(labelIndex);
-    const scope = this.scope(dirId, recursive, 0);
-    if (ctx) applyFilters(scope, filters, ctx);
     let key: SelectKey;
     if (sort.key === 'name') key = { kind: 'name' };
     else if (sort.key === 'added') key = { kind: 'value', values: this.catalog.added, valueless: false };
     else if (sort.key === 'random') key = { kind: 'random', hashes: this.book.hashesOfPaths(), seed: sort.seed };
     else key = { kind: 'value', values: ctx!.metricValues(sort.key.slice(7)), valueless: true };
-    const top = selectTop(scope.ids, scope.count, offset + limit, key, sort.order === 'desc', this.catalog.paths);
-    const items: Item[] = [];
-    for (let i = offset; i < top.ids.length; i++) {
-      const id = top.ids[i]!;
-      items.push(itemView(this.catalog, id, this.labels.peek(this.catalog.paths[id]!)));
+    const k = request.offset + request.limit;
+    return selectionSteps({ catalog: this.catalog, dirId, recursive, filters, ctx, key, desc: sort.order === 'desc', k, chunk: this.selectChunk });
+  }
+
+  /**
+   * Where a request's selection is kept (TK2): its list and the state it was selected in. A list
+   * read through label values has no state to key it by without a label revision: not kept.
+   */
+  private selectionSlot(request: ListRequest): { key: string; stamp: string } | undefined {
+    const { dirId, recursive, filters, sort } = request;
+    const labelled = filters.length > 0 || sort.key.startsWith('metric:');
+    if (labelled && !this.labelRevision) return undefined;
+    const stamp = `${this.catalog.generation}:${this.catalog.metricsGeneration}:${labelled ? this.labelRevision!() : ''}`;
+    const seed = sort.key === 'random' ? sort.seed : 0;
+    return { key: `${dirId}|${recursive ? 1 : 0}|${sort.key}|${sort.order}|${seed}|${JSON.stringify(filters)}`, stamp };
+  }
+
+  /** The kept selection holding this request's window, if any. */
+  private keptSelection(request: ListRequest): Selection | undefined {
+    const slot = this.selectionSlot(request);
+    if (!slot) return undefined;
+    const kept = this.selections.get(slot.key);
+    if (!kept?.selection || kept.stamp !== slot.stamp) return undefined;
+    const { ids } = kept.selection;
+    // Fewer ids than asked for: the whole scope, enough for any window.
+    return kept.k >= request.offset + request.limit || ids.length < kept.k ? kept.selection : undefined;
+  }
+
+  private keepSelection(request: ListRequest, selection: Selection, stamp = this.selectionSlot(request)?.stamp): Selection {
+    const slot = this.selectionSlot(request);
+    if (!slot || slot.stamp !== stamp) return selection;
+    this.selections.delete(slot.key);
+    this.selections.set(slot.key, { stamp: slot.stamp, sort: request.sort, k: request.offset + request.limit, selection });
+    this.forgetSelections();
+    return selection;
+  }
+
+  /** Drops selections whose orders are built or whose state is gone, then the oldest past the bound. */
+  private forgetSelections(): void {
+    for (const [key, kept] of this.selections) {
+      if (kept.running === undefined && !this.book.building(kept.sort.key, kept.sort.seed)) this.selections.delete(key);
     }
-    return { items, total: scope.count, offset, limit };
+    while (this.selections.size > MAX_SELECTIONS) this.selections.delete(this.selections.keys().next().value!);
+  }
+
+  /**
+   * TK3: selects a request's window in slices of ~10 ms, yielding to the event loop between them,
+   * and keeps it for `list` (TK2). Requests for the same list share one selection. A selection
+   * overtaken by a change of the catalog or the labels, or by the order's build, is dropped: `list`
+   * then reads the built order or selects at once.
+   */
+  private selectAhead(request: ListRequest): Promise<void> {
+    const slot = this.selectionSlot(request);
+    if (!slot || this.keptSelection(request)) return Promise.resolve();
+    const k = request.offset + request.limit;
+    const kept = this.selections.get(slot.key);
+    if (kept?.running && kept.stamp === slot.stamp && kept.k >= k) return kept.running;
+    const entry: KeptSelection = { stamp: slot.stamp, sort: request.sort, k };
+    const steps = this.selectionOf(request);
+    const stale = () => this.selectionSlot(request)?.stamp !== slot.stamp || !this.book.building(request.sort.key, request.sort.seed);
+    entry.running = (async () => {
+      try {
+        let sliceStart = performance.now();
+        for (;;) {
+          const next = steps.next();
+          if (next.done) {
+            entry.selection = next.value;
+            return;
+          }
+          if (performance.now() - sliceStart < this.sliceMs) continue;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          if (stale()) return;
+          sliceStart = performance.now();
+        }
+      } finally {
+        entry.running = undefined;
+        if (this.selections.get(slot.key) === entry) {
+          if (entry.selection && !stale()) this.keepSelection(request, entry.selection, slot.stamp);
+          else this.selections.delete(slot.key);
+        }
+      }
+    })();
+    this.selections.delete(slot.key);
+    this.selections.set(slot.key, entry);
+    return entry.running;
   }
 
   private windowStart(list: Arranged, request: ListRequest, desc: boolean): number {

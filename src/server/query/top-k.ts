@@ -3,28 +3,26 @@ import { compareByName } from './name-order.js';
 import { packNaturalKey } from './natural-keys.js';
 
 /**
- * The first window of a list whose whole-catalog order is not built yet (SPEC.md TK1): one pass
- * over the listed ids keeping the best `k` in a bounded heap, instead of waiting seconds for a
- * 10M-id sort. Each order is a 64-bit key per id with a tiebreak, the very keys the full sorts use
- * (sorters.ts), so the window holds the same ids in the same order: name = the packed natural key
- * (`packNaturalKey`), ties by L1; added/metric = the float's order-preserving bits (`float64Keys`),
- * ties by name; random = `randomRank`, ties by path. `desc` complements the key and reverses the
- * tiebreak (L4: the exact reverse). Most ids lose to the heap's worst on the key alone.
+ * The first window of a list whose whole-catalog order is not built yet (SPEC.md TK1): the ids
+ * are fed chunk by chunk into a bounded heap keeping the best `k`, instead of waiting seconds for
+ * a 10M-id sort. Each order is a 64-bit key per id with a tiebreak, the very keys the full sorts
+ * use (sorters.ts), so the window holds the same ids in the same order: name = the packed natural
+ * key (`packNaturalKey`), ties by L1; added/metric = the float's order-preserving bits
+ * (`float64Keys`), ties by name; random = `randomRank`, ties by path. `desc` complements the key
+ * and reverses the tiebreak (L4: the exact reverse). Once the heap is full most ids lose to its
+ * worst on one compare: a value against the worst kept value, a rank against the worst rank.
  */
 export type SelectKey =
   | { kind: 'name' }
   | { kind: 'value'; values: Float64Array | undefined; valueless: boolean }
   | { kind: 'random'; hashes: Uint32Array; seed: number };
 
-const NAME = 0;
-const VALUE = 1;
-const RANDOM = 2;
-
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const LO = LITTLE_ENDIAN ? 0 : 1;
 const HI = LITTLE_ENDIAN ? 1 : 0;
+const packed = new Uint32Array(2);
 
 /** The best `k` ids kept so far, worst at the root: ids with their (hi, lo) keys. */
 class Heap {
@@ -40,15 +38,6 @@ class Heap {
     this.ids = new Int32Array(k);
     this.hi = new Uint32Array(k);
     this.lo = new Uint32Array(k);
-  }
-
-  /** Whether (id, h, l) comes before the root (the worst kept). */
-  beatsWorst(id: number, h: number, l: number): boolean {
-    const wh = this.hi[0]!;
-    if (h !== wh) return h < wh;
-    const wl = this.lo[0]!;
-    if (l !== wl) return l < wl;
-    return this.tie(id, this.ids[0]!) < 0;
   }
 
   offer(id: number, h: number, l: number): void {
@@ -84,6 +73,15 @@ class Heap {
     return Int32Array.from(at, (i) => this.ids[i]!);
   }
 
+  /** Whether (id, h, l) comes before the root (the worst kept). */
+  private beatsWorst(id: number, h: number, l: number): boolean {
+    const wh = this.hi[0]!;
+    if (h !== wh) return h < wh;
+    const wl = this.lo[0]!;
+    if (l !== wl) return l < wl;
+    return this.tie(id, this.ids[0]!) < 0;
+  }
+
   /** Whether (id, h, l) comes after the entry at `j`. */
   private after(id: number, h: number, l: number, j: number): boolean {
     const jh = this.hi[j]!;
@@ -111,63 +109,78 @@ class Heap {
 }
 
 /**
- * The first `k` of `ids[0..count)` in the order `key` gives them, read `desc` or not: a window of
- * `arrange(...)` read with `idAt`, without sorting the rest. For `valueless` value keys the ids
- * without a value (NaN) come after the others in name order whatever the direction (L4), and
- * `valid` counts the ids that have one.
+ * The best `k` of the ids fed to it, in the order `key` gives them read `desc` or not. For
+ * `valueless` value keys the ids without a value (NaN) are not kept but counted out of `valid`:
+ * they come after the others in name order whatever the direction (L4), which `MissingTopK`
+ * selects in a second pass when the window reaches them.
  */
-export function selectTop(ids: Int32Array, count: number, k: number, key: SelectKey, desc: boolean, paths: readonly string[]): { ids: Int32Array; valid: number } {
-  const byName = compareByName(paths);
-  if (key.kind === 'value' && key.values === undefined) return { ids: select(ids, count, k, NAME, undefined, undefined, 0, false, byName, paths, false), valid: 0 };
-  const tie = key.kind === 'random' ? (a: number, b: number) => compareCodeUnits(paths[a]!, paths[b]!) : byName;
-  const values = key.kind === 'value' ? key.values : undefined;
-  const valueless = key.kind === 'value' && key.valueless;
-  const kind = key.kind === 'name' ? NAME : key.kind === 'value' ? VALUE : RANDOM;
-  const hashes = key.kind === 'random' ? key.hashes : undefined;
-  const seed = key.kind === 'random' ? key.seed : 0;
-  const best = select(ids, count, k, kind, values, hashes, seed, desc, desc ? (a, b) => tie(b, a) : tie, paths, valueless);
-  if (!valueless) return { ids: best, valid: count };
-  let valid = 0;
-  for (let i = 0; i < count; i++) if (!Number.isNaN(values![ids[i]!]!)) valid++;
-  if (best.length >= k || valid === count) return { ids: best, valid };
-  const missing = new Int32Array(count - valid);
-  let m = 0;
-  for (let i = 0; i < count; i++) if (Number.isNaN(values![ids[i]!]!)) missing[m++] = ids[i]!;
-  const rest = select(missing, m, k - best.length, NAME, undefined, undefined, 0, false, byName, paths, false);
-  const out = new Int32Array(best.length + rest.length);
-  out.set(best);
-  out.set(rest, best.length);
-  return { ids: out, valid };
-}
+export class TopK {
+  /** Ids fed that have the sort value. */
+  valid = 0;
+  private readonly heap: Heap;
+  private readonly paths: readonly string[];
+  private readonly desc: boolean;
 
-const out = new Uint32Array(2);
+  constructor(
+    k: number,
+    private readonly key: SelectKey,
+    desc: boolean,
+    paths: readonly string[],
+  ) {
+    const byName = compareByName(paths);
+    const tie = key.kind === 'random' ? (a: number, b: number) => compareCodeUnits(paths[a]!, paths[b]!) : byName;
+    this.heap = new Heap(Math.max(0, k), desc && !this.byNameOnly() ? (a, b) => tie(b, a) : tie);
+    this.paths = paths;
+    this.desc = desc && !this.byNameOnly();
+  }
 
-/** The pass itself: one loop, the key computed inline by kind (no call per id on the hot path). */
-function select(
-  ids: Int32Array,
-  count: number,
-  k: number,
-  kind: number,
-  values: Float64Array | undefined,
-  hashes: Uint32Array | undefined,
-  seed: number,
-  desc: boolean,
-  tie: (a: number, b: number) => number,
-  paths: readonly string[],
-  skipNaN: boolean,
-): Int32Array {
-  if (k <= 0) return new Int32Array(0);
-  const heap = new Heap(k, tie);
-  for (let i = 0; i < count; i++) {
-    const id = ids[i]!;
-    let h: number;
-    let l: number;
-    if (kind === VALUE) {
-      const v = values![id]!;
-      if (skipNaN && Number.isNaN(v)) continue;
+  feed(ids: Int32Array, count: number): void {
+    if (this.heap.k === 0) {
+      this.count(ids, count);
+      return;
+    }
+    const key = this.key;
+    if (key.kind === 'random') this.feedRandom(ids, count, key.hashes, key.seed);
+    else if (key.kind === 'value' && key.values) this.feedValues(ids, count, key.values, key.valueless);
+    else {
+      feedNames(this.heap, ids, count, this.paths, this.desc, undefined);
+      this.valid += key.kind === 'name' ? count : 0;
+    }
+  }
+
+  /** The kept ids, best first. */
+  sorted(): Int32Array {
+    return this.heap.sorted();
+  }
+
+  /** A value key without a column lists every id in name order, ascending either way (L4). */
+  private byNameOnly(): boolean {
+    return this.key.kind === 'value' && this.key.values === undefined;
+  }
+
+  private count(ids: Int32Array, count: number): void {
+    const key = this.key;
+    if (key.kind !== 'value' || !key.valueless) this.valid += key.kind === 'value' && !key.values ? 0 : count;
+    else if (key.values) for (let i = 0; i < count; i++) if (!Number.isNaN(key.values[ids[i]!]!)) this.valid++;
+  }
+
+  private feedValues(ids: Int32Array, count: number, values: Float64Array, skipNaN: boolean): void {
+    const heap = this.heap;
+    const desc = this.desc;
+    let valid = 0;
+    // The worst kept value once the heap is full: a value strictly on its wrong side loses.
+    let cut = heap.size === heap.k ? values[heap.ids[0]!]! : Number.NaN;
+    for (let i = 0; i < count; i++) {
+      const id = ids[i]!;
+      const v = values[id]!;
+      if (skipNaN && v !== v) continue;
+      valid++;
+      if (desc ? v < cut : v > cut) continue;
       f64[0] = v + 0; // -0 → +0, as float64Keys
       const bh = u32[HI]!;
       const bl = u32[LO]!;
+      let h: number;
+      let l: number;
       if (bh & 0x80000000) {
         h = ~bh >>> 0;
         l = ~bl >>> 0;
@@ -175,24 +188,69 @@ function select(
         h = (bh | 0x80000000) >>> 0;
         l = bl;
       }
-    } else if (kind === RANDOM) {
-      h = randomRank(hashes![id]!, seed);
-      l = 0;
-    } else {
-      const path = paths[id]!;
-      packNaturalKey(path, path.lastIndexOf('/') + 1, 0, false, out);
-      h = out[0]!;
-      l = out[1]!;
+      if (desc) {
+        h = ~h >>> 0;
+        l = ~l >>> 0;
+      }
+      heap.offer(id, h, l);
+      if (heap.size === heap.k) cut = values[heap.ids[0]!]!;
     }
-    if (desc) {
-      h = ~h >>> 0;
-      l = ~l >>> 0;
+    this.valid += valid;
+  }
+
+  private feedRandom(ids: Int32Array, count: number, hashes: Uint32Array, seed: number): void {
+    const heap = this.heap;
+    const flip = this.desc ? 0xffffffff : 0;
+    let cut = heap.size === heap.k ? heap.hi[0]! : 0xffffffff;
+    for (let i = 0; i < count; i++) {
+      const id = ids[i]!;
+      const h = (randomRank(hashes[id]!, seed) ^ flip) >>> 0;
+      if (h > cut) continue;
+      heap.offer(id, h, 0);
+      if (heap.size === heap.k) cut = heap.hi[0]!;
     }
-    if (heap.size === k) {
+    this.valid += count;
+  }
+}
+
+/**
+ * The ids without a value of a `valueless` key, in name order (L4): the tail of a metric-sorted
+ * list, selected only when a window reaches past the ids that have one.
+ */
+export class MissingTopK {
+  private readonly heap: Heap;
+
+  constructor(
+    k: number,
+    private readonly values: Float64Array,
+    private readonly paths: readonly string[],
+  ) {
+    this.heap = new Heap(Math.max(0, k), compareByName(paths));
+  }
+
+  feed(ids: Int32Array, count: number): void {
+    if (this.heap.k > 0) feedNames(this.heap, ids, count, this.paths, false, this.values);
+  }
+
+  sorted(): Int32Array {
+    return this.heap.sorted();
+  }
+}
+
+/** Offers ids by their packed natural key (complemented when `desc`); with `missingOf`, only those without a value there. */
+function feedNames(heap: Heap, ids: Int32Array, count: number, paths: readonly string[], desc: boolean, missingOf: Float64Array | undefined): void {
+  const flip = desc ? 0xffffffff : 0;
+  for (let i = 0; i < count; i++) {
+    const id = ids[i]!;
+    if (missingOf && !Number.isNaN(missingOf[id]!)) continue;
+    const path = paths[id]!;
+    packNaturalKey(path, path.lastIndexOf('/') + 1, 0, false, packed);
+    const h = (packed[0]! ^ flip) >>> 0;
+    const l = (packed[1]! ^ flip) >>> 0;
+    if (heap.size === heap.k) {
       const wh = heap.hi[0]!;
       if (h > wh || (h === wh && l > heap.lo[0]!)) continue;
     }
     heap.offer(id, h, l);
   }
-  return heap.sorted();
 }

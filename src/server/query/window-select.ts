@@ -1,0 +1,100 @@
+import type { Filter } from '../../protocol/query.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { applyFilters, type FilterContext } from './filters.js';
+import { MissingTopK, type SelectKey, TopK } from './top-k.js';
+
+/**
+ * Ids read, filtered and fed to the heap per step: a few ms of work at most, in a 1 MB buffer of
+ * the selection's own (a sliced selection shares no buffer with the requests served between its
+ * steps, and allocates nothing large enough to set off a collection of a 10M-path heap).
+ */
+export const SELECT_CHUNK = 1 << 18;
+
+/** A selected first window (TK1): the best `k` ids of the filtered scope, best first, and how many passed. */
+export interface Selection {
+  ids: Int32Array;
+  total: number;
+}
+
+export interface SelectionAsk {
+  catalog: Catalog;
+  dirId: number;
+  recursive: boolean;
+  filters: readonly Filter[];
+  /** Present when filters or label metrics are read. */
+  ctx: FilterContext | undefined;
+  key: SelectKey;
+  desc: boolean;
+  k: number;
+  chunk?: number;
+}
+
+/**
+ * TK1's selection as steps of one chunk of the scope each (filters applied to the chunk, then its
+ * survivors offered to the heap), so a caller can yield to the event loop between them (TK3).
+ * Ids without the sort value of a metric key are selected by a second pass, only when the window
+ * reaches them.
+ */
+export function* selectionSteps(ask: SelectionAsk): Generator<void, Selection> {
+  const { catalog, key, k } = ask;
+  const buffer = new Int32Array(Math.max(1, Math.min(ask.chunk ?? SELECT_CHUNK, catalog.size)));
+  const top = new TopK(k, key, ask.desc, catalog.paths);
+  let total = 0;
+  for (const n of scopeChunks(catalog, ask.dirId, ask.recursive, buffer)) {
+    const count = filtered(buffer, n, ask);
+    top.feed(buffer, count);
+    total += count;
+    yield;
+  }
+  const best = top.sorted();
+  if (key.kind !== 'value' || !key.valueless || !key.values || best.length >= k || top.valid === total) return { ids: best, total };
+  const rest = new MissingTopK(k - best.length, key.values, catalog.paths);
+  for (const n of scopeChunks(catalog, ask.dirId, ask.recursive, buffer)) {
+    rest.feed(buffer, filtered(buffer, n, ask));
+    yield;
+  }
+  const tail = rest.sorted();
+  const ids = new Int32Array(best.length + tail.length);
+  ids.set(best);
+  ids.set(tail, best.length);
+  return { ids, total };
+}
+
+/** Applies the filters to `buffer[0..n)` in place; the survivors' count. */
+function filtered(buffer: Int32Array, n: number, ask: SelectionAsk): number {
+  if (!ask.ctx || ask.filters.length === 0) return n;
+  const list = { ids: buffer, count: n };
+  applyFilters(list, ask.filters, ask.ctx);
+  return list.count;
+}
+
+/** The alive ids of a folder (its subtree when `recursive`), a buffer-full at a time: yields how many it holds. */
+function* scopeChunks(catalog: Catalog, dirId: number, recursive: boolean, buffer: Int32Array): Generator<number, void> {
+  let n = 0;
+  if (dirId === 0 && recursive) {
+    const alive = catalog.alive;
+    const size = catalog.size;
+    for (let id = 0; id < size; id++) {
+      if (!alive[id]) continue;
+      buffer[n++] = id;
+      if (n === buffer.length) {
+        yield n;
+        n = 0;
+      }
+    }
+  } else {
+    const dirs = [dirId];
+    while (dirs.length > 0) {
+      const dir = catalog.dirs[dirs.pop()!]!;
+      for (const id of dir.items) {
+        buffer[n++] = id;
+        if (n === buffer.length) {
+          yield n;
+          n = 0;
+        }
+      }
+      if (recursive) for (const child of dir.children) dirs.push(child);
+    }
+  }
+  if (n > 0) yield n;
+}

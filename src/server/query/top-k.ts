@@ -173,7 +173,7 @@ export class TopK {
     for (let i = 0; i < count; i++) {
       const id = ids[i]!;
       const v = values[id]!;
-      if (skipNaN && v !== v) continue;
+      if (skipNaN && Number.isNaN(v)) continue;
       valid++;
       if (desc ? v < cut : v > cut) continue;
       f64[0] = v + 0; // -0 → +0, as float64Keys

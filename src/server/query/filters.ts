@@ -1,6 +1,7 @@
 import type { Filter, NumberRange } from '../../protocol/query.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { LabelIndex } from './label-index.js';
+import type { PathText } from './path-text.js';
 
 /**
  * Filter evaluation as tight loops over typed arrays. A query starts from the ids in scope and each
@@ -13,7 +14,8 @@ export interface FilterContext {
   labels: LabelIndex;
   /** The value of `metric` per id with label metrics applied; NaN = missing. */
   metricValues(metric: string): Float64Array | undefined;
-  lowerPaths(): string[];
+  /** The lower-cased paths, up to date with the catalog. */
+  pathText(): PathText;
   scratch(): Uint8Array;
 }
 
@@ -94,24 +96,18 @@ function tags(list: IdList, wanted: readonly string[], mode: 'any' | 'all' | 'no
   keepByLabelAnswer(list, answers, mode === 'none');
 }
 
+/** F1: the lower-cased needle in the lower-cased path (so in the name, its last segment) or in the notes. */
 function text(list: IdList, query: string, ctx: FilterContext): void {
   const needle = query.trim().toLowerCase();
   if (needle === '') return;
-  const lower = ctx.lowerPaths();
+  const paths = ctx.pathText();
   const noteHits = ctx.scratch();
   const { ids, labels } = ctx.labels;
   for (let i = 0; i < ids.length; i++) {
     const notes = labels[i]!.notes;
     if (notes !== '' && notes.toLowerCase().includes(needle)) noteHits[ids[i]!] = 1;
   }
-  // The name is the path's last segment, so matching the path covers the name too.
-  const list_ = list.ids;
-  let kept = 0;
-  for (let i = 0; i < list.count; i++) {
-    const id = list_[i]!;
-    if (noteHits[id] === 1 || lower[id]!.includes(needle)) list_[kept++] = id;
-  }
-  list.count = kept;
+  paths.keep(list, needle, noteHits);
 }
 
 /** Width and height are 0 when unknown; unknown never matches a range. */

@@ -9,6 +9,7 @@ import { applyFilters, filterMetric, type FilterContext, type IdList } from './f
 import { binPopulation, countBins, type PopulationBins, withFiltered } from './histogram.js';
 import { itemView } from './item-view.js';
 import { buildLabelIndex, type LabelIndex } from './label-index.js';
+import { PathText } from './path-text.js';
 import { DEFAULT_SORT, OrderBook, type ListSort, type SortDirection } from './order-book.js';
 import { drain } from './radix.js';
 import { ScopedOrders } from './scoped-orders.js';
@@ -102,8 +103,7 @@ export class QueryEngine {
   private readonly indexing: () => boolean;
   private readonly book: OrderBook;
   private readonly scoped = new ScopedOrders();
-  private lower: string[] = [];
-  private lowerDone = 0;
+  private readonly pathText: PathText;
   private labelCache: { stamp: string; index: LabelIndex } | undefined;
   private fieldsCache: { stamp: string; fields: { name: string; count: number }[] } | undefined;
   private scratchArray = new Uint8Array(0);
@@ -121,6 +121,7 @@ export class QueryEngine {
     this.labelRevision = options.labelRevision;
     this.indexing = options.indexing ?? (() => false);
     this.book = new OrderBook(options.catalog, options.buildSliceMs);
+    this.pathText = new PathText(options.catalog);
     this.sliceMs = options.buildSliceMs ?? SELECT_SLICE_MS;
     this.selectChunk = options.selectChunk;
   }
@@ -193,6 +194,23 @@ export class QueryEngine {
     await this.prepare(DEFAULT_SORT);
     await this.prepare({ key: 'added' });
     await this.book.prepareHashes();
+    await this.inSlices(this.pathText.extendSteps());
+    // The per-call buffers every filtered list and histogram reuses, taken now: allocated by a first
+    // query, tens of MB at 10M rows set off a full collection of the path heap inside that request.
+    this.idBuffer(0, this.catalog.aliveCount);
+    this.idBuffer(1, this.catalog.aliveCount);
+    this.scratch();
+    this.book.mask();
+  }
+
+  /** Runs steps to their end in slices of ~10 ms, letting the event loop turn between them. */
+  private async inSlices(steps: Generator<void, void>): Promise<void> {
+    let sliceStart = performance.now();
+    while (!steps.next().done) {
+      if (performance.now() - sliceStart < this.sliceMs) continue;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
   }
 
   /**
@@ -490,7 +508,7 @@ export class QueryEngine {
         if (!memo.has(metric)) memo.set(metric, this.metricValues(metric, labelIndex));
         return memo.get(metric);
       },
-      lowerPaths: () => this.lowerPaths(),
+      pathText: () => this.pathText.current(),
       scratch: () => this.scratch(),
     };
   }
@@ -515,18 +533,6 @@ export class QueryEngine {
     const index = buildLabelIndex(this.catalog, this.labels);
     this.labelCache = { stamp, index };
     return index;
-  }
-
-  /** Lower-cased paths by id, extended as the catalog grows (an id's path never changes). */
-  private lowerPaths(): string[] {
-    const paths = this.catalog.paths;
-    for (let id = this.lowerDone; id < this.catalog.size; id++) {
-      const p = paths[id]!;
-      const l = p.toLowerCase();
-      this.lower[id] = l; // toLowerCase returns the (flattened) input itself when nothing changes
-    }
-    this.lowerDone = this.catalog.size;
-    return this.lower;
   }
 
   /**

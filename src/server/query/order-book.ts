@@ -19,6 +19,10 @@ export const DEFAULT_SORT: ListSort = { key: 'name', order: 'asc', seed: 0 };
 /** How long a build runs before it lets the event loop serve others (`prepare`). */
 const SLICE_MS = 10;
 
+function hashRange(paths: readonly string[], hashes: Uint32Array, from: number, to: number): void {
+  for (let id = from; id < to; id++) hashes[id] = hashPath(paths[id]!);
+}
+
 /** One order being built: its steps, driven by `prepare` in slices or by `order` to the end. */
 interface Build {
   stamp: string;
@@ -252,9 +256,9 @@ export class OrderBook {
       }
       const paths = this.catalog.paths;
       const hashes = this.hashes;
-      for (let id = this.hashedUpTo; id < size; id++) {
-        hashes[id] = hashPath(paths[id]!);
-        if ((id & 0xffff) === 0xffff) yield;
+      for (let from = this.hashedUpTo; from < size; from += 0x10000) {
+        hashRange(paths, hashes, from, Math.min(size, from + 0x10000));
+        yield;
       }
       // Another build may have grown the buffer meanwhile: then this one's work is not kept.
       if (this.hashes === hashes) this.hashedUpTo = Math.max(this.hashedUpTo, size);

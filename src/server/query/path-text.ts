@@ -3,7 +3,7 @@ import type { IdList } from './filters.js';
 import { drain } from './radix.js';
 
 /** Ids lowered and signed per step: a few ms of work. */
-const TEXT_STEP = 1 << 14;
+const TEXT_STEP = 1 << 12;
 
 /**
  * What the `text` filter reads of each path (SPEC.md F1): the path lower-cased by `toLowerCase`

@@ -224,10 +224,20 @@ export function float64Keys(ids: Int32Array<ArrayBufferLike>, values: Float64Arr
   drain(float64KeySteps(ids, values, hi, lo));
 }
 
-/** `float64Keys` in steps of `STEP` ids. */
+/**
+ * `float64Keys` in steps of `STEP` ids. Each step's loop is a plain function (as every step
+ * generator's here): a loop inside a generator body runs interpreted until the generator is
+ * optimised, so a build's first steps held the event loop for tens of ms.
+ */
 export function* float64KeySteps(ids: Int32Array<ArrayBufferLike>, values: Float64Array<ArrayBufferLike>, hi: Uint32Array<ArrayBufferLike>, lo: Uint32Array<ArrayBufferLike>): Generator<void, void> {
-  for (let i = 0; i < ids.length; i++) {
-    if ((i & (STEP - 1)) === STEP - 1) yield;
+  for (let from = 0; from < ids.length; from += STEP) {
+    float64KeyRange(ids, values, hi, lo, from, Math.min(ids.length, from + STEP));
+    yield;
+  }
+}
+
+function float64KeyRange(ids: Int32Array<ArrayBufferLike>, values: Float64Array<ArrayBufferLike>, hi: Uint32Array<ArrayBufferLike>, lo: Uint32Array<ArrayBufferLike>, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
     f64[0] = values[ids[i]!]! + 0; // -0 → +0, so both zeros tie
     const h = u32[HI]!;
     const l = u32[LO]!;

@@ -41,14 +41,12 @@ export function* valueOrderSteps(values: Float64Array | undefined, byName: Sorte
   const all = byName.order;
   if (!values) return { order: all.slice(), valid: 0 };
   const order = new Int32Array(all.length);
-  let valid = 0;
-  let missing = all.length;
-  for (let i = 0; i < all.length; i++) {
-    const id = all[i]!;
-    if (Number.isNaN(values[id]!)) order[--missing] = id;
-    else order[valid++] = id;
-    if ((i & (STEP - 1)) === STEP - 1) yield;
+  const ends = { valid: 0, missing: all.length };
+  for (let from = 0; from < all.length; from += STEP) {
+    splitRange(all, values, order, ends, from, Math.min(all.length, from + STEP));
+    yield;
   }
+  const valid = ends.valid;
   order.subarray(valid).reverse(); // filled from the end: back to name order
   const head = order.subarray(0, valid);
   const hi = scratch.hi.subarray(0, valid);
@@ -73,6 +71,18 @@ export function* randomOrderSteps(catalog: Catalog, hashes: Uint32Array, seed: n
   const paths = catalog.paths;
   sortRuns(ids, keys, (a, b) => compareCodeUnits(paths[a]!, paths[b]!));
   return { order: ids, valid: ids.length };
+}
+
+/** Ids with a value to the front of `order`, the others to its back (in reverse). */
+function splitRange(all: Int32Array, values: Float64Array, order: Int32Array, ends: { valid: number; missing: number }, from: number, to: number): void {
+  let { valid, missing } = ends;
+  for (let i = from; i < to; i++) {
+    const id = all[i]!;
+    if (Number.isNaN(values[id]!)) order[--missing] = id;
+    else order[valid++] = id;
+  }
+  ends.valid = valid;
+  ends.missing = missing;
 }
 
 function rankRange(ids: Int32Array, hashes: Uint32Array, seed: number, keys: Uint32Array, from: number, to: number): void {
@@ -129,11 +139,17 @@ function sortRuns(ids: Int32Array, keys: Uint32Array, compare: (a: number, b: nu
 
 function* aliveIds(catalog: Catalog): Generator<void, Int32Array> {
   const out = new Int32Array(catalog.aliveCount);
-  const alive = catalog.alive;
+  const size = catalog.size;
   let n = 0;
-  for (let id = 0; id < catalog.size; id++) {
-    if (alive[id]) out[n++] = id;
-    if ((id & (STEP - 1)) === STEP - 1) yield;
+  for (let from = 0; from < size; from += STEP) {
+    n = aliveRange(catalog.alive, out, n, from, Math.min(size, from + STEP));
+    yield;
   }
   return n === out.length ? out : out.slice(0, n);
+}
+
+/** Appends the alive ids of [from, to) to `out` from `n`; the new count. */
+function aliveRange(alive: Uint8Array, out: Int32Array, n: number, from: number, to: number): number {
+  for (let id = from; id < to; id++) if (alive[id]) out[n++] = id;
+  return n;
 }

@@ -70,31 +70,48 @@ function filtered(buffer: Int32Array, n: number, ask: SelectionAsk): number {
 
 /** The alive ids of a folder (its subtree when `recursive`), a buffer-full at a time: yields how many it holds. */
 function* scopeChunks(catalog: Catalog, dirId: number, recursive: boolean, buffer: Int32Array): Generator<number, void> {
-  let n = 0;
+  const at = { from: 0, n: 0 };
   if (dirId === 0 && recursive) {
-    const alive = catalog.alive;
     const size = catalog.size;
-    for (let id = 0; id < size; id++) {
-      if (!alive[id]) continue;
-      buffer[n++] = id;
-      if (n === buffer.length) {
-        yield n;
-        n = 0;
+    while (at.from < size) {
+      fillAlive(catalog.alive, size, buffer, at);
+      if (at.n === buffer.length) {
+        yield at.n;
+        at.n = 0;
       }
     }
   } else {
     const dirs = [dirId];
     while (dirs.length > 0) {
       const dir = catalog.dirs[dirs.pop()!]!;
-      for (const id of dir.items) {
-        buffer[n++] = id;
-        if (n === buffer.length) {
-          yield n;
-          n = 0;
+      at.from = 0;
+      while (at.from < dir.items.length) {
+        fillItems(dir.items, buffer, at);
+        if (at.n === buffer.length) {
+          yield at.n;
+          at.n = 0;
         }
       }
       if (recursive) for (const child of dir.children) dirs.push(child);
     }
   }
-  if (n > 0) yield n;
+  if (at.n > 0) yield at.n;
+}
+
+// The loops are plain functions: a loop in a generator body runs interpreted at first (radix.ts).
+
+/** Appends alive ids from `at.from` on to `buffer` from `at.n` until it is full or the ids end. */
+function fillAlive(alive: Uint8Array, size: number, buffer: Int32Array, at: { from: number; n: number }): void {
+  let { from: id, n } = at;
+  for (; id < size && n < buffer.length; id++) if (alive[id]) buffer[n++] = id;
+  at.from = id;
+  at.n = n;
+}
+
+/** `fillAlive` over a folder's item ids (alive only). */
+function fillItems(items: readonly number[], buffer: Int32Array, at: { from: number; n: number }): void {
+  let { from: i, n } = at;
+  for (; i < items.length && n < buffer.length; i++) buffer[n++] = items[i]!;
+  at.from = i;
+  at.n = n;
 }

@@ -1,5 +1,4 @@
 import type { Catalog } from '../catalog/catalog.js';
-import type { IdList } from './filters.js';
 import { drain } from './radix.js';
 
 /** Ids lowered and signed per step: a few ms of work. */
@@ -45,7 +44,7 @@ export class PathText {
    * Keeps in `list` (in place, in order) the ids whose lower-cased path contains `needle` (already
    * lower-cased), or that `marked` holds a 1 for.
    */
-  keep(list: IdList, needle: string, marked: Uint8Array): void {
+  keep(list: { ids: Int32Array; count: number }, needle: string, marked: Uint8Array): void {
     signature(needle, wanted, 0);
     const w0 = wanted[0]!;
     const w1 = wanted[1]!;

@@ -4,6 +4,8 @@ import { radixSteps, type Scratch, STEP } from './radix.js';
 
 /** Below this many ids a range is comparator-sorted: a radix pass costs 65,536 counters. */
 const SMALL = 2048;
+/** Ids packed per step. */
+const PACK_STEP = STEP >> 2;
 /** Below this many, by insertion in place: most tie runs are a few names (one name in a few folders). */
 const TINY = 16;
 
@@ -50,8 +52,9 @@ export function* sortByNameSteps(ids: Int32Array, paths: readonly string[], idSp
     const to = stack.pop()!;
     const from = stack.pop()!;
     let same = true;
-    for (let i = from; i < to; i += STEP) {
-      same = packRange(packer, ids, i, Math.min(to, i + STEP), skip, wide) && same && hi[i] === hi[from] && lo[i] === lo[from];
+    // A quarter step at a time: packing reads every name, ~4x the work of a radix step per id.
+    for (let i = from; i < to; i += PACK_STEP) {
+      same = packRange(packer, ids, i, Math.min(to, i + PACK_STEP), skip, wide) && same && hi[i] === hi[from] && lo[i] === lo[from];
       yield;
     }
     if (!same) {

@@ -12,28 +12,10 @@ import { readFileSync } from 'node:fs';
 import { cpuUsage, memoryUsage } from 'node:process';
 import { pathToFileURL } from 'node:url';
 
+import { type Workload, WORKLOADS } from './table-workloads.js';
+
 const RUNS = 40;
 
-interface Workload {
-  name: string;
-  route: '/query' | '/histogram';
-  body: Record<string, unknown>;
-}
-
-// The table bench's workloads (bench/table-bench.ts), same bodies.
-const WORKLOADS: Workload[] = [
-  { name: 'root window, name order', route: '/query', body: { limit: 200 } },
-  { name: 'metric range, that metric desc', route: '/query', body: { filters: [{ metric: 'metric_00', min: 0.5 }], sort: { key: 'metric:metric_00', order: 'desc' }, limit: 200 } },
-  { name: '2 ranges + width, added desc, offset 10k', route: '/query', body: { filters: [{ metric: 'metric_02', min: 0.2, max: 0.8 }, { metric: 'metric_03', max: 50 }, { width: { gte: 1024 } }], sort: { key: 'added', order: 'desc' }, offset: 10_000, limit: 200 } },
-  { name: 'another metric asc, no filter', route: '/query', body: { sort: { key: 'metric:metric_07', order: 'asc' }, limit: 200 } },
-  { name: 'text "img_00012", name order', route: '/query', body: { filters: [{ text: 'img_00012' }], limit: 200 } },
-  { name: 'random (seed 7) window', route: '/query', body: { sort: { key: 'random', seed: 7 }, limit: 200 } },
-  { name: 'one folder, metric range, metric sort', route: '/query', body: { path: '/shard_0042', filters: [{ metric: 'metric_04', min: 0.3 }], sort: { key: 'metric:metric_05', order: 'desc' }, limit: 200 } },
-  { name: 'stars [0] + metric range', route: '/query', body: { filters: [{ stars: [0] }, { metric: 'metric_06', min: 0.9 }], limit: 200 } },
-  { name: 'histogram, 2 filters (own ignored)', route: '/histogram', body: { metric: 'metric_00', bins: 40, filters: [{ metric: 'metric_00', min: 0.5 }, { metric: 'metric_03', max: 30 }] } },
-  { name: 'histogram, no filter', route: '/histogram', body: { metric: 'metric_09', bins: 40 } },
-  { name: 'histogram, one folder, text', route: '/histogram', body: { path: '/shard_0042', metric: 'metric_01', filters: [{ text: 'img_0' }] } },
-];
 
 interface Engine {
   warm(): Promise<void>;

@@ -46,9 +46,13 @@ export async function spawnLenslet(args: string[], loopStatsFile: string): Promi
   };
 }
 
-/** Compiles the server into dist. tsc still emits when a file elsewhere has a type error; what matters is a fresh dist. */
+/**
+ * Compiles the server into dist and bundles it for bin/lenslet.js. tsc still emits when a file elsewhere
+ * has a type error; what matters is a fresh dist.
+ */
 export function buildServer(): void {
   spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.server.json')], { stdio: 'ignore' });
+  spawnSync(process.execPath, [join(ROOT, 'scripts/bundle-server.mjs')], { stdio: 'inherit' });
 }
 
 /** The URL a starting Lenslet prints on stdout; rejects with what it printed if it exits first. */

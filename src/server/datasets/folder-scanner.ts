@@ -1,3 +1,4 @@
+import { serverFile } from '../lib/server-file.js';
 import { WorkerThread } from '../lib/worker.js';
 import type { ScanMessage, ScanRequest } from './scan-protocol.js';
 
@@ -8,7 +9,7 @@ export interface ScanHandlers {
   onDims(path: string, w: number, h: number): void;
 }
 
-const SCAN_WORKER = new URL('./scan-worker.js', import.meta.url);
+const SCAN_WORKER = serverFile('datasets/scan-worker.js');
 
 /** Runs one scan on a worker thread; `done` resolves true when both phases finished, false if cancelled. */
 export function runScan(request: ScanRequest, handlers: ScanHandlers): { done: Promise<boolean>; cancel(): void } {

@@ -1,3 +1,4 @@
+import { serverFile } from '../lib/server-file.js';
 import { WorkerThread } from '../lib/worker.js';
 import { type NumericTarget, storeValues } from './parquet-fast-numeric.js';
 import type { ParquetTable } from './parquet-reader.js';
@@ -11,7 +12,7 @@ import type { NumericReadMessage, NumericReadRequest } from './parquet-worker.js
 export type NumericReader = (columns: string[], into: NumericTarget[], onRows: (rowEnd: number) => void, fromRow: number) => Promise<void>;
 export type { NumericTarget };
 
-const NUMERIC_WORKER = new URL('./parquet-worker.js', import.meta.url);
+const NUMERIC_WORKER = serverFile('datasets/parquet-worker.js');
 
 /**
  * Decodes on a worker thread (a second core) from the file at `file`, straight into `into`, which

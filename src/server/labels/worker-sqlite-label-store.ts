@@ -1,4 +1,5 @@
 import type { Sidecar } from '../../protocol/items.js';
+import { serverFile } from '../lib/server-file.js';
 import { WorkerThread } from '../lib/worker.js';
 import type {
   ChangesSince,
@@ -15,7 +16,7 @@ import type {
 
 const EXPORT_PAGE = 500;
 
-const STORE_WORKER = new URL('./sqlite-store-worker.js', import.meta.url);
+const STORE_WORKER = serverFile('labels/sqlite-store-worker.js');
 
 interface StoreCall {
   id: number;

@@ -2,7 +2,7 @@ import { Worker, type ResourceLimits, type Transferable } from 'node:worker_thre
 
 /**
  * Starts a module on a worker_threads Worker, from the built `.js` or, under tsx/vitest, from the
- * TypeScript source. Callers name the module as built (`new URL('./x-worker.js', import.meta.url)`).
+ * TypeScript source. Callers name the module as built, with lib/server-file.ts.
  *
  * Under tsx the `.ts` file is what exists, and a worker does not inherit the TypeScript loader
  * (loader flags in execArgv don't reach workers), so a small bootstrap registers tsx inside the

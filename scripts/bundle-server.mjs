@@ -1,0 +1,26 @@
+// Bundles the built server (dist/server/, tsc's output) into dist/server-bundle/ for bin/lenslet.js:
+// one file to load instead of ~130, which is most of the CLI's module-loading time before it listens.
+// Packages stay external (node_modules as installed); each dynamic import() becomes its own chunk, so
+// what the CLI loads lazily stays lazy. The bundle sits at the same depth as dist/server/, so the
+// `../../package.json` and `../../dist/web/` the server resolves from its modules hold in both; the
+// worker entry points are not bundled: lib/server-file.ts names them under dist/server/.
+// esbuild is the copy installed with tsx and vite (not a dependency of its own).
+import { rmSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const root = new URL('../', import.meta.url).pathname;
+const outdir = `${root}dist/server-bundle`;
+
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  entryPoints: [`${root}dist/server/cli.js`],
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+});

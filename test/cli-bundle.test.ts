@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeImageTree, makeTempDir, removeDir } from './factories/image-tree.js';
+import { writeParquet } from './table/parquet-fixtures.js';
+import { WORKER_MIN_ROWS } from '../src/server/datasets/parquet-source.js';
+
+// bin/lenslet.js runs the bundle (dist/server-bundle/, `npm run build`), whose worker threads are the
+// per-file build's (dist/server/): a worker named relative to a bundled module would not exist.
+const ROOT = join(import.meta.dirname, '..');
+const BIN = join(ROOT, 'bin/lenslet.js');
+
+async function serveUntilIndexed(args: string[]): Promise<{ items: number; state: string; query: { items: unknown[] } }> {
+  const child = spawn(process.execPath, [BIN, ...args, '--port', '0', '--no-write'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  child.stderr.on('data', (chunk) => (out += chunk));
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', () => {
+        const match = /Lenslet: (http:\/\/\S+)/.exec(out);
+        if (match) resolve(match[1]!);
+      });
+      void exited.then(() => reject(new Error(`exited: ${out}`)));
+    });
+    for (;;) {
+      const health = (await (await fetch(`${url}/health`)).json()) as { items: number; indexing: { state: string } };
+      if (health.indexing.state !== 'running') {
+        const query = (await (await fetch(`${url}/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"limit":5}' })).json()) as { items: unknown[] };
+        return { items: health.items, state: health.indexing.state, query };
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+let dir: string;
+beforeAll(async () => {
+  if (!existsSync(join(ROOT, 'dist/server-bundle/cli.js'))) throw new Error('no server bundle: run `npm run build` first');
+  dir = await makeImageTree(makeTempDir(), { 'a.jpg': { w: 8, h: 8 }, 'sub/b.png': { w: 8, h: 8 } });
+  const rows = WORKER_MIN_ROWS;
+  writeParquet(join(dir, 'big.parquet'), [
+    { name: 'image', type: 'STRING', data: Array.from({ length: rows }, (_, i) => `r/${i}.jpg`) },
+    { name: 'score', type: 'DOUBLE', data: Array.from({ length: rows }, (_, i) => i / rows) },
+  ]);
+});
+afterAll(() => removeDir(dir));
+
+describe('the built CLI (bin/lenslet.js)', () => {
+  it('scans a folder on its scan worker', async () => {
+    const served = await serveUntilIndexed([join(dir, 'sub')]);
+    expect(served).toMatchObject({ items: 1, state: 'done' });
+    expect(served.query.items).toHaveLength(1);
+  });
+
+  it('serves a table large enough to read its numbers on a worker', async () => {
+    const served = await serveUntilIndexed([join(dir, 'big.parquet'), '--source-column', 'image']);
+    expect(served).toMatchObject({ items: WORKER_MIN_ROWS, state: 'done' });
+    expect(served.query.items).toHaveLength(5);
+  });
+});

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type RouteHandlerMethod } from 'fastify';
 import { AppError } from '../app-error.js';
 
 /**
@@ -16,7 +15,37 @@ export async function registerWebRoutes(app: FastifyInstance, webDir: string): P
   };
   // The app's own pages: the app routes by path for these, by query string for the rest.
   for (const page of ['/', '/index.html', '/setup', '/invite', '/signin', '/admin']) app.get(page, (_request, reply) => sendIndex(reply));
-  await app.register(fastifyStatic, {
+  // Every other path is a file of the web app, served by @fastify/static. Loading it (~40 ms) waits for
+  // the first such request, so a start does not: this route is the one the plugin registers, with the
+  // plugin's own handler and error handler, taken from it when first needed.
+  let serving: Promise<RouteHandlerMethod> | undefined;
+  app.route({
+    method: ['HEAD', 'GET'],
+    url: '/*',
+    errorHandler(error: FastifyError, request, reply) {
+      if (error.code === 'ERR_STREAM_PREMATURE_CLOSE') return void reply.request.raw.destroy();
+      return app.errorHandler(error, request, reply);
+    },
+    async handler(request, reply) {
+      serving ??= staticHandler(webDir).catch((error: unknown) => {
+        serving = undefined;
+        throw error;
+      });
+      (await serving).call(this, request, reply);
+      return reply;
+    },
+  });
+}
+
+/** @fastify/static's wildcard handler for `webDir`, registered on an instance of its own to be taken. */
+async function staticHandler(webDir: string): Promise<RouteHandlerMethod> {
+  const { default: fastifyStatic } = await import('@fastify/static');
+  const holder = Fastify();
+  let handler: RouteHandlerMethod | undefined;
+  holder.addHook('onRoute', (route) => {
+    if (route.url === '/*') handler = route.handler as RouteHandlerMethod;
+  });
+  await holder.register(fastifyStatic, {
     root: webDir,
     prefix: '/',
     index: false,
@@ -29,4 +58,6 @@ export async function registerWebRoutes(app: FastifyInstance, webDir: string): P
       res.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
+  if (!handler) throw new Error('@fastify/static registered no wildcard route');
+  return handler;
 }

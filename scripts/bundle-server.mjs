@@ -1,7 +1,9 @@
 // Bundles the built server (dist/server/, tsc's output) into dist/server-bundle/ for bin/lenslet.js:
 // one file to load instead of ~130, which is most of the CLI's module-loading time before it listens.
-// Packages stay external (node_modules as installed); each dynamic import() becomes its own chunk, so
-// what the CLI loads lazily stays lazy. The bundle sits at the same depth as dist/server/, so the
+// Packages stay external (node_modules as installed) but zod: bundled, it is tree-shaken to the API the
+// schemas use (they import it as `* as z`) and its English messages, where node_modules' zod loads
+// every one of its ~50 locales, one file each. Each dynamic import() becomes its own chunk, so what
+// the CLI loads lazily stays lazy. The bundle sits at the same depth as dist/server/, so the
 // `../../package.json` and `../../dist/web/` the server resolves from its modules hold in both; the
 // worker entry points are not bundled: lib/server-file.ts names them under dist/server/.
 // esbuild is the copy installed with tsx and vite (not a dependency of its own).
@@ -20,7 +22,17 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  plugins: [packagesExternalBut(['zod'])],
   sourcemap: true,
   logLevel: 'warning',
 });
+
+/** Like esbuild's `packages: 'external'`, except for `bundled`, whose modules go into the bundle. */
+function packagesExternalBut(bundled) {
+  return {
+    name: 'packages-external-but',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, ({ path }) => (bundled.includes(path) ? undefined : { path, external: true }));
+    },
+  };
+}

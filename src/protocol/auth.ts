@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Accounts, roles, sessions and API tokens (issue 10). How a server admits requests is its access

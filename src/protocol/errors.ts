@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Every error code the API can answer with. Only the server's error handler maps these to statuses. */
 export const ERROR_CODES = {

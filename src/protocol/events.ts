@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { metricsSchema, starSchema } from './items.js';
 import { presenceCountsSchema } from './presence.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { sidecarSchema } from './items.js';
 
 /** `GET /export?format=json|csv&path=&all=`: labeled items (all of them with `all=1`), path order. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { itemSchema } from './items.js';
 
 export const SORT_KEYS = ['name', 'added', 'random'] as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { starSchema } from './items.js';
 
 /** What one write changed, as `GET /item/history` shows it (notes clipped to 500 characters). */

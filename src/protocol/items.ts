@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const MAX_NOTES_BYTES = 64 * 1024;
 export const MAX_TAGS = 256;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorSchema, versionConflictErrorSchema } from './errors.js';
 import { metricsProgressSchema } from './events.js';
 import { metricsSchema, patchItemBodySchema, sidecarSchema } from './items.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A gallery id is a folder path (or a name such as "root"): longer ones are refused, not fanned out. */
 export const MAX_GALLERY_ID_LENGTH = 2048;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { itemSchema, starSchema } from './items.js';
 import { listingIndexingSchema, MAX_WINDOW } from './folders.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROTOCOL_HASHES, PROTOCOL_VERSION } from './version.js';
 
 // Every module of the wire contract (version.ts itself excluded: it records the result).

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { versionConflictErrorSchema } from './errors.js';
 import { filtersSchema, querySortSchema } from './query.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { canonicalPath } from '../../protocol/paths.js';
 import { isAuthenticated } from '../accounts/principal.js';
 import { AppError } from '../app-error.js';

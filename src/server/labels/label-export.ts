@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { csvCell, csvCellValue } from '../../protocol/csv-cells.js';
 import { EXPORT_CSV_COLUMNS, type ExportRow } from '../../protocol/export.js';
 import { metricsSchema, starSchema, type Sidecar } from '../../protocol/items.js';

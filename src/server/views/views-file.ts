@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type View, type ViewsDocument, viewSchema } from '../../protocol/views.js';
 import type { IdempotencyRecord } from '../lib/idempotency.js';
 import { type OwnedView, ownedView } from './view-access.js';

@@ -6,7 +6,7 @@
 // the CLI loads lazily stays lazy. The bundle sits at the same depth as dist/server/, so the
 // `../../package.json` and `../../dist/web/` the server resolves from its modules hold in both; the
 // worker entry points are not bundled: lib/server-file.ts names them under dist/server/.
-// esbuild is the copy installed with tsx and vite (not a dependency of its own).
+// esbuild is a devDependency of its own, pinned to the version tsx and vite already bring.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 

@@ -40,6 +40,12 @@ export interface ParquetTable {
    * text (64-bit integers exactly), bytes as lowercase hex, null for null.
    */
   readText(column: TableColumn, rowStart: number, rowEnd: number): Promise<(string | null)[]>;
+  /**
+   * A string column's values each behind a `/` ('a/b.jpg' → '/a/b.jpg'; null stays null), as
+   * `read` decodes them: what a table's source becomes as a logical path, made without a second
+   * string per row where the file allows (see `StringChunkReader`).
+   */
+  readSlashed(column: TableColumn, rowStart: number, rowEnd: number): Promise<(string | null)[]>;
   close(): Promise<void>;
 }
 
@@ -150,6 +156,12 @@ function tableFrom(file: AsyncBuffer, metadata: FileMetaData, close: () => Promi
       }
       return { rowStart, rowEnd, columns: out };
     },
+    async readSlashed(column, rowStart, rowEnd) {
+      const strings = fastStrings.get(column.name);
+      if (strings) return readStrings(column.name, strings, rowStart, rowEnd, true);
+      const values = (await table.read([column], rowStart, rowEnd)).columns.get(column.name) as (string | null)[];
+      return values.map((v) => (v === null ? null : `/${v}`));
+    },
     async readText(column, rowStart, rowEnd) {
       // utf8: false keeps unannotated byte arrays (a raw sha256) as bytes, so they become hex, not mojibake.
       const strings = column.kind === 'string' ? fastStringColumn(metadata, column.name, false) : undefined;
@@ -202,13 +214,19 @@ function tableFrom(file: AsyncBuffer, metadata: FileMetaData, close: () => Promi
    * Strings straight from pages, a batch of rows at a time, yielding to the event loop whenever
    * decoding has held it for `YIELD_MS`: no row group is decoded in one synchronous step.
    */
-  async function readStrings(name: string, column: { node: SchemaTree; mode: StringMode }, rowStart: number, rowEnd: number): Promise<(string | null)[]> {
+  async function readStrings(
+    name: string,
+    column: { node: SchemaTree; mode: StringMode },
+    rowStart: number,
+    rowEnd: number,
+    slashed = false,
+  ): Promise<(string | null)[]> {
     const out = new Array<string | null>(Math.max(0, rowEnd - rowStart)).fill(null);
     for (const { group, from, to } of groupsOf(rowStart, rowEnd)) {
-      const key = `${name}\0${column.mode}`;
+      const key = `${name}\0${column.mode}${slashed ? '\0/' : ''}`;
       if (!refused.has(`${key}\0${group}`)) {
         try {
-          await readStringRange(key, group, column, from, to, out, from - rowStart);
+          await readStringRange(key, group, column, from, to, out, from - rowStart, slashed);
           continue;
         } catch (error) {
           if (!(error instanceof UnsupportedPage)) throw error;
@@ -217,7 +235,10 @@ function tableFrom(file: AsyncBuffer, metadata: FileMetaData, close: () => Promi
         }
       }
       const values = (await generalGroup(group, [name], column.mode === 'utf8')).get(name)!;
-      for (let row = from; row < to; row++) out[row - rowStart] = textOf(values[row - groupStarts[group]!]);
+      for (let row = from; row < to; row++) {
+        const text = textOf(values[row - groupStarts[group]!]);
+        out[row - rowStart] = slashed && text !== null ? `/${text}` : text;
+      }
     }
     return out;
   }
@@ -230,6 +251,7 @@ function tableFrom(file: AsyncBuffer, metadata: FileMetaData, close: () => Promi
     to: number,
     out: (string | null)[],
     at: number,
+    slashed: boolean,
   ): Promise<void> {
     // Taken out while in use, so a read running meanwhile (they yield) opens its own.
     let cursor = cursors.get(key);
@@ -238,7 +260,7 @@ function tableFrom(file: AsyncBuffer, metadata: FileMetaData, close: () => Promi
       const meta = chunkOf(metadata, group, column.node.element.name);
       const start = chunkStart(meta);
       const bytes = new Uint8Array(await file.slice(start, start + Number(meta.total_compressed_size)));
-      cursor = { group, row: groupStarts[group]!, reader: new StringChunkReader(bytes, meta, column.node, column.mode, await loadCodecs()) };
+      cursor = { group, row: groupStarts[group]!, reader: new StringChunkReader(bytes, meta, column.node, column.mode, await loadCodecs(), slashed) };
     }
     if (cursor.row < from) cursor.row += cursor.reader.skip(from - cursor.row);
     while (cursor.row < to) {

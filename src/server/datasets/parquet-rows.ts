@@ -32,6 +32,15 @@ export function tableFromRows(rows: readonly Record<string, unknown>[]): Parquet
       for (const column of wanted) out.set(column.name, extract(rows, column, rowStart, Math.min(rowEnd, rows.length)));
       return { rowStart, rowEnd, columns: out };
     },
+    async readSlashed(column, rowStart, rowEnd) {
+      const end = Math.min(rowEnd, rows.length);
+      const out: (string | null)[] = [];
+      for (let i = rowStart; i < end; i++) {
+        const v = rows[i]![column.name];
+        out.push(typeof v === 'string' ? `/${v}` : null);
+      }
+      return out;
+    },
     async readText(column, rowStart, rowEnd) {
       const end = Math.min(rowEnd, rows.length);
       const out: (string | null)[] = [];

@@ -1,9 +1,9 @@
 import { canonicalPath } from '../../protocol/paths.js';
-import type { Catalog } from '../catalog/catalog.js';
+import type { Catalog, NewEntry } from '../catalog/catalog.js';
 import { mimeForName } from '../media/formats.js';
 import type { ColumnValues, ParquetTable, TableColumn } from './parquet-reader.js';
 import { inProcessNumericReader, type NumericReader, type NumericTarget } from './parquet-numeric.js';
-import { derivePath, detectSourceColumn, suffixed } from './source-detect.js';
+import { detectSourceColumn, pathOfSlashed, suffixed } from './source-detect.js';
 
 /**
  * Loads a table (a Parquet file, or rows handed to `launch`) into the Catalog slice by slice,
@@ -149,8 +149,10 @@ export async function loadTable(
   const layout = await detectLayout(table, options);
   const byName = new Map(table.columns.map((c) => [c.name, c]));
   // Strings are read here; numbers (dimensions, size, times, metrics) by `numericReader`, which may
-  // run on another core, and are applied once the slice's rows have ids.
-  const stringNames = [layout.source, layout.path, layout.mime, layout.tags?.name, layout.notes, layout.star];
+  // run on another core, and are applied once the slice's rows have ids. The source column is
+  // read with a `/` before each value: most sources are their own logical path that way.
+  const sourceColumn = byName.get(layout.source)!;
+  const stringNames = [layout.path, layout.mime, layout.tags?.name, layout.notes, layout.star];
   if (layout.added && layout.added.kind === 'string') stringNames.push(layout.added.name);
   const stringColumns = [...new Set(stringNames.filter((n): n is string => n !== undefined))].map((n) => byName.get(n)!);
   const numericNames = [layout.width, layout.height, layout.size, ...layout.metrics];
@@ -189,7 +191,8 @@ export async function loadTable(
   for (let index = 0; index < table.slices.length; index++) {
     const slice = table.slices[index]!;
     const data = await table.read(stringColumns, slice.rowStart, slice.rowEnd);
-    const ids = await insertSlice(catalog, layout, data.columns, slice.rowStart, slice.rowEnd - slice.rowStart, options, result);
+    const sources = await table.readSlashed(sourceColumn, slice.rowStart, slice.rowEnd);
+    const ids = await insertSlice(catalog, layout, sources, data.columns, slice.rowStart, slice.rowEnd - slice.rowStart, options, result);
     if (layout.id) assignIds(await table.readText(layout.id, slice.rowStart, slice.rowEnd), ids, result, seenIds);
     sliceIds[index] = ids;
     applyReady();
@@ -311,10 +314,11 @@ const INSERT_BUDGET_MS = 8;
 /** Rows inserted between two looks at the clock. */
 const CLOCK_EVERY = 512;
 
-/** Inserts one slice of rows; returns the id of each row (-1: skipped). */
+/** Inserts one slice of rows (`slashedSources[i]`: `/` + row i's source); returns the id of each row (-1: skipped). */
 async function insertSlice(
   catalog: Catalog,
   layout: TableLayout,
+  slashedSources: (string | null)[],
   cols: Map<string, ColumnValues>,
   rowStart: number,
   n: number,
@@ -322,7 +326,6 @@ async function insertSlice(
   result: LoadedTable,
 ): Promise<Int32Array> {
   const strings = (name: string | undefined) => (name === undefined ? undefined : (cols.get(name) as (string | null)[]));
-  const sources = strings(layout.source)!;
   const logicalPaths = strings(layout.path);
   const mimes = strings(layout.mime);
   const addedStrings = layout.added?.kind === 'string' ? strings(layout.added.name) : undefined;
@@ -350,14 +353,15 @@ async function insertSlice(
     result.skippedCount++;
     if (result.skipped.length < MAX_SKIPPED_EXAMPLES) result.skipped.push({ row: rowStart + i, reason });
   };
+  const entry: NewEntry = { path: '', type: '', addedMs: 0, source: undefined };
   let yielded = performance.now();
   for (let i = 0; i < n; i++) {
     if (i % CLOCK_EVERY === CLOCK_EVERY - 1 && performance.now() - yielded > INSERT_BUDGET_MS) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       yielded = performance.now();
     }
-    const source = sources[i];
-    if (!source) {
+    const slashed = slashedSources[i];
+    if (slashed === null || slashed === undefined || slashed.length === 1) {
       skip(i, 'no source');
       continue;
     }
@@ -367,20 +371,24 @@ async function insertSlice(
       const c = canonicalPath(given);
       logical = c.ok && c.path !== '/' ? c.path : undefined;
     }
-    logical ??= derivePath(source, options.baseDir);
+    logical ??= pathOfSlashed(slashed, options.baseDir);
     if (logical === undefined) {
       skip(i, 'no valid logical path (a local source outside the base dir, or a malformed URL)');
       continue;
     }
-    const type = mimes?.[i] || typeOf(logical) || mimeForName(source.split(/[?#]/)[0]!) || 'application/octet-stream';
+    // A local source that is its own logical path needs no second string: the path locates it.
+    const source = logical === slashed ? undefined : slashed.slice(1);
+    const type = mimes?.[i] || typeOf(logical) || mimeForName((source ?? logical.slice(1)).split(/[?#]/)[0]!) || 'application/octet-stream';
     const addedText = addedStrings?.[i];
     const addedMs = addedText ? Date.parse(addedText) : NaN;
-    // A local source that is its own logical path needs no second string: the path locates it.
-    const implied = logical.length === source.length + 1 && logical.endsWith(source);
-    const entry = { path: logical, type, addedMs: Number.isNaN(addedMs) ? options.defaultAddedMs : addedMs, source: implied ? undefined : source };
+    // One entry object for the slice, refilled per row: the catalog copies what it keeps.
+    entry.path = logical;
+    entry.type = type;
+    entry.addedMs = Number.isNaN(addedMs) ? options.defaultAddedMs : addedMs;
+    entry.source = source;
     let id = catalog.insertNew(entry);
     // Never overwrite: a repeated logical path gets -2, -3, ... before its extension.
-    for (let k = 2; id < 0; k++) id = catalog.insertNew({ ...entry, path: suffixed(logical, k), source });
+    for (let k = 2; id < 0; k++) id = catalog.insertNew({ ...entry, path: suffixed(logical, k), source: source ?? slashed.slice(1) });
     ids[i] = id;
     if (hasSeeds) {
       const seed = seedOf(tags, stars, notes, i);

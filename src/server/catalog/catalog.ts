@@ -57,6 +57,11 @@ export class Catalog {
   private readonly dirPaths: string[] = [];
   private readonly dirByPath = new PathIndex(this.dirPaths);
   private readonly typeIndex = new Map<string, number>();
+  /** The folder `parentDir` found last (the root to begin with). */
+  private lastParent = 0;
+  /** The type `typeId` found last: items mostly come many of one type in a row. */
+  private lastType = '';
+  private lastTypeId = -1;
 
   constructor() {
     this.dirs.push({ id: 0, path: '/', name: '', parent: -1, children: [], items: [], count: 0 });
@@ -216,12 +221,19 @@ export class Catalog {
     return id;
   }
 
-  /** The folder of an item path, made if new; found by its prefix without slicing it out. */
+  /**
+   * The folder of an item path, made if new; found by its prefix without slicing it out. The
+   * folder of the last path asked is checked first: rows of a table, files of a scan come
+   * folder by folder, and comparing the prefix costs less than hashing it and probing.
+   */
   private parentDir(path: string): number {
     const cut = path.lastIndexOf('/');
     if (cut <= 0) return 0;
+    const last = this.dirs[this.lastParent]!.path;
+    if (last.length === cut && path.startsWith(last)) return this.lastParent;
     const known = this.dirByPath.findPrefix(path, cut, finishHash(hashRange(HASH_SEED, path, 0, cut)));
-    return known >= 0 ? known : this.ensureDir(path.slice(0, cut));
+    this.lastParent = known >= 0 ? known : this.ensureDir(path.slice(0, cut));
+    return this.lastParent;
   }
 
   childPath(dirId: number, name: string): string {
@@ -251,12 +263,15 @@ export class Catalog {
   }
 
   private typeId(type: string): number {
+    if (type === this.lastType) return this.lastTypeId;
     let id = this.typeIndex.get(type);
     if (id === undefined) {
       id = this.types.length;
       this.types.push(type);
       this.typeIndex.set(type, id);
     }
+    this.lastType = type;
+    this.lastTypeId = id;
     return id;
   }
 

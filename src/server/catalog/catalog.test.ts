@@ -95,4 +95,23 @@ describe('Catalog.reserve', () => {
     c.reserve(10);
     expect(c.width.length).toBe(6_000);
   });
+  it('shares the fact columns of an empty catalog; an insert leaves the facts its entry does not give', () => {
+    const c = new Catalog();
+    c.reserve(4);
+    c.shareFacts();
+    expect(c.width.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(c.added.buffer).toBeInstanceOf(SharedArrayBuffer);
+    // What a loader's worker wrote into the slots stays; what the entry gives is written.
+    c.width[0] = 640;
+    c.bytes[0] = 99;
+    c.added[1] = 5;
+    c.insertNew({ path: '/a.jpg', type: 'image/jpeg', h: 480 });
+    c.insertNew({ path: '/b.jpg', type: 'image/jpeg', addedMs: 7 });
+    expect([c.width[0], c.height[0], c.bytes[0], c.added[1]]).toEqual([640, 480, 99, 7]);
+    expect(() => c.shareFacts()).toThrow();
+    const capacity = c.width.length;
+    for (let i = c.size; i <= capacity; i++) c.insertNew({ path: `/r/${i}.jpg`, type: 'image/jpeg' });
+    expect(c.width.buffer).toBeInstanceOf(ArrayBuffer); // grown: ordinary arrays again
+    expect(c.width[0]).toBe(640);
+  });
 });

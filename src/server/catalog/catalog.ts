@@ -42,10 +42,10 @@ export class Catalog {
   sources: (string | undefined)[] = [];
   typeIds = new Uint8Array(INITIAL_CAPACITY);
   types: string[] = [];
-  width = new Int32Array(INITIAL_CAPACITY);
-  height = new Int32Array(INITIAL_CAPACITY);
-  bytes = new Float64Array(INITIAL_CAPACITY);
-  added = new Float64Array(INITIAL_CAPACITY);
+  width: Int32Array = new Int32Array(INITIAL_CAPACITY);
+  height: Int32Array = new Int32Array(INITIAL_CAPACITY);
+  bytes: Float64Array = new Float64Array(INITIAL_CAPACITY);
+  added: Float64Array = new Float64Array(INITIAL_CAPACITY);
   dirOf = new Int32Array(INITIAL_CAPACITY);
   alive = new Uint8Array(INITIAL_CAPACITY);
   /** Numeric metrics by name; NaN means missing. Arrays grow with the catalog. */
@@ -86,7 +86,13 @@ export class Catalog {
     this.ensureCapacity(this.size);
     this.paths[id] = entry.path;
     this.sources[id] = entry.source;
-    this.setFacts(id, entry);
+    // A new id's slots hold 0 (unknown), or what a table loader's worker wrote there (`shareFacts`):
+    // only the facts the entry gives are written.
+    this.typeIds[id] = this.typeId(entry.type);
+    if (entry.w !== undefined) this.width[id] = entry.w;
+    if (entry.h !== undefined) this.height[id] = entry.h;
+    if (entry.size !== undefined) this.bytes[id] = entry.size;
+    if (entry.addedMs !== undefined) this.added[id] = entry.addedMs;
     this.dirOf[id] = this.parentDir(entry.path);
     this.byPath.add(id, hash);
     this.revive(id);
@@ -185,6 +191,22 @@ export class Catalog {
     // Slots past `size` stay holes; nothing reads `paths.length`.
     if (count > this.paths.length) this.paths.length = count;
     if (count > this.sources.length) this.sources.length = count;
+  }
+
+  /**
+   * Backs `width`, `height`, `bytes` and `added` with shared memory, so that a table loader's
+   * worker thread writes them in place instead of into scratch columns held until the load ends
+   * (24 bytes a row: 240 MB at 10M rows). Only for an empty catalog, after `reserve`; the slots
+   * stay the loader's until it has filled them (an insert writes only the facts its entry gives).
+   * Growing the catalog later makes ordinary arrays again.
+   */
+  shareFacts(): void {
+    if (this.size > 0) throw new Error('shareFacts: the catalog already holds items');
+    const n = this.width.length;
+    this.width = new Int32Array(new SharedArrayBuffer(n * Int32Array.BYTES_PER_ELEMENT));
+    this.height = new Int32Array(new SharedArrayBuffer(n * Int32Array.BYTES_PER_ELEMENT));
+    this.bytes = new Float64Array(new SharedArrayBuffer(n * Float64Array.BYTES_PER_ELEMENT));
+    this.added = new Float64Array(new SharedArrayBuffer(n * Float64Array.BYTES_PER_ELEMENT));
   }
 
   /** Calls `visit` for every alive item id in the subtree of `dirId` (or only its direct items). */

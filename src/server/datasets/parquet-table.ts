@@ -187,50 +187,70 @@ export async function loadTable(
   // Keep a rejection from surfacing as unhandled while the string pass is still running.
   numbersDone.catch(() => {});
 
+  // With a numeric time column, `added` is the column's (see `applyNumeric`), not the default.
+  const addedByRow = layout.added !== undefined && layout.added.kind !== 'string';
   options.onProgress?.(0, table.rowCount);
-  for (let index = 0; index < table.slices.length; index++) {
-    const slice = table.slices[index]!;
-    const data = await table.read(stringColumns, slice.rowStart, slice.rowEnd);
-    const sources = await table.readSlashed(sourceColumn, slice.rowStart, slice.rowEnd);
-    const ids = await insertSlice(catalog, layout, sources, data.columns, slice.rowStart, slice.rowEnd - slice.rowStart, options, result);
-    if (layout.id) assignIds(await table.readText(layout.id, slice.rowStart, slice.rowEnd), ids, result, seenIds);
-    sliceIds[index] = ids;
+  try {
+    for (let index = 0; index < table.slices.length; index++) {
+      const slice = table.slices[index]!;
+      const data = await table.read(stringColumns, slice.rowStart, slice.rowEnd);
+      const sources = await table.readSlashed(sourceColumn, slice.rowStart, slice.rowEnd);
+      const ids = await insertSlice(catalog, layout, sources, data.columns, slice.rowStart, slice.rowEnd - slice.rowStart, options, addedByRow, result);
+      if (layout.id) assignIds(await table.readText(layout.id, slice.rowStart, slice.rowEnd), ids, result, seenIds);
+      sliceIds[index] = ids;
+      applyReady();
+      options.onProgress?.(slice.rowEnd, table.rowCount);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await numbersDone;
     applyReady();
-    options.onProgress?.(slice.rowEnd, table.rowCount);
-    await new Promise<void>((resolve) => setImmediate(resolve));
+  } finally {
+    // A failed load leaves no decoded values in slots past the ids it gave: inserts take those as empty.
+    columns.finish(catalog.size);
   }
-  await numbersDone;
-  applyReady();
-  columns.finish(catalog.size);
   return result;
 }
 
 /**
  * Where the numeric columns are decoded: `values[k]` is column `names[k]`, row r at index r. In a
- * fresh catalog the metric columns ARE the catalog's (adopted, shared with a worker, never
- * copied); the others (and every column when the catalog already holds items) are scratch,
- * applied to their ids slice by slice.
+ * fresh catalog they ARE the catalog's columns (shared with a worker, never copied): the metric
+ * columns, adopted, and width, height, size and a numeric time (`shareFacts`), which
+ * `applyNumeric` turns into the catalog's form in place (ids never exceed rows there). When the
+ * catalog already holds items every column is scratch, applied to the ids slice by slice.
  */
 interface NumericColumns {
   names: string[];
   /** Int32Array (whole pixels, 0 = unknown) for width and height. */
   values: NumericTarget[];
-  /** Metric columns adopted by the catalog: row r is id r until a row is skipped. */
+  /** Columns that are the catalog's own: row r is id r until a row is skipped. */
   adopted: Set<string>;
-  /** Called once loading ends with the catalog's size: adopted columns are NaN past it. */
+  /** Called once loading ends (or fails) with the catalog's size: adopted columns are emptied past it. */
   finish(size: number): void;
 }
 
 function numericColumns(catalog: Catalog, layout: TableLayout, names: string[], rows: number): NumericColumns {
   const shared = (length: number) => new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
   const adopted = new Set<string>();
+  const facts = new Map<string, NumericTarget>();
   if (catalog.size === 0) {
     catalog.reserve(rows);
+    catalog.shareFacts();
     for (const m of layout.metrics) {
       const column = shared(catalog.width.length);
       if (column.length > rows) column.fill(NaN, rows);
       catalog.adoptMetricColumn(m, column);
       adopted.add(m);
+    }
+    const own: [string | undefined, NumericTarget][] = [
+      [layout.width, catalog.width],
+      [layout.height, catalog.height],
+      [layout.size, catalog.bytes],
+      [layout.added?.kind === 'string' ? undefined : layout.added?.name, catalog.added],
+    ];
+    for (const [name, column] of own) {
+      if (name === undefined) continue;
+      facts.set(name, column);
+      adopted.add(name);
     }
   } else {
     catalog.reserve(catalog.size + rows);
@@ -238,15 +258,22 @@ function numericColumns(catalog: Catalog, layout: TableLayout, names: string[], 
   }
   // Width and height arrive as the catalog keeps them (Int32, half the bytes of a Float64 scratch).
   const dimensions = new Set([layout.width, layout.height]);
-  const values = names.map((name) =>
-    adopted.has(name) ? catalog.metrics.get(name)! : dimensions.has(name) ? new Int32Array(new SharedArrayBuffer(rows * Int32Array.BYTES_PER_ELEMENT)) : shared(rows),
+  const values = names.map(
+    (name) =>
+      facts.get(name) ??
+      (adopted.has(name) ? catalog.metrics.get(name)! : dimensions.has(name) ? new Int32Array(new SharedArrayBuffer(rows * Int32Array.BYTES_PER_ELEMENT)) : shared(rows)),
   );
   return {
     names,
     values,
     adopted,
     finish(size) {
-      if (size < rows) for (const name of adopted) catalog.metrics.get(name)!.fill(NaN, size, rows);
+      if (size >= rows) return;
+      for (const name of adopted) {
+        const fact = facts.get(name);
+        if (fact) fact.fill(0, size, rows);
+        else catalog.metrics.get(name)!.fill(NaN, size, rows);
+      }
     },
   };
 }
@@ -323,6 +350,7 @@ async function insertSlice(
   rowStart: number,
   n: number,
   options: TableLoadOptions,
+  addedByRow: boolean,
   result: LoadedTable,
 ): Promise<Int32Array> {
   const strings = (name: string | undefined) => (name === undefined ? undefined : (cols.get(name) as (string | null)[]));
@@ -384,7 +412,7 @@ async function insertSlice(
     // One entry object for the slice, refilled per row: the catalog copies what it keeps.
     entry.path = logical;
     entry.type = type;
-    entry.addedMs = Number.isNaN(addedMs) ? options.defaultAddedMs : addedMs;
+    entry.addedMs = addedByRow ? undefined : Number.isNaN(addedMs) ? options.defaultAddedMs : addedMs;
     entry.source = source;
     let id = catalog.insertNew(entry);
     // Never overwrite: a repeated logical path gets -2, -3, ... before its extension.

@@ -39,7 +39,11 @@ export class Catalog {
 
   /** By id; may be longer than `size` (slots reserved for a bulk load). */
   readonly paths: string[] = [];
-  sources: (string | undefined)[] = [];
+  /**
+   * Where an item's bytes live when its path does not say (`setSource`); empty until one does, so
+   * a table of local files keeps no array of 8 bytes a row of holes.
+   */
+  readonly sources: (string | undefined)[] = [];
   typeIds = new Uint8Array(INITIAL_CAPACITY);
   types: string[] = [];
   width: Int32Array = new Int32Array(INITIAL_CAPACITY);
@@ -85,7 +89,7 @@ export class Catalog {
     const id = this.size++;
     this.ensureCapacity(this.size);
     this.paths[id] = entry.path;
-    this.sources[id] = entry.source;
+    if (entry.source !== undefined) this.setSource(id, entry.source);
     // A new id's slots hold 0 (unknown), or what a table loader's worker wrote there (`shareFacts`):
     // only the facts the entry gives are written.
     this.typeIds[id] = this.typeId(entry.type);
@@ -190,7 +194,17 @@ export class Catalog {
     // would be copied ~30 times on the way to 1M, the old copies left to a full GC.
     // Slots past `size` stay holes; nothing reads `paths.length`.
     if (count > this.paths.length) this.paths.length = count;
-    if (count > this.sources.length) this.sources.length = count;
+  }
+
+  /** Sets (or, undefined, clears) where item `id`'s bytes live. */
+  setSource(id: number, source: string | undefined): void {
+    if (source === undefined) {
+      if (id < this.sources.length) this.sources[id] = undefined;
+      return;
+    }
+    // Sized as `paths` at the first source: a far write into a short array would make V8 keep it as a dictionary.
+    if (this.sources.length < this.paths.length) this.sources.length = this.paths.length;
+    this.sources[id] = source;
   }
 
   /**
@@ -268,7 +282,7 @@ export class Catalog {
     this.height[id] = entry.h ?? 0;
     this.bytes[id] = entry.size ?? 0;
     this.added[id] = entry.addedMs ?? 0;
-    if (entry.source !== undefined) this.sources[id] = entry.source;
+    if (entry.source !== undefined) this.setSource(id, entry.source);
   }
 
   private revive(id: number): void {

@@ -42,7 +42,7 @@ export function applyReload(live: Catalog, next: Catalog, metrics: readonly stri
       source,
     });
     // upsert keeps an earlier explicit source when the new row's source is implied by its path.
-    live.sources[id] = source;
+    live.setSource(id, source);
     liveIds[s] = id;
     if (before === undefined) added.push(p);
     else if (!same) changed.push(p);

@@ -84,6 +84,8 @@ export interface WindowAsk {
 /** A selected window kept for its list (TK2), or the selection of it in progress. */
 interface KeptSelection {
   stamp: string;
+  /** When its selection started (`performance.now()`): while indexing, it serves for INDEXING_STALE_MS (TK4). */
+  startedAt: number;
   /** The order it stands in for, until that order is built. */
   sort: ListSort;
   k: number;
@@ -369,7 +371,8 @@ export class QueryEngine {
     const end = Math.min(selection.ids.length, offset + limit);
     for (let i = offset; i < end; i++) {
       const id = selection.ids[i]!;
-      items.push(itemView(this.catalog, id, this.labels.peek(this.catalog.paths[id]!)));
+      // A selection kept while indexing (TK4) may hold an item removed since.
+      if (this.catalog.alive[id]) items.push(itemView(this.catalog, id, this.labels.peek(this.catalog.paths[id]!)));
     }
     return { items, total: selection.total, offset, limit };
   }
@@ -407,19 +410,29 @@ export class QueryEngine {
     const slot = this.selectionSlot(request);
     if (!slot) return undefined;
     const kept = this.selections.get(slot.key);
-    if (!kept?.selection || kept.stamp !== slot.stamp) return undefined;
+    if (!kept?.selection || (kept.stamp !== slot.stamp && !this.fresh(kept.startedAt))) return undefined;
     const { ids } = kept.selection;
     // Fewer ids than asked for: the whole scope, enough for any window.
     return kept.k >= request.offset + request.limit || ids.length < kept.k ? kept.selection : undefined;
   }
 
-  private keepSelection(request: ListRequest, selection: Selection, stamp = this.selectionSlot(request)?.stamp): Selection {
+  private keepSelection(request: ListRequest, selection: Selection, stamp = this.selectionSlot(request)?.stamp, startedAt = performance.now()): Selection {
     const slot = this.selectionSlot(request);
-    if (!slot || slot.stamp !== stamp) return selection;
+    if (!slot || stamp === undefined || (slot.stamp !== stamp && !this.fresh(startedAt))) return selection;
     this.selections.delete(slot.key);
-    this.selections.set(slot.key, { stamp: slot.stamp, sort: request.sort, k: request.offset + request.limit, selection });
+    this.selections.set(slot.key, { stamp, startedAt, sort: request.sort, k: request.offset + request.limit, selection });
     this.forgetSelections();
     return selection;
+  }
+
+  /**
+   * TK4: while indexing, a selection started less than INDEXING_STALE_MS ago still serves its list
+   * though the catalog has grown since (as an unfiltered order may be that stale, L8): otherwise
+   * every insert would overtake it, and each request would select again over the whole catalog
+   * at once.
+   */
+  private fresh(startedAt: number): boolean {
+    return this.indexing() && performance.now() - startedAt < INDEXING_STALE_MS;
   }
 
   /** Drops selections whose orders are built or whose state is gone, then the oldest past the bound. */
@@ -441,10 +454,11 @@ export class QueryEngine {
     if (!slot || this.keptSelection(request)) return Promise.resolve();
     const k = request.offset + request.limit;
     const kept = this.selections.get(slot.key);
-    if (kept?.running && kept.stamp === slot.stamp && kept.k >= k) return kept.running;
-    const entry: KeptSelection = { stamp: slot.stamp, sort: request.sort, k };
+    if (kept?.running && (kept.stamp === slot.stamp || this.fresh(kept.startedAt)) && kept.k >= k) return kept.running;
+    const entry: KeptSelection = { stamp: slot.stamp, startedAt: performance.now(), sort: request.sort, k };
     const steps = this.selectionOf(request);
-    const stale = () => this.selectionSlot(request)?.stamp !== slot.stamp || !this.book.building(request.sort.key, request.sort.seed);
+    const stale = () =>
+      (this.selectionSlot(request)?.stamp !== slot.stamp && !this.fresh(entry.startedAt)) || !this.book.building(request.sort.key, request.sort.seed);
     entry.running = (async () => {
       try {
         let sliceStart = performance.now();
@@ -462,7 +476,7 @@ export class QueryEngine {
       } finally {
         entry.running = undefined;
         if (this.selections.get(slot.key) === entry) {
-          if (entry.selection && !stale()) this.keepSelection(request, entry.selection, slot.stamp);
+          if (entry.selection && !stale()) this.keepSelection(request, entry.selection, slot.stamp, entry.startedAt);
           else this.selections.delete(slot.key);
         }
       }

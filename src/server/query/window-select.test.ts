@@ -30,7 +30,7 @@ function fixture(rows = 3000) {
     labels.set(path, { star, tags: [], notes: '', version: 1, metrics: {} });
     revision++;
   };
-  const engine = (options: { selectChunk?: number } = {}) => new QueryEngine({ catalog, labels: lookup, labelRevision: () => revision, buildSliceMs: 0, ...options });
+  const engine = (options: { selectChunk?: number; indexing?: () => boolean } = {}) => new QueryEngine({ catalog, labels: lookup, labelRevision: () => revision, buildSliceMs: 0, ...options });
   return { catalog, engine, star };
 }
 
@@ -111,5 +111,30 @@ describe('first windows selected while the order builds', () => {
     const listed = selecting.list(request);
     expect(selections.mock.calls.length - calls).toBe(1);
     expect(listed).toEqual(engine().list(request));
+  });
+
+  it('[TK4] while indexing, a selection serves its list for a second though the catalog grows', async () => {
+    const { catalog, engine } = fixture();
+    let indexing = true;
+    const selecting = engine({ indexing: () => indexing });
+    const body = queryBodySchema.parse({ limit: 20 });
+    const calls = selections.mock.calls.length;
+    await selecting.ready(body.sort ?? { key: 'name' }, body);
+    const first = selecting.query(body);
+    // Inserts move the catalog's generation; the kept selection still answers, without the new item.
+    catalog.upsert({ path: '/d0/A_first.jpg', type: 'image/jpeg' });
+    await selecting.ready(body.sort ?? { key: 'name' }, body);
+    const second = selecting.query(body);
+    expect(selections.mock.calls.length - calls).toBe(1);
+    expect(second.items).toEqual(first.items);
+    // An item removed since is left out of the window.
+    catalog.remove(catalog.idOf(first.items[0]!.path)!);
+    expect(selecting.query(body).items.map((i) => i.path)).not.toContain(first.items[0]!.path);
+    // Indexing done: the list is the catalog's as it is.
+    indexing = false;
+    await selecting.ready(body.sort ?? { key: 'name' }, body);
+    const done = selecting.query(body);
+    expect(done).toEqual(engine().query(body));
+    expect(done.items[0]!.path).toBe('/d0/A_first.jpg');
   });
 });

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runTokensCommand, runUsersCommand } from '../../src/server/accounts/account-cli.js';
 import { PostgresAccountStore } from '../../src/server/accounts/postgres-account-store.js';
@@ -9,6 +8,7 @@ import { makeImageTree, makeTempDir, removeDir } from '../factories/image-tree.j
 import { createTestDatabase, type TestDatabase } from '../support/pg.js';
 import { runCli, startLenslet, until } from '../scale/support/lenslet-process.js';
 import { openStream, sendRaw } from './support/auth-server.js';
+import { runInProcess } from '../support/cli-run.js';
 
 /** `lenslet users` / `lenslet tokens` on a dataset in PostgreSQL (`--store`, LENSLET_STORE_URL). */
 
@@ -35,16 +35,7 @@ afterAll(async () => {
   removeDir(dir);
 });
 
-async function run(command: typeof runUsersCommand, argv: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  const io = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough() };
-  let out = '';
-  let err = '';
-  io.stdout.on('data', (c) => (out += String(c)));
-  io.stderr.on('data', (c) => (err += String(c)));
-  io.stdin.end(stdin);
-  const code = await command(argv, io);
-  return { code, out, err };
-}
+const run = runInProcess;
 
 /** What a server on `datasetId` would read. */
 async function storeOf(datasetId: string): Promise<PostgresAccountStore> {

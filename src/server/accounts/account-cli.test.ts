@@ -1,25 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runTokensCommand, runUsersCommand } from './account-cli.js';
 import { SERVER_URL_SETTING } from './account-store.js';
 import { SqliteAccountStore } from './sqlite-account-store.js';
+import { runInProcess } from '../../../test/support/cli-run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lenslet-account-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(command: typeof runUsersCommand, argv: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  const io = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough() };
-  let out = '';
-  let err = '';
-  io.stdout.on('data', (c) => (out += String(c)));
-  io.stderr.on('data', (c) => (err += String(c)));
-  io.stdin.end(stdin);
-  const code = await command(argv, io);
-  return { code, out, err };
-}
+const run = runInProcess;
 
 describe('lenslet users / tokens', () => {
   it('adds a user with an invite link (or a password from stdin), lists, changes roles and removes', async () => {

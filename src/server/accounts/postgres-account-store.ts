@@ -13,25 +13,9 @@ import {
   type UserOutcome,
   type UserRecord,
 } from './account-store.js';
+import { tokenOf, type TokenRow, type UserRow, userOf } from './account-rows.js';
 import { POSTGRES_ACCOUNT_MIGRATIONS } from './postgres-account-migrations.js';
 
-interface UserRow {
-  id: number;
-  name: string;
-  role: UserRecord['role'];
-  password_hash: string | null;
-  created_at: string;
-  last_seen_at: string | null;
-}
-interface TokenRow {
-  id: string;
-  name: string;
-  role: TokenRecord['role'];
-  secret_hash: string;
-  created_at: string;
-  created_by: string | null;
-  last_used_at: string | null;
-}
 interface SessionRow {
   id_hash: string;
   user_id: number;
@@ -360,22 +344,6 @@ type Exec = <R extends pg.QueryResultRow = pg.QueryResultRow>(name: Statement, .
 
 async function hasOtherAdmin(exec: Exec, id: number): Promise<boolean> {
   return (await exec<{ n: number }>('otherAdmins', id)).rows[0]!.n > 0;
-}
-
-function userOf(row: UserRow): UserRecord {
-  return { id: row.id, name: row.name, role: row.role, passwordHash: row.password_hash, createdAt: row.created_at, lastSeenAt: row.last_seen_at };
-}
-
-function tokenOf(row: TokenRow): TokenRecord {
-  return {
-    id: row.id,
-    name: row.name,
-    role: row.role,
-    secretHash: row.secret_hash,
-    createdAt: row.created_at,
-    createdBy: row.created_by,
-    lastUsedAt: row.last_used_at,
-  };
 }
 
 function linkOf(row: LinkRow): LinkRecord {

@@ -1,6 +1,6 @@
 /**
  * Equal-width bins over [min, max] of the population; the maximum falls into the last bin.
- * `population` and `filtered` are id lists (filtered ⊆ population is not required).
+ * `population` counts a scope's ids, `filtered` those that pass the other filters.
  */
 export interface Bins {
   min: number | null;
@@ -14,18 +14,6 @@ export interface PopulationBins {
   min: number;
   max: number;
   counts: number[];
-}
-
-export function binValues(
-  values: Float64Array,
-  population: Int32Array,
-  populationCount: number,
-  filtered: Int32Array,
-  filteredCount: number,
-  bins: number,
-): Bins {
-  const pop = binPopulation(values, population, populationCount, bins);
-  return withFiltered(pop, bins, pop && countBins(values, filtered, filteredCount, pop.min, pop.max, bins));
 }
 
 /** Range and counts of the population; undefined when no id has a value. */

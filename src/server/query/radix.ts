@@ -64,15 +64,8 @@ const sideOf = (n: number): RadixSide => ({ ids: new Int32Array(n), dstHi: new U
  * Argsort by a 64-bit unsigned key (hi, lo words) with a stable LSD radix sort, 16 bits per pass.
  * A million ids sort in tens of milliseconds instead of the ~0.5–2 s a comparator sort takes, and
  * passes over a digit that is the same for every id are skipped. Ties keep the input order.
- */
-export function radixArgsort<T extends Int32Array<ArrayBufferLike>>(ids: T, hi: Uint32Array<ArrayBufferLike>, lo: Uint32Array<ArrayBufferLike>): T {
-  drain(radixSteps(ids, hi, lo));
-  return ids;
-}
-
-/**
- * `radixArgsort` as steps of about `STEP` elements, so a caller can yield to the event loop
- * between them. `side` (lent scratch) spares allocating the other side.
+ * Runs as steps of about `STEP` elements, so a caller can yield to the event loop between them
+ * (`drain` runs them at once); `side` (lent scratch) spares allocating the other side.
  */
 export function* radixSteps(
   ids: Int32Array<ArrayBufferLike>,

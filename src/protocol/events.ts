@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { metricsSchema, starSchema } from './items.js';
+import { flagSchema, metricsSchema, starSchema } from './items.js';
 import { presenceCountsSchema } from './presence.js';
 
 /**
@@ -13,6 +13,8 @@ export const itemUpdatedSchema = z.object({
   tags: z.array(z.string()),
   notes: z.string(),
   star: starSchema,
+  /** Absent in events logged before flags existed: unflagged. */
+  flag: flagSchema.default(null),
   metrics: metricsSchema.optional(),
   updated_at: z.string(),
   updated_by: z.string(),
@@ -40,6 +42,8 @@ export const itemMovedSchema = z.object({
   tags: z.array(z.string()),
   notes: z.string(),
   star: starSchema,
+  /** Absent in events logged before flags existed: unflagged. */
+  flag: flagSchema.default(null),
   metrics: metricsSchema.optional(),
   updated_at: z.string(),
   updated_by: z.string(),

@@ -16,7 +16,7 @@ export const exportJsonSchema = z.array(exportRowSchema);
 export type ExportRow = z.infer<typeof exportRowSchema>;
 
 /**
- * The CSV export's header, in order. `tags` and `metrics` cells hold JSON, `star` is empty for
- * none, `updated_at`/`updated_by` empty when never written, so a round trip loses nothing.
+ * The CSV export's header, in order. `tags` and `metrics` cells hold JSON, `star` and `flag` are empty
+ * for none, `updated_at`/`updated_by` empty when never written, so a round trip loses nothing.
  */
-export const EXPORT_CSV_COLUMNS = ['path', 'tags', 'notes', 'star', 'metrics', 'version', 'updated_at', 'updated_by'] as const;
+export const EXPORT_CSV_COLUMNS = ['path', 'tags', 'notes', 'star', 'flag', 'metrics', 'version', 'updated_at', 'updated_by'] as const;

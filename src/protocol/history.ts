@@ -1,9 +1,10 @@
 import * as z from 'zod';
-import { starSchema } from './items.js';
+import { flagSchema, starSchema } from './items.js';
 
 /** What one write changed, as `GET /item/history` shows it (notes clipped to 500 characters). */
 export const labelChangesSchema = z.object({
   star: z.object({ from: starSchema, to: starSchema }).optional(),
+  flag: z.object({ from: flagSchema, to: flagSchema }).optional(),
   notes: z.object({ from: z.string(), to: z.string() }).optional(),
   tags: z.object({ added: z.array(z.string()), removed: z.array(z.string()) }).optional(),
   metrics: z.record(z.string(), z.object({ from: z.number().nullable(), to: z.number() })).optional(),

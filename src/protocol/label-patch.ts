@@ -11,7 +11,7 @@ import { MAX_NOTES_BYTES, MAX_TAG_LENGTH, MAX_TAGS } from './items.js';
 /** One edit: the PATCH body without `base_version`. */
 export type LabelOps = Omit<PatchItemBody, 'base_version'>;
 /** The user-edited fields of a sidecar. */
-export type LabelFields = Pick<Sidecar, 'tags' | 'notes' | 'star'>;
+export type LabelFields = Pick<Sidecar, 'tags' | 'notes' | 'star' | 'flag'>;
 
 export function normalizeTags(tags: readonly string[]): string[] {
   const out: string[] = [];
@@ -67,5 +67,6 @@ export function applyLabelOps(current: LabelFields, ops: LabelOps): LabelFields 
     tags: applyTagOps(current.tags, ops),
     notes: ops.set_notes !== undefined ? ops.set_notes : current.notes,
     star: ops.set_star !== undefined ? ops.set_star : current.star,
+    flag: ops.set_flag !== undefined ? ops.set_flag : current.flag,
   };
 }

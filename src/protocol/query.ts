@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { itemSchema, starSchema } from './items.js';
+import { FLAG_VALUES, itemSchema, starSchema } from './items.js';
 import { listingIndexingSchema, MAX_WINDOW } from './folders.js';
 
 /**
@@ -14,6 +14,8 @@ export const metricFilterSchema = z
   .strict();
 /** 0 stands for "unrated". */
 export const starsFilterSchema = z.object({ stars: z.array(z.number().int().min(0).max(5)) }).strict();
+/** `none` stands for "unflagged". */
+export const flagsFilterSchema = z.object({ flags: z.array(z.enum([...FLAG_VALUES, 'none'])) }).strict();
 export const tagsAnyFilterSchema = z.object({ tags_any: z.array(z.string()) }).strict();
 export const tagsAllFilterSchema = z.object({ tags_all: z.array(z.string()) }).strict();
 export const tagsNoneFilterSchema = z.object({ tags_none: z.array(z.string()) }).strict();
@@ -36,6 +38,7 @@ export const addedFilterSchema = z
 export const filterSchema = z.union([
   metricFilterSchema,
   starsFilterSchema,
+  flagsFilterSchema,
   tagsAnyFilterSchema,
   tagsAllFilterSchema,
   tagsNoneFilterSchema,

@@ -8,9 +8,9 @@ import { expectWire } from '../support/wire.js';
 import { startTestServer, type TestServer } from '../factories/test-server.js';
 
 const labels = new Map<string, LabelSnapshot>([
-  ['/cats/tabby.jpg', { star: 4, tags: ['Fluffy', 'orange'], notes: 'on the sofa', version: 3, metrics: { aesthetic: 0.8 } }],
-  ['/dogs/rex.png', { star: null, tags: [], notes: 'very good boy', version: 2, metrics: {} }],
-  ['/dogs/gone.png', { star: 1, tags: ['fluffy'], notes: '', version: 2, metrics: {} }], // labeled but not on disk
+  ['/cats/tabby.jpg', { star: 4, flag: null, tags: ['Fluffy', 'orange'], notes: 'on the sofa', version: 3, metrics: { aesthetic: 0.8 } }],
+  ['/dogs/rex.png', { star: null, flag: null, tags: [], notes: 'very good boy', version: 2, metrics: {} }],
+  ['/dogs/gone.png', { star: 1, flag: null, tags: ['fluffy'], notes: '', version: 2, metrics: {} }], // labeled but not on disk
 ]);
 const lookup: LabelLookup = {
   peek: (path) => labels.get(path),

@@ -59,7 +59,7 @@ describe('GET /events', () => {
     const head = await s.system.store.currentEventId();
     expect(item!.id).toBe(String(head - 1));
     expect(item!.json).toEqual({
-      path: '/animals/cat.jpg', version: 2, tags: ['cute', 'pet'], notes: 'golden hour', star: 4, metrics: {},
+      path: '/animals/cat.jpg', version: 2, tags: ['cute', 'pet'], notes: 'golden hour', star: 4, flag: null, metrics: {},
       updated_at: expect.any(String), updated_by: 'web',
     });
     expect(metrics!.id).toBe(String(head));

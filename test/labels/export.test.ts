@@ -46,16 +46,16 @@ describe('GET /export', () => {
     expect(json.headers['content-type']).toContain('application/json');
     expectWire(exportJsonSchema, json.json());
     expect(json.json()).toEqual([
-      { path: '/animals/cat.jpg', tags: ['cute', 'pet'], notes: 'golden, "hour"\nline 2', star: 4, metrics: {}, version: 2, updated_at: '2026-01-23T19:22:05.000Z', updated_by: 'ann' },
-      { path: '/animals/dog.jpg', tags: [], notes: '', star: 2, metrics: { blur: 0.03 }, version: 3, updated_at: '2026-01-23T19:22:05.000Z', updated_by: 'worker' },
+      { path: '/animals/cat.jpg', tags: ['cute', 'pet'], notes: 'golden, "hour"\nline 2', star: 4, flag: null, metrics: {}, version: 2, updated_at: '2026-01-23T19:22:05.000Z', updated_by: 'ann' },
+      { path: '/animals/dog.jpg', tags: [], notes: '', star: 2, flag: null, metrics: { blur: 0.03 }, version: 3, updated_at: '2026-01-23T19:22:05.000Z', updated_by: 'worker' },
     ]);
 
     const csv = await s.app.inject({ method: 'GET', url: '/export?format=csv&path=/animals' });
     expect(csv.headers['content-type']).toContain('text/csv');
     const rows = parseCsv(csv.body);
-    expect(rows[0]).toEqual(['path', 'tags', 'notes', 'star', 'metrics', 'version', 'updated_at', 'updated_by', 'missing']);
+    expect(rows[0]).toEqual(['path', 'tags', 'notes', 'star', 'flag', 'metrics', 'version', 'updated_at', 'updated_by', 'missing']);
     expect(rows[0]).toEqual([...EXPORT_CSV_COLUMNS, 'missing']);
-    expect(rows[1]).toEqual(['/animals/cat.jpg', '["cute","pet"]', 'golden, "hour"\nline 2', '4', '{}', '2', '2026-01-23T19:22:05.000Z', 'ann', '']);
+    expect(rows[1]).toEqual(['/animals/cat.jpg', '["cute","pet"]', 'golden, "hour"\nline 2', '4', '', '{}', '2', '2026-01-23T19:22:05.000Z', 'ann', '']);
     expect(parseExport(csv.body, 'csv')).toEqual(json.json());
 
     const all = await s.app.inject({ method: 'GET', url: '/export' });
@@ -97,7 +97,7 @@ describe('orphaned labels (issue 16)', () => {
     expect(json.map((r) => [r.path, r.missing])).toEqual([['/gone.jpg', true], ['/here.jpg', undefined]]);
     expect(json[0]).toMatchObject({ star: 5, version: 2 });
     const csv = parseCsv((await gone.app.inject({ method: 'GET', url: '/export?format=csv' })).body);
-    expect(csv.map((r) => [r[0], r[8]])).toEqual([['path', 'missing'], ['/gone.jpg', 'true'], ['/here.jpg', '']]);
+    expect(csv.map((r) => [r[0], r[9]])).toEqual([['path', 'missing'], ['/gone.jpg', 'true'], ['/here.jpg', '']]);
     await gone.app.close();
   });
 
@@ -118,7 +118,7 @@ describe('orphaned labels (issue 16)', () => {
     expect(await runExportCommand([folder, '--workspace', workspace, '--out', csvFile], { stdout: io.stream, stderr: io.stream })).toBe(0);
     const rows = expectWire(exportJsonSchema, JSON.parse(readFileSync(jsonFile, 'utf8')));
     expect(rows.map((r) => [r.path, r.missing])).toEqual([['/sub/gone.jpg', true], ['/sub/here.jpg', undefined]]);
-    expect(parseCsv(readFileSync(csvFile, 'utf8')).map((r) => r[8])).toEqual(['missing', 'true', '']);
+    expect(parseCsv(readFileSync(csvFile, 'utf8')).map((r) => r[9])).toEqual(['missing', 'true', '']);
     // --db alone names no folder: nothing can be checked, so nothing is marked.
     const bare = capture();
     expect(await runExportCommand(['--db', join(workspace, 'labels.sqlite')], { stdout: bare.stream, stderr: bare.stream })).toBe(0);

@@ -42,7 +42,7 @@ describe('GET /item', () => {
     const s = await server();
     const res = await req(s, 'GET', '/item?path=/a/cat.jpg');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ path: '/a/cat.jpg', tags: [], notes: '', star: null, metrics: {}, version: 1, updated_at: null, updated_by: null });
+    expect(res.json()).toEqual({ path: '/a/cat.jpg', tags: [], notes: '', star: null, flag: null, metrics: {}, version: 1, updated_at: null, updated_by: null });
     expect(res.headers.etag).toBe('"1"');
   });
 
@@ -76,7 +76,7 @@ describe('PUT /item', () => {
     const res = await put(s, '/a.jpg', { tags: [' cute ', 'pet', 'cute', '', 'pet '], notes: 'golden hour', star: 4 }, { 'if-match': '1', 'x-client-id': 'tab-1' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
-      path: '/a.jpg', tags: ['cute', 'pet'], notes: 'golden hour', star: 4, metrics: {}, version: 2,
+      path: '/a.jpg', tags: ['cute', 'pet'], notes: 'golden hour', star: 4, flag: null, metrics: {}, version: 2,
       updated_at: '2026-01-23T19:22:05.000Z', updated_by: 'tab-1',
     });
     const next = await put(s, '/a.jpg', { base_version: 2, tags: [], notes: '', star: null });

@@ -242,7 +242,7 @@ describe('PostgresLabelStore across servers', () => {
     const now = Date.now();
     await one.commit([keyed('k', write('/x.jpg', 1, 4))], now);
     await one.move([{ from: '/x.jpg', to: '/y.jpg' }], { updated_at: AT, updated_by: 'watcher' });
-    await one.seedDefaults([{ path: '/s.jpg', tags: ['t'], notes: '', star: 1 }], { updated_at: AT, updated_by: 'table' });
+    await one.seedDefaults([{ path: '/s.jpg', tags: ['t'], notes: '', star: 1, flag: null }], { updated_at: AT, updated_by: 'table' });
     expect(await other.get('/y.jpg')).toMatchObject({ version: 1, updated_at: null });
     expect(await other.currentEventId()).toBe(0);
     expect(await other.changesSince(0, 10)).toEqual({ events: [], reset: false });
@@ -254,7 +254,7 @@ describe('PostgresLabelStore across servers', () => {
     // The same key and paths are free in the other dataset.
     const [o] = await other.commit([keyed('k', write('/y.jpg', 1, 2))], now);
     expect(o?.kind === 'committed' && o.results[0]).toMatchObject({ status: 'applied', event: { id: 1 } });
-    expect((await other.seedDefaults([{ path: '/s.jpg', tags: [], notes: '', star: null }], { updated_at: AT, updated_by: 'table' })).inserted).toEqual(['/s.jpg']);
+    expect((await other.seedDefaults([{ path: '/s.jpg', tags: [], notes: '', star: null, flag: null }], { updated_at: AT, updated_by: 'table' })).inserted).toEqual(['/s.jpg']);
     expect(await one.get('/y.jpg')).toMatchObject({ star: 4, version: 3 });
     expect(await one.currentEventId()).toBe(2);
   });
@@ -275,7 +275,7 @@ describe('PostgresLabelStore across servers', () => {
     // Concurrent writes on both servers: each of 20 paths written at version 1 through both, so one of each pair applies.
     const replies = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        ((i + Math.floor(i / 20)) % 2 ? a : b).putItem(`/p${i % 20}.jpg`, { tags: [], notes: '', star: i % 6 }, 1, { key: `lv7-${i}`, actor: 'u' }),
+        ((i + Math.floor(i / 20)) % 2 ? a : b).putItem(`/p${i % 20}.jpg`, { tags: [], notes: '', star: i % 6, flag: null }, 1, { key: `lv7-${i}`, actor: 'u' }),
       ),
     );
     const kinds = replies.map((r) => (r.outcome.kind === 'item' ? r.outcome.result.kind : r.outcome.kind));

@@ -73,7 +73,7 @@ describe('table reload', () => {
       ['/d.jpg', '3'],
       ['/e.jpg', '5'],
     ]);
-    expect([...source.labelSeeds()]).toEqual([{ path: '/a.jpg', tags: [], star: 5, notes: '' }]);
+    expect([...source.labelSeeds()]).toEqual([{ path: '/a.jpg', tags: [], star: 5, flag: null, notes: '' }]);
   }
 
   it('TB3 TB4 reloads a table replaced by an atomic rename within 2 s, into the same catalog', async () => {

@@ -1,3 +1,4 @@
+import type { Flag } from '../../protocol/items.js';
 import type { Catalog } from '../catalog/catalog.js';
 
 /**
@@ -30,7 +31,7 @@ export interface DatasetSource {
   /** Where an item's bytes are. Throws AppError (not_found, invalid_path, upstream_failed). */
   openItem(id: number): Promise<ItemBytes>;
   /**
-   * Labels the dataset carries itself (a table's `tags`, `star` and `notes` columns), read once
+   * Labels the dataset carries itself (a table's `tags`, `star`, `flag` and `notes` columns), read once
    * indexing is done to seed the label store. Absent when a dataset has none (folders).
    */
   labelSeeds?(): Iterable<LabelSeed>;
@@ -76,6 +77,7 @@ export interface LabelSeed {
   path: string;
   tags: string[];
   star: number | null;
+  flag: Flag;
   notes: string;
 }
 

@@ -356,10 +356,10 @@ export class ParquetSource implements DatasetSource {
     return change;
   }
 
-  /** Labels carried by the table's `tags`, `star` and `notes` columns (rows with any). */
+  /** Labels carried by the table's `tags`, `star`, `flag` and `notes` columns (rows with any). */
   *labelSeeds(): Iterable<LabelSeed> {
     for (const seed of this.loaded?.seeds ?? []) {
-      yield { path: this.catalog.paths[seed.id]!, tags: seed.tags, star: seed.star, notes: seed.notes };
+      yield { path: this.catalog.paths[seed.id]!, tags: seed.tags, star: seed.star, flag: seed.flag, notes: seed.notes };
     }
   }
 

@@ -1,3 +1,4 @@
+import type { Flag } from '../../protocol/items.js';
 import { canonicalPath } from '../../protocol/paths.js';
 import type { Catalog, NewEntry } from '../catalog/catalog.js';
 import { mimeForName } from '../media/formats.js';
@@ -35,6 +36,7 @@ export interface TableLayout {
   mime?: string;
   tags?: TableColumn;
   star?: string;
+  flag?: string;
   notes?: string;
   metrics: string[];
 }
@@ -43,6 +45,7 @@ export interface SeedLabel {
   id: number;
   tags: string[];
   star: number | null;
+  flag: Flag;
   notes: string;
 }
 
@@ -76,6 +79,7 @@ const ALIASES = {
   mime: ['mime', 'mime_type', 'type'],
   tags: ['tags'],
   star: ['star', 'stars', 'rating'],
+  flag: ['flag'],
   notes: ['notes'],
 } as const;
 const MAX_SKIPPED_EXAMPLES = 20;
@@ -118,6 +122,7 @@ export async function detectLayout(table: ParquetTable, options: TableLoadOption
     mime: alias(ALIASES.mime, ['string'])?.name,
     tags: alias(ALIASES.tags, ['string-list', 'string']),
     star: alias(ALIASES.star, ['number'])?.name,
+    flag: alias(ALIASES.flag, ['string'])?.name,
     notes: alias(ALIASES.notes, ['string'])?.name,
     metrics: [],
   };
@@ -152,7 +157,7 @@ export async function loadTable(
   // run on another core, and are applied once the slice's rows have ids. The source column is
   // read with a `/` before each value: most sources are their own logical path that way.
   const sourceColumn = byName.get(layout.source)!;
-  const stringNames = [layout.path, layout.mime, layout.tags?.name, layout.notes, layout.star];
+  const stringNames = [layout.path, layout.mime, layout.tags?.name, layout.notes, layout.star, layout.flag];
   if (layout.added && layout.added.kind === 'string') stringNames.push(layout.added.name);
   const stringColumns = [...new Set(stringNames.filter((n): n is string => n !== undefined))].map((n) => byName.get(n)!);
   const numericNames = [layout.width, layout.height, layout.size, ...layout.metrics];
@@ -360,8 +365,9 @@ async function insertSlice(
   const tags = layout.tags ? cols.get(layout.tags.name) : undefined;
   const stars = layout.star === undefined ? undefined : (cols.get(layout.star) as Float64Array);
   const notes = strings(layout.notes);
+  const flags = strings(layout.flag);
   const ids = new Int32Array(n).fill(-1);
-  const hasSeeds = tags !== undefined || stars !== undefined || notes !== undefined;
+  const hasSeeds = tags !== undefined || stars !== undefined || notes !== undefined || flags !== undefined;
   // Rows of a table mostly share an extension: remember the last one instead of re-deriving it.
   let lastExt = '';
   let lastType: string | undefined;
@@ -419,7 +425,7 @@ async function insertSlice(
     for (let k = 2; id < 0; k++) id = catalog.insertNew({ ...entry, path: suffixed(logical, k), source: source ?? slashed.slice(1) });
     ids[i] = id;
     if (hasSeeds) {
-      const seed = seedOf(tags, stars, notes, i);
+      const seed = seedOf(tags, stars, notes, flags, i);
       if (seed) result.seeds.push({ id, ...seed });
     }
     result.loaded++;
@@ -431,6 +437,7 @@ function seedOf(
   tags: ColumnValues | undefined,
   stars: Float64Array | undefined,
   notes: (string | null)[] | undefined,
+  flags: (string | null)[] | undefined,
   i: number,
 ): Omit<SeedLabel, 'id'> | undefined {
   let tagList: string[] = [];
@@ -441,6 +448,9 @@ function seedOf(
   const s = stars?.[i];
   const star = s !== undefined && s >= 1 && s <= 5 ? Math.round(s) : null;
   const note = notes?.[i] ?? '';
-  if (tagList.length === 0 && star === null && note === '') return undefined;
-  return { tags: tagList, star, notes: note };
+  // Like a star out of range, a flag other than pick or reject (any case) seeds nothing.
+  const f = flags?.[i]?.trim().toLowerCase();
+  const flag = f === 'pick' || f === 'reject' ? f : null;
+  if (tagList.length === 0 && star === null && flag === null && note === '') return undefined;
+  return { tags: tagList, star, flag, notes: note };
 }

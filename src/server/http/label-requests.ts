@@ -17,7 +17,10 @@ import { baseVersion, bodyPath, parseBody } from './request-input.js';
 export function putItemInput(req: FastifyRequest): { labels: LabelFields; base: number } {
   const input = parseBody(putItemBodySchema, req.body);
   const base = baseVersion(req, input.base_version);
-  return { labels: { tags: normalizeTags(input.tags, 'tags'), notes: checkNotes(input.notes, 'notes'), star: input.star }, base };
+  const labels: LabelFields = { tags: normalizeTags(input.tags, 'tags'), notes: checkNotes(input.notes, 'notes'), star: input.star };
+  // A body without `flag` (a client older than flags) leaves the item's flag as it is.
+  if (input.flag !== undefined) labels.flag = input.flag;
+  return { labels, base };
 }
 
 export function patchItemInput(req: FastifyRequest): { patch: LabelPatch; base: number } {
@@ -58,6 +61,7 @@ export function historyLimit(raw: unknown): number {
 function toPatch(input: PatchItemBody, at: string): LabelPatch {
   const patch: LabelPatch = {};
   if (input.set_star !== undefined) patch.set_star = input.set_star;
+  if (input.set_flag !== undefined) patch.set_flag = input.set_flag;
   if (input.set_notes !== undefined) patch.set_notes = checkNotes(input.set_notes, `${at}set_notes`);
   if (input.set_tags !== undefined) patch.set_tags = normalizeTags(input.set_tags, `${at}set_tags`);
   if (input.remove_tags !== undefined) patch.remove_tags = normalizeTags(input.remove_tags, `${at}remove_tags`);

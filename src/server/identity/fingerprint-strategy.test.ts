@@ -188,7 +188,7 @@ describe('FingerprintStrategy', () => {
       order.push(path);
       put(path, value);
     };
-    const labels: LabelLookup = { peek: () => undefined, forEachLabeled: (visit) => visit('/z.jpg', { star: 1, tags: [], notes: '', version: 2, metrics: {} }) };
+    const labels: LabelLookup = { peek: () => undefined, forEachLabeled: (visit) => visit('/z.jpg', { star: 1, flag: null, tags: [], notes: '', version: 2, metrics: {} }) };
     await strategyOver(f.source, cache, labels);
     expect(order).toEqual(['/z.jpg', '/a.jpg', '/b.jpg']);
   });

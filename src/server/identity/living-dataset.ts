@@ -151,6 +151,7 @@ export class LivingDataset {
       tags: labels?.tags ?? [],
       notes: labels?.notes ?? '',
       star: labels?.star ?? null,
+      flag: labels?.flag ?? null,
       updated_at: new Date(this.now()).toISOString(),
       updated_by: MOVED_BY,
     };

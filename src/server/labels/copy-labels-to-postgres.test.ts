@@ -41,7 +41,7 @@ async function workspace(name: string): Promise<string> {
   const store = new SqliteLabelStore(file, { eventRetention: 10 });
   for (let i = 0; i < 30; i++) await store.commit([{ writes: [write(`/p${i % 12}.jpg`, null, i % 6)] }], Date.now());
   await store.move([{ from: '/p1.jpg', to: '/moved/p1.jpg' }, { from: '/p2.jpg', to: '/p3.jpg' }, { from: '/p3.jpg', to: '/p2.jpg' }], { updated_at: AT, updated_by: 'watcher' });
-  await store.seedDefaults([{ path: '/seeded.jpg', tags: ['s'], notes: '', star: 2 }], { updated_at: AT, updated_by: 'table' });
+  await store.seedDefaults([{ path: '/seeded.jpg', tags: ['s'], notes: '', star: 2, flag: null }], { updated_at: AT, updated_by: 'table' });
   await store.close();
   return file;
 }

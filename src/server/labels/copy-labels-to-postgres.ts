@@ -89,9 +89,9 @@ async function copy(source: Database.Database, client: pg.PoolClient, db: PgConn
     const rows = labelPage.all(after, PAGE);
     if (rows.length === 0) break;
     await client.query(
-      `INSERT INTO lenslet_labels (dataset, path, tags, notes, star, metrics, version, updated_at, updated_by)
-       SELECT $1::int, * FROM unnest($2::text[], $3::json[], $4::text[], $5::int[], $6::json[], $7::int[], $8::text[], $9::text[])`,
-      [d, ...columns(rows, ['path', 'tags', 'notes', 'star', 'metrics', 'version', 'updated_at', 'updated_by'])],
+      `INSERT INTO lenslet_labels (dataset, path, tags, notes, star, flag, metrics, version, updated_at, updated_by)
+       SELECT $1::int, * FROM unnest($2::text[], $3::json[], $4::text[], $5::int[], $6::text[], $7::json[], $8::int[], $9::text[], $10::text[])`,
+      [d, ...columns(rows, ['path', 'tags', 'notes', 'star', 'flag', 'metrics', 'version', 'updated_at', 'updated_by'])],
     );
     after = rows[rows.length - 1]!.path;
   }
@@ -139,12 +139,12 @@ async function sameLabels(source: Database.Database, client: pg.PoolClient, data
     const mine = page.all(after, PAGE);
     if (mine.length === 0) return true;
     const { rows } = await client.query<{ row: string }>(
-      `SELECT json_build_array(path, tags::text, notes, star, metrics::text, version, updated_at, updated_by)::text AS row
+      `SELECT json_build_array(path, tags::text, notes, star, flag, metrics::text, version, updated_at, updated_by)::text AS row
        FROM lenslet_labels WHERE dataset = $1 AND path > $2 ORDER BY path LIMIT $3`,
       [dataset, after, PAGE],
     );
     const theirs = rows.map((r) => JSON.stringify(JSON.parse(r.row)));
-    const expected = mine.map((r) => JSON.stringify([r.path, r.tags, r.notes, r.star, r.metrics, r.version, r.updated_at, r.updated_by]));
+    const expected = mine.map((r) => JSON.stringify([r.path, r.tags, r.notes, r.star, r.flag, r.metrics, r.version, r.updated_at, r.updated_by]));
     if (theirs.join('\n') !== expected.join('\n')) return false;
     after = mine[mine.length - 1]!.path;
   }

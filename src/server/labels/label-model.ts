@@ -6,12 +6,12 @@ import type { LabelChanges, LabelSeedRow, LabelWrite, StoredEvent } from './labe
 /** Pure state transitions shared by every LabelStore, so the implementations hold only storage code. */
 
 export function defaultSidecar(path: string): Sidecar {
-  return { path, tags: [], notes: '', star: null, metrics: {}, version: 1, updated_at: null, updated_by: null };
+  return { path, tags: [], notes: '', star: null, flag: null, metrics: {}, version: 1, updated_at: null, updated_by: null };
 }
 
 /** The row `seedDefaults` inserts: the seed's labels at version 1, as if the item had always had them. */
 export function seededSidecar(row: LabelSeedRow, stamp: { updated_at: string; updated_by: string }): Sidecar {
-  return { path: row.path, tags: [...row.tags], notes: row.notes, star: row.star, metrics: {}, version: 1, ...stamp };
+  return { path: row.path, tags: [...row.tags], notes: row.notes, star: row.star, flag: row.flag, metrics: {}, version: 1, ...stamp };
 }
 
 export function cloneSidecar(s: Sidecar): Sidecar {
@@ -33,7 +33,9 @@ export function planWrite(current: Sidecar, write: LabelWrite): PlannedWrite {
     next.tags = [...fields.tags];
     next.notes = fields.notes;
     next.star = fields.star;
+    next.flag = fields.flag === undefined ? current.flag : fields.flag;
     if (current.star !== next.star) changes.star = { from: current.star, to: next.star };
+    if (current.flag !== next.flag) changes.flag = { from: current.flag, to: next.flag };
     if (current.notes !== next.notes) changes.notes = { from: clip(current.notes), to: clip(next.notes) };
     const added = next.tags.filter((t) => !current.tags.includes(t));
     const removed = current.tags.filter((t) => !next.tags.includes(t));
@@ -66,6 +68,7 @@ function eventFor(s: Sidecar, type: StoredEvent['type'], changes: LabelChanges):
     tags: [...s.tags],
     notes: s.notes,
     star: s.star,
+    flag: s.flag,
     metrics: { ...s.metrics },
     updated_at,
     updated_by,

@@ -57,6 +57,7 @@ export function planMoves(
       tags: [...next.tags],
       notes: next.notes,
       star: next.star,
+      flag: next.flag,
       metrics: { ...next.metrics },
       updated_at: stamp.updated_at,
       updated_by: stamp.updated_by,

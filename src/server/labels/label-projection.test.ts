@@ -7,8 +7,8 @@ const at = '2026-01-23T19:22:05Z';
 describe('LabelProjection', () => {
   it('holds committed sidecars; forEachLabeled skips items whose labels were all cleared', () => {
     const p = new LabelProjection();
-    p.apply({ path: '/a.jpg', tags: ['x'], notes: '', star: null, metrics: {}, version: 2, updated_at: at, updated_by: 'u' });
-    p.apply({ path: '/b.jpg', tags: [], notes: '', star: null, metrics: {}, version: 3, updated_at: at, updated_by: 'u' });
+    p.apply({ path: '/a.jpg', tags: ['x'], notes: '', star: null, flag: null, metrics: {}, version: 2, updated_at: at, updated_by: 'u' });
+    p.apply({ path: '/b.jpg', tags: [], notes: '', star: null, flag: null, metrics: {}, version: 3, updated_at: at, updated_by: 'u' });
     expect(p.peek('/b.jpg')?.version).toBe(3);
     const seen: string[] = [];
     p.forEachLabeled((path) => seen.push(path));
@@ -23,19 +23,19 @@ describe('LabelProjection', () => {
     });
     p.applyEvent(item(2, 1));
     p.applyEvent({ id: 3, type: 'metrics-updated', path: '/a.jpg', changes: {}, data: { path: '/a.jpg', version: 3, metrics: { m: 2 }, updated_at: at, updated_by: 'w' } });
-    expect(p.peek('/a.jpg')).toEqual({ star: 1, tags: [], notes: '', version: 3, metrics: { m: 2 } });
+    expect(p.peek('/a.jpg')).toEqual({ star: 1, flag: null, tags: [], notes: '', version: 3, metrics: { m: 2 } });
     p.applyEvent(item(2, 5));
     expect(p.peek('/a.jpg')?.star).toBe(1);
   });
 
   it('[LV7] an item-moved event drops its from and holds its to', () => {
     const p = new LabelProjection();
-    p.apply({ path: '/a.jpg', tags: ['x'], notes: 'n', star: 2, metrics: {}, version: 2, updated_at: at, updated_by: 'u' });
+    p.apply({ path: '/a.jpg', tags: ['x'], notes: 'n', star: 2, flag: null, metrics: {}, version: 2, updated_at: at, updated_by: 'u' });
     p.applyEvent({
       id: 3, type: 'item-moved', path: '/b.jpg', changes: { moved: { from: '/a.jpg', to: '/b.jpg' } },
-      data: { from: '/a.jpg', to: '/b.jpg', version: 3, tags: ['x'], notes: 'n', star: 2, metrics: { m: 1 }, updated_at: at, updated_by: 'w' },
+      data: { from: '/a.jpg', to: '/b.jpg', version: 3, tags: ['x'], notes: 'n', star: 2, flag: null, metrics: { m: 1 }, updated_at: at, updated_by: 'w' },
     });
     expect(p.peek('/a.jpg')).toBeUndefined();
-    expect(p.peek('/b.jpg')).toEqual({ star: 2, tags: ['x'], notes: 'n', version: 3, metrics: { m: 1 } });
+    expect(p.peek('/b.jpg')).toEqual({ star: 2, flag: null, tags: ['x'], notes: 'n', version: 3, metrics: { m: 1 } });
   });
 });

@@ -17,7 +17,7 @@ export class LabelProjection implements LabelLookup {
   /** Items with any label or metric (an item whose labels were all cleared is skipped). */
   forEachLabeled(visit: (path: string, labels: LabelSnapshot) => void): void {
     for (const [path, s] of this.items) {
-      if (s.star !== null || s.tags.length || s.notes || Object.keys(s.metrics).length) visit(path, s);
+      if (s.star !== null || s.flag !== null || s.tags.length || s.notes || Object.keys(s.metrics).length) visit(path, s);
     }
   }
 
@@ -27,7 +27,7 @@ export class LabelProjection implements LabelLookup {
   }
 
   apply(s: Sidecar): void {
-    this.items.set(s.path, { star: s.star, tags: s.tags, notes: s.notes, version: s.version, metrics: s.metrics });
+    this.items.set(s.path, { star: s.star, flag: s.flag, tags: s.tags, notes: s.notes, version: s.version, metrics: s.metrics });
   }
 
   /** The path no longer has a stored row (its labels moved away). */
@@ -47,16 +47,16 @@ export class LabelProjection implements LabelLookup {
       const d = e.data as ItemMoved;
       if (before && before.version >= d.version) return;
       this.items.delete(d.from);
-      this.items.set(e.path, { star: d.star, tags: d.tags, notes: d.notes, version: d.version, metrics: d.metrics ?? {} });
+      this.items.set(e.path, { star: d.star, flag: d.flag ?? null, tags: d.tags, notes: d.notes, version: d.version, metrics: d.metrics ?? {} });
       return;
     }
     if (before && before.version >= e.data.version) return;
-    const base = before ?? { star: null, tags: [], notes: '', version: 1, metrics: {} };
+    const base = before ?? { star: null, flag: null, tags: [], notes: '', version: 1, metrics: {} };
     if (e.type === 'metrics-updated') {
       this.items.set(e.path, { ...base, metrics: (e.data as MetricsUpdated).metrics, version: e.data.version });
     } else {
       const d = e.data as ItemUpdated;
-      this.items.set(e.path, { star: d.star, tags: d.tags, notes: d.notes, version: d.version, metrics: d.metrics ?? base.metrics });
+      this.items.set(e.path, { star: d.star, flag: d.flag ?? null, tags: d.tags, notes: d.notes, version: d.version, metrics: d.metrics ?? base.metrics });
     }
   }
 }

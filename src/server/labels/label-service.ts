@@ -1,6 +1,6 @@
 import { canonicalPath } from '../../protocol/paths.js';
 import type { ItemMoved } from '../../protocol/events.js';
-import { starSchema, type Sidecar } from '../../protocol/items.js';
+import { flagSchema, starSchema, type Sidecar } from '../../protocol/items.js';
 import { AppError } from '../app-error.js';
 import type { ChangeFeed } from '../events/change-feed.js';
 import { fingerprint, replay } from '../lib/idempotency.js';
@@ -180,7 +180,7 @@ export class LabelService implements LabelLookup {
     };
   }
 
-  /** PUT /item: full replace of tags, notes and star. */
+  /** PUT /item: full replace of tags, notes and star, and of the flag when the body has one. */
   putItem(path: string, labels: LabelFields, base: number, meta: WriteMeta): Promise<WriteReply> {
     const write: LabelWrite = { path: this.requireItem(path), expected_version: base, labels, ...this.stamp(meta) };
     return this.submitSingle(meta.key, ['PUT /item', path, base, labels], write);
@@ -406,7 +406,7 @@ function cleanSeed(row: LabelSeedRow): LabelSeedRow | undefined {
   const path = canonicalPath(row.path);
   if (!path.ok) return undefined;
   try {
-    return { path: path.path, tags: normalizeTags(row.tags, 'tags'), notes: checkNotes(row.notes, 'notes'), star: starSchema.parse(row.star) };
+    return { path: path.path, tags: normalizeTags(row.tags, 'tags'), notes: checkNotes(row.notes, 'notes'), star: starSchema.parse(row.star), flag: flagSchema.parse(row.flag) };
   } catch {
     return undefined;
   }

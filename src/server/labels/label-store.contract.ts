@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LabelStore, LabelStoreOptions, LabelWrite, WriteResult, WriteUnit } from './label-store.js';
+import type { Flag } from '../../protocol/items.js';
 
 /**
  * The LabelStore contract (rules in SPEC.md). `makeStore` opens a fresh, empty store; `reopen`
@@ -56,7 +57,7 @@ export function runLabelStoreContract(
     it('[LS1] an unwritten path reads as the default sidecar; getMany keeps order', async () => {
       const store = await make();
       expect(await store.get('/a.jpg')).toEqual({
-        path: '/a.jpg', tags: [], notes: '', star: null, metrics: {}, version: 1, updated_at: null, updated_by: null,
+        path: '/a.jpg', tags: [], notes: '', star: null, flag: null, metrics: {}, version: 1, updated_at: null, updated_by: null,
       });
       await one(store, labelsWrite('/b.jpg', 1, 3));
       const many = await store.getMany(['/b.jpg', '/a.jpg']);
@@ -69,7 +70,7 @@ export function runLabelStoreContract(
       expect(r.status).toBe('applied');
       if (r.status !== 'applied') return;
       expect(r.sidecar).toEqual({
-        path: '/a.jpg', tags: ['a'], notes: 'n4', star: 4, metrics: {}, version: 2, updated_at: AT, updated_by: 'bob',
+        path: '/a.jpg', tags: ['a'], notes: 'n4', star: 4, flag: null, metrics: {}, version: 2, updated_at: AT, updated_by: 'bob',
       });
       expect(r.event.type).toBe('item-updated');
       expect(await store.get('/a.jpg')).toEqual(r.sidecar);
@@ -154,7 +155,7 @@ export function runLabelStoreContract(
       expect(events.map((e) => e.id)).toEqual(ids);
       expect(events[2]).toMatchObject({
         type: 'item-updated', path: '/a.jpg',
-        data: { path: '/a.jpg', version: 3, tags: ['a'], notes: 'n3', star: 3, updated_at: AT, updated_by: 'alice' },
+        data: { path: '/a.jpg', version: 3, tags: ['a'], notes: 'n3', star: 3, flag: null, updated_at: AT, updated_by: 'alice' },
       });
     });
 
@@ -222,9 +223,74 @@ export function runLabelStoreContract(
     });
   });
 
+  describe('flags (issue 12)', () => {
+    const by = (who: string) => ({ updated_at: AT, updated_by: who });
+
+    it('[LS25] set_flag sets the flag and nothing else; patches and labels without it keep it', async () => {
+      const store = await make();
+      const picked = await one(store, { path: '/a.jpg', expected_version: 1, patch: { set_flag: 'pick' }, ...by('ann') });
+      expect(picked.status === 'applied' && picked.sidecar).toEqual({
+        path: '/a.jpg', tags: [], notes: '', star: null, flag: 'pick', metrics: {}, version: 2, ...by('ann'),
+      });
+      expect(picked.status === 'applied' && picked.event.changes).toEqual({ flag: { from: null, to: 'pick' } });
+      expect(picked.status === 'applied' && picked.event.data).toMatchObject({ path: '/a.jpg', version: 2, flag: 'pick' });
+      await one(store, { path: '/a.jpg', expected_version: 2, patch: { set_star: 3, add_tags: ['t'] }, ...by('ben') });
+      expect(await store.get('/a.jpg')).toMatchObject({ star: 3, tags: ['t'], flag: 'pick', version: 3 });
+      // A full replacement from a client older than flags (no `flag`) keeps it too.
+      const put = await one(store, { path: '/a.jpg', expected_version: 3, labels: { tags: [], notes: 'n', star: 1 }, ...by('cy') });
+      expect(put.status === 'applied' && put.sidecar).toMatchObject({ flag: 'pick', notes: 'n', star: 1, version: 4 });
+      expect(put.status === 'applied' && put.event.changes.flag).toBeUndefined();
+      const rejected = await one(store, { path: '/a.jpg', expected_version: 4, labels: { tags: [], notes: 'n', star: 1, flag: 'reject' }, ...by('cy') });
+      expect(rejected.status === 'applied' && rejected.event.changes).toEqual({ flag: { from: 'pick', to: 'reject' } });
+      await one(store, { path: '/a.jpg', expected_version: 5, patch: { set_flag: null }, ...by('dee') });
+      expect(await store.get('/a.jpg')).toMatchObject({ flag: null, star: 1, version: 6 });
+      const h = await store.history('/a.jpg', 10);
+      expect(h.map((e) => e.changes.flag)).toEqual([
+        { from: 'reject', to: null }, { from: 'pick', to: 'reject' }, undefined, undefined, { from: null, to: 'pick' },
+      ]);
+      const { events } = await store.changesSince(0, 10);
+      expect(events.map((e) => (e.data as { flag: unknown }).flag)).toEqual(['pick', 'pick', 'pick', 'reject', null]);
+    });
+
+    it('[LS25] a flag alone makes an item exported; getMany and a conflict carry it', async () => {
+      const store = await make();
+      await one(store, { path: '/f.jpg', expected_version: 1, patch: { set_flag: 'reject' }, ...by('ann') });
+      const out: [string, unknown][] = [];
+      for await (const s of store.exportUnder('/')) out.push([s.path, s.flag]);
+      expect(out).toEqual([['/f.jpg', 'reject']]);
+      expect((await store.getMany(['/none.jpg', '/f.jpg'])).map((s) => s.flag)).toEqual([null, 'reject']);
+      const stale = await one(store, { path: '/f.jpg', expected_version: 1, patch: { set_flag: 'pick' }, ...by('ben') });
+      expect(stale.status === 'conflict' && stale.current).toMatchObject({ flag: 'reject', version: 2 });
+    });
+
+    it('[LS26] seeds and moves carry the flag', async () => {
+      const store = await make();
+      const seeded = await store.seedDefaults([{ path: '/s.jpg', tags: [], notes: '', star: null, flag: 'pick' }], by('table'));
+      expect(seeded.inserted).toEqual(['/s.jpg']);
+      expect(await store.get('/s.jpg')).toMatchObject({ flag: 'pick', version: 1 });
+      const [moved] = await store.move([{ from: '/s.jpg', to: '/t.jpg' }], by('watcher'));
+      expect(moved?.status === 'moved' && moved.event.data).toMatchObject({ from: '/s.jpg', to: '/t.jpg', flag: 'pick' });
+      expect(await store.get('/t.jpg')).toMatchObject({ flag: 'pick', version: 2 });
+    });
+
+    if (hooks.reopen) {
+      const reopen = hooks.reopen;
+      it('[LS25] flags survive reopen, in rows and in the event log', async () => {
+        const store = await make();
+        await one(store, { path: '/a.jpg', expected_version: 1, patch: { set_flag: 'reject' }, ...by('ann') });
+        const again = await reopen(store);
+        open.push(again);
+        expect(await again.get('/a.jpg')).toMatchObject({ flag: 'reject', version: 2 });
+        const { events } = await again.changesSince(0, 10);
+        expect(events.map((e) => (e.data as { flag: unknown }).flag)).toEqual(['reject']);
+        expect((await again.history('/a.jpg', 10))[0]!.changes).toEqual({ flag: { from: null, to: 'reject' } });
+      });
+    }
+  });
+
   describe('seeds', () => {
     const STAMP = { updated_at: AT, updated_by: 'table' };
-    const seedRow = (path: string, star: number | null, tags = ['seeded']) => ({ path, tags, notes: `seed ${star}`, star });
+    const seedRow = (path: string, star: number | null, tags = ['seeded'], flag: Flag = null) => ({ path, tags, notes: `seed ${star}`, star, flag });
 
     it('[LS16] seeds become version-1 rows where none exists, with no event and no clock tick', async () => {
       const store = await make();
@@ -237,7 +303,7 @@ export function runLabelStoreContract(
       );
       expect(inserted).toEqual(['/a.jpg', '/b.jpg']);
       expect(await store.get('/a.jpg')).toEqual({
-        path: '/a.jpg', tags: ['seeded'], notes: 'seed 5', star: 5, metrics: {}, version: 1, updated_at: AT, updated_by: 'table',
+        path: '/a.jpg', tags: ['seeded'], notes: 'seed 5', star: 5, flag: null, metrics: {}, version: 1, updated_at: AT, updated_by: 'table',
       });
       expect(await store.get('/labeled.jpg')).toMatchObject({ star: 2, tags: ['a'], version: 2, updated_by: 'alice' });
       expect(await store.get('/measured.jpg')).toMatchObject({ star: null, tags: [], metrics: { m: 1 }, version: 2 });
@@ -259,7 +325,7 @@ export function runLabelStoreContract(
       expect((await one(store, labelsWrite('/a.jpg', 2, 1))).status).toBe('conflict');
       const r = await one(store, { path: '/a.jpg', expected_version: 1, patch: { add_tags: ['z'] }, updated_at: AT, updated_by: 'bob' });
       expect(r.status === 'applied' && r.sidecar).toEqual({
-        path: '/a.jpg', tags: ['x', 'y', 'z'], notes: 'seed 4', star: 4, metrics: {}, version: 2, updated_at: AT, updated_by: 'bob',
+        path: '/a.jpg', tags: ['x', 'y', 'z'], notes: 'seed 4', star: 4, flag: null, metrics: {}, version: 2, updated_at: AT, updated_by: 'bob',
       });
       expect(r.status === 'applied' && r.event.changes).toEqual({ tags: { added: ['z'], removed: [] } });
       const { events } = await store.changesSince(0, 10);
@@ -298,10 +364,10 @@ export function runLabelStoreContract(
       const [r] = await store.move([{ from: '/a.jpg', to: '/sub/b.jpg' }], MOVED);
       expect(r).toMatchObject({ status: 'moved', sidecar: { path: '/sub/b.jpg', version: 4 } });
       expect(await store.get('/sub/b.jpg')).toEqual({
-        path: '/sub/b.jpg', tags: ['x'], notes: 'n', star: 3, metrics: { m: 0.5 }, version: 4, ...MOVED,
+        path: '/sub/b.jpg', tags: ['x'], notes: 'n', star: 3, flag: null, metrics: { m: 0.5 }, version: 4, ...MOVED,
       });
       expect(await store.get('/a.jpg')).toEqual({
-        path: '/a.jpg', tags: [], notes: '', star: null, metrics: {}, version: 1, updated_at: null, updated_by: null,
+        path: '/a.jpg', tags: [], notes: '', star: null, flag: null, metrics: {}, version: 1, updated_at: null, updated_by: null,
       });
       expect(await exported(store)).toEqual(['/sub/b.jpg']);
       // The moved row is an ordinary row: a write at its new version applies.
@@ -346,7 +412,7 @@ export function runLabelStoreContract(
         id: head + 1,
         type: 'item-moved',
         path: '/z.jpg',
-        data: { from: '/a.jpg', to: '/z.jpg', version: 3, tags: ['t'], notes: 'n', star: 4, metrics: {}, ...MOVED },
+        data: { from: '/a.jpg', to: '/z.jpg', version: 3, tags: ['t'], notes: 'n', star: 4, flag: null, metrics: {}, ...MOVED },
         changes: { moved: { from: '/a.jpg', to: '/z.jpg' } },
       });
       expect(await store.currentEventId()).toBe(head + 1);

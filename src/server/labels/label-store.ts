@@ -1,18 +1,21 @@
-import type { Sidecar } from '../../protocol/items.js';
+import type { Flag, Sidecar } from '../../protocol/items.js';
 import type { ItemMoved, ItemUpdated, MetricsUpdated } from '../../protocol/events.js';
 import { IDEMPOTENCY_MAX_ENTRIES, IDEMPOTENCY_TTL_MS, type IdempotencyRecord } from '../lib/idempotency.js';
 import type { OutcomeShape, WriteOutcome } from './write-outcome.js';
 
-/** The three user-edited fields of a sidecar. */
+/** The user-edited fields of a sidecar. */
 export interface LabelFields {
   tags: string[];
   notes: string;
   star: number | null;
+  /** Absent: the item keeps its flag (a `PUT /item` from a client older than flags). */
+  flag?: Flag;
 }
 
 /** Partial update; tags are expected already trimmed and de-duplicated. */
 export interface LabelPatch {
   set_star?: number | null;
+  set_flag?: Flag;
   set_notes?: string;
   set_tags?: string[];
   add_tags?: string[];
@@ -27,7 +30,7 @@ export interface LabelPatch {
 export interface LabelWrite {
   path: string;
   expected_version: number | null;
-  /** Full replacement of tags, notes and star. */
+  /** Full replacement of tags, notes and star (and the flag when given). */
   labels?: LabelFields;
   /** A partial update applied to the state found inside the transaction (set, then remove, then add). */
   patch?: LabelPatch;
@@ -44,6 +47,7 @@ export interface LabelWrite {
 /** What a write changed, as shown by `GET /item/history`. */
 export interface LabelChanges {
   star?: { from: number | null; to: number | null };
+  flag?: { from: Flag; to: Flag };
   notes?: { from: string; to: string };
   tags?: { added: string[]; removed: string[] };
   metrics?: Record<string, { from: number | null; to: number }>;
@@ -52,14 +56,15 @@ export interface LabelChanges {
 }
 
 /**
- * A dataset's labels for one item (a table's `tags`, `star` and `notes`), inserted by `seedDefaults`
- * as the item's base state. Tags are expected already normalised.
+ * A dataset's labels for one item (a table's `tags`, `star`, `flag` and `notes`), inserted by
+ * `seedDefaults` as the item's base state. Tags are expected already normalised.
  */
 export interface LabelSeedRow {
   path: string;
   tags: string[];
   notes: string;
   star: number | null;
+  flag: Flag;
 }
 
 export type DurableEventType = 'item-updated' | 'metrics-updated' | 'item-moved';

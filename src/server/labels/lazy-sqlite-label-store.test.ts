@@ -34,7 +34,7 @@ describe('LazySqliteLabelStore', () => {
     for await (const s of store.exportUnder('/')) rows.push(s);
     expect(rows).toEqual([]);
     expect(existsSync(dirname(file))).toBe(false);
-    await store.commit([{ writes: [{ path: '/a.jpg', expected_version: 1, labels: { tags: [], notes: '', star: 1 }, updated_at: 'now', updated_by: 'x' }] }], 0);
+    await store.commit([{ writes: [{ path: '/a.jpg', expected_version: 1, labels: { tags: [], notes: '', star: 1, flag: null }, updated_at: 'now', updated_by: 'x' }] }], 0);
     expect(existsSync(file)).toBe(true);
     expect(store.opened).toBe(true);
     await store.close();
@@ -56,7 +56,7 @@ describe('LazySqliteLabelStore', () => {
     const stamp = { updated_at: 'now', updated_by: 'table' };
     expect(await store.seedDefaults([], stamp)).toEqual({ inserted: [] });
     expect(existsSync(dirname(file))).toBe(false);
-    expect(await store.seedDefaults([{ path: '/a.jpg', tags: ['t'], notes: '', star: 2 }], stamp)).toEqual({ inserted: ['/a.jpg'] });
+    expect(await store.seedDefaults([{ path: '/a.jpg', tags: ['t'], notes: '', star: 2, flag: null }], stamp)).toEqual({ inserted: ['/a.jpg'] });
     expect(existsSync(file)).toBe(true);
     expect(await store.currentEventId()).toBe(0);
     await store.close();

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Sidecar } from '../../protocol/items.js';
+import type { Flag, Sidecar } from '../../protocol/items.js';
 import type { LabelIdempotencyRecord, StoredEvent } from './label-store.js';
 import type { WriteOutcome } from './write-outcome.js';
 
@@ -9,7 +9,7 @@ import type { WriteOutcome } from './write-outcome.js';
  * (`unnest`), which keeps one statement text for any batch size.
  */
 
-const LABEL_COLUMNS = 'path, tags, notes, star, metrics, version, updated_at, updated_by';
+const LABEL_COLUMNS = 'path, tags, notes, star, flag, metrics, version, updated_at, updated_by';
 const EVENT_COLUMNS = 'id, type, path, data, changes';
 
 export const SQL = {
@@ -27,7 +27,7 @@ export const SQL = {
   readForCommit: `SELECT 'label' AS kind, p.path AS key, l.v
       FROM unnest($2::text[]) AS p (path)
       CROSS JOIN LATERAL (
-        SELECT json_build_array(tags, notes, star, metrics, version, updated_at, updated_by, xmin::text) AS v
+        SELECT json_build_array(tags, notes, star, flag, metrics, version, updated_at, updated_by, xmin::text) AS v
         FROM lenslet_labels WHERE dataset = $1 AND path = p.path LIMIT 1
       ) l
     UNION ALL
@@ -37,9 +37,9 @@ export const SQL = {
         SELECT json_build_array(fingerprint, outcome, created_at_ms, seq) AS v
         FROM lenslet_label_idempotency WHERE dataset = $1 AND key = k.key LIMIT 1
       ) i`,
-  /** A commit planned from `readForCommit` or from rows held in memory, in one autocommit statement (labels migration 3). */
+  /** A commit planned from `readForCommit` or from rows held in memory, in one autocommit statement (labels migration 4). */
   commitPlanned: `SELECT base_event_id, base_idem_seq, xact, gap FROM lenslet_label_commit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-    $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)`,
+    $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)`,
   getIdem: `SELECT key, fingerprint, outcome, created_at_ms FROM lenslet_label_idempotency WHERE dataset = $1 AND key = $2`,
   /**
    * A commit's writes in one statement: rows, events, idempotency records, the clock, then the
@@ -48,30 +48,30 @@ export const SQL = {
    */
   write: `WITH lab AS (
       INSERT INTO lenslet_labels (dataset, ${LABEL_COLUMNS})
-      SELECT $1::int, * FROM unnest($2::text[], $3::json[], $4::text[], $5::int[], $6::json[], $7::int[], $8::text[], $9::text[])
+      SELECT $1::int, * FROM unnest($2::text[], $3::json[], $4::text[], $5::int[], $6::text[], $7::json[], $8::int[], $9::text[], $10::text[])
       ON CONFLICT (dataset, path) DO UPDATE SET tags = EXCLUDED.tags, notes = EXCLUDED.notes, star = EXCLUDED.star,
-        metrics = EXCLUDED.metrics, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by
+        flag = EXCLUDED.flag, metrics = EXCLUDED.metrics, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by
     ), ev AS (
       INSERT INTO lenslet_label_events (dataset, id, type, path, data, changes, moved_from, move_batch)
-      SELECT $1::int, * FROM unnest($10::bigint[], $11::text[], $12::text[], $13::json[], $14::json[], $15::text[], $16::bigint[])
+      SELECT $1::int, * FROM unnest($11::bigint[], $12::text[], $13::text[], $14::json[], $15::json[], $16::text[], $17::bigint[])
     ), idem AS (
       INSERT INTO lenslet_label_idempotency (dataset, key, fingerprint, outcome, created_at_ms, seq)
-      SELECT $1::int, * FROM unnest($17::text[], $18::text[], $19::json[], $20::bigint[], $21::bigint[])
+      SELECT $1::int, * FROM unnest($18::text[], $19::text[], $20::json[], $21::bigint[], $22::bigint[])
       ON CONFLICT (dataset, key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, outcome = EXCLUDED.outcome,
         created_at_ms = EXCLUDED.created_at_ms, seq = EXCLUDED.seq
     ), capped AS (
       -- Keeps the newest idempotencyMaxEntries records (LS14); a key upserted above is not this
       -- statement's to delete (a row may be touched once per statement).
-      DELETE FROM lenslet_label_idempotency WHERE dataset = $1 AND seq <= $25 AND NOT (key = ANY($17::text[]))
+      DELETE FROM lenslet_label_idempotency WHERE dataset = $1 AND seq <= $26 AND NOT (key = ANY($18::text[]))
     ), clock AS (
-      UPDATE lenslet_datasets SET last_event_id = $22 WHERE key = $1 AND last_event_id <> $22
+      UPDATE lenslet_datasets SET last_event_id = $23 WHERE key = $1 AND last_event_id <> $23
     ), st AS (
-      UPDATE lenslet_label_state SET idem_seq = $23 WHERE dataset = $1 AND idem_seq <> $23
+      UPDATE lenslet_label_state SET idem_seq = $24 WHERE dataset = $1 AND idem_seq <> $24
     )
-    SELECT pg_notify('lenslet_events', $24::text) WHERE $24::text IS NOT NULL`,
+    SELECT pg_notify('lenslet_events', $25::text) WHERE $25::text IS NOT NULL`,
   deleteLabels: 'DELETE FROM lenslet_labels WHERE dataset = $1 AND path = ANY($2::text[])',
   seed: `INSERT INTO lenslet_labels (dataset, ${LABEL_COLUMNS})
-         SELECT $1::int, p, t, n, s, '{}'::json, 1, $6, $7 FROM unnest($2::text[], $3::json[], $4::text[], $5::int[]) AS u (p, t, n, s)
+         SELECT $1::int, p, t, n, s, f, '{}'::json, 1, $7, $8 FROM unnest($2::text[], $3::json[], $4::text[], $5::int[], $6::text[]) AS u (p, t, n, s, f)
          ON CONFLICT (dataset, path) DO NOTHING RETURNING path`,
   /** One statement, so one snapshot: the head, the compaction point and the page agree. */
   changesSince: `SELECT d.last_event_id, s.compacted_through, e.id, e.type, e.path, e.data, e.changes
@@ -108,6 +108,7 @@ export interface LabelRow {
   tags: string[];
   notes: string;
   star: number | null;
+  flag: Flag;
   metrics: Record<string, number>;
   version: number;
   updated_at: string;
@@ -134,7 +135,7 @@ export interface CommitPlannedRow {
 
 /** A row of `readForCommit`: a label (`v`: tags … updated_by) or an idempotency record (`v`: fingerprint, outcome, created_at_ms). */
 export type CommitReadRow =
-  | { kind: 'label'; key: string; v: [string[], string, number | null, Record<string, number>, number, string, string, string] }
+  | { kind: 'label'; key: string; v: [string[], string, number | null, Flag, Record<string, number>, number, string, string, string] }
   | { kind: 'idem'; key: string; v: [string, WriteOutcome, number, number] };
 
 export interface IdempotencyRow {
@@ -164,7 +165,7 @@ export class WriteBatch {
   readonly events: { event: StoredEvent; movedFrom: string | null; moveBatch: number | null }[] = [];
   readonly idems: { key: string; fingerprint: string; outcome: WriteOutcome; createdAtMs: number; seq: number }[] = [];
 
-  /** `commitPlanned`'s parameters $7–$23: rows, events (ids as offsets), keys (order = seq offset). */
+  /** `commitPlanned`'s parameters $7–$24: rows, events (ids as offsets), keys (order = seq offset). */
   plannedValues(): unknown[] {
     return [...this.rowColumns(), ...this.eventColumns(), ...this.idemColumns()];
   }
@@ -193,6 +194,7 @@ export class WriteBatch {
       rows.map((r) => JSON.stringify(r.tags)),
       rows.map((r) => r.notes),
       rows.map((r) => r.star),
+      rows.map((r) => r.flag),
       rows.map((r) => JSON.stringify(r.metrics)),
       rows.map((r) => r.version),
       rows.map((r) => r.updated_at),

@@ -152,6 +152,7 @@ export class PostgresLabelStore implements LabelStore {
         unique.map((r) => JSON.stringify(r.tags)),
         unique.map((r) => r.notes),
         unique.map((r) => r.star),
+        unique.map((r) => r.flag),
         stamp.updated_at,
         stamp.updated_by,
       ];
@@ -291,8 +292,8 @@ export class PostgresLabelStore implements LabelStore {
     const found = await query(stmt('readForCommit', [this.db.dataset, paths, keys]));
     for (const { kind, key, v } of found.rows) {
       if (kind === 'label') {
-        const [tags, notes, star, metrics, version, updated_at, updated_by, xmin] = v;
-        const sidecar = { path: key, tags, notes, star, metrics, version, updated_at, updated_by };
+        const [tags, notes, star, flag, metrics, version, updated_at, updated_by, xmin] = v;
+        const sidecar = { path: key, tags, notes, star, flag, metrics, version, updated_at, updated_by };
         read.current.set(key, sidecar);
         read.seenRows.set(key, { version, xmin });
         this.cache.set(sidecar, xmin);

@@ -53,4 +53,28 @@ describe('SqliteLabelStore', () => {
       await store.close();
     }
   });
+
+  it('[LS25] upgrades a version-3 file: rows unflagged, older events still read, then flags are stored', async () => {
+    const file = join(dir, 'v3.sqlite');
+    const old = new Database(file);
+    for (const step of SQLITE_MIGRATIONS.slice(0, 3)) old.exec(step);
+    old.pragma('user_version = 3');
+    old.prepare("INSERT INTO labels VALUES ('/a.jpg', '[]', '', 2, '{}', 2, '2026-01-23T19:22:05.000Z', 'ann')").run();
+    const data = '{"path":"/a.jpg","version":2,"tags":[],"notes":"","star":2,"updated_at":"2026-01-23T19:22:05.000Z","updated_by":"ann"}';
+    old.prepare("INSERT INTO events (type, path, data, changes) VALUES ('item-updated', '/a.jpg', ?, '{}')").run(data);
+    old.close();
+
+    const store = new SqliteLabelStore(file);
+    try {
+      expect(await store.get('/a.jpg')).toMatchObject({ star: 2, flag: null, version: 2 });
+      expect((await store.changesSince(0, 10)).events).toHaveLength(1);
+      const write = { path: '/a.jpg', expected_version: 2, patch: { set_flag: 'pick' as const }, updated_at: '2026-01-23T19:22:06.000Z', updated_by: 'ben' };
+      await store.commit([{ writes: [write] }], Date.now());
+      expect(await store.get('/a.jpg')).toMatchObject({ star: 2, flag: 'pick', version: 3 });
+      const db = (store as unknown as { db: import('better-sqlite3').Database }).db;
+      expect(() => db.prepare("UPDATE labels SET flag = 'maybe'").run()).toThrow(/CHECK/);
+    } finally {
+      await store.close();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { Sidecar } from '../../protocol/items.js';
+import type { Flag, Sidecar } from '../../protocol/items.js';
 import { defaultSidecar, planWrite } from './label-model.js';
 import { planMoves, traceHistory, type MoveLog } from './label-moves.js';
 import {
@@ -28,6 +28,7 @@ export interface LabelRow {
   tags: string;
   notes: string;
   star: number | null;
+  flag: Flag;
   metrics: string;
   version: number;
   updated_at: string;
@@ -94,16 +95,16 @@ export class SqliteLabelStore implements LabelStore {
     this.stmt = {
       getLabel: db.prepare<[string], LabelRow>('SELECT * FROM labels WHERE path = ?'),
       upsertLabel: db.prepare(
-        `INSERT INTO labels (path, tags, notes, star, metrics, version, updated_at, updated_by)
-         VALUES (@path, @tags, @notes, @star, @metrics, @version, @updated_at, @updated_by)
+        `INSERT INTO labels (path, tags, notes, star, flag, metrics, version, updated_at, updated_by)
+         VALUES (@path, @tags, @notes, @star, @flag, @metrics, @version, @updated_at, @updated_by)
          ON CONFLICT (path) DO UPDATE SET tags = excluded.tags, notes = excluded.notes, star = excluded.star,
-           metrics = excluded.metrics, version = excluded.version, updated_at = excluded.updated_at,
+           flag = excluded.flag, metrics = excluded.metrics, version = excluded.version, updated_at = excluded.updated_at,
            updated_by = excluded.updated_by`,
       ),
       // A seed never replaces a row: an item written before (labels or metrics) keeps its state.
       seedLabel: db.prepare(
-        `INSERT INTO labels (path, tags, notes, star, metrics, version, updated_at, updated_by)
-         VALUES (?, ?, ?, ?, '{}', 1, ?, ?) ON CONFLICT (path) DO NOTHING`,
+        `INSERT INTO labels (path, tags, notes, star, flag, metrics, version, updated_at, updated_by)
+         VALUES (?, ?, ?, ?, ?, '{}', 1, ?, ?) ON CONFLICT (path) DO NOTHING`,
       ),
       insertEvent: db.prepare('INSERT INTO events (type, path, data, changes) VALUES (?, ?, ?, ?)'),
       exportAll: db.prepare<[string, number], LabelRow>('SELECT * FROM labels WHERE path > ? ORDER BY path LIMIT ?'),
@@ -142,7 +143,7 @@ export class SqliteLabelStore implements LabelStore {
     this.seedTx = this.db.transaction((rows: readonly LabelSeedRow[], at: string, by: string) => {
       const inserted: string[] = [];
       for (const r of rows) {
-        if (this.stmt.seedLabel.run(r.path, JSON.stringify(r.tags), r.notes, r.star, at, by).changes > 0) inserted.push(r.path);
+        if (this.stmt.seedLabel.run(r.path, JSON.stringify(r.tags), r.notes, r.star, r.flag, at, by).changes > 0) inserted.push(r.path);
       }
       return inserted;
     });
@@ -306,6 +307,7 @@ export class SqliteLabelStore implements LabelStore {
       tags: JSON.stringify(next.tags),
       notes: next.notes,
       star: next.star,
+      flag: next.flag,
       metrics: JSON.stringify(next.metrics),
       version: next.version,
       updated_at: next.updated_at,
@@ -400,6 +402,7 @@ function fromRow(row: LabelRow): Sidecar {
     tags: JSON.parse(row.tags) as string[],
     notes: row.notes,
     star: row.star,
+    flag: row.flag,
     metrics: JSON.parse(row.metrics) as Record<string, number>,
     version: row.version,
     updated_at: row.updated_at,

@@ -22,7 +22,7 @@ describe('WorkerSqliteLabelStore', () => {
     const store = new WorkerSqliteLabelStore(file);
     expect(await store.currentEventId()).toBe(0);
     expect(existsSync(file)).toBe(false);
-    await store.commit([{ writes: [{ path: '/a.jpg', expected_version: 1, labels: { tags: [], notes: '', star: 1 }, updated_at: 't', updated_by: 'u' }] }], 0);
+    await store.commit([{ writes: [{ path: '/a.jpg', expected_version: 1, labels: { tags: [], notes: '', star: 1, flag: null }, updated_at: 't', updated_by: 'u' }] }], 0);
     expect(existsSync(file)).toBe(true);
     await store.close();
     await expect(store.get('/a.jpg')).rejects.toThrow('closed');
@@ -34,7 +34,7 @@ describe('WorkerSqliteLabelStore', () => {
     const stamp = { updated_at: 'now', updated_by: 'table' };
     expect(await store.seedDefaults([], stamp)).toEqual({ inserted: [] });
     expect(existsSync(file)).toBe(false);
-    expect(await store.seedDefaults([{ path: '/a.jpg', tags: ['t'], notes: '', star: 2 }], stamp)).toEqual({ inserted: ['/a.jpg'] });
+    expect(await store.seedDefaults([{ path: '/a.jpg', tags: ['t'], notes: '', star: 2, flag: null }], stamp)).toEqual({ inserted: ['/a.jpg'] });
     expect(existsSync(file)).toBe(true);
     expect(await store.get('/a.jpg')).toMatchObject({ tags: ['t'], star: 2, version: 1 });
     await store.close();
@@ -45,7 +45,7 @@ describe('WorkerSqliteLabelStore', () => {
     writeFileSync(blocker, 'not a folder');
     const store = new WorkerSqliteLabelStore(join(blocker, 'labels.sqlite'));
     expect(await store.currentEventId()).toBe(0);
-    const write = { path: '/a.jpg', expected_version: 1, labels: { tags: [], notes: '', star: 1 }, updated_at: 't', updated_by: 'u' };
+    const write = { path: '/a.jpg', expected_version: 1, labels: { tags: [], notes: '', star: 1, flag: null }, updated_at: 't', updated_by: 'u' };
     await expect(store.commit([{ writes: [write] }], 0)).rejects.toMatchObject({ code: expect.stringMatching(/^E/) });
     expect((await store.get('/a.jpg')).version).toBe(1);
     await store.close();

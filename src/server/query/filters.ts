@@ -34,6 +34,7 @@ export function applyFilters(list: IdList, filters: readonly Filter[], ctx: Filt
 export function applyFilter(list: IdList, filter: Filter, ctx: FilterContext): void {
   if ('metric' in filter) metricRange(list, filter.metric, filter.min, filter.max, ctx);
   else if ('stars' in filter) stars(list, filter.stars, ctx);
+  else if ('flags' in filter) flags(list, filter.flags, ctx);
   else if ('tags_any' in filter) tags(list, filter.tags_any, 'any', ctx);
   else if ('tags_all' in filter) tags(list, filter.tags_all, 'all', ctx);
   else if ('tags_none' in filter) tags(list, filter.tags_none, 'none', ctx);
@@ -79,6 +80,15 @@ function stars(list: IdList, wanted: readonly number[], ctx: FilterContext): voi
   const { ids, labels } = ctx.labels;
   for (let i = 0; i < ids.length; i++) answers[ids[i]!] = want.has(labels[i]!.star ?? 0) ? 1 : 2;
   keepByLabelAnswer(list, answers, want.has(0));
+}
+
+/** F2: `none` keeps the unflagged (every unlabeled item among them); an empty list keeps nothing, like `stars: []`. */
+function flags(list: IdList, wanted: readonly ('pick' | 'reject' | 'none')[], ctx: FilterContext): void {
+  const want = new Set(wanted);
+  const answers = ctx.scratch();
+  const { ids, labels } = ctx.labels;
+  for (let i = 0; i < ids.length; i++) answers[ids[i]!] = want.has(labels[i]!.flag ?? 'none') ? 1 : 2;
+  keepByLabelAnswer(list, answers, want.has('none'));
 }
 
 function tags(list: IdList, wanted: readonly string[], mode: 'any' | 'all' | 'none', ctx: FilterContext): void {

@@ -14,7 +14,7 @@ describe('itemView', () => {
     const catalog = catalogOf('/a/b.jpg');
     const item = itemView(catalog, 0, undefined);
     expect('metrics' in item).toBe(false);
-    expect(Object.keys(item)).toEqual(['path', 'name', 'type', 'w', 'h', 'size', 'added_at', 'star', 'tags', 'notes', 'version']);
+    expect(Object.keys(item)).toEqual(['path', 'name', 'type', 'w', 'h', 'size', 'added_at', 'star', 'flag', 'tags', 'notes', 'version']);
     expect(JSON.parse(JSON.stringify(item))).toEqual(itemSchema.parse(item));
     expect(item).toMatchObject({ path: '/a/b.jpg', name: 'b.jpg', star: null, tags: [], notes: '', version: 1 });
   });
@@ -23,7 +23,7 @@ describe('itemView', () => {
     const catalog = catalogOf('/a.jpg', '/b.jpg');
     catalog.setMetric('score', 0, 0.5);
     catalog.setMetric('score', 1, 0.25);
-    const labels = { star: 3, tags: ['x'], notes: 'n', version: 4, metrics: { score: 0.9, extra: 2 } };
+    const labels = { star: 3, flag: null, tags: ['x'], notes: 'n', version: 4, metrics: { score: 0.9, extra: 2 } };
     const labeled = itemView(catalog, 0, labels);
     expect(labeled.metrics).toEqual({ score: 0.9, extra: 2 });
     expect(labeled.tags).toEqual(['x']);

@@ -30,6 +30,7 @@ class ItemView implements Item {
   size: number;
   added_at: string;
   star: number | null;
+  flag: Item['flag'];
   tags: string[];
   notes: string;
   version: number;
@@ -46,6 +47,7 @@ class ItemView implements Item {
     this.size = catalog.bytes[id]!;
     this.added_at = new Date(Number.isFinite(added) ? added : 0).toISOString();
     this.star = labels?.star ?? null;
+    this.flag = labels?.flag ?? null;
     this.tags = Array.from(labels?.tags ?? NO_TAGS);
     this.notes = labels?.notes ?? '';
     this.version = labels?.version ?? 1;

@@ -54,7 +54,7 @@ describe('ListingService', () => {
     const labels = new Map<string, LabelSnapshot>();
     const paths = Array.from({ length: 6_400 }, (_, i) => `/f${i % 128}/IMG${(i * 37) % 1000}.jpg`);
     for (const [i, p] of paths.entries()) {
-      if (i % 5 === 0) labels.set(p, { star: null, tags: [], notes: '', version: 2, metrics: { score: (i * 13) % 7 } });
+      if (i % 5 === 0) labels.set(p, { star: null, flag: null, tags: [], notes: '', version: 2, metrics: { score: (i * 13) % 7 } });
     }
     const { catalog, listing } = service(paths, labels);
     // Ties, negatives and -0 next to 0 (L3), and items without a value.
@@ -74,7 +74,7 @@ describe('ListingService', () => {
   it('[L2][L6] a seed keeps the same relative order with and without a filter', () => {
     const labels = new Map<string, LabelSnapshot>();
     many.forEach((p, i) => {
-      if (i % 3 === 0) labels.set(p, { star: 5, tags: [], notes: '', version: 2, metrics: {} });
+      if (i % 3 === 0) labels.set(p, { star: 5, flag: null, tags: [], notes: '', version: 2, metrics: {} });
     });
     const { listing } = service(many, labels);
     const all = names(listing.list({ ...base, sort: 'random', recursive: true, seed: 42 }));

@@ -11,7 +11,7 @@ function fixture() {
   const catalog = new Catalog();
   const add = (i: number) => catalog.upsert({ path: `/Dir${i % 3}/${i % 2 ? 'Sub/' : ''}${NAMES[i % NAMES.length]!.replace('.', `${i}.`)}`, type: 'image/jpeg' });
   for (let i = 0; i < 200; i++) add(i);
-  const labels = new Map<string, LabelSnapshot>([[catalog.paths[5]!, { star: null, tags: [], notes: 'A NOTE on it', version: 1, metrics: {} }]]);
+  const labels = new Map<string, LabelSnapshot>([[catalog.paths[5]!, { star: null, flag: null, tags: [], notes: 'A NOTE on it', version: 1, metrics: {} }]]);
   const lookup: LabelLookup = {
     peek: (path) => labels.get(path),
     forEachLabeled: (visit) => {

@@ -6,7 +6,7 @@ import { naturalKey } from './collation.js';
 import { QueryEngine } from './query-engine.js';
 
 function labelsOf(map: Map<string, Partial<LabelSnapshot>>): LabelLookup {
-  const full = (l: Partial<LabelSnapshot>): LabelSnapshot => ({ star: null, tags: [], notes: '', version: 1, metrics: {}, ...l });
+  const full = (l: Partial<LabelSnapshot>): LabelSnapshot => ({ star: null, flag: null, tags: [], notes: '', version: 1, metrics: {}, ...l });
   return {
     peek: (path) => (map.has(path) ? full(map.get(path)!) : undefined),
     forEachLabeled: (visit) => {
@@ -29,9 +29,9 @@ function fixture() {
     catalog.setMetric('aesthetic', id, r.aesthetic);
   }
   const labelMap = new Map<string, Partial<LabelSnapshot>>([
-    ['/a/sunset.jpg', { star: 5, tags: ['a', 'b'] }],
-    ['/a/beach.jpg', { star: 4, tags: ['a'], notes: 'Golden hour' }],
-    ['/c/desert.jpg', { star: 1, tags: ['x'] }],
+    ['/a/sunset.jpg', { star: 5, flag: null, tags: ['a', 'b'] }],
+    ['/a/beach.jpg', { star: 4, flag: null, tags: ['a'], notes: 'Golden hour' }],
+    ['/c/desert.jpg', { star: 1, flag: null, tags: ['x'] }],
   ]);
   let revision = 0;
   const engine = new QueryEngine({ catalog, labels: labelsOf(labelMap), labelRevision: () => revision });
@@ -125,7 +125,7 @@ describe('QueryEngine.query', () => {
   it('sees label writes at once, label metrics overriding catalog columns', () => {
     const { engine, labelMap, bump } = fixture();
     expect(q(engine, { filters: [{ stars: [3] }] }).total).toBe(0);
-    labelMap.set('/a/b/city.png', { star: 3, metrics: { aesthetic: 0.97 } });
+    labelMap.set('/a/b/city.png', { star: 3, flag: null, metrics: { aesthetic: 0.97 } });
     bump();
     expect(paths(q(engine, { filters: [{ stars: [3] }] }))).toEqual(['/a/b/city.png']);
     expect(paths(q(engine, { sort: { key: 'metric:aesthetic', order: 'desc' }, limit: 2 }))).toEqual(['/c/desert.jpg', '/a/b/city.png']);

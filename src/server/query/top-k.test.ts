@@ -23,7 +23,7 @@ function fixture() {
   }
   const labels = new Map<string, LabelSnapshot>();
   for (let id = 0; id < catalog.size; id += 37) {
-    labels.set(catalog.paths[id]!, { star: id % 3, tags: [], notes: '', version: 1, metrics: { m: id % 2 ? 2 : 7.5, only: id % 5 } });
+    labels.set(catalog.paths[id]!, { star: id % 3, flag: null, tags: [], notes: '', version: 1, metrics: { m: id % 2 ? 2 : 7.5, only: id % 5 } });
   }
   const lookup: LabelLookup = {
     peek: (path) => labels.get(path),

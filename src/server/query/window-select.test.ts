@@ -27,7 +27,7 @@ function fixture(rows = 3000) {
     },
   };
   const star = (path: string, star: number) => {
-    labels.set(path, { star, tags: [], notes: '', version: 1, metrics: {} });
+    labels.set(path, { star, flag: null, tags: [], notes: '', version: 1, metrics: {} });
     revision++;
   };
   const engine = (options: { selectChunk?: number; indexing?: () => boolean } = {}) => new QueryEngine({ catalog, labels: lookup, labelRevision: () => revision, buildSliceMs: 0, ...options });

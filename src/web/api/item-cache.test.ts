@@ -12,7 +12,7 @@ const item = (path: string, extra: Partial<Item> = {}): Item => ({
   h: 10,
   size: 100,
   added_at: '2026-01-01T00:00:00Z',
-  star: null,
+  star: null, flag: null,
   tags: [],
   notes: '',
   version: 1,
@@ -33,7 +33,7 @@ describe('patchItemInCache', () => {
     qc.setQueryData(queryKeys.window(byName, 500), untouched);
     qc.setQueryData(queryKeys.health, { ok: true });
 
-    const changed = patchItemInCache(qc, '/a/2.jpg', { star: 4, tags: ['red'], version: 2 });
+    const changed = patchItemInCache(qc, '/a/2.jpg', { star: 4, flag: null, tags: ['red'], version: 2 });
 
     expect(changed).toBe(3);
     expect(qc.getQueryData<{ items: Item[] }>(queryKeys.window(byName, 0))!.items[1]).toMatchObject({ star: 4, tags: ['red'], version: 2, name: '2.jpg' });
@@ -45,10 +45,10 @@ describe('patchItemInCache', () => {
 
   it('keeps page identity when the patch changes nothing', () => {
     const qc = new QueryClient();
-    const p = page([item('/a/1.jpg', { star: 3 })]);
+    const p = page([item('/a/1.jpg', { star: 3, flag: null })]);
     qc.setQueryData(queryKeys.window(byName, 0), p);
-    expect(patchItemInCache(qc, '/a/1.jpg', { star: 3 })).toBe(0);
+    expect(patchItemInCache(qc, '/a/1.jpg', { star: 3, flag: null })).toBe(0);
     expect(qc.getQueryData(queryKeys.window(byName, 0))).toBe(p);
-    expect(patchItemInCache(qc, '/nope.jpg', { star: 1 })).toBe(0);
+    expect(patchItemInCache(qc, '/nope.jpg', { star: 1, flag: null })).toBe(0);
   });
 });

@@ -17,7 +17,7 @@ const item = (path: string, extra: Partial<Item> = {}): Item => ({
   h: 300,
   size: 1000,
   added_at: '2026-01-01T00:00:00Z',
-  star: null,
+  star: null, flag: null,
   tags: [],
   notes: '',
   version: 1,
@@ -93,7 +93,7 @@ describe('App slots', () => {
     // An SSE-style patch reaches the inspector and the grid cell without a refetch.
     const calls = vi.mocked(fetch).mock.calls.length;
     act(() => {
-      patchItemInCache(queryClient, '/b.jpg', { star: 5, version: 2 });
+      patchItemInCache(queryClient, '/b.jpg', { star: 5, flag: null, version: 2 });
     });
     await waitFor(() => expect(screen.getByTestId('inspector').textContent).toBe('/|2|/b.jpg,/c.jpg|5,0'));
     await waitFor(() => expect(container.querySelector('[data-index="1"] .cell-badge')?.textContent).toBe('★★★★★'));

@@ -50,7 +50,7 @@ function setup(paths: string[], selected: Selection) {
 
 const moved = (from: string, to: string): ServerEvent => ({
   type: 'item-moved',
-  data: { from, to, version: 2, tags: [], notes: '', star: 4, updated_at: '2026-01-01T00:00:00Z', updated_by: 'lenslet' },
+  data: { from, to, version: 2, tags: [], notes: '', star: 4, flag: null, updated_at: '2026-01-01T00:00:00Z', updated_by: 'lenslet' },
 });
 
 describe('the selection follows files that change on disk', () => {

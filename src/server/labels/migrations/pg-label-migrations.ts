@@ -230,4 +230,93 @@ export const PG_LABEL_MIGRATIONS: readonly string[] = [
   END
   $fn$;
   `,
+  // 4: pick / reject flags (issue 12): the labels' `flag` column, and the commit function of
+  // migration 3 with one more array (p_flags, after p_stars). Existing rows are unflagged; events
+  // logged before this step carry no `flag` and are read as unflagged, so none is rewritten.
+  `
+  ALTER TABLE lenslet_labels ADD COLUMN flag TEXT CHECK (flag IN ('pick', 'reject'));
+  DROP FUNCTION lenslet_label_commit(INTEGER, TEXT[], INTEGER[], TEXT[], TEXT[], BIGINT[], TEXT[], JSON[], TEXT[], INTEGER[],
+    JSON[], INTEGER[], TEXT[], TEXT[], BIGINT[], TEXT[], TEXT[], JSON[], JSON[], TEXT[], TEXT[], JSON[], BIGINT[], BIGINT, BIGINT,
+    BIGINT, BIGINT, BIGINT);
+  CREATE FUNCTION lenslet_label_commit(
+    p_dataset INTEGER,
+    p_seen_paths TEXT[], p_seen_versions INTEGER[], p_seen_xmins TEXT[],
+    p_seen_keys TEXT[], p_seen_seqs BIGINT[],
+    p_paths TEXT[], p_tags JSON[], p_notes TEXT[], p_stars INTEGER[], p_flags TEXT[], p_metrics JSON[], p_versions INTEGER[],
+    p_updated_at TEXT[], p_updated_by TEXT[],
+    p_ev_offsets BIGINT[], p_ev_types TEXT[], p_ev_paths TEXT[], p_ev_data JSON[], p_ev_changes JSON[],
+    p_keys TEXT[], p_prints TEXT[], p_outcomes JSON[], p_created BIGINT[],
+    p_idem_max BIGINT, p_keep BIGINT, p_step BIGINT, p_prune_before BIGINT, p_known BIGINT
+  ) RETURNS TABLE (base_event_id BIGINT, base_idem_seq BIGINT, xact TEXT, gap JSON)
+  LANGUAGE plpgsql AS $fn$
+  DECLARE
+    v_last BIGINT;
+    v_compacted BIGINT;
+    v_seq BIGINT;
+    v_events INTEGER := coalesce(cardinality(p_ev_offsets), 0);
+    v_keys INTEGER := coalesce(cardinality(p_keys), 0);
+  BEGIN
+    -- LP2: the dataset's writers take turns from here to COMMIT. In READ COMMITTED every statement
+    -- below takes a new snapshot, so it sees each earlier writer's commit.
+    SELECT d.last_event_id INTO v_last FROM lenslet_datasets d WHERE d.key = p_dataset FOR UPDATE;
+    IF NOT FOUND THEN RAISE EXCEPTION 'dataset % has no labels state', p_dataset; END IF;
+    IF EXISTS (
+      SELECT 1 FROM unnest(p_seen_paths, p_seen_versions, p_seen_xmins) AS s (path, version, xmin)
+      LEFT JOIN LATERAL (
+        SELECT l.version, l.xmin::text AS xmin FROM lenslet_labels l WHERE l.dataset = p_dataset AND l.path = s.path LIMIT 1
+      ) l ON true
+      WHERE l.version IS DISTINCT FROM s.version OR l.xmin IS DISTINCT FROM s.xmin
+    ) OR EXISTS (
+      SELECT 1 FROM unnest(p_seen_keys, p_seen_seqs) AS s (key, seq)
+      LEFT JOIN LATERAL (
+        SELECT i.seq FROM lenslet_label_idempotency i WHERE i.dataset = p_dataset AND i.key = s.key LIMIT 1
+      ) i ON true
+      WHERE i.seq IS DISTINCT FROM s.seq
+    ) THEN
+      RETURN;
+    END IF;
+    SELECT s.compacted_through, s.idem_seq INTO v_compacted, v_seq FROM lenslet_label_state s WHERE s.dataset = p_dataset;
+    -- Read before this commit's own events go in; a position compaction passed gets nothing.
+    IF p_known IS NOT NULL AND p_known < v_last AND p_known >= v_compacted AND v_last - p_known <= 500 THEN
+      SELECT json_agg(json_build_array(e.id, e.type, e.path, e.data, e.changes) ORDER BY e.id) INTO gap
+      FROM lenslet_label_events e WHERE e.dataset = p_dataset AND e.id > p_known AND e.id <= v_last;
+    END IF;
+
+    INSERT INTO lenslet_labels (dataset, path, tags, notes, star, flag, metrics, version, updated_at, updated_by)
+    SELECT p_dataset, * FROM unnest(p_paths, p_tags, p_notes, p_stars, p_flags, p_metrics, p_versions, p_updated_at, p_updated_by)
+    ON CONFLICT (dataset, path) DO UPDATE SET tags = EXCLUDED.tags, notes = EXCLUDED.notes, star = EXCLUDED.star,
+      flag = EXCLUDED.flag, metrics = EXCLUDED.metrics, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by;
+    IF v_events > 0 THEN
+      INSERT INTO lenslet_label_events (dataset, id, type, path, data, changes)
+      SELECT p_dataset, v_last + e.o, e.t, e.p, e.d, e.c FROM unnest(p_ev_offsets, p_ev_types, p_ev_paths, p_ev_data, p_ev_changes) AS e (o, t, p, d, c);
+      UPDATE lenslet_datasets SET last_event_id = v_last + v_events WHERE key = p_dataset;
+    END IF;
+    IF v_keys > 0 THEN
+      INSERT INTO lenslet_label_idempotency (dataset, key, fingerprint, outcome, created_at_ms, seq)
+      SELECT p_dataset, k.key, k.print, k.outcome, k.created, v_seq + k.n
+      FROM unnest(p_keys, p_prints, p_outcomes, p_created) WITH ORDINALITY AS k (key, print, outcome, created, n)
+      ON CONFLICT (dataset, key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, outcome = EXCLUDED.outcome,
+        created_at_ms = EXCLUDED.created_at_ms, seq = EXCLUDED.seq;
+      UPDATE lenslet_label_state SET idem_seq = v_seq + v_keys WHERE dataset = p_dataset;
+      -- LS14: the newest p_idem_max records stay.
+      DELETE FROM lenslet_label_idempotency WHERE dataset = p_dataset AND seq <= v_seq + v_keys - p_idem_max;
+    END IF;
+    -- LS9: in steps (p_step events past the retention), not a DELETE on every commit.
+    IF v_last + v_events - v_compacted >= p_keep + p_step THEN
+      DELETE FROM lenslet_label_events WHERE dataset = p_dataset AND id <= v_last + v_events - p_keep;
+      UPDATE lenslet_label_state SET compacted_through = v_last + v_events - p_keep WHERE dataset = p_dataset;
+    END IF;
+    IF p_prune_before IS NOT NULL THEN
+      DELETE FROM lenslet_label_idempotency WHERE dataset = p_dataset AND created_at_ms <= p_prune_before;
+    END IF;
+    IF v_events > 0 THEN
+      PERFORM pg_notify('lenslet_events', p_dataset || ':' || (v_last + v_events));
+    END IF;
+    base_event_id := v_last;
+    base_idem_seq := v_seq;
+    xact := pg_current_xact_id()::xid::text;
+    RETURN NEXT;
+  END
+  $fn$;
+  `,
 ];

@@ -56,4 +56,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE events ADD COLUMN move_batch INTEGER;
   CREATE INDEX events_by_moved_from ON events (moved_from, id) WHERE moved_from IS NOT NULL;
   `,
+  // 4: pick / reject flags (issue 12). Existing rows are unflagged; events logged before this
+  // step carry no `flag` and are read as unflagged (the protocol's default), so none is rewritten.
+  `
+  ALTER TABLE labels ADD COLUMN flag TEXT CHECK (flag IN ('pick', 'reject'));
+  `,
 ];

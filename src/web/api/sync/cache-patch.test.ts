@@ -4,7 +4,7 @@ import type { LabelOps } from './label-ops.js';
 
 function setup(initial: Record<string, Partial<CachedLabels>>) {
   const cache = new Map<string, CachedLabels>();
-  for (const [p, s] of Object.entries(initial)) cache.set(p, { version: 1, star: null, tags: [], notes: '', ...s });
+  for (const [p, s] of Object.entries(initial)) cache.set(p, { version: 1, star: null, flag: null, tags: [], notes: '', ...s });
   const patches: Array<[string, Partial<CachedLabels>]> = [];
   const adapter: ItemCacheAdapter = {
     read: (p) => cache.get(p) ?? null,
@@ -22,7 +22,7 @@ function setup(initial: Record<string, Partial<CachedLabels>>) {
 const event = (path: string, version: number, over: Partial<CachedLabels> = {}) => ({
   path,
   version,
-  star: null,
+  star: null, flag: null,
   tags: [],
   notes: '',
   updated_at: 't',
@@ -33,15 +33,15 @@ const event = (path: string, version: number, over: Partial<CachedLabels> = {}) 
 describe('label cache patching', () => {
   it('patches an item in place from an item-updated event', () => {
     const { labels, cache, patches } = setup({ '/a.jpg': {} });
-    expect(labels.onItemUpdated(event('/a.jpg', 2, { star: 4, tags: ['cat'] }))).toBe(true);
+    expect(labels.onItemUpdated(event('/a.jpg', 2, { star: 4, flag: null, tags: ['cat'] }))).toBe(true);
     expect(cache.get('/a.jpg')).toMatchObject({ version: 2, star: 4, tags: ['cat'] });
     expect(patches).toHaveLength(1);
   });
 
   it('ignores an older event and does not patch an unchanged item again', () => {
-    const { labels, cache, patches } = setup({ '/a.jpg': { version: 5, star: 2 } });
-    expect(labels.onItemUpdated(event('/a.jpg', 4, { star: 1 }))).toBe(false);
-    expect(labels.onItemUpdated(event('/a.jpg', 5, { star: 2 }))).toBe(true);
+    const { labels, cache, patches } = setup({ '/a.jpg': { version: 5, star: 2, flag: null } });
+    expect(labels.onItemUpdated(event('/a.jpg', 4, { star: 1, flag: null }))).toBe(false);
+    expect(labels.onItemUpdated(event('/a.jpg', 5, { star: 2, flag: null }))).toBe(true);
     expect(cache.get('/a.jpg')?.star).toBe(2);
     expect(patches).toHaveLength(0);
   });
@@ -52,7 +52,7 @@ describe('label cache patching', () => {
     pending.set('/a.jpg', [{ set_notes: 'typing' }]);
     labels.render('/a.jpg');
     expect(cache.get('/a.jpg')).toMatchObject({ version: 1, notes: 'typing' });
-    labels.onItemUpdated(event('/a.jpg', 2, { tags: ['x', 'theirs'], star: 5 }));
+    labels.onItemUpdated(event('/a.jpg', 2, { tags: ['x', 'theirs'], star: 5, flag: null }));
     expect(cache.get('/a.jpg')).toMatchObject({ version: 2, notes: 'typing', tags: ['x', 'theirs'], star: 5 });
     expect(labels.serverState('/a.jpg')).toMatchObject({ version: 2, notes: '' });
   });
@@ -60,20 +60,20 @@ describe('label cache patching', () => {
   it('puts pending edits back after a refetch, and rolls back a stale refetch', () => {
     const { labels, cache, pending } = setup({ '/a.jpg': {} });
     labels.serverState('/a.jpg');
-    labels.receive('/a.jpg', { version: 3, star: 1, tags: [], notes: '' });
+    labels.receive('/a.jpg', { version: 3, star: 1, flag: null, tags: [], notes: '' });
     pending.set('/a.jpg', [{ set_star: 5 }]);
     labels.render('/a.jpg');
-    cache.set('/a.jpg', { version: 2, star: null, tags: [], notes: '' }); // a slow refetch lands
+    cache.set('/a.jpg', { version: 2, star: null, flag: null, tags: [], notes: '' }); // a slow refetch lands
     labels.reconcile(['/a.jpg']);
     expect(cache.get('/a.jpg')).toMatchObject({ version: 3, star: 5 });
-    cache.set('/a.jpg', { version: 4, star: 2, tags: ['new'], notes: '' }); // a newer refetch
+    cache.set('/a.jpg', { version: 4, star: 2, flag: null, tags: ['new'], notes: '' }); // a newer refetch
     labels.reconcile(['/a.jpg']);
     expect(cache.get('/a.jpg')).toMatchObject({ version: 4, star: 5, tags: ['new'] });
     expect(labels.serverState('/a.jpg')).toMatchObject({ version: 4, star: 2 });
   });
 
   it('applies metrics without touching labels', () => {
-    const { labels, cache } = setup({ '/a.jpg': { star: 3 } });
+    const { labels, cache } = setup({ '/a.jpg': { star: 3, flag: null } });
     labels.onMetricsUpdated({ path: '/a.jpg', version: 2, metrics: { blur: 0.1 }, updated_at: 't', updated_by: 'm' });
     expect(cache.get('/a.jpg')).toMatchObject({ version: 2, star: 3, metrics: { blur: 0.1 } });
     expect(labels.onMetricsUpdated({ path: '/a.jpg', version: 1, metrics: { blur: 9 }, updated_at: 't', updated_by: 'm' })).toBe(false);
@@ -97,7 +97,7 @@ describe('label cache: moves', () => {
     from,
     to,
     version,
-    star: null,
+    star: null, flag: null,
     tags: [],
     notes: '',
     updated_at: 't',
@@ -106,18 +106,18 @@ describe('label cache: moves', () => {
   });
 
   it('moves the cached item to its new path with the labels and version of the event', () => {
-    const { labels, cache, moves } = withMove({ '/a.jpg': { star: 4, version: 3 } });
-    labels.onItemMoved(moved('/a.jpg', '/b/a.jpg', 4, { star: 4, tags: ['cat'] }));
-    expect(moves).toEqual([['/a.jpg', '/b/a.jpg', { star: 4, tags: ['cat'], notes: '', version: 4 }]]);
+    const { labels, cache, moves } = withMove({ '/a.jpg': { star: 4, flag: null, version: 3 } });
+    labels.onItemMoved(moved('/a.jpg', '/b/a.jpg', 4, { star: 4, flag: null, tags: ['cat'] }));
+    expect(moves).toEqual([['/a.jpg', '/b/a.jpg', { star: 4, flag: null, tags: ['cat'], notes: '', version: 4 }]]);
     expect(cache.get('/b/a.jpg')).toMatchObject({ version: 4, star: 4, tags: ['cat'] });
     expect(labels.serverState('/b/a.jpg')).toMatchObject({ version: 4 });
     expect(labels.trackedPaths()).not.toContain('/a.jpg');
   });
 
   it('shows the edits pending for the new path on top of the moved labels', () => {
-    const { labels, cache, pending } = withMove({ '/a.jpg': { star: 1, version: 1 } });
+    const { labels, cache, pending } = withMove({ '/a.jpg': { star: 1, flag: null, version: 1 } });
     pending.set('/b.jpg', [{ set_star: 5 }]);
-    labels.onItemMoved(moved('/a.jpg', '/b.jpg', 2, { star: 1 }));
+    labels.onItemMoved(moved('/a.jpg', '/b.jpg', 2, { star: 1, flag: null }));
     expect(cache.get('/b.jpg')).toMatchObject({ version: 2, star: 5 });
     expect(labels.serverState('/b.jpg')).toMatchObject({ version: 2, star: 1 });
   });

@@ -75,7 +75,7 @@ export class LabelCache {
     const known = this.known(event.to);
     const server = known && known.version > state.version ? known : state;
     this.remember(event.to, server);
-    const partial: Partial<CachedLabels> = { star: server.star, tags: server.tags, notes: server.notes, version: server.version };
+    const partial: Partial<CachedLabels> = { star: server.star, flag: server.flag, tags: server.tags, notes: server.notes, version: server.version };
     if (event.metrics) partial.metrics = event.metrics;
     const left = this.cache.move?.(event.from, event.to, partial) ?? [];
     this.render(event.to);
@@ -89,7 +89,7 @@ export class LabelCache {
     if (!server) return;
     const display = applyAll(server, this.pendingOps(path));
     if (cached && cached.version === display.version && sameLabels(cached, display)) return;
-    this.cache.patch(path, { star: display.star, tags: display.tags, notes: display.notes, version: display.version });
+    this.cache.patch(path, { star: display.star, flag: display.flag, tags: display.tags, notes: display.notes, version: display.version });
   }
 
   /** After the cache was (re)filled from the server: put back pending edits and newer states. */
@@ -132,7 +132,8 @@ export class LabelCache {
 }
 
 function strip(s: LabelState): LabelState {
-  return { version: s.version, star: s.star, tags: [...s.tags], notes: s.notes };
+  // An item cached by a server older than flags has none: unflagged.
+  return { version: s.version, star: s.star, flag: s.flag ?? null, tags: [...s.tags], notes: s.notes };
 }
 
 function applyAll(state: LabelState, ops: LabelOps[]): LabelState {

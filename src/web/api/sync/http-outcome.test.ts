@@ -6,7 +6,7 @@ const err = (code: string, message = 'm') => ({ error: { code, message } });
 
 describe('write outcomes (the error matrix)', () => {
   it('classifies every status the way the spec asks', () => {
-    expect(classify(200, sidecar, null, 0)).toEqual({ kind: 'ok', state: { version: 3, star: 2, tags: ['x'], notes: 'n' } });
+    expect(classify(200, sidecar, null, 0)).toEqual({ kind: 'ok', state: { version: 3, star: 2, flag: null, tags: ['x'], notes: 'n' } });
     const details = { base_version: 2, current_version: 3 };
     expect(classify(409, { error: { code: 'version_conflict', message: 'm', details }, current: sidecar }, null, 0)).toMatchObject({ kind: 'conflict', current: { version: 3 } });
     // A 409 that is not the protocol's conflict body (no `current`) is not a conflict to resolve.

@@ -19,7 +19,7 @@ export type WriteOutcome =
   | { kind: 'transient'; reason: 'network' | 'server'; retryAfterMs?: number | null };
 
 export function labelStateOf(sidecar: Sidecar): LabelState {
-  return { version: sidecar.version, star: sidecar.star, tags: sidecar.tags, notes: sidecar.notes };
+  return { version: sidecar.version, star: sidecar.star, flag: sidecar.flag, tags: sidecar.tags, notes: sidecar.notes };
 }
 
 /** `Retry-After` is either delta-seconds or an HTTP date. */

@@ -2,7 +2,7 @@ import type { Sidecar } from '../../../protocol/items.js';
 import { applyLabelOps, applyTagOps, normalizeTags, type LabelOps } from '../../../protocol/label-patch.js';
 
 /** The label part of an item, as the write queue reasons about it. */
-export type LabelState = Pick<Sidecar, 'version' | 'star' | 'tags' | 'notes'>;
+export type LabelState = Pick<Sidecar, 'version' | 'star' | 'flag' | 'tags' | 'notes'>;
 
 // The PATCH rules themselves (trim, dedupe, set → remove → add) are the protocol's, shared with
 // the server, so an optimistic update shows exactly what the server will store.
@@ -17,6 +17,8 @@ export function mergeOps(a: LabelOps, b: LabelOps): LabelOps {
   const out: LabelOps = {};
   const star = b.set_star !== undefined ? b.set_star : a.set_star;
   if (star !== undefined) out.set_star = star;
+  const flag = b.set_flag !== undefined ? b.set_flag : a.set_flag;
+  if (flag !== undefined) out.set_flag = flag;
   const notes = b.set_notes !== undefined ? b.set_notes : a.set_notes;
   if (notes !== undefined) out.set_notes = notes;
   if (b.set_tags !== undefined) {
@@ -43,6 +45,7 @@ export function mergeOps(a: LabelOps, b: LabelOps): LabelOps {
 export function isEmptyOps(ops: LabelOps): boolean {
   return (
     ops.set_star === undefined &&
+    ops.set_flag === undefined &&
     ops.set_notes === undefined &&
     ops.set_tags === undefined &&
     !ops.add_tags?.length &&
@@ -59,12 +62,13 @@ export function sameTagSet(a: readonly string[], b: readonly string[]): boolean 
 }
 
 export function sameLabels(a: Omit<LabelState, 'version'>, b: Omit<LabelState, 'version'>): boolean {
-  return a.star === b.star && a.notes === b.notes && a.tags.length === b.tags.length && a.tags.every((t, i) => t === b.tags[i]);
+  return a.star === b.star && a.flag === b.flag && a.notes === b.notes && a.tags.length === b.tags.length && a.tags.every((t, i) => t === b.tags[i]);
 }
 
 /** True when `state` already shows everything `ops` asks for. */
 export function isSatisfied(ops: LabelOps, state: Omit<LabelState, 'version'>): boolean {
   if (ops.set_star !== undefined && state.star !== ops.set_star) return false;
+  if (ops.set_flag !== undefined && state.flag !== ops.set_flag) return false;
   if (ops.set_notes !== undefined && state.notes !== ops.set_notes) return false;
   if (ops.set_tags !== undefined && !sameTagSet(state.tags, applyTagOps([], ops))) return false;
   if (ops.set_tags === undefined) {

@@ -11,7 +11,7 @@ const item = (path: string, over: Partial<Item> = {}): Item => ({
   h: 1,
   size: 1,
   added_at: 't',
-  star: null,
+  star: null, flag: null,
   tags: [],
   notes: '',
   version: 1,
@@ -28,7 +28,7 @@ describe('query cache adapter', () => {
     const adapter = createItemCacheAdapter(qc);
     const other = qc.getQueryData(['items', 'window', '/', 500]);
     expect(adapter.read('/a')).toMatchObject({ version: 1, star: null });
-    adapter.patch('/a', { star: 4, tags: ['x'], version: 2 });
+    adapter.patch('/a', { star: 4, flag: null, tags: ['x'], version: 2 });
     expect(qc.getQueryData<{ items: Item[] }>(['items', 'window', '/', 0])!.items[0]).toMatchObject({ star: 4, tags: ['x'], version: 2 });
     expect(qc.getQueryData<{ items: Item[] }>(['items', 'search', '/', 'a'])!.items[0]).toMatchObject({ star: 4 });
     expect(qc.getQueryData<{ items: Item[] }>(['folders', 'dirs', '/'])!.items[0]!.star).toBeNull();
@@ -60,8 +60,8 @@ describe('query cache adapter', () => {
       if (e.type === 'updated') writes++;
     });
     adapter.batch(() => {
-      adapter.patch('/a', { star: 1, version: 2 });
-      adapter.patch('/b', { star: 2, version: 2 });
+      adapter.patch('/a', { star: 1, flag: null, version: 2 });
+      adapter.patch('/b', { star: 2, flag: null, version: 2 });
       adapter.patch('/a', { tags: ['x'] });
       expect(adapter.read('/a')).toMatchObject({ star: 1, tags: ['x'], version: 2 });
       expect(writes).toBe(0);
@@ -93,9 +93,9 @@ describe('query cache adapter: moves', () => {
   it('renames a moved item in place where its new path is listed too, with the labels it carries', () => {
     const qc = new QueryClient();
     const win = ['items', 'window', '/a', 'name', 'asc', 0, 0];
-    qc.setQueryData(win, { items: [item('/a/1'), item('/a/2', { star: 3 }), item('/a/3')], total: 3 });
+    qc.setQueryData(win, { items: [item('/a/1'), item('/a/2', { star: 3, flag: null }), item('/a/3')], total: 3 });
     const adapter = createItemCacheAdapter(qc);
-    const left = adapter.move('/a/2', '/a/renamed', { star: 3, tags: ['x'], notes: '', version: 2 });
+    const left = adapter.move('/a/2', '/a/renamed', { star: 3, flag: null, tags: ['x'], notes: '', version: 2 });
     expect(left).toEqual([]);
     expect(page(qc, win).items.map((i) => i.path)).toEqual(['/a/1', '/a/renamed', '/a/3']);
     expect(page(qc, win).items[1]).toMatchObject({ name: 'renamed', star: 3, tags: ['x'], version: 2 });

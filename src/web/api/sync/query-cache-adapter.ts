@@ -109,7 +109,7 @@ export function createItemCacheAdapter(queryClient: QueryClient): QueryCacheAdap
         if (!newest || item.version > newest.version) newest = item;
       }
       return newest
-        ? { version: newest.version, star: newest.star, tags: newest.tags, notes: newest.notes, metrics: newest.metrics }
+        ? { version: newest.version, star: newest.star, flag: newest.flag ?? null, tags: newest.tags, notes: newest.notes, metrics: newest.metrics }
         : null;
     },
     patch(path, partial) {

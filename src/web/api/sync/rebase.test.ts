@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rebase } from './rebase.js';
 import { applyOps, isSatisfied, mergeOps, type LabelState } from './label-ops.js';
 
-const state = (over: Partial<LabelState> = {}): LabelState => ({ version: 1, star: null, tags: [], notes: '', ...over });
+const state = (over: Partial<LabelState> = {}): LabelState => ({ version: 1, star: null, flag: null, tags: [], notes: '', ...over });
 
 describe('rebase', () => {
   it('rebases a star when the other change did not touch the star', () => {
@@ -11,12 +11,12 @@ describe('rebase', () => {
   });
 
   it('reports a star conflict when both changed the star differently', () => {
-    const r = rebase({ set_star: 4 }, state({ star: 1 }), state({ version: 2, star: 2 }));
+    const r = rebase({ set_star: 4 }, state({ star: 1, flag: null }), state({ version: 2, star: 2, flag: null }));
     expect(r).toMatchObject({ kind: 'conflict', fields: ['star'], conflictOps: { set_star: 4 } });
   });
 
   it('is satisfied when the other person made the same change', () => {
-    expect(rebase({ set_star: 4, add_tags: ['a'] }, state(), state({ version: 3, star: 4, tags: ['a'] }))).toEqual({
+    expect(rebase({ set_star: 4, add_tags: ['a'] }, state(), state({ version: 3, star: 4, flag: null, tags: ['a'] }))).toEqual({
       kind: 'satisfied',
     });
   });
@@ -40,7 +40,7 @@ describe('rebase', () => {
   });
 
   it('rebases notes when the other change left notes alone', () => {
-    const r = rebase({ set_notes: 'mine' }, state({ notes: 'old' }), state({ version: 2, notes: 'old', star: 3 }));
+    const r = rebase({ set_notes: 'mine' }, state({ notes: 'old' }), state({ version: 2, notes: 'old', star: 3, flag: null }));
     expect(r).toEqual({ kind: 'rebased', ops: { set_notes: 'mine' } });
   });
 
@@ -50,7 +50,7 @@ describe('rebase', () => {
   });
 
   it('treats a whole-list tag replacement as a conflict only when their tags differ from the base', () => {
-    expect(rebase({ set_tags: ['a'] }, state({ tags: ['b'] }), state({ version: 2, tags: ['b'], star: 1 }))).toEqual({
+    expect(rebase({ set_tags: ['a'] }, state({ tags: ['b'] }), state({ version: 2, tags: ['b'], star: 1, flag: null }))).toEqual({
       kind: 'rebased',
       ops: { set_tags: ['a'] },
     });
@@ -61,7 +61,7 @@ describe('rebase', () => {
   });
 
   it('treats clearing the star (null) like any other value', () => {
-    expect(rebase({ set_star: null }, state({ star: 3 }), state({ version: 2, star: 3, notes: 'n' }))).toEqual({
+    expect(rebase({ set_star: null }, state({ star: 3, flag: null }), state({ version: 2, star: 3, flag: null, notes: 'n' }))).toEqual({
       kind: 'rebased',
       ops: { set_star: null },
     });
@@ -91,7 +91,7 @@ describe('label ops', () => {
   });
 
   it('knows when a state satisfies an edit', () => {
-    expect(isSatisfied({ set_star: 3, add_tags: ['a'] }, state({ star: 3, tags: ['a', 'b'] }))).toBe(true);
+    expect(isSatisfied({ set_star: 3, add_tags: ['a'] }, state({ star: 3, flag: null, tags: ['a', 'b'] }))).toBe(true);
     expect(isSatisfied({ remove_tags: ['b'] }, state({ tags: ['a', 'b'] }))).toBe(false);
     expect(isSatisfied({ set_notes: 'x' }, state({ notes: 'y' }))).toBe(false);
   });

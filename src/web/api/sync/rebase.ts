@@ -1,7 +1,7 @@
 import { applyTagOps, normalizeTags } from '../../../protocol/label-patch.js';
 import { isEmptyOps, sameTagSet, type LabelOps, type LabelState } from './label-ops.js';
 
-export type ConflictField = 'star' | 'notes' | 'tags';
+export type ConflictField = 'star' | 'flag' | 'notes' | 'tags';
 
 export type RebaseResult =
   /** The server already shows everything the edit asked for. */
@@ -14,7 +14,7 @@ export type RebaseResult =
 /**
  * Rebases an edit made against `base` onto the newer `current` server state.
  * A field "overlaps" when someone else changed it since `base` and the result differs from ours.
- * Stars and tag additions/removals merge on their own when they don't overlap; notes and
+ * Stars, flags and tag additions/removals merge on their own when they don't overlap; notes and
  * whole-list tag replacements that overlap go to the user. Tag add/remove are per-tag set
  * operations, so they never overlap: adding a tag someone else removed is still our intent.
  */
@@ -28,6 +28,13 @@ export function rebase(ops: LabelOps, base: LabelState, current: LabelState): Re
     else {
       conflict.set_star = ops.set_star;
       fields.push('star');
+    }
+  }
+  if (ops.set_flag !== undefined && current.flag !== ops.set_flag) {
+    if (current.flag === base.flag) auto.set_flag = ops.set_flag;
+    else {
+      conflict.set_flag = ops.set_flag;
+      fields.push('flag');
     }
   }
   if (ops.set_notes !== undefined && current.notes !== ops.set_notes) {

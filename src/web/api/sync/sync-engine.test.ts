@@ -8,7 +8,7 @@ function setup(extra: Partial<SyncEngineDeps> = {}) {
   const server = new FakeLabelServer();
   server.seed('/a.jpg');
   const clock = new FakeClock();
-  const cache = new Map<string, CachedLabels>([['/a.jpg', { version: 1, star: null, tags: [], notes: '' }]]);
+  const cache = new Map<string, CachedLabels>([['/a.jpg', { version: 1, star: null, flag: null, tags: [], notes: '' }]]);
   const posts: Array<[string, unknown]> = [];
   const pulses: string[] = [];
   const remote: string[] = [];
@@ -45,7 +45,7 @@ function setup(extra: Partial<SyncEngineDeps> = {}) {
 
 const updated = (version: number, by: string, over: Partial<CachedLabels> = {}) => ({
   type: 'item-updated' as const,
-  data: { path: '/a.jpg', version, tags: [], notes: '', star: null, updated_at: 't', updated_by: by, ...over },
+  data: { path: '/a.jpg', version, tags: [], notes: '', star: null, flag: null, updated_at: 't', updated_by: by, ...over },
 });
 
 describe('sync engine', () => {
@@ -57,7 +57,7 @@ describe('sync engine', () => {
     expect(cache.get('/a.jpg')?.star).toBe(4); // optimistic
     await flush();
     // The server applied it and its event arrives before the HTTP answer.
-    engine.handle(updated(2, 'Ada', { star: 4 }));
+    engine.handle(updated(2, 'Ada', { star: 4, flag: null }));
     await clock.advance(0);
     release();
     await clock.advance(0);
@@ -86,10 +86,10 @@ describe('sync engine', () => {
 
   it('applies a burst of events as one batch and updates the banner once', async () => {
     const { engine, cache, clock } = setup();
-    for (let i = 2; i <= 40; i++) cache.set(`/b${i}.jpg`, { version: 1, star: null, tags: [], notes: '' });
+    for (let i = 2; i <= 40; i++) cache.set(`/b${i}.jpg`, { version: 1, star: null, flag: null, tags: [], notes: '' });
     let emits = 0;
     engine.subscribe(() => emits++);
-    for (let i = 2; i <= 40; i++) engine.handle({ ...updated(2, 'Bob', { star: 3 }), data: { ...updated(2, 'Bob', { star: 3 }).data, path: `/b${i}.jpg` } });
+    for (let i = 2; i <= 40; i++) engine.handle({ ...updated(2, 'Bob', { star: 3, flag: null }), data: { ...updated(2, 'Bob', { star: 3, flag: null }).data, path: `/b${i}.jpg` } });
     expect(cache.get('/b2.jpg')?.star).toBeNull();
     await clock.advance(0);
     expect(cache.get('/b40.jpg')?.star).toBe(3);
@@ -144,7 +144,7 @@ describe('sync engine', () => {
     engine.start();
     engine.edit(['/a.jpg'], { set_star: 3 });
     engine.edit(['/a.jpg'], {}); // nothing to send
-    engine.handle(updated(5, 'Bob', { star: 1 })); // someone else's
+    engine.handle(updated(5, 'Bob', { star: 1, flag: null })); // someone else's
     await clock.advance(0);
     expect(edits).toEqual([['/a.jpg']]);
   });

@@ -272,7 +272,7 @@ describe('write queue', () => {
     // My text stays on screen while the conflict is open.
     expect(display('/a.jpg').notes).toBe('mine');
     // Unrelated events (another item, a newer state that still differs) don't clear it.
-    queue.observeServerState('/b.jpg', { version: 9, star: 1, tags: [], notes: '' });
+    queue.observeServerState('/b.jpg', { version: 9, star: 1, flag: null, tags: [], notes: '' });
     queue.observeServerState('/a.jpg', server.remote('/a.jpg', { add_tags: ['z'] }));
     await clock.advance(10_000);
     expect(queue.getSnapshot().items.get('/a.jpg')?.status).toBe('conflict');
@@ -516,7 +516,7 @@ describe('write queue', () => {
     await clock.advance(0);
     const applied = server.items.get('/a.jpg')!;
     expect(queue.mayBeOwn('/a.jpg', applied)).toBe(true);
-    expect(queue.mayBeOwn('/a.jpg', { ...applied, star: 3 })).toBe(false);
+    expect(queue.mayBeOwn('/a.jpg', { ...applied, star: 3, flag: null })).toBe(false);
     lose = false;
     await clock.advance(2_000);
     expect(queue.isOwnVersion('/a.jpg', applied.version)).toBe(true);

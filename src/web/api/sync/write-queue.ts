@@ -583,6 +583,7 @@ export class WriteQueue {
 function fieldsOf(ops: LabelOps): ConflictField[] {
   const f: ConflictField[] = [];
   if (ops.set_star !== undefined) f.push('star');
+  if (ops.set_flag !== undefined) f.push('flag');
   if (ops.set_notes !== undefined) f.push('notes');
   if (ops.set_tags !== undefined || ops.add_tags?.length || ops.remove_tags?.length) f.push('tags');
   return f;

@@ -1,3 +1,4 @@
+import type { Flag } from '../../../protocol/items.js';
 import type { LabelOps, LabelState } from '../../api/sync/label-ops.js';
 import type { ConflictField } from '../../api/sync/rebase.js';
 
@@ -9,7 +10,9 @@ export interface ConflictBannerProps {
   onKeepTheirs: () => void;
 }
 
-const FIELD_NAMES: Record<ConflictField, string> = { star: 'rating', notes: 'notes', tags: 'tags' };
+const FIELD_NAMES: Record<ConflictField, string> = { star: 'rating', flag: 'flag', notes: 'notes', tags: 'tags' };
+const FLAG_WORDS = { pick: 'Pick', reject: 'Reject' } as const;
+const flagWord = (f: Flag | undefined) => (f ? FLAG_WORDS[f] : 'No flag');
 const stars = (n: number | null | undefined) => (n ? '★'.repeat(n) : 'No rating');
 
 function list(fields: ConflictField[]): string {
@@ -33,6 +36,14 @@ export function ConflictBanner({ fields, current, mine, onApplyMine, onKeepTheir
             <dd className="conflict-stars">{stars(current?.star)}</dd>
             <dt>Yours</dt>
             <dd className="conflict-stars">{stars(mine?.set_star)}</dd>
+          </>
+        ) : null}
+        {fields.includes('flag') ? (
+          <>
+            <dt>Theirs</dt>
+            <dd>{flagWord(current?.flag)}</dd>
+            <dt>Yours</dt>
+            <dd>{flagWord(mine?.set_flag)}</dd>
           </>
         ) : null}
         {fields.includes('notes') ? (

@@ -6,7 +6,7 @@ const row = (path: string, over: Partial<ExportRow> = {}): ExportRow => ({
   path,
   tags: [],
   notes: '',
-  star: null,
+  star: null, flag: null,
   metrics: {},
   version: 1,
   updated_at: null,
@@ -16,7 +16,7 @@ const row = (path: string, over: Partial<ExportRow> = {}): ExportRow => ({
 
 describe('selection export', () => {
   it('writes the server’s CSV columns with quoted notes and JSON tags', () => {
-    const csv = toCsv([row('/a.jpg', { tags: ['cat', 'dog'], notes: 'say "hi", twice\nok', star: 4, version: 3 })]);
+    const csv = toCsv([row('/a.jpg', { tags: ['cat', 'dog'], notes: 'say "hi", twice\nok', star: 4, flag: null, version: 3 })]);
     expect(csv).toBe(
       'path,tags,notes,star,metrics,version,updated_at,updated_by\r\n' + '/a.jpg,"[""cat"",""dog""]","say ""hi"", twice\nok",4,{},3,,\r\n',
     );

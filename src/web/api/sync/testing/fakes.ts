@@ -57,7 +57,7 @@ export class FakeLabelServer {
   private cache = new Map<string, ResponseLike>();
 
   seed(path: string, state: Partial<LabelState> = {}): LabelState {
-    const s = { version: 1, star: null, tags: [], notes: '', ...state };
+    const s: LabelState = { version: 1, star: null, flag: null, tags: [], notes: '', ...state };
     this.items.set(path, s);
     return s;
   }

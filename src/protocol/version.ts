@@ -19,8 +19,11 @@
  *    history entries of type `item-moved` with `changes.moved`; export rows' `missing: true`.
  * 8: PostgreSQL (issue 11): the `store_unavailable` error code (503 with Retry-After: the store is
  *    down); `/health` `labels.connection` (`connected` | `unavailable`).
+ * 9: pick / reject flags (issue 12): `flag` on items, sidecars, events, export rows (JSON and
+ *    the CSV column after `star`); `set_flag` in PATCH bodies and batch entries; an optional `flag`
+ *    in PUT bodies (absent keeps it); history `changes.flag`; the `/query` `flags` filter.
  */
-export const PROTOCOL_VERSION = 8;
+export const PROTOCOL_VERSION = 9;
 
 /** The schema hash of each version, oldest first (append only). */
 export const PROTOCOL_HASHES: Record<number, string> = {
@@ -32,4 +35,5 @@ export const PROTOCOL_HASHES: Record<number, string> = {
   6: 'c18b1152bed12b67e02a44dc8f61352d84c1dfe163c48ee400e093d768f7b91a',
   7: '3a4e5fe76df2d303570abbef818c3ca0902631a87b48fc811c22a7e82b673c87',
   8: '609528fcae0e09377e29887b7e1a92020869dc5be036a38fac9490fcc12153bf',
+  9: '50d6bf8ae3874eaaa181797ffded5a73f81b36c12e939b3be24f28a4a1d989ad',
 };

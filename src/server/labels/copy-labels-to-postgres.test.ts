@@ -25,8 +25,9 @@ afterAll(async () => {
 });
 
 const AT = '2026-03-01T00:00:00.000Z';
+const FLAGS = ['pick', 'reject', null] as const;
 const write = (path: string, expected: number | null, star: number): LabelWrite => ({
-  path, expected_version: expected, labels: { tags: ['t', `s${star}`], notes: `n${star}`, star }, metrics: { q: star / 10 }, updated_at: AT, updated_by: 'ann',
+  path, expected_version: expected, labels: { tags: ['t', `s${star}`], notes: `n${star}`, star, flag: FLAGS[star % 3]! }, metrics: { q: star / 10 }, updated_at: AT, updated_by: 'ann',
 });
 
 async function connect(datasetId: string): Promise<PgConnection> {
@@ -41,7 +42,7 @@ async function workspace(name: string): Promise<string> {
   const store = new SqliteLabelStore(file, { eventRetention: 10 });
   for (let i = 0; i < 30; i++) await store.commit([{ writes: [write(`/p${i % 12}.jpg`, null, i % 6)] }], Date.now());
   await store.move([{ from: '/p1.jpg', to: '/moved/p1.jpg' }, { from: '/p2.jpg', to: '/p3.jpg' }, { from: '/p3.jpg', to: '/p2.jpg' }], { updated_at: AT, updated_by: 'watcher' });
-  await store.seedDefaults([{ path: '/seeded.jpg', tags: ['s'], notes: '', star: 2, flag: null }], { updated_at: AT, updated_by: 'table' });
+  await store.seedDefaults([{ path: '/seeded.jpg', tags: ['s'], notes: '', star: 2, flag: 'reject' }], { updated_at: AT, updated_by: 'table' });
   await store.close();
   return file;
 }
@@ -66,6 +67,9 @@ describe('copyLabelsToPostgres', () => {
     const got = await snapshot(pg);
     expect(got).toEqual(expected);
     expect(got.before).toBe(true);
+    // Flags (issue 12, LF4) travel with the labels.
+    expect(new Set(got.labels.map((s) => s.flag))).toEqual(new Set(['pick', 'reject', null]));
+    expect(got.labels.find((s) => s.path === '/seeded.jpg')?.flag).toBe('reject');
     const [o] = await pg.commit([{ writes: [write('/p7.jpg', null, 1)] }], Date.now());
     expect(o?.kind === 'committed' && o.results[0]).toMatchObject({ status: 'applied', event: { id: expected.head + 1 } });
   });

@@ -52,6 +52,20 @@ export function fetchQueryWindow(listing: ListingKey, offset: number, signal?: A
   });
 }
 
+/** Clauses that keep the items with no star (0 is unrated) and no flag. */
+export const UNLABELED_CLAUSES: readonly Filter[] = [{ stars: [0] }, { flags: ['none'] }];
+
+/** How many items of the listing's folder (and subfolders if asked) and filters are unlabeled: a count, no items. */
+export async function fetchUnlabeledCount(listing: ListingKey, signal?: AbortSignal): Promise<number> {
+  const filters = listing.filters ? (JSON.parse(listing.filters) as Filter[]) : [];
+  const answer = await requestJson('/query', queryResponseSchema, {
+    method: 'POST',
+    body: { path: listing.path, recursive: Boolean(listing.recursive), offset: 0, limit: 0, filters: [...filters, ...UNLABELED_CLAUSES] },
+    signal,
+  });
+  return answer.total;
+}
+
 export const SEARCH_LIMIT = 500;
 
 export function fetchSearch(path: string, q: string, signal?: AbortSignal): Promise<SearchResponse> {

@@ -40,4 +40,6 @@ export const queryKeys = {
       : ['items', 'window', l.path, l.sort, l.order, l.sort === 'random' ? l.seed : 0],
   window: (l: ListingKey, offset: number): readonly (string | number)[] => [...queryKeys.listing(l), offset],
   search: (path: string, q: string) => ['items', 'search', path, q] as const,
+  /** How many items of a listing's scope and filters have no star and no flag (order plays no part). */
+  unlabeled: (l: ListingKey) => ['unlabeled', l.path, l.recursive ? 1 : 0, l.filters ?? ''] as const,
 };

@@ -19,6 +19,10 @@ import { useOptionalSyncEngine } from '../hooks/sync-context.js';
 import { SmartFolders } from '../features/views/smart-folders.js';
 import type { ViewState } from '../features/views/view-state.js';
 import { ImageViewer } from '../features/viewer/image-viewer.js';
+import { seekUnlabeled } from '../features/triage/next-unlabeled.js';
+import { TriageControls } from '../features/triage/triage-controls.js';
+import { TriageKeys } from '../features/triage/triage-keys.js';
+import { useUnlabeledCount } from '../features/triage/use-unlabeled-count.js';
 import { useStoredState } from '../hooks/use-stored-state.js';
 import { GalleryContext, MAX_SELECTED_ITEMS, type AppSlots, type GallerySnapshot } from '../lib/gallery-context.js';
 import { LeftPanel, isLeftTab, type LeftTab } from './left-panel.js';
@@ -33,6 +37,7 @@ const MAX_PREFETCH_BYTES = 40 * 1024 * 1024;
 
 const isMode = (v: unknown): v is GridMode => v === 'justified' || v === 'square';
 const isSize = (v: unknown): v is number => typeof v === 'number' && v >= MIN_GRID_SIZE && v <= MAX_GRID_SIZE;
+const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 
 /**
  * The gallery shell: toolbar on top; folder tree, grid (with the viewer over it) and an optional
@@ -188,6 +193,32 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
   }, [viewIndex, listing]);
   const closeView = useCallback(() => closeViewer(navigate), [navigate]);
 
+  // Culling (issue 12): auto-advance after a star or flag key, and N to the next unlabeled item.
+  const [autoAdvance, setAutoAdvance] = useStoredState<boolean>('auto-advance', false, isBoolean);
+  const unlabeled = useUnlabeledCount(listingKey);
+  const advance = useCallback(() => {
+    if (url.view) return step(1);
+    const next = selection.focus + 1;
+    if (selection.focus >= 0 && next < listing.total) setSelection(selectOnly(next));
+  }, [url.view, step, selection.focus, listing.total, setSelection]);
+  // A seek for the next unlabeled item goes on as the windows it has to read arrive.
+  const [seek, setSeek] = useState<{ key: string; from: number } | null>(null);
+  const nextUnlabeled = useCallback(
+    () => setSeek({ key: listing.key, from: url.view ? viewIndex : selection.focus }),
+    [listing.key, url.view, viewIndex, selection.focus],
+  );
+  useEffect(() => {
+    if (!seek) return;
+    if (seek.key !== listing.key) return setSeek(null);
+    const found = seekUnlabeled(seek.from, listing.total, listing.getItem);
+    if (found.kind === 'load') return listing.ensureIndex(found.index);
+    setSeek(null);
+    if (found.kind === 'none') return;
+    const item = listing.getItem(found.index);
+    if (url.view && item) showInViewer(found.index, item.path);
+    else setSelection(selectOnly(found.index));
+  }, [seek, listing, url.view, showInViewer, setSelection]);
+
   const gallery = useMemo<GallerySnapshot>(() => {
     const indices = selectedIndices(selection, MAX_SELECTED_ITEMS);
     const selectedItems = indices.map((i) => listing.getItem(i)).filter((item) => item !== undefined);
@@ -205,6 +236,7 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
 
   return (
     <GalleryContext.Provider value={gallery}>
+      <TriageKeys autoAdvance={autoAdvance} onAdvance={advance} onNextUnlabeled={nextUnlabeled} />
       <div className={`app${Inspector ? ' has-inspector' : ''}`}>
         <Toolbar
           rootName={rootName}
@@ -228,6 +260,7 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
           onSize={setSize}
           right={toolbarRight}
           metricNames={metricNames}
+          triage={<TriageControls autoAdvance={autoAdvance} onAutoAdvance={setAutoAdvance} unlabeled={unlabeled} onNextUnlabeled={nextUnlabeled} />}
           filter={<LabelFilterButton value={url.labels} onChange={(labels) => setFilter({ ...filter, labels })} />}
         />
         <aside className="panel panel-left" aria-label="Folders and metrics">

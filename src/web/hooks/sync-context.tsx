@@ -1,6 +1,6 @@
 import { notifyManager, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
-import type { Item } from '../../protocol/items.js';
+import type { Flag, Item } from '../../protocol/items.js';
 import type { MeResponse } from '../../protocol/auth.js';
 import { fetchMe, needsSignIn, useMe } from '../api/auth-api.js';
 import { pageSeesFolders, withAncestors } from '../api/listing-scope.js';
@@ -259,6 +259,7 @@ export function useItemSyncState(path: string | null): ItemSyncState | null {
 
 export interface LabelActions {
   setStar(paths: readonly string[], star: number | null): boolean;
+  setFlag(paths: readonly string[], flag: Flag): boolean;
   addTag(paths: readonly string[], tag: string): boolean;
   removeTag(paths: readonly string[], tag: string): boolean;
   setNotes(paths: readonly string[], notes: string): boolean;
@@ -269,6 +270,7 @@ export function useLabelActions(): LabelActions {
   const engine = useSyncEngine();
   const [actions] = useState<LabelActions>(() => ({
     setStar: (paths, star) => engine.edit(paths, { set_star: star }),
+    setFlag: (paths, flag) => engine.edit(paths, { set_flag: flag }),
     addTag: (paths, tag) => (tag.trim() ? engine.edit(paths, { add_tags: [tag.trim()] }) : false),
     removeTag: (paths, tag) => engine.edit(paths, { remove_tags: [tag] }),
     setNotes: (paths, notes) => engine.edit(paths, { set_notes: notes }),

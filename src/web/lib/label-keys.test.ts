@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ratingFromKey, ratingTargets } from './label-keys.js';
+import { flagFromKey, isNextUnlabeledKey, ratingFromKey, ratingTargets } from './label-keys.js';
 
 describe('rating keys', () => {
   it('maps 1–5 to stars and 0 to clear', () => {
@@ -19,5 +19,24 @@ describe('rating keys', () => {
     expect(ratingTargets('/v.jpg', ['/a.jpg'])).toEqual(['/v.jpg']);
     expect(ratingTargets(null, ['/a.jpg', '/b.jpg'])).toEqual(['/a.jpg', '/b.jpg']);
     expect(ratingTargets(null, [])).toEqual([]);
+  });
+});
+
+describe('flag keys', () => {
+  it('maps P to pick, X to reject and U to clear, in either case', () => {
+    expect(flagFromKey({ key: 'p' }, null)).toBe('pick');
+    expect(flagFromKey({ key: 'P' }, { tagName: 'DIV' })).toBe('pick');
+    expect(flagFromKey({ key: 'x' }, null)).toBe('reject');
+    expect(flagFromKey({ key: 'u' }, null)).toBeNull();
+    expect(flagFromKey({ key: 'q' }, null)).toBeUndefined();
+  });
+
+  it('never fires while typing or with modifiers (Shift+P is a letter someone meant)', () => {
+    expect(flagFromKey({ key: 'p' }, { tagName: 'INPUT', type: 'text' })).toBeUndefined();
+    expect(flagFromKey({ key: 'x', ctrlKey: true }, null)).toBeUndefined();
+    expect(flagFromKey({ key: 'P', shiftKey: true }, null)).toBeUndefined();
+    expect(isNextUnlabeledKey({ key: 'n' }, null)).toBe(true);
+    expect(isNextUnlabeledKey({ key: 'n' }, { tagName: 'TEXTAREA' })).toBe(false);
+    expect(isNextUnlabeledKey({ key: 'n', metaKey: true }, null)).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import type { Flag } from '../../protocol/items.js';
 import { isTypingTarget, type KeyInput, type TargetInput } from './keymap.js';
 
 /** Keys 0–5 rate the selection (or the item in the viewer); 0 clears. Null when it is not one. */
@@ -12,4 +13,19 @@ export function ratingFromKey(e: KeyInput, target: TargetInput | null | undefine
 export function ratingTargets(viewerPath: string | null, selectedPaths: readonly string[]): string[] {
   if (viewerPath) return [viewerPath];
   return [...selectedPaths];
+}
+
+const FLAG_KEYS: Record<string, Flag> = { p: 'pick', x: 'reject', u: null };
+
+/** P picks, X rejects, U clears the flag (as in Lightroom); undefined when it is not a flag key. */
+export function flagFromKey(e: KeyInput, target: TargetInput | null | undefined): Flag | undefined {
+  if (e.ctrlKey || e.metaKey || e.altKey || e.shiftKey || isTypingTarget(target)) return undefined;
+  const key = e.key.toLowerCase();
+  return key in FLAG_KEYS ? FLAG_KEYS[key] : undefined;
+}
+
+/** N: the next item with neither a star nor a flag. */
+export function isNextUnlabeledKey(e: KeyInput, target: TargetInput | null | undefined): boolean {
+  if (e.ctrlKey || e.metaKey || e.altKey || e.shiftKey || isTypingTarget(target)) return false;
+  return e.key.toLowerCase() === 'n';
 }

@@ -15,6 +15,21 @@ describe('rebase', () => {
     expect(r).toMatchObject({ kind: 'conflict', fields: ['star'], conflictOps: { set_star: 4 } });
   });
 
+  it('rebases a flag nobody else touched, and reports one someone else changed differently', () => {
+    expect(rebase({ set_flag: 'pick' }, state(), state({ version: 2, star: 3 }))).toEqual({ kind: 'rebased', ops: { set_flag: 'pick' } });
+    const r = rebase({ set_flag: 'pick', set_star: 2 }, state(), state({ version: 2, flag: 'reject' }));
+    expect(r).toEqual({ kind: 'conflict', fields: ['flag'], autoOps: { set_star: 2 }, conflictOps: { set_flag: 'pick' } });
+    expect(rebase({ set_flag: null }, state({ flag: 'pick' }), state({ version: 2, flag: null }))).toEqual({ kind: 'satisfied' });
+  });
+
+  it('merges, applies and checks set_flag like set_star', () => {
+    expect(mergeOps({ set_flag: 'pick', set_star: 1 }, { set_flag: 'reject' })).toEqual({ set_star: 1, set_flag: 'reject' });
+    expect(mergeOps({ set_flag: 'pick' }, { add_tags: ['a'] })).toEqual({ set_flag: 'pick', add_tags: ['a'] });
+    expect(applyOps(state({ star: 2 }), { set_flag: 'reject' })).toMatchObject({ star: 2, flag: 'reject' });
+    expect(isSatisfied({ set_flag: 'pick' }, state({ flag: 'pick' }))).toBe(true);
+    expect(isSatisfied({ set_flag: null }, state({ flag: 'pick' }))).toBe(false);
+  });
+
   it('is satisfied when the other person made the same change', () => {
     expect(rebase({ set_star: 4, add_tags: ['a'] }, state(), state({ version: 3, star: 4, flag: null, tags: ['a'] }))).toEqual({
       kind: 'satisfied',

@@ -14,6 +14,8 @@ export interface ThumbnailCellProps {
   square: boolean;
   /** 1–5, or 0 for unrated: room for label overlays without new object props. */
   star: number;
+  /** 'pick', 'reject', or '' when unflagged (a string, so the memo still compares primitives). */
+  flag: string;
   /** The item's tags joined by TAG_SEPARATOR (a string, so the memo still compares primitives). */
   tags: string;
   /** The sort metric's value, formatted ('' when not sorting by a metric or the item lacks it). */
@@ -28,10 +30,10 @@ const MAX_CELL_TAGS = 3;
  * render, or an object prop, would remount or re-render every cell on every scroll frame.
  * Clicks are handled by the grid through `data-index` (event delegation).
  */
-export const ThumbnailCell = memo(function ThumbnailCell({ index, path, name, left, width, height, selected, focused, square, star, tags, metric = '' }: ThumbnailCellProps) {
+export const ThumbnailCell = memo(function ThumbnailCell({ index, path, name, left, width, height, selected, focused, square, star, flag, tags, metric = '' }: ThumbnailCellProps) {
   const { src, failed, instant } = useThumb(path, index);
   const tagList = tags ? tags.split(TAG_SEPARATOR) : [];
-  const className = `cell${selected ? ' is-selected' : ''}${focused ? ' is-focused' : ''}${square ? ' is-square' : ''}`;
+  const className = `cell${selected ? ' is-selected' : ''}${focused ? ' is-focused' : ''}${square ? ' is-square' : ''}${flag === 'reject' ? ' is-rejected' : ''}`;
   return (
     // biome-ignore lint/a11y/useFocusableInteractive lint/a11y/useSemanticElements: a virtualized ARIA grid: rows are absolutely positioned, so no <table>; focus stays on the grid, whose keys the keymap handles
     <div
@@ -46,9 +48,22 @@ export const ThumbnailCell = memo(function ThumbnailCell({ index, path, name, le
     >
       {src ? <img className={instant ? 'cell-img' : 'cell-img is-fresh'} src={src} alt="" draggable={false} decoding="async" /> : null}
       {failed ? <span className="cell-broken" aria-hidden="true">!</span> : null}
-      {star > 0 ? (
-        <span className="cell-badge" role="img" aria-label={`${star} stars`}>
-          {'★'.repeat(star)}
+      {star > 0 || flag ? (
+        <span className="cell-badges">
+          {flag === 'pick' ? (
+            <span className="cell-flag is-pick" role="img" aria-label="Pick" data-testid="cell-flag">
+              ✓
+            </span>
+          ) : flag === 'reject' ? (
+            <span className="cell-flag is-reject" role="img" aria-label="Reject" data-testid="cell-flag">
+              ✕
+            </span>
+          ) : null}
+          {star > 0 ? (
+            <span className="cell-badge" role="img" aria-label={`${star} stars`}>
+              {'★'.repeat(star)}
+            </span>
+          ) : null}
         </span>
       ) : null}
       {tagList.length ? (

@@ -303,6 +303,7 @@ export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChang
                 focused={selection.focus === i}
                 square={square}
                 star={item?.star ?? 0}
+                flag={item?.flag ?? ''}
                 tags={item ? item.tags.join(TAG_SEPARATOR) : ''}
                 metric={badgeMetric && item?.metrics?.[badgeMetric] !== undefined ? formatMetric(item.metrics[badgeMetric]) : ''}
               />,

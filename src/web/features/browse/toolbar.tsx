@@ -34,6 +34,8 @@ export interface ToolbarProps {
   metricNames?: readonly string[];
   /** The Filter button, left of the sort menu. */
   filter?: ReactNode;
+  /** Culling controls (auto-advance, what is left to label), left of the Filter button. */
+  triage?: ReactNode;
 }
 
 
@@ -100,6 +102,7 @@ export function Toolbar(props: ToolbarProps) {
             /
           </kbd>
         </label>
+        {props.triage}
         {props.filter}
         {/* biome-ignore lint/a11y/useSemanticElements: a <fieldset> brings borders and a legend the compact toolbar has no room for */}
         <div className="control-group" role="group" aria-label="Sort">

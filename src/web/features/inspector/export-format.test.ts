@@ -16,15 +16,15 @@ const row = (path: string, over: Partial<ExportRow> = {}): ExportRow => ({
 
 describe('selection export', () => {
   it('writes the server’s CSV columns with quoted notes and JSON tags', () => {
-    const csv = toCsv([row('/a.jpg', { tags: ['cat', 'dog'], notes: 'say "hi", twice\nok', star: 4, flag: null, version: 3 })]);
+    const csv = toCsv([row('/a.jpg', { tags: ['cat', 'dog'], notes: 'say "hi", twice\nok', star: 4, flag: 'pick', version: 3 })]);
     expect(csv).toBe(
-      'path,tags,notes,star,metrics,version,updated_at,updated_by\r\n' + '/a.jpg,"[""cat"",""dog""]","say ""hi"", twice\nok",4,{},3,,\r\n',
+      'path,tags,notes,star,flag,metrics,version,updated_at,updated_by\r\n' + '/a.jpg,"[""cat"",""dog""]","say ""hi"", twice\nok",4,pick,{},3,,\r\n',
     );
   });
 
   it('neutralises cells a spreadsheet would run as formulas, as the server does', () => {
     const csv = toCsv([row('/a.jpg', { notes: '=HYPERLINK("http://x.example")', updated_by: '@me' })]);
-    expect(csv.split('\r\n')[1]).toBe('/a.jpg,[],"\'=HYPERLINK(""http://x.example"")",,{},1,,\'@me');
+    expect(csv.split('\r\n')[1]).toBe('/a.jpg,[],"\'=HYPERLINK(""http://x.example"")",,,{},1,,\'@me');
   });
 
   it('keeps only the selection, in selection order', () => {

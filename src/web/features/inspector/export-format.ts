@@ -4,7 +4,7 @@ import { EXPORT_CSV_COLUMNS, type ExportRow } from '../../../protocol/export.js'
 export function toCsv(rows: readonly ExportRow[]): string {
   let out = `${EXPORT_CSV_COLUMNS.join(',')}\r\n`;
   for (const r of rows) {
-    const cells = [r.path, JSON.stringify(r.tags), r.notes, r.star ?? '', JSON.stringify(r.metrics ?? {}), r.version, r.updated_at ?? '', r.updated_by ?? ''];
+    const cells = [r.path, JSON.stringify(r.tags), r.notes, r.star ?? '', r.flag ?? '', JSON.stringify(r.metrics ?? {}), r.version, r.updated_at ?? '', r.updated_by ?? ''];
     out += `${cells.map((c) => csvCell(String(c))).join(',')}\r\n`;
   }
   return out;

@@ -12,6 +12,9 @@ describe('history formatting', () => {
     expect(describeChanges({ star: { from: 3, to: null }, notes: { from: 'a', to: '' } })).toEqual(['cleared the rating', 'cleared notes']);
     expect(describeChanges({ notes: { from: '', to: 'x' } })).toEqual(['added notes']);
     expect(describeChanges({})).toEqual(['no change']);
+    expect(describeChanges({ flag: { from: null, to: 'pick' } })).toEqual(['picked']);
+    expect(describeChanges({ star: { from: null, to: 1 }, flag: { from: 'pick', to: 'reject' } })).toEqual(['rated ★', 'rejected']);
+    expect(describeChanges({ flag: { from: 'reject', to: null } })).toEqual(['cleared the flag']);
     expect(describeChanges({ moved: { from: '/old/a.jpg', to: '/new/a.jpg' } })).toEqual(['Moved from /old/a.jpg']);
   });
 

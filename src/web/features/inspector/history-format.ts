@@ -3,13 +3,17 @@ import { personName } from '../../api/sync/activity.js';
 
 const stars = (n: number | null) => (n ? '★'.repeat(n) : 'no rating');
 
-/** Short phrases for what one change did: "★★ → ★★★★", "added cat", "edited notes". */
+/** Short phrases for what one change did: "★★ → ★★★★", "picked", "added cat", "edited notes". */
 export function describeChanges(changes: HistoryEntry['changes']): string[] {
   const out: string[] = [];
   if (changes.moved) out.push(`Moved from ${changes.moved.from}`);
   if (changes.star) {
     const { from, to } = changes.star;
     out.push(to === null ? 'cleared the rating' : from === null ? `rated ${stars(to)}` : `${stars(from)} → ${stars(to)}`);
+  }
+  if (changes.flag) {
+    const to = changes.flag.to;
+    out.push(to === 'pick' ? 'picked' : to === 'reject' ? 'rejected' : 'cleared the flag');
   }
   if (changes.tags) {
     if (changes.tags.added.length) out.push(`added ${changes.tags.added.join(', ')}`);

@@ -7,6 +7,7 @@ import { formatBytes, formatNumber } from '../../components/format.js';
 import { useItemSyncState, useLabelActions, useSyncEngine, useSyncStatus } from '../../hooks/sync-context.js';
 import { ConflictBanner } from './conflict-banner.js';
 import { ExportButtons } from './export-buttons.js';
+import { FlagButtons } from './flag-buttons.js';
 import { useDatasetTags } from './inspector-api.js';
 import { ItemHistory } from './item-history.js';
 import { MetadataView } from './metadata-view.js';
@@ -37,7 +38,7 @@ export function InspectorPanel(props: InspectorProps) {
         <div className="inspector-empty">
           <p className="inspector-empty-title">Nothing selected</p>
           <p className="muted small">
-            {canLabel ? 'Select an image to rate, tag and annotate it. Keys 1–5 rate, 0 clears.' : 'Select an image to see its labels, details and history.'}
+            {canLabel ? 'Select an image to rate, tag and annotate it. Keys 1–5 rate, 0 clears; P picks, X rejects, U clears the flag.' : 'Select an image to see its labels, details and history.'}
           </p>
         </div>
       )}
@@ -114,6 +115,9 @@ function SingleItem({ item }: { item: Item }) {
           <StarRating value={item.star} disabled={denied} conflict={fields.includes('star')} onChange={(star) => actions.setStar(paths, star)} />
         </div>
         <div className="field">
+          <FlagButtons value={item.flag ?? null} disabled={denied} conflict={fields.includes('flag')} onChange={(flag) => actions.setFlag(paths, flag)} />
+        </div>
+        <div className="field">
           <TagEditor
             tags={item.tags.map((tag) => ({ tag }))}
             known={known.tags}
@@ -185,6 +189,9 @@ function MultiItems({ items, count }: { items: Item[]; count: number }) {
       >
         <div className="field">
           <StarRating value={summary.star} disabled={denied} onChange={(star) => actions.setStar(paths, star)} />
+        </div>
+        <div className="field">
+          <FlagButtons value={summary.flag} disabled={denied} onChange={(flag) => actions.setFlag(paths, flag)} />
         </div>
         <div className="field">
           <TagEditor

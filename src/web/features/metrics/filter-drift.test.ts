@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { editedOffFilter, passesLabelClauses, type LabeledItem } from './filter-drift.js';
 
-const item = (path: string, star: number | null, tags: string[] = [], notes = ''): LabeledItem => ({ path, star, tags, notes });
+const item = (path: string, star: number | null, tags: string[] = [], notes = ''): LabeledItem => ({ path, star, flag: null, tags, notes });
 
 describe('filter drift after own edits', () => {
   it('decides star, tag and text clauses as the server does; other clauses never move', () => {
@@ -9,6 +9,9 @@ describe('filter drift after own edits', () => {
     expect(passesLabelClauses(five, [{ stars: [5] }])).toBe(true);
     expect(passesLabelClauses({ ...five, star: 3 }, [{ stars: [5] }])).toBe(false);
     expect(passesLabelClauses({ ...five, star: null }, [{ stars: [5, 0] }])).toBe(true); // 0 = unrated
+    expect(passesLabelClauses({ ...five, flag: 'pick' }, [{ flags: ['pick'] }])).toBe(true);
+    expect(passesLabelClauses(five, [{ flags: ['pick', 'reject'] }])).toBe(false);
+    expect(passesLabelClauses(five, [{ flags: ['none'] }])).toBe(true); // none = unflagged
     expect(passesLabelClauses(five, [{ tags_all: ['sea', 'sun'] }, { tags_any: ['x', 'sun'] }, { tags_none: ['x'] }])).toBe(true);
     expect(passesLabelClauses({ ...five, tags: ['sea'] }, [{ tags_all: ['sea', 'sun'] }])).toBe(false);
     expect(passesLabelClauses({ ...five, tags: [] }, [{ tags_any: [] }])).toBe(true); // an empty clause constrains nothing

@@ -20,7 +20,7 @@ import { SmartFolders } from '../features/views/smart-folders.js';
 import type { ViewState } from '../features/views/view-state.js';
 import { ImageViewer } from '../features/viewer/image-viewer.js';
 import { seekUnlabeled } from '../features/triage/next-unlabeled.js';
-import { TriageControls } from '../features/triage/triage-controls.js';
+import { AutoAdvanceToggle, UnlabeledCount } from '../features/triage/triage-controls.js';
 import { TriageKeys } from '../features/triage/triage-keys.js';
 import { useUnlabeledCount } from '../features/triage/use-unlabeled-count.js';
 import { useStoredState } from '../hooks/use-stored-state.js';
@@ -260,7 +260,8 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
           onSize={setSize}
           right={toolbarRight}
           metricNames={metricNames}
-          triage={<TriageControls autoAdvance={autoAdvance} onAutoAdvance={setAutoAdvance} unlabeled={unlabeled} onNextUnlabeled={nextUnlabeled} />}
+          triage={<AutoAdvanceToggle on={autoAdvance} onChange={setAutoAdvance} />}
+          countExtra={<UnlabeledCount count={unlabeled} onNext={nextUnlabeled} />}
           filter={<LabelFilterButton value={url.labels} onChange={(labels) => setFilter({ ...filter, labels })} />}
         />
         <aside className="panel panel-left" aria-label="Folders and metrics">

@@ -34,8 +34,10 @@ export interface ToolbarProps {
   metricNames?: readonly string[];
   /** The Filter button, left of the sort menu. */
   filter?: ReactNode;
-  /** Culling controls (auto-advance, what is left to label), left of the Filter button. */
+  /** The auto-advance switch, left of the Filter button. */
   triage?: ReactNode;
+  /** After the item count: what is left to label. */
+  countExtra?: ReactNode;
 }
 
 
@@ -71,6 +73,7 @@ export function Toolbar(props: ToolbarProps) {
             : searching
               ? `${formatNumber(count)}${props.matches > count ? ` of ${formatNumber(props.matches)}` : ''} ${props.matches === 1 ? 'match' : 'matches'}`
               : `${formatNumber(count)} ${count === 1 ? 'image' : 'images'}`}
+          {count === null ? null : props.countExtra}
           {props.selectedCount > 0 ? <span className="toolbar-selected"> · {formatNumber(props.selectedCount)} selected</span> : null}
         </span>
         </div>

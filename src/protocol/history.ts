@@ -13,6 +13,15 @@ export const labelChangesSchema = z.object({
 });
 export type LabelChanges = z.infer<typeof labelChangesSchema>;
 
+/** An item's labels as they stood at one version. */
+export const versionLabelsSchema = z.object({
+  star: starSchema,
+  flag: flagSchema,
+  tags: z.array(z.string()),
+  notes: z.string(),
+});
+export type VersionLabels = z.infer<typeof versionLabelsSchema>;
+
 export const historyEntrySchema = z.object({
   event_id: z.number().int(),
   type: z.enum(['item-updated', 'metrics-updated', 'item-moved']),
@@ -20,6 +29,12 @@ export const historyEntrySchema = z.object({
   updated_at: z.string(),
   updated_by: z.string(),
   changes: labelChangesSchema,
+  /**
+   * The labels right after this version (notes unclipped), so "Restore this version" can write
+   * them back. Absent from servers older than protocol 9, and on a metrics-only entry whose
+   * labels lie beyond the entries read.
+   */
+  labels: versionLabelsSchema.optional(),
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 

@@ -22,8 +22,9 @@
  * 9: pick / reject flags (issue 12): `flag` on items, sidecars, events, export rows (JSON and
  *    the CSV column after `star`); `set_flag` in PATCH bodies and batch entries; an optional `flag`
  *    in PUT bodies (absent keeps it); history `changes.flag`; the `/query` `flags` filter.
+ * 10: history entries' `labels` (the labels at that version, for "Restore this version").
  */
-export const PROTOCOL_VERSION = 9;
+export const PROTOCOL_VERSION = 10;
 
 /** The schema hash of each version, oldest first (append only). */
 export const PROTOCOL_HASHES: Record<number, string> = {
@@ -36,4 +37,5 @@ export const PROTOCOL_HASHES: Record<number, string> = {
   7: '3a4e5fe76df2d303570abbef818c3ca0902631a87b48fc811c22a7e82b673c87',
   8: '609528fcae0e09377e29887b7e1a92020869dc5be036a38fac9490fcc12153bf',
   9: '50d6bf8ae3874eaaa181797ffded5a73f81b36c12e939b3be24f28a4a1d989ad',
+  10: '73cdd4b0085c3e48754ea6a3838da471df85a0f6cf992a48ce73fa69aab90676',
 };

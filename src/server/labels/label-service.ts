@@ -7,6 +7,8 @@ import { fingerprint, replay } from '../lib/idempotency.js';
 import { GroupCommitter } from './group-commit.js';
 import { checkNotes, normalizeTags } from './label-input.js';
 import type { LabelLookup, LabelSnapshot } from './label-lookup.js';
+import type { HistoryEntry } from '../../protocol/history.js';
+import { historyEntries } from './history-labels.js';
 import { seededSidecar } from './label-model.js';
 import { LabelProjection } from './label-projection.js';
 import type {
@@ -57,15 +59,6 @@ export interface LabelsHealth {
   last_event_id: number;
   /** PostgreSQL only: whether the last call reached the database. */
   connection?: 'connected' | 'unavailable';
-}
-
-export interface HistoryEntry {
-  event_id: number;
-  type: StoredEvent['type'];
-  version: number;
-  updated_at: string;
-  updated_by: string;
-  changes: StoredEvent['changes'];
 }
 
 /** PostgreSQL: how long a commit may wait at most for the writers of the last one (group commit gathering). */
@@ -166,18 +159,12 @@ export class LabelService implements LabelLookup {
   }
 
   async history(path: string, limit: number): Promise<{ path: string; entries: HistoryEntry[] }> {
-    const events = await this.options.store.history(this.requireItem(path), limit);
-    return {
-      path,
-      entries: events.map((e) => ({
-        event_id: e.id,
-        type: e.type,
-        version: e.data.version,
-        updated_at: e.data.updated_at,
-        updated_by: e.data.updated_by,
-        changes: e.changes,
-      })),
-    };
+    const { store } = this.options;
+    const events = await store.history(this.requireItem(path), limit);
+    // Only a metrics-only entry newer than every label event needs the item's labels now.
+    const now = events.some((e) => e.type === 'metrics-updated') ? await store.get(path) : null;
+    const current = () => (now ? { star: now.star, flag: now.flag ?? null, tags: now.tags, notes: now.notes } : null);
+    return { path, entries: historyEntries(events, current) };
   }
 
   /** PUT /item: full replace of tags, notes and star, and of the flag when the body has one. */

@@ -38,6 +38,12 @@ export class LabelCache {
     return this.known(path);
   }
 
+  /** What the item shows: the newest server state plus my pending edits (the version is the server's). */
+  shown(path: string): LabelState | null {
+    const server = this.known(path);
+    return server ? applyAll(server, this.pendingOps(path)) : null;
+  }
+
   /**
    * A server state for `path` (write answer, event, refetch). Returns false, changing nothing,
    * when it is older than what we already have.

@@ -6,6 +6,12 @@ const ALIVE_PREFIX = 'lenslet.queue-alive.';
 /** A queue whose tab has not said it is alive for this long belongs to a closed tab. */
 export const ORPHAN_AFTER_MS = 20_000;
 
+/** True while the tab `tabId` stamps itself alive (see `markAlive`). */
+export function isTabAlive(storage: KeyValueStorage, tabId: string, now: number): boolean {
+  const alive = Number(storage.getItem(ALIVE_PREFIX + tabId) ?? '0');
+  return alive > 0 && now - alive < ORPHAN_AFTER_MS;
+}
+
 /**
  * The write queue in localStorage, one key per tab (the tab id survives a reload of that tab),
  * plus a per-tab "alive" stamp. A queue whose tab stopped stamping (closed, crashed) is taken
@@ -51,8 +57,7 @@ export class QueueStorage {
     const out: QueuedEntry[] = [];
     for (const key of keys) {
       const tab = key.slice(QUEUE_PREFIX.length);
-      const alive = Number(this.storage.getItem(ALIVE_PREFIX + tab) ?? '0');
-      if (alive && now - alive < ORPHAN_AFTER_MS) continue;
+      if (isTabAlive(this.storage, tab, now)) continue;
       out.push(...this.read(key));
       this.storage.removeItem(key);
       this.storage.removeItem(ALIVE_PREFIX + tab);

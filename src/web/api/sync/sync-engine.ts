@@ -4,8 +4,10 @@ import { Pulses, RecentActivity, type ActivitySummary } from './activity.js';
 import { LabelCache, type ItemCacheAdapter } from './cache-patch.js';
 import { loadClientId, loadDisplayName, loadPresenceToken, loadTabId, saveDisplayName, type KeyValueStorage } from './client-identity.js';
 import { EventStream, type ConnectionStatus, type EventSourceLike } from './event-stream.js';
-import type { LabelOps } from './label-ops.js';
+import type { LabelOps, LabelState } from './label-ops.js';
 import { PresenceClient, type PresenceCounts, type PresenceStatus } from './presence-client.js';
+import { UndoController } from './undo-controller.js';
+import { UndoStack } from './undo-stack.js';
 import { WriteQueue, type Clock, type FetchLike } from './write-queue.js';
 
 export interface SyncEngineDeps {
@@ -43,6 +45,11 @@ export interface SyncEngineDeps {
    * event stream fails, since an EventSource cannot see that its request was answered 401.
    */
   checkSession?: () => Promise<boolean>;
+  /**
+   * The server's labels of one item (`GET /item`), for an undo step over items this page has not
+   * loaded (a reload in another folder); null when it is gone.
+   */
+  readItem?: (path: string) => Promise<LabelState | null>;
   random?: () => number;
 }
 
@@ -73,6 +80,9 @@ export class SyncEngine {
   readonly labels: LabelCache;
   readonly stream: EventStream;
   readonly presence: PresenceClient;
+  /** This tab's undo and redo steps (persisted per tab, like the write queue). */
+  readonly undoStack: UndoStack;
+  readonly undo: UndoController;
   private readonly activity = new RecentActivity();
   private readonly pulses = new Pulses();
   private readonly listeners = new Set<() => void>();
@@ -112,6 +122,14 @@ export class SyncEngine {
       random: d.random,
     });
     labels = this.labels = new LabelCache(d.cache, (p) => this.queue.pendingOps(p));
+    this.undoStack = new UndoStack(d.storage, d.clock, this.tabId);
+    this.undo = new UndoController({
+      stack: this.undoStack,
+      queue: this.queue,
+      shown: (p) => this.labels.shown(p),
+      load: (paths) => this.loadItems(paths),
+      onQueued: (paths) => this.edited(paths),
+    });
     // Per tab: two tabs are two viewers; a reload keeps the id, so it re-joins as itself.
     const presenceId = `${this.clientId}.${this.tabId}`;
     this.stream = new EventStream({
@@ -155,6 +173,7 @@ export class SyncEngine {
   }
 
   start(): void {
+    this.undoStack.dropOrphans();
     this.queue.start();
     this.stream.start();
   }
@@ -186,14 +205,31 @@ export class SyncEngine {
     this.presence.setGallery(folder);
   }
 
+  /** A user's label edit: queued, and recorded as one undo step. */
   edit(paths: readonly string[], ops: LabelOps): boolean {
-    const queued = this.queue.edit(paths, ops);
-    if (queued) {
-      this.lastEditAt = this.d.clock.now();
-      this.presence.statusChanged();
-      for (const l of [...this.editListeners]) l(paths);
-    }
+    const queued = this.undo.edit(paths, ops);
+    if (queued) this.edited(paths);
     return queued;
+  }
+
+  private edited(paths: readonly string[]): void {
+    this.lastEditAt = this.d.clock.now();
+    this.presence.statusChanged();
+    for (const l of [...this.editListeners]) l(paths);
+  }
+
+  /** Reads the server state of items not known here, four at a time. */
+  private async loadItems(paths: readonly string[]): Promise<void> {
+    const read = this.d.readItem;
+    if (!read) return;
+    const todo = [...paths];
+    const worker = async () => {
+      for (let path = todo.shift(); path !== undefined; path = todo.shift()) {
+        const state = await read(path).catch(() => null);
+        if (state) this.labels.receive(path, state);
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
   }
 
   /** My own edits, once queued (a filtered list on screen may no longer match them). */
@@ -208,6 +244,7 @@ export class SyncEngine {
 
   pageHide(): void {
     this.queue.markClosed();
+    this.undoStack.touch();
     this.presence.pageHide();
   }
 
@@ -301,6 +338,7 @@ export class SyncEngine {
     }
     // Queue first, so the cache shows the moved item with the edits now pending for `to`.
     this.queue.movePath(data.from, data.to, data);
+    this.undoStack.movePath(data.from, data.to);
     const left = this.labels.onItemMoved(data);
     const [a, b] = [parentPath(data.from), parentPath(data.to)];
     if (a !== b || left.length) this.foldersChanged([a, b]);

@@ -1,3 +1,4 @@
+import { MAX_WRITE_BATCH } from '../../../protocol/label-writes.js';
 import { backoffDelay } from '../../lib/backoff.js';
 import { headerSafe, idempotencyKey, nextSequence, type KeyValueStorage } from './client-identity.js';
 import { classify, readBatchResults, type WriteOutcome } from './http-outcome.js';
@@ -8,6 +9,15 @@ import { rebase, type ConflictField } from './rebase.js';
 
 export type { Clock, FetchLike, GlobalSyncStatus, ItemSyncState, ItemSyncStatus, QueuedEntry, QueuedItem, ResponseLike, SyncSnapshot } from './queue-model.js';
 export { ORPHAN_AFTER_MS } from './queue-storage.js';
+
+/** An edit that must wait for the user: someone else changed `fields` of `path` since (see `editEach`). */
+export interface PlannedConflict {
+  path: string;
+  ops: LabelOps;
+  fields: ConflictField[];
+  /** What the item shows now (the server's newer state). */
+  current: LabelState;
+}
 
 export interface WriteQueueOptions {
   fetch: FetchLike;
@@ -116,6 +126,36 @@ export class WriteQueue {
     }
     for (const item of items) this.savedPaths.delete(item.path);
     this.changed(items.map((i) => i.path));
+    this.pump();
+    return true;
+  }
+
+  /**
+   * Queues edits that differ per item as one entry: several items go out as one `PATCH /items`
+   * (an undo of a batch is one write; past the batch limit, one per full batch). `conflicts` were
+   * found before sending (someone else changed those fields since): they wait for the user like a
+   * 409 conflict, "Apply my changes again" / "Keep theirs".
+   */
+  editEach(items: readonly { path: string; ops: LabelOps }[], conflicts: readonly PlannedConflict[] = []): boolean {
+    if (this.denied) return false;
+    const queued: QueuedItem[] = [];
+    const seen = new Set<string>();
+    for (const { path, ops } of items) {
+      const base = this.o.getBase(path);
+      if (!base || isEmptyOps(ops) || seen.has(path)) continue;
+      seen.add(path);
+      queued.push({ path, base, ops, state: 'queued' });
+    }
+    const waiting = conflicts
+      .filter((c) => !isEmptyOps(c.ops))
+      .map((c) => this.newEntry([{ path: c.path, base: this.o.getBase(c.path) ?? c.current, ops: c.ops, state: 'conflict', current: c.current, fields: c.fields }]));
+    if (!queued.length && !waiting.length) return false;
+    for (let i = 0; i < queued.length; i += MAX_WRITE_BATCH) this.entries.push(this.newEntry(queued.slice(i, i + MAX_WRITE_BATCH)));
+    // After the edits they may share a path with: a conflict holds back what comes after it.
+    this.entries.push(...waiting);
+    const paths = [...queued.map((i) => i.path), ...conflicts.map((c) => c.path)];
+    for (const p of paths) this.savedPaths.delete(p);
+    this.changed(paths);
     this.pump();
     return true;
   }

@@ -1,8 +1,9 @@
 import { notifyManager, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
-import type { Flag, Item } from '../../protocol/items.js';
+import { sidecarSchema, type Flag, type Item } from '../../protocol/items.js';
 import type { MeResponse } from '../../protocol/auth.js';
 import { fetchMe, needsSignIn, useMe } from '../api/auth-api.js';
+import { requestJson } from '../api/http-client.js';
 import { pageSeesFolders, withAncestors } from '../api/listing-scope.js';
 import { mediaStamps } from '../api/media-stamps.js';
 import { queryKeys } from '../api/query-keys.js';
@@ -10,6 +11,7 @@ import { safeStorage } from '../api/sync/client-identity.js';
 import { createItemCacheAdapter } from '../api/sync/query-cache-adapter.js';
 import type { LabelOps } from '../api/sync/label-ops.js';
 import { SyncEngine, type EngineState } from '../api/sync/sync-engine.js';
+import type { UndoSnapshot } from '../api/sync/undo-stack.js';
 import type { ItemSyncState, SyncSnapshot } from '../api/sync/write-queue.js';
 
 const SyncContext = createContext<SyncEngine | null>(null);
@@ -120,6 +122,13 @@ export function createBrowserEngine(queryClient: QueryClient): SyncEngine {
     onRemoteChange: refreshFilteredLists(queryClient),
     batch: (fn) => notifyManager.batch(() => cache.batch(fn)),
     isOnline: () => navigator.onLine,
+    readItem: async (path) => {
+      try {
+        return await requestJson('/item', sidecarSchema, { query: { path } });
+      } catch {
+        return null;
+      }
+    },
     checkSession: () => queryClient.fetchQuery({ queryKey: queryKeys.me, queryFn: ({ signal }) => fetchMe(signal), staleTime: 0 }).then((me) => !needsSignIn(me)),
   });
 }
@@ -249,6 +258,12 @@ export function useSyncStatus(): SyncSnapshot {
 export function useEngineState(): EngineState {
   const engine = useSyncEngine();
   return useSyncExternalStore(engine.subscribe, engine.getState);
+}
+
+/** Whether this tab has a step to undo or redo (and how many items each touches). */
+export function useUndoState(): UndoSnapshot {
+  const engine = useSyncEngine();
+  return useSyncExternalStore(engine.undoStack.subscribe, engine.undoStack.getSnapshot);
 }
 
 const NO_STATE: ItemSyncState | null = null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gridKeyAction, isTypingTarget, treeKeyAction, viewerKeyAction } from './keymap.js';
+import { gridKeyAction, isTypingTarget, treeKeyAction, undoKeyAction, viewerKeyAction } from './keymap.js';
 
 describe('grid keys', () => {
   it('maps arrows and WASD to moves, with shift extending', () => {
@@ -56,5 +56,21 @@ describe('typing guard', () => {
     expect(isTypingTarget({ tagName: 'INPUT', type: 'range' })).toBe(false);
     expect(isTypingTarget({ tagName: 'BUTTON' })).toBe(false);
     expect(isTypingTarget(null)).toBe(false);
+  });
+});
+
+describe('undo keys', () => {
+  it('[UN18] Ctrl/Cmd+Z undoes, Ctrl/Cmd+Shift+Z redoes; not while typing, not with Alt, not Z alone', () => {
+    expect(undoKeyAction({ key: 'z', ctrlKey: true })).toBe('undo');
+    expect(undoKeyAction({ key: 'z', metaKey: true })).toBe('undo');
+    // Shift makes the key "Z".
+    expect(undoKeyAction({ key: 'Z', ctrlKey: true, shiftKey: true })).toBe('redo');
+    expect(undoKeyAction({ key: 'Z', metaKey: true, shiftKey: true })).toBe('redo');
+    expect(undoKeyAction({ key: 'z' })).toBeNull();
+    expect(undoKeyAction({ key: 'z', ctrlKey: true, altKey: true })).toBeNull();
+    expect(undoKeyAction({ key: 'y', ctrlKey: true })).toBeNull();
+    expect(undoKeyAction({ key: 'z', ctrlKey: true }, { tagName: 'TEXTAREA' })).toBeNull();
+    expect(undoKeyAction({ key: 'z', ctrlKey: true }, { tagName: 'INPUT', type: 'text' })).toBeNull();
+    expect(undoKeyAction({ key: 'z', ctrlKey: true }, { tagName: 'BUTTON' })).toBe('undo');
   });
 });

@@ -108,3 +108,9 @@ export function treeKeyAction(e: KeyInput): TreeAction | null {
       return null;
   }
 }
+
+/** `Ctrl/Cmd+Z` undoes my last label change, `Ctrl/Cmd+Shift+Z` redoes it (never while typing: text keeps its own undo). */
+export function undoKeyAction(e: KeyInput, target?: TargetInput | null): 'undo' | 'redo' | null {
+  if (!(e.ctrlKey || e.metaKey) || e.altKey || e.key.toLowerCase() !== 'z' || isTypingTarget(target)) return null;
+  return e.shiftKey ? 'redo' : 'undo';
+}

@@ -137,10 +137,10 @@ export class UndoStack {
     return dropped;
   }
 
-  subscribe(listener: () => void): () => void {
+  subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
+  };
 
   getSnapshot = (): UndoSnapshot => this.snapshot;
 

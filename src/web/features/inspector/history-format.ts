@@ -1,4 +1,4 @@
-import type { HistoryEntry } from '../../../protocol/history.js';
+import type { HistoryEntry, VersionLabels } from '../../../protocol/history.js';
 import { personName } from '../../api/sync/activity.js';
 
 const stars = (n: number | null) => (n ? '★'.repeat(n) : 'no rating');
@@ -44,4 +44,11 @@ export function relativeTime(iso: string, now: number): string {
   const d = Math.round(h / 24);
   if (d < 7) return `${d} d ago`;
   return new Date(at).toISOString().slice(0, 10);
+}
+
+/** True when two label states are the same (tags as a set: order alone is no change). */
+export function sameVersionLabels(a: VersionLabels, b: VersionLabels): boolean {
+  if (a.star !== b.star || (a.flag ?? null) !== (b.flag ?? null) || a.notes !== b.notes || a.tags.length !== b.tags.length) return false;
+  const tags = new Set(a.tags);
+  return b.tags.every((t) => tags.has(t));
 }

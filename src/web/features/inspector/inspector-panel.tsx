@@ -144,7 +144,12 @@ function SingleItem({ item }: { item: Item }) {
         <MetadataView item={item} />
       </Section>
       <Section title="History">
-        <ItemHistory path={item.path} version={item.version} />
+        <ItemHistory
+          path={item.path}
+          version={item.version}
+          current={{ star: item.star, flag: item.flag, tags: item.tags, notes: item.notes }}
+          onRestore={denied ? undefined : (labels) => engine.undo.restore(item.path, labels)}
+        />
       </Section>
     </>
   );

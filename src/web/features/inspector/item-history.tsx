@@ -1,9 +1,19 @@
 import { useEffect, useState } from 'react';
-import { describeChanges, relativeTime, whoDid } from './history-format.js';
+import type { VersionLabels } from '../../../protocol/history.js';
+import { describeChanges, relativeTime, sameVersionLabels, whoDid } from './history-format.js';
 import { useHistory } from './inspector-api.js';
 
-/** Who changed what, when: the item's last 20 changes, newest first. */
-export function ItemHistory({ path, version }: { path: string; version: number }) {
+export interface ItemHistoryProps {
+  path: string;
+  version: number;
+  /** The labels the item shows now: a version that has them has nothing to restore. */
+  current: VersionLabels;
+  /** Absent for a role that may not label. */
+  onRestore?: (labels: VersionLabels) => void;
+}
+
+/** Who changed what, when: the item's last 20 changes, newest first, each restorable. */
+export function ItemHistory({ path, version, current, onRestore }: ItemHistoryProps) {
   const history = useHistory(path, version);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -16,17 +26,32 @@ export function ItemHistory({ path, version }: { path: string; version: number }
   if (!entries.length) return <p className="muted small">No changes yet.</p>;
   return (
     <ol className="history" data-testid="history">
-      {entries.map((e) => (
-        <li key={e.event_id} className="history-entry">
-          <div className="history-head">
-            <span className="history-who">{whoDid(e.updated_by)}</span>
-            <time className="history-when" dateTime={e.updated_at} title={new Date(e.updated_at).toLocaleString()}>
-              {relativeTime(e.updated_at, now)}
-            </time>
-          </div>
-          <div className="history-what">{describeChanges(e.changes).join(' · ')}</div>
-        </li>
-      ))}
+      {entries.map((e) => {
+        const labels = e.labels;
+        const restorable = onRestore && labels && !sameVersionLabels(labels, current);
+        return (
+          <li key={e.event_id} className="history-entry" data-version={e.version}>
+            <div className="history-head">
+              <span className="history-who">{whoDid(e.updated_by)}</span>
+              <time className="history-when" dateTime={e.updated_at} title={new Date(e.updated_at).toLocaleString()}>
+                {relativeTime(e.updated_at, now)}
+              </time>
+            </div>
+            <div className="history-what">{describeChanges(e.changes).join(' · ')}</div>
+            {restorable ? (
+              <button
+                type="button"
+                className="link-button history-restore"
+                onClick={() => onRestore(labels)}
+                aria-label={`Restore this version (version ${e.version}, ${whoDid(e.updated_by)}, ${relativeTime(e.updated_at, now)})`}
+                title="Write these labels back as a new version"
+              >
+                Restore this version
+              </button>
+            ) : null}
+          </li>
+        );
+      })}
     </ol>
   );
 }

@@ -392,8 +392,8 @@ describe('history', () => {
     expect(res.json()).toEqual({
       path: '/a.jpg',
       entries: [
-        { event_id: head, type: 'item-updated', version: 3, updated_at: '2026-01-23T19:22:06.000Z', updated_by: 'ben', changes: { star: { from: 2, to: 4 } } },
-        { event_id: head - 1, type: 'item-updated', version: 2, updated_at: '2026-01-23T19:22:05.000Z', updated_by: 'ann', changes: { star: { from: null, to: 2 }, tags: { added: ['x'], removed: [] } } },
+        { event_id: head, type: 'item-updated', version: 3, updated_at: '2026-01-23T19:22:06.000Z', updated_by: 'ben', changes: { star: { from: 2, to: 4 } }, labels: { star: 4, flag: null, tags: ['x'], notes: '' } },
+        { event_id: head - 1, type: 'item-updated', version: 2, updated_at: '2026-01-23T19:22:05.000Z', updated_by: 'ann', changes: { star: { from: null, to: 2 }, tags: { added: ['x'], removed: [] } }, labels: { star: 2, flag: null, tags: ['x'], notes: '' } },
       ],
     });
     expect((await req(s, 'GET', '/item/history?path=/a.jpg&limit=0')).json().error.code).toBe('invalid_parameter');

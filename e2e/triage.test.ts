@@ -143,6 +143,18 @@ describeWithBrowser('culling with flags (issue 12)', () => {
     await expect.poll(() => unlabeledText(b.page)).toBe('5 unlabeled');
     await expect.poll(async () => (await flagBadges(b.page, 'Pick')) + (await flagBadges(b.page, 'Reject'))).toBe(16);
 
+    // The Filter menu shows the picks; the count follows the filter.
+    await page.getByTestId('label-filter').click();
+    await page.getByRole('button', { name: 'Picks', exact: true }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('flags')).toBe('pick');
+    await expect.poll(() => page.locator('.cell').count()).toBe(8);
+    await expect.poll(() => unlabeledText(page)).toBe('0 unlabeled');
+    await page.screenshot({ path: `${SHOTS}/triage-filter.png` });
+    await page.getByRole('button', { name: 'Unflagged', exact: true }).click();
+    await expect.poll(() => page.locator('.cell').count()).toBe(8 + 6);
+    await expect.poll(() => unlabeledText(page)).toBe('5 unlabeled');
+    await page.keyboard.press('Escape');
+
     // Remembered across a reload.
     await page.reload();
     await cell(page, 0).waitFor();

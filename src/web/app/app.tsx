@@ -59,7 +59,7 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
   const filter = useMemo<GridFilter>(() => ({ labels: url.labels, metrics: url.metrics, sub: url.sub }), [url.labels, url.metrics, url.sub]);
   // A search while filtering goes through POST /query too (its `text` clause, over the subtree as
   // /search does), so the filters keep applying to the results.
-  const searchViaQuery = url.q !== '' && (url.labels.stars.length > 0 || url.labels.tags.length > 0 || url.metrics.length > 0);
+  const searchViaQuery = url.q !== '' && (url.labels.stars.length > 0 || url.labels.flags.length > 0 || url.labels.tags.length > 0 || url.metrics.length > 0);
   const clauses = useMemo(() => {
     const list = gridClauses(filter);
     if (searchViaQuery) list.push({ text: url.q });

@@ -15,7 +15,7 @@ describe('url state', () => {
       order: 'asc',
       seed: 1,
       q: 'red car',
-      labels: { stars: [], tags: [] },
+      labels: { stars: [], flags: [], tags: [] },
       metrics: [],
       sub: false,
     };
@@ -59,14 +59,14 @@ describe('url state', () => {
       path: '/a b',
       sort: 'metric:aesthetic',
       order: 'desc',
-      labels: { stars: [5, 0], tags: ['cat'] },
+      labels: { stars: [5, 0], flags: ['reject'], tags: ['cat'] },
       metrics: [{ metric: 'aesthetic', min: 0.5, max: null }],
       sub: true,
     };
     const encoded = encodeUrlState(state);
-    expect(encoded).toBe('?path=/a%20b&sort=metric:aesthetic&sub=1&stars=5,0&tag=cat&m=aesthetic:0.5:');
+    expect(encoded).toBe('?path=/a%20b&sort=metric:aesthetic&sub=1&stars=5,0&flags=reject&tag=cat&m=aesthetic:0.5:');
     expect(decodeUrlState(encoded)).toEqual(state);
-    expect(decodeUrlState('?stars=4&tag=dog').labels).toEqual({ stars: [4], tags: ['dog'] });
+    expect(decodeUrlState('?stars=4&tag=dog').labels).toEqual({ stars: [4], flags: [], tags: ['dog'] });
     expect(decodeUrlState('?sort=metric:').sort).toBe('name');
     expect(decodeUrlState('?sort=metric:aesthetic&order=asc').order).toBe('asc');
   });

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useDatasetTags } from './inspector-api.js';
-import { describeLabelFilter, isFiltering, toggleStar, toggleTag, type LabelFilter } from '../../lib/label-filter.js';
+import { describeFlags, describeLabelFilter, FLAG_CHOICES, isFiltering, NO_LABEL_FILTER, toggleFlag, toggleStar, toggleTag, type LabelFilter } from '../../lib/label-filter.js';
 import './label-filter.css';
 
 export interface LabelFilterBarProps {
@@ -10,7 +10,7 @@ export interface LabelFilterBarProps {
 
 const STAR_CHOICES = [5, 4, 3, 2, 1, 0];
 
-/** Toolbar "Filter" button: ratings (including Unrated) and tags, applied on the server. */
+/** Toolbar "Filter" button: ratings (including Unrated), flags (including Unflagged) and tags, applied on the server. */
 export function LabelFilterButton({ value, onChange }: LabelFilterBarProps) {
   const [open, setOpen] = useState(false);
   const wrap = useRef<HTMLDivElement>(null);
@@ -43,7 +43,7 @@ export function LabelFilterButton({ value, onChange }: LabelFilterBarProps) {
           if (!open) tags.refresh();
           setOpen(!open);
         }}
-        title={active ? `Showing ${describeLabelFilter(value)}` : 'Filter by rating and tags'}
+        title={active ? `Showing ${describeLabelFilter(value)}` : 'Filter by rating, flag and tags'}
         data-testid="label-filter"
       >
         <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true">
@@ -52,7 +52,7 @@ export function LabelFilterButton({ value, onChange }: LabelFilterBarProps) {
         <span className="label-filter-text">{active ? describeLabelFilter(value) : 'Filter'}</span>
       </button>
       {open ? (
-        <div className="label-filter-card" role="dialog" aria-label="Filter by rating and tags">
+        <div className="label-filter-card" role="dialog" aria-label="Filter by rating, flag and tags">
           <div className="label-filter-section">Rating</div>
           <div className="label-filter-chips">
             {STAR_CHOICES.map((s) => (
@@ -64,6 +64,20 @@ export function LabelFilterButton({ value, onChange }: LabelFilterBarProps) {
                 onClick={() => onChange(toggleStar(value, s))}
               >
                 {s === 0 ? 'Unrated' : `${'★'.repeat(s)}`}
+              </button>
+            ))}
+          </div>
+          <div className="label-filter-section">Flag</div>
+          <div className="label-filter-chips">
+            {FLAG_CHOICES.map((f) => (
+              <button
+                key={f}
+                type="button"
+                className={`filter-chip${value.flags.includes(f) ? ' is-on' : ''}`}
+                aria-pressed={value.flags.includes(f)}
+                onClick={() => onChange(toggleFlag(value, f))}
+              >
+                {describeFlags([f])}
               </button>
             ))}
           </div>
@@ -90,7 +104,7 @@ export function LabelFilterButton({ value, onChange }: LabelFilterBarProps) {
             {!shownTags.length ? <span className="label-filter-empty">{tags.isLoading ? 'Loading…' : 'No tags yet'}</span> : null}
           </div>
           <div className="label-filter-foot">
-            <button type="button" className="link-button" disabled={!active} onClick={() => onChange({ stars: [], tags: [] })}>
+            <button type="button" className="link-button" disabled={!active} onClick={() => onChange(NO_LABEL_FILTER)}>
               Clear filters
             </button>
           </div>

@@ -6,7 +6,7 @@ const state: ViewState = {
   sort: 'metric:aesthetic',
   order: 'desc',
   seed: 1,
-  labels: { stars: [5], tags: ['beach'] },
+  labels: { stars: [5], flags: ['pick'], tags: ['beach'] },
   metrics: [{ metric: 'aesthetic', min: 0.8, max: null }],
   sub: true,
 };
@@ -19,7 +19,7 @@ describe('smart folder ↔ screen state', () => {
       name: 'Best',
       path: '/trips',
       recursive: true,
-      filters: [{ stars: [5] }, { tags_all: ['beach'] }, { metric: 'aesthetic', min: 0.8 }],
+      filters: [{ stars: [5] }, { flags: ['pick'] }, { tags_all: ['beach'] }, { metric: 'aesthetic', min: 0.8 }],
       sort: { key: 'metric:aesthetic', order: 'desc' },
     });
     expect(stateFromView(view)).toEqual(state);

@@ -22,7 +22,7 @@ const BATCH = 5000;
 export const SEEDED_BY = 'table';
 
 /**
- * Inserts the table's `tags`/`star`/`notes` as the version-1 state of every item the label store
+ * Inserts the table's `tags`/`star`/`flag`/`notes` as the version-1 state of every item the label store
  * has no row for (SPEC LS16): labels made since, or seeded by an earlier run, are never overridden,
  * and no event is logged. Batches yield to the event loop so requests keep being answered. When
  * anything was inserted, open clients get one id-less `resync` (reason `labels_seeded`): their

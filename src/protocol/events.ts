@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { flagSchema, metricsSchema, starSchema } from './items.js';
 import { presenceCountsSchema } from './presence.js';
+import { assignmentsUpdatedSchema, settingsUpdatedSchema } from './progress.js';
 
 /**
  * Server-Sent Events on `GET /events`. Each event's SSE `id:` is its global, strictly increasing
@@ -96,6 +97,8 @@ export const EVENT_NAMES = [
   'items-added',
   'items-removed',
   'item-changed',
+  'settings-updated',
+  'assignments-updated',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
@@ -110,6 +113,8 @@ export const serverEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('items-added'), data: itemsChangedSetSchema }),
   z.object({ type: z.literal('items-removed'), data: itemsChangedSetSchema }),
   z.object({ type: z.literal('item-changed'), data: itemChangedSchema }),
+  z.object({ type: z.literal('settings-updated'), data: settingsUpdatedSchema }),
+  z.object({ type: z.literal('assignments-updated'), data: assignmentsUpdatedSchema }),
 ]);
 export type ServerEvent = z.infer<typeof serverEventSchema>;
 export type ItemUpdated = z.infer<typeof itemUpdatedSchema>;

@@ -11,7 +11,11 @@ export type ExportFormat = z.infer<typeof exportFormatSchema>;
  * whose item is no longer in the dataset (a deleted file, a table row whose id vanished): kept as
  * orphans, they re-attach when the item comes back.
  */
-export const exportRowSchema = sidecarSchema.extend({ missing: z.literal(true).optional() });
+export const exportRowSchema = sidecarSchema.extend({
+  missing: z.literal(true).optional(),
+  /** Whom the item is assigned to (`GET /assignments`), when an assignment holds it. */
+  assignee: z.string().optional(),
+});
 export const exportJsonSchema = z.array(exportRowSchema);
 export type ExportRow = z.infer<typeof exportRowSchema>;
 

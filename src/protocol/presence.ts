@@ -14,6 +14,7 @@ export const presenceClientIdSchema = z.string().min(1).max(MAX_CLIENT_ID_LENGTH
  */
 export const presenceTokenSchema = z.string().regex(/^[\w-]{8,128}$/, 'expected 8-128 letters, digits, - or _');
 export const MAX_PRESENCE_NAME_LENGTH = 200;
+export const MAX_PRESENCE_ITEM_LENGTH = 4096;
 /** How many names a count lists at most (editors first); `viewers`/`editors` still count everyone. */
 export const MAX_PRESENCE_USERS = 50;
 export const presenceHeartbeatSchema = z.object({
@@ -26,6 +27,11 @@ export const presenceHeartbeatSchema = z.object({
    * request is authenticated: then the account's name is shown.
    */
   name: z.string().max(MAX_PRESENCE_NAME_LENGTH).optional(),
+  /**
+   * The item open in this client's inspector (a soft claim: others see "Bob is on this item";
+   * nothing is locked). Absent (older clients too) or null: none.
+   */
+  item: z.string().min(1).max(MAX_PRESENCE_ITEM_LENGTH).nullable().optional(),
 });
 export const presenceLeaveSchema = z.object({
   gallery_id: galleryIdSchema.optional(),
@@ -33,7 +39,12 @@ export const presenceLeaveSchema = z.object({
   token: presenceTokenSchema.optional(),
 });
 /** A named person present in a gallery: listed once however many tabs they have; editing wins. */
-export const presenceUserSchema = z.object({ name: z.string(), status: presenceStatusSchema });
+export const presenceUserSchema = z.object({
+  name: z.string(),
+  status: presenceStatusSchema,
+  /** The item the person has open (their newest heartbeat that named one). */
+  item: z.string().optional(),
+});
 /**
  * `POST /presence` and `GET /presence?gallery_id=` answer with these; the `presence` event carries
  * them too. `viewers` and `editors` count clients (tabs), as the spec defines them; `users` names

@@ -34,6 +34,17 @@ import {
 import { metadataResponseSchema } from './metadata.js';
 import { presenceCountsSchema, presenceHeartbeatSchema, presenceLeaveResponseSchema, presenceLeaveSchema } from './presence.js';
 import { histogramBodySchema, histogramResponseSchema, metricFieldsResponseSchema, queryBodySchema, queryResponseSchema } from './query.js';
+import {
+  assignmentsConflictBodySchema,
+  assignmentsDocumentSchema,
+  mineResponseSchema,
+  putAssignmentsBodySchema,
+  putSettingsBodySchema,
+  settingsConflictBodySchema,
+  settingsDocumentSchema,
+  statsBodySchema,
+  statsResponseSchema,
+} from './progress.js';
 import { putViewsBodySchema, viewsConflictBodySchema, viewsDocumentSchema } from './views.js';
 
 /**
@@ -68,6 +79,18 @@ export const ENDPOINTS = {
   exportJson: { method: 'GET', path: '/export', response: exportJsonSchema },
   getViews: { method: 'GET', path: '/views', response: viewsDocumentSchema },
   putViews: { method: 'PUT', path: '/views', body: putViewsBodySchema, response: viewsDocumentSchema, conflict: viewsConflictBodySchema },
+  getSettings: { method: 'GET', path: '/settings', response: settingsDocumentSchema },
+  putSettings: { method: 'PUT', path: '/settings', body: putSettingsBodySchema, response: settingsDocumentSchema, conflict: settingsConflictBodySchema },
+  stats: { method: 'POST', path: '/stats', body: statsBodySchema, response: statsResponseSchema },
+  getAssignments: { method: 'GET', path: '/assignments', response: assignmentsDocumentSchema },
+  putAssignments: {
+    method: 'PUT',
+    path: '/assignments',
+    body: putAssignmentsBodySchema,
+    response: assignmentsDocumentSchema,
+    conflict: assignmentsConflictBodySchema,
+  },
+  myAssignments: { method: 'GET', path: '/assignments/mine', response: mineResponseSchema },
   presence: { method: 'POST', path: '/presence', body: presenceHeartbeatSchema, response: presenceCountsSchema },
   presenceCounts: { method: 'GET', path: '/presence', response: presenceCountsSchema },
   presenceLeave: { method: 'POST', path: '/presence/leave', body: presenceLeaveSchema, response: presenceLeaveResponseSchema },

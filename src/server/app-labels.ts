@@ -86,10 +86,12 @@ export async function registerLabelRoutesOf(
   listItemPaths: (prefix: string) => Iterable<string>,
   /** Default: the catalog is complete, the label service's `itemExists` alone decides. */
   items: ItemSettler = { settle: async () => {} },
+  /** Whom each item is assigned to, for the export's `assignee` column (issue 14). */
+  assignees?: () => (path: string) => string | null,
 ): Promise<void> {
   registerLabelRoutes(app, parts.service, items);
   registerEventRoutes(app, parts.hub, parts.presence);
   await registerPresenceRoutes(app, parts.presence);
   registerMetricsRoutes(app, parts.service, feed, items);
-  registerExportRoutes(app, { labels: parts.service, listItemPaths });
+  registerExportRoutes(app, { labels: parts.service, listItemPaths, assignees });
 }

@@ -36,6 +36,9 @@ import { ListingService } from './query/listing-service.js';
 import { ThumbnailService, type ThumbnailOptions } from './media/thumbnail-service.js';
 import type { PgConnection } from './postgres/pg-connection.js';
 import { openStore, type StoreOptions } from './postgres/store-options.js';
+import { registerProgressRoutes } from './http/progress-routes.js';
+import { ProgressService } from './progress/progress-service.js';
+import { SqliteDocumentBackend } from './progress/sqlite-document-backend.js';
 import { ViewsStore } from './views/views-store.js';
 import type { Workspace } from './workspace.js';
 
@@ -101,6 +104,8 @@ export interface AppServices {
   access: AccessParts;
   /** The one PostgreSQL connection every store shares (`store`); null on SQLite. */
   db: PgConnection | null;
+  /** Team progress, settings and assignments (issue 14); null with `labels: false`. */
+  progress: ProgressService | null;
 }
 
 /** The composition root: every service, in dependency order, then the routes that use them. */
@@ -177,6 +182,15 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     labelRevision: service ? () => service.revision : undefined,
     indexing: () => source.progress().state === 'running',
   });
+  const progress = service
+    ? await openProgress({ labels: service, feed, catalog, query, views, db, teamFile: writable ? workspace.teamDbPath : null, ensureDir: () => workspace.ensure() }).catch(
+        async (error: unknown) => {
+          await views.close();
+          await labels?.close();
+          return failed(error);
+        },
+      )
+    : null;
   const thumbnails = new ThumbnailService(source, workspace, options.thumbnails, app.log);
   const listing = new ListingService(catalog, query, lookup);
   const log = options.log ?? ((line: string) => process.stderr.write(`lenslet: ${line}\n`));
@@ -192,6 +206,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   app.addHook('onClose', async () => {
     await living.close();
     await seeding?.stop();
+    await progress?.close();
     await labels?.close();
     await views.close?.();
   });
@@ -202,7 +217,8 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   registerFileRoutes(app, source);
   registerThumbRoutes(app, items, thumbnails);
   registerMetadataRoutes(app, source);
-  if (labels) await registerLabelRoutesOf(app, labels, feed, (prefix) => pathsUnder(catalog, prefix), items);
+  if (labels) await registerLabelRoutesOf(app, labels, feed, (prefix) => pathsUnder(catalog, prefix), items, progress ? () => progress.work.assignees() : undefined);
+  if (progress) registerProgressRoutes(app, progress);
   registerQueryRoutes(app, { engine: query, source });
   registerViewsRoutes(app, views);
   if (options.ogPreview) {
@@ -210,7 +226,24 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   }
   const webDir = options.webDir === undefined ? DEFAULT_WEB_DIR : options.webDir;
   if (webDir) await registerWebRoutes(app, webDir);
-  return { app, services: { source, workspace, feed, labels, views, query, listing, thumbnails, seeding, living, access, db } };
+  return { app, services: { source, workspace, feed, labels, views, query, listing, thumbnails, seeding, living, access, db, progress } };
+}
+
+/** Progress over the labels; its settings and assignments in `<workspace>/team.sqlite`, or PostgreSQL with `--store`. */
+async function openProgress(options: {
+  labels: NonNullable<LabelParts['service']>;
+  feed: ChangeFeed;
+  catalog: Catalog;
+  query: QueryEngine;
+  views: ViewsStore;
+  db: PgConnection | null;
+  teamFile: string | null;
+  ensureDir: () => Promise<void>;
+}): Promise<ProgressService> {
+  const backend = options.db
+    ? await (await import('./progress/pg-document-backend.js')).PgDocumentBackend.open(options.db)
+    : new SqliteDocumentBackend(options.teamFile, options.ensureDir);
+  return ProgressService.open({ ...options, backend });
 }
 
 /** Every live image path at or below `prefix` (export with `?all=1`). */

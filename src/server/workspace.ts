@@ -18,6 +18,8 @@ export interface Workspace {
   accountsDbPath: string;
   /** Content fingerprints (path, size, mtime → hash) and a table's id → path map (issue 16). */
   identityDbPath: string;
+  /** The progress settings and assignments (issue 14), created on their first write. */
+  teamDbPath: string;
   /** Smart folders: `smart-folders.json` in the workspace. */
   viewsPath: string;
   /**
@@ -75,6 +77,7 @@ function make(dir: string, persistent: boolean, legacyViewsPath: string): Worksp
     labelsDbPath: join(dir, 'labels.sqlite'),
     accountsDbPath: join(dir, 'accounts.sqlite'),
     identityDbPath: join(dir, 'identity.sqlite'),
+    teamDbPath: join(dir, 'team.sqlite'),
     viewsPath: join(dir, SMART_FOLDERS_FILE),
     legacyViewsPath,
     ensure() {

@@ -53,9 +53,9 @@ describe('GET /export', () => {
     const csv = await s.app.inject({ method: 'GET', url: '/export?format=csv&path=/animals' });
     expect(csv.headers['content-type']).toContain('text/csv');
     const rows = parseCsv(csv.body);
-    expect(rows[0]).toEqual(['path', 'tags', 'notes', 'star', 'flag', 'metrics', 'version', 'updated_at', 'updated_by', 'missing']);
-    expect(rows[0]).toEqual([...EXPORT_CSV_COLUMNS, 'missing']);
-    expect(rows[1]).toEqual(['/animals/cat.jpg', '["cute","pet"]', 'golden, "hour"\nline 2', '4', '', '{}', '2', '2026-01-23T19:22:05.000Z', 'ann', '']);
+    expect(rows[0]).toEqual(['path', 'tags', 'notes', 'star', 'flag', 'metrics', 'version', 'updated_at', 'updated_by', 'missing', 'assignee']);
+    expect(rows[0]).toEqual([...EXPORT_CSV_COLUMNS, 'missing', 'assignee']);
+    expect(rows[1]).toEqual(['/animals/cat.jpg', '["cute","pet"]', 'golden, "hour"\nline 2', '4', '', '{}', '2', '2026-01-23T19:22:05.000Z', 'ann', '', '']);
     expect(parseExport(csv.body, 'csv')).toEqual(json.json());
 
     const all = await s.app.inject({ method: 'GET', url: '/export' });

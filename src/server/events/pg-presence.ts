@@ -22,6 +22,8 @@ export const PRESENCE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX lenslet_presence_seen ON lenslet_presence (dataset, last_seen);
   `,
+  // 2: the item a client has open (issue 14, soft claims).
+  `ALTER TABLE lenslet_presence ADD COLUMN item TEXT;`,
 ];
 
 export interface PresenceShareOptions {
@@ -99,12 +101,12 @@ export class PresenceShare {
     try {
       await this.write(tracker.sharedEntries());
       const cutoff = this.now() - (this.options.ttlMs ?? 15_000);
-      const others = await db.query<{ client_key: string; client_id: string; gallery: string; status: string; name: string | null; last_seen: string }>(
-        'SELECT client_key, client_id, gallery, status, name, last_seen FROM lenslet_presence WHERE dataset = $1 AND server <> $2 AND last_seen > $3',
+      const others = await db.query<{ client_key: string; client_id: string; gallery: string; status: string; name: string | null; item: string | null; last_seen: string }>(
+        'SELECT client_key, client_id, gallery, status, name, item, last_seen FROM lenslet_presence WHERE dataset = $1 AND server <> $2 AND last_seen > $3',
         [db.dataset, this.serverId, cutoff],
       );
       if (this.stopped) return;
-      tracker.setRemote(others.rows.map((r) => ({ key: r.client_key, clientId: r.client_id, gallery: r.gallery, status: r.status as PresenceStatus | 'left', name: r.name, lastSeen: Number(r.last_seen) })));
+      tracker.setRemote(others.rows.map((r) => ({ key: r.client_key, clientId: r.client_id, gallery: r.gallery, status: r.status as PresenceStatus | 'left', name: r.name, item: r.item, lastSeen: Number(r.last_seen) })));
       if (++this.syncs % GC_EVERY_SYNCS === 0) {
         await db.query('DELETE FROM lenslet_presence WHERE dataset = $1 AND last_seen < $2', [db.dataset, cutoff - 4 * (this.options.ttlMs ?? 15_000)]);
       }
@@ -120,7 +122,7 @@ export class PresenceShare {
   /** Upserts the entries that changed since the last write and deletes the ones that are gone, in one transaction. */
   private async write(entries: readonly SharedEntry[]): Promise<void> {
     const { db } = this.options;
-    const now = new Map(entries.map((e) => [e.key, JSON.stringify([e.clientId, e.gallery, e.status, e.name, e.lastSeen])]));
+    const now = new Map(entries.map((e) => [e.key, JSON.stringify([e.clientId, e.gallery, e.status, e.name, e.item, e.lastSeen])]));
     const changed = this.full ? [...entries] : entries.filter((e) => this.written.get(e.key) !== now.get(e.key));
     const gone = this.full ? [] : [...this.written.keys()].filter((key) => !now.has(key));
     if (!this.full && changed.length === 0 && gone.length === 0) return;
@@ -131,10 +133,10 @@ export class PresenceShare {
       }
       if (changed.length === 0) return;
       await client.query(
-        `INSERT INTO lenslet_presence (dataset, server, client_key, client_id, gallery, status, name, last_seen)
-         SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[])
+        `INSERT INTO lenslet_presence (dataset, server, client_key, client_id, gallery, status, name, last_seen, item)
+         SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[])
          ON CONFLICT (dataset, server, client_key) DO UPDATE SET client_id = EXCLUDED.client_id, gallery = EXCLUDED.gallery,
-           status = EXCLUDED.status, name = EXCLUDED.name, last_seen = EXCLUDED.last_seen`,
+           status = EXCLUDED.status, name = EXCLUDED.name, last_seen = EXCLUDED.last_seen, item = EXCLUDED.item`,
         [
           db.dataset,
           this.serverId,
@@ -144,6 +146,7 @@ export class PresenceShare {
           changed.map((e) => e.status),
           changed.map((e) => e.name),
           changed.map((e) => e.lastSeen),
+          changed.map((e) => e.item),
         ],
       );
     });

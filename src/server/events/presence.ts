@@ -20,6 +20,8 @@ interface Entry {
   status: PresenceStatus;
   /** Who this client is, when known (an account, or a name the browser gave): listed in `users`. */
   name: string | null;
+  /** The item this client has open (soft claim), when it says. */
+  item: string | null;
   lastSeen: number;
 }
 
@@ -34,6 +36,7 @@ export interface SharedEntry {
   gallery: string;
   status: PresenceStatus | 'left';
   name: string | null;
+  item: string | null;
   lastSeen: number;
 }
 
@@ -73,7 +76,7 @@ export class PresenceTracker {
   }
 
   /** Null when the tracker is full and this is a new client (the caller answers 429). */
-  heartbeat(galleryId: string, clientId: string, status: PresenceStatus, token = '', name: string | null = null): PresenceCounts | null {
+  heartbeat(galleryId: string, clientId: string, status: PresenceStatus, token = '', name: string | null = null, item: string | null = null): PresenceCounts | null {
     const gallery = normalizeGalleryId(galleryId);
     this.prune();
     const key = entryKey(clientId, token);
@@ -81,7 +84,7 @@ export class PresenceTracker {
     if (!previous && this.clients.size >= this.maxClients) return null;
     if (previous && previous.gallery !== gallery) this.remove(key, previous);
     this.left.delete(key);
-    this.clients.set(key, { clientId, gallery, status, name, lastSeen: this.now() });
+    this.clients.set(key, { clientId, gallery, status, name, item, lastSeen: this.now() });
     addTo(this.galleries, gallery, key);
     addTo(this.byClient, clientId, key);
     if (previous && previous.gallery !== gallery) this.publishIfChanged(previous.gallery);
@@ -100,7 +103,7 @@ export class PresenceTracker {
     if (!entry || entry.status === 'left' || entry.gallery !== gallery) return gallery === undefined ? null : this.counts(gallery);
     const local = this.clients.get(key);
     if (local) this.remove(key, local);
-    this.left.set(key, { key, clientId, gallery: entry.gallery, status: 'left', name: null, lastSeen: this.now() });
+    this.left.set(key, { key, clientId, gallery: entry.gallery, status: 'left', name: null, item: null, lastSeen: this.now() });
     if (local && local.gallery !== entry.gallery) this.publishIfChanged(local.gallery);
     return this.publishIfChanged(entry.gallery);
   }
@@ -108,7 +111,7 @@ export class PresenceTracker {
   /** This server's entries and recent leaves, as other servers are told of them. */
   sharedEntries(): SharedEntry[] {
     const out: SharedEntry[] = [...this.left.values()];
-    for (const [key, e] of this.clients) out.push({ key, clientId: e.clientId, gallery: e.gallery, status: e.status, name: e.name, lastSeen: e.lastSeen });
+    for (const [key, e] of this.clients) out.push({ key, clientId: e.clientId, gallery: e.gallery, status: e.status, name: e.name, item: e.item, lastSeen: e.lastSeen });
     return out;
   }
 
@@ -137,7 +140,7 @@ export class PresenceTracker {
   /** The newest entry of a key, this server's or another's. */
   private newest(key: string): SharedEntry | undefined {
     const e = this.clients.get(key);
-    const mine = e ? { key, clientId: e.clientId, gallery: e.gallery, status: e.status, name: e.name, lastSeen: e.lastSeen } : this.left.get(key);
+    const mine = e ? { key, clientId: e.clientId, gallery: e.gallery, status: e.status, name: e.name, item: e.item, lastSeen: e.lastSeen } : this.left.get(key);
     const theirs = this.remote.get(key);
     if (!theirs) return mine;
     return mine && mine.lastSeen >= theirs.lastSeen ? mine : theirs;
@@ -158,12 +161,17 @@ export class PresenceTracker {
     const gallery = normalizeGalleryId(galleryId);
     let viewers = 0;
     let editors = 0;
-    const names = new Map<string, PresenceStatus>();
+    const names = new Map<string, Named>();
     const cutoff = this.now() - this.ttlMs;
-    const count = (e: { status: PresenceStatus; name: string | null }) => {
+    const count = (e: { status: PresenceStatus; name: string | null; item: string | null; lastSeen: number }) => {
       if (e.status === 'editing') editors++;
       else viewers++;
-      if (e.name !== null && names.get(e.name) !== 'editing') names.set(e.name, e.status);
+      if (e.name === null) return;
+      const held = names.get(e.name);
+      // Editing wins; the item is the one the person's newest heartbeat named.
+      const status = held?.status === 'editing' ? 'editing' : e.status;
+      const newer = !held || (e.item !== null && (held.item === null || e.lastSeen > held.seen));
+      names.set(e.name, newer ? { status, item: e.item, seen: e.lastSeen } : { ...held, status });
     };
     for (const key of this.galleries.get(gallery) ?? []) {
       const e = this.clients.get(key);
@@ -175,7 +183,7 @@ export class PresenceTracker {
       const e = this.remote.get(key);
       if (!e || e.status === 'left' || e.lastSeen <= cutoff) continue;
       const mine = this.clients.get(key) ?? this.left.get(key);
-      if (!mine || mine.lastSeen < e.lastSeen) count({ status: e.status, name: e.name });
+      if (!mine || mine.lastSeen < e.lastSeen) count({ status: e.status, name: e.name, item: e.item, lastSeen: e.lastSeen });
     }
     return { gallery_id: gallery, viewers, editors, updated_at: new Date(this.now()).toISOString(), users: listed(names) };
   }
@@ -227,9 +235,15 @@ export class PresenceTracker {
 
 const EMPTY = '';
 
+interface Named {
+  status: PresenceStatus;
+  item: string | null;
+  seen: number;
+}
+
 /** Editors first, then by name; bounded, since every `presence` event carries the list. */
-function listed(names: Map<string, PresenceStatus>): PresenceUser[] {
-  const users = [...names].map(([name, status]) => ({ name, status }));
+function listed(names: Map<string, Named>): PresenceUser[] {
+  const users = [...names].map(([name, { status, item }]): PresenceUser => (item === null ? { name, status } : { name, status, item }));
   users.sort((a, b) => (a.status === b.status ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.status === 'editing' ? -1 : 1));
   return users.slice(0, MAX_PRESENCE_USERS);
 }

@@ -9,6 +9,8 @@ export interface ExportRouteDeps {
   labels: LabelService;
   /** Every image path at or below a folder (for `?all=1`, which includes unlabeled images). */
   listItemPaths(prefix: string): Iterable<string>;
+  /** Whom each item is assigned to, as of the request (issue 14); absent: no `assignee` values. */
+  assignees?: () => (path: string) => string | null;
 }
 
 const PAGE = 500;
@@ -24,7 +26,7 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
     reply
       .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
       .header('content-disposition', `attachment; filename="lenslet-labels.${format}"`);
-    return reply.send(Readable.from(exportLines(rows, format, (path) => !deps.labels.hasItem(path))));
+    return reply.send(Readable.from(exportLines(rows, format, (path) => !deps.labels.hasItem(path), deps.assignees?.())));
   });
 }
 

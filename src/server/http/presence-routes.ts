@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MAX_GALLERY_ID_LENGTH, MAX_PRESENCE_NAME_LENGTH, presenceHeartbeatSchema, presenceLeaveSchema } from '../../protocol/presence.js';
+import { canonicalPath } from '../../protocol/paths.js';
 import { isAuthenticated } from '../accounts/principal.js';
 import { AppError } from '../app-error.js';
 import type { PresenceTracker } from '../events/presence.js';
@@ -17,7 +18,7 @@ export async function registerPresenceRoutes(app: FastifyInstance, presence: Pre
 
   app.post('/presence', async (req, reply) => {
     const body = parseBody(presenceHeartbeatSchema, req.body);
-    const counts = presence.heartbeat(body.gallery_id, body.client_id, body.status, body.token, presenceName(req, body.name));
+    const counts = presence.heartbeat(body.gallery_id, body.client_id, body.status, body.token, presenceName(req, body.name), openItem(body.item));
     // Full: existing clients still beat; new ones wait for the stale to expire.
     return counts ?? refuse(reply, PRESENCE_FULL_RETRY_S, 'too many clients are present');
   });
@@ -42,6 +43,14 @@ export async function registerPresenceRoutes(app: FastifyInstance, presence: Pre
       return { client_id: body.client_id, counts };
     });
   });
+}
+
+/** The item a heartbeat says is open, canonical; a path that is not one is refused. */
+function openItem(raw: string | null | undefined): string | null {
+  if (raw === undefined || raw === null) return null;
+  const path = canonicalPath(raw);
+  if (!path.ok) throw new AppError('invalid_body', `item: ${path.reason}`, { field: 'item' });
+  return path.path;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { ItemOutcome, WriteOutcome } from '../labels/write-outcome.js';
+import type { DocumentOutcome } from '../progress/team-document.js';
 import type { ViewsOutcome } from '../views/views-store.js';
 import { errorBody } from './error-handler.js';
 
@@ -34,6 +35,23 @@ export function viewsWriteReply(outcome: ViewsOutcome): Reply {
       error: {
         code: 'version_conflict',
         message: `the views changed: you edited version ${base_version}, they are now at version ${current.version}`,
+        details: { base_version, current_version: current.version },
+      },
+      current,
+    },
+  };
+}
+
+/** A versioned team document (settings, assignments): like the views, 409 with `current`. */
+export function documentWriteReply<T>(outcome: DocumentOutcome<T>, what: string): Reply {
+  if (outcome.kind === 'applied') return { status: 200, body: outcome.doc, version: outcome.doc.version };
+  const { base_version, current } = outcome;
+  return {
+    status: 409,
+    body: {
+      error: {
+        code: 'version_conflict',
+        message: `the ${what} changed: you edited version ${base_version}, they are now at version ${current.version}`,
         details: { base_version, current_version: current.version },
       },
       current,

@@ -12,20 +12,30 @@ import { flagSchema, metricsSchema, starSchema, type Sidecar } from '../../proto
  */
 export type ExportFormat = 'json' | 'csv';
 export const EXPORT_FORMATS = ['json', 'csv'] as const;
-/** The protocol's columns plus a trailing `missing` (older exports, and the browser's, lack it). */
-export const CSV_COLUMNS = [...EXPORT_CSV_COLUMNS, 'missing'] as const;
+/**
+ * The protocol's columns plus a trailing `missing` and `assignee` (older exports, and the
+ * browser's, lack them; an import reads columns by name and ignores both).
+ */
+export const CSV_COLUMNS = [...EXPORT_CSV_COLUMNS, 'missing', 'assignee'] as const;
 
-/** `isMissing`: the path is no item of the dataset now; absent when the exporter cannot tell. */
+const NOBODY = () => null;
+
+/**
+ * `isMissing`: the path is no item of the dataset now; absent when the exporter cannot tell.
+ * `assigneeOf`: whom an assignment gives the item to (issue 14); absent outside a server.
+ */
 export async function* exportLines(
   rows: AsyncIterable<Sidecar>,
   format: ExportFormat,
   isMissing: (path: string) => boolean = () => false,
+  assigneeOf: (path: string) => string | null = NOBODY,
 ): AsyncGenerator<string> {
   if (format === 'csv') {
     yield `${CSV_COLUMNS.join(',')}\r\n`;
     for await (const s of rows) {
       const missing = isMissing(s.path) ? 'true' : '';
-      const cells = [s.path, JSON.stringify(s.tags), s.notes, s.star ?? '', s.flag ?? '', JSON.stringify(s.metrics), s.version, s.updated_at ?? '', s.updated_by ?? '', missing];
+      const assignee = assigneeOf(s.path) ?? '';
+      const cells = [s.path, JSON.stringify(s.tags), s.notes, s.star ?? '', s.flag ?? '', JSON.stringify(s.metrics), s.version, s.updated_at ?? '', s.updated_by ?? '', missing, assignee];
       yield `${cells.map((c) => csvCell(String(c))).join(',')}\r\n`;
     }
     return;
@@ -33,13 +43,13 @@ export async function* exportLines(
   yield '[';
   let first = true;
   for await (const s of rows) {
-    yield (first ? '\n' : ',\n') + JSON.stringify(exportRecord(s, isMissing(s.path)));
+    yield (first ? '\n' : ',\n') + JSON.stringify(exportRecord(s, isMissing(s.path), assigneeOf(s.path)));
     first = false;
   }
   yield '\n]\n';
 }
 
-function exportRecord(s: Sidecar, missing: boolean): ExportRow {
+function exportRecord(s: Sidecar, missing: boolean, assignee: string | null): ExportRow {
   const row: ExportRow = {
     path: s.path,
     tags: s.tags,
@@ -52,6 +62,7 @@ function exportRecord(s: Sidecar, missing: boolean): ExportRow {
     updated_by: s.updated_by,
   };
   if (missing) row.missing = true;
+  if (assignee !== null) row.assignee = assignee;
   return row;
 }
 

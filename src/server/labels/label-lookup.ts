@@ -11,6 +11,8 @@ export interface LabelSnapshot {
   notes: string;
   version: number;
   metrics: Record<string, number>;
+  /** Who wrote the item last (progress stats count an item for them); absent in hand-made snapshots. */
+  updated_by?: string;
 }
 
 export interface LabelLookup {

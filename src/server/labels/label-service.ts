@@ -10,8 +10,9 @@ import type { LabelLookup, LabelSnapshot } from './label-lookup.js';
 import type { HistoryEntry } from '../../protocol/history.js';
 import { historyEntries } from './history-labels.js';
 import { seededSidecar } from './label-model.js';
-import { LabelProjection } from './label-projection.js';
+import { LabelProjection, type ProjectionListener } from './label-projection.js';
 import type {
+  ChangesSince,
   LabelFields,
   LabelMove,
   LabelPatch,
@@ -120,6 +121,21 @@ export class LabelService implements LabelLookup {
 
   forEachLabeled(visit: (path: string, labels: LabelSnapshot) => void): void {
     this.projection.forEachLabeled(visit);
+  }
+
+  /** Every stored row, labeled or not (progress counters start from them). */
+  forEachRow(visit: (path: string, labels: LabelSnapshot) => void): void {
+    this.projection.forEachRow(visit);
+  }
+
+  /** Follows every change of the projection, whoever wrote it; returns the function that stops it. */
+  listen(listener: ProjectionListener): () => void {
+    return this.projection.listen(listener);
+  }
+
+  /** The store's event log after `afterId` (progress counters read what it still holds at start). */
+  eventsSince(afterId: number, limit: number): Promise<ChangesSince> {
+    return this.options.store.changesSince(afterId, limit);
   }
 
   health(): LabelsHealth {

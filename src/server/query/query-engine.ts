@@ -152,6 +152,17 @@ export class QueryEngine {
     return { items, total: list.ids.length, offset, limit: request.limit };
   }
 
+  /**
+   * The ids of a folder's items (its subtree when `recursive`) that pass `filters`, in no order:
+   * a fresh list the caller may keep (progress stats over a filtered set, assignments of a smart folder).
+   */
+  scopeIds(path: string, recursive: boolean, filters: readonly Filter[]): IdList {
+    const dir = this.dir(path);
+    const scope = this.scope(dir.id, recursive);
+    if (filters.length > 0) applyFilters(scope, filters, this.context(this.labelIndex()));
+    return scope;
+  }
+
   /** `ids` in the order of `sort` (L6), e.g. search matches in name order. */
   order(ids: Int32Array, sort: ListSort = DEFAULT_SORT): Int32Array {
     const list = arrange(this.book, sort, { ids, count: ids.length });

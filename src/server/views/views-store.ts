@@ -100,6 +100,16 @@ export class ViewsStore {
     return seenBy(this.doc, ownerKey(viewer));
   }
 
+  /** A view by id whoever owns it (an admin's assignment may name any smart folder). */
+  find(id: string): OwnedView | undefined {
+    return this.doc.views.find((v) => v.id === id);
+  }
+
+  /** The document's version: moves on every change of any view. */
+  get version(): number {
+    return this.doc.version;
+  }
+
   get persistent(): boolean {
     return this.backend.persistent;
   }

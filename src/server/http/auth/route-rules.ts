@@ -37,8 +37,10 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /histogram': 'browse',
   'GET /metrics/fields': 'browse',
   'GET /views': 'browse',
+  'POST /stats': 'browse',
   'GET /events': 'browse',
   'GET /export': 'export',
+  'GET /stats/export': 'export',
   'GET /presence': 'presence',
   'POST /presence': 'presence',
   'POST /presence/leave': 'presence',
@@ -51,7 +53,15 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   // Own smart folders; which of them a role may change (shared ones: admins) the views service decides.
   'PUT /views': 'own_views',
   'PUT /metrics': 'metrics',
+  // The caller's own share of the assigned work: the people who label.
+  'GET /assignments/mine': 'label',
   'POST /metrics/progress': 'progress',
+
+  // What counts as labeled, and who works on what (issue 14): admins read and set both.
+  'GET /settings': 'admin',
+  'PUT /settings': 'admin',
+  'GET /assignments': 'admin',
+  'PUT /assignments': 'admin',
 
   'GET /admin/users': 'admin',
   'POST /admin/users': 'admin',

@@ -1,0 +1,159 @@
+import { canonicalPath, parentPath } from '../../protocol/paths.js';
+import {
+  type AssignmentsDocument,
+  assignmentsDocumentSchema,
+  DEFAULT_LABELED_RULE,
+  type LabeledRule,
+  type SettingsDocument,
+  settingsDocumentSchema,
+  type StatsBody,
+  type StatsResponse,
+} from '../../protocol/progress.js';
+import { AppError } from '../app-error.js';
+import type { Catalog, DirNode } from '../catalog/catalog.js';
+import type { ChangeFeed } from '../events/change-feed.js';
+import type { LabelService } from '../labels/label-service.js';
+import type { QueryEngine } from '../query/query-engine.js';
+import type { ViewsStore } from '../views/views-store.js';
+import type { DocumentBackend } from './document-backend.js';
+import { editOf, editsInLog, type Edit } from './edit-feed.js';
+import { EditJournal } from './edit-journal.js';
+import { FolderCounters } from './folder-counters.js';
+import { MyWork } from './my-work.js';
+import { statsExportRows, type StatsExportRow } from './stats-export.js';
+import { Tally } from './tally.js';
+import { TeamDocument } from './team-document.js';
+
+export interface ProgressServiceOptions {
+  labels: LabelService;
+  feed: ChangeFeed;
+  catalog: Catalog;
+  query: QueryEngine;
+  views: Pick<ViewsStore, 'find' | 'version'>;
+  backend: DocumentBackend;
+  now?: () => number;
+  /** Label writes kept for filtered stats and the export (default 4M, 20 bytes each). */
+  journalCap?: number;
+}
+
+type SettingsBody = Omit<SettingsDocument, 'version'>;
+type AssignmentsBody = Omit<AssignmentsDocument, 'version'>;
+
+/**
+ * Team progress (issue 14; rules PR… in SPEC.md): the dataset's "labeled" setting, stats of any
+ * folder or filtered set from counters kept current on every label change (never a scan of the
+ * log per request), assignments and each person's share of the unlabeled work.
+ */
+export class ProgressService {
+  readonly counters = new FolderCounters();
+  readonly journal: EditJournal;
+  /** Resolves once the label writes still in the store's log at start are counted. */
+  readonly ready: Promise<void>;
+  readonly work: MyWork;
+  private readonly now: () => number;
+  private readonly stops: (() => void)[] = [];
+
+  private constructor(
+    private readonly options: ProgressServiceOptions,
+    readonly settings: TeamDocument<SettingsBody>,
+    readonly assignments: TeamDocument<AssignmentsBody>,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.journal = new EditJournal(options.journalCap);
+    const { labels, feed, catalog } = options;
+    // One synchronous step: the counters start from the projection as it is and follow every
+    // change after it; writes after `head` come from the feed, those up to it from the log.
+    options.labels.forEachRow((path, s) => this.counters.changed(path, undefined, s));
+    this.stops.push(labels.listen(this.counters));
+    const head = labels.revision;
+    this.stops.push(
+      feed.subscribe((event) => {
+        if (event.id === null || event.id <= head) return;
+        const edit = editOf(event.type, event.data);
+        if (edit) this.edit(edit);
+      }),
+    );
+    this.ready = (async () => {
+      for await (const edit of editsInLog((after, limit) => labels.eventsSince(after, limit), head)) this.edit(edit);
+    })().catch((error: unknown) => console.error('progress: reading the event log failed', error));
+    this.work = new MyWork({ catalog, query: options.query, labels, views: options.views, settings, assignments });
+  }
+
+  static async open(options: ProgressServiceOptions): Promise<ProgressService> {
+    const publish = (type: 'settings-updated' | 'assignments-updated') => (version: number) => options.feed.publish({ id: null, type, data: { version } });
+    const common = { backend: options.backend, now: options.now };
+    const settings = await TeamDocument.open<SettingsBody>({
+      ...common,
+      name: 'settings',
+      initial: { labeled: DEFAULT_LABELED_RULE },
+      parse: (body) => settingsDocumentSchema.omit({ version: true }).parse(body),
+      publish: publish('settings-updated'),
+    });
+    const assignments = await TeamDocument.open<AssignmentsBody>({
+      ...common,
+      name: 'assignments',
+      initial: { assignments: [] },
+      parse: (body) => assignmentsDocumentSchema.omit({ version: true }).parse(body),
+      publish: publish('assignments-updated'),
+    }).catch(async (error: unknown) => {
+      await settings.close();
+      throw error;
+    });
+    return new ProgressService(options, settings, assignments);
+  }
+
+  get rule(): LabeledRule {
+    return this.settings.get().labeled;
+  }
+
+  /** `POST /stats`: a folder's (or subtree's) counters, or a filtered set counted on the spot. */
+  stats(body: StatsBody): StatsResponse {
+    const { catalog, query, labels } = this.options;
+    const path = folderPath(body.path);
+    const dir = requireDir(catalog, path);
+    const now = this.now();
+    if (!body.filters?.length) {
+      const total = body.recursive ? dir.count : dir.items.length;
+      return this.counters.sum(path, body.recursive).summary(total, this.rule, now);
+    }
+    const scope = query.scopeIds(path, body.recursive, body.filters);
+    const tally = new Tally();
+    const members = new Uint8Array(catalog.size);
+    for (let i = 0; i < scope.count; i++) {
+      const id = scope.ids[i]!;
+      members[id] = 1;
+      tally.add(labels.peek(catalog.paths[id]!), 1);
+    }
+    this.journal.forEachMember(members, (user, atMs) => tally.edit(user, atMs));
+    return tally.summary(scope.count, this.rule, now);
+  }
+
+  /** `GET /stats/export`: label writes per person and day at or below `path`. */
+  exportRows(path: string): StatsExportRow[] {
+    return statsExportRows(this.journal, folderPath(path));
+  }
+
+  async close(): Promise<void> {
+    for (const stop of this.stops) stop();
+    await this.settings.close();
+    await this.assignments.close();
+    await this.options.backend.close();
+  }
+
+  private edit(edit: Edit): void {
+    this.counters.edit(edit.path, edit.user, edit.atMs);
+    this.journal.add(this.options.catalog.idOf(edit.path) ?? -1, parentPath(edit.path), edit.user, edit.atMs);
+  }
+}
+
+function folderPath(raw: string): string {
+  const canonical = canonicalPath(raw);
+  if (!canonical.ok) throw new AppError('invalid_path', canonical.reason);
+  return canonical.path;
+}
+
+function requireDir(catalog: Catalog, path: string): DirNode {
+  const dir = catalog.dirOfPath(path);
+  if (!dir) throw new AppError('folder_not_found', `no folder ${path}`);
+  return dir;
+}

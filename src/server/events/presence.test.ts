@@ -60,7 +60,7 @@ describe('PresenceTracker with other servers’ entries', () => {
     const published: PresenceCounts[] = [];
     const a = new PresenceTracker({ now: c.now, ttlMs: 1000, onChange: (x) => published.push(x) });
     a.heartbeat('/g', 'c1', 'viewing', 't1', 'ann');
-    a.setRemote([{ key: 'k2', clientId: 'c2', gallery: '/g/', status: 'editing', name: 'bob', lastSeen: c.now() }]);
+    a.setRemote([{ key: 'k2', clientId: 'c2', gallery: '/g/', status: 'editing', name: 'bob', item: null, lastSeen: c.now() }]);
     expect(a.counts('/g')).toMatchObject({ viewers: 1, editors: 1, users: [{ name: 'bob', status: 'editing' }, { name: 'ann', status: 'viewing' }] });
     expect(published.map((x) => [x.viewers, x.editors])).toEqual([[1, 0], [1, 1]]);
     expect(a.isIn('c2', '/g')).toBe(true);

@@ -23,7 +23,7 @@ describe('LabelProjection', () => {
     });
     p.applyEvent(item(2, 1));
     p.applyEvent({ id: 3, type: 'metrics-updated', path: '/a.jpg', changes: {}, data: { path: '/a.jpg', version: 3, metrics: { m: 2 }, updated_at: at, updated_by: 'w' } });
-    expect(p.peek('/a.jpg')).toEqual({ star: 1, flag: null, tags: [], notes: '', version: 3, metrics: { m: 2 } });
+    expect(p.peek('/a.jpg')).toEqual({ star: 1, flag: null, tags: [], notes: '', version: 3, metrics: { m: 2 }, updated_by: 'w' });
     p.applyEvent(item(2, 5));
     expect(p.peek('/a.jpg')?.star).toBe(1);
   });
@@ -36,6 +36,6 @@ describe('LabelProjection', () => {
       data: { from: '/a.jpg', to: '/b.jpg', version: 3, tags: ['x'], notes: 'n', star: 2, flag: null, metrics: { m: 1 }, updated_at: at, updated_by: 'w' },
     });
     expect(p.peek('/a.jpg')).toBeUndefined();
-    expect(p.peek('/b.jpg')).toEqual({ star: 2, flag: null, tags: ['x'], notes: 'n', version: 3, metrics: { m: 1 } });
+    expect(p.peek('/b.jpg')).toEqual({ star: 2, flag: null, tags: ['x'], notes: 'n', version: 3, metrics: { m: 1 }, updated_by: 'w' });
   });
 });

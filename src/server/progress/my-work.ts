@@ -12,7 +12,7 @@ import { WorkSplit } from './work-split.js';
 
 export interface MyWorkOptions {
   catalog: Catalog;
-  query: QueryEngine;
+  query: Pick<QueryEngine, 'scopeIds'>;
   labels: LabelLookup & { readonly revision: number };
   views: Pick<ViewsStore, 'find' | 'version'>;
   settings: TeamDocument<Omit<SettingsDocument, 'version'>>;
@@ -92,7 +92,10 @@ export class MyWork {
         mine.push(id);
       }
     }
-    const ids = this.options.query.order(Int32Array.from(mine));
+    // Path order: folder by folder, the same on every server (code units, no locale).
+    const paths = catalog.paths;
+    mine.sort((a, b) => (paths[a]! < paths[b]! ? -1 : paths[a]! > paths[b]! ? 1 : 0));
+    const ids = Int32Array.from(mine);
     if (this.kept.size >= MAX_KEPT) this.kept.delete(this.kept.keys().next().value!);
     this.kept.set(person, { stamp, ids });
     return ids;

@@ -32,7 +32,7 @@ function concrete(url: string): string {
 describe('route × role matrix', () => {
   it('covers the routes of every area', () => {
     const routes = new Set(t.server.services.access.routes.map((r) => `${r.method} ${r.url}`));
-    for (const route of ['GET /folders', 'PATCH /item', 'GET /events', 'PUT /metrics', 'PUT /views', 'GET /admin/users', 'POST /auth/login', 'GET /*', 'GET /og-image']) {
+    for (const route of ['GET /folders', 'PATCH /item', 'GET /events', 'PUT /metrics', 'PUT /views', 'GET /admin/users', 'POST /auth/login', 'GET /*', 'GET /og-image', 'POST /stats', 'PUT /assignments', 'GET /assignments/mine', 'PUT /settings']) {
       expect(routes).toContain(route);
     }
   });
@@ -73,6 +73,12 @@ describe('route × role matrix', () => {
     for (const [method, url] of [['PUT', '/item'], ['PATCH', '/item'], ['PATCH', '/items'], ['PUT', '/views']]) expect(who(method!, url!)).toEqual(['labeler', 'admin']);
     for (const [method, url] of [['PUT', '/metrics'], ['POST', '/metrics/progress']]) expect(who(method!, url!)).toEqual(['admin', 'worker']);
     for (const r of routes.filter((r) => r.url.startsWith('/admin/'))) expect(who(r.method, r.url)).toEqual(['admin']);
+    // Issue 14 (PR5, PR6): admins read and set what counts as labeled and who works on what; everyone
+    // who browses sees stats, whoever exports gets the per-day CSV, and labelers get their own work.
+    for (const [method, url] of [['GET', '/settings'], ['PUT', '/settings'], ['GET', '/assignments'], ['PUT', '/assignments']]) expect(who(method!, url!)).toEqual(['admin']);
+    expect(who('POST', '/stats')).toEqual(['viewer', 'labeler', 'admin']);
+    expect(who('GET', '/stats/export')).toEqual(['viewer', 'labeler', 'admin']);
+    expect(who('GET', '/assignments/mine')).toEqual(['labeler', 'admin']);
   });
 
   it('a route registered without a rule fails at startup', async () => {

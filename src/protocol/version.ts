@@ -23,8 +23,11 @@
  *    the CSV column after `star`); `set_flag` in PATCH bodies and batch entries; an optional `flag`
  *    in PUT bodies (absent keeps it); history `changes.flag`; the `/query` `flags` filter.
  * 10: history entries' `labels` (the labels at that version, for "Restore this version").
+ * 11: team progress (issue 14): progress.ts (settings, stats, assignments, my work, the stats CSV
+ *    columns), events `settings-updated` and `assignments-updated`, export rows' `assignee`,
+ *    presence heartbeat `item` and users' `item` (soft claims).
  */
-export const PROTOCOL_VERSION = 10;
+export const PROTOCOL_VERSION = 11;
 
 /** The schema hash of each version, oldest first (append only). */
 export const PROTOCOL_HASHES: Record<number, string> = {
@@ -38,4 +41,5 @@ export const PROTOCOL_HASHES: Record<number, string> = {
   8: '609528fcae0e09377e29887b7e1a92020869dc5be036a38fac9490fcc12153bf',
   9: '50d6bf8ae3874eaaa181797ffded5a73f81b36c12e939b3be24f28a4a1d989ad',
   10: '73cdd4b0085c3e48754ea6a3838da471df85a0f6cf992a48ce73fa69aab90676',
+  11: '0000',
 };

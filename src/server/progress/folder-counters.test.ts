@@ -129,7 +129,7 @@ describe('progress counters', () => {
         star: next() < 0.3 ? null : Math.floor(next() * 6),
         tags: TAGS.filter(() => next() < 0.3),
         notes: next() < 0.2 ? 'note' : '',
-        metrics: next() < 0.3 ? { blur: next() } : {},
+        metrics: (next() < 0.3 ? { blur: next() } : {}) as Record<string, number>,
       });
       for (let step = 0; step < 400; step++) {
         const path = pick(next, PATHS);

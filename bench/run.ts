@@ -18,6 +18,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   watch: () => import('./watch-bench.js'),
   identity: () => import('./identity-bench.js'),
   pg: () => import('./pg-bench.js'),
+  stats: () => import('./stats-bench.js'),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

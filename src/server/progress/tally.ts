@@ -13,7 +13,7 @@ export interface EditCount {
 /**
  * Counts over a set of items (a folder's direct items, or a filtered set): only items with any
  * label contribute, so an item with metrics alone or all labels cleared counts as unlabeled.
- * Tallies add up: a subtree's is the sum of its folders'.
+ * Tallies add up: a subtree's is the sum of its folders' (FolderCounters keeps that sum).
  */
 export class Tally {
   /** Items with any label. */
@@ -65,24 +65,6 @@ export class Tally {
   /** Drops hourly buckets older than the timeline, so a long-lived folder keeps at most a week of them. */
   forgetHoursBefore(hour: number): void {
     for (const h of this.hours.keys()) if (h < hour) this.hours.delete(h);
-  }
-
-  /** Adds another tally into this one. */
-  merge(other: Tally): void {
-    this.labeled += other.labeled;
-    for (let i = 1; i <= 5; i++) this.stars[i]! += other.stars[i]!;
-    this.pick += other.pick;
-    this.reject += other.reject;
-    for (const [tag, n] of other.tags) bump(this.tags, tag, n);
-    for (const [user, n] of other.writers) bump(this.writers, user, n);
-    for (const [user, e] of other.edits) {
-      const held = this.edits.get(user);
-      if (held) {
-        held.edits += e.edits;
-        if (e.last > held.last) held.last = e.last;
-      } else this.edits.set(user, { ...e });
-    }
-    for (const [hour, n] of other.hours) this.hours.set(hour, (this.hours.get(hour) ?? 0) + n);
   }
 
   /** Labeled items by `rule`, from the counts kept for every rule (changing the setting rebuilds nothing). */

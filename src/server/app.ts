@@ -183,7 +183,17 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     indexing: () => source.progress().state === 'running',
   });
   const progress = service
-    ? await openProgress({ labels: service, feed, catalog, query, views, db, teamFile: writable ? workspace.teamDbPath : null, ensureDir: () => workspace.ensure() }).catch(
+    ? await openProgress({
+        labels: service,
+        feed,
+        catalog,
+        query,
+        views,
+        db,
+        teamFile: writable ? workspace.teamDbPath : null,
+        ensureDir: () => workspace.ensure(),
+        indexed: () => source.whenIdle().catch(() => undefined),
+      }).catch(
         async (error: unknown) => {
           await views.close();
           await labels?.close();
@@ -239,6 +249,7 @@ async function openProgress(options: {
   db: PgConnection | null;
   teamFile: string | null;
   ensureDir: () => Promise<void>;
+  indexed: () => Promise<void>;
 }): Promise<ProgressService> {
   const backend = options.db
     ? await (await import('./progress/pg-document-backend.js')).PgDocumentBackend.open(options.db)

@@ -12,7 +12,7 @@ export interface LabelSnapshot {
   version: number;
   metrics: Record<string, number>;
   /** Who wrote the item last (progress stats count an item for them); absent in hand-made snapshots. */
-  updated_by?: string;
+  updated_by?: string | undefined;
 }
 
 export interface LabelLookup {

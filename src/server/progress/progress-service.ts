@@ -34,6 +34,11 @@ export interface ProgressServiceOptions {
   now?: () => number;
   /** Label writes kept for filtered stats and the export (default 4M, 20 bytes each). */
   journalCap?: number;
+  /**
+   * Resolves once the catalog holds the dataset (indexing done): the log is read after it, so each
+   * write it holds finds its item's id. Default: at once.
+   */
+  indexed?: () => Promise<void>;
 }
 
 type SettingsBody = Omit<SettingsDocument, 'version'>;
@@ -52,6 +57,8 @@ export class ProgressService {
   readonly work: MyWork;
   private readonly now: () => number;
   private readonly stops: (() => void)[] = [];
+  private closed = false;
+  private reading: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly options: ProgressServiceOptions,
@@ -73,8 +80,17 @@ export class ProgressService {
         if (edit) this.edit(edit);
       }),
     );
+    const read = async () => {
+      for await (const edit of editsInLog((after, limit) => labels.eventsSince(after, limit), head)) {
+        if (this.closed) return;
+        this.edit(edit);
+      }
+    };
     this.ready = (async () => {
-      for await (const edit of editsInLog((after, limit) => labels.eventsSince(after, limit), head)) this.edit(edit);
+      await options.indexed?.();
+      if (this.closed) return;
+      this.reading = read();
+      await this.reading;
     })().catch((error: unknown) => console.error('progress: reading the event log failed', error));
     this.work = new MyWork({ catalog, query: options.query, labels, views: options.views, settings, assignments });
   }
@@ -134,7 +150,10 @@ export class ProgressService {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     for (const stop of this.stops) stop();
+    // The log may still be being read: the store must outlive that read.
+    await this.reading.catch(() => undefined);
     await this.settings.close();
     await this.assignments.close();
     await this.options.backend.close();

@@ -131,9 +131,9 @@ describe('orphaned labels (issue 16)', () => {
       expect(await store.get('/sub/gone.jpg')).toMatchObject({ star: 3, tags: ['t'], version: 2 });
       await store.close();
     }
-    // A CSV from before the column existed still imports.
+    // A CSV from before the columns existed (missing, assignee) still imports.
     const oldCsv = join(dir, 'old.csv');
-    const oldText = readFileSync(csvFile, 'utf8').split('\r\n').map((line) => line.replace(/,(true|missing)?$/, '')).join('\r\n');
+    const oldText = readFileSync(csvFile, 'utf8').split('\r\n').map((line) => line.replace(/,(true|missing)?,(assignee)?$/, '')).join('\r\n');
     expect(oldText.split('\r\n')[0]).toBe(EXPORT_CSV_COLUMNS.join(','));
     writeFileSync(oldCsv, oldText);
     const target = join(dir, 'orphans-old.sqlite');

@@ -73,7 +73,7 @@ async function measure(dbPath: string): Promise<void> {
   for (let start = 0; start < LABELED; start += 20_000) {
     const rows = [];
     for (let i = start; i < Math.min(LABELED, start + 20_000); i++) {
-      rows.push({ path: pathOf(Math.floor((i * ROWS) / LABELED)), tags: TAGS.filter(() => rand() < 0.2), notes: '', star: rand() < 0.5 ? 1 + Math.floor(rand() * 5) : null });
+      rows.push({ path: pathOf(Math.floor((i * ROWS) / LABELED)), tags: TAGS.filter(() => rand() < 0.2), notes: '', star: rand() < 0.5 ? 1 + Math.floor(rand() * 5) : null, flag: rand() < 0.1 ? ('pick' as const) : null });
     }
     await store.seedDefaults(rows, stamp);
   }

@@ -50,7 +50,7 @@ function recount(rows: Map<string, LabelSnapshot>, edits: readonly Edit[], folde
   const writers = new Map<string, number>();
   for (const [path, s] of rows) {
     if (!inScope(path)) continue;
-    const flag = (s as { flag?: string | null }).flag ?? null;
+    const flag = s.flag ?? null;
     const star = s.star ?? 0;
     if (!(star > 0 || s.tags.length || s.notes || flag)) continue;
     stars[star]!++;
@@ -127,6 +127,7 @@ describe('progress counters', () => {
       let id = 0;
       const labels = () => ({
         star: next() < 0.3 ? null : Math.floor(next() * 6),
+        flag: pick(next, [null, null, 'pick', 'reject'] as const),
         tags: TAGS.filter(() => next() < 0.3),
         notes: next() < 0.2 ? 'note' : '',
         metrics: (next() < 0.3 ? { blur: next() } : {}) as Record<string, number>,
@@ -158,7 +159,7 @@ describe('progress counters', () => {
               type: 'item-moved',
               path: to,
               changes: { moved: { from: path, to } },
-              data: { from: path, to, version: before.version + 1, tags: before.tags, notes: before.notes, star: before.star, metrics: before.metrics, updated_at, updated_by: 'watcher' },
+              data: { from: path, to, version: before.version + 1, tags: before.tags, notes: before.notes, star: before.star, flag: before.flag, metrics: before.metrics, updated_at, updated_by: 'watcher' },
             });
           }
         } else if (roll < 0.95) {
@@ -168,7 +169,7 @@ describe('progress counters', () => {
           const kept = [...rowsOf(projection)].filter(() => next() < 0.7);
           await projection.load(
             (async function* () {
-              for (const [p, s] of kept) yield { path: p, tags: s.tags, notes: s.notes, star: s.star, metrics: s.metrics, version: s.version, updated_at, updated_by: s.updated_by ?? null };
+              for (const [p, s] of kept) yield { path: p, tags: s.tags, notes: s.notes, star: s.star, flag: s.flag, metrics: s.metrics, version: s.version, updated_at, updated_by: s.updated_by ?? null };
             })(),
           );
         }
@@ -197,7 +198,9 @@ describe('progress counters', () => {
       const base = (await service.getMany([path]))[0]!.version;
       const roll = next();
       if (roll < 0.6) {
-        const patch = next() < 0.5 ? { set_star: Math.floor(next() * 6) } : { add_tags: [pick(next, TAGS)], remove_tags: [pick(next, TAGS)] };
+        const r = next();
+        const patch =
+          r < 0.4 ? { set_star: Math.floor(next() * 6) } : r < 0.6 ? { set_flag: pick(next, [null, 'pick', 'reject'] as const) } : { add_tags: [pick(next, TAGS)], remove_tags: [pick(next, TAGS)] };
         await service.patchItem(path, patch, base, { key: `k${step}`, actor: user });
       } else if (roll < 0.75) {
         await service.patchItems([{ path, base_version: base, patch: { set_notes: next() < 0.5 ? '' : 'n' } }], { key: `k${step}`, actor: user });
@@ -206,7 +209,7 @@ describe('progress counters', () => {
       } else if (roll < 0.95) {
         await service.moveItems([{ from: path, to: pick(next, PATHS) }], 'watcher');
       } else {
-        await service.seed([{ path: pick(next, PATHS), tags: ['seeded'], notes: '', star: 3 }], 'table');
+        await service.seed([{ path: pick(next, PATHS), tags: ['seeded'], notes: '', star: 3, flag: 'pick' }], 'table');
       }
     }
     const rows = new Map<string, LabelSnapshot>();
@@ -216,23 +219,26 @@ describe('progress counters', () => {
     await service.close();
   });
 
-  it('[PR2] the labeled rule: star 0 is unrated, metrics alone are no label, a tag rule counts that tag', () => {
+  it('[PR2] the labeled rule: star 0 is unrated, metrics alone are no label, a flag is one, a tag rule counts that tag', () => {
     const projection = new LabelProjection();
     const counters = new FolderCounters();
     projection.listen(counters);
-    const row = (path: string, l: { star?: number | null; tags?: string[]; notes?: string; metrics?: Record<string, number> }) =>
-      projection.apply({ path, star: l.star ?? null, tags: l.tags ?? [], notes: l.notes ?? '', metrics: l.metrics ?? {}, version: 2, updated_at: null, updated_by: 'ann' });
+    const row = (path: string, l: { star?: number | null; flag?: 'pick' | 'reject'; tags?: string[]; notes?: string; metrics?: Record<string, number> }) =>
+      projection.apply({ path, star: l.star ?? null, flag: l.flag ?? null, tags: l.tags ?? [], notes: l.notes ?? '', metrics: l.metrics ?? {}, version: 2, updated_at: null, updated_by: 'ann' });
     row('/f/1.jpg', { star: 0 });
     row('/f/2.jpg', { metrics: { blur: 1 } });
     row('/f/3.jpg', { star: 4 });
     row('/f/4.jpg', { tags: ['cat'] });
     row('/f/5.jpg', { notes: 'n' });
+    row('/f/6.jpg', { flag: 'reject' });
+    row('/f/7.jpg', { flag: 'pick', star: 2 });
     const sum = counters.sum('/f', false);
-    expect(sum.summary(10, 'any', NOW).labeled).toBe(3);
-    expect(sum.summary(10, 'star', NOW).labeled).toBe(1);
-    expect(sum.summary(10, 'flag', NOW).labeled).toBe(0);
+    expect(sum.summary(10, 'any', NOW).labeled).toBe(5);
+    expect(sum.summary(10, 'star', NOW).labeled).toBe(2);
+    expect(sum.summary(10, 'flag', NOW).labeled).toBe(2);
     expect(sum.summary(10, 'tag:cat', NOW).labeled).toBe(1);
-    expect(sum.summary(10, 'any', NOW).by_star).toEqual({ 0: 9, 1: 0, 2: 0, 3: 0, 4: 1, 5: 0 });
-    expect(sum.summary(10, 'any', NOW).by_user).toEqual([{ user: 'ann', edits: 0, items: 3, last_at: null }]);
+    expect(sum.summary(10, 'any', NOW).by_star).toEqual({ 0: 8, 1: 0, 2: 1, 3: 0, 4: 1, 5: 0 });
+    expect(sum.summary(10, 'any', NOW).by_flag).toEqual({ pick: 1, reject: 1, none: 8 });
+    expect(sum.summary(10, 'any', NOW).by_user).toEqual([{ user: 'ann', edits: 0, items: 5, last_at: null }]);
   });
 });

@@ -1,14 +1,10 @@
+import type { Flag } from '../../protocol/items.js';
 import type { LabeledRule } from '../../protocol/progress.js';
 import type { LabelSnapshot } from '../labels/label-lookup.js';
 
-export type Flag = 'pick' | 'reject' | null;
-
-/**
- * An item's pick/reject flag. Flags (issue 12) arrive on the snapshot as `flag`; a snapshot of a
- * server without them has none, which reads as unflagged.
- */
+/** An item's pick/reject flag (issue 12); a hand-made snapshot without one reads as unflagged. */
 export function flagOf(s: LabelSnapshot): Flag {
-  return (s as LabelSnapshot & { flag?: Flag }).flag ?? null;
+  return s.flag ?? null;
 }
 
 /** A star of 1 to 5: 0 and null both mean unrated, as in the `stars` filter. */

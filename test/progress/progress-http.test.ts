@@ -72,6 +72,17 @@ describe('POST /stats', () => {
     expect(wide.body).toMatchObject({ total: 1, labeled: 0, by_user: [] });
   });
 
+  it('[PR2] flags count in by_flag, in `any`, and alone under the `flag` rule', async () => {
+    const s = await serve();
+    await label(s, '/c/1.jpg', { set_flag: 'reject' }, 'bob');
+    await label(s, '/c/2.jpg', { set_flag: 'pick', set_star: 3 }, 'bob');
+    await label(s, '/c/3.jpg', { set_star: 2 }, 'bob');
+    expect((await stats(s, { path: '/c' })).body).toMatchObject({ total: 3, labeled: 3, by_flag: { pick: 1, reject: 1, none: 1 } });
+    expect((await call(s, 'PUT', '/settings', { body: { labeled: 'flag', version: 1 } })).status).toBe(200);
+    expect((await stats(s, { path: '/c' })).body.labeled).toBe(2);
+    expect((await stats(s, { path: '/c', filters: [{ flags: ['pick'] }] })).body).toMatchObject({ total: 1, labeled: 1, by_flag: { pick: 1, reject: 0, none: 0 } });
+  });
+
   it('[PR3] bad input is a 4xx with an error code', async () => {
     const s = await serve();
     expect((await stats(s, { path: '/nope' })).status).toBe(404);

@@ -95,7 +95,8 @@ export class TeamDocument<T> {
     const { record, replayed } = result;
     if (replayed && (record.fingerprint !== write.fingerprint || record.by !== write.by)) throw new AppError('idempotency_key_reused', KEY_REUSED);
     const doc = docOf(options, record.outcome.doc);
-    if (!replayed && record.outcome.kind === 'applied') this.adopt(doc);
+    // A conflict's current document may be another server's write whose notice has not come yet.
+    if (!replayed) this.adopt(doc);
     const outcome: DocumentOutcome<T> =
       record.outcome.kind === 'applied' ? { kind: 'applied', doc } : { kind: 'conflict', base_version: record.outcome.base_version, current: doc };
     return { outcome, replayed };

@@ -23,6 +23,9 @@
  *    the CSV column after `star`); `set_flag` in PATCH bodies and batch entries; an optional `flag`
  *    in PUT bodies (absent keeps it); history `changes.flag`; the `/query` `flags` filter.
  * 10: history entries' `labels` (the labels at that version, for "Restore this version").
+ * 11: team progress (issue 14): progress.ts (settings, stats, assignments, my work, the stats CSV
+ *    columns), events `settings-updated` and `assignments-updated`, export rows' `assignee`,
+ *    presence heartbeat `item` and users' `item` (soft claims).
  */
 export const PROTOCOL_VERSION = 11;
 

@@ -40,6 +40,8 @@ export const ERROR_CODES = {
   indexing: 'indexing',
   /** The label database (PostgreSQL) cannot be reached right now: 503 with Retry-After; nothing was applied. */
   store_unavailable: 'store_unavailable',
+  /** `POST /duplicates` (and the embedding routes) named an embedding the server does not have (400). */
+  embedding_unknown: 'embedding_unknown',
   upstream_failed: 'upstream_failed',
   internal: 'internal',
 } as const;

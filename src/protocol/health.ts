@@ -12,6 +12,14 @@ export const healthSchema = z.object({
     done: z.number().int(),
     total: z.number().int(),
   }),
+  /** Perceptual hashes for `POST /duplicates` (duplicates SPEC DU1): `waiting` until indexing is done. */
+  phash: z
+    .object({
+      state: z.enum(['waiting', 'running', 'done']),
+      done: z.number().int(),
+      total: z.number().int(),
+    })
+    .optional(),
   labels: z
     .object({
       persistent: z.boolean(),

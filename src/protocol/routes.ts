@@ -16,6 +16,7 @@ import {
   tokensResponseSchema,
   usersResponseSchema,
 } from './auth.js';
+import { duplicatesBodySchema, duplicatesResponseSchema } from './duplicates.js';
 import { errorBodySchema } from './errors.js';
 import { exportJsonSchema } from './export.js';
 import { foldersResponseSchema, refreshResponseSchema, searchResponseSchema } from './folders.js';
@@ -71,6 +72,7 @@ export const ENDPOINTS = {
   metricFields: { method: 'GET', path: '/metrics/fields', response: metricFieldsResponseSchema },
   query: { method: 'POST', path: '/query', body: queryBodySchema, response: queryResponseSchema },
   histogram: { method: 'POST', path: '/histogram', body: histogramBodySchema, response: histogramResponseSchema },
+  duplicates: { method: 'POST', path: '/duplicates', body: duplicatesBodySchema, response: duplicatesResponseSchema },
   folders: { method: 'GET', path: '/folders', response: foldersResponseSchema },
   search: { method: 'GET', path: '/search', response: searchResponseSchema },
   refresh: { method: 'POST', path: '/refresh', response: refreshResponseSchema },

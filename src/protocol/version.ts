@@ -26,8 +26,10 @@
  * 11: team progress (issue 14): progress.ts (settings, stats, assignments, my work, the stats CSV
  *    columns), events `settings-updated` and `assignments-updated`, export rows' `assignee`,
  *    presence heartbeat `item` and users' `item` (soft claims).
+ * 12: near-duplicates (issue 13): `POST /duplicates` (duplicates.ts), the `embedding_unknown` error
+ *    code, `/health` `phash` progress.
  */
-export const PROTOCOL_VERSION = 11;
+export const PROTOCOL_VERSION = 12;
 
 /** The schema hash of each version, oldest first (append only). */
 export const PROTOCOL_HASHES: Record<number, string> = {

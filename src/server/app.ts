@@ -11,6 +11,10 @@ import { resolveAccess, type ResolvedAccess } from './http/auth/access-options.j
 import { applyConnectionCap, connectionOptions, type ConnectionLimits } from './http/connection-limits.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { lazySchemaCompilers } from './http/lazy-schema-compilers.js';
+import { DuplicatesService } from './duplicates/duplicates-service.js';
+import { PerceptualHashes } from './duplicates/perceptual-hashes.js';
+import { PhashStore } from './duplicates/phash-store.js';
+import { registerDuplicatesRoutes } from './http/duplicates-routes.js';
 import { registerFileRoutes } from './http/file-routes.js';
 import { registerFolderRoutes } from './http/folder-routes.js';
 import type { HostPolicy } from './http/guards/host-policy.js';
@@ -34,6 +38,7 @@ import type { LabelStore, LabelStoreOptions } from './labels/label-store.js';
 import { QueryEngine } from './query/query-engine.js';
 import { ListingService } from './query/listing-service.js';
 import { ThumbnailService, type ThumbnailOptions } from './media/thumbnail-service.js';
+import { hashImage } from './media/thumbnailer.js';
 import type { PgConnection } from './postgres/pg-connection.js';
 import { openStore, type StoreOptions } from './postgres/store-options.js';
 import { registerProgressRoutes } from './http/progress-routes.js';
@@ -106,6 +111,9 @@ export interface AppServices {
   db: PgConnection | null;
   /** Team progress, settings and assignments (issue 14); null with `labels: false`. */
   progress: ProgressService | null;
+  /** Perceptual hashes for near-duplicates (issue 13), computed once the initial moves are applied. */
+  phashes: PerceptualHashes;
+  duplicates: DuplicatesService;
 }
 
 /** The composition root: every service, in dependency order, then the routes that use them. */
@@ -206,6 +214,20 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   const log = options.log ?? ((line: string) => process.stderr.write(`lenslet: ${line}\n`));
   const strategy = await identityStrategyFor({ source, labels: lookup, cacheFile: writable ? workspace.identityDbPath : null, enabled: Boolean(options.watch) });
   const living = new LivingDataset({ source, labels: service ?? null, seeds: service ?? null, feed, strategy, watch: Boolean(options.watch), log });
+  // The temp workspace of --no-write holds them too (removed on close), like the thumbnails.
+  const phashes = new PerceptualHashes({
+    source,
+    store: new PhashStore(workspace.phashDbPath),
+    hash: (absPath) => hashImage(absPath, options.thumbnails),
+    busy: () => {
+      const t = thumbnails.stats();
+      return t.active + t.queued > 0;
+    },
+  });
+  thumbnails.shareDecodesWith(phashes);
+  // After indexing and the initial moves, so moved files keep their paths' hashes meanwhile.
+  void living.ready.then(() => phashes.start());
+  const duplicates = new DuplicatesService({ catalog, hashes: phashes, labels: lookup, indexing: () => source.progress().state === 'running' });
   // After the initial moves: a seed must never take the path a moved item's labels are going to.
   const seeding = service ? startTableSeeds(source, service, living.ready) : null;
   // Build the name and date orders once indexing is done, ahead of the first query.
@@ -214,6 +236,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     () => undefined,
   );
   app.addHook('onClose', async () => {
+    await phashes.close();
     await living.close();
     await seeding?.stop();
     await progress?.close();
@@ -221,7 +244,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     await views.close?.();
   });
 
-  registerHealthRoutes(app, source, readOnly, service ?? null);
+  registerHealthRoutes(app, source, readOnly, service ?? null, phashes);
   const items = new ItemLookup(source);
   registerFolderRoutes(app, { listing, source });
   registerFileRoutes(app, source);
@@ -230,13 +253,14 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   if (labels) await registerLabelRoutesOf(app, labels, feed, (prefix) => pathsUnder(catalog, prefix), items, progress ? () => progress.work.assignees() : undefined);
   if (progress) registerProgressRoutes(app, progress);
   registerQueryRoutes(app, { engine: query, source });
+  registerDuplicatesRoutes(app, duplicates);
   registerViewsRoutes(app, views);
   if (options.ogPreview) {
     registerOgRoutes(app, { name: source.name, catalog, thumbnail: async (id) => (await thumbnails.get(id)).body });
   }
   const webDir = options.webDir === undefined ? DEFAULT_WEB_DIR : options.webDir;
   if (webDir) await registerWebRoutes(app, webDir);
-  return { app, services: { source, workspace, feed, labels, views, query, listing, thumbnails, seeding, living, access, db, progress } };
+  return { app, services: { source, workspace, feed, labels, views, query, listing, thumbnails, seeding, living, access, db, progress, phashes, duplicates } };
 }
 
 /** Progress over the labels; its settings and assignments in `<workspace>/team.sqlite`, or PostgreSQL with `--store`. */

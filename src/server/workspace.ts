@@ -20,6 +20,8 @@ export interface Workspace {
   identityDbPath: string;
   /** The progress settings and assignments (issue 14), created on their first write. */
   teamDbPath: string;
+  /** Perceptual hashes (path, size, mtime → 64-bit pHash) for near-duplicates (issue 13). */
+  phashDbPath: string;
   /** Smart folders: `smart-folders.json` in the workspace. */
   viewsPath: string;
   /**
@@ -78,6 +80,7 @@ function make(dir: string, persistent: boolean, legacyViewsPath: string): Worksp
     accountsDbPath: join(dir, 'accounts.sqlite'),
     identityDbPath: join(dir, 'identity.sqlite'),
     teamDbPath: join(dir, 'team.sqlite'),
+    phashDbPath: join(dir, 'phash.sqlite'),
     viewsPath: join(dir, SMART_FOLDERS_FILE),
     legacyViewsPath,
     ensure() {

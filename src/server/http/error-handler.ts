@@ -31,6 +31,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   rate_limited: 429,
   indexing: 503,
   store_unavailable: 503,
+  embedding_unknown: 400,
   upstream_failed: 502,
   internal: 500,
 };

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Health } from '../../protocol/health.js';
 import type { DatasetSource } from '../datasets/dataset-source.js';
+import type { PerceptualHashes } from '../duplicates/perceptual-hashes.js';
 import type { LabelService } from '../labels/label-service.js';
 
 /**
@@ -8,7 +9,7 @@ import type { LabelService } from '../labels/label-service.js';
  * but a caller the access check found nobody in (accounts and proxy mode) is told no paths: the
  * served root is empty and the labels database's path null.
  */
-export function registerHealthRoutes(app: FastifyInstance, source: DatasetSource, readOnly: boolean, labels: LabelService | null): void {
+export function registerHealthRoutes(app: FastifyInstance, source: DatasetSource, readOnly: boolean, labels: LabelService | null, phashes?: PerceptualHashes): void {
   app.get('/health', async (request): Promise<Health> => {
     const progress = source.progress();
     const anonymous = request.principal === null;
@@ -21,6 +22,7 @@ export function registerHealthRoutes(app: FastifyInstance, source: DatasetSource
       items: source.catalog.aliveCount,
       read_only: readOnly,
       indexing: { state: progress.state, done: progress.done, total: progress.total },
+      ...(phashes ? { phash: phashes.progress() } : {}),
       ...(labelHealth ? { labels: anonymous ? { ...labelHealth, path: null } : labelHealth } : {}),
     };
   });

@@ -9,7 +9,7 @@ import { Limiter } from '../lib/limiter.js';
 import type { Logger } from '../lib/logger.js';
 import type { Workspace } from '../workspace.js';
 import type { ImageBytes } from './image-bytes.js';
-import { makeThumbnail, type ThumbnailSpec } from './thumbnailer.js';
+import { makeThumbnail, makeThumbnailAndHash, type ThumbnailSpec } from './thumbnailer.js';
 
 export interface ThumbnailOptions extends ThumbnailSpec {
   /** Keep generated thumbnails in `<workspace>/thumbs/`. */
@@ -33,6 +33,14 @@ export interface ThumbnailSource {
   openItem(id: number): Promise<ImageBytes>;
 }
 
+/**
+ * Who wants an item's perceptual hash (duplicates/): a thumbnail being made for an item without one
+ * computes it from the same decode. `wants` answers where the hash goes, or undefined.
+ */
+export interface ThumbnailHashSink {
+  wants(id: number): ((phash: bigint | null) => void) | undefined;
+}
+
 interface Job {
   promise: Promise<Buffer>;
   waiters: number;
@@ -50,6 +58,7 @@ export class ThumbnailService {
   private diskFailed = false;
   /** Shard folders known to exist: saves a mkdir per write. */
   private readonly shards = new Set<string>();
+  private hashSink: ThumbnailHashSink | undefined;
 
   constructor(
     private readonly source: ThumbnailSource,
@@ -71,6 +80,11 @@ export class ThumbnailService {
     return createHash('sha1')
       .update(`${identity}|${c.bytes[id]}|${c.added[id]}|${this.options.size}|${this.options.quality}`)
       .digest('hex');
+  }
+
+  /** Hashes go there from now on (set once the duplicates service exists). */
+  shareDecodesWith(sink: ThumbnailHashSink): void {
+    this.hashSink = sink;
   }
 
   async get(id: number, signal?: AbortSignal): Promise<{ body: Buffer; key: string }> {
@@ -107,7 +121,13 @@ export class ThumbnailService {
       try {
         const item = await this.source.openItem(id);
         const input = item.kind === 'file' ? item.absPath : await item.read();
-        const body = await makeThumbnail(input, this.options);
+        const hashTo = this.hashSink?.wants(id);
+        let body: Buffer;
+        if (hashTo) {
+          const made = await makeThumbnailAndHash(input, this.options);
+          hashTo(made.phash);
+          body = made.body;
+        } else body = await makeThumbnail(input, this.options);
         this.memory.set(key, body);
         settle.resolve(body);
         void this.writeDisk(key, body);

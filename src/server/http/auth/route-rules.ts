@@ -35,6 +35,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /item/history': 'browse',
   'POST /query': 'browse',
   'POST /histogram': 'browse',
+  'POST /duplicates': 'browse',
   'GET /metrics/fields': 'browse',
   'GET /views': 'browse',
   'POST /stats': 'browse',

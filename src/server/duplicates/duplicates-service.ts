@@ -1,0 +1,116 @@
+import { DEFAULT_MAX_DISTANCE, type DuplicateGroup, type DuplicatesBody, type DuplicatesResponse } from '../../protocol/duplicates.js';
+import { canonicalPath } from '../../protocol/paths.js';
+import { AppError } from '../app-error.js';
+import type { Catalog, DirNode } from '../catalog/catalog.js';
+import type { LabelLookup } from '../labels/label-lookup.js';
+import { compareCodeUnits } from '../query/collation.js';
+import { itemView } from '../query/item-view.js';
+import { groupByHamming } from './hamming-groups.js';
+import type { PerceptualHashes } from './perceptual-hashes.js';
+
+/**
+ * Where grouping by an embedding's cosine similarity plugs in (the embeddings service, issue 13):
+ * `has` says whether an embedding of that name exists; `group` answers like `POST /duplicates`
+ * does for perceptual hashes, over the item ids in scope (already sorted best first).
+ */
+export interface EmbeddingGrouper {
+  has(embedding: string): boolean;
+  group(embedding: string, ids: Int32Array, minScore: number): { members: number[]; score: number }[];
+}
+
+export interface DuplicatesServiceOptions {
+  catalog: Catalog;
+  hashes: PerceptualHashes;
+  labels: LabelLookup;
+  /** Absent until embeddings exist: a body naming one is refused (`embedding_unknown`). */
+  embeddings?: EmbeddingGrouper;
+  /** True while the source is indexing: a folder not found yet is `indexing` (503), not missing. */
+  indexing(): boolean;
+}
+
+/** `POST /duplicates`: near-duplicate groups under a folder (duplicates SPEC DU4, DU5). */
+export class DuplicatesService {
+  /**
+   * The last grouping by hash, as item ids: the web view asks again after every keep/reject, and
+   * labels change no group (items are rendered fresh from it each time).
+   */
+  private last: { key: string; groups: { ids: number[]; distance: number }[]; hashed: number } | undefined;
+
+  constructor(private readonly options: DuplicatesServiceOptions) {}
+
+  find(body: DuplicatesBody): DuplicatesResponse {
+    const { catalog, hashes, embeddings } = this.options;
+    if (body.embedding !== undefined && !embeddings?.has(body.embedding)) {
+      throw new AppError('embedding_unknown', `no embedding named ${JSON.stringify(body.embedding)}`);
+    }
+    const scope = this.scope(body.path, body.recursive);
+    if (body.embedding !== undefined && embeddings) {
+      sortBest(catalog, scope);
+      const groups = embeddings.group(body.embedding, scope, body.min_score ?? 0.95);
+      return { groups: groups.map((g) => this.view(g.members.map((m) => scope[m]!), g.score)), total: scope.length, pending: 0 };
+    }
+    const maxDistance = body.max_distance ?? DEFAULT_MAX_DISTANCE;
+    const key = `${body.path}\0${body.recursive}\0${maxDistance}\0${hashes.generation}\0${catalog.generation}`;
+    if (this.last?.key !== key) this.last = { key, ...this.groupByHash(scope, maxDistance) };
+    const { groups, hashed } = this.last;
+    return {
+      groups: groups.map((g) => this.view(g.ids, g.distance)),
+      max_distance: maxDistance,
+      total: scope.length,
+      pending: scope.length - hashed - this.settledWithoutHash(scope),
+    };
+  }
+
+  private groupByHash(scope: Int32Array, maxDistance: number): { groups: { ids: number[]; distance: number }[]; hashed: number } {
+    const { catalog, hashes } = this.options;
+    const hashed = scope.filter((id) => hashes.has(id));
+    sortBest(catalog, hashed);
+    const hi = new Uint32Array(hashed.length);
+    const lo = new Uint32Array(hashed.length);
+    for (let i = 0; i < hashed.length; i++) {
+      hi[i] = hashes.hi[hashed[i]!]!;
+      lo[i] = hashes.lo[hashed[i]!]!;
+    }
+    const groups = groupByHamming({ hi, lo, count: hashed.length }, maxDistance).map((g) => ({ ids: g.members.map((m) => hashed[m]!), distance: g.distance }));
+    groups.sort((a, b) => compareCodeUnits(catalog.paths[a.ids[0]!]!, catalog.paths[b.ids[0]!]!));
+    return { groups, hashed: hashed.length };
+  }
+
+  /** Items in scope that will never have a hash (unreadable, or remote and not fetched yet) do not count as pending. */
+  private settledWithoutHash(scope: Int32Array): number {
+    const { hashes } = this.options;
+    let n = 0;
+    for (const id of scope) if (!hashes.has(id) && hashes.state[id] !== 0 && hashes.state[id] !== undefined) n++;
+    return n;
+  }
+
+  private view(ids: number[], distance: number): DuplicateGroup {
+    const { catalog, labels } = this.options;
+    return { items: ids.map((id) => itemView(catalog, id, labels.peek(catalog.paths[id]!))), distance };
+  }
+
+  /** The alive ids in the folder (and below it when `recursive`). */
+  private scope(rawPath: string, recursive: boolean): Int32Array {
+    const { catalog } = this.options;
+    const canonical = canonicalPath(rawPath);
+    if (!canonical.ok) throw new AppError('invalid_path', canonical.reason);
+    const dir = catalog.dirOfPath(canonical.path);
+    if (!dir) {
+      if (this.options.indexing()) throw new AppError('indexing', 'the folder is not indexed yet');
+      throw new AppError('folder_not_found', `no folder ${canonical.path}`);
+    }
+    const ids: number[] = [];
+    const visit = (node: DirNode) => {
+      for (const id of node.items) if (catalog.alive[id]) ids.push(id);
+      if (recursive) for (const child of node.children) visit(catalog.dirs[child]!);
+    };
+    visit(dir);
+    return Int32Array.from(ids);
+  }
+}
+
+/** Best first: the most pixels, then the largest file, then path order (a stable keeper). */
+function sortBest(catalog: Catalog, ids: Int32Array): void {
+  const { width, height, bytes, paths } = catalog;
+  ids.sort((a, b) => width[b]! * height[b]! - width[a]! * height[a]! || bytes[b]! - bytes[a]! || compareCodeUnits(paths[a]!, paths[b]!));
+}

@@ -5,6 +5,7 @@ import { MAX_GRID_SIZE, MIN_GRID_SIZE, ThumbnailGrid, type GridMode } from '../f
 import { Toolbar } from '../features/browse/toolbar.js';
 import { EMPTY_SELECTION, deselect, selectOnly, selectedCount, selectedIndices, type Selection } from '../features/browse/selection.js';
 import { useListing } from '../features/browse/use-listing.js';
+import { DuplicatesView } from '../features/duplicates/duplicates-view.js';
 import { FolderTree } from '../features/folders/folder-tree.js';
 import { LabelFilterButton } from '../features/inspector/label-filter-bar.js';
 import { FilterChips } from '../features/metrics/filter-chips.js';
@@ -290,29 +291,34 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
           />
         </aside>
         <main className="stage">
-          <FilterChips
-            value={filter}
-            onChange={setFilter}
-            shown={listing.isLoading || listing.error ? null : listing.total}
-            of={listing.unfilteredTotal}
-            offFilter={drift.offFilter}
-            onRefresh={drift.refresh}
-          />
-          <ThumbnailGrid
-            listing={listing}
-            mode={mode}
-            size={size}
-            selection={selection}
-            onSelectionChange={setSelection}
-            onOpen={openIndex}
-            onOpenFolder={openFolder}
-            onParent={() => url.path !== '/' && openFolder(parentPath(url.path))}
-            onFocusSearch={() => searchRef.current?.focus()}
-            keyboard={!url.view}
-            onSizeChange={setSize}
-            badgeMetric={url.q && !searchViaQuery ? null : sortMetric(url.sort)}
-            formatMetric={formatMetricValue}
-          />
+          {leftTab === 'duplicates' ? <DuplicatesView path={url.path} /> : null}
+          {leftTab === 'duplicates' ? null : (
+          <>
+            <FilterChips
+              value={filter}
+              onChange={setFilter}
+              shown={listing.isLoading || listing.error ? null : listing.total}
+              of={listing.unfilteredTotal}
+              offFilter={drift.offFilter}
+              onRefresh={drift.refresh}
+            />
+            <ThumbnailGrid
+              listing={listing}
+              mode={mode}
+              size={size}
+              selection={selection}
+              onSelectionChange={setSelection}
+              onOpen={openIndex}
+              onOpenFolder={openFolder}
+              onParent={() => url.path !== '/' && openFolder(parentPath(url.path))}
+              onFocusSearch={() => searchRef.current?.focus()}
+              keyboard={!url.view}
+              onSizeChange={setSize}
+              badgeMetric={url.q && !searchViaQuery ? null : sortMetric(url.sort)}
+              formatMetric={formatMetricValue}
+            />
+          </>
+          )}
           {url.view ? (
             <ImageViewer
               path={url.view}

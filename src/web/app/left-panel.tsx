@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
 import './left-panel.css';
 
-export type LeftTab = 'folders' | 'metrics';
-export const isLeftTab = (v: unknown): v is LeftTab => v === 'folders' || v === 'metrics';
+export type LeftTab = 'folders' | 'metrics' | 'duplicates';
+export const isLeftTab = (v: unknown): v is LeftTab => v === 'folders' || v === 'metrics' || v === 'duplicates';
 
 export interface LeftPanelProps {
   tab: LeftTab;
@@ -13,7 +13,10 @@ export interface LeftPanelProps {
   metrics: ReactNode;
 }
 
-/** The left panel: a small tool rail switching between the folder tree (with smart folders) and metrics. */
+/**
+ * The left panel: a small tool rail switching between the folder tree (with smart folders), metrics
+ * and Duplicates (which shows the folder tree beside it, to choose the folder searched).
+ */
 export function LeftPanel({ tab, onTab, metricFilters, folders, metrics }: LeftPanelProps) {
   return (
     <>
@@ -25,9 +28,12 @@ export function LeftPanel({ tab, onTab, metricFilters, folders, metrics }: LeftP
           Metrics
           {metricFilters > 0 ? <span className="left-rail-badge">{metricFilters}</span> : null}
         </button>
+        <button type="button" role="tab" aria-selected={tab === 'duplicates'} className={tab === 'duplicates' ? 'is-on' : ''} onClick={() => onTab('duplicates')}>
+          Duplicates
+        </button>
       </div>
       <div className="left-body" role="tabpanel">
-        {tab === 'folders' ? folders : metrics}
+        {tab === 'metrics' ? metrics : folders}
       </div>
     </>
   );

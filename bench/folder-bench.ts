@@ -16,7 +16,7 @@ const TOP = 20;
 const SUB = 10;
 const PER_DIR = TOTAL / (TOP * SUB);
 const THUMB_SAMPLE = 400;
-const TREE = join(tmpdir(), 'lenslet-folder-bench-100k');
+export const TREE = join(tmpdir(), 'lenslet-folder-bench-100k');
 const LOOP_STATS = join(tmpdir(), `lenslet-loop-stats-${process.pid}.json`);
 const ROUNDS = 8;
 
@@ -40,7 +40,7 @@ export async function run(): Promise<void> {
   }
 }
 
-async function ensureTree(): Promise<string> {
+export async function ensureTree(): Promise<string> {
   const marker = join(TREE, '.complete');
   const describe = '8 JPEG 1600×1200 + 4 PNG 800×600 (noise + gradient), ~50-400 KB each';
   if (existsSync(marker)) return describe;

@@ -19,6 +19,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   identity: () => import('./identity-bench.js'),
   pg: () => import('./pg-bench.js'),
   stats: () => import('./stats-bench.js'),
+  phash: () => import('./phash-bench.js'),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

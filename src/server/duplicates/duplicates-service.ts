@@ -5,7 +5,7 @@ import type { Catalog, DirNode } from '../catalog/catalog.js';
 import type { LabelLookup } from '../labels/label-lookup.js';
 import { compareCodeUnits } from '../query/collation.js';
 import { itemView } from '../query/item-view.js';
-import { groupByHamming } from './hamming-groups.js';
+import { groupSteps, type HashGroup } from './hamming-groups.js';
 import type { PerceptualHashes } from './perceptual-hashes.js';
 
 /**
@@ -34,11 +34,11 @@ export class DuplicatesService {
    * The last grouping by hash, as item ids: the web view asks again after every keep/reject, and
    * labels change no group (items are rendered fresh from it each time).
    */
-  private last: { key: string; groups: { ids: number[]; distance: number }[]; hashed: number } | undefined;
+  private last: { key: string; grouping: Promise<Grouping> } | undefined;
 
   constructor(private readonly options: DuplicatesServiceOptions) {}
 
-  find(body: DuplicatesBody): DuplicatesResponse {
+  async find(body: DuplicatesBody): Promise<DuplicatesResponse> {
     const { catalog, hashes, embeddings } = this.options;
     if (body.embedding !== undefined && !embeddings?.has(body.embedding)) {
       throw new AppError('embedding_unknown', `no embedding named ${JSON.stringify(body.embedding)}`);
@@ -51,8 +51,8 @@ export class DuplicatesService {
     }
     const maxDistance = body.max_distance ?? DEFAULT_MAX_DISTANCE;
     const key = `${body.path}\0${body.recursive}\0${maxDistance}\0${hashes.generation}\0${catalog.generation}`;
-    if (this.last?.key !== key) this.last = { key, ...this.groupByHash(scope, maxDistance) };
-    const { groups, hashed } = this.last;
+    if (this.last?.key !== key) this.last = { key, grouping: this.groupByHash(scope, maxDistance) };
+    const { groups, hashed } = await this.last.grouping;
     return {
       groups: groups.map((g) => this.view(g.ids, g.distance)),
       max_distance: maxDistance,
@@ -61,7 +61,8 @@ export class DuplicatesService {
     };
   }
 
-  private groupByHash(scope: Int32Array, maxDistance: number): { groups: { ids: number[]; distance: number }[]; hashed: number } {
+  /** Groups in steps, letting other requests in between (a second of CPU at 100k items). */
+  private async groupByHash(scope: Int32Array, maxDistance: number): Promise<Grouping> {
     const { catalog, hashes } = this.options;
     const hashed = scope.filter((id) => hashes.has(id));
     sortBest(catalog, hashed);
@@ -71,7 +72,14 @@ export class DuplicatesService {
       hi[i] = hashes.hi[hashed[i]!]!;
       lo[i] = hashes.lo[hashed[i]!]!;
     }
-    const groups = groupByHamming({ hi, lo, count: hashed.length }, maxDistance).map((g) => ({ ids: g.members.map((m) => hashed[m]!), distance: g.distance }));
+    const steps = groupSteps({ hi, lo, count: hashed.length }, maxDistance);
+    let step = steps.next();
+    while (!step.done) {
+      await new Promise((resolve) => setImmediate(resolve));
+      step = steps.next();
+    }
+    const found: HashGroup[] = step.value;
+    const groups = found.map((g) => ({ ids: g.members.map((m) => hashed[m]!), distance: g.distance }));
     groups.sort((a, b) => compareCodeUnits(catalog.paths[a.ids[0]!]!, catalog.paths[b.ids[0]!]!));
     return { groups, hashed: hashed.length };
   }
@@ -107,6 +115,11 @@ export class DuplicatesService {
     visit(dir);
     return Int32Array.from(ids);
   }
+}
+
+interface Grouping {
+  groups: { ids: number[]; distance: number }[];
+  hashed: number;
 }
 
 /** Best first: the most pixels, then the largest file, then path order (a stable keeper). */

@@ -51,7 +51,14 @@ export class DuplicatesService {
     }
     const maxDistance = body.max_distance ?? DEFAULT_MAX_DISTANCE;
     const key = `${body.path}\0${body.recursive}\0${maxDistance}\0${hashes.generation}\0${catalog.generation}`;
-    if (this.last?.key !== key) this.last = { key, grouping: this.groupByHash(scope, maxDistance) };
+    if (this.last?.key !== key) {
+      const grouping = this.groupByHash(scope, maxDistance);
+      this.last = { key, grouping };
+      // A grouping that failed is not kept for the next request.
+      grouping.catch(() => {
+        if (this.last?.grouping === grouping) this.last = undefined;
+      });
+    }
     const { groups, hashed } = await this.last.grouping;
     return {
       groups: groups.map((g) => this.view(g.ids, g.distance)),

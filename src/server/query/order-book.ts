@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { hashPath } from './collation.js';
+import { compareByName } from './name-order.js';
 import { drain, type Scratch, ScratchPool } from './radix.js';
 import { addedOrderSteps, nameOrderSteps, randomOrderSteps, sortFewByRandom, sortFewByValue, valueOrderSteps, type SortedOrder } from './sorters.js';
 
@@ -19,6 +20,9 @@ export const DEFAULT_SORT: ListSort = { key: 'name', order: 'asc', seed: 0 };
 /** How long a build runs before it lets the event loop serve others (`prepare`). */
 const SLICE_MS = 10;
 
+/** While indexing, an order younger than this serves without a new build being started (OB1). */
+const INDEXING_STALE_MS = 1000;
+
 function hashRange(paths: readonly string[], hashes: Uint32Array, from: number, to: number): void {
   for (let id = from; id < to; id++) hashes[id] = hashPath(paths[id]!);
 }
@@ -28,6 +32,15 @@ interface Build {
   stamp: string;
   steps: Generator<void, SortedOrder>;
   result?: SortedOrder;
+  /** Set while `prepare` drives it in slices: every caller shares the one loop. */
+  running?: Promise<void>;
+}
+
+/** A built order and the catalog state it holds (its stamp), from when its build started. */
+interface Kept {
+  stamp: string;
+  startedAt: number;
+  order: SortedOrder;
 }
 
 /**
@@ -36,7 +49,7 @@ interface Build {
  * on the order by construction.
  */
 export class OrderBook {
-  private readonly orders = new Map<string, { stamp: string; order: SortedOrder }>();
+  private readonly orders = new Map<string, Kept>();
   /** Builds in progress by cache key: a request and a warm-up share one. */
   private readonly builds = new Map<string, Build>();
   private nameRank: { stamp: string; rank: Int32Array } | undefined;
@@ -45,10 +58,14 @@ export class OrderBook {
   private maskBuffer = new Uint8Array(0);
   private readonly scratch = new ScratchPool();
 
-  /** `sliceMs`: how long `prepare` runs a build between two turns of the event loop. */
+  /**
+   * `sliceMs`: how long `prepare` runs a build between two turns of the event loop. `indexing`:
+   * true while the dataset is still being indexed, when a stale order may serve (OB1).
+   */
   constructor(
     private readonly catalog: Catalog,
     private readonly sliceMs = SLICE_MS,
+    private readonly indexing: () => boolean = () => false,
   ) {}
 
   /** One more than the largest id handed out: the length of a per-id mask. */
@@ -72,34 +89,53 @@ export class OrderBook {
   /**
    * Builds the order for `sort` (and the name order it starts from) in slices of ~10 ms, yielding
    * to the event loop between them: at 1M rows a build is 0.1–0.3 s, at 10M seconds, which `order()`
-   * would spend inside one request. Concurrent calls share one build; a build overtaken by a
-   * catalog change is left for `order()` to redo.
+   * would spend inside one request. Concurrent calls share one build. Once indexing is done, a
+   * build overtaken by a catalog change is left for `order()` to redo. While indexing (OB1) an
+   * overtaken build runs to its end, and an order already built answers at once: the next build
+   * starts in the background when it is over a second old.
    */
   async prepare(sort: { key: SortKey; seed?: number } = DEFAULT_SORT): Promise<void> {
     const seed = sort.seed ?? 0;
     if (this.cached(sort.key, seed)) return;
-    const build = this.build(sort.key, seed);
-    let sliceStart = performance.now();
-    while (build.result === undefined && this.step(build)) {
-      if (performance.now() - sliceStart < this.sliceMs) continue;
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (build.stamp !== this.stamp(sort.key)) {
-        if (this.builds.get(this.cacheKey(sort.key, seed)) === build) this.builds.delete(this.cacheKey(sort.key, seed));
-        return;
-      }
-      sliceStart = performance.now();
-    }
+    const kept = this.indexing() ? this.orders.get(this.cacheKey(sort.key, seed)) : undefined;
+    if (kept && performance.now() - kept.startedAt < INDEXING_STALE_MS) return;
+    const running = this.drive(this.build(sort.key, seed), sort.key, seed);
+    if (!kept) return running;
+    // A failing build fails again, and is reported, in the request that needs the current order.
+    running.catch(() => undefined);
   }
 
-  /** Whether the order for `key` (and seed) is built for the catalog as it is. */
+  /** Runs a build to its end in slices (one loop per build, however many callers wait on it). */
+  private drive(build: Build, key: SortKey, seed: number): Promise<void> {
+    build.running ??= (async () => {
+      let sliceStart = performance.now();
+      while (build.result === undefined && this.step(build)) {
+        if (performance.now() - sliceStart < this.sliceMs) continue;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (build.stamp !== this.stamp(key) && !this.indexing()) {
+          if (this.builds.get(this.cacheKey(key, seed)) === build) this.builds.delete(this.cacheKey(key, seed));
+          return;
+        }
+        sliceStart = performance.now();
+      }
+    })();
+    return build.running;
+  }
+
+  /** Whether an order for `key` (and seed) serves: built for the catalog as it is, or while indexing any built one (OB1). */
   has(key: SortKey, seed: number): boolean {
+    return this.servable(key, seed) !== undefined;
+  }
+
+  /** Whether the order for `key` (and seed) is built for the catalog as it is (not an earlier one, OB1). */
+  current(key: SortKey, seed: number): boolean {
     return this.cached(key, seed) !== undefined;
   }
 
-  /** Whether a build of that order for the catalog as it is has started and not finished. */
+  /** Whether a build of that order has started and not finished: for the catalog as it is, or while indexing any (OB1). */
   building(key: SortKey, seed: number): boolean {
     const build = this.builds.get(this.cacheKey(key, seed));
-    return build !== undefined && build.result === undefined && build.stamp === this.stamp(key);
+    return build !== undefined && build.result === undefined && (build.stamp === this.stamp(key) || this.indexing());
   }
 
   /** Hashes every path (L2's input) in slices, so a first random window (TK1) hashes none in its request. */
@@ -118,9 +154,13 @@ export class OrderBook {
     return drain(this.pathHashes());
   }
 
-  /** The ascending order of every alive id for `key`; built on first use after a catalog change. */
+  /**
+   * The ascending order of every alive id for `key`; built on first use after a catalog change.
+   * While indexing, the newest order built serves (OB1): ids added since are not in it, and ids
+   * removed since still are.
+   */
   order(key: SortKey, seed: number): SortedOrder {
-    const hit = this.cached(key, seed);
+    const hit = this.servable(key, seed);
     if (hit) return hit;
     const build = this.build(key, seed);
     while (this.step(build));
@@ -140,12 +180,21 @@ export class OrderBook {
     return hit && hit.stamp === this.stamp(key) ? hit.order : undefined;
   }
 
-  /** The build in progress for the current catalog, or a new one. */
+  /** The order that serves lists of `key`: the current one, or while indexing the newest built (OB1). */
+  private servable(key: SortKey, seed: number): SortedOrder | undefined {
+    const hit = this.orders.get(this.cacheKey(key, seed));
+    return hit && (hit.stamp === this.stamp(key) || this.indexing()) ? hit.order : undefined;
+  }
+
+  /**
+   * The build in progress for the current catalog (while indexing, whatever state it started
+   * from: one build per key at a time), or a new one.
+   */
   private build(key: SortKey, seed: number): Build {
     const cacheKey = this.cacheKey(key, seed);
     const stamp = this.stamp(key);
     const running = this.builds.get(cacheKey);
-    if (running && running.stamp === stamp) return running;
+    if (running && running.result === undefined && (running.stamp === stamp || this.indexing())) return running;
     const build: Build = { stamp, steps: this.steps(key, seed) };
     this.builds.set(cacheKey, build);
     return build;
@@ -161,25 +210,30 @@ export class OrderBook {
   }
 
   private *steps(key: SortKey, seed: number): Generator<void, SortedOrder> {
-    const stamp = this.stamp(key);
+    const startedAt = performance.now();
+    let stamp = this.stamp(key);
     const cacheKey = this.cacheKey(key, seed);
     let order: SortedOrder;
     if (key === 'name') order = yield* this.lent((s) => nameOrderSteps(this.catalog, s));
-    else if (key === 'added') {
-      const byName = yield* this.awaitOrder('name');
-      order = yield* this.lent((s) => addedOrderSteps(this.catalog, byName, s));
-    } else if (key === 'random') {
+    else if (key === 'random') {
       const hashes = yield* this.pathHashes();
       order = yield* this.lent((s) => randomOrderSteps(this.catalog, hashes, seed, s));
     } else {
       const byName = yield* this.awaitOrder('name');
-      order = yield* this.lent((s) => valueOrderSteps(this.catalog.metrics.get(key.slice(7)), byName, s));
+      // Its ids are the name order's: while indexing that may hold an earlier catalog (OB1).
+      stamp = `${byName.stamp.split(':')[0]}:${stamp.split(':')[1]}`;
+      order =
+        key === 'added'
+          ? yield* this.lent((s) => addedOrderSteps(this.catalog, byName.order, s))
+          : yield* this.lent((s) => valueOrderSteps(this.catalog.metrics.get(key.slice(7)), byName.order, s));
     }
-    if (this.stamp(key) !== stamp) return order; // overtaken by a catalog change: not kept
-    if (this.builds.get(cacheKey)?.stamp === stamp) this.builds.delete(cacheKey);
+    const current = this.stamp(key) === stamp;
+    if (!current && !this.indexing()) return order; // overtaken by a catalog change: not kept
+    if (this.builds.get(cacheKey)?.result === undefined) this.builds.delete(cacheKey);
     // Random orders for other seeds are dropped so a shuffling client cannot grow the cache.
-    if (key === 'random') for (const k of this.orders.keys()) if (k.startsWith('random:')) this.orders.delete(k);
-    this.orders.set(cacheKey, { stamp, order });
+    if (key === 'random') for (const k of this.orders.keys()) if (k.startsWith('random:') && k !== cacheKey) this.orders.delete(k);
+    const prior = this.orders.get(cacheKey);
+    if (!prior || prior.startedAt <= startedAt) this.orders.set(cacheKey, { stamp, startedAt, order });
     return order;
   }
 
@@ -194,13 +248,16 @@ export class OrderBook {
     return order;
   }
 
-  /** Another order this one starts from: cached, or built (sharing a build in progress). */
-  private *awaitOrder(key: SortKey): Generator<void, SortedOrder> {
+  /**
+   * Another order this one starts from, with the stamp of the catalog it holds: cached, or built
+   * (sharing a build in progress, which while indexing may be of an earlier catalog).
+   */
+  private *awaitOrder(key: SortKey): Generator<void, { order: SortedOrder; stamp: string }> {
     const hit = this.cached(key, 0);
-    if (hit) return hit;
+    if (hit) return { order: hit, stamp: this.stamp(key) };
     const build = this.build(key, 0);
     while (this.step(build)) yield;
-    return build.result!;
+    return { order: build.result!, stamp: build.stamp };
   }
 
   /**
@@ -215,34 +272,44 @@ export class OrderBook {
       sortFewByRandom(ids, drain(this.pathHashes()), sort.seed, this.catalog.paths);
       return ids.length;
     }
-    const rank = this.rankByName();
+    const byName = this.byName();
     if (sort.key === 'name') {
-      ids.sort((a, b) => rank[a]! - rank[b]!);
+      ids.sort(byName);
       return ids.length;
     }
-    if (sort.key === 'added') return sortFewByValue(ids, this.catalog.added, rank, false);
+    if (sort.key === 'added') return sortFewByValue(ids, this.catalog.added, byName, false);
     const values = this.catalog.metrics.get(sort.key.slice(7));
-    if (values) return sortFewByValue(ids, values, rank, true);
-    ids.sort((a, b) => rank[a]! - rank[b]!);
+    if (values) return sortFewByValue(ids, values, byName, true);
+    ids.sort(byName);
     return 0;
   }
 
-  /** L1 as a comparator over ids (for merging a few ids into an order): by name rank. */
+  /**
+   * L1 as a comparator over ids (for merging a few ids into an order): by name rank. While
+   * indexing the rank may come from an earlier catalog (OB1): ids it lacks are compared by L1
+   * itself, which the ranks agree with.
+   */
   byName(): (a: number, b: number) => number {
-    const rank = this.rankByName();
-    return (a, b) => rank[a]! - rank[b]!;
+    const { rank, complete } = this.rankByName();
+    if (complete) return (a, b) => rank[a]! - rank[b]!;
+    const compare = compareByName(this.catalog.paths);
+    return (a, b) => {
+      const ra = a < rank.length ? rank[a]! : -1;
+      const rb = b < rank.length ? rank[b]! : -1;
+      return ra >= 0 && rb >= 0 ? ra - rb : compare(a, b);
+    };
   }
 
-  /** Each id's position in the name order, rebuilt (one pass) with that order. */
-  private rankByName(): Int32Array {
+  /** Each id's position in the name order (-1: not in it), rebuilt (one pass) with that order. */
+  private rankByName(): { rank: Int32Array; complete: boolean } {
     const order = this.order('name', 0).order;
     const stamp = this.orders.get('name')!.stamp;
     if (this.nameRank?.stamp !== stamp) {
-      const rank = new Int32Array(this.catalog.size);
+      const rank = new Int32Array(this.catalog.size).fill(-1);
       for (let i = 0; i < order.length; i++) rank[order[i]!] = i;
       this.nameRank = { stamp, rank };
     }
-    return this.nameRank.rank;
+    return { rank: this.nameRank.rank, complete: stamp === this.stamp('name') };
   }
 
   /** FNV-1a per id, kept (4 bytes an id): a new seed then only re-mixes integers. */

@@ -122,7 +122,7 @@ export class QueryEngine {
     this.labels = options.labels;
     this.labelRevision = options.labelRevision;
     this.indexing = options.indexing ?? (() => false);
-    this.book = new OrderBook(options.catalog, options.buildSliceMs);
+    this.book = new OrderBook(options.catalog, options.buildSliceMs, this.indexing);
     this.pathText = new PathText(options.catalog);
     this.sliceMs = options.buildSliceMs ?? SELECT_SLICE_MS;
     this.selectChunk = options.selectChunk;
@@ -301,7 +301,9 @@ export class QueryEngine {
       const isMetric = sort.key.startsWith('metric:');
       const labelStamp = isMetric ? `:${this.catalog.metricsGeneration}:${this.labelRevision?.() ?? `x${++this.uncached}`}` : '';
       const maxStale = this.indexing() ? INDEXING_STALE_MS : 0;
-      return this.scoped.get({ dirId, recursive, sort }, `${this.catalog.generation}${labelStamp}`, maxStale, () =>
+      // Picked from an order of an earlier catalog (OB1): kept under a stamp no state matches.
+      const generation = this.book.current(sort.key, sort.seed) ? `${this.catalog.generation}` : `stale${++this.uncached}`;
+      return this.scoped.get({ dirId, recursive, sort }, `${generation}${labelStamp}`, maxStale, () =>
         this.arrangeScope(dirId, recursive, [], sort),
       );
     }

@@ -91,10 +91,10 @@ function rankRange(ids: Int32Array, hashes: Uint32Array, seed: number, keys: Uin
 
 /**
  * A few ids sorted in place as `addedOrder` (`valueless` false) or `valueOrder` (true) list them:
- * the same (hi, lo) keys, ties by name rank, ids without a value last in name order. Returns how
- * many have a value.
+ * the same (hi, lo) keys, ties by name (`byName`, L1), ids without a value last in name order.
+ * Returns how many have a value.
  */
-export function sortFewByValue(ids: Int32Array, values: Float64Array, nameRank: Int32Array, valueless: boolean): number {
+export function sortFewByValue(ids: Int32Array, values: Float64Array, byName: (a: number, b: number) => number, valueless: boolean): number {
   let valid = ids.length;
   if (valueless) {
     const missing: number[] = [];
@@ -103,13 +103,13 @@ export function sortFewByValue(ids: Int32Array, values: Float64Array, nameRank: 
       if (Number.isNaN(values[id]!)) missing.push(id);
       else ids[valid++] = id;
     }
-    ids.set(missing.sort((a, b) => nameRank[a]! - nameRank[b]!), valid);
+    ids.set(missing.sort(byName), valid);
   }
   const head = ids.subarray(0, valid);
   const hi = new Uint32Array(valid);
   const lo = new Uint32Array(valid);
   float64Keys(head, values, hi, lo);
-  sortByKeys(head, hi, lo, (a, b) => nameRank[a]! - nameRank[b]!);
+  sortByKeys(head, hi, lo, byName);
   return valid;
 }
 

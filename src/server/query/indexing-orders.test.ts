@@ -1,0 +1,115 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { queryBodySchema } from '../../protocol/query.js';
+import { Catalog } from '../catalog/catalog.js';
+import type { LabelLookup } from '../labels/label-lookup.js';
+import { compareByName } from './name-order.js';
+import { QueryEngine, type ListRequest } from './query-engine.js';
+
+// Counts the steps of whole-catalog order builds taken while a request runs (`probe.inRequest`):
+// those are builds done at once on the request path, which OB1 rules out while indexing.
+const probe = vi.hoisted(() => ({ inRequest: false, steps: 0 }));
+vi.mock('./sorters.js', async (original) => {
+  const real = await original<typeof import('./sorters.js')>();
+  const counted = <A extends unknown[], R>(make: (...args: A) => Generator<void, R>) =>
+    function* (...args: A): Generator<void, R> {
+      const steps = make(...args);
+      for (;;) {
+        if (probe.inRequest) probe.steps++;
+        const next = steps.next();
+        if (next.done) return next.value;
+        yield;
+      }
+    };
+  return {
+    ...real,
+    nameOrderSteps: counted(real.nameOrderSteps),
+    addedOrderSteps: counted(real.addedOrderSteps),
+    valueOrderSteps: counted(real.valueOrderSteps),
+    randomOrderSteps: counted(real.randomOrderSteps),
+  };
+});
+
+const NO_LABELS: LabelLookup = { peek: () => undefined, forEachLabeled: () => undefined };
+
+function growingCatalog(rows = 3000) {
+  const catalog = new Catalog();
+  let added = 0;
+  const add = () => {
+    const i = added++;
+    const id = catalog.upsert({ path: `/d${i % 7}/IMG_${(i * 7919) % 100_003}.jpg`, type: 'image/jpeg', w: 100, h: 100, addedMs: (i % 97) * 1000 });
+    catalog.setMetric('m', id, i % 11 === 0 ? NaN : (i * 31) % 101);
+  };
+  for (let i = 0; i < rows; i++) add();
+  // An indexer: a few rows more on every turn of the event loop, as a table load or folder scan does.
+  let on = true;
+  const tick = () => {
+    if (!on) return;
+    for (let k = 0; k < 5; k++) add();
+    setImmediate(tick);
+  };
+  setImmediate(tick);
+  return { catalog, stop: () => (on = false) };
+}
+
+/** Runs `list` as a request: order-build steps taken inside it are counted. */
+function inRequest<T>(list: () => T): T {
+  probe.inRequest = true;
+  try {
+    return list();
+  } finally {
+    probe.inRequest = false;
+  }
+}
+
+afterEach(() => {
+  probe.steps = 0;
+});
+
+describe('orders while indexing', () => {
+  it('[OB1] no request builds a whole order at once while the catalog grows, selectable windows or not', async () => {
+    const { catalog, stop } = growingCatalog();
+    let indexing = true;
+    const engine = new QueryEngine({ catalog, labels: NO_LABELS, labelRevision: () => 0, indexing: () => indexing, buildSliceMs: 0 });
+    const byName = compareByName(catalog.paths);
+    const bodies = [
+      queryBodySchema.parse({ limit: 50 }),
+      queryBodySchema.parse({ sort: { key: 'metric:m', order: 'desc' }, filters: [{ width: { gte: 50 } }], limit: 40 }),
+      queryBodySchema.parse({ sort: { key: 'added', order: 'asc' }, offset: 20_000, limit: 10 }),
+      queryBodySchema.parse({ sort: { key: 'random', seed: 4 }, path: '/d2', limit: 30 }),
+    ];
+    for (let round = 0; round < 4; round++) {
+      for (const body of bodies) {
+        await engine.ready(body.sort ?? { key: 'name' }, body);
+        const window = inRequest(() => engine.query(body));
+        if (body.sort === undefined) for (let i = 1; i < window.items.length; i++) expect(byName(catalog.idOf(window.items[i - 1]!.path)!, catalog.idOf(window.items[i]!.path)!)).toBeLessThan(0);
+      }
+      // A deep link: never selected, it waits for an order in `ready` (built for the catalog as it was).
+      const around = catalog.paths[17]!;
+      const request: ListRequest = { dirId: 0, recursive: true, filters: [], sort: { key: 'metric:m', order: 'asc', seed: 0 }, offset: 0, limit: 25, around };
+      await engine.ready(request.sort, { offset: 0, limit: 25, around });
+      expect(inRequest(() => engine.list(request)).items.map((i) => i.path)).toContain(around);
+    }
+    expect(probe.steps).toBe(0);
+    // Indexing done: the lists are the catalog's as it is.
+    stop();
+    indexing = false;
+    for (const body of bodies) {
+      await engine.ready(body.sort ?? { key: 'name' }, body);
+      expect(engine.query(body)).toEqual(new QueryEngine({ catalog, labels: NO_LABELS, labelRevision: () => 0 }).query(body));
+    }
+  });
+
+  it('[OB1][L1] a small folder sorted by its own keys is in name order though the name ranks are of an earlier catalog', async () => {
+    const { catalog, stop } = growingCatalog();
+    const engine = new QueryEngine({ catalog, labels: NO_LABELS, labelRevision: () => 0, indexing: () => true, buildSliceMs: 0 });
+    await engine.prepare({ key: 'name' });
+    stop();
+    // Added after the name order was built: not in its ranks.
+    for (let i = 0; i < 20; i++) catalog.upsert({ path: `/late/late_${(i * 7) % 20}.jpg`, type: 'image/jpeg', addedMs: (i % 3) * 1000 });
+    const request: ListRequest = { dirId: catalog.dirOfPath('/late')!.id, recursive: false, filters: [{ text: "late_" }], sort: { key: "added", order: "asc", seed: 0 }, offset: 0, limit: 20 };
+    const listed = engine.list(request).items.map((i) => i.path);
+    const reference = new QueryEngine({ catalog, labels: NO_LABELS }).list(request).items.map((i) => i.path);
+    expect(listed).toEqual(reference);
+    expect(listed).toHaveLength(20);
+  });
+});

@@ -99,7 +99,7 @@ describe('orders while indexing', () => {
     }
   });
 
-  it('[OB1][L1] a small folder sorted by its own keys is in name order though the name ranks are of an earlier catalog', async () => {
+  it('[OB1][L1] a small folder sorted by its own keys holds items no order has yet, in the order of the catalog as it is', async () => {
     const { catalog, stop } = growingCatalog();
     const engine = new QueryEngine({ catalog, labels: NO_LABELS, labelRevision: () => 0, indexing: () => true, buildSliceMs: 0 });
     await engine.prepare({ key: 'name' });

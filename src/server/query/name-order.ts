@@ -22,6 +22,28 @@ export function compareByName(paths: readonly string[]): (a: number, b: number) 
 }
 
 /**
+ * A few ids sorted in place by L1: by the packed first eight units of their natural keys, which
+ * never contradict L1 (TK1's heap compares the same), and by L1 itself where those tie.
+ */
+export function sortFewByName(ids: Int32Array, paths: readonly string[]): void {
+  const n = ids.length;
+  if (n < 2) return;
+  const hi = new Uint32Array(n);
+  const lo = new Uint32Array(n);
+  const out = new Uint32Array(2);
+  for (let i = 0; i < n; i++) {
+    const path = paths[ids[i]!]!;
+    packNaturalKey(path, nameStart(path), 0, false, out);
+    hi[i] = out[0]!;
+    lo[i] = out[1]!;
+  }
+  const compare = compareByName(paths);
+  const at = Array.from(ids.keys());
+  at.sort((x, y) => hi[x]! - hi[y]! || lo[x]! - lo[y]! || compare(ids[x]!, ids[y]!));
+  ids.set(at.map((i) => ids[i]!));
+}
+
+/**
  * Sorts `ids` in place by L1, as steps of about `STEP` ids. An MSD radix sort on the natural key
  * eight units at a time (`packNaturalKey`, a byte each): a range is sorted on its next eight units
  * (radix when large, by the packed numbers when not), and only the runs that tie on them go on to

@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { hashPath } from './collation.js';
-import { compareByName } from './name-order.js';
+import { compareByName, sortFewByName } from './name-order.js';
 import { drain, type Scratch, ScratchPool } from './radix.js';
 import { addedOrderSteps, nameOrderSteps, randomOrderSteps, sortFewByRandom, sortFewByValue, valueOrderSteps, type SortedOrder } from './sorters.js';
 
@@ -52,7 +52,6 @@ export class OrderBook {
   private readonly orders = new Map<string, Kept>();
   /** Builds in progress by cache key: a request and a warm-up share one. */
   private readonly builds = new Map<string, Build>();
-  private nameRank: { stamp: string; rank: Int32Array } | undefined;
   private hashes = new Uint32Array(0);
   private hashedUpTo = 0;
   private maskBuffer = new Uint8Array(0);
@@ -263,53 +262,30 @@ export class OrderBook {
   /**
    * Sorts a few ids in place as `order(sort.key, sort.seed)` lists them, by the same keys and
    * tiebreaks (sorters.ts), and returns how many have the sort value (they come first). Sorting a
-   * small folder this way beats walking a 1M-id order to pick its items. Only the name rank is
-   * kept for it (every order's tiebreak): a rank per sort key would keep 4 MB per key used at 1M
-   * rows, up to one per metric column.
+   * small folder this way beats walking a 1M-id order to pick its items. Names are compared by
+   * their packed keys and L1 itself, not by a rank in the name order: no 4 bytes per id kept
+   * (40 MB at 10M rows), and, while indexing (OB1), ids no order holds yet sort all the same.
    */
   sortFew(sort: ListSort, ids: Int32Array): number {
+    const paths = this.catalog.paths;
     if (sort.key === 'random') {
-      sortFewByRandom(ids, drain(this.pathHashes()), sort.seed, this.catalog.paths);
+      sortFewByRandom(ids, drain(this.pathHashes()), sort.seed, paths);
       return ids.length;
     }
-    const byName = this.byName();
     if (sort.key === 'name') {
-      ids.sort(byName);
+      sortFewByName(ids, paths);
       return ids.length;
     }
-    if (sort.key === 'added') return sortFewByValue(ids, this.catalog.added, byName, false);
+    if (sort.key === 'added') return sortFewByValue(ids, this.catalog.added, paths, false);
     const values = this.catalog.metrics.get(sort.key.slice(7));
-    if (values) return sortFewByValue(ids, values, byName, true);
-    ids.sort(byName);
+    if (values) return sortFewByValue(ids, values, paths, true);
+    sortFewByName(ids, paths);
     return 0;
   }
 
-  /**
-   * L1 as a comparator over ids (for merging a few ids into an order): by name rank. While
-   * indexing the rank may come from an earlier catalog (OB1): ids it lacks are compared by L1
-   * itself, which the ranks agree with.
-   */
+  /** L1 as a comparator over ids (for merging a few ids into an order). */
   byName(): (a: number, b: number) => number {
-    const { rank, complete } = this.rankByName();
-    if (complete) return (a, b) => rank[a]! - rank[b]!;
-    const compare = compareByName(this.catalog.paths);
-    return (a, b) => {
-      const ra = a < rank.length ? rank[a]! : -1;
-      const rb = b < rank.length ? rank[b]! : -1;
-      return ra >= 0 && rb >= 0 ? ra - rb : compare(a, b);
-    };
-  }
-
-  /** Each id's position in the name order (-1: not in it), rebuilt (one pass) with that order. */
-  private rankByName(): { rank: Int32Array; complete: boolean } {
-    const order = this.order('name', 0).order;
-    const stamp = this.orders.get('name')!.stamp;
-    if (this.nameRank?.stamp !== stamp) {
-      const rank = new Int32Array(this.catalog.size).fill(-1);
-      for (let i = 0; i < order.length; i++) rank[order[i]!] = i;
-      this.nameRank = { stamp, rank };
-    }
-    return { rank: this.nameRank.rank, complete: stamp === this.stamp('name') };
+    return compareByName(this.catalog.paths);
   }
 
   /** FNV-1a per id, kept (4 bytes an id): a new seed then only re-mixes integers. */

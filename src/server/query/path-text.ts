@@ -6,7 +6,7 @@ const TEXT_STEP = 1 << 12;
 
 /**
  * What the `text` filter reads of each path (SPEC.md F1): the path lower-cased by `toLowerCase`
- * (the string itself when nothing changes, so ASCII lower-case paths cost no copy), and a 64-bit
+ * (kept only where it differs from the path: lower-case paths cost no copy and no slot), and a 64-bit
  * signature with one bit set per trigram of it. A needle's trigrams are all in every path that
  * contains it, so an id whose signature lacks one of the needle's bits is rejected by two ANDs,
  * and only the few others are searched: a 10M-path scan becomes a pass over 80 MB of integers.
@@ -14,7 +14,8 @@ const TEXT_STEP = 1 << 12;
  * (an id's path never changes).
  */
 export class PathText {
-  private readonly lower: string[] = [];
+  /** By id, the lower-cased path where it is not the path itself (a hole elsewhere); made at the first such path. */
+  private lower: (string | undefined)[] | undefined;
   private signs = new Int32Array(0);
   private upTo = 0;
 
@@ -51,10 +52,11 @@ export class PathText {
     const ids = list.ids;
     const signs = this.signs;
     const lower = this.lower;
+    const paths = this.catalog.paths;
     let kept = 0;
     for (let i = 0; i < list.count; i++) {
       const id = ids[i]!;
-      if (marked[id] === 1 || ((signs[2 * id]! & w0) === w0 && (signs[2 * id + 1]! & w1) === w1 && lower[id]!.includes(needle))) ids[kept++] = id;
+      if (marked[id] === 1 || ((signs[2 * id]! & w0) === w0 && (signs[2 * id + 1]! & w1) === w1 && ((lower && lower[id]) || paths[id]!).includes(needle))) ids[kept++] = id;
     }
     list.count = kept;
   }
@@ -68,8 +70,14 @@ export class PathText {
   private fill(from: number, to: number): void {
     const paths = this.catalog.paths;
     for (let id = from; id < to; id++) {
-      const lowered = paths[id]!.toLowerCase();
-      this.lower[id] = lowered;
+      const path = paths[id]!;
+      const lowered = path.toLowerCase();
+      if (lowered !== path) {
+        const lower = (this.lower ??= []);
+        // Holes up to `id` first: a far write into a short array would make V8 keep it as a dictionary.
+        if (lower.length < id) lower.length = id;
+        lower[id] = lowered;
+      }
       signature(lowered, this.signs, 2 * id);
     }
   }

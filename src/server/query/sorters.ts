@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { compareCodeUnits, randomRank } from './collation.js';
-import { sortByNameSteps } from './name-order.js';
+import { compareByName, sortByNameSteps, sortFewByName } from './name-order.js';
 import { float64KeySteps, float64Keys, radix32Steps, radixSteps, type Scratch, STEP } from './radix.js';
 
 /**
@@ -91,10 +91,10 @@ function rankRange(ids: Int32Array, hashes: Uint32Array, seed: number, keys: Uin
 
 /**
  * A few ids sorted in place as `addedOrder` (`valueless` false) or `valueOrder` (true) list them:
- * the same (hi, lo) keys, ties by name (`byName`, L1), ids without a value last in name order.
- * Returns how many have a value.
+ * the same (hi, lo) keys, ties by name (L1), ids without a value last in name order. Returns how
+ * many have a value.
  */
-export function sortFewByValue(ids: Int32Array, values: Float64Array, byName: (a: number, b: number) => number, valueless: boolean): number {
+export function sortFewByValue(ids: Int32Array, values: Float64Array, paths: readonly string[], valueless: boolean): number {
   let valid = ids.length;
   if (valueless) {
     const missing: number[] = [];
@@ -103,13 +103,14 @@ export function sortFewByValue(ids: Int32Array, values: Float64Array, byName: (a
       if (Number.isNaN(values[id]!)) missing.push(id);
       else ids[valid++] = id;
     }
-    ids.set(missing.sort(byName), valid);
+    ids.set(missing, valid);
+    sortFewByName(ids.subarray(valid), paths);
   }
   const head = ids.subarray(0, valid);
   const hi = new Uint32Array(valid);
   const lo = new Uint32Array(valid);
   float64Keys(head, values, hi, lo);
-  sortByKeys(head, hi, lo, byName);
+  sortByKeys(head, hi, lo, compareByName(paths));
   return valid;
 }
 

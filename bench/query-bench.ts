@@ -76,6 +76,7 @@ export async function run(): Promise<void> {
   let t = performance.now();
   const catalog = new Catalog();
   catalog.reserve(rows);
+  catalog.reservePaths(rows);
   const rand = rng(12345);
   const start = Date.parse('2025-01-01T00:00:00Z');
   for (let i = 0; i < rows; i++) {

@@ -114,4 +114,20 @@ describe('Catalog.reserve', () => {
     expect(c.width.buffer).toBeInstanceOf(ArrayBuffer); // grown: ordinary arrays again
     expect(c.width[0]).toBe(640);
   });
+  it('shares the fact columns first and sizes the others after; paths are sized apart, keeping what they hold', () => {
+    const c = new Catalog();
+    c.shareFacts(5_000);
+    c.reserve(5_000);
+    expect([c.width.length, c.added.length, c.alive.length, c.dirOf.length]).toEqual([5_000, 5_000, 5_000, 5_000]);
+    expect(c.added.buffer).toBeInstanceOf(SharedArrayBuffer);
+    c.insertNew({ path: '/a.jpg', type: 'image/jpeg' });
+    expect(c.paths.length).toBe(1);
+    c.reservePaths(5_000);
+    expect(c.paths.length).toBe(5_000);
+    expect(c.paths[0]).toBe('/a.jpg');
+    for (let i = 1; i < 5_001; i++) c.insertNew({ path: `/r/${i}.jpg`, type: 'image/jpeg', w: i });
+    expect(c.width.length).toBe(10_000);
+    expect(c.alive.length).toBe(10_000);
+    expect(c.idOf('/r/5000.jpg')).toBe(5_000);
+  });
 });

@@ -7,7 +7,7 @@ import { QueryEngine, type ListRequest } from './query-engine.js';
 
 // Counts the steps of whole-catalog order builds taken while a request runs (`probe.inRequest`):
 // those are builds done at once on the request path, which OB1 rules out while indexing.
-const probe = vi.hoisted(() => ({ inRequest: false, steps: 0 }));
+const probe = vi.hoisted(() => ({ inRequest: false, steps: 0, events: [] as string[] }));
 vi.mock('./sorters.js', async (original) => {
   const real = await original<typeof import('./sorters.js')>();
   const counted = <A extends unknown[], R>(make: (...args: A) => Generator<void, R>) =>
@@ -15,6 +15,7 @@ vi.mock('./sorters.js', async (original) => {
       const steps = make(...args);
       for (;;) {
         if (probe.inRequest) probe.steps++;
+        probe.events.push('build');
         const next = steps.next();
         if (next.done) return next.value;
         yield;
@@ -26,6 +27,23 @@ vi.mock('./sorters.js', async (original) => {
     addedOrderSteps: counted(real.addedOrderSteps),
     valueOrderSteps: counted(real.valueOrderSteps),
     randomOrderSteps: counted(real.randomOrderSteps),
+  };
+});
+
+// Logs the steps of window selections (TK3) beside those of builds.
+vi.mock('./window-select.js', async (original) => {
+  const real = await original<typeof import('./window-select.js')>();
+  return {
+    ...real,
+    selectionSteps: function* (ask: Parameters<typeof real.selectionSteps>[0]) {
+      const steps = real.selectionSteps(ask);
+      for (;;) {
+        probe.events.push('select');
+        const next = steps.next();
+        if (next.done) return next.value;
+        yield;
+      }
+    },
   };
 });
 
@@ -63,6 +81,7 @@ function inRequest<T>(list: () => T): T {
 
 afterEach(() => {
   probe.steps = 0;
+  probe.events = [];
 });
 
 describe('orders while indexing', () => {
@@ -111,5 +130,25 @@ describe('orders while indexing', () => {
     const reference = new QueryEngine({ catalog, labels: NO_LABELS }).list(request).items.map((i) => i.path);
     expect(listed).toEqual(reference);
     expect(listed).toHaveLength(20);
+  });
+
+  it('[OB2] builds wait while a request selects its window in slices, then go on', async () => {
+    const { catalog, stop } = growingCatalog(6000);
+    stop();
+    const engine = new QueryEngine({ catalog, labels: NO_LABELS, labelRevision: () => 0, buildSliceMs: 0, selectChunk: 200 });
+    // Builds in the background, as `warm` starts them after a load.
+    const warming = engine.prepare({ key: 'name' });
+    await new Promise((resolve) => setImmediate(resolve));
+    const body = queryBodySchema.parse({ sort: { key: 'metric:m', order: 'desc' }, filters: [{ width: { gte: 50 } }], limit: 40 });
+    probe.events = [];
+    await engine.ready(body.sort!, body);
+    const first = probe.events.indexOf('select');
+    const last = probe.events.lastIndexOf('select');
+    expect(last - first).toBeGreaterThan(20); // selected in many steps, with turns of the loop between them
+    expect(probe.events.slice(first, last + 1)).not.toContain('build');
+    expect(engine.query(body)).toEqual(new QueryEngine({ catalog, labels: NO_LABELS }).query(body));
+    await warming;
+    await engine.prepare(body.sort!);
+    expect(engine.orderBuilt(body.sort!)).toBe(true);
   });
 });

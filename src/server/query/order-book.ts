@@ -56,6 +56,10 @@ export class OrderBook {
   private hashedUpTo = 0;
   private maskBuffer = new Uint8Array(0);
   private readonly scratch = new ScratchPool();
+  /** Requests' own sliced work running now (`hold`): builds wait between their slices meanwhile. */
+  private holds = 0;
+  private resume: (() => void) | undefined;
+  private resumed: Promise<void> | undefined;
 
   /**
    * `sliceMs`: how long `prepare` runs a build between two turns of the event loop. `indexing`:
@@ -104,13 +108,42 @@ export class OrderBook {
     running.catch(() => undefined);
   }
 
+  /**
+   * Pauses background builds (between two of their slices) until the returned function is called:
+   * a request selecting its window in slices (TK3) then gets the event loop's turns to itself
+   * instead of sharing them with every build the first requests after a load started (OB2).
+   */
+  hold(): () => void {
+    this.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.holds > 0) return;
+      this.resume?.();
+      this.resume = undefined;
+      this.resumed = undefined;
+    };
+  }
+
+  /** Yields one turn of the event loop, then waits while a request holds the builds (OB2). */
+  async pause(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.holds > 0) {
+      this.resumed ??= new Promise<void>((resolve) => {
+        this.resume = resolve;
+      });
+      await this.resumed;
+    }
+  }
+
   /** Runs a build to its end in slices (one loop per build, however many callers wait on it). */
   private drive(build: Build, key: SortKey, seed: number): Promise<void> {
     build.running ??= (async () => {
       let sliceStart = performance.now();
       while (build.result === undefined && this.step(build)) {
         if (performance.now() - sliceStart < this.sliceMs) continue;
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await this.pause();
         if (build.stamp !== this.stamp(key) && !this.indexing()) {
           if (this.builds.get(this.cacheKey(key, seed)) === build) this.builds.delete(this.cacheKey(key, seed));
           return;
@@ -143,7 +176,7 @@ export class OrderBook {
     let sliceStart = performance.now();
     while (!steps.next().done) {
       if (performance.now() - sliceStart < this.sliceMs) continue;
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await this.pause();
       sliceStart = performance.now();
     }
   }

@@ -202,12 +202,18 @@ export class QueryEngine {
     });
   }
 
-  /** Builds the common sorted orders, and the path hashes random orders start from, ahead of the first query that needs them. */
+  /**
+   * Builds the common sorted orders, the lower-cased paths the text filter reads and the path
+   * hashes random orders start from, ahead of the first query that needs them. The first
+   * requests after a load come before most of it is done: they are answered by selections
+   * (TK1), which a text filter or a random key would have to do this work for at once, while the
+   * added order waits in the background; so that order is built last.
+   */
   async warm(): Promise<void> {
     await this.prepare(DEFAULT_SORT);
-    await this.prepare({ key: 'added' });
-    await this.book.prepareHashes();
     await this.inSlices(this.pathText.extendSteps());
+    await this.book.prepareHashes();
+    await this.prepare({ key: 'added' });
     // The per-call buffers every filtered list and histogram reuses, taken now: allocated by a first
     // query, tens of MB at 10M rows set off a full collection of the path heap inside that request.
     this.idBuffer(0, this.catalog.aliveCount);
@@ -216,12 +222,12 @@ export class QueryEngine {
     this.book.mask();
   }
 
-  /** Runs steps to their end in slices of ~10 ms, letting the event loop turn between them. */
+  /** Runs background steps to their end in slices of ~10 ms, letting the event loop turn and requests go first (OB2). */
   private async inSlices(steps: Generator<void, void>): Promise<void> {
     let sliceStart = performance.now();
     while (!steps.next().done) {
       if (performance.now() - sliceStart < this.sliceMs) continue;
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await this.book.pause();
       sliceStart = performance.now();
     }
   }
@@ -473,6 +479,9 @@ export class QueryEngine {
     const stale = () =>
       (this.selectionSlot(request)?.stamp !== slot.stamp && !this.fresh(entry.startedAt)) || !this.book.building(request.sort.key, request.sort.seed);
     entry.running = (async () => {
+      // Builds wait while this request's window is selected (OB2): it needs a pass over its scope,
+      // they need many, and a first request after a load would otherwise share its turns with them.
+      const release = this.book.hold();
       try {
         let sliceStart = performance.now();
         for (;;) {
@@ -487,6 +496,7 @@ export class QueryEngine {
           sliceStart = performance.now();
         }
       } finally {
+        release();
         entry.running = undefined;
         if (this.selections.get(slot.key) === entry) {
           if (entry.selection && !stale()) this.keepSelection(request, entry.selection, slot.stamp, entry.startedAt);

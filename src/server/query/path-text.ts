@@ -56,7 +56,7 @@ export class PathText {
     let kept = 0;
     for (let i = 0; i < list.count; i++) {
       const id = ids[i]!;
-      if (marked[id] === 1 || ((signs[2 * id]! & w0) === w0 && (signs[2 * id + 1]! & w1) === w1 && ((lower && lower[id]) || paths[id]!).includes(needle))) ids[kept++] = id;
+      if (marked[id] === 1 || ((signs[2 * id]! & w0) === w0 && (signs[2 * id + 1]! & w1) === w1 && (lower?.[id] ?? paths[id]!).includes(needle))) ids[kept++] = id;
     }
     list.count = kept;
   }
@@ -73,7 +73,8 @@ export class PathText {
       const path = paths[id]!;
       const lowered = path.toLowerCase();
       if (lowered !== path) {
-        const lower = (this.lower ??= []);
+        this.lower ??= [];
+        const lower = this.lower;
         // Holes up to `id` first: a far write into a short array would make V8 keep it as a dictionary.
         if (lower.length < id) lower.length = id;
         lower[id] = lowered;

@@ -32,8 +32,10 @@ interface Build {
   stamp: string;
   steps: Generator<void, SortedOrder>;
   result?: SortedOrder;
-  /** Set while `prepare` drives it in slices: every caller shares the one loop. */
+  /** Set once `prepare` queued it to be driven in slices: every caller shares the one loop. */
   running?: Promise<void>;
+  /** Starts its loop: called when its turn in the queue comes (OB2). */
+  start?: () => void;
 }
 
 /** A built order and the catalog state it holds (its stamp), from when its build started. */
@@ -60,6 +62,9 @@ export class OrderBook {
   private holds = 0;
   private resume: (() => void) | undefined;
   private resumed: Promise<void> | undefined;
+  /** Builds waiting for their turn, and the one being driven: one at a time, so one set of work arrays (OB2). */
+  private readonly queue: Build[] = [];
+  private active: Build | undefined;
 
   /**
    * `sliceMs`: how long `prepare` runs a build between two turns of the event loop. `indexing`:
@@ -95,14 +100,15 @@ export class OrderBook {
    * would spend inside one request. Concurrent calls share one build. Once indexing is done, a
    * build overtaken by a catalog change is left for `order()` to redo. While indexing (OB1) an
    * overtaken build runs to its end, and an order already built answers at once: the next build
-   * starts in the background when it is over a second old.
+   * starts in the background when it is over a second old. Builds run one at a time, in the
+   * order asked, except that an `urgent` one (a request waits for it) goes before those queued.
    */
-  async prepare(sort: { key: SortKey; seed?: number } = DEFAULT_SORT): Promise<void> {
+  async prepare(sort: { key: SortKey; seed?: number } = DEFAULT_SORT, urgent = true): Promise<void> {
     const seed = sort.seed ?? 0;
     if (this.cached(sort.key, seed)) return;
     const kept = this.indexing() ? this.orders.get(this.cacheKey(sort.key, seed)) : undefined;
     if (kept && performance.now() - kept.startedAt < INDEXING_STALE_MS) return;
-    const running = this.drive(this.build(sort.key, seed), sort.key, seed);
+    const running = this.drive(this.build(sort.key, seed), sort.key, seed, urgent && !kept);
     if (!kept) return running;
     // A failing build fails again, and is reported, in the request that needs the current order.
     running.catch(() => undefined);
@@ -129,6 +135,10 @@ export class OrderBook {
   /** Yields one turn of the event loop, then waits while a request holds the builds (OB2). */
   async pause(): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
+    await this.whileHeld();
+  }
+
+  private async whileHeld(): Promise<void> {
     while (this.holds > 0) {
       this.resumed ??= new Promise<void>((resolve) => {
         this.resume = resolve;
@@ -137,21 +147,54 @@ export class OrderBook {
     }
   }
 
-  /** Runs a build to its end in slices (one loop per build, however many callers wait on it). */
-  private drive(build: Build, key: SortKey, seed: number): Promise<void> {
-    build.running ??= (async () => {
-      let sliceStart = performance.now();
-      while (build.result === undefined && this.step(build)) {
-        if (performance.now() - sliceStart < this.sliceMs) continue;
-        await this.pause();
-        if (build.stamp !== this.stamp(key) && !this.indexing()) {
-          if (this.builds.get(this.cacheKey(key, seed)) === build) this.builds.delete(this.cacheKey(key, seed));
-          return;
-        }
-        sliceStart = performance.now();
-      }
-    })();
+  /**
+   * Queues a build to run to its end in slices (one loop per build, however many callers wait on
+   * it), after the builds queued before it unless `urgent`. Builds sliced side by side would each
+   * hold a set of work arrays (25 bytes an id) and share the loop's turns, all finishing late;
+   * one at a time, each is done sooner and the first has its order early (OB2).
+   */
+  private drive(build: Build, key: SortKey, seed: number, urgent: boolean): Promise<void> {
+    if (build.running) {
+      const at = this.queue.indexOf(build);
+      if (urgent && at > 0) this.queue.unshift(...this.queue.splice(at, 1));
+      return build.running;
+    }
+    const turn = new Promise<void>((resolve) => {
+      build.start = resolve;
+    });
+    build.running = turn
+      .then(() => this.run(build, key, seed))
+      .finally(() => {
+        this.active = undefined;
+        this.next();
+      });
+    if (urgent) this.queue.unshift(build);
+    else this.queue.push(build);
+    this.next();
     return build.running;
+  }
+
+  /** Starts the next queued build when none runs. */
+  private next(): void {
+    if (this.active) return;
+    const build = this.queue.shift();
+    if (!build) return;
+    this.active = build;
+    build.start!();
+  }
+
+  private async run(build: Build, key: SortKey, seed: number): Promise<void> {
+    await this.whileHeld();
+    let sliceStart = performance.now();
+    while (build.result === undefined && this.step(build)) {
+      if (performance.now() - sliceStart < this.sliceMs) continue;
+      await this.pause();
+      if (build.stamp !== this.stamp(key) && !this.indexing()) {
+        if (this.builds.get(this.cacheKey(key, seed)) === build) this.builds.delete(this.cacheKey(key, seed));
+        return;
+      }
+      sliceStart = performance.now();
+    }
   }
 
   /** Whether an order for `key` (and seed) serves: built for the catalog as it is, or while indexing any built one (OB1). */

@@ -169,9 +169,12 @@ export class QueryEngine {
     return Int32Array.from({ length: list.ids.length }, (_, i) => idAt(list, i, sort.order === 'desc'));
   }
 
-  /** Builds the whole-catalog order a list needs in slices, so the event loop keeps serving. */
-  prepare(sort: Pick<ListSort, 'key'> & { seed?: number }): Promise<void> {
-    return this.book.prepare(sort);
+  /**
+   * Builds the whole-catalog order a list needs in slices, so the event loop keeps serving;
+   * `urgent` (a request waits for it) puts it before the builds queued in the background.
+   */
+  prepare(sort: Pick<ListSort, 'key'> & { seed?: number }, urgent = true): Promise<void> {
+    return this.book.prepare(sort, urgent);
   }
 
   /** Whether the whole-catalog order for `sort` is built for the catalog as it is. */
@@ -185,9 +188,11 @@ export class QueryEngine {
    * list is named (TK3), the build going on in the background.
    */
   ready(sort: Pick<ListSort, 'key'> & { seed?: number; order?: SortDirection }, window: WindowAsk): Promise<void> {
-    const building = this.book.prepare(sort);
     const seed = sort.seed ?? 0;
-    if (!this.selectable({ key: sort.key, seed }, window)) return building;
+    const selectable = this.selectable({ key: sort.key, seed }, window);
+    // Only a request that cannot be answered before its order is built goes before the queued builds.
+    const building = this.book.prepare(sort, !selectable);
+    if (!selectable) return building;
     // A failing build fails again, and is reported, in the request that needs the whole order.
     building.catch(() => undefined);
     const dir = window.path === undefined || window.recursive === undefined ? undefined : this.dirOrNone(window.path);
@@ -210,10 +215,10 @@ export class QueryEngine {
    * added order waits in the background; so that order is built last.
    */
   async warm(): Promise<void> {
-    await this.prepare(DEFAULT_SORT);
+    await this.prepare(DEFAULT_SORT, false);
     await this.inSlices(this.pathText.extendSteps());
     await this.book.prepareHashes();
-    await this.prepare({ key: 'added' });
+    await this.prepare({ key: 'added' }, false);
     // The per-call buffers every filtered list and histogram reuses, taken now: allocated by a first
     // query, tens of MB at 10M rows set off a full collection of the path heap inside that request.
     this.idBuffer(0, this.catalog.aliveCount);

@@ -35,6 +35,10 @@ export const ERROR_CODES = {
   /** The change would leave no admin (409). */
   last_admin: 'last_admin',
   payload_too_large: 'payload_too_large',
+  /** A comparison export of more images than it takes (400). */
+  too_many_paths: 'too_many_paths',
+  /** A comparison export that cannot fit its size bound (413). */
+  too_large: 'too_large',
   rate_limited: 'rate_limited',
   /** The index is still being built and cannot answer for this path yet: 503 with Retry-After. */
   indexing: 'indexing',

@@ -28,8 +28,10 @@
  *    presence heartbeat `item` and users' `item` (soft claims).
  * 12: near-duplicates (issue 13): `POST /duplicates` (duplicates.ts), the `embedding_unknown` error
  *    code, `/health` `phash` progress.
+ * 13: comparison export (issue 12): the `POST /export/comparison` body (comparison.ts) and its
+ *    limits; error codes `too_many_paths` (400) and `too_large` (413).
  */
-export const PROTOCOL_VERSION = 12;
+export const PROTOCOL_VERSION = 13;
 
 /** The schema hash of each version, oldest first (append only). */
 export const PROTOCOL_HASHES: Record<number, string> = {

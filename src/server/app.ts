@@ -15,6 +15,7 @@ import { DuplicatesService } from './duplicates/duplicates-service.js';
 import { PerceptualHashes } from './duplicates/perceptual-hashes.js';
 import { PhashStore } from './duplicates/phash-store.js';
 import { registerDuplicatesRoutes } from './http/duplicates-routes.js';
+import { registerComparisonRoutes } from './http/comparison-routes.js';
 import { registerFileRoutes } from './http/file-routes.js';
 import { registerFolderRoutes } from './http/folder-routes.js';
 import type { HostPolicy } from './http/guards/host-policy.js';
@@ -250,6 +251,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   registerFileRoutes(app, source);
   registerThumbRoutes(app, items, thumbnails);
   registerMetadataRoutes(app, source);
+  registerComparisonRoutes(app, { source, items, labels: lookup });
   if (labels) await registerLabelRoutesOf(app, labels, feed, (prefix) => pathsUnder(catalog, prefix), items, progress ? () => progress.work.assignees() : undefined);
   if (progress) registerProgressRoutes(app, progress);
   registerQueryRoutes(app, { engine: query, source });

@@ -28,6 +28,8 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   already_exists: 409,
   last_admin: 409,
   payload_too_large: 413,
+  too_many_paths: 400,
+  too_large: 413,
   rate_limited: 429,
   indexing: 503,
   store_unavailable: 503,

@@ -46,6 +46,7 @@ const ROUTE_CLASSES: Record<string, RateClass> = {
   'PUT /views': 'write',
   'POST /refresh': 'expensive',
   'GET /export': 'expensive',
+  'POST /export/comparison': 'expensive',
   'POST /presence': 'presence',
   'POST /presence/leave': 'presence',
 };

@@ -42,6 +42,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /events': 'browse',
   'GET /export': 'export',
   'GET /stats/export': 'export',
+  'POST /export/comparison': 'export',
   'GET /presence': 'presence',
   'POST /presence': 'presence',
   'POST /presence/leave': 'presence',

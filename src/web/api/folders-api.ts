@@ -1,7 +1,9 @@
 import { foldersResponseSchema, searchResponseSchema, type FoldersResponse, type SearchResponse } from '../../protocol/folders.js';
 import { healthSchema, type Health } from '../../protocol/health.js';
 import { queryResponseSchema, type Filter, type QueryResponse } from '../../protocol/query.js';
-import { requestJson } from './http-client.js';
+import { parentPath } from '../../protocol/paths.js';
+import type { Item } from '../../protocol/items.js';
+import { ApiError, requestJson } from './http-client.js';
 import { WINDOW_SIZE, type ListingKey } from './query-keys.js';
 
 export function fetchHealth(signal?: AbortSignal): Promise<Health> {
@@ -70,4 +72,15 @@ export const SEARCH_LIMIT = 500;
 
 export function fetchSearch(path: string, q: string, signal?: AbortSignal): Promise<SearchResponse> {
   return requestJson('/search', searchResponseSchema, { query: { q, path, limit: SEARCH_LIMIT }, signal });
+}
+
+/**
+ * One item by path, as listings show it (dimensions, labels): the one-item window of its folder
+ * that holds it. For views that name items directly (the compare view after a reload).
+ */
+export async function fetchItemAt(path: string, signal?: AbortSignal): Promise<{ items: Item[] }> {
+  const page = await requestJson('/folders', foldersResponseSchema, { query: { path: parentPath(path), around: path, limit: 1, sort: 'name' }, signal });
+  const item = page.items.find((i) => i.path === path);
+  if (!item) throw new ApiError(404, 'not_found', `no such item: ${path}`);
+  return { items: [item] };
 }

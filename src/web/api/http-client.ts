@@ -84,3 +84,21 @@ export async function requestJson<S extends z.ZodType>(endpoint: string, schema:
   }
   return parsed.data;
 }
+
+/** Calls an endpoint that answers a file (a PNG, say) and returns it, or throws an ApiError. */
+export async function requestBlob(endpoint: string, options: RequestOptions = {}): Promise<Blob> {
+  let response: Response;
+  try {
+    response = await fetch(apiUrl(endpoint, options.query), {
+      method: options.method ?? 'GET',
+      headers: { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
+      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+      signal: options.signal,
+    });
+  } catch (error) {
+    if ((error as Error)?.name === 'AbortError') throw error;
+    throw new ApiError(0, 'network_error', (error as Error)?.message || 'network error');
+  }
+  if (!response.ok) throw await toApiError(response);
+  return response.blob();
+}

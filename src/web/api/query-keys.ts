@@ -42,4 +42,6 @@ export const queryKeys = {
   search: (path: string, q: string) => ['items', 'search', path, q] as const,
   /** How many items of a listing's scope and filters have no star and no flag (order plays no part). */
   unlabeled: (l: ListingKey) => ['unlabeled', l.path, l.recursive ? 1 : 0, l.filters ?? ''] as const,
+  /** One item named by path, as a one-item page (so edits and events patch it like any page). */
+  itemAt: (path: string) => ['items', 'at', path] as const,
 };

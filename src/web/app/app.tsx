@@ -19,11 +19,15 @@ import { useShownMetrics } from '../features/metrics/use-shown-metrics.js';
 import { useOptionalSyncEngine } from '../hooks/sync-context.js';
 import { SmartFolders } from '../features/views/smart-folders.js';
 import type { ViewState } from '../features/views/view-state.js';
+import { CompareView } from '../features/viewer/compare-view.js';
 import { ImageViewer } from '../features/viewer/image-viewer.js';
 import { seekUnlabeled } from '../features/triage/next-unlabeled.js';
 import { AutoAdvanceToggle, UnlabeledCount } from '../features/triage/triage-controls.js';
 import { TriageKeys } from '../features/triage/triage-keys.js';
 import { useUnlabeledCount } from '../features/triage/use-unlabeled-count.js';
+import { useCompareItems } from '../features/viewer/use-compare-items.js';
+import { fromPaths } from '../features/browse/selection-paths.js';
+import { MAX_COMPARE_PATHS, MIN_COMPARE_PATHS } from '../../protocol/comparison.js';
 import { useStoredState } from '../hooks/use-stored-state.js';
 import { GalleryContext, MAX_SELECTED_ITEMS, type AppSlots, type GallerySnapshot } from '../lib/gallery-context.js';
 import { LeftPanel, isLeftTab, type LeftTab } from './left-panel.js';
@@ -194,20 +198,39 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
   }, [viewIndex, listing]);
   const closeView = useCallback(() => closeViewer(navigate), [navigate]);
 
+  // Compare view: the compared paths live in the URL; the focused pane is what label keys rate.
+  const comparing = url.compare.length >= MIN_COMPARE_PATHS;
+  const compareItems = useCompareItems(url.compare);
+  const compareKey = url.compare.join('\n');
+  const [compareFocusState, setCompareFocusState] = useState({ key: compareKey, index: 0 });
+  const compareFocus = compareFocusState.key === compareKey ? Math.min(compareFocusState.index, url.compare.length - 1) : 0;
+  const setCompareFocus = useCallback((index: number) => setCompareFocusState({ key: compareKey, index }), [compareKey]);
+  const closeCompare = useCallback(() => {
+    // Back to the grid with the same selection; after a reload (no selection yet), the compared items.
+    if (selectedCount(selection) === 0) {
+      const focusPath = url.compare[compareFocus] ?? null;
+      replaceSelection(fromPaths({ paths: url.compare, focus: focusPath, anchor: url.compare[0] ?? null }, listing.indexOf));
+    }
+    closeViewer(navigate, { compare: [], wipe: false });
+  }, [selection, url.compare, compareFocus, replaceSelection, listing.indexOf, navigate]);
+
+  const comparedItem = comparing ? (compareItems[compareFocus]?.item ?? null) : null;
   // Culling (issue 12): auto-advance after a star or flag key, and N to the next unlabeled item.
   const [autoAdvance, setAutoAdvance] = useStoredState<boolean>('auto-advance', false, isBoolean);
   const unlabeled = useUnlabeledCount(listingKey);
   const advance = useCallback(() => {
+    // In the compare view the next pane takes the focus; the grid's selection stays as it was.
+    if (comparing) return setCompareFocus(Math.min(compareFocus + 1, url.compare.length - 1));
     if (url.view) return step(1);
     const next = selection.focus + 1;
     if (selection.focus >= 0 && next < listing.total) setSelection(selectOnly(next));
-  }, [url.view, step, selection.focus, listing.total, setSelection]);
+  }, [comparing, setCompareFocus, compareFocus, url.compare.length, url.view, step, selection.focus, listing.total, setSelection]);
   // A seek for the next unlabeled item goes on as the windows it has to read arrive.
   const [seek, setSeek] = useState<{ key: string; from: number } | null>(null);
-  const nextUnlabeled = useCallback(
-    () => setSeek({ key: listing.key, from: url.view ? viewIndex : selection.focus }),
-    [listing.key, url.view, viewIndex, selection.focus],
-  );
+  const nextUnlabeled = useCallback(() => {
+    // The compare view shows the items it was opened with: N has nothing to move there.
+    if (!comparing) setSeek({ key: listing.key, from: url.view ? viewIndex : selection.focus });
+  }, [comparing, listing.key, url.view, viewIndex, selection.focus]);
   useEffect(() => {
     if (!seek) return;
     if (seek.key !== listing.key) return setSeek(null);
@@ -223,7 +246,7 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
   const gallery = useMemo<GallerySnapshot>(() => {
     const indices = selectedIndices(selection, MAX_SELECTED_ITEMS);
     const selectedItems = indices.map((i) => listing.getItem(i)).filter((item) => item !== undefined);
-    const focusedItem = viewItem ?? (selection.focus >= 0 ? (listing.getItem(selection.focus) ?? null) : null);
+    const focusedItem = comparing ? comparedItem : (viewItem ?? (selection.focus >= 0 ? (listing.getItem(selection.focus) ?? null) : null));
     return {
       folder: url.path,
       query: url.q,
@@ -231,9 +254,16 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
       selectedItems,
       selectedPaths: selectedItems.map((item) => item.path),
       focusedItem,
-      viewerPath: url.view,
+      viewerPath: comparing ? (url.compare[compareFocus] ?? null) : url.view,
+      comparing,
     };
-  }, [selection, listing, viewItem, url.path, url.q, url.view]);
+  }, [selection, listing, viewItem, url.path, url.q, url.view, comparing, comparedItem, url.compare, compareFocus]);
+  const canCompare = gallery.selectedCount >= MIN_COMPARE_PATHS && gallery.selectedCount <= MAX_COMPARE_PATHS && gallery.selectedPaths.length === gallery.selectedCount;
+  const openCompare = useCallback(() => {
+    if (!canCompare) return;
+    setCompareFocusState({ key: gallery.selectedPaths.join('\n'), index: 0 });
+    navigate({ compare: gallery.selectedPaths, view: null }, { viewer: true });
+  }, [canCompare, gallery.selectedPaths, navigate]);
 
   return (
     <GalleryContext.Provider value={gallery}>
@@ -264,6 +294,8 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
           triage={<AutoAdvanceToggle on={autoAdvance} onChange={setAutoAdvance} />}
           countExtra={<UnlabeledCount count={unlabeled} onNext={nextUnlabeled} />}
           filter={<LabelFilterButton value={url.labels} onChange={(labels) => setFilter({ ...filter, labels })} />}
+          canCompare={canCompare}
+          onCompare={openCompare}
         />
         <aside className="panel panel-left" aria-label="Folders and metrics">
           <LeftPanel
@@ -312,14 +344,25 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
               onOpenFolder={openFolder}
               onParent={() => url.path !== '/' && openFolder(parentPath(url.path))}
               onFocusSearch={() => searchRef.current?.focus()}
-              keyboard={!url.view}
+              keyboard={!url.view && !comparing}
+              onCompare={openCompare}
               onSizeChange={setSize}
               badgeMetric={url.q && !searchViaQuery ? null : sortMetric(url.sort)}
               formatMetric={formatMetricValue}
             />
           </>
           )}
-          {url.view ? (
+          {comparing ? (
+            <CompareView
+              paths={url.compare}
+              items={compareItems}
+              focus={compareFocus}
+              onFocus={setCompareFocus}
+              wipe={url.wipe}
+              onWipe={(wipe) => navigate({ wipe }, { replace: true, viewer: Boolean((window.history.state as Record<string, unknown> | null)?.[VIEWER_ENTRY]) })}
+              onClose={closeCompare}
+            />
+          ) : url.view ? (
             <ImageViewer
               path={url.view}
               item={viewItem}

@@ -51,9 +51,12 @@ export function useUrlState(): [UrlState, (patch: Partial<UrlState>, options?: N
   return [state, navigate];
 }
 
-/** Closes the viewer: Back if we opened it (so Back and Esc agree), else drop `view` in place. */
-export function closeViewer(navigate: (patch: Partial<UrlState>, options?: NavigateOptions) => void): void {
+/**
+ * Closes the viewer (or the compare view, with `patch`): Back if we opened it (so Back and Esc
+ * agree), else drop it from the URL in place.
+ */
+export function closeViewer(navigate: (patch: Partial<UrlState>, options?: NavigateOptions) => void, patch: Partial<UrlState> = { view: null }): void {
   const entry = window.history.state as Record<string, unknown> | null;
   if (entry?.[VIEWER_ENTRY]) window.history.back();
-  else navigate({ view: null }, { replace: true });
+  else navigate(patch, { replace: true });
 }

@@ -1,8 +1,12 @@
 import { useLayoutEffect, useState, type RefObject } from 'react';
 
-/** The content-box size of an element, kept current with a ResizeObserver. */
-export function useElementSize(ref: RefObject<HTMLElement | null>): { width: number; height: number } {
+/**
+ * The content-box size of an element, kept current with a ResizeObserver. Pass `element` (any
+ * value that changes with it) when the ref can move to another element while mounted.
+ */
+export function useElementSize(ref: RefObject<HTMLElement | null>, element?: unknown): { width: number; height: number } {
   const [size, setSize] = useState({ width: 0, height: 0 });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `element` says the ref now points elsewhere
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
@@ -14,6 +18,6 @@ export function useElementSize(ref: RefObject<HTMLElement | null>): { width: num
     });
     observer.observe(el);
     return () => observer.disconnect();
-  }, [ref]);
+  }, [ref, element]);
   return size;
 }

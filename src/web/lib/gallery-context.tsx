@@ -18,8 +18,10 @@ export interface GallerySnapshot {
   selectedPaths: string[];
   /** The item under the keyboard cursor, or the one open in the viewer. */
   focusedItem: Item | null;
-  /** Path open in the viewer, or null. */
+  /** Path open in the viewer, or focused in the compare view, or null. */
   viewerPath: string | null;
+  /** The compare view is open (its `1` key fits the panes rather than rating). */
+  comparing: boolean;
 }
 
 export const MAX_SELECTED_ITEMS = 2000;
@@ -32,6 +34,7 @@ export const EMPTY_GALLERY: GallerySnapshot = {
   selectedPaths: [],
   focusedItem: null,
   viewerPath: null,
+  comparing: false,
 };
 
 export const GalleryContext = createContext<GallerySnapshot>(EMPTY_GALLERY);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gridKeyAction, isTypingTarget, treeKeyAction, undoKeyAction, viewerKeyAction } from './keymap.js';
+import { compareKeyAction, gridKeyAction, isTypingTarget, treeKeyAction, undoKeyAction, viewerKeyAction } from './keymap.js';
 
 describe('grid keys', () => {
   it('maps arrows and WASD to moves, with shift extending', () => {
@@ -20,6 +20,29 @@ describe('grid keys', () => {
     expect(gridKeyAction({ key: 'ArrowLeft', altKey: true })).toBeNull();
     expect(gridKeyAction({ key: 's', ctrlKey: true })).toBeNull();
     expect(gridKeyAction({ key: 'x' })).toBeNull();
+  });
+});
+
+describe('compare keys', () => {
+  it('opens from the grid with C', () => {
+    expect(gridKeyAction({ key: 'c' })).toEqual({ type: 'compare' });
+    expect(gridKeyAction({ key: 'C', shiftKey: true })).toBeNull();
+    expect(gridKeyAction({ key: 'c', ctrlKey: true })).toBeNull();
+  });
+
+  it('fits with 1, shows 100% with =, moves the focused pane with Tab and arrows, closes with Esc', () => {
+    expect(compareKeyAction({ key: '1' })).toBe('fit');
+    expect(compareKeyAction({ key: '=' })).toBe('actual-size');
+    expect(compareKeyAction({ key: '+', shiftKey: true })).toBe('zoom-in');
+    expect(compareKeyAction({ key: '-' })).toBe('zoom-out');
+    expect(compareKeyAction({ key: 'Tab' })).toBe('next-pane');
+    expect(compareKeyAction({ key: 'Tab', shiftKey: true })).toBe('prev-pane');
+    expect(compareKeyAction({ key: 'ArrowDown' })).toBe('pane-down');
+    expect(compareKeyAction({ key: 'Escape' })).toBe('close');
+    // Shift+1 is one star there, 2–5 stars: not the compare view's.
+    expect(compareKeyAction({ key: '!', shiftKey: true })).toBeNull();
+    expect(compareKeyAction({ key: '3' })).toBeNull();
+    expect(compareKeyAction({ key: '1', ctrlKey: true })).toBeNull();
   });
 });
 

@@ -4,6 +4,8 @@ export type Direction = 'left' | 'right' | 'up' | 'down';
 /** The parts of a KeyboardEvent the key maps read, so they can be tested without a DOM. */
 export interface KeyInput {
   key: string;
+  /** The physical key (`Digit1`), where the layout matters less than the place. */
+  code?: string;
   ctrlKey?: boolean;
   metaKey?: boolean;
   shiftKey?: boolean;
@@ -34,7 +36,8 @@ export type GridAction =
   | { type: 'parent' }
   | { type: 'select-all' }
   | { type: 'clear' }
-  | { type: 'focus-search' };
+  | { type: 'focus-search' }
+  | { type: 'compare' };
 
 const DIRECTIONS: Record<string, Direction> = {
   arrowleft: 'left',
@@ -58,6 +61,7 @@ export function gridKeyAction(e: KeyInput): GridAction | null {
   if (key === 'backspace') return { type: 'parent' };
   if (key === 'escape') return { type: 'clear' };
   if (key === '/') return { type: 'focus-search' };
+  if (key === 'c' && !e.shiftKey) return { type: 'compare' };
   return null;
 }
 
@@ -80,6 +84,37 @@ export function viewerKeyAction(e: KeyInput): ViewerAction | null {
       return 'zoom-in';
     case '-':
       return 'zoom-out';
+    default:
+      return null;
+  }
+}
+
+// `1` fits here, so one star is Shift+1 in the compare view (see label-keys.ts).
+export type CompareAction = 'close' | 'fit' | 'actual-size' | 'zoom-in' | 'zoom-out' | 'next-pane' | 'prev-pane' | 'pane-left' | 'pane-right' | 'pane-up' | 'pane-down';
+
+export function compareKeyAction(e: KeyInput): CompareAction | null {
+  if (e.ctrlKey || e.metaKey || e.altKey) return null;
+  if (e.key === 'Tab') return e.shiftKey ? 'prev-pane' : 'next-pane';
+  if (e.shiftKey && e.key !== '+') return null;
+  switch (e.key) {
+    case 'Escape':
+      return 'close';
+    case '1':
+      return 'fit';
+    case '=':
+      return 'actual-size';
+    case '+':
+      return 'zoom-in';
+    case '-':
+      return 'zoom-out';
+    case 'ArrowLeft':
+      return 'pane-left';
+    case 'ArrowRight':
+      return 'pane-right';
+    case 'ArrowUp':
+      return 'pane-up';
+    case 'ArrowDown':
+      return 'pane-down';
     default:
       return null;
   }

@@ -15,6 +15,14 @@ describe('rating keys', () => {
     expect(ratingFromKey({ key: '3' }, { tagName: 'INPUT', type: 'range' })).toBe(3);
   });
 
+  it('in the compare view, leaves 1 to "fit" and takes Shift+1 as one star', () => {
+    expect(ratingFromKey({ key: '1' }, null, true)).toBeUndefined();
+    expect(ratingFromKey({ key: '!', code: 'Digit1', shiftKey: true }, null, true)).toBe(1);
+    expect(ratingFromKey({ key: '!', code: 'Digit1', shiftKey: true }, null, false)).toBeUndefined();
+    expect(ratingFromKey({ key: '5' }, null, true)).toBe(5);
+    expect(ratingFromKey({ key: '0' }, null, true)).toBeNull();
+  });
+
   it('targets the viewer item, else the selection', () => {
     expect(ratingTargets('/v.jpg', ['/a.jpg'])).toEqual(['/v.jpg']);
     expect(ratingTargets(null, ['/a.jpg', '/b.jpg'])).toEqual(['/a.jpg', '/b.jpg']);

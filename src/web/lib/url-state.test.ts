@@ -18,11 +18,29 @@ describe('url state', () => {
       labels: { stars: [], flags: [], tags: [] },
       metrics: [],
       sub: false,
+      compare: [],
+      wipe: false,
     };
     const encoded = encodeUrlState(state);
     expect(encoded).toContain('path=/Holidays%202024/');
     expect(encoded).not.toMatch(/[ ☕#]/);
     expect(decodeUrlState(encoded)).toEqual(state);
+  });
+
+  it('round-trips the compared paths in order, with the wipe mode', () => {
+    const compare = ['/b/Café ☕ & co.jpg', '/a/x,y.png', '/c.jpg'];
+    const state: UrlState = { ...DEFAULT_URL_STATE, path: '/b', compare, wipe: true };
+    const encoded = encodeUrlState(state);
+    expect(encoded).toBe('?path=/b&compare=/b/Caf%C3%A9%20%E2%98%95%20%26%20co.jpg&compare=/a/x%2Cy.png&compare=/c.jpg&wipe=1');
+    expect(decodeUrlState(encoded)).toEqual(state);
+    expect(encodeUrlState({ ...DEFAULT_URL_STATE, wipe: true })).toBe('');
+  });
+
+  it('compares 2 to 4 distinct canonical paths, or nothing', () => {
+    expect(decodeUrlState('?compare=/a.jpg').compare).toEqual([]);
+    expect(decodeUrlState('?compare=/a.jpg&compare=a.jpg').compare).toEqual([]);
+    expect(decodeUrlState('?compare=/a.jpg&compare=/../b.jpg').compare).toEqual([]);
+    expect(decodeUrlState('?compare=a//1.jpg&compare=/2.jpg&compare=/3.jpg&compare=/4.jpg&compare=/5.jpg').compare).toEqual(['/a/1.jpg', '/2.jpg', '/3.jpg', '/4.jpg']);
   });
 
   it('decodes + as a space, as forms and older links write it', () => {

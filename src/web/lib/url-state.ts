@@ -1,3 +1,4 @@
+import { MAX_COMPARE_PATHS, MIN_COMPARE_PATHS } from '../../protocol/comparison.js';
 import { canonicalPath } from '../../protocol/paths.js';
 import { SORT_KEYS } from '../../protocol/folders.js';
 import { decodeLabelFilter, encodeLabelFilter, NO_LABEL_FILTER, type LabelFilter } from './label-filter.js';
@@ -28,6 +29,10 @@ export interface UrlState {
   metrics: MetricRange[];
   /** List the folder's subfolders too (`sub=1`). */
   sub: boolean;
+  /** Items open in the compare view (`compare=/a.jpg&compare=/b.jpg`, 2–4 of them), or none. */
+  compare: string[];
+  /** The compare view shows its two images as an A/B wipe (`wipe=1`). */
+  wipe: boolean;
 }
 
 export const DEFAULT_URL_STATE: UrlState = {
@@ -40,6 +45,8 @@ export const DEFAULT_URL_STATE: UrlState = {
   labels: NO_LABEL_FILTER,
   metrics: [],
   sub: false,
+  compare: [],
+  wipe: false,
 };
 
 function pathParam(raw: string | null): string | null {
@@ -73,7 +80,19 @@ export function decodeUrlState(search: string): UrlState {
     labels: decodeLabelFilter(params),
     metrics: decodeMetricRanges(params),
     sub: params.get('sub') === '1',
+    compare: compareParam(params.getAll('compare')),
+    wipe: params.get('wipe') === '1',
   };
+}
+
+/** The compared paths: canonical, each once, at most MAX_COMPARE_PATHS; none unless at least two. */
+function compareParam(raw: string[]): string[] {
+  const paths: string[] = [];
+  for (const value of raw) {
+    const path = pathParam(value);
+    if (path && !paths.includes(path) && paths.length < MAX_COMPARE_PATHS) paths.push(path);
+  }
+  return paths.length >= MIN_COMPARE_PATHS ? paths : [];
 }
 
 /** Newest first is what people want from "date added", the best scores from a metric; names read A→Z. */
@@ -97,5 +116,7 @@ export function encodeUrlState(state: UrlState): string {
   if (state.q) parts.push(`q=${encodeValue(state.q)}`);
   if (state.sub) parts.push('sub=1');
   parts.push(...encodeLabelFilter(state.labels), ...encodeMetricRanges(state.metrics));
+  for (const path of state.compare) parts.push(`compare=${encodeValue(path)}`);
+  if (state.compare.length && state.wipe) parts.push('wipe=1');
   return parts.length ? `?${parts.join('&')}` : '';
 }

@@ -24,8 +24,10 @@ export interface ThumbnailGridProps {
   onOpenFolder: (path: string) => void;
   onParent: () => void;
   onFocusSearch: () => void;
-  /** False while the viewer is open: it owns the keyboard then. */
+  /** False while the viewer or the compare view is open: it owns the keyboard then. */
   keyboard: boolean;
+  /** `C`: compare the selection (the app checks it holds 2–4 items). */
+  onCompare?: () => void;
   onSizeChange?: (size: number) => void;
   /** When sorting by a metric: its name, so each cell shows its value. */
   badgeMetric?: string | null;
@@ -48,7 +50,7 @@ const MAX_SAVED_SCROLL = 50;
  * of the folder. The layout of every row is computed up front (typed arrays, a few ms for 100k
  * items) so the virtualizer knows exact row heights and the scrollbar never jumps.
  */
-export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChange, onOpen, onOpenFolder, onParent, onFocusSearch, keyboard, onSizeChange, badgeMetric = null, formatMetric = String }: ThumbnailGridProps) {
+export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChange, onOpen, onOpenFolder, onParent, onFocusSearch, keyboard, onCompare, onSizeChange, badgeMetric = null, formatMetric = String }: ThumbnailGridProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const headerRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
@@ -233,11 +235,13 @@ export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChang
           return onSelectionChange(clearSelection(selection));
         case 'focus-search':
           return onFocusSearch();
+        case 'compare':
+          return onCompare?.();
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [keyboard, layout, total, selection, onSelectionChange, onOpen, onParent, onFocusSearch]);
+  }, [keyboard, layout, total, selection, onSelectionChange, onOpen, onParent, onFocusSearch, onCompare]);
 
   // Ctrl/Cmd+wheel (and trackpad pinch, which Chrome reports the same way) resizes thumbnails.
   const sizeRef = useRef(size);

@@ -38,6 +38,9 @@ export interface ToolbarProps {
   triage?: ReactNode;
   /** After the item count: what is left to label. */
   countExtra?: ReactNode;
+  /** 2–4 items are selected (and loaded): "Compare" opens them side by side. */
+  canCompare?: boolean;
+  onCompare?: () => void;
 }
 
 
@@ -106,6 +109,20 @@ export function Toolbar(props: ToolbarProps) {
           </kbd>
         </label>
         {props.triage}
+        {props.onCompare ? (
+          <button
+            type="button"
+            className="compare-button"
+            onClick={props.onCompare}
+            disabled={!props.canCompare}
+            title={props.canCompare ? 'Compare the selected images (C)' : 'Select 2–4 images to compare them (C)'}
+          >
+            <svg viewBox="0 0 16 16" aria-hidden="true" className="compare-button-icon">
+              <path d="M2 3.5h5v9H2zM9 3.5h5v9H9z" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinejoin="round" />
+            </svg>
+            Compare
+          </button>
+        ) : null}
         {props.filter}
         {/* biome-ignore lint/a11y/useSemanticElements: a <fieldset> brings borders and a legend the compact toolbar has no room for */}
         <div className="control-group" role="group" aria-label="Sort">

@@ -17,7 +17,7 @@ export interface TriageKeysProps {
  * the next item with neither. Renders nothing.
  */
 export function TriageKeys({ autoAdvance, onAdvance, onNextUnlabeled }: TriageKeysProps) {
-  const { viewerPath, selectedPaths } = useGallery();
+  const { viewerPath, selectedPaths, comparing } = useGallery();
   const engine = useOptionalSyncEngine();
   const canLabel = useCan().label;
   useEffect(() => {
@@ -30,7 +30,7 @@ export function TriageKeys({ autoAdvance, onAdvance, onNextUnlabeled }: TriageKe
       }
       // A viewer's label keys do nothing (in the viewer, 0 keeps meaning "zoom to fit").
       if (!engine || !canLabel) return;
-      const star = ratingFromKey(e, target);
+      const star = ratingFromKey(e, target, comparing);
       const flag = star === undefined ? flagFromKey(e, target) : undefined;
       if (star === undefined && flag === undefined) return;
       const targets = ratingTargets(viewerPath, selectedPaths);
@@ -43,6 +43,6 @@ export function TriageKeys({ autoAdvance, onAdvance, onNextUnlabeled }: TriageKe
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
-  }, [viewerPath, selectedPaths, engine, canLabel, autoAdvance, onAdvance, onNextUnlabeled]);
+  }, [viewerPath, selectedPaths, comparing, engine, canLabel, autoAdvance, onAdvance, onNextUnlabeled]);
   return null;
 }

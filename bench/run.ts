@@ -20,6 +20,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   pg: () => import('./pg-bench.js'),
   stats: () => import('./stats-bench.js'),
   phash: () => import('./phash-bench.js'),
+  compare: () => import('./compare-bench.js'),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

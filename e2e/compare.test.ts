@@ -171,6 +171,14 @@ describeWithBrowser('compare view', () => {
     expect(await sidecar(A)).toBeNull();
     expect(await sidecar(B)).toBe(4);
     expect(await sidecar(C)).toBe(1);
+    // A flag set elsewhere shows as the pane's badge as it happens.
+    const flagged = await fetch(`${server.url}/item?path=${encodeURIComponent(A)}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'e2e-compare:1' },
+      body: JSON.stringify({ base_version: 1, set_flag: 'reject' }),
+    });
+    expect(flagged.status).toBe(200);
+    await expect.poll(() => page.locator(`.compare [data-path="${A}"] [data-testid=compare-flag]`).getAttribute('aria-label')).toBe('Rejected');
     await shot(bob.page, 'compare-03-rated-in-other-browser');
   });
 

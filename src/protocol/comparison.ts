@@ -2,7 +2,7 @@ import * as z from 'zod';
 
 /**
  * `POST /export/comparison`: a PNG of 2–4 images side by side, each with its file name under it
- * (and, with `labels: true`, its stars). The answer is the PNG itself (`image/png`, as a download);
+ * (and, with `labels: true`, its stars and flag). The answer is the PNG itself (`image/png`, as a download);
  * errors are the usual JSON error body.
  */
 export const MIN_COMPARE_PATHS = 2;

@@ -5,6 +5,7 @@ import { AppError } from '../app-error.js';
 import type { DatasetSource } from '../datasets/dataset-source.js';
 import type { LabelLookup } from '../labels/label-lookup.js';
 import { Limiter } from '../lib/limiter.js';
+import type { PaneLabels } from '../media/comparison-layout.js';
 import { renderComparisonSheet, type SheetPane } from '../media/comparison-sheet.js';
 import type { ItemLookup } from './item-lookup.js';
 import { bodyPath, parseBody } from './request-input.js';
@@ -38,7 +39,7 @@ export function registerComparisonRoutes(app: FastifyInstance, deps: ComparisonR
       panes.push({
         input: bytes.kind === 'file' ? bytes.absPath : await bytes.read(),
         name: baseName(path),
-        labels: body.labels ? { star: deps.labels.peek(path)?.star ?? null } : undefined,
+        labels: body.labels ? labelsOf(deps.labels, path) : undefined,
       });
     }
     const sheet = await limiter.run(() => renderComparisonSheet(panes, { maxBytes: MAX_COMPARISON_BYTES, labels: body.labels }));
@@ -48,4 +49,9 @@ export function registerComparisonRoutes(app: FastifyInstance, deps: ComparisonR
       .header('Cache-Control', 'no-store')
       .send(sheet.png);
   });
+}
+
+function labelsOf(lookup: LabelLookup, path: string): PaneLabels {
+  const labels = lookup.peek(path);
+  return { star: labels?.star ?? null, flag: labels?.flag ?? null };
 }

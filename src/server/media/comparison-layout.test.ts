@@ -27,15 +27,17 @@ describe('comparison sheet layout', () => {
     expect(fitted.startsWith('IMG_20')).toBe(true);
     expect(fitted.endsWith('v2.jpg')).toBe(true);
     expect(escapeXml('a&b <c> "d"')).toBe('a&#38;b &#60;c&#62; &#34;d&#34;');
-    const svg = captionSvg(layoutSheet([{ w: 10, h: 10 }, { w: 10, h: 10 }], 300, true), ['<x>.jpg', 'y&z.jpg'], [{ star: 3 }, undefined]);
+    const svg = captionSvg(layoutSheet([{ w: 10, h: 10 }, { w: 10, h: 10 }], 300, true), ['<x>.jpg', 'y&z.jpg'], [{ star: 3, flag: 'pick' }, undefined]);
     expect(svg).toContain('&#60;x&#62;.jpg');
     expect(svg).not.toContain('<x>');
-    expect(svg).toContain('★★★☆☆');
+    expect(svg).toContain('★★★☆☆ · Pick');
     expect(svg).toContain('Unrated');
   });
 
-  it('[CX3] writes stars as filled and empty stars', () => {
-    expect(labelLine({ star: 5 })).toBe('★★★★★');
-    expect(labelLine({ star: null })).toBe('Unrated');
+  it('[CX3] writes stars as filled and empty stars, then the flag', () => {
+    expect(labelLine({ star: 5, flag: null })).toBe('★★★★★');
+    expect(labelLine({ star: null, flag: null })).toBe('Unrated');
+    expect(labelLine({ star: 2, flag: 'reject' })).toBe('★★☆☆☆ · Reject');
+    expect(labelLine({ star: null, flag: 'pick' })).toBe('Unrated · Pick');
   });
 });

@@ -1,3 +1,5 @@
+import type { Flag } from '../../protocol/items.js';
+
 /**
  * Geometry and captions of a comparison sheet (POST /export/comparison), free of sharp: panes in
  * one row at a common height, so a detail at the same relative position sits at the same height
@@ -101,12 +103,16 @@ export function charsThatFit(width: number, fontSize: number): number {
 
 export interface PaneLabels {
   star: number | null;
+  flag: Flag;
 }
 
-/** The labels line under a pane: five stars, filled up to the rating, or "Unrated". */
+const FLAG_WORDS: Record<NonNullable<Flag>, string> = { pick: 'Pick', reject: 'Reject' };
+
+/** The labels line under a pane: five stars, filled up to the rating, or "Unrated"; then its flag. */
 export function labelLine(labels: PaneLabels | undefined): string {
   const star = labels?.star ?? null;
-  return star === null ? 'Unrated' : '★'.repeat(star) + '☆'.repeat(5 - star);
+  const stars = star === null ? 'Unrated' : '★'.repeat(star) + '☆'.repeat(5 - star);
+  return labels?.flag ? `${stars} · ${FLAG_WORDS[labels.flag]}` : stars;
 }
 
 /** XML text content: names may hold `&`, `<` and quotes, which must not end up as SVG markup. */

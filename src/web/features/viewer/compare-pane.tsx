@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { Item } from '../../../protocol/items.js';
 import { baseName } from '../../../protocol/paths.js';
 import { fileUrl } from '../../api/http-client.js';
@@ -15,34 +15,28 @@ export interface PaneImage {
   failed: boolean;
 }
 
+interface PaneSources {
+  thumb: string | null;
+  file: string;
+  image: PaneImage;
+  /** The original's <img> loaded: decode it in place, then it replaces the thumbnail. */
+  onFileLoad: (img: HTMLImageElement) => void;
+  onFileError: () => void;
+}
+
 /**
- * The original of `path`, decoded off screen before it replaces the thumbnail (no flicker), and
- * the size to lay it out with: the decoded one, else the listing's, else the thumbnail's shape.
+ * The original of `path` and its thumbnail, and the size to lay them out with: the original's,
+ * else the listing's, else the thumbnail's shape. The original is decoded in the element that
+ * shows it (a decode off screen would be thrown away and done again for the screen: for four
+ * 24-megapixel originals, seconds of CPU); the thumbnail under it shows until it is ready.
  */
-function usePaneImage(path: string, item: Item | undefined, index: number): PaneImage {
+function usePaneSources(path: string, item: Item | undefined, index: number): PaneSources {
   const thumb = useThumb(path, index);
   const stamp = useMediaStamp(path);
-  const [full, setFull] = useState<{ path: string; src: string; w: number; h: number } | null>(null);
+  const file = fileUrl(path, stamp);
+  const [full, setFull] = useState<{ src: string; w: number; h: number } | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
   const [thumbSize, setThumbSize] = useState<{ src: string; w: number; h: number } | null>(null);
-
-  useEffect(() => {
-    let cancelled = false;
-    const src = fileUrl(path, stamp);
-    const img = new Image();
-    img.src = src;
-    img
-      .decode()
-      .then(() => {
-        if (!cancelled) setFull({ path, src, w: img.naturalWidth, h: img.naturalHeight });
-      })
-      .catch(() => {
-        if (!cancelled) setFailed(path);
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [path, stamp]);
 
   useEffect(() => {
     if (!thumb.src) return;
@@ -55,10 +49,24 @@ function usePaneImage(path: string, item: Item | undefined, index: number): Pane
     );
   }, [thumb.src]);
 
-  const ready = full?.path === path ? full : null;
-  if (ready) return { src: ready.src, full: true, w: ready.w, h: ready.h, failed: false };
-  const size = item && item.w > 0 && item.h > 0 ? { w: item.w, h: item.h } : thumbSize && thumbSize.src === thumb.src ? thumbSize : { w: 0, h: 0 };
-  return { src: thumb.src, full: false, w: size.w, h: size.h, failed: failed === path };
+  const onFileLoad = useCallback((img: HTMLImageElement) => {
+    const src = img.getAttribute('src') ?? '';
+    img.decode().then(
+      () => setFull({ src, w: img.naturalWidth, h: img.naturalHeight }),
+      () => setFailed(src),
+    );
+  }, []);
+  const onFileError = useCallback(() => setFailed(file), [file]);
+
+  const ready = full?.src === file ? full : null;
+  const size = ready ?? (item && item.w > 0 && item.h > 0 ? { w: item.w, h: item.h } : thumbSize && thumbSize.src === thumb.src ? thumbSize : { w: 0, h: 0 });
+  return {
+    thumb: thumb.src,
+    file,
+    image: { src: ready ? file : thumb.src, full: ready !== null, w: size.w, h: size.h, failed: failed === file },
+    onFileLoad,
+    onFileError,
+  };
 }
 
 /** Name, dimensions and labels of a pane's item. */
@@ -67,33 +75,49 @@ export function PaneCaption({ path, item, image, tag }: { path: string; item: It
   const w = image.full ? image.w : (item?.w ?? 0);
   const h = image.full ? image.h : (item?.h ?? 0);
   const star = item?.star ?? null;
+  const flag = item?.flag ?? null;
   const tags = item?.tags ?? [];
   return (
     <>
-      {tag ? (
-        <span className="compare-tag" aria-hidden="true">
-          {tag}
+      <span className="compare-title">
+        {tag ? (
+          <span className="compare-tag" aria-hidden="true">
+            {tag}
+          </span>
+        ) : null}
+        <span className="compare-name" title={path}>
+          {name}
         </span>
-      ) : null}
-      <span className="compare-name" title={path}>
-        {name}
-      </span>
-      <span className="compare-dims" data-testid="compare-dims">
-        {w > 0 && h > 0 ? `${w} × ${h}` : ''}
-      </span>
-      <span className={`compare-stars${star ? '' : ' is-unrated'}`} data-testid="compare-stars" role="img" title="Keys 0–5 rate the focused pane (Shift+1 for one star)" aria-label={star ? `${star} star${star === 1 ? '' : 's'}` : 'Unrated'}>
-        {star ? '★'.repeat(star) + '☆'.repeat(5 - star) : 'Unrated'}
-      </span>
-      {tags.length ? (
-        <span className="compare-tags" title={tags.join(', ')}>
-          {tags.slice(0, 3).map((t) => (
-            <span key={t} className="compare-chip">
-              {t}
-            </span>
-          ))}
-          {tags.length > 3 ? <span className="compare-more">+{tags.length - 3}</span> : null}
+        <span className="compare-dims" data-testid="compare-dims">
+          {w > 0 && h > 0 ? `${w} × ${h}` : ''}
         </span>
-      ) : null}
+      </span>
+      <span className="compare-labels">
+        <span
+          className={`compare-stars${star ? '' : ' is-unrated'}`}
+          data-testid="compare-stars"
+          role="img"
+          title="Keys 0–5 rate the focused pane (Shift+1 for one star)"
+          aria-label={star ? `${star} star${star === 1 ? '' : 's'}` : 'Unrated'}
+        >
+          {star ? '★'.repeat(star) + '☆'.repeat(5 - star) : 'Unrated'}
+        </span>
+        {flag ? (
+          <span className={`compare-flag is-${flag}`} data-testid="compare-flag" role="img" aria-label={flag === 'pick' ? 'Picked' : 'Rejected'}>
+            {flag === 'pick' ? 'Pick' : 'Reject'}
+          </span>
+        ) : null}
+        {tags.length ? (
+          <span className="compare-tags" title={tags.join(', ')}>
+            {tags.slice(0, 3).map((t) => (
+              <span key={t} className="compare-chip">
+                {t}
+              </span>
+            ))}
+            {tags.length > 3 ? <span className="compare-more">+{tags.length - 3}</span> : null}
+          </span>
+        ) : null}
+      </span>
     </>
   );
 }
@@ -103,27 +127,35 @@ export function PaneCaption({ path, item, image, tag }: { path: string; item: It
  * original and reports what it knows (size, decoded or not) to the view, which lays out every pane.
  */
 export function PaneImg({ path, item, index, view, box, clipLeft, onImage }: { path: string; item: Item | undefined; index: number; view: CompareView; box: { width: number; height: number }; clipLeft?: number; onImage: (path: string, image: PaneImage) => void }) {
-  const image = usePaneImage(path, item, index);
+  const { thumb, file, image, onFileLoad, onFileError } = usePaneSources(path, item, index);
   const { src, full, w, h, failed } = image;
   useEffect(() => onImage(path, { src, full, w, h, failed }), [path, src, full, w, h, failed, onImage]);
-  if (!src || w <= 0 || box.width <= 0) return null;
+  if (w <= 0 || box.width <= 0) return null;
   const geometry: PaneGeometry = { boxW: box.width, boxH: box.height, imageW: w, imageH: h };
   const r = imageRect(view, geometry);
-  const pixelScale = r.width / w;
+  const style = {
+    left: r.left,
+    top: r.top,
+    width: r.width,
+    height: r.height,
+    clipPath: clipLeft !== undefined ? `inset(0 0 0 ${Math.max(0, clipLeft - r.left)}px)` : undefined,
+  };
+  const name = item?.name ?? baseName(path);
+  const pixelated = r.width / w >= 3 ? ' is-pixelated' : '';
   return (
-    <img
-      className={`compare-img${pixelScale >= 3 ? ' is-pixelated' : ''}`}
-      src={src}
-      alt={item?.name ?? baseName(path)}
-      draggable={false}
-      data-full={full ? 'true' : 'false'}
-      style={{
-        left: r.left,
-        top: r.top,
-        width: r.width,
-        height: r.height,
-        clipPath: clipLeft !== undefined ? `inset(0 0 0 ${Math.max(0, clipLeft - r.left)}px)` : undefined,
-      }}
-    />
+    <>
+      {!full && thumb ? <img className={`compare-img${pixelated}`} src={thumb} alt="" aria-hidden="true" draggable={false} style={style} /> : null}
+      <img
+        className={`compare-img${pixelated}${full ? '' : ' is-loading'}`}
+        src={file}
+        alt={name}
+        decoding="async"
+        draggable={false}
+        data-full={full ? 'true' : 'false'}
+        onLoad={(e) => onFileLoad(e.currentTarget)}
+        onError={onFileError}
+        style={style}
+      />
+    </>
   );
 }

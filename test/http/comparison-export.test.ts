@@ -93,24 +93,30 @@ describe('POST /export/comparison', () => {
     expect((await sharp(png).metadata()).width).toBe(layout.width);
   });
 
-  it('[CX3] with labels: true adds a line with each pane\'s stars', async () => {
-    const rated = await fetch(`${t.url}/item?path=/red.jpg`, {
-      method: 'PATCH',
-      headers: { 'content-type': 'application/json', 'idempotency-key': 'cx:1' },
-      body: JSON.stringify({ base_version: 1, set_star: 4 }),
-    });
-    expect(rated.status).toBe(200);
+  it('[CX3] with labels: true adds a line with each pane\'s stars, then its flag', async () => {
+    const patch = (key: string, body: unknown) =>
+      fetch(`${t.url}/item?path=/red.jpg`, { method: 'PATCH', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
+    expect((await patch('cx:1', { base_version: 1, set_star: 4 })).status).toBe(200);
     const plain = await sharp(Buffer.from(await (await exportComparison({ paths: ['/red.jpg', '/blue.png'] })).arrayBuffer())).metadata();
-    const labelled = Buffer.from(await (await exportComparison({ paths: ['/red.jpg', '/blue.png'], labels: true })).arrayBuffer());
-    const meta = await sharp(labelled).metadata();
+    const labelled = async () => Buffer.from(await (await exportComparison({ paths: ['/red.jpg', '/blue.png'], labels: true })).arrayBuffer());
     const layout = layoutSheet([{ w: 64, h: 48 }, { w: 20, h: 80 }], 80, true);
-    expect(meta.height).toBe(layout.height);
-    expect(meta.height!).toBeGreaterThan(plain.height!);
-    // The stars line of a rated pane is drawn in amber.
-    const line = await sharp(labelled).extract({ left: layout.panes[0]!.left, top: layout.captionTop + layout.lineHeight, width: layout.panes[0]!.width, height: layout.lineHeight }).raw().toBuffer({ resolveWithObject: true });
-    let amber = 0;
-    for (let i = 0; i < line.data.length; i += line.info.channels) if (line.data[i]! > 200 && line.data[i + 1]! > 130 && line.data[i + 2]! < 90) amber++;
-    expect(amber).toBeGreaterThan(10);
+    // The labels line under the first pane: which columns hold amber (rated) text.
+    const amberColumns = async (png: Buffer) => {
+      const meta = await sharp(png).metadata();
+      expect(meta.height).toBe(layout.height);
+      const { data, info } = await sharp(png).extract({ left: 0, top: layout.captionTop + layout.lineHeight, width: meta.width!, height: layout.lineHeight }).raw().toBuffer({ resolveWithObject: true });
+      const columns = new Set<number>();
+      for (let i = 0; i < data.length; i += info.channels) if (data[i]! > 200 && data[i + 1]! > 130 && data[i + 2]! < 90) columns.add((i / info.channels) % info.width);
+      return columns;
+    };
+    const starsOnly = await amberColumns(await labelled());
+    expect(layout.height).toBeGreaterThan(plain.height!);
+    expect(starsOnly.size).toBeGreaterThan(10);
+    expect((await patch('cx:2', { base_version: 2, set_flag: 'pick' })).status).toBe(200);
+    // "★★★★☆ · Pick" is a longer line than "★★★★☆": it reaches further out on both sides.
+    const withFlag = await amberColumns(await labelled());
+    expect(Math.min(...withFlag)).toBeLessThan(Math.min(...starsOnly));
+    expect(Math.max(...withFlag)).toBeGreaterThan(Math.max(...starsOnly));
   });
 
   it('[CX1] refuses more than 4 paths with too_many_paths, and fewer than 2', async () => {

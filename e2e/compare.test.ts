@@ -148,7 +148,7 @@ describeWithBrowser('compare view', () => {
     for (const p of points) expect(p).toEqual({ x: expect.closeTo(0.5, 2), y: expect.closeTo(0.5, 2) });
   });
 
-  it('rates the focused pane (Tab moves it) through a normal write that a second browser sees live', async () => {
+  it('rates and flags the focused pane (Tab moves it) through normal writes that a second browser sees live', async () => {
     const page = ada.page;
     bob = await openTab('Bob', `?compare=${A}&compare=${B}&compare=${C}`);
     await bob.page.locator('.compare[data-painted="true"]').waitFor();
@@ -167,10 +167,14 @@ describeWithBrowser('compare view', () => {
     await expect.poll(() => page.locator('.compare-pane.is-focused').getAttribute('data-path')).toBe(C);
     await page.keyboard.press('Shift+Digit1');
     await expect.poll(() => paneStars(bob.page, C)).toBe('1 star');
+    // P picks the focused pane.
+    await page.keyboard.press('p');
+    await expect.poll(() => bob.page.locator(`.compare [data-path="${C}"] [data-testid=compare-flag]`).getAttribute('aria-label')).toBe('Picked');
     const sidecar = async (path: string) => ((await (await fetch(`${server.url}/item?path=${encodeURIComponent(path)}`)).json()) as { star: number | null }).star;
     expect(await sidecar(A)).toBeNull();
     expect(await sidecar(B)).toBe(4);
     expect(await sidecar(C)).toBe(1);
+    expect(((await (await fetch(`${server.url}/item?path=${encodeURIComponent(C)}`)).json()) as { flag: string | null }).flag).toBe('pick');
     // A flag set elsewhere shows as the pane's badge as it happens.
     const flagged = await fetch(`${server.url}/item?path=${encodeURIComponent(A)}`, {
       method: 'PATCH',

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { embeddingInfoSchema } from './embeddings.js';
 
 export const healthSchema = z.object({
   ok: z.boolean(),
@@ -20,6 +21,8 @@ export const healthSchema = z.object({
       total: z.number().int(),
     })
     .optional(),
+  /** Embeddings (issue 13), with their index's build progress; absent when there are none. */
+  embeddings: z.array(embeddingInfoSchema).optional(),
   labels: z
     .object({
       persistent: z.boolean(),

@@ -17,6 +17,7 @@ import {
   usersResponseSchema,
 } from './auth.js';
 import { duplicatesBodySchema, duplicatesResponseSchema } from './duplicates.js';
+import { embeddingsResponseSchema, putEmbeddingsBodySchema, putEmbeddingsResponseSchema, similarBodySchema, similarResponseSchema } from './embeddings.js';
 import { errorBodySchema } from './errors.js';
 import { exportJsonSchema } from './export.js';
 import { foldersResponseSchema, refreshResponseSchema, searchResponseSchema } from './folders.js';
@@ -71,6 +72,9 @@ export const ENDPOINTS = {
   metricsProgress: { method: 'POST', path: '/metrics/progress', body: metricsProgressBodySchema, response: okResponseSchema },
   metricFields: { method: 'GET', path: '/metrics/fields', response: metricFieldsResponseSchema },
   query: { method: 'POST', path: '/query', body: queryBodySchema, response: queryResponseSchema },
+  embeddings: { method: 'GET', path: '/embeddings', response: embeddingsResponseSchema },
+  putEmbeddings: { method: 'PUT', path: '/embeddings', body: putEmbeddingsBodySchema, response: putEmbeddingsResponseSchema },
+  similar: { method: 'POST', path: '/similar', body: similarBodySchema, response: similarResponseSchema },
   histogram: { method: 'POST', path: '/histogram', body: histogramBodySchema, response: histogramResponseSchema },
   duplicates: { method: 'POST', path: '/duplicates', body: duplicatesBodySchema, response: duplicatesResponseSchema },
   folders: { method: 'GET', path: '/folders', response: foldersResponseSchema },

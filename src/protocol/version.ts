@@ -30,8 +30,10 @@
  *    code, `/health` `phash` progress.
  * 13: comparison export (issue 12): the `POST /export/comparison` body (comparison.ts) and its
  *    limits; error codes `too_many_paths` (400) and `too_large` (413).
+ * 14: embeddings (issue 13): `GET /embeddings`, `PUT /embeddings`, `POST /similar` (embeddings.ts);
+ *    `/health` `embeddings`; smart folders' `similar` (a "Find similar" view).
  */
-export const PROTOCOL_VERSION = 13;
+export const PROTOCOL_VERSION = 14;
 
 /** The schema hash of each version, oldest first (append only). */
 export const PROTOCOL_HASHES: Record<number, string> = {

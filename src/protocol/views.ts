@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { embeddingNameSchema } from './embeddings.js';
 import { versionConflictErrorSchema } from './errors.js';
 import { filtersSchema, querySortSchema } from './query.js';
 
@@ -17,6 +18,11 @@ export const viewSchema = z
     recursive: z.boolean().default(true),
     filters: filtersSchema.default([]),
     sort: querySortSchema.optional(),
+    /**
+     * "Find similar" (issue 13): the view lists its scope, filtered, ordered by similarity to this
+     * item in this embedding (`POST /similar`) instead of by `sort`. Absent: an ordinary view.
+     */
+    similar: z.object({ path: z.string().min(1), embedding: embeddingNameSchema }).strict().optional(),
     /** The metric the histogram panel shows for this view (read when `metrics` is absent). */
     metric: z.string().optional(),
     /** The metrics panel's cards, in order: display only, never a filter. */

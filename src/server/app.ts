@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { isWithin } from '../protocol/paths.js';
@@ -46,6 +47,9 @@ import { registerProgressRoutes } from './http/progress-routes.js';
 import { ProgressService } from './progress/progress-service.js';
 import { SqliteDocumentBackend } from './progress/sqlite-document-backend.js';
 import { ViewsStore } from './views/views-store.js';
+import { EmbeddingService } from './embeddings/embedding-service.js';
+import { EmbeddingStore } from './embeddings/embedding-store.js';
+import { registerEmbeddingRoutes } from './http/embedding-routes.js';
 import type { Workspace } from './workspace.js';
 
 /** The built web app, relative to both src/server (tsx) and dist/server (built). */
@@ -115,6 +119,8 @@ export interface AppServices {
   /** Perceptual hashes for near-duplicates (issue 13), computed once the initial moves are applied. */
   phashes: PerceptualHashes;
   duplicates: DuplicatesService;
+  /** Embeddings and "Find similar" (issue 13). */
+  embeddings: EmbeddingService;
 }
 
 /** The composition root: every service, in dependency order, then the routes that use them. */
@@ -231,6 +237,17 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   const duplicates = new DuplicatesService({ catalog, hashes: phashes, labels: lookup, indexing: () => source.progress().state === 'running' });
   // After the initial moves: a seed must never take the path a moved item's labels are going to.
   const seeding = service ? startTableSeeds(source, service, living.ready) : null;
+  if (writable) await workspace.ensure();
+  const embeddings = new EmbeddingService({
+    catalog,
+    source,
+    query,
+    labels: lookup,
+    store: new EmbeddingStore(writable ? join(workspace.dir, 'embeddings.sqlite') : null),
+    indexDir: join(workspace.dir, 'embeddings'),
+    log,
+  });
+  embeddings.start();
   // Build the name and date orders once indexing is done, ahead of the first query.
   void source.whenIdle().then(
     () => query.warm(),
@@ -241,11 +258,12 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     await living.close();
     await seeding?.stop();
     await progress?.close();
+    await embeddings.close();
     await labels?.close();
     await views.close?.();
   });
 
-  registerHealthRoutes(app, source, readOnly, service ?? null, phashes);
+  registerHealthRoutes(app, source, readOnly, service ?? null, phashes, embeddings);
   const items = new ItemLookup(source);
   registerFolderRoutes(app, { listing, source });
   registerFileRoutes(app, source);
@@ -257,12 +275,13 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   registerQueryRoutes(app, { engine: query, source });
   registerDuplicatesRoutes(app, duplicates);
   registerViewsRoutes(app, views);
+  registerEmbeddingRoutes(app, embeddings, source);
   if (options.ogPreview) {
     registerOgRoutes(app, { name: source.name, catalog, thumbnail: async (id) => (await thumbnails.get(id)).body });
   }
   const webDir = options.webDir === undefined ? DEFAULT_WEB_DIR : options.webDir;
   if (webDir) await registerWebRoutes(app, webDir);
-  return { app, services: { source, workspace, feed, labels, views, query, listing, thumbnails, seeding, living, access, db, progress, phashes, duplicates } };
+  return { app, services: { source, workspace, feed, labels, views, query, listing, thumbnails, seeding, living, access, db, progress, phashes, duplicates, embeddings } };
 }
 
 /** Progress over the labels; its settings and assignments in `<workspace>/team.sqlite`, or PostgreSQL with `--store`. */

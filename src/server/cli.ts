@@ -51,6 +51,8 @@ Table mode (a .parquet file, or a folder holding items.parquet):
       --base-dir <dir>     Local image paths are relative to it (default: the table's folder)
       --id-column <c>      Key labels by this column's stable ids, so they survive regenerated tables
                            with other paths (default: a column named id, image_id, uuid or sha256)
+      --embedding-column <c>  Serve this column of fixed-length float vectors for "Find similar"
+                           (repeatable; default: every such column)
       --allow-private-urls Let http(s) sources reach loopback and private addresses
   -h, --help               Show this help
   -v, --version            Show the version
@@ -110,6 +112,7 @@ export async function main(argv: string[]): Promise<number> {
           pathColumn: values['path-column'],
           baseDir: values['base-dir'],
           idColumn: values['id-column'],
+          embeddingColumns: values['embedding-column'],
           allowPrivateUrls: values['allow-private-urls'],
           workspaceDir: values.workspace,
           noWrite: values['no-write'],
@@ -206,6 +209,7 @@ function parseMainArgs(argv: string[]) {
       store: { type: 'string' },
       'dataset-id': { type: 'string' },
       'id-column': { type: 'string' },
+      'embedding-column': { type: 'string', multiple: true },
       'source-column': { type: 'string' },
       'path-column': { type: 'string' },
       'base-dir': { type: 'string' },

@@ -24,6 +24,8 @@ export interface LaunchOptions extends Omit<ServerOptions, 'root' | 'dataset'> {
   pathColumn?: string;
   baseDir?: string;
   allowPrivateUrls?: boolean;
+  /** Table mode: the embedding columns to serve (`--embedding-column`); default every one. */
+  embeddingColumns?: string[];
 }
 
 export interface Launched {
@@ -42,6 +44,7 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     pathColumn: options.pathColumn,
     allowPrivateUrls: options.allowPrivateUrls,
     name: options.name,
+    embeddingColumns: options.embeddingColumns,
   };
   let server: RunningServer;
   if (options.path !== undefined) {

@@ -71,7 +71,7 @@ describe('route × role matrix', () => {
     expect(who('GET', '/export')).toEqual(['viewer', 'labeler', 'admin']);
     expect(who('POST', '/presence')).toEqual(['viewer', 'labeler', 'admin']);
     for (const [method, url] of [['PUT', '/item'], ['PATCH', '/item'], ['PATCH', '/items'], ['PUT', '/views']]) expect(who(method!, url!)).toEqual(['labeler', 'admin']);
-    for (const [method, url] of [['PUT', '/metrics'], ['POST', '/metrics/progress']]) expect(who(method!, url!)).toEqual(['admin', 'worker']);
+    for (const [method, url] of [['PUT', '/metrics'], ['POST', '/metrics/progress'], ['PUT', '/embeddings']]) expect(who(method!, url!)).toEqual(['admin', 'worker']);
     for (const r of routes.filter((r) => r.url.startsWith('/admin/'))) expect(who(r.method, r.url)).toEqual(['admin']);
     // Issue 14 (PR5, PR6): admins read and set what counts as labeled and who works on what; everyone
     // who browses sees stats, whoever exports gets the per-day CSV, and labelers get their own work.

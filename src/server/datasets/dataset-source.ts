@@ -1,4 +1,6 @@
 import type { Flag } from '../../protocol/items.js';
+import type { VectorColumn } from './parquet-vectors.js';
+import type { TableEmbeddingRead } from './table-embeddings.js';
 import type { Catalog } from '../catalog/catalog.js';
 
 /**
@@ -52,6 +54,10 @@ export interface DatasetSource {
    * (or a reload) is done. Absent or null for folders and tables without one.
    */
   identities?(): Iterable<[path: string, id: string]> | null;
+  /** Table mode: the columns of fixed-length float vectors served as embeddings (issue 13). */
+  embeddingColumns?(): readonly VectorColumn[];
+  /** Reads one of them by row, on a worker, once the table is loaded (`whenIdle`). */
+  readEmbedding?(name: string, onRows: (rowEnd: number) => void): TableEmbeddingRead;
   close(): Promise<void>;
 }
 

@@ -85,7 +85,7 @@ export function dictionaryIndices(data: Uint8Array, count: number): Uint32Array 
   return indices;
 }
 
-function decompress(page: Uint8Array, size: number, codec: ColumnMetaData['codec'], codecs: Compressors): Uint8Array {
+export function decompress(page: Uint8Array, size: number, codec: ColumnMetaData['codec'], codecs: Compressors): Uint8Array {
   if (codec === 'UNCOMPRESSED') return page;
   const decoder = codecs[codec];
   if (decoder) return decoder(page, size);

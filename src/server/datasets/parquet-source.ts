@@ -24,6 +24,8 @@ import { detectLayout, loadTable, type LoadedTable, type TableLayout } from './p
 import { type FileSignature, signatureOf, type TableFileWatch, watchTableFile } from './parquet-watch.js';
 import { checkStatus, RemoteFetcher } from './remote-fetch.js';
 import { S3Objects } from './s3-objects.js';
+import { detectVectorColumns, readTableEmbedding, type TableEmbeddingRead } from './table-embeddings.js';
+import type { VectorColumn } from './parquet-vectors.js';
 import { localSourcePath, sourceKind } from './source-detect.js';
 
 /**
@@ -59,6 +61,11 @@ export interface ParquetSourceOptions {
    * `image_id`, `uuid` or `sha256` when there is one. A named column that is missing is refused.
    */
   idColumn?: string;
+  /**
+   * The embedding columns to serve (`--embedding-column`, issue 13); undefined: every column of
+   * fixed-length float lists. A named column that is missing or holds no such vectors is refused.
+   */
+  embeddingColumns?: readonly string[];
 }
 
 /** Thrown when the table can't be served (open-errors.ts). */
@@ -150,6 +157,12 @@ export class ParquetSource implements DatasetSource {
     });
     source.file = absolute;
     source.loadedSignature = signature;
+    try {
+      source.vectorColumns = await detectVectorColumns(absolute, options.embeddingColumns);
+    } catch (error) {
+      await table.close();
+      throw error;
+    }
     return source;
   }
 
@@ -178,6 +191,19 @@ export class ParquetSource implements DatasetSource {
   }
 
   private defaultAddedMs = 0;
+  /** Embedding columns (issue 13): read after the table, on a worker, by `readEmbedding`. */
+  private vectorColumns: VectorColumn[] = [];
+
+  embeddingColumns(): readonly VectorColumn[] {
+    return this.vectorColumns;
+  }
+
+  /** Starts reading an embedding column; call once the table is loaded (`whenIdle`). */
+  readEmbedding(name: string, onRows: (rowEnd: number) => void): TableEmbeddingRead {
+    const column = this.vectorColumns.find((c) => c.name === name);
+    if (!column || !this.file || !this.loaded?.rowToId) throw new Error(`no embedding column ${name} to read`);
+    return readTableEmbedding(this.file, column, this.table.groupRows, this.loaded.rowToId, onRows);
+  }
 
   start(): void {
     if (this.loading) return;
@@ -215,6 +241,7 @@ export class ParquetSource implements DatasetSource {
         pathColumn: this.layout.path,
         idColumn: this.layout.id?.name,
         defaultAddedMs: this.defaultAddedMs,
+        keepRowIds: this.vectorColumns.length > 0,
         onProgress: (done) => {
           this.progressState = { ...this.progressState, done, scanned: done };
         },

@@ -22,6 +22,8 @@ export interface TableLoadOptions {
   /** `added` for rows without a time column (the table file's mtime). */
   defaultAddedMs: number;
   onProgress?: (done: number, total: number) => void;
+  /** Keep each row's catalog id (`LoadedTable.rowToId`): an embedding column is read by row after the load. */
+  keepRowIds?: boolean;
 }
 
 export interface TableLayout {
@@ -64,6 +66,8 @@ export interface LoadedTable {
   /** Rows with an empty or null id, and rows repeating an id seen before (the first one keeps it). */
   idsMissing: number;
   idsDuplicated: number;
+  /** With `keepRowIds`: the catalog id of each row, -1 for a skipped row. */
+  rowToId?: Int32Array;
 }
 
 /** Columns taken as the id column when none is named: the first of the table's columns so named. */
@@ -207,6 +211,10 @@ export async function loadTable(
       // Once the first rows are in (the server has answered its first requests meanwhile): it
       // writes every slot of `paths` at once, a tenth of a second or more at 10M rows.
       if (index === 0) catalog.reservePaths(pathSlots);
+      if (options.keepRowIds) {
+        result.rowToId ??= new Int32Array(table.rowCount).fill(-1);
+        result.rowToId.set(ids, slice.rowStart);
+      }
       applyReady();
       options.onProgress?.(slice.rowEnd, table.rowCount);
       await new Promise<void>((resolve) => setImmediate(resolve));

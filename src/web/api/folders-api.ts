@@ -1,4 +1,5 @@
 import { foldersResponseSchema, searchResponseSchema, type FoldersResponse, type SearchResponse } from '../../protocol/folders.js';
+import { embeddingsResponseSchema, type EmbeddingInfo, similarResponseSchema } from '../../protocol/embeddings.js';
 import { healthSchema, type Health } from '../../protocol/health.js';
 import { queryResponseSchema, type Filter, type QueryResponse } from '../../protocol/query.js';
 import { parentPath } from '../../protocol/paths.js';
@@ -83,4 +84,23 @@ export async function fetchItemAt(path: string, signal?: AbortSignal): Promise<{
   const item = page.items.find((i) => i.path === path);
   if (!item) throw new ApiError(404, 'not_found', `no such item: ${path}`);
   return { items: [item] };
+}
+
+/** Items a "Find similar" list holds: one window, the best first. */
+export const SIMILAR_LIMIT = WINDOW_SIZE;
+
+/** A similarity list as a window (`total` is what came back: the list is no longer than that). */
+export async function fetchSimilarWindow(listing: ListingKey, signal?: AbortSignal): Promise<QueryResponse> {
+  const { path, embedding } = JSON.parse(listing.similar!) as { path: string; embedding: string };
+  const filters = listing.filters ? (JSON.parse(listing.filters) as Filter[]) : [];
+  const answer = await requestJson('/similar', similarResponseSchema, {
+    method: 'POST',
+    body: { embedding, path, k: SIMILAR_LIMIT, filters, path_scope: listing.path, recursive: Boolean(listing.recursive) },
+    signal,
+  });
+  return { items: answer.items, total: answer.items.length, offset: 0, limit: SIMILAR_LIMIT };
+}
+
+export function fetchEmbeddings(signal?: AbortSignal): Promise<EmbeddingInfo[]> {
+  return requestJson('/embeddings', embeddingsResponseSchema, { signal });
 }

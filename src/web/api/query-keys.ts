@@ -14,6 +14,11 @@ export interface ListingKey {
   filters?: string;
   /** Include the items of subfolders. */
   recursive?: boolean;
+  /**
+   * "Find similar": `{ path, embedding }` as JSON. The list is then `POST /similar`'s answer (one
+   * window, best first) over the same scope and filters, and `sort` is not used.
+   */
+  similar?: string;
 }
 
 /** Items per `/folders` window. */
@@ -35,7 +40,9 @@ export const queryKeys = {
   // A subtree listing is marked there too ('sub:' prefix), so refreshing it after remote edits
   // can't hurt: its rows come from more than one folder.
   listing: (l: ListingKey): readonly (string | number)[] =>
-    l.filters || l.recursive
+    l.similar
+      ? ['items', 'window', l.path, 'similar', l.similar, 0, `${l.recursive ? 'sub:' : ''}${l.filters ?? ''}`]
+      : l.filters || l.recursive
       ? ['items', 'window', l.path, l.sort, l.order, l.sort === 'random' ? l.seed : 0, `${l.recursive ? 'sub:' : ''}${l.filters ?? ''}`]
       : ['items', 'window', l.path, l.sort, l.order, l.sort === 'random' ? l.seed : 0],
   window: (l: ListingKey, offset: number): readonly (string | number)[] => [...queryKeys.listing(l), offset],

@@ -18,6 +18,8 @@ import { useLiveMetrics } from '../features/metrics/use-live-metrics.js';
 import { useShownMetrics } from '../features/metrics/use-shown-metrics.js';
 import { useOptionalSyncEngine } from '../hooks/sync-context.js';
 import { SmartFolders } from '../features/views/smart-folders.js';
+import { chosenEmbedding, FindSimilar, SimilarBar } from '../features/similar/find-similar.js';
+import { useEmbeddings } from '../features/similar/use-embeddings.js';
 import type { ViewState } from '../features/views/view-state.js';
 import { CompareView } from '../features/viewer/compare-view.js';
 import { ImageViewer } from '../features/viewer/image-viewer.js';
@@ -33,7 +35,7 @@ import { GalleryContext, MAX_SELECTED_ITEMS, type AppSlots, type GallerySnapshot
 import { LeftPanel, isLeftTab, type LeftTab } from './left-panel.js';
 import { useIndexRefresh } from './use-index-refresh.js';
 import { useLivingListing } from './use-living-listing.js';
-import { defaultOrder, sortMetric } from '../lib/url-state.js';
+import { defaultOrder, sortMetric, type SimilarTo } from '../lib/url-state.js';
 import { VIEWER_ENTRY, closeViewer, useUrlState } from './use-url-state.js';
 import './app.css';
 
@@ -74,8 +76,8 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
   const setFilter = useCallback((f: GridFilter) => navigate({ labels: f.labels, metrics: f.metrics, sub: f.sub, view: null }, { replace: true }), [navigate]);
   const [shownMetrics, setShownMetrics] = useShownMetrics(url.metrics);
   const viewState = useMemo<ViewState>(
-    () => ({ path: url.path, sort: url.sort, order: url.order, seed: url.seed, labels: url.labels, metrics: url.metrics, sub: url.sub, shownMetrics }),
-    [url.path, url.sort, url.order, url.seed, url.labels, url.metrics, url.sub, shownMetrics],
+    () => ({ path: url.path, sort: url.sort, order: url.order, seed: url.seed, labels: url.labels, metrics: url.metrics, sub: url.sub, similar: url.similar, shownMetrics }),
+    [url.path, url.sort, url.order, url.seed, url.labels, url.metrics, url.sub, url.similar, shownMetrics],
   );
   const openView = useCallback(
     ({ shownMetrics: cards, ...s }: ViewState) => {
@@ -85,11 +87,16 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
     [navigate, setShownMetrics],
   );
 
+  // "Find similar": the same scope and filters, ordered by similarity (a search is left behind).
+  const similarKey = url.similar ? JSON.stringify({ path: url.similar.path, embedding: url.similar.embedding }) : undefined;
   const listingKey = useMemo(
-    () => ({ path: url.path, sort: url.sort, order: url.order, seed: url.seed, filters: filtersKey, recursive: url.sub || searchViaQuery }),
-    [url.path, url.sort, url.order, url.seed, filtersKey, url.sub, searchViaQuery],
+    () => ({ path: url.path, sort: url.sort, order: url.order, seed: url.seed, filters: filtersKey, recursive: url.sub || searchViaQuery, similar: similarKey }),
+    [url.path, url.sort, url.order, url.seed, filtersKey, url.sub, searchViaQuery, similarKey],
   );
-  const listing = useListing(listingKey, searchViaQuery ? '' : url.q);
+  const listing = useListing(listingKey, searchViaQuery || similarKey ? '' : url.q);
+  const embeddings = useEmbeddings();
+  const [embeddingChoice, setEmbeddingChoice] = useStoredState<string>('similar-embedding', '', (v): v is string => typeof v === 'string');
+  const findSimilar = useCallback((similar: SimilarTo) => navigate({ similar, view: null, q: '' }), [navigate]);
   useIndexRefresh(health, listing.indexing);
   const drift = useFilterDrift({ listing: listingKey, key: listing.key, clauses, total: listing.total, getItem: listing.getItem });
 
@@ -126,7 +133,15 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
     document.title = `${scope} · Lenslet`;
   }, [url.path, rootName]);
 
-  const openFolder = useCallback((path: string) => navigate({ path, view: null, q: '' }), [navigate]);
+  const openFolder = useCallback((path: string) => navigate({ path, view: null, q: '', similar: null }), [navigate]);
+  const findSimilarAt = useCallback(
+    (index: number) => {
+      const item = listing.getItem(index);
+      const embedding = chosenEmbedding(embeddings, embeddingChoice);
+      if (item && embedding) findSimilar({ path: item.path, embedding });
+    },
+    [listing, embeddings, embeddingChoice, findSimilar],
+  );
   const openIndex = useCallback(
     (index: number) => {
       const item = listing.getItem(index);
@@ -282,7 +297,7 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
           indexing={health.data?.indexing}
           sort={url.sort}
           order={url.order}
-          onSort={(sort) => navigate({ sort, order: defaultOrder(sort), seed: sort === 'random' ? newSeed() : url.seed }, { replace: true })}
+          onSort={(sort) => navigate({ sort, order: defaultOrder(sort), seed: sort === 'random' ? newSeed() : url.seed, similar: null }, { replace: true })}
           onToggleOrder={() => navigate({ order: url.order === 'asc' ? 'desc' : 'asc' }, { replace: true })}
           onShuffle={() => navigate({ seed: newSeed() }, { replace: true })}
           mode={mode}
@@ -296,6 +311,15 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
           filter={<LabelFilterButton value={url.labels} onChange={(labels) => setFilter({ ...filter, labels })} />}
           canCompare={canCompare}
           onCompare={openCompare}
+          similar={
+            <FindSimilar
+              path={gallery.focusedItem?.path ?? null}
+              embeddings={embeddings}
+              embedding={embeddingChoice}
+              onEmbedding={setEmbeddingChoice}
+              onFind={findSimilar}
+            />
+          }
         />
         <aside className="panel panel-left" aria-label="Folders and metrics">
           <LeftPanel
@@ -326,6 +350,13 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
           {leftTab === 'duplicates' ? <DuplicatesView path={url.path} /> : null}
           {leftTab === 'duplicates' ? null : (
           <>
+            {url.similar ? (
+              <SimilarBar
+                similar={url.similar}
+                shown={listing.isLoading || listing.error ? null : listing.total}
+                onClear={() => navigate({ similar: null, view: null })}
+              />
+            ) : null}
             <FilterChips
               value={filter}
               onChange={setFilter}
@@ -349,6 +380,7 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
               onSizeChange={setSize}
               badgeMetric={url.q && !searchViaQuery ? null : sortMetric(url.sort)}
               formatMetric={formatMetricValue}
+              onFindSimilar={findSimilarAt}
             />
           </>
           )}

@@ -19,6 +19,9 @@ describe('grid keys', () => {
     expect(gridKeyAction({ key: 'A', metaKey: true })).toEqual({ type: 'select-all' });
     expect(gridKeyAction({ key: 'ArrowLeft', altKey: true })).toBeNull();
     expect(gridKeyAction({ key: 's', ctrlKey: true })).toBeNull();
+    expect(gridKeyAction({ key: 'S', shiftKey: true })).toEqual({ type: 'find-similar' });
+    expect(gridKeyAction({ key: 's' })).toEqual({ type: 'move', direction: 'down', extend: false });
+    expect(gridKeyAction({ key: 'ArrowDown', shiftKey: true })).toEqual({ type: 'move', direction: 'down', extend: true });
     expect(gridKeyAction({ key: 'x' })).toBeNull();
   });
 });

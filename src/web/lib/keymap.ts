@@ -37,7 +37,8 @@ export type GridAction =
   | { type: 'select-all' }
   | { type: 'clear' }
   | { type: 'focus-search' }
-  | { type: 'compare' };
+  | { type: 'compare' }
+  | { type: 'find-similar' };
 
 const DIRECTIONS: Record<string, Direction> = {
   arrowleft: 'left',
@@ -55,6 +56,8 @@ export function gridKeyAction(e: KeyInput): GridAction | null {
   const mod = Boolean(e.ctrlKey || e.metaKey);
   if (mod && key === 'a' && !e.altKey) return { type: 'select-all' };
   if (mod || e.altKey) return null;
+  // Capital S: a plain `s` moves down (WASD).
+  if (e.key === 'S' && e.shiftKey) return { type: 'find-similar' };
   const direction = DIRECTIONS[key];
   if (direction) return { type: 'move', direction, extend: Boolean(e.shiftKey) };
   if (key === 'enter') return { type: 'open' };

@@ -20,6 +20,7 @@ describe('url state', () => {
       sub: false,
       compare: [],
       wipe: false,
+      similar: null,
     };
     const encoded = encodeUrlState(state);
     expect(encoded).toContain('path=/Holidays%202024/');
@@ -87,5 +88,13 @@ describe('url state', () => {
     expect(decodeUrlState('?stars=4&tag=dog').labels).toEqual({ stars: [4], flags: [], tags: ['dog'] });
     expect(decodeUrlState('?sort=metric:').sort).toBe('name');
     expect(decodeUrlState('?sort=metric:aesthetic&order=asc').order).toBe('asc');
+  });
+
+  it('keeps "Find similar" in the link: the item and the embedding', () => {
+    const state = { ...DEFAULT_URL_STATE, path: '/trips', similar: { path: '/trips/a b.jpg', embedding: 'clip' } };
+    const encoded = encodeUrlState(state);
+    expect(encoded).toBe('?path=/trips&like=/trips/a%20b.jpg&emb=clip');
+    expect(decodeUrlState(encoded)).toEqual(state);
+    expect(decodeUrlState('?like=/a.jpg').similar).toBeNull();
   });
 });

@@ -33,6 +33,17 @@ export interface UrlState {
   compare: string[];
   /** The compare view shows its two images as an A/B wipe (`wipe=1`). */
   wipe: boolean;
+  /**
+   * "Find similar" (`like=<path>&emb=<embedding>`): the list is the scope's items ordered by
+   * similarity to this item, instead of by `sort`. Null: an ordinary list.
+   */
+  similar: SimilarTo | null;
+}
+
+/** The item a similarity list is ordered by, and the embedding compared. */
+export interface SimilarTo {
+  path: string;
+  embedding: string;
 }
 
 export const DEFAULT_URL_STATE: UrlState = {
@@ -47,6 +58,7 @@ export const DEFAULT_URL_STATE: UrlState = {
   sub: false,
   compare: [],
   wipe: false,
+  similar: null,
 };
 
 function pathParam(raw: string | null): string | null {
@@ -82,6 +94,7 @@ export function decodeUrlState(search: string): UrlState {
     sub: params.get('sub') === '1',
     compare: compareParam(params.getAll('compare')),
     wipe: params.get('wipe') === '1',
+    similar: similarParam(pathParam(params.get('like')), params.get('emb')),
   };
 }
 
@@ -93,6 +106,10 @@ function compareParam(raw: string[]): string[] {
     if (path && !paths.includes(path) && paths.length < MAX_COMPARE_PATHS) paths.push(path);
   }
   return paths.length >= MIN_COMPARE_PATHS ? paths : [];
+}
+
+function similarParam(path: string | null, embedding: string | null): SimilarTo | null {
+  return path && embedding ? { path, embedding } : null;
 }
 
 /** Newest first is what people want from "date added", the best scores from a metric; names read A→Z. */
@@ -115,6 +132,7 @@ export function encodeUrlState(state: UrlState): string {
   if (state.sort === 'random') parts.push(`seed=${state.seed}`);
   if (state.q) parts.push(`q=${encodeValue(state.q)}`);
   if (state.sub) parts.push('sub=1');
+  if (state.similar) parts.push(`like=${encodeValue(state.similar.path)}`, `emb=${encodeValue(state.similar.embedding)}`);
   parts.push(...encodeLabelFilter(state.labels), ...encodeMetricRanges(state.metrics));
   for (const path of state.compare) parts.push(`compare=${encodeValue(path)}`);
   if (state.compare.length && state.wipe) parts.push('wipe=1');

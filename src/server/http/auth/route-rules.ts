@@ -39,6 +39,8 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /metrics/fields': 'browse',
   'GET /views': 'browse',
   'POST /stats': 'browse',
+  'GET /embeddings': 'browse',
+  'POST /similar': 'browse',
   'GET /events': 'browse',
   'GET /export': 'export',
   'GET /stats/export': 'export',
@@ -57,6 +59,8 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'PUT /metrics': 'metrics',
   // The caller's own share of the assigned work: the people who label.
   'GET /assignments/mine': 'label',
+  // Vectors come from the same external workers as metrics: admins and worker tokens.
+  'PUT /embeddings': 'metrics',
   'POST /metrics/progress': 'progress',
 
   // What counts as labeled, and who works on what (issue 14): admins read and set both.

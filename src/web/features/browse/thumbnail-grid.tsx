@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import type { DirEntry } from '../../../protocol/folders.js';
+import type { Item } from '../../../protocol/items.js';
 import { gridKeyAction, isTypingTarget } from '../../lib/keymap.js';
 import { Spinner } from '../../components/spinner.js';
 import { formatCount } from '../../components/format.js';
@@ -33,6 +34,8 @@ export interface ThumbnailGridProps {
   badgeMetric?: string | null;
   /** Formats a metric value for the cell badge. */
   formatMetric?: (value: number) => string;
+  /** "Find similar" on the focused item (Shift+S). */
+  onFindSimilar?: (index: number) => void;
 }
 
 export const MIN_GRID_SIZE = 100;
@@ -50,7 +53,7 @@ const MAX_SAVED_SCROLL = 50;
  * of the folder. The layout of every row is computed up front (typed arrays, a few ms for 100k
  * items) so the virtualizer knows exact row heights and the scrollbar never jumps.
  */
-export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChange, onOpen, onOpenFolder, onParent, onFocusSearch, keyboard, onCompare, onSizeChange, badgeMetric = null, formatMetric = String }: ThumbnailGridProps) {
+export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChange, onOpen, onOpenFolder, onParent, onFocusSearch, keyboard, onCompare, onSizeChange, badgeMetric = null, formatMetric = String, onFindSimilar }: ThumbnailGridProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const headerRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
@@ -237,11 +240,14 @@ export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChang
           return onFocusSearch();
         case 'compare':
           return onCompare?.();
+        case 'find-similar':
+          if (selection.focus >= 0) onFindSimilar?.(selection.focus);
+          return;
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [keyboard, layout, total, selection, onSelectionChange, onOpen, onParent, onFocusSearch, onCompare]);
+  }, [keyboard, layout, total, selection, onSelectionChange, onOpen, onParent, onFocusSearch, onCompare, onFindSimilar]);
 
   // Ctrl/Cmd+wheel (and trackpad pinch, which Chrome reports the same way) resizes thumbnails.
   const sizeRef = useRef(size);
@@ -309,7 +315,7 @@ export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChang
                 star={item?.star ?? 0}
                 flag={item?.flag ?? ''}
                 tags={item ? item.tags.join(TAG_SEPARATOR) : ''}
-                metric={badgeMetric && item?.metrics?.[badgeMetric] !== undefined ? formatMetric(item.metrics[badgeMetric]) : ''}
+                metric={cellBadge(item, badgeMetric, formatMetric)}
               />,
             );
           }
@@ -364,4 +370,11 @@ function FolderGlyph() {
       <path d="M1.5 3.5a1 1 0 0 1 1-1h3.6l1.5 1.5h5.9a1 1 0 0 1 1 1v7.5a1 1 0 0 1-1 1h-11a1 1 0 0 1-1-1z" fill="currentColor" />
     </svg>
   );
+}
+
+/** A similarity list's score (`POST /similar` items carry one), else the sort metric's value. */
+function cellBadge(item: Item | undefined, badgeMetric: string | null, formatMetric: (value: number) => string): string {
+  const score = (item as { score?: number } | undefined)?.score;
+  if (score !== undefined) return score.toFixed(3);
+  return badgeMetric && item?.metrics?.[badgeMetric] !== undefined ? formatMetric(item.metrics[badgeMetric]) : '';
 }

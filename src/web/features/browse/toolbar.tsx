@@ -41,6 +41,8 @@ export interface ToolbarProps {
   /** 2–4 items are selected (and loaded): "Compare" opens them side by side. */
   canCompare?: boolean;
   onCompare?: () => void;
+  /** "Find similar", right of the Filter button. */
+  similar?: ReactNode;
 }
 
 
@@ -124,6 +126,7 @@ export function Toolbar(props: ToolbarProps) {
           </button>
         ) : null}
         {props.filter}
+        {props.similar}
         {/* biome-ignore lint/a11y/useSemanticElements: a <fieldset> brings borders and a legend the compact toolbar has no room for */}
         <div className="control-group" role="group" aria-label="Sort">
           <select className="select" value={props.sort} onChange={(e) => props.onSort(e.target.value as SortKey)} aria-label="Sort by">

@@ -2,7 +2,7 @@ import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DirEntry, FoldersResponse, SearchResponse } from '../../../protocol/folders.js';
 import type { Item } from '../../../protocol/items.js';
-import { fetchDirs, fetchQueryWindow, fetchSearch, fetchWindow, needsQuery } from '../../api/folders-api.js';
+import { fetchDirs, fetchQueryWindow, fetchSearch, fetchSimilarWindow, fetchWindow, needsQuery } from '../../api/folders-api.js';
 import { WINDOW_SIZE, queryKeys, type ListingKey } from '../../api/query-keys.js';
 import { sameWindows, windowOffsets } from './listing-windows.js';
 
@@ -57,9 +57,12 @@ export function useListing(listing: ListingKey, q: string): Listing {
   const first = range.key === key ? range.first : 0;
   const last = range.key === key ? range.last : 0;
 
-  const viaQuery = needsQuery(listing);
+  const viaQuery = needsQuery(listing) || Boolean(listing.similar);
   const fetchPage = (offset: number, signal: AbortSignal): Promise<FoldersResponse> =>
-    viaQuery ? fetchQueryWindow(listing, offset, signal).then((r) => ({ ...r, path: listing.path, dirs: EMPTY_DIRS })) : fetchWindow(listing, offset, signal);
+    listing.similar
+      ? fetchSimilarWindow(listing, signal).then((r) => ({ ...r, path: listing.path, dirs: EMPTY_DIRS }))
+      : viaQuery
+        ? fetchQueryWindow(listing, offset, signal).then((r) => ({ ...r, path: listing.path, dirs: EMPTY_DIRS })) : fetchWindow(listing, offset, signal);
   const head = useQuery({
     queryKey: queryKeys.window(listing, 0),
     queryFn: ({ signal }) => fetchPage(0, signal),
@@ -70,6 +73,8 @@ export function useListing(listing: ListingKey, q: string): Listing {
     // one arrives, then swaps at once: no spinner flash and no collapse of the grid's height.
     placeholderData: (previous, previousQuery) => {
       const k = previousQuery?.queryKey;
+      // Not across a change of the item a similarity list is ordered by: that is another list.
+      if (listing.similar || k?.[3] === 'similar') return undefined;
       return k && k[2] === listing.path && (typeof k[6] === 'string' || Boolean(listing.filters)) ? previous : undefined;
     },
   });

@@ -9,6 +9,7 @@ const state: ViewState = {
   labels: { stars: [5], flags: ['pick'], tags: ['beach'] },
   metrics: [{ metric: 'aesthetic', min: 0.8, max: null }],
   sub: true,
+  similar: null,
 };
 
 describe('smart folder ↔ screen state', () => {
@@ -51,5 +52,16 @@ describe('smart folder ↔ screen state', () => {
     expect(viewMatches(view, { ...state, order: 'asc' })).toBe(false);
     expect(viewMatches(view, { ...state, metrics: [{ metric: 'aesthetic', min: 0.7, max: null }] })).toBe(false);
     expect(viewMatches(view, { ...state, seed: 99 })).toBe(true); // the seed only matters for random
+  });
+
+  it('saves "Find similar" (the item and embedding) and restores it; views saved before it restore none', () => {
+    const similar = { ...state, similar: { path: '/trips/a.jpg', embedding: 'clip' } };
+    const view = viewFromState('like-a', 'Like a', similar);
+    expect(view.similar).toEqual({ path: '/trips/a.jpg', embedding: 'clip' });
+    expect(stateFromView(view)).toMatchObject({ similar: { path: '/trips/a.jpg', embedding: 'clip' } });
+    expect(viewMatches(view, similar)).toBe(true);
+    expect(viewMatches(view, state)).toBe(false);
+    const { similar: _none, ...older } = viewFromState('old', 'Old', state);
+    expect(stateFromView(older).similar).toBeNull();
   });
 });

@@ -6,7 +6,7 @@ import { fromClauses, gridClauses } from '../../lib/grid-filter.js';
  * What a smart folder saves: scope, filters and sort from the URL state, and the metrics panel's
  * cards (`shownMetrics`, absent from views saved before they were kept).
  */
-export type ViewState = Pick<UrlState, 'path' | 'sort' | 'order' | 'seed' | 'labels' | 'metrics' | 'sub'> & { shownMetrics?: readonly string[] };
+export type ViewState = Pick<UrlState, 'path' | 'sort' | 'order' | 'seed' | 'labels' | 'metrics' | 'sub' | 'similar'> & { shownMetrics?: readonly string[] };
 
 /** A smart folder for the state on screen. */
 export function viewFromState(id: string, name: string, s: ViewState): View {
@@ -17,6 +17,7 @@ export function viewFromState(id: string, name: string, s: ViewState): View {
     recursive: s.sub,
     filters: gridClauses({ labels: s.labels, metrics: s.metrics }),
     sort: { key: s.sort, order: s.order, ...(s.sort === 'random' ? { seed: s.seed } : {}) },
+    ...(s.similar ? { similar: { ...s.similar } } : {}),
     ...(s.shownMetrics ? { metrics: [...s.shownMetrics] } : {}),
   };
 }
@@ -36,6 +37,7 @@ export function stateFromView(view: View): ViewState {
     labels: filter.labels,
     metrics: filter.metrics,
     sub: view.recursive,
+    similar: view.similar ? { ...view.similar } : null,
     ...(shownMetrics ? { shownMetrics } : {}),
   };
 }
@@ -49,6 +51,8 @@ export function viewMatches(view: View, s: ViewState): boolean {
   return (
     v.path === s.path &&
     v.sub === s.sub &&
+    v.similar?.path === s.similar?.path &&
+    v.similar?.embedding === s.similar?.embedding &&
     v.sort === s.sort &&
     v.order === s.order &&
     (v.sort !== 'random' || v.seed === s.seed) &&

@@ -1,0 +1,239 @@
+import type { AsyncBuffer, ColumnMetaData, Compressors, FileMetaData, SchemaTree } from 'hyparquet';
+import { parquetRead, parquetSchema } from 'hyparquet';
+import { loadCodecs } from './parquet-codecs.js';
+import { readHybrid } from './parquet-levels.js';
+import { chunkStart, decompress, PLAIN, UnsupportedPage } from './parquet-pages.js';
+import { type ByteReader, readStruct, type ThriftStruct } from './parquet-thrift.js';
+
+/**
+ * Embedding columns of a Parquet table (issue 13, embeddings/SPEC.md EM6): a list of FLOAT or DOUBLE, written as
+ * Arrow's FIXED_SIZE_LIST<float> or a LIST<float> whose rows all have one length. Their values are
+ * decoded here straight from the pages (repetition and definition levels, PLAIN floats) into one
+ * Float32Array, row r at [r * dim, (r + 1) * dim): hyparquet's reader builds a JS array of boxed
+ * numbers per row, ~100× slower at 512-d. Pages this decoder does not handle (dictionary or
+ * byte-stream-split values, bit-packed levels) are read through hyparquet for that row group.
+ */
+export interface VectorColumn {
+  name: string;
+  dim: number;
+}
+
+/** The list column's leaf, and its repetition and definition level maxima, when it is a float list. */
+export interface VectorLeaf {
+  name: string;
+  path: string[];
+  type: 'FLOAT' | 'DOUBLE';
+  maxRep: number;
+  maxDef: number;
+}
+
+/** The top-level columns that are lists of floats (their length is settled from the rows: `vectorDimension`). */
+export function floatListColumns(metadata: FileMetaData): VectorLeaf[] {
+  const out: VectorLeaf[] = [];
+  for (const node of parquetSchema(metadata).children) {
+    if (node.children.length === 0) {
+      // A bare repeated float field is a list too (the legacy two-level form).
+      const e = node.element;
+      if (e.repetition_type === 'REPEATED' && (e.type === 'FLOAT' || e.type === 'DOUBLE')) out.push({ name: e.name, path: [e.name], type: e.type, maxRep: 1, maxDef: 1 });
+      continue;
+    }
+    const e = node.element;
+    if (e.converted_type !== 'LIST' && e.logical_type?.type !== 'LIST') continue;
+    const path = [e.name];
+    let maxRep = 0;
+    let maxDef = e.repetition_type === 'REQUIRED' ? 0 : 1;
+    let leaf: SchemaTree = node;
+    while (leaf.children.length === 1) {
+      leaf = leaf.children[0]!;
+      path.push(leaf.element.name);
+      if (leaf.element.repetition_type === 'REPEATED') {
+        maxRep++;
+        maxDef++;
+      } else if (leaf.element.repetition_type === 'OPTIONAL') maxDef++;
+    }
+    const type = leaf.element.type;
+    if (leaf.children.length === 0 && maxRep === 1 && (type === 'FLOAT' || type === 'DOUBLE')) out.push({ name: e.name, path, type, maxRep, maxDef });
+  }
+  return out;
+}
+
+/** How many values each row of the column holds in its first row group, when all of them (up to `sample`) hold the same number. */
+export async function vectorDimension(file: AsyncBuffer, metadata: FileMetaData, leaf: VectorLeaf, sample = 256): Promise<number | undefined> {
+  const rows = Math.min(sample, Number(metadata.num_rows));
+  if (rows === 0) return undefined;
+  let dim: number | undefined;
+  let same = true;
+  await parquetRead({
+    file,
+    metadata,
+    compressors: await loadCodecs(),
+    columns: [leaf.name],
+    rowStart: 0,
+    rowEnd: rows,
+    onChunk: (chunk) => {
+      const values = chunk.columnData as ArrayLike<unknown>;
+      for (let k = 0; k < values.length; k++) {
+        const row = values[k];
+        if (row === null || row === undefined) continue;
+        const length = (row as ArrayLike<unknown>).length;
+        if (dim === undefined) dim = length;
+        else if (length !== dim) same = false;
+      }
+    },
+  });
+  return same && dim !== undefined && dim > 0 ? dim : undefined;
+}
+
+/**
+ * Decodes one row group's chunk of the column into `out` (the group's rows × dim) and `valid`
+ * (1 where the row has exactly `dim` non-null values; other rows are left all zero).
+ */
+export async function readVectorGroup(
+  file: AsyncBuffer,
+  metadata: FileMetaData,
+  group: number,
+  leaf: VectorLeaf,
+  dim: number,
+  out: Float32Array,
+  valid: Uint8Array,
+): Promise<void> {
+  const meta = metadata.row_groups[group]!.columns.find((c) => c.meta_data?.path_in_schema.join('\u0000') === leaf.path.join('\u0000'))?.meta_data;
+  if (!meta) throw new Error(`column ${leaf.name} is missing from row group ${group}`);
+  const start = chunkStart(meta);
+  const bytes = new Uint8Array(await file.slice(start, start + Number(meta.total_compressed_size)));
+  const codecs = await loadCodecs();
+  try {
+    decodeVectorChunk(bytes, meta, leaf, dim, out, valid, codecs);
+  } catch (error) {
+    if (!(error instanceof UnsupportedPage)) throw error;
+    out.fill(0);
+    valid.fill(0);
+    await readThroughHyparquet(file, metadata, group, leaf, dim, out, valid, codecs);
+  }
+}
+
+const DATA_PAGE = 0;
+const DATA_PAGE_V2 = 3;
+const RLE = 3;
+
+function bitWidth(max: number): number {
+  return max === 0 ? 0 : 32 - Math.clz32(max);
+}
+
+/** Rows are assembled across pages: a row's values may continue on the next page. */
+export function decodeVectorChunk(bytes: Uint8Array, meta: ColumnMetaData, leaf: VectorLeaf, dim: number, out: Float32Array, valid: Uint8Array, codecs: Compressors): void {
+  const rows = valid.length;
+  const reader: ByteReader = { bytes, offset: 0 };
+  const repWidth = bitWidth(leaf.maxRep);
+  const defWidth = bitWidth(leaf.maxDef);
+  const size = leaf.type === 'FLOAT' ? 4 : 8;
+  let row = -1;
+  let at = 0; // values so far in the current row
+  let ok = false;
+  const finish = () => {
+    if (row < 0) return;
+    if (ok && at === dim) valid[row] = 1;
+    else out.fill(0, row * dim, (row + 1) * dim);
+  };
+  let valuesSeen = 0;
+  const total = Number(meta.num_values);
+  while (valuesSeen < total && reader.offset < bytes.length) {
+    const header = readStruct(reader);
+    const compressedSize = header.get(3) as number;
+    const page = bytes.subarray(reader.offset, reader.offset + compressedSize);
+    reader.offset += compressedSize;
+    const type = header.get(1) as number;
+    if (type !== DATA_PAGE && type !== DATA_PAGE_V2) {
+      if (type === 2) throw new UnsupportedPage('dictionary-encoded floats');
+      continue;
+    }
+    const v2 = type === DATA_PAGE_V2;
+    const info = header.get(v2 ? 8 : 5) as ThriftStruct;
+    const count = info.get(1) as number;
+    const encoding = info.get(v2 ? 4 : 2) as number;
+    if (encoding !== PLAIN) throw new UnsupportedPage(`encoding ${encoding}`);
+    const reps = new Uint32Array(count);
+    const defs = new Uint32Array(count);
+    let data: Uint8Array;
+    if (v2) {
+      const repBytes = info.get(6) as number;
+      const defBytes = info.get(5) as number;
+      if (repWidth) readHybrid({ bytes: page, offset: 0 }, repBytes, repWidth, count, reps);
+      if (defWidth) readHybrid({ bytes: page, offset: repBytes }, repBytes + defBytes, defWidth, count, defs);
+      const values = page.subarray(repBytes + defBytes);
+      data = info.get(7) === false ? values : decompress(values, (header.get(2) as number) - repBytes - defBytes, meta.codec, codecs);
+    } else {
+      data = decompress(page, header.get(2) as number, meta.codec, codecs);
+      let offset = 0;
+      const levels = (width: number, into: Uint32Array, encodingField: number) => {
+        if (!width) return;
+        if (info.get(encodingField) !== RLE) throw new UnsupportedPage('bit-packed levels');
+        const length = data[offset]! | (data[offset + 1]! << 8) | (data[offset + 2]! << 16) | (data[offset + 3]! << 24);
+        readHybrid({ bytes: data, offset: offset + 4 }, offset + 4 + length, width, count, into);
+        offset += 4 + length;
+      };
+      levels(repWidth, reps, 4);
+      levels(defWidth, defs, 3);
+      data = data.subarray(offset);
+    }
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    let v = 0;
+    for (let i = 0; i < count; i++) {
+      if (reps[i] === 0) {
+        finish();
+        row++;
+        if (row >= rows) throw new Error(`column ${leaf.name} holds more rows than its row group`);
+        at = 0;
+        ok = true;
+      }
+      // Below the element's definition level: a null element, or a null or empty list.
+      if (defs[i] !== leaf.maxDef) {
+        ok = false;
+        continue;
+      }
+      if (at < dim) out[row * dim + at] = size === 4 ? view.getFloat32(v * 4, true) : view.getFloat64(v * 8, true);
+      at++;
+      v++;
+    }
+    valuesSeen += count;
+  }
+  finish();
+}
+
+async function readThroughHyparquet(
+  file: AsyncBuffer,
+  metadata: FileMetaData,
+  group: number,
+  leaf: VectorLeaf,
+  dim: number,
+  out: Float32Array,
+  valid: Uint8Array,
+  compressors: Compressors,
+): Promise<void> {
+  let groupStart = 0;
+  for (let g = 0; g < group; g++) groupStart += Number(metadata.row_groups[g]!.num_rows);
+  await parquetRead({
+    file,
+    metadata,
+    compressors,
+    columns: [leaf.name],
+    rowStart: groupStart,
+    rowEnd: groupStart + valid.length,
+    onChunk: (chunk) => {
+      const values = chunk.columnData as ArrayLike<ArrayLike<unknown> | null>;
+      for (let k = 0; k < values.length; k++) {
+        const r = chunk.rowStart - groupStart + k;
+        const row = values[k];
+        if (r < 0 || r >= valid.length || !row || row.length !== dim) continue;
+        let ok = true;
+        for (let d = 0; d < dim; d++) {
+          const x = row[d];
+          if (typeof x !== 'number') ok = false;
+          else out[r * dim + d] = x;
+        }
+        if (ok) valid[r] = 1;
+        else out.fill(0, r * dim, (r + 1) * dim);
+      }
+    },
+  });
+}

@@ -1,0 +1,171 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parquetMetadataAsync, parquetRead } from 'hyparquet';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EmbeddingInfo, SimilarResponse } from '../../src/protocol/embeddings.js';
+import { openParquetFile } from '../../src/server/datasets/parquet-reader.js';
+import { floatListColumns, readVectorGroup } from '../../src/server/datasets/parquet-vectors.js';
+import { type Launched, launch } from '../../src/server/launch.js';
+import { embeddingTable } from './embedding-fixture.js';
+
+const ROWS = 3000;
+const DIM = 24;
+let file: string;
+let workspace: string;
+let server: Launched;
+
+beforeAll(async () => {
+  file = await embeddingTable(ROWS, DIM, 1024);
+  workspace = mkdtempSync(path.join(os.tmpdir(), 'lenslet-emb-ws-'));
+  server = await launch({ path: file, port: 0, webDir: null, workspaceDir: workspace });
+  await indexesReady(server);
+}, 60_000);
+afterAll(async () => {
+  await server?.close();
+  rmSync(path.dirname(file), { recursive: true, force: true });
+  rmSync(workspace, { recursive: true, force: true });
+});
+
+async function call<T = unknown>(s: Launched, method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${s.url}${url}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+async function indexesReady(s: Launched, names = ['emb', 'emb_list']): Promise<EmbeddingInfo[]> {
+  for (;;) {
+    const { body } = await call<EmbeddingInfo[]>(s, 'GET', '/embeddings');
+    if (names.every((n) => body.some((e) => e.name === n && e.index.state === 'ready'))) return body;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const similar = (body: Record<string, unknown>) => call<SimilarResponse>(server, 'POST', '/similar', body);
+
+describe('embedding columns of a table', () => {
+  it('[EM6] decodes FIXED_SIZE_LIST and LIST float columns into unit vectors exactly as hyparquet reads them; null and short rows have none', async () => {
+    const { file: bytes, metadata, close } = await openParquetFile(file);
+    try {
+      const leaves = floatListColumns(metadata);
+      expect(leaves.map((l) => l.name)).toEqual(['emb', 'emb_list', 'pair']);
+      const rows = Number(metadata.row_groups[0]!.num_rows);
+      for (const leaf of leaves.slice(0, 2)) {
+        const out = new Float32Array(rows * DIM);
+        const valid = new Uint8Array(rows);
+        await readVectorGroup(bytes, metadata, 0, leaf, DIM, out, valid);
+        const expected: number[][] = [];
+        await parquetRead({ file: bytes, metadata: await parquetMetadataAsync(bytes), columns: [leaf.name], rowEnd: rows, onChunk: (c) => expected.push(...(c.columnData as number[][])) });
+        for (let r = 0; r < rows; r++) {
+          const row = expected[r];
+          if (row === null || row === undefined || row.length !== DIM) {
+            expect(valid[r]).toBe(0);
+            continue;
+          }
+          expect(valid[r]).toBe(1);
+          expect(Array.from(out.subarray(r * DIM, (r + 1) * DIM))).toEqual(row.map((x) => Math.fround(x)));
+        }
+        expect(valid.reduce((a, b) => a + b, 0)).toBe(leaf.name === 'emb' ? rows : rows - 2);
+      }
+    } finally {
+      await close();
+    }
+  });
+
+  it('[EM6] serves every column of fixed-length float vectors, not lists of other lengths; count and index progress in /embeddings and /health', async () => {
+    const list = await indexesReady(server);
+    expect(list).toEqual([
+      { name: 'emb', dim: DIM, count: ROWS, index: { state: 'ready', done: ROWS, total: ROWS } },
+      { name: 'emb_list', dim: DIM, count: ROWS - 2, index: { state: 'ready', done: ROWS - 2, total: ROWS - 2 } },
+    ]);
+    const health = await call<{ embeddings: EmbeddingInfo[] }>(server, 'GET', '/health');
+    expect(health.body.embeddings).toEqual(list);
+  });
+
+  it('[EM2] ranks by cosine, best first: the item itself (score 1), then its own cluster', async () => {
+    const { status, body } = await similar({ embedding: 'emb', path: '/shard_3/img_000013.jpg', k: 20 });
+    expect(status).toBe(200);
+    expect(body.items).toHaveLength(20);
+    expect(body.items[0]).toMatchObject({ path: '/shard_3/img_000013.jpg', score: expect.closeTo(1, 5) });
+    expect(body.items.every((i) => i.path.startsWith('/shard_3/'))).toBe(true);
+    const scores = body.items.map((i) => i.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    // By vector: the same ranking.
+    const byVector = await similar({ embedding: 'emb', vector: Array.from({ length: DIM }, (_, d) => (d === 0 ? 1 : 0)), k: 5 });
+    expect(byVector.body.items).toHaveLength(5);
+  });
+
+  it('[EM3] lists only the scope and the filter, and still k items when the filter is selective', async () => {
+    const scoped = await similar({ embedding: 'emb', path: '/shard_3/img_000013.jpg', k: 10, path_scope: '/shard_4' });
+    expect(scoped.body.items).toHaveLength(10);
+    expect(scoped.body.items.every((i) => i.path.startsWith('/shard_4/'))).toBe(true);
+    // One item in 300 passes: far fewer than the index's first candidates hold.
+    const selective = await similar({ embedding: 'emb', path: '/shard_3/img_000013.jpg', k: 10, filters: [{ text: 'img_0000' }, { metric: 'shard', min: 7, max: 7 }] });
+    expect(selective.body.items).toHaveLength(10);
+    expect(selective.body.items.every((i) => /^\/shard_7\/img_0000\d\d\.jpg$/.test(i.path))).toBe(true);
+    // The exact answer over the same candidates, for comparison: searched with no index involved.
+    const wide = await similar({ embedding: 'emb', path: '/shard_3/img_000013.jpg', k: 1000, filters: [{ metric: 'shard', min: 7, max: 7 }] });
+    expect(wide.body.items).toHaveLength(300);
+    const top10 = wide.body.items.filter((i) => i.path.startsWith('/shard_7/img_0000')).slice(0, 10);
+    expect(selective.body.items.map((i) => i.path)).toEqual(top10.map((i) => i.path));
+  });
+
+  it('[EM7] refuses an unknown embedding or path, a wrong length, a bad k, neither or both of path and vector', async () => {
+    const cases: [Record<string, unknown>, number][] = [
+      [{ embedding: 'nope', path: '/shard_3/img_000013.jpg' }, 404],
+      [{ embedding: 'emb', path: '/shard_3/missing.jpg' }, 404],
+      [{ embedding: 'emb_list', path: '/shard_3/img_000003.jpg' }, 404],
+      [{ embedding: 'emb', vector: [1, 2, 3] }, 400],
+      [{ embedding: 'emb', path: '/shard_3/img_000013.jpg', k: 0 }, 400],
+      [{ embedding: 'emb', path: '/shard_3/img_000013.jpg', k: 1001 }, 400],
+      [{ embedding: 'emb' }, 400],
+      [{ embedding: 'emb', path: '/shard_3/img_000013.jpg', vector: [1] }, 400],
+      [{ embedding: 'emb', path: '/shard_3/img_000013.jpg', path_scope: '/nowhere' }, 404],
+    ];
+    for (const [body, status] of cases) {
+      const answer = await similar(body);
+      expect({ body, status: answer.status }).toEqual({ body, status });
+      expect((answer.body as unknown as { error: { code: string } }).error.code).toBeTypeOf('string');
+    }
+  });
+});
+
+describe('attached vectors', () => {
+  const put = (s: Launched, body: unknown) => call<Record<string, unknown>>(s, 'PUT', '/embeddings', body);
+
+  it('[EM5] are searchable at once, refuse a wrong length, an unknown path or a table column, and survive a restart with their index', async () => {
+    expect((await put(server, { embedding: 'clip', items: [{ path: '/shard_1/img_000001.jpg', vector: [1, 0, 0] }, { path: '/shard_2/img_000002.jpg', vector: [1, 1, 0] }] })).body).toEqual({
+      embedding: 'clip',
+      dim: 3,
+      count: 2,
+      written: 2,
+    });
+    const found = await similar({ embedding: 'clip', vector: [1, 0, 0], k: 5 });
+    expect(found.body.items.map((i) => [i.path, Number(i.score.toFixed(4))])).toEqual([
+      ['/shard_1/img_000001.jpg', 1],
+      ['/shard_2/img_000002.jpg', Number(Math.SQRT1_2.toFixed(4))],
+    ]);
+    expect((await put(server, { embedding: 'clip', items: [{ path: '/shard_1/img_000011.jpg', vector: [1, 0] }] })).status).toBe(400);
+    expect((await put(server, { embedding: 'clip', items: [{ path: '/shard_1/img_000011.jpg', vector: [0, 0, 1] }, { path: '/nope.jpg', vector: [1, 0, 0] }] })).status).toBe(404);
+    expect((await put(server, { embedding: 'emb', items: [{ path: '/shard_1/img_000011.jpg', vector: Array(DIM).fill(1) }] })).status).toBe(400);
+    // Overwriting keeps one vector per item.
+    await put(server, { embedding: 'clip', items: [{ path: '/shard_2/img_000002.jpg', vector: [0, 1, 0] }] });
+    await indexesReady(server, ['emb', 'clip']);
+    const embFile = path.join(workspace, 'embeddings', 'table-emb.usearch');
+    const builtAt = statSync(embFile).mtimeMs;
+
+    await server.close();
+    server = await launch({ path: file, port: 0, webDir: null, workspaceDir: workspace });
+    const list = await indexesReady(server, ['emb', 'emb_list', 'clip']);
+    expect(list.find((e) => e.name === 'clip')).toEqual({ name: 'clip', dim: 3, count: 2, index: { state: 'ready', done: 2, total: 2 } });
+    expect(statSync(embFile).mtimeMs).toBe(builtAt);
+    const again = await similar({ embedding: 'clip', vector: [0, 1, 0], k: 5 });
+    expect(again.body.items.map((i) => [i.path, Number(i.score.toFixed(4))])).toEqual([
+      ['/shard_2/img_000002.jpg', 1],
+      ['/shard_1/img_000001.jpg', 0],
+    ]);
+  }, 60_000);
+});

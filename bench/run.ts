@@ -21,6 +21,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   stats: () => import('./stats-bench.js'),
   phash: () => import('./phash-bench.js'),
   compare: () => import('./compare-bench.js'),
+  similar: () => import('./embedding-bench.js'),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

@@ -57,31 +57,87 @@ export function floatListColumns(metadata: FileMetaData): VectorLeaf[] {
   return out;
 }
 
-/** How many values each row of the column holds in its first row group, when all of them (up to `sample`) hold the same number. */
+/**
+ * How many values each row of the column holds, when all of its first `sample` rows (nulls aside)
+ * hold the same number. Reads only the first pages of the first row group: a whole column chunk
+ * of 512-d vectors is tens of MB, and this runs before the server listens.
+ */
 export async function vectorDimension(file: AsyncBuffer, metadata: FileMetaData, leaf: VectorLeaf, sample = 256): Promise<number | undefined> {
-  const rows = Math.min(sample, Number(metadata.num_rows));
-  if (rows === 0) return undefined;
-  let dim: number | undefined;
-  let same = true;
+  const meta = chunkMeta(metadata, 0, leaf);
+  if (!meta) return undefined;
+  const codecs = await loadCodecs();
+  const lengths: number[] = [];
+  let current = -1; // values in the row being read; -1: a null row
+  let at = chunkStart(meta);
+  const end = at + Number(meta.total_compressed_size);
+  let complete = false;
+  while (lengths.length < sample && at < end) {
+    const header = await pageHeaderAt(file, at, end);
+    const pageStart = at + header.size;
+    const compressedSize = header.struct.get(3) as number;
+    at = pageStart + compressedSize;
+    const type = header.struct.get(1) as number;
+    if (type !== DATA_PAGE && type !== DATA_PAGE_V2) continue;
+    const page = new Uint8Array(await file.slice(pageStart, pageStart + compressedSize));
+    let levels: ReturnType<typeof pageLevels>;
+    try {
+      levels = pageLevels(header.struct, page, leaf, meta, codecs, true);
+    } catch (error) {
+      if (error instanceof UnsupportedPage) return sampledDimension(file, metadata, leaf, sample);
+      throw error;
+    }
+    const { count, reps, defs } = levels;
+    for (let i = 0; i < count && lengths.length < sample; i++) {
+      if (reps[i] === 0) {
+        if (current >= 0) lengths.push(current);
+        current = defs[i]! >= leaf.maxDef - 1 ? 0 : -1;
+      }
+      if (defs[i] === leaf.maxDef && current >= 0) current++;
+    }
+    complete = at >= end;
+  }
+  // The last row read may go on in the next page: counted only when the chunk ended.
+  if (complete && current >= 0 && lengths.length < sample) lengths.push(current);
+  const dim = lengths[0];
+  return dim !== undefined && dim > 0 && lengths.every((n) => n === dim) ? dim : undefined;
+}
+
+/** `vectorDimension` through hyparquet, for pages the level decoder does not read (bit-packed levels). */
+async function sampledDimension(file: AsyncBuffer, metadata: FileMetaData, leaf: VectorLeaf, sample: number): Promise<number | undefined> {
+  const lengths: number[] = [];
   await parquetRead({
     file,
     metadata,
     compressors: await loadCodecs(),
     columns: [leaf.name],
     rowStart: 0,
-    rowEnd: rows,
+    rowEnd: Math.min(sample, Number(metadata.num_rows)),
     onChunk: (chunk) => {
-      const values = chunk.columnData as ArrayLike<unknown>;
-      for (let k = 0; k < values.length; k++) {
-        const row = values[k];
-        if (row === null || row === undefined) continue;
-        const length = (row as ArrayLike<unknown>).length;
-        if (dim === undefined) dim = length;
-        else if (length !== dim) same = false;
-      }
+      const values = chunk.columnData as ArrayLike<ArrayLike<unknown> | null>;
+      for (let k = 0; k < values.length; k++) if (values[k]) lengths.push(values[k]!.length);
     },
   });
-  return same && dim !== undefined && dim > 0 ? dim : undefined;
+  const dim = lengths[0];
+  return dim !== undefined && dim > 0 && lengths.every((n) => n === dim) ? dim : undefined;
+}
+
+/** A page's thrift header read from the file at `at` (headers are small; a larger read is tried when one does not fit). */
+async function pageHeaderAt(file: AsyncBuffer, at: number, end: number): Promise<{ struct: ThriftStruct; size: number }> {
+  for (let span = 1024; ; span *= 8) {
+    const bytes = new Uint8Array(await file.slice(at, Math.min(end, at + span)));
+    try {
+      const reader: ByteReader = { bytes, offset: 0 };
+      const struct = readStruct(reader);
+      return { struct, size: reader.offset };
+    } catch (error) {
+      if (at + span >= end) throw error;
+    }
+  }
+}
+
+function chunkMeta(metadata: FileMetaData, group: number, leaf: VectorLeaf): ColumnMetaData | undefined {
+  const key = leaf.path.join('\u0000');
+  return metadata.row_groups[group]?.columns.find((c) => c.meta_data?.path_in_schema.join('\u0000') === key)?.meta_data;
 }
 
 /**
@@ -97,7 +153,7 @@ export async function readVectorGroup(
   out: Float32Array,
   valid: Uint8Array,
 ): Promise<void> {
-  const meta = metadata.row_groups[group]!.columns.find((c) => c.meta_data?.path_in_schema.join('\u0000') === leaf.path.join('\u0000'))?.meta_data;
+  const meta = chunkMeta(metadata, group, leaf);
   if (!meta) throw new Error(`column ${leaf.name} is missing from row group ${group}`);
   const start = chunkStart(meta);
   const bytes = new Uint8Array(await file.slice(start, start + Number(meta.total_compressed_size)));
@@ -120,12 +176,54 @@ function bitWidth(max: number): number {
   return max === 0 ? 0 : 32 - Math.clz32(max);
 }
 
+/**
+ * A data page's repetition and definition levels (all zero where the column has none) and its
+ * decompressed values; what this decoder does not handle throws `UnsupportedPage`.
+ */
+function pageLevels(
+  header: ThriftStruct,
+  page: Uint8Array,
+  leaf: VectorLeaf,
+  meta: ColumnMetaData,
+  codecs: Compressors,
+  levelsOnly = false,
+): { count: number; reps: Uint32Array; defs: Uint32Array; data: Uint8Array } {
+  const repWidth = bitWidth(leaf.maxRep);
+  const defWidth = bitWidth(leaf.maxDef);
+  const v2 = (header.get(1) as number) === DATA_PAGE_V2;
+  const info = header.get(v2 ? 8 : 5) as ThriftStruct;
+  const count = info.get(1) as number;
+  const encoding = info.get(v2 ? 4 : 2) as number;
+  if (encoding !== PLAIN && !levelsOnly) throw new UnsupportedPage(`encoding ${encoding}`);
+  const reps = new Uint32Array(count);
+  const defs = new Uint32Array(count);
+  if (v2) {
+    const repBytes = info.get(6) as number;
+    const defBytes = info.get(5) as number;
+    if (repWidth) readHybrid({ bytes: page, offset: 0 }, repBytes, repWidth, count, reps);
+    if (defWidth) readHybrid({ bytes: page, offset: repBytes }, repBytes + defBytes, defWidth, count, defs);
+    const values = page.subarray(repBytes + defBytes);
+    const data = info.get(7) === false ? values : decompress(values, (header.get(2) as number) - repBytes - defBytes, meta.codec, codecs);
+    return { count, reps, defs, data };
+  }
+  const data = decompress(page, header.get(2) as number, meta.codec, codecs);
+  let offset = 0;
+  const levels = (width: number, into: Uint32Array, encodingField: number) => {
+    if (!width) return;
+    if (info.get(encodingField) !== RLE) throw new UnsupportedPage('bit-packed levels');
+    const length = data[offset]! | (data[offset + 1]! << 8) | (data[offset + 2]! << 16) | (data[offset + 3]! << 24);
+    readHybrid({ bytes: data, offset: offset + 4 }, offset + 4 + length, width, count, into);
+    offset += 4 + length;
+  };
+  levels(repWidth, reps, 4);
+  levels(defWidth, defs, 3);
+  return { count, reps, defs, data: data.subarray(offset) };
+}
+
 /** Rows are assembled across pages: a row's values may continue on the next page. */
 export function decodeVectorChunk(bytes: Uint8Array, meta: ColumnMetaData, leaf: VectorLeaf, dim: number, out: Float32Array, valid: Uint8Array, codecs: Compressors): void {
   const rows = valid.length;
   const reader: ByteReader = { bytes, offset: 0 };
-  const repWidth = bitWidth(leaf.maxRep);
-  const defWidth = bitWidth(leaf.maxDef);
   const size = leaf.type === 'FLOAT' ? 4 : 8;
   let row = -1;
   let at = 0; // values so far in the current row
@@ -147,38 +245,24 @@ export function decodeVectorChunk(bytes: Uint8Array, meta: ColumnMetaData, leaf:
       if (type === 2) throw new UnsupportedPage('dictionary-encoded floats');
       continue;
     }
-    const v2 = type === DATA_PAGE_V2;
-    const info = header.get(v2 ? 8 : 5) as ThriftStruct;
-    const count = info.get(1) as number;
-    const encoding = info.get(v2 ? 4 : 2) as number;
-    if (encoding !== PLAIN) throw new UnsupportedPage(`encoding ${encoding}`);
-    const reps = new Uint32Array(count);
-    const defs = new Uint32Array(count);
-    let data: Uint8Array;
-    if (v2) {
-      const repBytes = info.get(6) as number;
-      const defBytes = info.get(5) as number;
-      if (repWidth) readHybrid({ bytes: page, offset: 0 }, repBytes, repWidth, count, reps);
-      if (defWidth) readHybrid({ bytes: page, offset: repBytes }, repBytes + defBytes, defWidth, count, defs);
-      const values = page.subarray(repBytes + defBytes);
-      data = info.get(7) === false ? values : decompress(values, (header.get(2) as number) - repBytes - defBytes, meta.codec, codecs);
-    } else {
-      data = decompress(page, header.get(2) as number, meta.codec, codecs);
-      let offset = 0;
-      const levels = (width: number, into: Uint32Array, encodingField: number) => {
-        if (!width) return;
-        if (info.get(encodingField) !== RLE) throw new UnsupportedPage('bit-packed levels');
-        const length = data[offset]! | (data[offset + 1]! << 8) | (data[offset + 2]! << 16) | (data[offset + 3]! << 24);
-        readHybrid({ bytes: data, offset: offset + 4 }, offset + 4 + length, width, count, into);
-        offset += 4 + length;
-      };
-      levels(repWidth, reps, 4);
-      levels(defWidth, defs, 3);
-      data = data.subarray(offset);
-    }
+    const { count, reps, defs, data } = pageLevels(header, page, leaf, meta, codecs);
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    const floats = size === 4 ? floatsOf(data) : undefined;
     let v = 0;
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < count; ) {
+      // The usual row: `dim` values, none null, starting here: copied at once (most of the time spent here).
+      if (floats && reps[i] === 0 && i + dim <= count && wholeRow(reps, defs, i, dim, leaf.maxDef)) {
+        finish();
+        row++;
+        if (row >= rows) throw new Error(`column ${leaf.name} holds more rows than its row group`);
+        out.set(floats.subarray(v, v + dim), row * dim);
+        // A row going on in the next page gets more values there, and is then refused by `finish`.
+        at = dim;
+        ok = true;
+        v += dim;
+        i += dim;
+        continue;
+      }
       if (reps[i] === 0) {
         finish();
         row++;
@@ -189,16 +273,35 @@ export function decodeVectorChunk(bytes: Uint8Array, meta: ColumnMetaData, leaf:
       // Below the element's definition level: a null element, or a null or empty list.
       if (defs[i] !== leaf.maxDef) {
         ok = false;
+        i++;
         continue;
       }
       if (at < dim) out[row * dim + at] = size === 4 ? view.getFloat32(v * 4, true) : view.getFloat64(v * 8, true);
       at++;
       v++;
+      i++;
     }
     valuesSeen += count;
   }
   finish();
 }
+
+/** Entries [i, i + dim) are one row's `dim` non-null values. */
+function wholeRow(reps: Uint32Array, defs: Uint32Array, i: number, dim: number, maxDef: number): boolean {
+  if (defs[i] !== maxDef) return false;
+  for (let k = 1; k < dim; k++) if (reps[i + k] !== 1 || defs[i + k] !== maxDef) return false;
+  return true;
+}
+
+/** PLAIN floats as a Float32Array (copied when not 4-byte aligned); undefined on a big-endian machine. */
+function floatsOf(data: Uint8Array): Float32Array | undefined {
+  if (!LITTLE_ENDIAN) return undefined;
+  const n = data.byteLength >> 2;
+  if (data.byteOffset % 4 === 0) return new Float32Array(data.buffer, data.byteOffset, n);
+  return new Float32Array(data.slice(0, n * 4).buffer);
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 async function readThroughHyparquet(
   file: AsyncBuffer,

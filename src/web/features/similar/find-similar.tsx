@@ -27,6 +27,7 @@ export function FindSimilar({ path, embeddings, embedding, onEmbedding, onFind }
       <button
         type="button"
         className="find-similar-button"
+        aria-label="Find similar"
         disabled={path === null}
         onClick={() => path && onFind({ path, embedding: name })}
         title={path ? `Order this folder by similarity to the selected item (Shift+S)` : 'Select an item to find similar ones (Shift+S)'}
@@ -35,7 +36,7 @@ export function FindSimilar({ path, embeddings, embedding, onEmbedding, onFind }
           <circle cx="6" cy="8" r="3.6" fill="none" stroke="currentColor" strokeWidth="1.4" />
           <circle cx="10.5" cy="8" r="3.6" fill="none" stroke="currentColor" strokeWidth="1.4" />
         </svg>
-        Find similar
+        <span className="find-similar-text">Find similar</span>
       </button>
       {embeddings.length > 1 ? (
         <select className="select find-similar-embedding" value={name} onChange={(e) => onEmbedding(e.target.value)} aria-label="Embedding">

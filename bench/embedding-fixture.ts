@@ -19,6 +19,8 @@ export async function embeddingBenchTable(rows: number, dim: number, withVectors
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
+  // One core: the machine is shared, and the file is written once.
+  await connection.run('SET threads = 1');
   const u = (expr: string) => `((hash(${expr}) >> 32)::DOUBLE / 4294967296 - 0.5)`;
   const vector = `list_transform(range(${dim}), d -> (${u(`(i % 1000) * ${dim} + d`)} + 0.5 * ${u(`i * ${dim} + d + 1000000007`)})::FLOAT)::FLOAT[${dim}]`;
   const columns = [

@@ -16,17 +16,38 @@ export function readHybrid(reader: ByteReader, end: number, bitWidth: number, co
       const values = Math.min((header >>> 1) * 8, count - n);
       const mask = bitWidth === 32 ? 0xffffffff : (1 << bitWidth) - 1;
       let bit = reader.offset * 8;
-      for (let i = 0; i < values; i++) {
-        let value = 0;
-        for (let got = 0; got < bitWidth; ) {
-          const at = bit >> 3;
-          const shift = bit & 7;
-          const take = Math.min(8 - shift, bitWidth - got);
-          value |= ((bytes[at]! >> shift) & ((1 << take) - 1)) << got;
-          got += take;
-          bit += take;
+      if (8 % bitWidth === 0) {
+        // Widths 1, 2, 4, 8 (levels, small dictionaries): whole values within each byte.
+        const perByte = 8 / bitWidth;
+        let at = reader.offset;
+        for (let i = 0; i < values; at++) {
+          const b = bytes[at]!;
+          for (let k = 0; k < perByte && i < values; k++, i++) out[n++] = (b >>> (k * bitWidth)) & mask;
         }
-        out[n++] = (value & mask) >>> 0;
+      } else if (bitWidth <= 24) {
+        // A value starts in some byte at a shift of at most 7 and spans at most 4 bytes: one
+        // little-endian word read per value, not a loop per bit run (past the end, bytes read as 0).
+        const last = bytes.length - 1;
+        for (let i = 0; i < values; i++) {
+          const at = bit >> 3;
+          const b = (k: number) => (at + k <= last ? bytes[at + k]! : 0);
+          const word = (b(0) | (b(1) << 8) | (b(2) << 16) | (b(3) << 24)) >>> (bit & 7);
+          out[n++] = (word & mask) >>> 0;
+          bit += bitWidth;
+        }
+      } else {
+        for (let i = 0; i < values; i++) {
+          let value = 0;
+          for (let got = 0; got < bitWidth; ) {
+            const at = bit >> 3;
+            const shift = bit & 7;
+            const take = Math.min(8 - shift, bitWidth - got);
+            value |= ((bytes[at]! >> shift) & ((1 << take) - 1)) << got;
+            got += take;
+            bit += take;
+          }
+          out[n++] = (value & mask) >>> 0;
+        }
       }
       reader.offset += ((header >>> 1) * bitWidth);
     } else {

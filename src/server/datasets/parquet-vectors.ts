@@ -247,15 +247,17 @@ export function decodeVectorChunk(bytes: Uint8Array, meta: ColumnMetaData, leaf:
     }
     const { count, reps, defs, data } = pageLevels(header, page, leaf, meta, codecs);
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    const floats = size === 4 ? floatsOf(data) : undefined;
+    // Whole rows are copied as bytes (the values may sit at any offset in the page).
+    const bulk = size === 4 && LITTLE_ENDIAN;
+    const outBytes = bulk ? new Uint8Array(out.buffer, out.byteOffset, out.byteLength) : undefined;
     let v = 0;
     for (let i = 0; i < count; ) {
       // The usual row: `dim` values, none null, starting here: copied at once (most of the time spent here).
-      if (floats && reps[i] === 0 && i + dim <= count && wholeRow(reps, defs, i, dim, leaf.maxDef)) {
+      if (outBytes && reps[i] === 0 && i + dim <= count && wholeRow(reps, defs, i, dim, leaf.maxDef)) {
         finish();
         row++;
         if (row >= rows) throw new Error(`column ${leaf.name} holds more rows than its row group`);
-        out.set(floats.subarray(v, v + dim), row * dim);
+        outBytes.set(data.subarray(v * 4, (v + dim) * 4), row * dim * 4);
         // A row going on in the next page gets more values there, and is then refused by `finish`.
         at = dim;
         ok = true;
@@ -293,14 +295,7 @@ function wholeRow(reps: Uint32Array, defs: Uint32Array, i: number, dim: number, 
   return true;
 }
 
-/** PLAIN floats as a Float32Array (copied when not 4-byte aligned); undefined on a big-endian machine. */
-function floatsOf(data: Uint8Array): Float32Array | undefined {
-  if (!LITTLE_ENDIAN) return undefined;
-  const n = data.byteLength >> 2;
-  if (data.byteOffset % 4 === 0) return new Float32Array(data.buffer, data.byteOffset, n);
-  return new Float32Array(data.slice(0, n * 4).buffer);
-}
-
+/** Float32Array is the machine's byte order; Parquet's PLAIN floats are little-endian. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 async function readThroughHyparquet(

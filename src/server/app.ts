@@ -237,7 +237,6 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   const duplicates = new DuplicatesService({ catalog, hashes: phashes, labels: lookup, indexing: () => source.progress().state === 'running' });
   // After the initial moves: a seed must never take the path a moved item's labels are going to.
   const seeding = service ? startTableSeeds(source, service, living.ready) : null;
-  if (writable) await workspace.ensure();
   const embeddings = new EmbeddingService({
     catalog,
     source,

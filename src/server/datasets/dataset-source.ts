@@ -57,7 +57,7 @@ export interface DatasetSource {
   /** Table mode: the columns of fixed-length float vectors served as embeddings (issue 13). */
   embeddingColumns?(): readonly VectorColumn[];
   /** Reads one of them by row, on a worker, once the table is loaded (`whenIdle`). */
-  readEmbedding?(name: string, onRows: (rowEnd: number) => void): TableEmbeddingRead;
+  readEmbedding?(name: string, onRows: (rowEnd: number) => void): Promise<TableEmbeddingRead | undefined>;
   close(): Promise<void>;
 }
 

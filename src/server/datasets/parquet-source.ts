@@ -198,11 +198,11 @@ export class ParquetSource implements DatasetSource {
     return this.vectorColumns;
   }
 
-  /** Starts reading an embedding column; call once the table is loaded (`whenIdle`). */
-  readEmbedding(name: string, onRows: (rowEnd: number) => void): TableEmbeddingRead {
+  /** Starts reading an embedding column; call once the table is loaded (`whenIdle`). Undefined: its rows are not of one length. */
+  readEmbedding(name: string, onRows: (rowEnd: number) => void): Promise<TableEmbeddingRead | undefined> {
     const column = this.vectorColumns.find((c) => c.name === name);
-    if (!column || !this.file || !this.loaded?.rowToId) throw new Error(`no embedding column ${name} to read`);
-    return readTableEmbedding(this.file, column, this.table.groupRows, this.loaded.rowToId, onRows);
+    if (!column || !this.file || !this.loaded?.rowToId) return Promise.reject(new Error(`no embedding column ${name} to read`));
+    return readTableEmbedding(this.file, name, this.table.groupRows, this.loaded.rowToId, onRows);
   }
 
   start(): void {

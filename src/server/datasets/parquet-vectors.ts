@@ -15,7 +15,6 @@ import { type ByteReader, readStruct, type ThriftStruct } from './parquet-thrift
  */
 export interface VectorColumn {
   name: string;
-  dim: number;
 }
 
 /** The list column's leaf, and its repetition and definition level maxima, when it is a float list. */

@@ -3,8 +3,8 @@ import { serverFile } from '../lib/server-file.js';
 import { WorkerThread } from '../lib/worker.js';
 import { TableOpenError } from './open-errors.js';
 import { openParquetFile } from './parquet-reader.js';
-import { floatListColumns, type VectorColumn, vectorDimension } from './parquet-vectors.js';
-import type { VectorReadMessage, VectorReadRequest } from './vector-worker.js';
+import { floatListColumns, type VectorColumn } from './parquet-vectors.js';
+import type { VectorBuffers, VectorReadMessage, VectorReadRequest } from './vector-worker.js';
 
 const VECTOR_WORKER = serverFile('datasets/vector-worker.js');
 
@@ -23,55 +23,80 @@ export interface TableEmbeddingRead {
   done: Promise<void>;
 }
 
-/** Reads column `name` of the Parquet file `file` on a worker thread; `onRows(rowEnd)`: rows [0, rowEnd) are final. */
+/**
+ * Reads column `name` of the Parquet file `file` on a worker thread, which first finds the rows'
+ * length: resolves with the read under way, or undefined when the rows do not all have one length
+ * (not an embedding). `onRows(rowEnd)`: rows [0, rowEnd) are final.
+ */
 export function readTableEmbedding(
   file: string,
-  column: { name: string; dim: number },
+  name: string,
   groupRows: number[],
   rowIds: Int32Array,
   onRows: (rowEnd: number) => void,
-): TableEmbeddingRead {
+): Promise<TableEmbeddingRead | undefined> {
   const rows = groupRows.reduce((a, b) => a + b, 0);
-  const vectorBuffer = new SharedArrayBuffer(rows * column.dim * Float32Array.BYTES_PER_ELEMENT);
-  const validBuffer = new SharedArrayBuffer(rows);
-  const workerData: VectorReadRequest = { file, column: column.name, dim: column.dim, vectors: vectorBuffer, valid: validBuffer, groupRows };
-  const done = new Promise<void>((resolve, reject) => {
+  const workerData: VectorReadRequest = { file, column: name, groupRows };
+  return new Promise((resolveRead, rejectRead) => {
     let settled = false;
-    const thread: WorkerThread<never, VectorReadMessage> = new WorkerThread<never, VectorReadMessage>(VECTOR_WORKER, {
+    let resolveDone: () => void = () => undefined;
+    let rejectDone: (error: Error) => void = () => undefined;
+    const done = new Promise<void>((resolve, reject) => {
+      resolveDone = resolve;
+      rejectDone = reject;
+    });
+    let started = false;
+    const fail = (error: Error) => {
+      settled = true;
+      if (started) rejectDone(error);
+      else rejectRead(error);
+    };
+    const thread: WorkerThread<VectorBuffers, VectorReadMessage> = new WorkerThread<VectorBuffers, VectorReadMessage>(VECTOR_WORKER, {
       workerData,
       // The worker holds one column chunk at a time (a row group's vectors, compressed and not).
       resourceLimits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 16 },
       onMessage: (message) => {
+        if (message.type === 'dim') {
+          if (message.dim === null || message.dim > MAX_EMBEDDING_DIM) {
+            settled = true;
+            void thread.stop();
+            return resolveRead(undefined);
+          }
+          const dim = message.dim;
+          const vectorBuffer = new SharedArrayBuffer(rows * dim * Float32Array.BYTES_PER_ELEMENT);
+          const validBuffer = new SharedArrayBuffer(rows);
+          thread.post({ vectors: vectorBuffer, valid: validBuffer });
+          started = true;
+          return resolveRead({ name, dim, rows, vectors: new Float32Array(vectorBuffer), valid: new Uint8Array(validBuffer), rowIds, done });
+        }
         if (message.type === 'rows') return onRows(message.rowEnd);
         settled = true;
         void thread.stop();
-        if (message.type === 'done') resolve();
-        else reject(new Error(message.message));
+        if (message.type === 'done') resolveDone();
+        else fail(new Error(message.message));
       },
       onExit: (failure) => {
-        if (!settled) reject(failure ?? new Error('vector reader worker stopped'));
+        if (!settled) fail(failure ?? new Error('vector reader worker stopped'));
       },
     });
   });
-  return { name: column.name, dim: column.dim, rows, vectors: new Float32Array(vectorBuffer), valid: new Uint8Array(validBuffer), rowIds, done };
 }
 
 /**
- * The embedding columns of the table at `file` (EM6): every list-of-floats column whose sampled
- * rows all have one length, or only those `named` (each must be one).
+ * The embedding columns of the table at `file` (EM6): every top-level list-of-floats column, or
+ * only those `named` (each must be one). Their length is found after the table is loaded, by the
+ * worker that reads them (`readTableEmbedding`): only the schema is read here, before listening.
  */
 export async function detectVectorColumns(file: string, named: readonly string[] | undefined): Promise<VectorColumn[]> {
-  const { file: bytes, metadata, close } = await openParquetFile(file);
+  const { metadata, close } = await openParquetFile(file);
   try {
     const leaves = floatListColumns(metadata);
-    const out: VectorColumn[] = [];
-    for (const name of named ?? leaves.map((l) => l.name)) {
-      const leaf = leaves.find((l) => l.name === name);
-      const dim = leaf && (await vectorDimension(bytes, metadata, leaf));
-      if (dim !== undefined && dim <= MAX_EMBEDDING_DIM) out.push({ name, dim });
-      else if (named) throw new TableOpenError(`embedding column "${name}" does not hold fixed-length float vectors (columns of them: ${leaves.map((l) => l.name).join(', ') || 'none'})`);
+    for (const name of named ?? []) {
+      if (!leaves.some((l) => l.name === name)) {
+        throw new TableOpenError(`embedding column "${name}" does not hold float vectors (columns of them: ${leaves.map((l) => l.name).join(', ') || 'none'})`);
+      }
     }
-    return out;
+    return (named ?? leaves.map((l) => l.name)).map((name) => ({ name }));
   } finally {
     await close();
   }

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openParquetFile } from './parquet-reader.js';
-import { floatListColumns, readVectorGroup } from './parquet-vectors.js';
+import { MAX_EMBEDDING_DIM } from '../../protocol/embeddings.js';
+import { floatListColumns, readVectorGroup, vectorDimension } from './parquet-vectors.js';
 
 /**
  * Reads one embedding column of a Parquet file on a second core, after the table is served
@@ -11,13 +12,20 @@ import { floatListColumns, readVectorGroup } from './parquet-vectors.js';
 export interface VectorReadRequest {
   file: string;
   column: string;
-  dim: number;
-  vectors: SharedArrayBuffer;
-  valid: SharedArrayBuffer;
   /** The row count of each row group the main thread saw: a file replaced meanwhile is refused. */
   groupRows: number[];
 }
-export type VectorReadMessage = { type: 'rows'; rowEnd: number } | { type: 'done' } | { type: 'error'; message: string };
+/** Posted by the main thread once it knows the length (`dim` message): where the rows go. */
+export interface VectorBuffers {
+  vectors: SharedArrayBuffer;
+  valid: SharedArrayBuffer;
+}
+export type VectorReadMessage =
+  /** The rows' length, found from the first pages (null: not one length, not an embedding). */
+  | { type: 'dim'; dim: number | null }
+  | { type: 'rows'; rowEnd: number }
+  | { type: 'done' }
+  | { type: 'error'; message: string };
 
 async function main(): Promise<void> {
   const request = workerData as VectorReadRequest;
@@ -27,9 +35,15 @@ async function main(): Promise<void> {
     if (groupRows.join() !== request.groupRows.join()) throw new Error(`${request.file} changed while it was being read`);
     const leaf = floatListColumns(metadata).find((c) => c.name === request.column);
     if (!leaf) throw new Error(`${request.column} is not a list of floats`);
-    const { dim } = request;
-    const vectors = new Float32Array(request.vectors);
-    const valid = new Uint8Array(request.valid);
+    // Found here, not before the server listens: it decodes a first page, one whole row group of
+    // vectors in files written with one page per group (32 MB at 16k rows × 512).
+    const dim = (await vectorDimension(file, metadata, leaf)) ?? null;
+    const buffers = new Promise<VectorBuffers>((resolve) => parentPort!.once('message', resolve));
+    parentPort!.postMessage({ type: 'dim', dim } satisfies VectorReadMessage);
+    if (dim === null || dim > MAX_EMBEDDING_DIM) return;
+    const given = await buffers;
+    const vectors = new Float32Array(given.vectors);
+    const valid = new Uint8Array(given.valid);
     let start = 0;
     for (let g = 0; g < groupRows.length; g++) {
       const end = start + groupRows[g]!;

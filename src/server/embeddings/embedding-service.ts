@@ -91,16 +91,20 @@ export class EmbeddingService {
           continue;
         }
         let entry: Entry | undefined;
-        const read = source.readEmbedding!(column.name, (rowEnd) => {
-          if (!entry) return;
-          const { set } = entry;
-          for (let row = set.count; row < rowEnd; row++) set.ids[row] = read.valid[row] ? read.rowIds[row]! : -1;
-          set.reveal(rowEnd);
-        });
-        const set = EmbeddingSet.over(column.name, column.dim, read.vectors, new Int32Array(read.rows).fill(-1));
-        entry = { set, origin: 'table', progress: { done: 0, total: read.rows }, again: false, loaded: false };
-        this.entries.set(column.name, entry);
         try {
+          const read = await source.readEmbedding!(column.name, (rowEnd) => {
+            if (!entry) return;
+            const { set } = entry;
+            for (let row = set.count; row < rowEnd; row++) set.ids[row] = read!.valid[row] ? read!.rowIds[row]! : -1;
+            set.reveal(rowEnd);
+          });
+          if (!read) {
+            this.log(`column ${column.name} holds lists of floats of different lengths: not served as an embedding`);
+            continue;
+          }
+          const set = EmbeddingSet.over(column.name, read.dim, read.vectors, new Int32Array(read.rows).fill(-1));
+          entry = { set, origin: 'table', progress: { done: 0, total: read.rows }, again: false, loaded: false };
+          this.entries.set(column.name, entry);
           await read.done;
           entry.loaded = true;
           this.scheduleBuild(entry, 0);

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { parentPath } from '../../protocol/paths.js';
+import { baseName, parentPath } from '../../protocol/paths.js';
 import { useHealth } from '../api/queries.js';
 import { MAX_GRID_SIZE, MIN_GRID_SIZE, ThumbnailGrid, type GridMode } from '../features/browse/thumbnail-grid.js';
 import { Toolbar } from '../features/browse/toolbar.js';
@@ -7,6 +7,9 @@ import { EMPTY_SELECTION, deselect, selectOnly, selectedCount, selectedIndices, 
 import { useListing } from '../features/browse/use-listing.js';
 import { DuplicatesView } from '../features/duplicates/duplicates-view.js';
 import { FolderTree } from '../features/folders/folder-tree.js';
+import { MyWork } from '../features/progress/my-work.js';
+import { ProgressPanel } from '../features/progress/progress-panel.js';
+import { useProgressLive } from '../hooks/use-progress-live.js';
 import { LabelFilterButton } from '../features/inspector/label-filter-bar.js';
 import { FilterChips } from '../features/metrics/filter-chips.js';
 import { gridClauses, type GridFilter } from '../lib/grid-filter.js';
@@ -20,8 +23,9 @@ import { useOptionalSyncEngine } from '../hooks/sync-context.js';
 import { SmartFolders } from '../features/views/smart-folders.js';
 import { chosenEmbedding, FindSimilar, SimilarBar } from '../features/similar/find-similar.js';
 import { useEmbeddings } from '../features/similar/use-embeddings.js';
-import type { ViewState } from '../features/views/view-state.js';
 import { CompareView } from '../features/viewer/compare-view.js';
+import { useViews } from '../features/views/use-views.js';
+import { viewMatches, type ViewState } from '../features/views/view-state.js';
 import { ImageViewer } from '../features/viewer/image-viewer.js';
 import { seekUnlabeled } from '../features/triage/next-unlabeled.js';
 import { AutoAdvanceToggle, UnlabeledCount } from '../features/triage/triage-controls.js';
@@ -35,6 +39,7 @@ import { GalleryContext, MAX_SELECTED_ITEMS, type AppSlots, type GallerySnapshot
 import { LeftPanel, isLeftTab, type LeftTab } from './left-panel.js';
 import { useIndexRefresh } from './use-index-refresh.js';
 import { useLivingListing } from './use-living-listing.js';
+import { NO_LABEL_FILTER } from '../lib/label-filter.js';
 import { defaultOrder, sortMetric, type SimilarTo } from '../lib/url-state.js';
 import { VIEWER_ENTRY, closeViewer, useUrlState } from './use-url-state.js';
 import './app.css';
@@ -142,6 +147,23 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
     },
     [listing, embeddings, embeddingChoice, findSimilar],
   );
+  // An item from my work or the activity feed: in the viewer, over its folder. The filters on
+  // screen stay when it is in this list already, else they go (they might hide it). Stepping
+  // from one item to the next replaces the viewer entry: Back still closes the viewer.
+  const openItem = useCallback(
+    (path: string) => {
+      const here = listing.indexOf(path) >= 0;
+      const folder = here ? {} : { path: parentPath(path), q: '', labels: NO_LABEL_FILTER, metrics: [], sub: false };
+      navigate({ ...folder, view: path }, { viewer: true, replace: url.view !== null });
+    },
+    [listing, navigate, url.view],
+  );
+  const progressFeed = useProgressLive();
+  const { views } = useViews();
+  const activeView = useMemo(() => {
+    const view = views.find((v) => viewMatches(v, viewState));
+    return view ? { id: view.id, name: view.name } : null;
+  }, [views, viewState]);
   const openIndex = useCallback(
     (index: number) => {
       const item = listing.getItem(index);
@@ -328,6 +350,7 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
             metricFilters={url.metrics.length}
             folders={
               <>
+                <MyWork current={url.view} onOpenItem={openItem} />
                 <FolderTree rootName={rootName} rootCount={health.data?.items ?? 0} current={url.path} onOpen={openFolder} />
                 <SmartFolders current={viewState} onOpen={openView} />
               </>
@@ -342,6 +365,17 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
                 onRanges={(metrics) => setFilter({ ...filter, metrics })}
                 shown={shownMetrics}
                 onShown={setShownMetrics}
+              />
+            }
+            progress={
+              <ProgressPanel
+                path={url.path}
+                scopeName={url.path === '/' ? rootName : baseName(url.path)}
+                filters={gridClauses({ labels: url.labels, metrics: url.metrics })}
+                recursive={url.sub}
+                view={activeView}
+                feed={progressFeed}
+                onOpenItem={openItem}
               />
             }
           />

@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
 import './left-panel.css';
 
-export type LeftTab = 'folders' | 'metrics' | 'duplicates';
-export const isLeftTab = (v: unknown): v is LeftTab => v === 'folders' || v === 'metrics' || v === 'duplicates';
+export type LeftTab = 'folders' | 'metrics' | 'duplicates' | 'progress';
+export const isLeftTab = (v: unknown): v is LeftTab => v === 'folders' || v === 'metrics' || v === 'duplicates' || v === 'progress';
 
 export interface LeftPanelProps {
   tab: LeftTab;
@@ -11,13 +11,14 @@ export interface LeftPanelProps {
   metricFilters: number;
   folders: ReactNode;
   metrics: ReactNode;
+  progress: ReactNode;
 }
 
 /**
- * The left panel: a small tool rail switching between the folder tree (with smart folders), metrics
- * and Duplicates (which shows the folder tree beside it, to choose the folder searched).
+ * The left panel: a small tool rail switching between the folder tree (with smart folders), metrics,
+ * Duplicates (which shows the folder tree beside it, to choose the folder searched) and progress.
  */
-export function LeftPanel({ tab, onTab, metricFilters, folders, metrics }: LeftPanelProps) {
+export function LeftPanel({ tab, onTab, metricFilters, folders, metrics, progress }: LeftPanelProps) {
   return (
     <>
       <div className="left-rail" role="tablist" aria-label="Left panel">
@@ -31,9 +32,12 @@ export function LeftPanel({ tab, onTab, metricFilters, folders, metrics }: LeftP
         <button type="button" role="tab" aria-selected={tab === 'duplicates'} className={tab === 'duplicates' ? 'is-on' : ''} onClick={() => onTab('duplicates')}>
           Duplicates
         </button>
+        <button type="button" role="tab" aria-selected={tab === 'progress'} className={tab === 'progress' ? 'is-on' : ''} onClick={() => onTab('progress')}>
+          Progress
+        </button>
       </div>
       <div className="left-body" role="tabpanel">
-        {tab === 'metrics' ? metrics : folders}
+        {tab === 'metrics' ? metrics : tab === 'progress' ? progress : folders}
       </div>
     </>
   );

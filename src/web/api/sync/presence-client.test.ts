@@ -96,6 +96,24 @@ describe('presence client', () => {
     expect(posts.map(([, body]) => (body as { name?: string }).name)).toEqual([undefined, 'Zoë']);
   });
 
+  it('sends the open item with every beat, a change at once, and none once it is closed', async () => {
+    const { client, posts, clock } = setup();
+    client.setGallery('/a');
+    await flush();
+    client.setItem('/a/1.jpg');
+    client.setItem('/a/1.jpg');
+    await flush();
+    await clock.advance(5_000);
+    client.setItem(null);
+    await flush();
+    expect(posts.map(([path, body]) => [path, (body as { item?: string | null }).item])).toEqual([
+      ['/presence', undefined],
+      ['/presence', '/a/1.jpg'],
+      ['/presence', '/a/1.jpg'],
+      ['/presence', undefined],
+    ]);
+  });
+
   it('says who is here: names with their status, and what the list leaves out', () => {
     const users = [
       { name: 'Ann', status: 'editing' as const },

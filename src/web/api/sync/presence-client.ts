@@ -37,6 +37,7 @@ export class PresenceClient {
   private timer: unknown = null;
   private lastStatus: PresenceStatus | null = null;
   private hidden = false;
+  private item: string | null = null;
 
   constructor(private readonly o: PresenceClientOptions) {}
 
@@ -46,6 +47,16 @@ export class PresenceClient {
     this.gallery = id;
     if (previous !== null) void this.o.post('/presence/leave', this.body(previous)).catch(() => {});
     this.beat();
+  }
+
+  /**
+   * The item open in this tab's inspector (a soft claim others see as "Bob is on this item"), or
+   * null. A change is sent at once, so the badge follows the person without waiting for a beat.
+   */
+  setItem(path: string | null): void {
+    if (path === this.item) return;
+    this.item = path;
+    if (this.gallery !== null && !this.hidden) this.beat();
   }
 
   /** Call when the editing status may have changed; sends at once only if it did. */
@@ -81,7 +92,8 @@ export class PresenceClient {
     const name = this.o.getName?.().trim();
     this.lastStatus = status;
     void this.o
-      .post('/presence', { ...this.body(gallery), status, ...(name ? { name } : {}) })
+      // No item is left out rather than sent as null: the server reads both as none (PR9).
+      .post('/presence', { ...this.body(gallery), status, ...(this.item ? { item: this.item } : {}), ...(name ? { name } : {}) })
       .then((res) => {
         const counts = readCounts(res);
         if (counts && counts.gallery_id === this.gallery) this.o.onCounts?.(counts);

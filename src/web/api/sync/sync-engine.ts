@@ -87,7 +87,7 @@ export class SyncEngine {
   private readonly pulses = new Pulses();
   private readonly listeners = new Set<() => void>();
   private checkingSession = false;
-  private readonly eventListeners = new Set<(e: ServerEvent) => void>();
+  private readonly eventListeners = new Set<(e: ServerEvent, id: number | null) => void>();
   private readonly missingListeners = new Set<(path: string) => void>();
   private readonly editListeners = new Set<(paths: readonly string[]) => void>();
   private state: EngineState;
@@ -137,9 +137,9 @@ export class SyncEngine {
       url: `/events?client_id=${encodeURIComponent(presenceId)}`,
       create: d.createEventSource,
       clock: d.clock,
-      onEvent: (e) => {
+      onEvent: (e, id) => {
         this.handle(e);
-        for (const l of [...this.eventListeners]) l(e);
+        for (const l of [...this.eventListeners]) l(e, id);
       },
       onStatus: (connection) => this.set({ connection }),
       onError: () => this.streamFailed(),
@@ -205,6 +205,11 @@ export class SyncEngine {
     this.presence.setGallery(folder);
   }
 
+  /** The item open in the inspector: sent with presence heartbeats as a soft claim. */
+  setOpenItem(path: string | null): void {
+    this.presence.setItem(path);
+  }
+
   /** A user's label edit: queued, and recorded as one undo step. */
   edit(paths: readonly string[], ops: LabelOps): boolean {
     const queued = this.undo.edit(paths, ops);
@@ -264,8 +269,11 @@ export class SyncEngine {
 
   getState = (): EngineState => this.state;
 
-  /** Every server event, after the engine has handled it (e.g. `views-updated` for smart folders). */
-  onServerEvent = (listener: (e: ServerEvent) => void): (() => void) => {
+  /**
+   * Every server event, after the engine has handled it (e.g. `views-updated` for smart folders),
+   * with its event id (null for events announced once, without one).
+   */
+  onServerEvent = (listener: (e: ServerEvent, id: number | null) => void): (() => void) => {
     this.eventListeners.add(listener);
     return () => this.eventListeners.delete(listener);
   };

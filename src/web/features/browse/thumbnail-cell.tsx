@@ -1,5 +1,6 @@
 import { memo } from 'react';
 import { useThumb } from '../../hooks/use-thumb.js';
+import { claimText } from '../../lib/claims.js';
 
 export interface ThumbnailCellProps {
   index: number;
@@ -20,6 +21,8 @@ export interface ThumbnailCellProps {
   tags: string;
   /** The sort metric's value, formatted ('' when not sorting by a metric or the item lacks it). */
   metric?: string;
+  /** Who else has this item open, joined by TAG_SEPARATOR ('' for nobody): a soft claim, nothing is locked. */
+  claimedBy?: string;
 }
 
 export const TAG_SEPARATOR = '\u001f';
@@ -30,7 +33,7 @@ const MAX_CELL_TAGS = 3;
  * render, or an object prop, would remount or re-render every cell on every scroll frame.
  * Clicks are handled by the grid through `data-index` (event delegation).
  */
-export const ThumbnailCell = memo(function ThumbnailCell({ index, path, name, left, width, height, selected, focused, square, star, flag, tags, metric = '' }: ThumbnailCellProps) {
+export const ThumbnailCell = memo(function ThumbnailCell({ index, path, name, left, width, height, selected, focused, square, star, flag, tags, metric = '', claimedBy = '' }: ThumbnailCellProps) {
   const { src, failed, instant } = useThumb(path, index);
   const tagList = tags ? tags.split(TAG_SEPARATOR) : [];
   const className = `cell${selected ? ' is-selected' : ''}${focused ? ' is-focused' : ''}${square ? ' is-square' : ''}${flag === 'reject' ? ' is-rejected' : ''}`;
@@ -81,8 +84,20 @@ export const ThumbnailCell = memo(function ThumbnailCell({ index, path, name, le
           {metric}
         </span>
       ) : null}
+      {claimedBy ? <ClaimBadge names={claimedBy.split(TAG_SEPARATOR)} /> : null}
       <span className="cell-name">{name}</span>
       {selected ? <span className="cell-check" aria-hidden="true" /> : null}
     </div>
   );
 });
+
+function ClaimBadge({ names }: { names: string[] }) {
+  const text = claimText(names);
+  return (
+    <span className="cell-claim" role="img" aria-label={text} title={text} data-testid="cell-claim">
+      <span className="cell-claim-dot" aria-hidden="true" />
+      {names[0]}
+      {names.length > 1 ? ` +${names.length - 1}` : ''}
+    </span>
+  );
+}

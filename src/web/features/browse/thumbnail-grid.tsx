@@ -9,6 +9,7 @@ import { aspectOf, justifiedLayout, moveIndex, rowAtOffset, squareLayout, type G
 import { clearSelection, extendTo, isSelected, selectAll, selectOnly, toggle, type Selection } from './selection.js';
 import { TAG_SEPARATOR, ThumbnailCell } from './thumbnail-cell.js';
 import { thumbQueue } from '../../hooks/use-thumb.js';
+import { useClaims } from '../../hooks/use-claims.js';
 import type { Listing } from './use-listing.js';
 import './thumbnail-grid.css';
 
@@ -54,6 +55,7 @@ const MAX_SAVED_SCROLL = 50;
  * items) so the virtualizer knows exact row heights and the scrollbar never jumps.
  */
 export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChange, onOpen, onOpenFolder, onParent, onFocusSearch, keyboard, onCompare, onSizeChange, badgeMetric = null, formatMetric = String, onFindSimilar }: ThumbnailGridProps) {
+  const claims = useClaims();
   const scrollRef = useRef<HTMLDivElement>(null);
   const headerRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
@@ -316,6 +318,7 @@ export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChang
                 flag={item?.flag ?? ''}
                 tags={item ? item.tags.join(TAG_SEPARATOR) : ''}
                 metric={cellBadge(item, badgeMetric, formatMetric)}
+                claimedBy={item ? (claims.get(item.path)?.join(TAG_SEPARATOR) ?? '') : ''}
               />,
             );
           }

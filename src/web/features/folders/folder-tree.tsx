@@ -3,7 +3,9 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { DirEntry } from '../../../protocol/folders.js';
 import { treeKeyAction } from '../../lib/keymap.js';
+import { statsQuery } from '../../api/progress-api.js';
 import { dirsQuery } from '../../api/queries.js';
+import { CompletionBar } from '../../components/completion-bar.js';
 import { formatCount } from '../../components/format.js';
 import { ancestorsOf, flattenTree, treeEffect, type TreeRow } from '../../lib/tree-model.js';
 import './folder-tree.css';
@@ -59,6 +61,17 @@ export function FolderTree({ rootName, rootCount, current, onOpen }: FolderTreeP
     overscan: 10,
     paddingStart: 6,
     paddingEnd: 6,
+  });
+
+  // Completion bars only for the rows on screen: each is one cached `POST /stats` (the subtree's
+  // tally, no scan), refetched when an edit lands in it (see use-progress-live.ts).
+  const visible = virtualizer.getVirtualItems();
+  const visiblePaths = visible.map((v) => rows[v.index]?.path).filter((p): p is string => p !== undefined);
+  const stats = useQueries({ queries: visiblePaths.map((path) => ({ ...statsQuery(path, true), select: pickCompletion })) });
+  const completionOf = new Map<string, { labeled: number; total: number }>();
+  visiblePaths.forEach((path, i) => {
+    const data = stats[i]?.data;
+    if (data) completionOf.set(path, data);
   });
 
   // Reveal the open folder when it changes (once its row exists), not whenever rows above it
@@ -127,8 +140,9 @@ export function FolderTree({ rootName, rootCount, current, onOpen }: FolderTreeP
       onBlur={() => setFocusIndex(-1)}
     >
       <div className="tree-rows" style={{ height: virtualizer.getTotalSize() }}>
-        {virtualizer.getVirtualItems().map((v) => {
+        {visible.map((v) => {
           const row = rows[v.index]!;
+          const done = completionOf.get(row.path);
           return (
             <TreeRowView
               key={row.path}
@@ -137,6 +151,8 @@ export function FolderTree({ rootName, rootCount, current, onOpen }: FolderTreeP
               path={row.path}
               name={row.name}
               count={row.count}
+              labeled={done?.labeled ?? -1}
+              total={done?.total ?? 0}
               depth={row.depth}
               expanded={row.expanded}
               expandable={row.expandable}
@@ -155,10 +171,20 @@ function treeRowId(path: string): string {
   return `tree-${encodeURIComponent(path)}`;
 }
 
-type TreeRowViewProps = Omit<TreeRow, 'children'> & { index: number; top: number; active: boolean; focused: boolean };
+const pickCompletion = (s: { labeled: number; total: number }) => ({ labeled: s.labeled, total: s.total });
+
+type TreeRowViewProps = Omit<TreeRow, 'children'> & {
+  index: number;
+  top: number;
+  active: boolean;
+  focused: boolean;
+  /** Labeled items of the subtree, -1 while unknown (no bar). */
+  labeled: number;
+  total: number;
+};
 
 // Hoisted and memoized with primitive props, like the grid cells (see thumbnail-cell.tsx).
-const TreeRowView = memo(function TreeRowView({ index, top, path, name, count, depth, expanded, expandable, loading, active, focused }: TreeRowViewProps) {
+const TreeRowView = memo(function TreeRowView({ index, top, path, name, count, labeled, total, depth, expanded, expandable, loading, active, focused }: TreeRowViewProps) {
   return (
     // biome-ignore lint/a11y/useFocusableInteractive: tree items are reached with aria-activedescendant; focus stays on the tree
     <div
@@ -179,6 +205,7 @@ const TreeRowView = memo(function TreeRowView({ index, top, path, name, count, d
         </svg>
       </span>
       <span className="tree-name">{name}</span>
+      {labeled >= 0 && total > 0 ? <CompletionBar name={name} labeled={labeled} total={total} /> : null}
       <span className="tree-count">{formatCount(count)}</span>
     </div>
   );

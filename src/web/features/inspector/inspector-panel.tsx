@@ -1,10 +1,12 @@
-import { useMemo, type ReactNode } from 'react';
+import { useEffect, useMemo, type ReactNode } from 'react';
 import { baseName, parentPath } from '../../../protocol/paths.js';
 import type { Item } from '../../../protocol/items.js';
 import type { InspectorProps } from '../../lib/gallery-context.js';
 import { useCan } from '../../api/auth-api.js';
 import { formatBytes, formatNumber } from '../../components/format.js';
 import { useItemSyncState, useLabelActions, useSyncEngine, useSyncStatus } from '../../hooks/sync-context.js';
+import { useClaims } from '../../hooks/use-claims.js';
+import { claimText } from '../../lib/claims.js';
 import { ConflictBanner } from './conflict-banner.js';
 import { ExportButtons } from './export-buttons.js';
 import { FlagButtons } from './flag-buttons.js';
@@ -84,6 +86,12 @@ function SingleItem({ item }: { item: Item }) {
   const conflict = state?.status === 'conflict' ? state : null;
   const fields = conflict?.fields ?? [];
   const paths = [item.path];
+  // A soft claim: others in this folder see "<me> is on this item" while it is open here.
+  useEffect(() => {
+    engine.setOpenItem(item.path);
+    return () => engine.setOpenItem(null);
+  }, [engine, item.path]);
+  const others = useClaims().get(item.path);
   return (
     <>
       <header className="inspector-head">
@@ -91,6 +99,12 @@ function SingleItem({ item }: { item: Item }) {
           {baseName(item.path)}
         </h2>
         <div className="muted small inspector-folder">{parentPath(item.path)}</div>
+        {others ? (
+          <p className="inspector-claim" role="status" data-testid="item-claim">
+            <span className="inspector-claim-dot" aria-hidden="true" />
+            {claimText(others)}
+          </p>
+        ) : null}
       </header>
       <Section
         title="Labels"

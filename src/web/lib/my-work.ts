@@ -1,0 +1,27 @@
+/**
+ * Where `N` goes in "my work": the first item after the one open (in the list's path order), or
+ * the first item of the list when nothing after it is left. The item just labeled has usually
+ * left the list already, so "after" is by path, not by position.
+ */
+export function nextInWork(paths: readonly string[], current: string | null): string | null {
+  if (!paths.length) return null;
+  if (current === null) return paths[0]!;
+  for (const p of paths) if (comparePaths(p, current) > 0) return p;
+  return paths[0] === current ? (paths[1] ?? null) : paths[0]!;
+}
+
+// The server lists my work in path order by code unit (plain string comparison), not locale.
+function comparePaths(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** "40 of 120 labeled" and its percentage, rounded down so 99.6 % never shows as done. */
+export function completion(labeled: number, total: number): { percent: number; text: string } {
+  const percent = total > 0 ? Math.floor((labeled / total) * 100) : 0;
+  return { percent, text: `${labeled.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} labeled` };
+}
+
+/** `N` (next unlabeled), without modifiers: Shift+N is N too, Ctrl+N is the browser's. */
+export function isNextKey(e: { key: string; ctrlKey?: boolean; metaKey?: boolean; altKey?: boolean }): boolean {
+  return e.key.toLowerCase() === 'n' && !e.ctrlKey && !e.metaKey && !e.altKey;
+}

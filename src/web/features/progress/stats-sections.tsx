@@ -78,7 +78,8 @@ export function HourlyChart({ stats }: { stats: StatsResponse }) {
       </svg>
       <figcaption className="pg-chart-axis" aria-hidden="true">
         {ticks.map((t) => (
-          <span key={t.index} style={{ left: `${(t.index / timeline.length) * 100}%` }}>
+          // A day starting in the last few hours is labeled left of its tick, inside the panel.
+          <span key={t.index} className={t.index > timeline.length - 12 ? 'is-end' : undefined} style={{ left: `${(t.index / timeline.length) * 100}%` }}>
             {t.label}
           </span>
         ))}

@@ -76,7 +76,7 @@ describeWithBrowser('team progress: a lead assigns a folder, two people work thr
     for (const tab of [ada, bob, cy]) expect(tab?.errors ?? []).toEqual([]);
   });
 
-  it('shows completion bars in the tree and the Progress panel, and lets the lead assign the folder', async () => {
+  it('[PW1] [PW4] shows completion bars in the tree and the Progress panel, and lets the lead assign the folder', async () => {
     ada = await signedIn('ada', '?path=/nested');
     await ada.page.getByRole('progressbar', { name: 'Completion of nested: 0 of 8 labeled' }).waitFor();
     await ada.page.getByRole('tab', { name: 'Progress' }).click();
@@ -89,7 +89,7 @@ describeWithBrowser('team progress: a lead assigns a folder, two people work thr
     await shot(ada.page, 'progress-01-lead-assigns');
   });
 
-  it('gives each person their share in "My work", which together is the whole folder', async () => {
+  it('[PW3] gives each person their share in "My work", which together is the whole folder', async () => {
     bob = await signedIn('bob');
     cy = await signedIn('cy');
     for (const tab of [bob, cy]) await tab.page.getByRole('button', { name: /^My work: \d+ left$/ }).waitFor();
@@ -101,7 +101,7 @@ describeWithBrowser('team progress: a lead assigns a folder, two people work thr
     await shot(bob.page, 'progress-02-my-work');
   });
 
-  it('shows the lead who is on which item: a badge on the cell and in the inspector', async () => {
+  it('[PW5] shows the lead who is on which item: a badge on the cell and in the inspector', async () => {
     await bob.page.keyboard.press('n');
     await expect.poll(() => viewing(bob.page)).not.toBeNull();
     const item = viewing(bob.page)!;
@@ -119,7 +119,7 @@ describeWithBrowser('team progress: a lead assigns a folder, two people work thr
     await ada.page.getByTestId('progress-panel').waitFor();
   });
 
-  it('lets both label through their lists with 1 and N, never on the same item, while the lead’s panel counts up', async () => {
+  it('[PW2] [PW3] [PW7] lets both label through their lists with 1 and N, never on the same item, while the lead’s panel counts up', async () => {
     const count = ada.page.getByTestId('progress-panel').getByTestId('progress-count');
     const seen = new Set<string>();
     const step = async (who: 'bob' | 'cy', tab: Tab) => {
@@ -162,7 +162,7 @@ describeWithBrowser('team progress: a lead assigns a folder, two people work thr
     await shot(bob.page, 'progress-06-my-work-done');
   });
 
-  it('opens an item from the activity feed', async () => {
+  it('[PW6] opens an item from the activity feed', async () => {
     const last = labeled.cy.at(-1)!;
     const feed = ada.page.getByTestId('activity-feed');
     await feed.getByRole('button', { name: new RegExp(`^cy rated ★ ${last.split('/').pop()}`) }).first().click();

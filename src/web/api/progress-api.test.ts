@@ -3,7 +3,7 @@ import type { AssignmentsDocument } from '../../protocol/progress.js';
 import { parseDailyCsv, saveAssignments, saveSettings } from './progress-api.js';
 
 describe('progress api', () => {
-  it('reads the export CSV, quoted names included', () => {
+  it('[PW7] reads the export CSV, quoted names included', () => {
     const csv = 'date,user,edits,items\r\n2026-12-02,"smith, jo",3,2\r\n2026-12-02,"say ""hi""",1,0\r\n';
     expect(parseDailyCsv(csv)).toEqual([
       { date: '2026-12-02', user: 'smith, jo', edits: 3, items: 2 },
@@ -12,7 +12,7 @@ describe('progress api', () => {
     expect(parseDailyCsv('')).toEqual([]);
   });
 
-  it('re-applies an assignment edit onto the document a 409 answers with, with a new key each time', async () => {
+  it('[PW4] re-applies an assignment edit onto the document a 409 answers with, with a new key each time', async () => {
     const calls: { ifMatch: string; key: string; body: { assignments: unknown[] } }[] = [];
     const theirs: AssignmentsDocument = { version: 4, assignments: [{ id: 'a1', path: '/x', people: ['bob'] }] };
     const fetchFn = async (_url: string, init: RequestInit) => {
@@ -33,7 +33,7 @@ describe('progress api', () => {
     expect(doc).toEqual({ version: 5, assignments: [{ id: 'a1', path: '/x', people: ['bob'] }, { id: 'a2', path: '/y', people: ['cy'] }] });
   });
 
-  it('throws the server error of a refused settings write', async () => {
+  it('[PW4] throws the server error of a refused settings write', async () => {
     const fetchFn = async () => new Response(JSON.stringify({ error: { code: 'forbidden', message: 'admins only' } }), { status: 403 });
     await expect(saveSettings({ version: 1, labeled: 'any' }, 'star', () => 'k', fetchFn)).rejects.toMatchObject({ status: 403, code: 'forbidden' });
   });

@@ -1,4 +1,4 @@
-import { completion } from '../lib/my-work.js';
+import { completion } from '../lib/progress-model.js';
 import './completion-bar.css';
 
 export interface CompletionBarProps {

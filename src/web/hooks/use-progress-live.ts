@@ -5,21 +5,12 @@ import { progressKeys } from '../api/progress-api.js';
 import { personName } from '../api/sync/activity.js';
 import { addToFeed, describeLabelChange, type FeedEntry, type LabelState } from '../lib/activity-feed.js';
 import { batchThrottle, browserThrottleClock } from '../lib/batch-throttle.js';
+import { statsTouched } from '../lib/progress-model.js';
 import { useOptionalSyncEngine } from './sync-context.js';
 
 /** At most one refetch (and one feed repaint) per this long, however many edits arrive. */
 export const PROGRESS_THROTTLE_MS = 1_000;
 const MAX_REMEMBERED = 5_000;
-
-/** Whether a cached `POST /stats` answer may have changed after label changes in `folders`. */
-export function statsTouched(queryKey: readonly unknown[], folders: ReadonlySet<string>): boolean {
-  const [, , path, recursive, filters] = queryKey as [string, string, string, boolean, string];
-  // A filtered set: which items are in it is the query engine's to say.
-  if (filters) return true;
-  if (path === '/' && recursive) return folders.size > 0;
-  for (const f of folders) if (f === path || (recursive && f.startsWith(`${path}/`))) return true;
-  return false;
-}
 
 /**
  * Keeps every progress view current from the event stream, throttled: label changes refetch only

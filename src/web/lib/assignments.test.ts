@@ -4,19 +4,19 @@ import { parsePeople, ruleChoice, withPeople } from './assignments.js';
 describe('assignment edits', () => {
   const list = [{ id: 'a1', path: '/x', people: ['bob'] }];
 
-  it('adds people to the scope’s assignment, or makes one', () => {
+  it('[PW4] adds people to the scope’s assignment, or makes one', () => {
     expect(withPeople(list, { kind: 'folder', path: '/x' }, ['Bob', 'cy'], 'new')).toEqual([{ id: 'a1', path: '/x', people: ['bob', 'cy'] }]);
     expect(withPeople(list, { kind: 'view', id: 'v1' }, ['cy'], 'a2')).toEqual([...list, { id: 'a2', view: 'v1', people: ['cy'] }]);
   });
 
-  it('takes a person off, and drops an assignment left with nobody', () => {
+  it('[PW4] takes a person off, and drops an assignment left with nobody', () => {
     const two = [{ id: 'a1', path: '/x', people: ['bob', 'cy'] }];
     expect(withPeople(two, { kind: 'folder', path: '/x' }, ['BOB'], '', true)).toEqual([{ id: 'a1', path: '/x', people: ['cy'] }]);
     expect(withPeople(list, { kind: 'folder', path: '/x' }, ['bob'], '', true)).toEqual([]);
     expect(withPeople(list, { kind: 'folder', path: '/y' }, ['bob'], '', true)).toEqual(list);
   });
 
-  it('reads a list of names and the labeled rule', () => {
+  it('[PW4] reads a list of names and the labeled rule', () => {
     expect(parsePeople(' ann, Bob ,ANN,, ')).toEqual(['ann', 'Bob']);
     expect(ruleChoice('tag:done')).toEqual({ choice: 'tag', tag: 'done' });
     expect(ruleChoice('flag')).toEqual({ choice: 'flag', tag: '' });

@@ -27,7 +27,7 @@ function fakeClock() {
 }
 
 describe('batchThrottle', () => {
-  it('folds a burst of 500 edits into two flushes that carry every key once', () => {
+  it('[PW2] folds a burst of 500 edits into two flushes that carry every key once', () => {
     const { clock, advance } = fakeClock();
     const flushes: string[][] = [];
     const t = batchThrottle<string>((keys) => flushes.push([...keys]), 500, clock);
@@ -41,7 +41,7 @@ describe('batchThrottle', () => {
     expect(flushes[0]).toEqual(['/f0']);
   });
 
-  it('flushes a lone change at once, and again at once after a quiet window', () => {
+  it('[PW2] flushes a lone change at once, and again at once after a quiet window', () => {
     const { clock, advance } = fakeClock();
     const flushes: string[][] = [];
     const t = batchThrottle<string>((keys) => flushes.push([...keys]), 500, clock);
@@ -52,7 +52,7 @@ describe('batchThrottle', () => {
     expect(flushes).toEqual([['/a'], ['/b']]);
   });
 
-  it('spreads a long stream of edits at one flush per window', () => {
+  it('[PW2] spreads a long stream of edits at one flush per window', () => {
     const { clock, advance } = fakeClock();
     let count = 0;
     const t = batchThrottle<number>(() => count++, 500, clock);
@@ -65,7 +65,7 @@ describe('batchThrottle', () => {
     expect(count).toBeLessThanOrEqual(12);
   });
 
-  it('drops what waits and its timer on cancel', () => {
+  it('[PW2] drops what waits and its timer on cancel', () => {
     const { clock, advance, pending } = fakeClock();
     let count = 0;
     const t = batchThrottle<number>(() => count++, 500, clock);

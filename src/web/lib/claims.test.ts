@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { claimText, claimsOf } from './claims.js';
 
 describe('soft claims', () => {
-  it('maps each open item to the other people on it, leaving me out whatever the case', () => {
+  it('[PW5] maps each open item to the other people on it, leaving me out whatever the case', () => {
     const claims = claimsOf(
       [
         { name: 'Bob', status: 'editing', item: '/a/1.jpg' },
@@ -16,7 +16,7 @@ describe('soft claims', () => {
     expect(claimsOf(undefined, null).size).toBe(0);
   });
 
-  it('says who is on the item', () => {
+  it('[PW5] says who is on the item', () => {
     expect(claimText(['Bob'])).toBe('Bob is on this item');
     expect(claimText(['Bob', 'Cy'])).toBe('Bob and Cy are on this item');
     expect(claimText(['Bob', 'Cy', 'Dee'])).toBe('Bob, Cy and 1 other are on this item');

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { addToFeed, describeLabelChange, feedWithin, type FeedEntry } from './activity-feed.js';
-import { completion, nextInWork } from './my-work.js';
+import { completion, nextInWork, statsTouched } from './progress-model.js';
 import { dayTicks, personRows } from './person-table.js';
 
 describe('my work', () => {
-  it('N goes to the first item after the open one by path, wrapping to the start', () => {
+  it('[PW3] N goes to the first item after the open one by path, wrapping to the start', () => {
     const list = ['/a/1.jpg', '/a/3.jpg', '/b/2.jpg'];
     expect(nextInWork(list, null)).toBe('/a/1.jpg');
     expect(nextInWork(list, '/a/2.jpg')).toBe('/a/3.jpg'); // just labeled: gone from the list
@@ -14,17 +14,30 @@ describe('my work', () => {
     expect(nextInWork([], '/a.jpg')).toBe(null);
   });
 
-  it('says completion as the accessible name has it, never 100 % before the last item', () => {
+  it('[PW1] says completion as the accessible name has it, never 100 % before the last item', () => {
     expect(completion(40, 120)).toEqual({ percent: 33, text: '40 of 120 labeled' });
     expect(completion(1999, 2000).percent).toBe(99);
     expect(completion(0, 0)).toEqual({ percent: 0, text: '0 of 0 labeled' });
   });
 });
 
+describe('live stats', () => {
+  it('[PW1] refetches a folder’s stats only for edits in it (its subtree when recursive), a filtered set for any', () => {
+    const key = (path: string, recursive: boolean, filters = '') => ['progress', 'stats', path, recursive, filters];
+    const folders = new Set(['/a/b']);
+    expect(statsTouched(key('/a', true), folders)).toBe(true);
+    expect(statsTouched(key('/a', false), folders)).toBe(false);
+    expect(statsTouched(key('/a/b', false), folders)).toBe(true);
+    expect(statsTouched(key('/ab', true), folders)).toBe(false);
+    expect(statsTouched(key('/', true), folders)).toBe(true);
+    expect(statsTouched(key('/c', false, '[{"star":[5]}]'), folders)).toBe(true);
+  });
+});
+
 describe('activity feed', () => {
   const entry = (id: number, path = '/a/x.jpg'): FeedEntry => ({ id, path, who: 'bob', what: 'rated ★', at: '' });
 
-  it('describes a change from the labels before it', () => {
+  it('[PW6] describes a change from the labels before it', () => {
     const before = { star: 2, tags: ['cat'], notes: '' };
     expect(describeLabelChange(before, { star: 4, tags: ['cat', 'dog'], notes: 'n' })).toBe('★★ → ★★★★ · added dog · added notes');
     expect(describeLabelChange(before, { star: null, tags: [], notes: '' })).toBe('cleared the rating · removed cat');
@@ -32,7 +45,7 @@ describe('activity feed', () => {
     expect(describeLabelChange(undefined, { star: null, tags: [], notes: '' })).toBe('cleared the labels');
   });
 
-  it('keeps the newest first, each event once, and only the last 100', () => {
+  it('[PW6] keeps the newest first, each event once, and only the last 100', () => {
     let feed: FeedEntry[] = [];
     for (let i = 1; i <= 150; i++) feed = addToFeed(feed, entry(i));
     feed = addToFeed(feed, entry(150));
@@ -41,7 +54,7 @@ describe('activity feed', () => {
     expect(feed.at(-1)!.id).toBe(51);
   });
 
-  it('narrows to a folder and its subtree', () => {
+  it('[PW6] narrows to a folder and its subtree', () => {
     const feed = [entry(3, '/a/x.jpg'), entry(2, '/ab/y.jpg'), entry(1, '/a/b/z.jpg')];
     expect(feedWithin(feed, '/a').map((e) => e.id)).toEqual([3, 1]);
     expect(feedWithin(feed, '/')).toHaveLength(3);
@@ -51,7 +64,7 @@ describe('activity feed', () => {
 describe('per-person table', () => {
   const now = Date.parse('2026-12-02T10:00:00Z');
 
-  it('joins all-time stats with today and the last 7 UTC days from the export', () => {
+  it('[PW7] joins all-time stats with today and the last 7 UTC days from the export', () => {
     const rows = personRows(
       [
         { user: 'ada', edits: 50, items: 20, last_at: '2026-12-02T09:00:00Z' },
@@ -72,7 +85,7 @@ describe('per-person table', () => {
     ]);
   });
 
-  it('marks each UTC midnight of the timeline', () => {
+  it('[PW7] marks each UTC midnight of the timeline', () => {
     const start = Date.parse('2026-12-01T22:00:00Z');
     const timeline = Array.from({ length: 4 }, (_, i) => ({ t: new Date(start + i * 3_600_000).toISOString(), edits: 0 }));
     expect(dayTicks(timeline)).toEqual([{ index: 2, label: 'Wed' }]);

@@ -96,7 +96,7 @@ describe('presence client', () => {
     expect(posts.map(([, body]) => (body as { name?: string }).name)).toEqual([undefined, 'Zoë']);
   });
 
-  it('sends the open item with every beat, a change at once, and none once it is closed', async () => {
+  it('[PW5] sends the open item with every beat, a change at once, and none once it is closed', async () => {
     const { client, posts, clock } = setup();
     client.setGallery('/a');
     await flush();

@@ -6,7 +6,7 @@ import { fetchMine, progressKeys } from '../../api/progress-api.js';
 import { formatCount } from '../../components/format.js';
 import { useStoredState } from '../../hooks/use-stored-state.js';
 import { isTypingTarget } from '../../lib/keymap.js';
-import { isNextKey, nextInWork } from '../../lib/my-work.js';
+import { isNextKey, nextInWork } from '../../lib/progress-model.js';
 
 /** How much of my work the sidebar holds: N walks it, the count says how much is left in all. */
 const MINE_LIMIT = 500;

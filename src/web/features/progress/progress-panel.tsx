@@ -5,7 +5,7 @@ import { useCan } from '../../api/auth-api.js';
 import { statsQuery } from '../../api/progress-api.js';
 import { CompletionBar } from '../../components/completion-bar.js';
 import type { FeedEntry } from '../../lib/activity-feed.js';
-import { completion } from '../../lib/my-work.js';
+import { completion } from '../../lib/progress-model.js';
 import { ActivityList } from './activity-list.js';
 import { PeopleTable } from './people-table.js';
 import { FlagBars, HourlyChart, StarBars, TopTags } from './stats-sections.js';

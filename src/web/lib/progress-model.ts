@@ -25,3 +25,13 @@ export function completion(labeled: number, total: number): { percent: number; t
 export function isNextKey(e: { key: string; ctrlKey?: boolean; metaKey?: boolean; altKey?: boolean }): boolean {
   return e.key.toLowerCase() === 'n' && !e.ctrlKey && !e.metaKey && !e.altKey;
 }
+
+/** Whether a cached `POST /stats` answer may have changed after label changes in `folders`. */
+export function statsTouched(queryKey: readonly unknown[], folders: ReadonlySet<string>): boolean {
+  const [, , path, recursive, filters] = queryKey as [string, string, string, boolean, string];
+  // A filtered set: which items are in it is the query engine's to say.
+  if (filters) return true;
+  if (path === '/' && recursive) return folders.size > 0;
+  for (const f of folders) if (f === path || (recursive && f.startsWith(`${path}/`))) return true;
+  return false;
+}

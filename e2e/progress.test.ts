@@ -168,4 +168,37 @@ describeWithBrowser('team progress: a lead assigns a folder, two people work thr
     await feed.getByRole('button', { name: new RegExp(`^cy rated ★ ${last.split('/').pop()}`) }).first().click();
     await expect.poll(() => viewing(ada.page)).toBe(last);
   });
+
+  it('[PW2] takes a burst of 504 edits in a handful of refetches, not one per edit', async () => {
+    const page = ada.page;
+    await page.keyboard.press('Escape');
+    await page.goto(server.appUrl('?path=/nested'));
+    await page.getByTestId('progress-panel').getByTestId('progress-count').waitFor();
+    const paths = [...labeled.bob, ...labeled.cy];
+    const stats: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/stats') stats.push(r.postData() ?? '');
+    });
+    const versions: number[] = [];
+    for (const path of paths) versions.push(((await (await ada.context.request.get(`${server.url}/item?path=${encodeURIComponent(path)}`)).json()) as { version: number }).version);
+    const started = Date.now();
+    const ROUNDS = 63;
+    for (let i = 0; i < ROUNDS; i++) {
+      // Each round moves every item one version on.
+      const res = await ada.context.request.patch(`${server.url}/items`, {
+        data: paths.map((path, k) => ({ path, base_version: versions[k]! + i, set_notes: `burst ${i}` })),
+        headers: { origin: server.url, 'idempotency-key': `burst-${i}` },
+      });
+      expect(res.status(), await res.text()).toBe(200);
+    }
+    const seconds = (Date.now() - started) / 1000;
+    // The feed shows the last write of the burst once it has all arrived.
+    await page.getByTestId('activity-feed').getByRole('button', { name: /edited notes/ }).first().waitFor();
+    await expect.poll(() => page.evaluate(() => document.querySelectorAll('[data-testid=activity-feed] li').length)).toBeGreaterThan(20);
+    // One flush a second at most, each refetching the few stats on screen that hold /nested
+    // (the panel's, which the tree row shares, and the root's row): far below one per edit.
+    const flushes = Math.ceil(seconds) + 2;
+    console.info(`burst: ${ROUNDS * paths.length} edits in ${seconds.toFixed(1)} s → ${stats.length} POST /stats from the lead's page`);
+    expect(stats.length).toBeLessThanOrEqual(flushes * 3);
+  });
 });

@@ -9,6 +9,7 @@ import { DuplicatesView } from '../features/duplicates/duplicates-view.js';
 import { FolderTree } from '../features/folders/folder-tree.js';
 import { MyWork } from '../features/progress/my-work.js';
 import { ProgressPanel } from '../features/progress/progress-panel.js';
+import { useMyWork, useMyWorkKey } from '../features/progress/use-my-work.js';
 import { useProgressLive } from '../hooks/use-progress-live.js';
 import { LabelFilterButton } from '../features/inspector/label-filter-bar.js';
 import { FilterChips } from '../features/metrics/filter-chips.js';
@@ -159,6 +160,12 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
     [listing, navigate, url.view],
   );
   const progressFeed = useProgressLive();
+  // N follows My work while it is open (issue 14); elsewhere N is issue 12's next unlabeled item.
+  const myWork = useMyWork();
+  useMyWorkKey(myWork, () => {
+    const next = myWork.next(url.view);
+    if (next) openItem(next);
+  });
   const { views } = useViews();
   const activeView = useMemo(() => {
     const view = views.find((v) => viewMatches(v, viewState));
@@ -350,7 +357,7 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
             metricFilters={url.metrics.length}
             folders={
               <>
-                <MyWork current={url.view} onOpenItem={openItem} />
+                <MyWork work={myWork} current={url.view} onOpenItem={openItem} />
                 <FolderTree rootName={rootName} rootCount={health.data?.items ?? 0} current={url.path} onOpen={openFolder} />
                 <SmartFolders current={viewState} onOpen={openView} />
               </>

@@ -9,7 +9,7 @@ import { DuplicatesView } from '../features/duplicates/duplicates-view.js';
 import { FolderTree } from '../features/folders/folder-tree.js';
 import { MyWork } from '../features/progress/my-work.js';
 import { ProgressPanel } from '../features/progress/progress-panel.js';
-import { useMyWork, useMyWorkKey } from '../features/progress/use-my-work.js';
+import { useMyWork } from '../features/progress/use-my-work.js';
 import { useProgressLive } from '../hooks/use-progress-live.js';
 import { LabelFilterButton } from '../features/inspector/label-filter-bar.js';
 import { FilterChips } from '../features/metrics/filter-chips.js';
@@ -160,12 +160,7 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
     [listing, navigate, url.view],
   );
   const progressFeed = useProgressLive();
-  // N follows My work while it is open (issue 14); elsewhere N is issue 12's next unlabeled item.
   const myWork = useMyWork();
-  useMyWorkKey(myWork, () => {
-    const next = myWork.next(url.view);
-    if (next) openItem(next);
-  });
   const { views } = useViews();
   const activeView = useMemo(() => {
     const view = views.find((v) => viewMatches(v, viewState));
@@ -271,10 +266,18 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
   }, [comparing, setCompareFocus, compareFocus, url.compare.length, url.view, step, selection.focus, listing.total, setSelection]);
   // A seek for the next unlabeled item goes on as the windows it has to read arrive.
   const [seek, setSeek] = useState<{ key: string; from: number } | null>(null);
+  // While My work is open and has items, N follows it (issue 14), across folders.
+  const { open: workOpen, total: workLeft, next: nextInWork } = myWork;
   const nextUnlabeled = useCallback(() => {
     // The compare view shows the items it was opened with: N has nothing to move there.
-    if (!comparing) setSeek({ key: listing.key, from: url.view ? viewIndex : selection.focus });
-  }, [comparing, listing.key, url.view, viewIndex, selection.focus]);
+    if (comparing) return;
+    if (workOpen && workLeft > 0) {
+      const next = nextInWork(url.view);
+      if (next) openItem(next);
+      return;
+    }
+    setSeek({ key: listing.key, from: url.view ? viewIndex : selection.focus });
+  }, [comparing, workOpen, workLeft, nextInWork, openItem, listing.key, url.view, viewIndex, selection.focus]);
   useEffect(() => {
     if (!seek) return;
     if (seek.key !== listing.key) return setSeek(null);

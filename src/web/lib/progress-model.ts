@@ -21,11 +21,6 @@ export function completion(labeled: number, total: number): { percent: number; t
   return { percent, text: `${labeled.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} labeled` };
 }
 
-/** `N` (next unlabeled), without modifiers: Shift+N is N too, Ctrl+N is the browser's. */
-export function isNextKey(e: { key: string; ctrlKey?: boolean; metaKey?: boolean; altKey?: boolean }): boolean {
-  return e.key.toLowerCase() === 'n' && !e.ctrlKey && !e.metaKey && !e.altKey;
-}
-
 /** Whether a cached `POST /stats` answer may have changed after label changes in `folders`. */
 export function statsTouched(queryKey: readonly unknown[], folders: ReadonlySet<string>): boolean {
   const [, , path, recursive, filters] = queryKey as [string, string, string, boolean, string];

@@ -1,10 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useMemo } from 'react';
 import { useCan } from '../../api/auth-api.js';
 import { fetchMine, progressKeys } from '../../api/progress-api.js';
 import { useStoredState } from '../../hooks/use-stored-state.js';
-import { isTypingTarget } from '../../lib/keymap.js';
-import { isNextKey, nextInWork } from '../../lib/progress-model.js';
+import { nextInWork } from '../../lib/progress-model.js';
 
 /** How much of my work the sidebar holds: N walks it, the count says how much is left in all. */
 const MINE_LIMIT = 500;
@@ -34,21 +33,4 @@ export function useMyWork(): MyWorkState {
   const list = useMemo(() => items?.map((i) => i.path) ?? [], [items]);
   const next = useCallback((current: string | null) => nextInWork(list, current), [list]);
   return { available, open, setOpen, paths: list, total: mine.data?.total ?? 0, failed: mine.isError, next };
-}
-
-/** `N` while My work is open and has items: `go` opens the next one. */
-export function useMyWorkKey(work: MyWorkState, go: () => void): void {
-  const enabled = work.open && work.total > 0;
-  const latest = useRef(go);
-  latest.current = go;
-  useEffect(() => {
-    if (!enabled) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || !isNextKey(e) || isTypingTarget(e.target as HTMLElement)) return;
-      e.preventDefault();
-      latest.current();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [enabled]);
 }

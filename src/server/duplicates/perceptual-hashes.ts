@@ -31,6 +31,10 @@ export interface HashProgress {
 
 /** Writes are batched: one transaction per this many hashes (or at the end of a pass). */
 const BATCH = 64;
+/** How many ids the first pass looks at in one turn when none needs a hash. */
+const SCAN_STEP = 4096;
+/** `next()` looked at a stretch of ids and found nothing to hash: not an id. */
+const SKIP = -1;
 
 /**
  * A 64-bit perceptual hash for every image (DU1): loaded from the workspace store where the file's
@@ -49,6 +53,13 @@ export class PerceptualHashes implements ThumbnailHashSink {
   generation = 0;
   private readonly queue: number[] = [];
   private readonly queued = new Set<number>();
+  /**
+   * The first pass walks the id space with a cursor instead of queueing every id: queueing a
+   * million-row table at once stalled the event loop for over half a second and held a Set of
+   * every id. The queue holds only the items changes bring.
+   */
+  private cursor = 0;
+  private scanning = false;
   private writes: StoredHash[] = [];
   private running: Promise<void> | undefined;
   private started = false;
@@ -80,7 +91,8 @@ export class PerceptualHashes implements ThumbnailHashSink {
       this.stats.loaded++;
     }
     this.options.store.removeMany(stale);
-    for (let id = 0; id < catalog.size; id++) if (catalog.alive[id] && this.state[id] === NONE) this.enqueue(id);
+    this.cursor = 0;
+    this.scanning = true;
     this.pump();
   }
 
@@ -99,7 +111,7 @@ export class PerceptualHashes implements ThumbnailHashSink {
     let done = 0;
     const n = Math.min(catalog.size, this.state.length);
     for (let id = 0; id < n; id++) if (catalog.alive[id] && this.state[id] !== NONE) done++;
-    const state = !this.started ? 'waiting' : this.running || this.queue.length > 0 ? 'running' : 'done';
+    const state = !this.started ? 'waiting' : this.running || this.queue.length > 0 || this.scanning ? 'running' : 'done';
     return { state, done, total: catalog.aliveCount };
   }
 
@@ -153,7 +165,7 @@ export class PerceptualHashes implements ThumbnailHashSink {
   }
 
   private pump(): void {
-    if (!this.started || this.running || this.closed || this.queue.length === 0) return;
+    if (!this.started || this.running || this.closed || (this.queue.length === 0 && !this.scanning)) return;
     this.running = this.drain().finally(() => {
       this.running = undefined;
       this.pump();
@@ -163,14 +175,30 @@ export class PerceptualHashes implements ThumbnailHashSink {
   /** One image at a time, after every thumbnail asked for: hashing never stands between a person and a picture. */
   private async drain(): Promise<void> {
     const { busy, backoffMs = 25 } = this.options;
-    for (let id = this.queue.shift(); id !== undefined && !this.closed; id = this.queue.shift()) {
+    for (let id = this.next(); id !== undefined && !this.closed; id = this.next()) {
       this.queued.delete(id);
       while (busy?.() && !this.closed) await new Promise((resolve) => setTimeout(resolve, backoffMs));
-      await this.hashOne(id);
+      if (id !== SKIP) await this.hashOne(id);
       if (this.writes.length >= BATCH) this.flush();
       await new Promise((resolve) => setImmediate(resolve));
     }
     this.flush();
+  }
+
+  /** Changed items first, then the first pass's next item without a hash (at most SCAN_STEP ids looked at per call). */
+  private next(): number | undefined {
+    const changed = this.queue.shift();
+    if (changed !== undefined) return changed;
+    const { catalog } = this;
+    const end = Math.min(catalog.size, this.cursor + SCAN_STEP);
+    while (this.scanning && this.cursor < catalog.size) {
+      const id = this.cursor++;
+      if (catalog.alive[id] && this.state[id] === NONE && !this.queued.has(id)) return id;
+      // Nothing to hash in this stretch: give the loop back, and go on from here next turn.
+      if (this.cursor >= end) return this.cursor < catalog.size ? SKIP : undefined;
+    }
+    this.scanning = false;
+    return undefined;
   }
 
   private async hashOne(id: number): Promise<void> {

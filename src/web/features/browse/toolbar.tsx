@@ -115,6 +115,7 @@ export function Toolbar(props: ToolbarProps) {
           <button
             type="button"
             className="compare-button"
+            aria-label="Compare"
             onClick={props.onCompare}
             disabled={!props.canCompare}
             title={props.canCompare ? 'Compare the selected images (C)' : 'Select 2–4 images to compare them (C)'}
@@ -122,7 +123,7 @@ export function Toolbar(props: ToolbarProps) {
             <svg viewBox="0 0 16 16" aria-hidden="true" className="compare-button-icon">
               <path d="M2 3.5h5v9H2zM9 3.5h5v9H9z" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinejoin="round" />
             </svg>
-            Compare
+            <span className="compare-button-label">Compare</span>
           </button>
         ) : null}
         {props.filter}

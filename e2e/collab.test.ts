@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page, Route } from 'playwright-core';
-import { REQUEST_FAILURES, launchBrowser, openApp, type Tab } from './helpers/browser.js';
+import { REQUEST_FAILURES, launchBrowser, openApp, type Tab, screenshotSettled } from './helpers/browser.js';
 import { describeWithBrowser } from './helpers/chromium.js';
 import { makeGallery, type GalleryFixture } from './helpers/fixtures.js';
 import { startTestServer, waitForIndexed, type TestServer } from './helpers/server.js';
@@ -63,17 +63,8 @@ async function present(p: Page): Promise<number> {
 }
 
 /** A screenshot once entry animations (banners fade in over 180 ms) have finished. */
-async function shot(p: Page, name: string): Promise<void> {
-  // Finite animations only: a spinner or a looping glow never finishes.
-  await p.evaluate(() =>
-    Promise.all(
-      document
-        .getAnimations()
-        .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
-        .map((a) => a.finished.catch(() => undefined)),
-    ),
-  );
-  await p.screenshot({ path: `${SHOTS}/${name}.png` });
+function shot(page: Page, name: string): Promise<void> {
+  return screenshotSettled(page, `${SHOTS}/${name}.png`);
 }
 
 beforeAll(async () => {

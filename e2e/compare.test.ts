@@ -2,7 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { REQUEST_FAILURES, launchBrowser, openApp, type Tab } from './helpers/browser.js';
+import { REQUEST_FAILURES, launchBrowser, openApp, type Tab, screenshotSettled } from './helpers/browser.js';
 import { describeWithBrowser } from './helpers/chromium.js';
 import { makeGallery, type GalleryFixture } from './helpers/fixtures.js';
 import { startTestServer, waitForIndexed, type TestServer } from './helpers/server.js';
@@ -64,9 +64,8 @@ function pointsUnder(page: Page, offset: { x: number; y: number }): Promise<{ x:
   );
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.evaluate(() => Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity).map((a) => a.finished.catch(() => undefined))));
-  await page.screenshot({ path: `${SHOTS}/${name}.png` });
+function shot(page: Page, name: string): Promise<void> {
+  return screenshotSettled(page, `${SHOTS}/${name}.png`);
 }
 
 describeWithBrowser('compare view', () => {

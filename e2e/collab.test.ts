@@ -352,9 +352,9 @@ describeWithBrowser('one browser: batch edits, export, error states', () => {
     const folderDownload = cy.page.waitForEvent('download');
     await cy.page.getByTestId('export').getByRole('link', { name: 'CSV' }).click();
     const csv = await streamText(await (await folderDownload).createReadStream());
-    // The server's export ends with `missing` (issue 16: labels of files gone from the dataset are kept and marked).
-    expect(csv.split('\r\n')[0]).toBe('path,tags,notes,star,metrics,version,updated_at,updated_by,missing');
-    expect(csv).toContain('/nested/nested-02.jpg,"[""batch""]","exported note, with ""quotes""",5,');
+    // The server's export ends with `missing` (issue 16: labels of files gone from the dataset are kept and marked) and `assignee` (issue 14).
+    expect(csv.split('\r\n')[0]).toBe('path,tags,notes,star,flag,metrics,version,updated_at,updated_by,missing,assignee');
+    expect(csv).toContain('/nested/nested-02.jpg,"[""batch""]","exported note, with ""quotes""",5,,');
   });
 
   it('shows a rate limit, then saves once the server lets it', async () => {

@@ -136,6 +136,10 @@ describeWithBrowser('folder gallery', () => {
       await gate;
       await route.continue().catch(() => {});
     });
+    // A fresh page: the earlier tests' viewer prefetched (and decoded) its neighbours, and a
+    // prefetched image is shown in full at once, with no thumbnail stage to observe.
+    await page.reload();
+    await cells(page).nth(3).waitFor();
     try {
       await cells(page).nth(3).dblclick();
       const img = page.locator('.viewer-img');

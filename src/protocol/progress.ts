@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { versionConflictErrorSchema } from './errors.js';
+import { labelChangesSchema } from './history.js';
 import { itemSchema } from './items.js';
 import { filtersSchema } from './query.js';
 
@@ -107,6 +108,31 @@ export const statsResponseSchema = z.object({
   timeline: z.array(z.object({ t: z.string(), edits: count })).length(TIMELINE_HOURS),
 });
 export type StatsResponse = z.infer<typeof statsResponseSchema>;
+
+/**
+ * `GET /activity?path=&recursive=&limit=&before=`: the label writes and moves at or below a
+ * folder, newest first, a page at a time; `before` is the `next_before` of the last page (null:
+ * nothing older is held). `user` is the writer as stored (`updated_by`), `changes` what the
+ * write changed as `GET /item/history` gives it.
+ */
+export const MAX_ACTIVITY_LIMIT = 200;
+export const activityEntrySchema = z.object({
+  /** The event id (the SSE `id:` of the live event). */
+  id: z.number().int(),
+  /** `moved`: the item's labels followed its file from `changes.moved.from` to `path`. */
+  kind: z.enum(['updated', 'moved']),
+  path: z.string(),
+  user: z.string(),
+  at: z.string(),
+  version: z.number().int(),
+  changes: labelChangesSchema,
+});
+export type ActivityEntry = z.infer<typeof activityEntrySchema>;
+export const activityResponseSchema = z.object({
+  entries: z.array(activityEntrySchema),
+  next_before: z.number().int().nullable(),
+});
+export type ActivityResponse = z.infer<typeof activityResponseSchema>;
 
 /** `GET /stats/export?format=csv[&path=]`: one row per person and day (UTC) with edits. */
 export const STATS_EXPORT_COLUMNS = ['date', 'user', 'edits', 'items'] as const;

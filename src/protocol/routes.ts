@@ -46,6 +46,7 @@ import {
   settingsDocumentSchema,
   statsBodySchema,
   statsResponseSchema,
+  activityResponseSchema,
 } from './progress.js';
 import { putViewsBodySchema, viewsConflictBodySchema, viewsDocumentSchema } from './views.js';
 
@@ -88,6 +89,7 @@ export const ENDPOINTS = {
   getSettings: { method: 'GET', path: '/settings', response: settingsDocumentSchema },
   putSettings: { method: 'PUT', path: '/settings', body: putSettingsBodySchema, response: settingsDocumentSchema, conflict: settingsConflictBodySchema },
   stats: { method: 'POST', path: '/stats', body: statsBodySchema, response: statsResponseSchema },
+  activity: { method: 'GET', path: '/activity', response: activityResponseSchema },
   getAssignments: { method: 'GET', path: '/assignments', response: assignmentsDocumentSchema },
   putAssignments: {
     method: 'PUT',

@@ -32,8 +32,10 @@
  *    limits; error codes `too_many_paths` (400) and `too_large` (413).
  * 14: embeddings (issue 13): `GET /embeddings`, `PUT /embeddings`, `POST /similar` (embeddings.ts);
  *    `/health` `embeddings`; smart folders' `similar` (a "Find similar" view).
+ * 15: the activity feed's pages (issue 14): `GET /activity` (progress.ts `activityResponseSchema`,
+ *    `MAX_ACTIVITY_LIMIT`).
  */
-export const PROTOCOL_VERSION = 14;
+export const PROTOCOL_VERSION = 15;
 
 /** The schema hash of each version, oldest first (append only). */
 export const PROTOCOL_HASHES: Record<number, string> = {
@@ -51,4 +53,5 @@ export const PROTOCOL_HASHES: Record<number, string> = {
   12: '8a984479114e208b07eaf9a63d80d778e64bd18da268795afa41837c047c652b',
   13: '2479b847c3674fa72e8395a11b12997ff3887013de46ca9f12795fb2ce5f272b',
   14: '51f39c7d456a0aafdeb57190e19ba91e0c9307afe937b03a61060a1058060c95',
+  15: 'c7b7f6924ae0b63929b5262e65ad7fe8dd8c01c0929f9bc8a87b130106128326',
 };

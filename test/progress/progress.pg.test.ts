@@ -62,4 +62,18 @@ describe('progress on PostgreSQL', () => {
     expect(onA.by_user).toMatchObject([{ user: 'bob', edits: 1, items: 1 }]);
     expect((await send(a, 'GET', '/assignments/mine', { 'x-lenslet-user': 'ann' })).body.total).toBe(2);
   });
+
+  it('[PR11] the activity feed on either server lists the writes made on both, from the shared event log', async () => {
+    const w1 = await send(a, 'PATCH', '/item?path=/a/b/1.jpg', { 'if-match': '1', 'idempotency-key': 'act1', 'x-lenslet-user': 'ann' }, { add_tags: ['x'] });
+    expect(w1.status).toBe(200);
+    const w2 = await send(b, 'PATCH', '/item?path=/a/b/2.jpg', { 'if-match': '1', 'idempotency-key': 'act2', 'x-lenslet-user': 'bob' }, { set_flag: 'reject' });
+    expect(w2.status).toBe(200);
+    for (const server of [a, b]) {
+      await expect
+        .poll(async () => (await send(server, 'GET', '/activity?path=/a/b')).body.entries.map((e: { user: string; path: string }) => `${e.user} ${e.path}`), { timeout: 5000 })
+        .toEqual(['bob /a/b/2.jpg', 'ann /a/b/1.jpg']);
+    }
+    const [newest] = (await send(a, 'GET', '/activity?path=/a/b&limit=1')).body.entries;
+    expect(newest.changes).toEqual({ flag: { from: null, to: 'reject' } });
+  });
 });

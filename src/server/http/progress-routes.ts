@@ -3,6 +3,7 @@ import { csvCell } from '../../protocol/csv-cells.js';
 import { canonicalPath } from '../../protocol/paths.js';
 import {
   type Assignment,
+  MAX_ACTIVITY_LIMIT,
   MAX_MINE_LIMIT,
   putAssignmentsBodySchema,
   putSettingsBodySchema,
@@ -14,7 +15,7 @@ import { AppError } from '../app-error.js';
 import { fingerprint } from '../lib/idempotency.js';
 import type { ProgressService } from '../progress/progress-service.js';
 import { principalOf } from './auth/principal-of.js';
-import { enumParam, intParam, pathParam, type Query } from './query-params.js';
+import { boolParam, enumParam, intParam, pathParam, type Query } from './query-params.js';
 import { documentWriteReply, sendWrite } from './replies.js';
 import { baseVersion, idempotencyKey, parseBody, userHeader } from './request-input.js';
 
@@ -40,6 +41,15 @@ export function registerProgressRoutes(app: FastifyInstance, progress: ProgressS
   });
 
   app.post('/stats', async (request) => progress.stats(parseBody(statsBodySchema, request.body ?? {})));
+
+  app.get('/activity', async (request) => {
+    const query = request.query as Query;
+    const path = pathParam(query, 'path', '/');
+    const recursive = boolParam(query, 'recursive', true);
+    const limit = intParam(query, 'limit', { min: 1, max: MAX_ACTIVITY_LIMIT, fallback: 50 });
+    const before = intParam(query, 'before', { min: 1, max: Number.MAX_SAFE_INTEGER, fallback: 0 });
+    return progress.activity({ path, recursive, limit, before: before || null });
+  });
 
   app.get('/stats/export', async (request, reply) => {
     const query = request.query as Query;

@@ -1,5 +1,5 @@
 import type { ItemUpdated } from '../../protocol/events.js';
-import type { ChangesSince } from '../labels/label-store.js';
+import type { ChangesSince, StoredEvent } from '../labels/label-store.js';
 
 /** A label write as the counters take it. */
 export interface Edit {
@@ -19,11 +19,11 @@ export function editOf(type: string, data: unknown): Edit | undefined {
 const PAGE = 2000;
 
 /**
- * Every label write the store's log still holds up to `head`, oldest first. The log is compacted
+ * Every event the store's log still holds up to `head`, oldest first. The log is compacted
  * (the newest `eventRetention` events at least are kept), and asking from before its start is a
  * `reset`, so the first id it still serves is found by bisection, then read page by page.
  */
-export async function* editsInLog(eventsSince: (afterId: number, limit: number) => Promise<ChangesSince>, head: number): AsyncGenerator<Edit> {
+export async function* eventsInLog(eventsSince: (afterId: number, limit: number) => Promise<ChangesSince>, head: number): AsyncGenerator<StoredEvent> {
   let lo = 0;
   let hi = head;
   while (lo < hi) {
@@ -37,8 +37,7 @@ export async function* editsInLog(eventsSince: (afterId: number, limit: number) 
     if (page.reset || page.events.length === 0) return;
     for (const e of page.events) {
       if (e.id > head) return;
-      const edit = editOf(e.type, e.data);
-      if (edit) yield edit;
+      yield e;
       after = e.id;
     }
   }

@@ -1,5 +1,6 @@
 import { canonicalPath, parentPath } from '../../protocol/paths.js';
 import {
+  type ActivityResponse,
   type AssignmentsDocument,
   assignmentsDocumentSchema,
   DEFAULT_LABELED_RULE,
@@ -16,7 +17,9 @@ import type { LabelService } from '../labels/label-service.js';
 import type { QueryEngine } from '../query/query-engine.js';
 import type { ViewsStore } from '../views/views-store.js';
 import type { DocumentBackend } from './document-backend.js';
-import { editOf, editsInLog, type Edit } from './edit-feed.js';
+import { ActivityIndex } from './activity-index.js';
+import { activityPaths, readActivity } from './activity-reader.js';
+import { editOf, eventsInLog, type Edit } from './edit-feed.js';
 import { EditJournal } from './edit-journal.js';
 import { FolderCounters } from './folder-counters.js';
 import { MyWork } from './my-work.js';
@@ -34,6 +37,8 @@ export interface ProgressServiceOptions {
   now?: () => number;
   /** Label writes kept for filtered stats and the export (default 4M, 20 bytes each). */
   journalCap?: number;
+  /** Label events the activity index keeps (default 250k, ~8 bytes per folder level each). */
+  activityCap?: number;
   /**
    * Resolves once the catalog holds the dataset (indexing done): the log is read after it, so each
    * write it holds finds its item's id. Default: at once.
@@ -52,6 +57,7 @@ type AssignmentsBody = Omit<AssignmentsDocument, 'version'>;
 export class ProgressService {
   readonly counters = new FolderCounters();
   readonly journal: EditJournal;
+  readonly activityIndex: ActivityIndex;
   /** Resolves once the label writes still in the store's log at start are counted. */
   readonly ready: Promise<void>;
   readonly work: MyWork;
@@ -67,6 +73,7 @@ export class ProgressService {
   ) {
     this.now = options.now ?? Date.now;
     this.journal = new EditJournal(options.journalCap);
+    this.activityIndex = new ActivityIndex(options.activityCap);
     const { labels, feed, catalog } = options;
     // One synchronous step: the counters start from the projection as it is and follow every
     // change after it; writes after `head` come from the feed, those up to it from the log.
@@ -76,14 +83,13 @@ export class ProgressService {
     this.stops.push(
       feed.subscribe((event) => {
         if (event.id === null || event.id <= head) return;
-        const edit = editOf(event.type, event.data);
-        if (edit) this.edit(edit);
+        this.logged(event.id, event.type, event.data);
       }),
     );
     const read = async () => {
-      for await (const edit of editsInLog((after, limit) => labels.eventsSince(after, limit), head)) {
+      for await (const event of eventsInLog((after, limit) => labels.eventsSince(after, limit), head)) {
         if (this.closed) return;
-        this.edit(edit);
+        this.logged(event.id, event.type, event.data);
       }
     };
     this.ready = (async () => {
@@ -149,6 +155,18 @@ export class ProgressService {
     return statsExportRows(this.journal, folderPath(path));
   }
 
+  /**
+   * `GET /activity`: a page of the label writes and moves at or below a folder, newest first
+   * (PR11). Waits for the start's read of the log, so a page is never missing older entries.
+   */
+  async activity(query: { path: string; recursive: boolean; before: number | null; limit: number }): Promise<ActivityResponse> {
+    const folder = folderPath(query.path);
+    await this.ready;
+    requireDir(this.options.catalog, folder);
+    const before = query.before ?? Number.POSITIVE_INFINITY;
+    return readActivity(this.activityIndex, (after, limit) => this.options.labels.eventsSince(after, limit), { folder, recursive: query.recursive, before, limit: query.limit });
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const stop of this.stops) stop();
@@ -157,6 +175,14 @@ export class ProgressService {
     await this.settings.close();
     await this.assignments.close();
     await this.options.backend.close();
+  }
+
+  /** A durable event of the store's log, from the start's read or from the feed. */
+  private logged(id: number, type: string, data: unknown): void {
+    const edit = editOf(type, data);
+    if (edit) this.edit(edit);
+    const paths = activityPaths(type, data);
+    if (paths) this.activityIndex.add(id, paths);
   }
 
   private edit(edit: Edit): void {

@@ -39,6 +39,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /metrics/fields': 'browse',
   'GET /views': 'browse',
   'POST /stats': 'browse',
+  'GET /activity': 'browse',
   'GET /embeddings': 'browse',
   'POST /similar': 'browse',
   'GET /events': 'browse',

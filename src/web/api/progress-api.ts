@@ -1,12 +1,14 @@
 import type { z } from 'zod';
 import { errorBodySchema } from '../../protocol/errors.js';
 import {
+  activityResponseSchema,
   assignmentsConflictBodySchema,
   assignmentsDocumentSchema,
   mineResponseSchema,
   settingsConflictBodySchema,
   settingsDocumentSchema,
   statsResponseSchema,
+  type ActivityResponse,
   type Assignment,
   type AssignmentsDocument,
   type LabeledRule,
@@ -26,7 +28,32 @@ export const progressKeys = {
   mine: ['progress', 'mine'] as const,
   settings: ['progress', 'settings'] as const,
   assignments: ['progress', 'assignments'] as const,
+  activity: (path: string) => ['progress', 'activity', path] as const,
 };
+
+/** Entries per page of the activity feed. */
+export const ACTIVITY_PAGE = 30;
+
+/** `GET /activity`: the label writes and moves at or below `path`, newest first, older than `before`. */
+export function fetchActivity(path: string, before: number | null, signal?: AbortSignal): Promise<ActivityResponse> {
+  return requestJson('/activity', activityResponseSchema, { query: { path, limit: ACTIVITY_PAGE, ...(before === null ? {} : { before }) }, signal });
+}
+
+/**
+ * The activity feed's pages, newest first ("Show more" asks for the next). The first page is
+ * what happened before the page opened; live events are merged on top of it (useProgressLive),
+ * so it is not refetched on each event, only when a folder is shown again after a minute.
+ */
+export function activityQuery(path: string) {
+  return {
+    queryKey: progressKeys.activity(path),
+    queryFn: ({ pageParam, signal }: { pageParam: number | null; signal: AbortSignal }) => fetchActivity(path, pageParam, signal),
+    initialPageParam: null as number | null,
+    getNextPageParam: (last: ActivityResponse) => last.next_before,
+    staleTime: 60_000,
+    retry: false,
+  };
+}
 
 export function fetchStats(path: string, recursive: boolean, filters: readonly Filter[] | undefined, signal?: AbortSignal): Promise<StatsResponse> {
   return requestJson('/stats', statsResponseSchema, { method: 'POST', body: { path, recursive, ...(filters?.length ? { filters } : {}) }, signal });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addToFeed, describeLabelChange, feedWithin, type FeedEntry } from './activity-feed.js';
+import { addToFeed, describeChanges, describeLabelChange, feedEntryOf, feedWithin, mergeFeed, type FeedEntry } from './activity-feed.js';
 import { completion, nextInWork, statsTouched } from './progress-model.js';
 import { dayTicks, personRows } from './person-table.js';
 
@@ -52,6 +52,27 @@ describe('activity feed', () => {
     expect(feed.length).toBe(100);
     expect(feed[0]!.id).toBe(150);
     expect(feed.at(-1)!.id).toBe(51);
+  });
+
+  it('[PW8] describes a server entry from the changes of its write, moves and metrics included', () => {
+    expect(describeChanges({ star: { from: null, to: 1 } })).toBe('rated ★');
+    expect(describeChanges({ star: { from: 2, to: 5 }, tags: { added: ['a'], removed: ['b'] }, flag: { from: null, to: 'reject' } })).toBe(
+      '★★ → ★★★★★ · added a · removed b · rejected',
+    );
+    expect(describeChanges({ notes: { from: 'x', to: '' }, flag: { from: 'pick', to: null } })).toBe('cleared notes · cleared the flag');
+    expect(describeChanges({ moved: { from: '/old/dir/1.jpg', to: '/new/1.jpg' } })).toBe('moved from dir');
+    expect(describeChanges({ metrics: { iou: { from: null, to: 0.5 } } })).toBe('set iou');
+    expect(describeChanges({})).toBe('saved again');
+    const server = feedEntryOf({ id: 7, kind: 'updated', path: '/a/1.jpg', user: 'ann', at: '2026-01-01T00:00:00Z', version: 2, changes: { star: { from: 3, to: 1 } } }, 'ann');
+    expect(server).toEqual({ id: 7, path: '/a/1.jpg', who: 'ann', what: '★★★ → ★', at: '2026-01-01T00:00:00Z' });
+  });
+
+  it('[PW8] merges the server pages with the live entries, newest first, each event once, the server’s entry winning', () => {
+    const live = [{ ...entry(9), what: 'rated ★★' }, { ...entry(7), what: 'live guess' }, entry(-1)];
+    const server = [{ ...entry(7), what: '★★★ → ★' }, entry(5), entry(2)];
+    const merged = mergeFeed(server, live);
+    expect(merged.map((e) => e.id)).toEqual([9, 7, 5, 2, -1]);
+    expect(merged[1]!.what).toBe('★★★ → ★');
   });
 
   it('[PW6] narrows to a folder and its subtree', () => {

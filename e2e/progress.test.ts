@@ -157,7 +157,8 @@ describeWithBrowser('team progress: a lead assigns a folder, two people work thr
   it('[PW6] opens an item from the activity feed', async () => {
     const last = labeled.cy.at(-1)!;
     const feed = ada.page.getByTestId('activity-feed');
-    await feed.getByRole('button', { name: new RegExp(`^cy rated ★ ${last.split('/').pop()}`) }).first().click();
+    // The item as the feed names it: its path below the folder on screen.
+    await feed.getByRole('button', { name: new RegExp(`^cy rated ★ ${last.slice('/nested/'.length)}`) }).first().click();
     await expect.poll(() => viewing(ada.page)).toBe(last);
   });
 

@@ -5,6 +5,12 @@ import { activityQuery } from '../../api/progress-api.js';
 import { personName } from '../../api/sync/activity.js';
 import { feedEntryOf, feedWithin, mergeFeed, type FeedEntry } from '../../lib/activity-feed.js';
 
+/** The item's path below the scope ("deeper/3.jpg" in /nested), so an item in a subfolder says where it is. */
+function itemName(path: string, scope: string): string {
+  const prefix = scope === '/' ? '/' : `${scope}/`;
+  return path.startsWith(prefix) ? path.slice(prefix.length) : baseName(path);
+}
+
 function ago(iso: string, now: number): string {
   const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
   if (Number.isNaN(s) || s < 45) return 'just now';
@@ -44,7 +50,7 @@ export function ActivityList({ feed, scope, onOpenItem }: { feed: FeedEntry[]; s
                 <span className="pg-feed-who">{e.who}</span> <span className="pg-feed-what">{e.what}</span>
               </span>
               <span className="pg-feed-item">
-                <span className="pg-feed-name">{baseName(e.path)}</span>
+                <span className="pg-feed-name">{itemName(e.path, scope)}</span>
                 <time dateTime={e.at} title={new Date(e.at).toLocaleString()}>
                   {ago(e.at, now)}
                 </time>

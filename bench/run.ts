@@ -19,6 +19,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   identity: () => import('./identity-bench.js'),
   pg: () => import('./pg-bench.js'),
   stats: () => import('./stats-bench.js'),
+  activity: () => import('./activity-bench.js'),
   phash: () => import('./phash-bench.js'),
   compare: () => import('./compare-bench.js'),
   advance: () => import('./advance-bench.js'),

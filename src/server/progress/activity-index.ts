@@ -70,6 +70,13 @@ export class ActivityIndex {
     return this.all.length;
   }
 
+  /** Bytes its lists hold (their capacity). */
+  get bytes(): number {
+    let total = this.all.ids.byteLength;
+    for (const lists of [this.own, this.tree]) for (const list of lists.values()) total += list.ids.byteLength;
+    return total;
+  }
+
   /** Ids below this were forgotten (and are not taken again: the start's read may still bring some). */
   get floor(): number {
     return this.forgottenBelow;

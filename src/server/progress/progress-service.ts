@@ -65,6 +65,12 @@ export class ProgressService {
   private readonly stops: (() => void)[] = [];
   private closed = false;
   private reading: Promise<void> = Promise.resolve();
+  /**
+   * Live events held back from the activity index while the log is read at start, then added
+   * after it in order: the index appends in id order, and the log's older ids would otherwise each
+   * be inserted before every live one.
+   */
+  private liveDuringRead: { id: number; paths: string[] }[] | null = [];
 
   private constructor(
     private readonly options: ProgressServiceOptions,
@@ -83,13 +89,13 @@ export class ProgressService {
     this.stops.push(
       feed.subscribe((event) => {
         if (event.id === null || event.id <= head) return;
-        this.logged(event.id, event.type, event.data);
+        this.logged(event.id, event.type, event.data, this.liveDuringRead);
       }),
     );
     const read = async () => {
       for await (const event of eventsInLog((after, limit) => labels.eventsSince(after, limit), head)) {
         if (this.closed) return;
-        this.logged(event.id, event.type, event.data);
+        this.logged(event.id, event.type, event.data, null);
       }
     };
     this.ready = (async () => {
@@ -97,7 +103,13 @@ export class ProgressService {
       if (this.closed) return;
       this.reading = read();
       await this.reading;
-    })().catch((error: unknown) => console.error('progress: reading the event log failed', error));
+    })()
+      .catch((error: unknown) => console.error('progress: reading the event log failed', error))
+      .finally(() => {
+        const held = this.liveDuringRead ?? [];
+        this.liveDuringRead = null;
+        for (const e of held) this.activityIndex.add(e.id, e.paths);
+      });
     this.work = new MyWork({ catalog, query: options.query, labels, views: options.views, settings, assignments });
   }
 
@@ -177,12 +189,14 @@ export class ProgressService {
     await this.options.backend.close();
   }
 
-  /** A durable event of the store's log, from the start's read or from the feed. */
-  private logged(id: number, type: string, data: unknown): void {
+  /** A durable event of the store's log, from the start's read or from the feed (`hold`: not indexed yet). */
+  private logged(id: number, type: string, data: unknown, hold: { id: number; paths: string[] }[] | null): void {
     const edit = editOf(type, data);
     if (edit) this.edit(edit);
     const paths = activityPaths(type, data);
-    if (paths) this.activityIndex.add(id, paths);
+    if (!paths) return;
+    if (hold) hold.push({ id, paths });
+    else this.activityIndex.add(id, paths);
   }
 
   private edit(edit: Edit): void {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -28,6 +29,7 @@ import { registerOgRoutes } from './http/og-routes.js';
 import { registerQueryRoutes } from './http/query-routes.js';
 import { installRateLimits, RateLimiter, type RateLimitOptions } from './http/rate-limit.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
+import { registerPreviewRoutes } from './http/preview-routes.js';
 import { registerThumbRoutes } from './http/thumb-routes.js';
 import { registerViewsRoutes } from './http/views-routes.js';
 import { registerWebRoutes } from './http/web-routes.js';
@@ -39,6 +41,7 @@ import { NO_LABELS, type LabelLookup } from './labels/label-lookup.js';
 import type { LabelStore, LabelStoreOptions } from './labels/label-store.js';
 import { QueryEngine } from './query/query-engine.js';
 import { ListingService } from './query/listing-service.js';
+import { RenditionService, type RenditionOptions } from './media/rendition-service.js';
 import { ThumbnailService, type ThumbnailOptions } from './media/thumbnail-service.js';
 import { hashImage } from './media/thumbnailer.js';
 import type { PgConnection } from './postgres/pg-connection.js';
@@ -69,6 +72,8 @@ export interface AppOptions {
   /** The names the server answers to (421 otherwise); state-changing requests must come from them. */
   hosts: HostPolicy;
   thumbnails: ThumbnailOptions;
+  /** Screen-sized renditions (`GET /preview`). Default: cached where thumbnails are, 64 MB in memory, one per core. */
+  renditions?: RenditionOptions;
   /** SQLite in a writable workspace, else memory; false: no labels, events or presence. */
   labels: LabelOptions | false;
   /** With `labels: false`, the labels listings, search and queries show. */
@@ -217,6 +222,12 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
       )
     : null;
   const thumbnails = new ThumbnailService(source, workspace, options.thumbnails, app.log);
+  const renditions = new RenditionService(
+    source,
+    workspace,
+    options.renditions ?? { diskCache: options.thumbnails.diskCache, memoryBytes: 64 * 1024 * 1024, concurrency: Math.max(1, Math.min(4, availableParallelism())), quality: 82 },
+    app.log,
+  );
   const listing = new ListingService(catalog, query, lookup);
   const log = options.log ?? ((line: string) => process.stderr.write(`lenslet: ${line}\n`));
   const strategy = await identityStrategyFor({ source, labels: lookup, cacheFile: writable ? workspace.identityDbPath : null, enabled: Boolean(options.watch) });
@@ -228,7 +239,8 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     hash: (absPath) => hashImage(absPath, options.thumbnails),
     busy: () => {
       const t = thumbnails.stats();
-      return t.active + t.queued > 0;
+      const r = renditions.stats();
+      return t.active + t.queued + r.active + r.queued > 0;
     },
   });
   thumbnails.shareDecodesWith(phashes);
@@ -267,6 +279,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   registerFolderRoutes(app, { listing, source });
   registerFileRoutes(app, source);
   registerThumbRoutes(app, items, thumbnails);
+  registerPreviewRoutes(app, items, renditions);
   registerMetadataRoutes(app, source);
   registerComparisonRoutes(app, { source, items, labels: lookup });
   if (labels) await registerLabelRoutesOf(app, labels, feed, (prefix) => pathsUnder(catalog, prefix), items, progress ? () => progress.work.assignees() : undefined);

@@ -14,6 +14,7 @@ export const PATH_ROUTES: PathRoute[] = [
   { method: 'GET', url: (p) => `/folders?path=${p}` },
   { method: 'GET', url: (p) => `/file?path=${p}` },
   { method: 'GET', url: (p) => `/thumb?path=${p}` },
+  { method: 'GET', url: (p) => `/preview?path=${p}&w=1024` },
   { method: 'GET', url: (p) => `/metadata?path=${p}` },
   { method: 'GET', url: (p) => `/search?q=secret&path=${p}` },
   { method: 'POST', url: (p) => `/refresh?path=${p}` },

@@ -41,7 +41,8 @@ export interface ThumbnailHashSink {
   wants(id: number): ((phash: bigint | null) => void) | undefined;
 }
 
-interface Job {
+/** One generation that concurrent requests share (renditions reuse it). */
+export interface Job {
   promise: Promise<Buffer>;
   waiters: number;
   cancel(): void;
@@ -195,7 +196,7 @@ const closeFd = promisify(close);
  * fs.promises.writeFile goes through a FileHandle and costs ~40% more CPU per small file than
  * plain open/write/close; at hundreds of thumbnails a second that shows.
  */
-async function writeWhole(path: string, body: Buffer): Promise<void> {
+export async function writeWhole(path: string, body: Buffer): Promise<void> {
   const fd = await openFd(path, 'w');
   try {
     let offset = 0;
@@ -206,7 +207,7 @@ async function writeWhole(path: string, body: Buffer): Promise<void> {
 }
 
 /** Waits for a shared job; leaving (abort) releases this requester's claim on it. */
-function waitFor(job: Job, signal: AbortSignal | undefined): Promise<Buffer> {
+export function waitFor(job: Job, signal: AbortSignal | undefined): Promise<Buffer> {
   if (!signal) return job.promise;
   if (signal.aborted) {
     release(job);

@@ -29,6 +29,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /search': 'browse',
   'GET /file': 'browse',
   'GET /thumb': 'browse',
+  'GET /preview': 'browse',
   'GET /og-image': 'browse',
   'GET /metadata': 'browse',
   'GET /item': 'browse',

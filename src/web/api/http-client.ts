@@ -32,6 +32,8 @@ export function apiUrl(endpoint: string, query: Record<string, QueryValue> = {})
 /** `v`: the file's bytes-version after it was rewritten in place (see media-stamps.ts). */
 export const thumbUrl = (path: string, v?: string) => apiUrl('/thumb', { path, v });
 export const fileUrl = (path: string, v?: string) => apiUrl('/file', { path, v });
+/** A screen-sized rendition fitting `w`×`w` device pixels (`w` one of PREVIEW_EDGES). */
+export const previewUrl = (path: string, w: number, v?: string) => apiUrl('/preview', { path, w, v });
 
 // Responses are validated against the shared schemas while developing (and in tests), where a
 // mismatch should be loud; production trusts the server it was built with and skips the cost.

@@ -1,41 +1,64 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Item } from '../../../protocol/items.js';
 import { baseName } from '../../../protocol/paths.js';
-import { fileUrl } from '../../api/http-client.js';
 import { useMediaStamp, useThumb } from '../../hooks/use-thumb.js';
 import { imageRect, type CompareView, type PaneGeometry } from './compare-sync.js';
+import { atLeast, devicePixelRatio, isAbove, sourceFor, sourceUrl, type ImageSource } from './image-source.js';
 
 export interface PaneImage {
-  /** What to show: the decoded original, or its thumbnail meanwhile. */
+  /** What is drawn: a decoded rendition or original, or the thumbnail meanwhile. */
   src: string | null;
+  /** Drawn at pane resolution: a rendition sized to the pane (or more), or the original, decoded. */
   full: boolean;
-  /** The image's natural size, once known (original, else the listing's dimensions). */
+  /** The original itself is drawn (every pixel the image has). */
+  original: boolean;
+  /** The original's size, once known (decoded, else the listing's dimensions). */
   w: number;
   h: number;
   failed: boolean;
 }
 
+interface Next {
+  src: string;
+  source: ImageSource;
+  stamp: string | undefined;
+}
+
+/** A rendition or the original, decoded and drawn. */
+interface Drawn {
+  path: string;
+  stamp: string | undefined;
+  src: string;
+  source: ImageSource;
+  w: number;
+  h: number;
+}
+
 interface PaneSources {
   thumb: string | null;
-  file: string;
+  /** What is drawn (decoded), and what is loading over it (drawn once decoded), if anything. */
+  drawn: Drawn | null;
+  next: Next | null;
   image: PaneImage;
-  /** The original's <img> loaded: decode it in place, then it replaces the thumbnail. */
-  onFileLoad: (img: HTMLImageElement) => void;
-  onFileError: () => void;
+  onNextLoad: (img: HTMLImageElement, next: Next) => void;
+  onNextError: (source: ImageSource) => void;
 }
 
 /**
- * The original of `path` and its thumbnail, and the size to lay them out with: the original's,
- * else the listing's, else the thumbnail's shape. The original is decoded in the element that
- * shows it (a decode off screen would be thrown away and done again for the screen: for four
- * 24-megapixel originals, seconds of CPU); the thumbnail under it shows until it is ready.
+ * What a pane draws (issue 12): its thumbnail at once, then the least source with the pixels the
+ * pane shows at the current zoom (image-source.ts): a screen-sized rendition, or the original once
+ * the zoom needs more than the renditions have. The layout always uses the original's size (the
+ * listing's, until the original itself is decoded), and a rendition is stretched over the same
+ * rectangle, so a swap never moves the image under the synced zoom. Each source is decoded in the
+ * element that shows it (a decode off screen would be thrown away and done again for the screen:
+ * for four 24-megapixel originals, seconds of CPU); what was drawn before stays under it until then.
  */
-function usePaneSources(path: string, item: Item | undefined, index: number): PaneSources {
+function usePaneSources(path: string, item: Item | undefined, index: number, view: CompareView, box: { width: number; height: number }): PaneSources & { geometry: PaneGeometry } {
   const thumb = useThumb(path, index);
   const stamp = useMediaStamp(path);
-  const file = fileUrl(path, stamp);
-  const [full, setFull] = useState<{ src: string; w: number; h: number } | null>(null);
+  const [drawnState, setDrawn] = useState<Drawn | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
+  const [floor, setFloor] = useState<{ path: string; stamp: string | undefined; source: ImageSource } | null>(null);
   const [thumbSize, setThumbSize] = useState<{ src: string; w: number; h: number } | null>(null);
 
   useEffect(() => {
@@ -49,23 +72,63 @@ function usePaneSources(path: string, item: Item | undefined, index: number): Pa
     );
   }, [thumb.src]);
 
-  const onFileLoad = useCallback((img: HTMLImageElement) => {
-    const src = img.getAttribute('src') ?? '';
-    img.decode().then(
-      () => setFull({ src, w: img.naturalWidth, h: img.naturalHeight }),
-      () => setFailed(src),
-    );
-  }, []);
-  const onFileError = useCallback(() => setFailed(file), [file]);
+  const drawn = drawnState?.path === path ? drawnState : null;
+  const listed = item && item.w > 0 && item.h > 0 ? { w: item.w, h: item.h } : null;
+  const original = drawn?.source.kind === 'file' ? { w: drawn.w, h: drawn.h } : listed;
+  const size = original ?? (thumbSize && thumbSize.src === thumb.src ? thumbSize : { w: 0, h: 0 });
+  const geometry: PaneGeometry = { boxW: box.width, boxH: box.height, imageW: size.w, imageH: size.h };
 
-  const ready = full?.src === file ? full : null;
-  const size = ready ?? (item && item.w > 0 && item.h > 0 ? { w: item.w, h: item.h } : thumbSize && thumbSize.src === thumb.src ? thumbSize : { w: 0, h: 0 });
+  // The source the pane needs now, never below what it already asked for under this path and stamp.
+  let wanted: ImageSource | null = null;
+  if (size.w > 0 && box.width > 0) {
+    const r = imageRect(view, geometry);
+    const current = floor?.path === path && floor.stamp === stamp ? floor.source : null;
+    wanted = atLeast(current, sourceFor(original ?? { w: 0, h: 0 }, Math.max(r.width, r.height) * devicePixelRatio()));
+  }
+  const wantedKey = wanted ? sourceUrl(path, wanted, stamp) : null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: wantedKey names `wanted` (path, source and stamp)
+  useEffect(() => {
+    if (wanted) setFloor((prev) => (prev?.path === path && prev.stamp === stamp && !isAbove(wanted, prev.source) ? prev : { path, stamp, source: wanted }));
+  }, [wantedKey]);
+
+  const onNextLoad = useCallback(
+    (img: HTMLImageElement, { src, source, stamp: of }: Next) => {
+      img.decode().then(
+        // A late rendition never replaces more pixels already drawn of the same bytes.
+        () =>
+          setDrawn((prev) =>
+            prev?.path === path && prev.stamp === of && !isAbove(source, prev.source) ? prev : { path, stamp: of, src, source, w: img.naturalWidth, h: img.naturalHeight },
+          ),
+        () => setFailed(src),
+      );
+    },
+    [path],
+  );
+  // A rendition the server cannot make: try the original (the browser may decode what it cannot).
+  const onNextError = useCallback(
+    (source: ImageSource) => {
+      if (source.kind === 'file') setFailed(sourceUrl(path, source, stamp));
+      else setFloor({ path, stamp, source: { kind: 'file' } });
+    },
+    [path, stamp],
+  );
+
+  const next = wanted && wantedKey && wantedKey !== drawn?.src ? { src: wantedKey, source: wanted, stamp } : null;
   return {
     thumb: thumb.src,
-    file,
-    image: { src: ready ? file : thumb.src, full: ready !== null, w: size.w, h: size.h, failed: failed === file },
-    onFileLoad,
-    onFileError,
+    drawn,
+    next,
+    geometry,
+    image: {
+      src: drawn?.src ?? thumb.src,
+      full: drawn !== null,
+      original: drawn?.source.kind === 'file',
+      w: size.w,
+      h: size.h,
+      failed: failed !== null && failed === wantedKey,
+    },
+    onNextLoad,
+    onNextError,
   };
 }
 
@@ -123,15 +186,15 @@ export function PaneCaption({ path, item, image, tag }: { path: string; item: It
 }
 
 /**
- * One image placed by the shared view in a pane (or in the wipe's common stage). It loads its own
- * original and reports what it knows (size, decoded or not) to the view, which lays out every pane.
+ * One image placed by the shared view in a pane (or in the wipe's common stage). It loads what the
+ * pane needs (usePaneSources) and reports what it knows (size, drawn or not) to the view, which
+ * lays out every pane.
  */
 export function PaneImg({ path, item, index, view, box, clipLeft, onImage }: { path: string; item: Item | undefined; index: number; view: CompareView; box: { width: number; height: number }; clipLeft?: number; onImage: (path: string, image: PaneImage) => void }) {
-  const { thumb, file, image, onFileLoad, onFileError } = usePaneSources(path, item, index);
-  const { src, full, w, h, failed } = image;
-  useEffect(() => onImage(path, { src, full, w, h, failed }), [path, src, full, w, h, failed, onImage]);
+  const { thumb, drawn, next, image, geometry, onNextLoad, onNextError } = usePaneSources(path, item, index, view, box);
+  const { src, full, original, w, h, failed } = image;
+  useEffect(() => onImage(path, { src, full, original, w, h, failed }), [path, src, full, original, w, h, failed, onImage]);
   if (w <= 0 || box.width <= 0) return null;
-  const geometry: PaneGeometry = { boxW: box.width, boxH: box.height, imageW: w, imageH: h };
   const r = imageRect(view, geometry);
   const style = {
     left: r.left,
@@ -142,20 +205,39 @@ export function PaneImg({ path, item, index, view, box, clipLeft, onImage }: { p
   };
   const name = item?.name ?? baseName(path);
   const pixelated = r.width / w >= 3 ? ' is-pixelated' : '';
+  // Keyed by URL: the element that decoded a source is the one that goes on showing it.
   return (
     <>
-      {!full && thumb ? <img className={`compare-img${pixelated}`} src={thumb} alt="" aria-hidden="true" draggable={false} style={style} /> : null}
-      <img
-        className={`compare-img${pixelated}${full ? '' : ' is-loading'}`}
-        src={file}
-        alt={name}
-        decoding="async"
-        draggable={false}
-        data-full={full ? 'true' : 'false'}
-        onLoad={(e) => onFileLoad(e.currentTarget)}
-        onError={onFileError}
-        style={style}
-      />
+      {!drawn && thumb ? <img className={`compare-img${pixelated}`} src={thumb} alt="" aria-hidden="true" draggable={false} style={style} /> : null}
+      {drawn ? (
+        <img
+          key={drawn.src}
+          className={`compare-img${pixelated}`}
+          src={drawn.src}
+          alt={next ? '' : name}
+          aria-hidden={next ? 'true' : undefined}
+          decoding="async"
+          draggable={false}
+          data-full="true"
+          data-source={drawn.source.kind}
+          style={style}
+        />
+      ) : null}
+      {next ? (
+        <img
+          key={next.src}
+          className={`compare-img${pixelated} is-loading`}
+          src={next.src}
+          alt={name}
+          decoding="async"
+          draggable={false}
+          data-full="false"
+          data-source={next.source.kind}
+          onLoad={(e) => onNextLoad(e.currentTarget, next)}
+          onError={() => onNextError(next.source)}
+          style={style}
+        />
+      ) : null}
     </>
   );
 }

@@ -28,7 +28,7 @@ export function paneColumns(count: number): number {
 }
 
 const KEY_ZOOM_STEP = 1.25;
-const NOT_LOADED: PaneImage = { src: null, full: false, w: 0, h: 0, failed: false };
+const NOT_LOADED: PaneImage = { src: null, full: false, original: false, w: 0, h: 0, failed: false };
 
 /**
  * The compare view: 2–4 images with one synced zoom and pan (compare-sync.ts), or two of them as
@@ -157,10 +157,12 @@ export function CompareView({ paths, items, focus, onFocus, wipe: wipeWanted, on
   const focusedGeometry = geometries[focus];
   const percent = focusedGeometry && focusedGeometry.imageW > 0 && focusedGeometry.boxW > 0 ? Math.round(paneScale(view, focusedGeometry) * 100) : null;
   const names = paths.map((p, i) => items[i]?.item?.name ?? baseName(p));
+  // For tests and the bench: every pane drawn at pane resolution, and every pane drawing its original.
   const allPainted = images.every((im) => im.full);
+  const allOriginals = images.every((im) => im.original);
 
   return (
-    <div className="viewer compare" role="dialog" aria-modal="true" aria-label={`Compare ${paths.length} images`} data-keyboard-scope="compare" data-painted={allPainted ? 'true' : 'false'}>
+    <div className="viewer compare" role="dialog" aria-modal="true" aria-label={`Compare ${paths.length} images`} data-keyboard-scope="compare" data-painted={allPainted ? 'true' : 'false'} data-originals={allOriginals ? 'true' : 'false'}>
       <header className="viewer-bar compare-bar">
         <button type="button" className="icon-button" onClick={onClose} aria-label="Close compare" title="Back to the grid (Esc)">
           <svg viewBox="0 0 16 16" aria-hidden="true">

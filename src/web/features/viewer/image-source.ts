@@ -1,5 +1,6 @@
 import { PREVIEW_EDGES } from '../../../protocol/media.js';
 import { fileUrl, previewUrl } from '../../api/http-client.js';
+import { fitScale } from './zoom.js';
 
 /**
  * What to load to draw an image (issue 12): a screen-sized rendition (`GET /preview`, its long
@@ -47,4 +48,16 @@ export function sourceUrl(path: string, source: ImageSource, stamp: string | und
 /** Device pixels per CSS pixel (2 on most laptops' screens). */
 export function devicePixelRatio(): number {
   return typeof window !== 'undefined' && window.devicePixelRatio > 0 ? window.devicePixelRatio : 1;
+}
+
+/**
+ * The viewer's source for an image drawn at `scale` (CSS px per image px; null: fitted to `box`),
+ * the same for the image shown and its prefetched neighbours, so a prefetched one is the one shown.
+ * Null until the stage has a size.
+ */
+export function viewerSource(original: { w: number; h: number } | null, box: { width: number; height: number }, scale: number | null): ImageSource | null {
+  if (!original) return FILE;
+  if (box.width <= 0 || box.height <= 0) return null; // not laid out yet: nothing to size a rendition by
+  const s = scale ?? fitScale(original.w, original.h, box.width, box.height);
+  return sourceFor(original, Math.max(original.w, original.h) * s * devicePixelRatio());
 }

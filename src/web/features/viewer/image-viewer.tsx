@@ -1,12 +1,14 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState, type PointerEvent } from 'react';
 import type { Item } from '../../../protocol/items.js';
 import { baseName } from '../../../protocol/paths.js';
-import { fileUrl } from '../../api/http-client.js';
+import { findCachedItem } from '../../api/item-cache.js';
 import { mediaStamps } from '../../api/media-stamps.js';
 import { isTypingTarget, viewerKeyAction } from '../../lib/keymap.js';
 import { Spinner } from '../../components/spinner.js';
 import { useElementSize } from '../../hooks/use-element-size.js';
 import { useMediaStamp, useThumb } from '../../hooks/use-thumb.js';
+import { atLeast, sourceUrl, viewerSource, type ImageSource } from './image-source.js';
 import { decodedPrefetch, prefetchFull } from './prefetch.js';
 import { clampScale, fitScale, wheelFactor, zoomAround, type Point } from './zoom.js';
 import './image-viewer.css';
@@ -41,7 +43,9 @@ export function ImageViewer({ path, item, index, total, neighbours, onClose, onS
   const stageRef = useRef<HTMLDivElement>(null);
   const box = useElementSize(stageRef);
   const [view, setView] = useState<View>(FIT);
-  const [full, setFull] = useState<{ path: string; src: string; w: number; h: number } | null>(null);
+  // What is drawn once decoded: a screen-sized rendition, or the original (image-source.ts).
+  const [full, setFull] = useState<{ path: string; src: string; original: boolean; w: number; h: number } | null>(null);
+  const [floor, setFloor] = useState<{ path: string; source: ImageSource } | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
   const [thumbDims, setThumbDims] = useState<{ path: string; w: number; h: number } | null>(null);
   const thumb = useThumb(path, index);
@@ -51,14 +55,27 @@ export function ImageViewer({ path, item, index, total, neighbours, onClose, onS
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new path starts fitted to the screen
   useEffect(() => setView(FIT), [path]);
 
-  // Decode the full image off screen, then swap it in.
+  // The rendition that fills the screen, or the original once the zoom needs more pixels than it
+  // has (never back down for this image). An image of unknown size loads its original.
+  const listed = item && item.w > 0 && item.h > 0 ? { w: item.w, h: item.h } : null;
+  const wanted = viewerSource(listed, box, view.scale);
+  const source = wanted && atLeast(floor?.path === path ? floor.source : null, wanted);
+  const src = source ? sourceUrl(path, source, stamp) : null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: src names the source (path, kind, edge, stamp)
+  useEffect(() => {
+    if (source) setFloor((prev) => (prev?.path === path && atLeast(prev.source, source) === prev.source ? prev : { path, source }));
+  }, [src]);
+
+  // Decode it off screen, then swap it in (what was drawn stays until then).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: src names the source (path, kind, edge, stamp)
   useEffect(() => {
     setFailed(null);
+    if (!src || !source) return;
     let cancelled = false;
-    const src = fileUrl(path, stamp);
+    const original = source.kind === 'file';
     const ready = decodedPrefetch(src);
     if (ready) {
-      setFull({ path, src, w: ready.naturalWidth, h: ready.naturalHeight });
+      setFull({ path, src, original, w: ready.naturalWidth, h: ready.naturalHeight });
       return;
     }
     const img = new Image();
@@ -66,7 +83,7 @@ export function ImageViewer({ path, item, index, total, neighbours, onClose, onS
     img
       .decode()
       .then(() => {
-        if (!cancelled) setFull({ path, src, w: img.naturalWidth, h: img.naturalHeight });
+        if (!cancelled) setFull({ path, src, original, w: img.naturalWidth, h: img.naturalHeight });
       })
       .catch(() => {
         if (!cancelled) setFailed(path);
@@ -74,22 +91,29 @@ export function ImageViewer({ path, item, index, total, neighbours, onClose, onS
     return () => {
       cancelled = true;
     };
-  }, [path, stamp]);
+  }, [src]);
 
+  const queryClient = useQueryClient();
+  const { width: boxW, height: boxH } = box;
   useEffect(() => {
-    // Under the same stamp the viewer will ask for, so the prefetched bytes are the ones it shows.
-    for (const p of neighbours) prefetchFull(fileUrl(p, mediaStamps.get(p)));
-  }, [neighbours]);
+    // The source and stamp the viewer will ask for when it shows them, so the prefetched bytes are the ones it shows.
+    for (const p of neighbours) {
+      const n = findCachedItem(queryClient, p);
+      const fits = viewerSource(n && n.w > 0 && n.h > 0 ? { w: n.w, h: n.h } : null, { width: boxW, height: boxH }, null);
+      if (fits) prefetchFull(sourceUrl(p, fits, mediaStamps.get(p)));
+    }
+  }, [neighbours, queryClient, boxW, boxH]);
 
   const fullReady = full?.path === path ? full : null;
-  const natural = fullReady
+  // The layout uses the original's size (a rendition is drawn over the same box), so the zoom
+  // readout counts original pixels and a swap of sources never moves the image.
+  const natural = fullReady?.original
     ? { w: fullReady.w, h: fullReady.h }
-    : item && item.w > 0 && item.h > 0
-      ? { w: item.w, h: item.h }
-      : thumbDims?.path === path
+    : (listed ??
+      (thumbDims?.path === path
         ? // Unknown size: fit the thumbnail's shape to the screen until the real size is known.
           { w: thumbDims.w * 16, h: thumbDims.h * 16 }
-        : null;
+        : null));
   const fit = natural ? fitScale(natural.w, natural.h, box.width, box.height) : 1;
   const scale = view.scale ?? fit;
 
@@ -160,7 +184,7 @@ export function ImageViewer({ path, item, index, total, neighbours, onClose, onS
     if (d && !d.moved && !d.onImage) onClose();
   };
 
-  const src = fullReady?.src ?? thumb.src;
+  const shown = fullReady?.src ?? thumb.src;
   const name = item?.name ?? baseName(path);
   const showSpinner = !fullReady && failed !== path && !removed;
   const width = natural ? natural.w * scale : undefined;
@@ -180,7 +204,7 @@ export function ImageViewer({ path, item, index, total, neighbours, onClose, onS
           </span>
           <span className="viewer-meta">
             {index >= 0 ? `${(index + 1).toLocaleString('en')} of ${total.toLocaleString('en')}` : ''}
-            {natural && fullReady ? ` · ${fullReady.w} × ${fullReady.h}` : item && item.w > 0 ? ` · ${item.w} × ${item.h}` : ''}
+            {natural && fullReady ? ` · ${natural.w} × ${natural.h}` : item && item.w > 0 ? ` · ${item.w} × ${item.h}` : ''}
           </span>
         </div>
         <div className="viewer-zoom">
@@ -208,15 +232,16 @@ export function ImageViewer({ path, item, index, total, neighbours, onClose, onS
         onPointerCancel={() => (drag.current = null)}
         style={{ cursor: view.scale !== null && view.scale > fit ? 'grab' : 'default' }}
       >
-        {src ? (
+        {shown ? (
           <img
             key={path}
             // Past 300% the user is inspecting pixels: show them crisp rather than smoothed.
             className={`viewer-img${scale >= 3 ? ' is-pixelated' : ''}`}
-            src={src}
+            src={shown}
             alt={name}
             draggable={false}
             data-full={fullReady ? 'true' : 'false'}
+            data-source={fullReady ? (fullReady.original ? 'file' : 'preview') : 'thumb'}
             onLoad={(e) => {
               if (!fullReady) setThumbDims({ path, w: e.currentTarget.naturalWidth, h: e.currentTarget.naturalHeight });
             }}

@@ -8,8 +8,9 @@ import { REQUEST_FAILURES, launchBrowser, openApp, type Tab, screenshotSettled }
 import { describeWithBrowser } from './helpers/chromium.js';
 import { startTestServer, waitForIndexed, type TestServer } from './helpers/server.js';
 
-// Issue 12: compare panes draw a screen-sized rendition (GET /preview, media/SPEC.md RN…) and the
-// original only once the zoom needs more pixels than the rendition has, without moving the image.
+// Issue 12: compare panes and the viewer draw a screen-sized rendition (GET /preview, media/SPEC.md
+// RN…) and the original only once the zoom needs more pixels than the rendition has, without
+// moving the image.
 const SHOTS = process.env.LENSLET_SHOTS ?? '/tmp/shots';
 const W = 3200;
 const H = 2400;
@@ -33,7 +34,7 @@ function photo(label: string, hue: number): Promise<Buffer> {
 beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
   root = await mkdtemp(join(tmpdir(), 'lenslet-e2e-preview-'));
-  for (const [i, name] of ['left', 'right'].entries()) {
+  for (const [i, name] of ['left', 'right', 'third'].entries()) {
     await writeFile(join(root, `${name}.jpg`), await photo(name.toUpperCase(), 20 + 160 * i));
   }
   server = await startTestServer(root);
@@ -128,5 +129,42 @@ describeWithBrowser('compare view with large images', () => {
     page.off('request', onRequest);
     await page.keyboard.press('Escape');
     await page.locator('.compare').waitFor({ state: 'detached' });
+  });
+});
+
+describeWithBrowser('viewer with large images', () => {
+  const viewerImg = (page: Page) => page.locator('.viewer-img');
+  const box = async (page: Page) => (await viewerImg(page).boundingBox())!;
+
+  it('fits a rendition sized to the screen, shows a prefetched neighbour at once, and loads the original when zoomed past it', async () => {
+    const page = tab.page;
+    const files: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/file') files.push(request.url());
+    });
+    await page.locator('.cell[data-path="/left.jpg"]').dblclick();
+    await page.locator('.viewer-img[data-full="true"]').waitFor();
+    expect(await viewerImg(page).getAttribute('data-source')).toBe('preview');
+    expect(await viewerImg(page).getAttribute('src')).toMatch(/^\/preview\?path=%2Fleft\.jpg&w=(1024|2048)$/);
+    // The readout and the caption count the original's pixels.
+    expect(await page.locator('.viewer-meta').textContent()).toContain(`${W} × ${H}`);
+    const fitted = await box(page);
+    // The neighbour's rendition was prefetched and decoded: the step shows it in full at once.
+    await expect.poll(() => page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.includes('/preview?path=%2Fright.jpg')))).toBe(true);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.locator('.viewer-name').textContent()).toBe('right.jpg');
+    await page.locator('.viewer-img[data-full="true"][alt="right.jpg"]').waitFor();
+    expect(await viewerImg(page).getAttribute('data-source')).toBe('preview');
+    expect(files).toEqual([]);
+    // Zoomed past 100% (and the rendition's pixels): the original replaces it in the same box.
+    for (let i = 0; i < 8; i++) await page.keyboard.press('=');
+    await page.locator('.viewer-img[data-source="file"]').waitFor();
+    expect(await viewerImg(page).getAttribute('src')).toMatch(/^\/file\?path=%2Fright\.jpg$/);
+    const zoomed = await box(page);
+    expect(zoomed.width).toBeGreaterThan(fitted.width * 2);
+    expect(await page.locator('.viewer-meta').textContent()).toContain(`${W} × ${H}`);
+    await screenshotSettled(page, `${SHOTS}/renditions-viewer-zoomed.png`);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
   });
 });

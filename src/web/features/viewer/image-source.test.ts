@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { atLeast, sourceFor, sourceUrl } from './image-source.js';
+import { atLeast, sourceFor, sourceUrl, viewerSource } from './image-source.js';
 
 const big = { w: 6000, h: 4000 };
 
@@ -40,5 +40,20 @@ describe('sourceUrl', () => {
   it('names the rendition edge, or the original, under the media stamp', () => {
     expect(sourceUrl('/a b.jpg', { kind: 'preview', edge: 2048 }, '7')).toBe('/preview?path=%2Fa+b.jpg&w=2048&v=7');
     expect(sourceUrl('/a.jpg', { kind: 'file' }, undefined)).toBe('/file?path=%2Fa.jpg');
+  });
+});
+
+describe('viewerSource', () => {
+  const screen = { width: 1500, height: 900 };
+  it('fits: the rendition covering the fitted size, the original of a small or unsized image, nothing before layout', () => {
+    expect(viewerSource(big, screen, null)).toEqual({ kind: 'preview', edge: 2048 }); // 1350 px wide fitted
+    expect(viewerSource({ w: 800, h: 600 }, screen, null)).toEqual({ kind: 'file' });
+    expect(viewerSource(null, screen, null)).toEqual({ kind: 'file' });
+    expect(viewerSource(big, { width: 0, height: 0 }, null)).toBeNull();
+  });
+
+  it('zoomed: the original once the drawn size passes the largest rendition', () => {
+    expect(viewerSource(big, screen, 0.5)).toEqual({ kind: 'preview', edge: 3072 });
+    expect(viewerSource(big, screen, 0.6)).toEqual({ kind: 'file' });
   });
 });

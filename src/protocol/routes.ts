@@ -52,7 +52,7 @@ import { putViewsBodySchema, viewsConflictBodySchema, viewsDocumentSchema } from
 
 /**
  * Every JSON endpoint: its request body (if any), its 200 answer and, for versioned writes, its
- * 409 answer. Any other error answers `errorBodySchema`. Binary routes (`/file`, `/thumb`,
+ * 409 answer. Any other error answers `errorBodySchema`. Binary routes (`/file`, `/thumb`, `/preview`,
  * `/og-image`), the CSV export and the event stream (`events.ts`) are not listed here.
  */
 export interface Endpoint {

@@ -37,6 +37,9 @@ beforeAll(async () => {
   for (const [i, name] of ['left', 'right', 'third'].entries()) {
     await writeFile(join(root, `${name}.jpg`), await photo(name.toUpperCase(), 20 + 160 * i));
   }
+  // Cut short: sharp refuses it (a rendition answers 422), a browser draws what there is.
+  const whole = await photo('CUT', 280);
+  await writeFile(join(root, 'cut.jpg'), whole.subarray(0, Math.floor(whole.length * 0.7)));
   server = await startTestServer(root);
   await waitForIndexed(server);
   browser = await launchBrowser();
@@ -164,6 +167,16 @@ describeWithBrowser('viewer with large images', () => {
     expect(zoomed.width).toBeGreaterThan(fitted.width * 2);
     expect(await page.locator('.viewer-meta').textContent()).toContain(`${W} × ${H}`);
     await screenshotSettled(page, `${SHOTS}/renditions-viewer-zoomed.png`);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+  });
+
+  it('falls back to the original when the server cannot make a rendition of it', async () => {
+    const page = tab.page;
+    await page.locator('.cell[data-path="/cut.jpg"]').dblclick();
+    await page.locator('.viewer-img[data-full="true"][alt="cut.jpg"]').waitFor();
+    expect(await viewerImg(page).getAttribute('data-source')).toBe('file');
+    expect(await page.locator('.viewer-error').count()).toBe(0);
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'detached' });
   });

@@ -86,7 +86,10 @@ export function ImageViewer({ path, item, index, total, neighbours, onClose, onS
         if (!cancelled) setFull({ path, src, original, w: img.naturalWidth, h: img.naturalHeight });
       })
       .catch(() => {
-        if (!cancelled) setFailed(path);
+        if (cancelled) return;
+        // A rendition the server cannot make: try the original (the browser may decode what sharp cannot).
+        if (original) setFailed(path);
+        else setFloor({ path, source: { kind: 'file' } });
       });
     return () => {
       cancelled = true;

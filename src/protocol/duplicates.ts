@@ -3,6 +3,8 @@ import { itemSchema } from './items.js';
 
 /** The Hamming distance `POST /duplicates` groups within when the body names none (duplicates SPEC DU3). */
 export const DEFAULT_MAX_DISTANCE = 12;
+/** The cosine score `POST /duplicates` groups at when an embedding is named without `min_score` (DU9). */
+export const DEFAULT_MIN_SCORE = 0.95;
 /**
  * The largest distance asked for: past it, unrelated photos (whose 64-bit hashes lie ~32 apart)
  * start to group, and the multi-index search looks through most buckets.
@@ -29,7 +31,10 @@ export type DuplicatesBody = z.infer<typeof duplicatesBodySchema>;
 export const duplicateGroupSchema = z.object({
   /** Best first: the highest resolution, then the largest file. */
   items: z.array(itemSchema).min(2),
-  /** Perceptual hashes: the largest Hamming distance from the first item to another; embeddings: the lowest cosine score. */
+  /**
+   * Perceptual hashes: the largest Hamming distance from the first item to another; embeddings:
+   * the group's weakest link, the lowest cosine score that still holds it together (≥ `min_score`).
+   */
   distance: z.number(),
 });
 export type DuplicateGroup = z.infer<typeof duplicateGroupSchema>;
@@ -38,6 +43,8 @@ export const duplicatesResponseSchema = z.object({
   groups: z.array(duplicateGroupSchema),
   /** What the groups were made with: the distance used (the default when none was asked). */
   max_distance: z.number().int().optional(),
+  /** By an embedding: the score the groups were made with (the default when none was asked). */
+  min_score: z.number().optional(),
   /** Items in scope and those of them without a hash yet (still being hashed: the answer is partial). */
   total: z.number().int(),
   pending: z.number().int(),

@@ -35,8 +35,9 @@
  * 15: the activity feed's pages (issue 14): `GET /activity` (progress.ts `activityResponseSchema`,
  *    `MAX_ACTIVITY_LIMIT`).
  * 16: screen-sized renditions (issue 12): `GET /preview` and its edges and width limit (media.ts).
+ * 17: duplicates by cosine (issue 13): `DEFAULT_MIN_SCORE`, the answer's `min_score`.
  */
-export const PROTOCOL_VERSION = 16;
+export const PROTOCOL_VERSION = 17;
 
 /** The schema hash of each version, oldest first (append only). */
 export const PROTOCOL_HASHES: Record<number, string> = {
@@ -56,4 +57,5 @@ export const PROTOCOL_HASHES: Record<number, string> = {
   14: '51f39c7d456a0aafdeb57190e19ba91e0c9307afe937b03a61060a1058060c95',
   15: 'c7b7f6924ae0b63929b5262e65ad7fe8dd8c01c0929f9bc8a87b130106128326',
   16: '298f85e21600307521af009a7c6193302bfdb3d742e5af4b717c26c479747a18',
+  17: '759026ba10d863febf4a79467689d81690a69c54608bc4d628af37cfc9a61391',
 };

@@ -51,7 +51,7 @@ import { ProgressService } from './progress/progress-service.js';
 import { SqliteDocumentBackend } from './progress/sqlite-document-backend.js';
 import { ViewsStore } from './views/views-store.js';
 import { EmbeddingService } from './embeddings/embedding-service.js';
-import { EmbeddingStore } from './embeddings/embedding-store.js';
+import { SqliteEmbeddingStore } from './embeddings/sqlite-embedding-store.js';
 import { registerEmbeddingRoutes } from './http/embedding-routes.js';
 import type { Workspace } from './workspace.js';
 
@@ -221,6 +221,22 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
         },
       )
     : null;
+  const log = options.log ?? ((line: string) => process.stderr.write(`lenslet: ${line}\n`));
+  // Attached vectors live beside the labels: the workspace's SQLite file, or PostgreSQL with `--store` (EM8).
+  const failedWithProgress = async (error: unknown): Promise<never> => {
+    await progress?.close();
+    await views.close();
+    await labels?.close();
+    return failed(error);
+  };
+  const embeddingStore = db
+    ? await import('./embeddings/pg-embedding-store.js').then((m) => m.PgEmbeddingStore.open(db)).catch(failedWithProgress)
+    : new SqliteEmbeddingStore(writable ? join(workspace.dir, 'embeddings.sqlite') : null);
+  const embeddings = new EmbeddingService({ catalog, source, query, labels: lookup, store: embeddingStore, indexDir: join(workspace.dir, 'embeddings'), log });
+  await embeddings.load().catch(async (error: unknown) => {
+    await embeddings.close();
+    return failedWithProgress(error);
+  });
   const thumbnails = new ThumbnailService(source, workspace, options.thumbnails, app.log);
   const renditions = new RenditionService(
     source,
@@ -229,7 +245,6 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     app.log,
   );
   const listing = new ListingService(catalog, query, lookup);
-  const log = options.log ?? ((line: string) => process.stderr.write(`lenslet: ${line}\n`));
   const strategy = await identityStrategyFor({ source, labels: lookup, cacheFile: writable ? workspace.identityDbPath : null, enabled: Boolean(options.watch) });
   const living = new LivingDataset({ source, labels: service ?? null, seeds: service ?? null, feed, strategy, watch: Boolean(options.watch), log });
   // The temp workspace of --no-write holds them too (removed on close), like the thumbnails.
@@ -246,18 +261,9 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   thumbnails.shareDecodesWith(phashes);
   // After indexing and the initial moves, so moved files keep their paths' hashes meanwhile.
   void living.ready.then(() => phashes.start());
-  const duplicates = new DuplicatesService({ catalog, hashes: phashes, labels: lookup, indexing: () => source.progress().state === 'running' });
+  const duplicates = new DuplicatesService({ catalog, hashes: phashes, labels: lookup, embeddings, indexing: () => source.progress().state === 'running' });
   // After the initial moves: a seed must never take the path a moved item's labels are going to.
   const seeding = service ? startTableSeeds(source, service, living.ready) : null;
-  const embeddings = new EmbeddingService({
-    catalog,
-    source,
-    query,
-    labels: lookup,
-    store: new EmbeddingStore(writable ? join(workspace.dir, 'embeddings.sqlite') : null),
-    indexDir: join(workspace.dir, 'embeddings'),
-    log,
-  });
   embeddings.start();
   // Build the name and date orders once indexing is done, ahead of the first query.
   void source.whenIdle().then(

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parquetMetadataAsync, parquetRead } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DuplicatesResponse } from '../../src/protocol/duplicates.js';
 import type { EmbeddingInfo, SimilarResponse } from '../../src/protocol/embeddings.js';
 import { openParquetFile } from '../../src/server/datasets/parquet-reader.js';
 import { floatListColumns, readVectorGroup } from '../../src/server/datasets/parquet-vectors.js';
@@ -42,6 +43,54 @@ async function indexesReady(s: Launched, names = ['emb', 'emb_list']): Promise<E
     if (names.every((n) => body.some((e) => e.name === n && e.index.state === 'ready'))) return body;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Row r's unit vector of a column, as the server keeps it (every row group read). */
+async function columnVectors(name: string): Promise<Float32Array> {
+  const { file: bytes, metadata, close } = await openParquetFile(file);
+  try {
+    const leaf = floatListColumns(metadata).find((l) => l.name === name)!;
+    const out = new Float32Array(ROWS * DIM);
+    let row = 0;
+    for (let g = 0; g < metadata.row_groups.length; g++) {
+      const rows = Number(metadata.row_groups[g]!.num_rows);
+      await readVectorGroup(bytes, metadata, g, leaf, DIM, out.subarray(row * DIM, (row + rows) * DIM), new Uint8Array(rows));
+      row += rows;
+    }
+    for (let r = 0; r < ROWS; r++) {
+      const v = out.subarray(r * DIM, (r + 1) * DIM);
+      const norm = Math.hypot(...v);
+      for (let d = 0; d < DIM; d++) v[d]! /= norm;
+    }
+    return out;
+  } finally {
+    await close();
+  }
+}
+
+const rowPath = (r: number) => `/shard_${r % 10}/img_${String(r).padStart(6, '0')}.jpg`;
+
+/** The DU9 groups by brute force: each row linked to its 16 nearest scoring at least `minScore`, connected parts of two or more. */
+function exactGroups(vectors: Float32Array, minScore: number): number[][] {
+  const parent = Array.from({ length: ROWS }, (_, i) => i);
+  const find = (x: number): number => {
+    while (parent[x] !== x) x = parent[x]!;
+    return x;
+  };
+  for (let i = 0; i < ROWS; i++) {
+    const scores: [number, number][] = [];
+    for (let j = 0; j < ROWS; j++) {
+      if (j === i) continue;
+      let s = 0;
+      for (let d = 0; d < DIM; d++) s += vectors[i * DIM + d]! * vectors[j * DIM + d]!;
+      if (s >= minScore) scores.push([s, j]);
+    }
+    scores.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+    for (const [, j] of scores.slice(0, 16)) parent[find(i)] = find(j);
+  }
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < ROWS; i++) groups.set(find(i), [...(groups.get(find(i)) ?? []), i]);
+  return [...groups.values()].filter((g) => g.length > 1);
 }
 
 const similar = (body: Record<string, unknown>) => call<SimilarResponse>(server, 'POST', '/similar', body);
@@ -111,6 +160,21 @@ describe('embedding columns of a table', () => {
     expect(wide.body.items).toHaveLength(300);
     const top10 = wide.body.items.filter((i) => i.path.startsWith('/shard_7/img_0000')).slice(0, 10);
     expect(selective.body.items.map((i) => i.path)).toEqual(top10.map((i) => i.path));
+  });
+
+  it('[DU9] groups a column by cosine through its index (3,000 vectors), as exact links to each item\'s 16 nearest would', async () => {
+    const minScore = 0.93;
+    const vectors = await columnVectors('emb');
+    const expected = exactGroups(vectors, minScore).map((g) => g.map(rowPath).sort());
+    expect(expected.length).toBeGreaterThan(5);
+    const response = await fetch(`${server.url}/duplicates`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ embedding: 'emb', min_score: minScore }) });
+    const body = (await response.json()) as DuplicatesResponse;
+    expect(response.status).toBe(200);
+    expect(body).toMatchObject({ min_score: minScore, total: ROWS, pending: 0 });
+    const found = body.groups.map((g) => g.items.map((i) => i.path).sort());
+    const key = (groups: string[][]) => groups.map((g) => g.join(' ')).sort();
+    expect(key(found)).toEqual(key(expected));
+    for (const g of body.groups) expect(g.distance).toBeGreaterThanOrEqual(minScore - 1e-6);
   });
 
   it('[EM7] refuses an unknown embedding or path, a wrong length, a bad k, neither or both of path and vector', async () => {

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_DISTANCE, type DuplicateGroup, type DuplicatesBody, type DuplicatesResponse } from '../../protocol/duplicates.js';
+import { DEFAULT_MAX_DISTANCE, DEFAULT_MIN_SCORE, type DuplicateGroup, type DuplicatesBody, type DuplicatesResponse } from '../../protocol/duplicates.js';
 import { canonicalPath } from '../../protocol/paths.js';
 import { AppError } from '../app-error.js';
 import type { Catalog, DirNode } from '../catalog/catalog.js';
@@ -9,13 +9,15 @@ import { groupSteps, type HashGroup } from './hamming-groups.js';
 import type { PerceptualHashes } from './perceptual-hashes.js';
 
 /**
- * Where grouping by an embedding's cosine similarity plugs in (the embeddings service, issue 13):
- * `has` says whether an embedding of that name exists; `group` answers like `POST /duplicates`
- * does for perceptual hashes, over the item ids in scope (already sorted best first).
+ * Where grouping by an embedding's cosine similarity plugs in (the embeddings service, issue 13,
+ * DU9): `has` says whether an embedding of that name exists; `stamp` changes whenever its groups
+ * could; `group` answers over the item ids in scope (sorted best first) with groups of positions
+ * in them, best first, and the items in scope still waiting for a vector.
  */
 export interface EmbeddingGrouper {
   has(embedding: string): boolean;
-  group(embedding: string, ids: Int32Array, minScore: number): { members: number[]; score: number }[];
+  stamp(embedding: string): string;
+  group(embedding: string, ids: Int32Array, minScore: number): Promise<{ groups: { members: number[]; score: number }[]; pending: number }>;
 }
 
 export interface DuplicatesServiceOptions {
@@ -45,27 +47,43 @@ export class DuplicatesService {
     }
     const scope = this.scope(body.path, body.recursive);
     if (body.embedding !== undefined && embeddings) {
-      sortBest(catalog, scope);
-      const groups = embeddings.group(body.embedding, scope, body.min_score ?? 0.95);
-      return { groups: groups.map((g) => this.view(g.members.map((m) => scope[m]!), g.score)), total: scope.length, pending: 0 };
+      const minScore = body.min_score ?? DEFAULT_MIN_SCORE;
+      const key = `e\0${body.embedding}\0${body.path}\0${body.recursive}\0${minScore}\0${embeddings.stamp(body.embedding)}`;
+      const { groups, pending = 0 } = await this.remembered(key, () => this.groupByEmbedding(embeddings, body.embedding!, scope, minScore));
+      return { groups: groups.map((g) => this.view(g.ids, g.distance)), min_score: minScore, total: scope.length, pending };
     }
     const maxDistance = body.max_distance ?? DEFAULT_MAX_DISTANCE;
     const key = `${body.path}\0${body.recursive}\0${maxDistance}\0${hashes.generation}\0${catalog.generation}`;
-    if (this.last?.key !== key) {
-      const grouping = this.groupByHash(scope, maxDistance);
-      this.last = { key, grouping };
-      // A grouping that failed is not kept for the next request.
-      grouping.catch(() => {
-        if (this.last?.grouping === grouping) this.last = undefined;
-      });
-    }
-    const { groups, hashed } = await this.last.grouping;
+    const { groups, hashed } = await this.remembered(key, () => this.groupByHash(scope, maxDistance));
     return {
       groups: groups.map((g) => this.view(g.ids, g.distance)),
       max_distance: maxDistance,
       total: scope.length,
       pending: scope.length - hashed - this.settledWithoutHash(scope),
     };
+  }
+
+  /** The last grouping again when nothing it depends on changed (`key`); a failed one is not kept. */
+  private remembered(key: string, group: () => Promise<Grouping>): Promise<Grouping> {
+    if (this.last?.key !== key) {
+      const grouping = group();
+      this.last = { key, grouping };
+      grouping.catch(() => {
+        if (this.last?.grouping === grouping) this.last = undefined;
+      });
+    }
+    return this.last.grouping;
+  }
+
+  /** Cosine groups (DU9), ordered like the hash groups: members best first, groups by their first item's path. */
+  private async groupByEmbedding(embeddings: EmbeddingGrouper, name: string, scope: Int32Array, minScore: number): Promise<Grouping> {
+    const { catalog } = this.options;
+    const best = scope.slice();
+    sortBest(catalog, best);
+    const found = await embeddings.group(name, best, minScore);
+    const groups = found.groups.map((g) => ({ ids: g.members.map((m) => best[m]!), distance: g.score }));
+    groups.sort((a, b) => compareCodeUnits(catalog.paths[a.ids[0]!]!, catalog.paths[b.ids[0]!]!));
+    return { groups, hashed: 0, pending: found.pending };
   }
 
   /** Groups in steps, letting other requests in between (a second of CPU at 100k items). */
@@ -127,6 +145,8 @@ export class DuplicatesService {
 interface Grouping {
   groups: { ids: number[]; distance: number }[];
   hashed: number;
+  /** Embeddings: items in scope still waiting for a vector. */
+  pending?: number;
 }
 
 /** Best first: the most pixels, then the largest file, then path order (a stable keeper). */

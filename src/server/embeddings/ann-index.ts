@@ -1,7 +1,7 @@
 import { serverFile } from '../lib/server-file.js';
 import { WorkerThread } from '../lib/worker.js';
 import type { IndexBuildMessage, IndexBuildRequest } from './index-worker.js';
-import { INDEX_CONFIG, type UsearchIndex, usearch } from './usearch-module.js';
+import { INDEX_CONFIG, type UsearchBatchMatches, type UsearchIndex, type UsearchMatches, usearch } from './usearch-module.js';
 
 const INDEX_WORKER = serverFile('embeddings/index-worker.js');
 
@@ -25,9 +25,32 @@ export class AnnIndex {
   /** The `k` nearest slots to a unit `query`, nearest first. */
   search(query: Float32Array, k: number): number[] {
     if (this.size === 0) return [];
-    const found = this.index.search(query, Math.min(k, this.size), 1);
+    const found = this.index.search(query, Math.min(k, this.size), 1) as UsearchMatches;
     const slots: number[] = [];
     for (const key of found.keys) slots.push(Number(key));
+    return slots;
+  }
+
+  /**
+   * The `k` nearest slots to each of `count` unit queries packed in `queries` (exactly `count * dim`
+   * floats), one call into the
+   * addon: `slots[q * k …]`, `-1` past the matches found.
+   */
+  searchMany(queries: Float32Array, count: number, k: number): Int32Array {
+    const slots = new Int32Array(count * k).fill(-1);
+    if (this.size === 0 || count === 0) return slots;
+    const want = Math.min(k, this.size);
+    const found = this.index.search(queries, want, 1);
+    if (count === 1) {
+      const one = found as UsearchMatches;
+      for (let j = 0; j < one.keys.length; j++) slots[j] = Number(one.keys[j]);
+      return slots;
+    }
+    const batch = found as UsearchBatchMatches;
+    for (let q = 0; q < count; q++) {
+      const n = Number(batch.counts[q]);
+      for (let j = 0; j < n; j++) slots[q * k + j] = Number(batch.keys[q * want + j]);
+    }
     return slots;
   }
 }

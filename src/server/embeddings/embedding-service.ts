@@ -10,8 +10,9 @@ import { itemView } from '../query/item-view.js';
 import type { QueryEngine } from '../query/query-engine.js';
 import { AnnIndex, type BuildHandle, buildIndexFile } from './ann-index.js';
 import { EmbeddingSet, writeNormalised } from './embedding-set.js';
-import type { EmbeddingStore } from './embedding-store.js';
-import { exactSearch, exactSearchAmong, type Scored } from './exact-search.js';
+import type { EmbeddingStore, StoredVector } from './embedding-store.js';
+import { addLink, type CosineLinks, cosineComponents, newLinks } from './cosine-groups.js';
+import { exactSearch, exactSearchAmong, type Scored, TopK } from './exact-search.js';
 
 export interface EmbeddingServiceOptions {
   catalog: Catalog;
@@ -33,6 +34,8 @@ interface Entry {
   origin: 'table' | 'put';
   /** PUT sets: the path of each slot, resolved to catalog ids again when the catalog changes. */
   paths?: string[];
+  /** PUT sets: the slot of each path (a path the catalog does not hold yet has no id to find it by). */
+  slots?: Map<string, number>;
   resolvedAt?: number;
   /** The index of the set's current version; undefined while it builds. */
   index?: AnnIndex;
@@ -42,12 +45,22 @@ interface Entry {
   timer?: NodeJS.Timeout;
   /** False while a table's vectors are still being read. */
   loaded: boolean;
+  /** Each slot's nearest slots in `index` (GROUP_K + 1 per slot), found as groupings asked for them. */
+  neighbours?: { index: AnnIndex; slots: Int32Array; found: Uint8Array };
 }
 
 /** Candidates the index is asked for at most before a selective filter falls back to exact search (EM3). */
 const MAX_FETCH = 4096;
 /** A scope this small is searched exactly: faster than the index plus its over-fetch. */
 const EXACT_SCOPE = 20_000;
+/** Neighbours each item is linked to at most when grouping by cosine (duplicates DU9). */
+const GROUP_K = 16;
+/** Items with vectors a grouping compares pairwise, exactly; past it the index finds the neighbours. */
+const EXACT_GROUP = 2000;
+/** Index queries per call into the addon, between which other requests get in. */
+const GROUP_BATCH = 256;
+/** How often a server looks for vectors other servers wrote, besides being told (EM8). */
+const CATCH_UP_POLL_MS = 5000;
 
 /**
  * Embeddings and "Find similar" (issue 13, SPEC.md EM1…): the vector sets (table columns and
@@ -58,23 +71,40 @@ export class EmbeddingService {
   private readonly entries = new Map<string, Entry>();
   private readonly catalog: Catalog;
   private closed = false;
+  /** Past the last change of the store applied here (EM8). */
+  private cursor = 0;
+  private catching: Promise<void> | undefined;
+  private catchAgain = false;
+  private unwatch: (() => Promise<void>) | undefined;
+  private poll: NodeJS.Timeout | undefined;
   /** Cleared ids of the last scope (a reused membership mask, one byte per catalog id). */
   private mask = new Uint8Array(0);
 
   constructor(private readonly options: EmbeddingServiceOptions) {
     this.catalog = options.catalog;
-    for (const { name, dim } of options.store.embeddings()) {
-      const set = new EmbeddingSet(name, dim, 0);
-      const paths: string[] = [];
-      for (const stored of options.store.vectors(name)) {
-        // Bound to items once the catalog holds them (`resolved`): it may still be loading.
-        set.append(stored.vector);
-        paths.push(stored.path);
+  }
+
+  /**
+   * Loads the attached vectors (bound to items once the catalog holds them, `resolved`: it may
+   * still be loading), then follows what other servers write (EM8): the cursor is read first, so
+   * a write made while loading is caught up on (applying it twice changes nothing).
+   */
+  async load(): Promise<void> {
+    const { store } = this.options;
+    this.cursor = await store.cursor();
+    for (const { name, dim } of await store.embeddings()) {
+      const entry = this.putEntry(name, dim);
+      for await (const stored of store.vectors(name)) {
+        entry.slots!.set(stored.path, entry.set.append(stored.vector));
+        entry.paths!.push(stored.path);
       }
-      const entry: Entry = { set, origin: 'put', paths, resolvedAt: -1, progress: { done: 0, total: set.count }, again: false, loaded: true };
-      this.entries.set(name, entry);
+      entry.progress = { done: 0, total: entry.set.count };
       this.scheduleBuild(entry, 0);
     }
+    this.unwatch = await store.watch(() => this.catchUp());
+    // A missed notification (a dropped connection) costs at most one poll period.
+    this.poll = setInterval(() => this.catchUp(), CATCH_UP_POLL_MS);
+    this.poll.unref();
   }
 
   /** Starts reading the table's embedding columns once the table is loaded (EM6). */
@@ -130,35 +160,94 @@ export class EmbeddingService {
    * new embedding takes the first vector's). Stored, then live for `similar` at once (exact search
    * until the index is rebuilt).
    */
-  put(body: PutEmbeddingsBody): { embedding: string; dim: number; count: number; written: number } {
-    let entry = this.entries.get(body.embedding);
-    if (entry?.origin === 'table') throw new AppError('invalid_body', `embedding ${body.embedding} is a column of the table: it cannot be written`);
-    const dim = entry?.set.dim ?? body.items[0]!.vector.length;
-    const ids: number[] = [];
-    const vectors: Float32Array[] = [];
+  async put(body: PutEmbeddingsBody): Promise<{ embedding: string; dim: number; count: number; written: number }> {
+    const known = this.entries.get(body.embedding);
+    if (known?.origin === 'table') throw new AppError('invalid_body', `embedding ${body.embedding} is a column of the table: it cannot be written`);
+    const dim = known?.set.dim ?? body.items[0]!.vector.length;
+    const stored: StoredVector[] = [];
     for (const [i, item] of body.items.entries()) {
       if (item.vector.length !== dim) throw new AppError('invalid_body', `items[${i}]: embedding ${body.embedding} has ${dim} dimensions, the vector has ${item.vector.length}`);
-      ids.push(this.itemId(item.path, `items[${i}].path`));
+      const id = this.itemId(item.path, `items[${i}].path`);
       const unit = new Float32Array(dim);
       writeNormalised(item.vector, unit, 0, dim);
-      vectors.push(unit);
+      stored.push({ path: this.catalog.paths[id]!, vector: unit });
     }
-    const paths = ids.map((id) => this.catalog.paths[id]!);
-    this.options.store.put(body.embedding, dim, paths.map((p, i) => ({ path: p, vector: vectors[i]! })));
-    if (!entry) {
-      entry = { set: new EmbeddingSet(body.embedding, dim, 0), origin: 'put', paths: [], resolvedAt: -1, progress: { done: 0, total: 0 }, again: false, loaded: true };
-      this.entries.set(body.embedding, entry);
+    await this.options.store.put(body.embedding, dim, stored);
+    // Another server's write under this name may have come in meanwhile: it was refused if its
+    // length differs, so an entry found now has this one.
+    const entry = this.applyStored(body.embedding, dim, stored)!;
+    return { embedding: body.embedding, dim, count: entry.set.filled, written: stored.length };
+  }
+
+  /** Whether `name` is an embedding (the duplicates grouper's check). */
+  has(name: string): boolean {
+    return this.entries.has(name);
+  }
+
+  /** Changes whenever a grouping over `name` could: its vectors, or the catalog they are bound to. */
+  stamp(name: string): string {
+    const entry = this.entries.get(name);
+    return entry ? `${entry.set.version}:${entry.index ? 'i' : 'x'}:${this.catalog.generation}` : '';
+  }
+
+  /**
+   * Near-duplicate groups by cosine (duplicates DU9): `ids` is the scope, best first; each item
+   * with a vector is linked to its `GROUP_K` nearest in the scope scoring at least `minScore`
+   * (exact among at most `EXACT_GROUP` items, else from the index, whose candidates are scored
+   * exactly), and the groups are the connected parts. `members` are positions in `ids`.
+   * `pending`: items in scope still without a vector while a table's vectors are being read.
+   */
+  async group(name: string, ids: Int32Array, minScore: number): Promise<{ groups: { members: number[]; score: number }[]; pending: number }> {
+    const entry = this.entries.get(name);
+    if (!entry) throw new AppError('embedding_unknown', `no embedding named ${JSON.stringify(name)}`);
+    const { set } = this.resolved(entry);
+    const positions: number[] = [];
+    const slots: number[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const slot = set.slotOf(ids[i]!);
+      if (slot === undefined) continue;
+      positions.push(i);
+      slots.push(slot);
     }
-    this.resolved(entry);
-    for (const [i, id] of ids.entries()) {
-      const before = entry.set.count;
-      entry.set.put(id, vectors[i]!);
-      if (entry.set.count > before) entry.paths!.push(paths[i]!);
+    const links = newLinks(slots.length, slots.length * 2);
+    if (slots.length <= EXACT_GROUP) await exactLinks(set, slots, minScore, links);
+    else if (entry.index) await this.indexLinks(entry, entry.index, slots, minScore, links);
+    else throw new AppError('indexing', `the index of embedding ${name} is being built; a scope of ${slots.length} vectors is grouped through it (GET /embeddings tells when it is ready)`);
+    const groups = cosineComponents(links).map((g) => ({ members: g.members.map((p) => positions[p]!), score: g.score }));
+    return { groups, pending: entry.loaded ? 0 : ids.length - slots.length };
+  }
+
+  /** Links each slot to its nearest in `index` that are in the scope, scored exactly; neighbours found once per index. */
+  private async indexLinks(entry: Entry, index: AnnIndex, slots: number[], minScore: number, links: CosineLinks): Promise<void> {
+    const { set } = entry;
+    const k = GROUP_K + 1; // the item itself comes back too
+    if (entry.neighbours?.index !== index) entry.neighbours = { index, slots: new Int32Array(index.size * k).fill(-1), found: new Uint8Array(index.size) };
+    const cache = entry.neighbours;
+    const missing = slots.filter((s) => s < index.size && cache.found[s] === 0);
+    for (let at = 0; at < missing.length; at += GROUP_BATCH) {
+      if (at > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (this.closed) return;
+      const chunk = missing.slice(at, at + GROUP_BATCH);
+      const queries = new Float32Array(chunk.length * set.dim);
+      for (const [q, slot] of chunk.entries()) queries.set(set.vectors.subarray(slot * set.dim, (slot + 1) * set.dim), q * set.dim);
+      const found = index.searchMany(queries, chunk.length, k);
+      for (const [q, slot] of chunk.entries()) {
+        cache.slots.set(found.subarray(q * k, (q + 1) * k), slot * k);
+        cache.found[slot] = 1;
+      }
     }
-    entry.index = undefined;
-    entry.progress = { done: 0, total: entry.set.count };
-    this.scheduleBuild(entry, this.options.rebuildDelayMs ?? 2000);
-    return { embedding: body.embedding, dim, count: entry.set.filled, written: ids.length };
+    const position = new Int32Array(set.count).fill(-1);
+    for (const [p, slot] of slots.entries()) position[slot] = p;
+    for (const [p, slot] of slots.entries()) {
+      if (slot >= index.size) continue;
+      for (let j = 0; j < k; j++) {
+        const other = cache.slots[slot * k + j]!;
+        const q = other >= 0 ? position[other]! : -1;
+        if (q < 0 || q === p) continue;
+        const score = dotSlots(set, slot, other);
+        if (score >= minScore) addLink(links, p, q, score);
+      }
+    }
   }
 
   /** `POST /similar` (EM2, EM3): the `k` items of the scope most similar to the query, best first. */
@@ -193,11 +282,86 @@ export class EmbeddingService {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.poll);
+    await this.unwatch?.().catch(() => undefined);
+    await this.catching;
     for (const entry of this.entries.values()) {
       clearTimeout(entry.timer);
       await entry.build?.stop().catch(() => undefined);
     }
     this.options.store.close();
+  }
+
+  /** Applies what other servers wrote since the cursor; one catch-up at a time, again if asked meanwhile. */
+  private catchUp(): void {
+    if (this.closed) return;
+    if (this.catching) {
+      this.catchAgain = true;
+      return;
+    }
+    this.catching = (async () => {
+      try {
+        const changes = await this.options.store.changesSince(this.cursor);
+        if (this.closed) return;
+        for (const { name, dim, vectors } of changes.embeddings) this.applyStored(name, dim, vectors);
+        this.cursor = changes.cursor;
+      } catch (error) {
+        // The database is away: the next notification, reconnect or poll tries again.
+        this.log(`reading vectors written by other servers failed: ${(error as Error).message}`);
+      } finally {
+        this.catching = undefined;
+        if (this.catchAgain) {
+          this.catchAgain = false;
+          this.catchUp();
+        }
+      }
+    })();
+  }
+
+  /**
+   * Writes stored vectors into the embedding's set (made if new): a path's slot is overwritten, a
+   * new path takes the next slot. A vector already there as it is (this server's own write heard
+   * back) changes nothing, so it neither drops the index nor starts a rebuild.
+   */
+  private applyStored(name: string, dim: number, vectors: readonly StoredVector[]): Entry | undefined {
+    const entry = this.entries.get(name) ?? this.putEntry(name, dim);
+    if (entry.origin === 'table' || entry.set.dim !== dim) {
+      this.log(`vectors of embedding ${name} written by another server are not served here: here ${name} is a table column or has another length`);
+      return undefined;
+    }
+    this.resolved(entry);
+    let changed = false;
+    for (const { path: itemPath, vector } of vectors) {
+      const slot = entry.slots!.get(itemPath);
+      if (slot === undefined) {
+        const added = entry.set.append(vector);
+        entry.slots!.set(itemPath, added);
+        entry.paths!.push(itemPath);
+        entry.set.rebind(added, this.catalog.idOf(itemPath) ?? -1);
+        changed = true;
+      } else if (entry.set.overwrite(slot, vector)) changed = true;
+    }
+    if (changed) {
+      entry.index = undefined;
+      entry.progress = { done: 0, total: entry.set.count };
+      this.scheduleBuild(entry, this.options.rebuildDelayMs ?? 2000);
+    }
+    return entry;
+  }
+
+  private putEntry(name: string, dim: number): Entry {
+    const entry: Entry = {
+      set: new EmbeddingSet(name, dim, 0),
+      origin: 'put',
+      paths: [],
+      slots: new Map(),
+      resolvedAt: -1,
+      progress: { done: 0, total: 0 },
+      again: false,
+      loaded: true,
+    };
+    this.entries.set(name, entry);
+    return entry;
   }
 
   private search(entry: Entry, query: Float32Array, k: number, scope: { ids: Int32Array; count: number } | undefined): Scored[] {
@@ -301,6 +465,35 @@ export class EmbeddingService {
   private log(line: string): void {
     (this.options.log ?? ((l: string) => process.emitWarning(l)))(line);
   }
+}
+
+/** Every pair of the scope's slots scored, in steps of rows that let other requests in; each slot keeps its `GROUP_K` best at or above `minScore`. */
+async function exactLinks(set: EmbeddingSet, slots: number[], minScore: number, links: CosineLinks): Promise<void> {
+  const best = slots.map(() => new TopK(GROUP_K));
+  let work = 0;
+  for (let p = 0; p < slots.length; p++) {
+    for (let q = p + 1; q < slots.length; q++) {
+      const score = dotSlots(set, slots[p]!, slots[q]!);
+      if (score < minScore) continue;
+      best[p]!.offer(q, score);
+      best[q]!.offer(p, score);
+    }
+    work += (slots.length - p) * set.dim;
+    if (work > 20_000_000) {
+      work = 0;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  for (const [p, top] of best.entries()) for (const { id: q, score } of top.sorted()) addLink(links, p, q, score);
+}
+
+function dotSlots(set: EmbeddingSet, a: number, b: number): number {
+  const { vectors, dim } = set;
+  const at = a * dim;
+  const bt = b * dim;
+  let s = 0;
+  for (let d = 0; d < dim; d++) s += vectors[at + d]! * vectors[bt + d]!;
+  return s;
 }
 
 function dot(set: EmbeddingSet, slot: number, query: Float32Array): number {

@@ -84,6 +84,19 @@ export class EmbeddingSet {
     return slot;
   }
 
+  /** Writes `vector` (normalised) into `slot`; false, and nothing changes, when the slot already holds it. */
+  overwrite(slot: number, vector: ArrayLike<number>): boolean {
+    const unit = new Float32Array(this.dim);
+    writeNormalised(vector, unit, 0, this.dim);
+    const at = slot * this.dim;
+    let same = true;
+    for (let d = 0; d < this.dim && same; d++) same = this.vectors[at + d] === unit[d];
+    if (same) return false;
+    this.vectors.set(unit, at);
+    this.version++;
+    return true;
+  }
+
   /** Adds a slot for a vector whose item is not known yet (`rebind` gives it one). */
   append(vector: ArrayLike<number>): number {
     const slot = this.count++;

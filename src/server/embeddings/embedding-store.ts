@@ -1,78 +1,50 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
-
 /**
- * Where vectors attached with `PUT /embeddings` are kept (EM5): `<workspace>/embeddings.sqlite`
- * (memory without a writable workspace), one row per (embedding, path) holding the unit vector's
- * float32 bytes. A PUT is one transaction, committed before it is acknowledged (synchronous =
- * FULL: an acknowledged vector survives a power cut, as labels do). The file (and the workspace
- * folder) is made by the first PUT: a server nobody sends vectors to leaves no trace.
+ * Where vectors attached with `PUT /embeddings` are kept (EM5, EM8): a workspace SQLite file
+ * (sqlite-embedding-store.ts) or PostgreSQL shared by every server of the dataset
+ * (pg-embedding-store.ts). Both keep one unit vector per (embedding, path) as float32 bytes, and
+ * both answer in the order vectors were first stored, so slots (and the index keys over them) stay
+ * put across restarts. The contract suite (embedding-store.contract.ts) holds them to that.
  */
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS embeddings (name TEXT PRIMARY KEY, dim INTEGER NOT NULL) STRICT;
-CREATE TABLE IF NOT EXISTS vectors (
-  embedding TEXT NOT NULL REFERENCES embeddings(name),
-  path TEXT NOT NULL,
-  vector BLOB NOT NULL,
-  PRIMARY KEY (embedding, path)
-) STRICT;
-`;
-
 export interface StoredVector {
   path: string;
   /** `dim` unit-length floats. */
   vector: Float32Array;
 }
 
-export class EmbeddingStore {
-  private db: Database.Database | undefined;
-
-  constructor(private readonly file: string | null) {
-    if (file === null || existsSync(file)) this.db = open(file);
-  }
-
-  embeddings(): { name: string; dim: number }[] {
-    if (!this.db) return [];
-    return this.db.prepare('SELECT name, dim FROM embeddings ORDER BY name').all() as { name: string; dim: number }[];
-  }
-
-  /** An embedding's vectors in the order they were first stored (their slots: index keys stay stable). */
-  *vectors(name: string): Generator<StoredVector> {
-    if (!this.db) return;
-    const rows = this.db.prepare('SELECT path, vector FROM vectors WHERE embedding = ? ORDER BY rowid').iterate(name) as Iterable<{ path: string; vector: Buffer }>;
-    for (const row of rows) {
-      const copy = new Uint8Array(row.vector);
-      yield { path: row.path, vector: new Float32Array(copy.buffer, 0, copy.byteLength / 4) };
-    }
-  }
-
-  /** Stores a batch in one transaction, creating the embedding with `dim` if new. */
-  put(name: string, dim: number, items: readonly StoredVector[]): void {
-    if (!this.db) {
-      mkdirSync(dirname(this.file!), { recursive: true });
-      this.db = open(this.file);
-    }
-    const db = this.db;
-    const addEmbedding = db.prepare('INSERT INTO embeddings (name, dim) VALUES (?, ?) ON CONFLICT(name) DO NOTHING');
-    const upsert = db.prepare(
-      'INSERT INTO vectors (embedding, path, vector) VALUES (?, ?, ?) ON CONFLICT(embedding, path) DO UPDATE SET vector = excluded.vector',
-    );
-    db.transaction(() => {
-      addEmbedding.run(name, dim);
-      for (const item of items) upsert.run(name, item.path, Buffer.from(item.vector.buffer, item.vector.byteOffset, item.vector.byteLength));
-    })();
-  }
-
-  close(): void {
-    if (this.db?.open) this.db.close();
-  }
+export interface EmbeddingChanges {
+  /** Vectors written since the cursor, by embedding, in the order they were written. */
+  embeddings: { name: string; dim: number; vectors: StoredVector[] }[];
+  /** Past every change returned: the next `changesSince` starts here. */
+  cursor: number;
 }
 
-function open(file: string | null): Database.Database {
-  const db = new Database(file ?? ':memory:');
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec(SCHEMA);
-  return db;
+export interface EmbeddingStore {
+  /** Where the vectors live, for log lines. */
+  readonly location: string;
+  /** The position of the last change: read it before loading, then catch up from it. */
+  cursor(): Promise<number>;
+  embeddings(): Promise<{ name: string; dim: number }[]>;
+  /** An embedding's vectors in the order they were first stored (an overwrite keeps its place). */
+  vectors(name: string): AsyncIterable<StoredVector>;
+  /**
+   * Stores a batch in one transaction, committed before it resolves, creating the embedding with
+   * `dim` if it is new. Refuses (`invalid_body`, nothing written) when the embedding already has
+   * another length: another server may have created it meanwhile.
+   */
+  put(name: string, dim: number, items: readonly StoredVector[]): Promise<void>;
+  /** What other servers wrote after `cursor` (one process alone: nothing). */
+  changesSince(cursor: number): Promise<EmbeddingChanges>;
+  /** Calls `onChange` when another server may have written vectors (and after a reconnect). */
+  watch(onChange: () => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+/** Float32 bytes as stored (a copy: the driver's buffer may be a slice of a larger one, unaligned). */
+export function vectorOfBytes(bytes: Uint8Array): Float32Array {
+  const copy = new Uint8Array(bytes);
+  return new Float32Array(copy.buffer, 0, copy.byteLength >> 2);
+}
+
+export function bytesOfVector(vector: Float32Array): Buffer {
+  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
 }

@@ -9,9 +9,16 @@ export interface UsearchMatches {
   keys: BigUint64Array;
   distances: Float32Array;
 }
+/** Several queries at once: query q's matches are `keys[q * k …]`, `counts[q]` of them. */
+export interface UsearchBatchMatches {
+  keys: BigUint64Array;
+  distances: Float32Array;
+  counts: BigUint64Array;
+}
 export interface UsearchIndex {
   add(keys: BigUint64Array, vectors: Float32Array, threads?: number): void;
-  search(vector: Float32Array, k: number, threads?: number): UsearchMatches;
+  /** One query (`dim` floats): its matches; several (`n * dim` floats, n > 1): a batch. */
+  search(vector: Float32Array, k: number, threads?: number): UsearchMatches | UsearchBatchMatches;
   size(): number;
   save(path: string): void;
   view(path: string): void;

@@ -231,7 +231,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   };
   const embeddingStore = db
     ? await import('./embeddings/pg-embedding-store.js').then((m) => m.PgEmbeddingStore.open(db)).catch(failedWithProgress)
-    : new SqliteEmbeddingStore(writable ? join(workspace.dir, 'embeddings.sqlite') : null);
+    : new SqliteEmbeddingStore(writable ? workspace.embeddingsDbPath : null);
   const embeddings = new EmbeddingService({ catalog, source, query, labels: lookup, store: embeddingStore, indexDir: join(workspace.dir, 'embeddings'), log });
   await embeddings.load().catch(async (error: unknown) => {
     await embeddings.close();

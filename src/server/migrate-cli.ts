@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { prepareAccountsCopy } from './accounts/copy-accounts-to-postgres.js';
+import { prepareEmbeddingsCopy } from './embeddings/pg-embedding-copy.js';
 import { prepareLabelsCopy } from './labels/copy-labels-to-postgres.js';
 import { prepareViewsCopy } from './views/pg-views-copy.js';
 import { workspaceOfTarget } from './workspace.js';
@@ -19,8 +20,8 @@ export interface MigrateIo {
 const HELP = `Usage: lenslet migrate <folder | table.parquet> --to postgres://user@host:5432/db [options]
 
 Copy a workspace's SQLite state into PostgreSQL, for \`lenslet <folder> --store <url>\`: labels with
-their versions and the event log, idempotency records, smart folders, and users, tokens and
-sessions when the workspace has accounts. Counts are checked after copying. The SQLite files are
+their versions and the event log, idempotency records, smart folders, vectors attached with
+PUT /embeddings, and users, tokens and sessions when the workspace has accounts. Counts are checked after copying. The SQLite files are
 only read. Running it again does nothing; a dataset that already holds other data is refused.
 Stop the SQLite server first: writes made meanwhile would not be copied.
 
@@ -54,10 +55,10 @@ export async function runMigrateCommand(argv: string[], io: MigrateIo = { stdout
   if (problem) return fail(io, problem);
 
   const workspace = workspaceOfTarget(target, { dir: values.workspace });
-  const files = { labels: workspace.labelsDbPath, accounts: workspace.accountsDbPath };
+  const files = { labels: workspace.labelsDbPath, accounts: workspace.accountsDbPath, embeddings: workspace.embeddingsDbPath };
   const hasViews = existsSync(workspace.viewsPath) || existsSync(workspace.legacyViewsPath);
-  if (!existsSync(files.labels) && !existsSync(files.accounts) && !hasViews) {
-    return fail(io, `nothing to migrate: no labels.sqlite, accounts.sqlite or smart folders in ${workspace.dir}`);
+  if (!existsSync(files.labels) && !existsSync(files.accounts) && !existsSync(files.embeddings) && !hasViews) {
+    return fail(io, `nothing to migrate: no labels.sqlite, accounts.sqlite, embeddings.sqlite or smart folders in ${workspace.dir}`);
   }
   let db: Awaited<ReturnType<typeof openStore>>;
   try {
@@ -70,11 +71,13 @@ export async function runMigrateCommand(argv: string[], io: MigrateIo = { stdout
   let changed = false;
   const opened: { close(): void }[] = [];
   try {
-    // Everything that can refuse or fail is read and checked first; then labels, smart folders and
-    // accounts are copied in one transaction, so a refusal of any one leaves the dataset untouched.
+    // Everything that can refuse or fail is read and checked first; then labels, smart folders,
+    // embeddings and accounts are copied in one transaction, so a refusal of any one leaves the
+    // dataset untouched.
     const labelsCopy = existsSync(files.labels) ? await prepareLabelsCopy(files.labels, db) : undefined;
     if (labelsCopy) opened.push(labelsCopy);
     const viewsCopy = await prepareViewsCopy(workspace.viewsPath, workspace.legacyViewsPath, db);
+    const embeddingsCopy = existsSync(files.embeddings) ? await prepareEmbeddingsCopy(files.embeddings, db) : undefined;
     const accountsCopy = existsSync(files.accounts) ? await prepareAccountsCopy(files.accounts, db) : undefined;
     await db.tx(async (client) => {
       if (labelsCopy) {
@@ -85,6 +88,11 @@ export async function runMigrateCommand(argv: string[], io: MigrateIo = { stdout
       const views = await viewsCopy(client);
       changed ||= views.copied;
       lines.push(`smart folders: ${count(views.views, 'view')} ${views.copied ? 'copied and verified' : 'already there'}`);
+      if (embeddingsCopy) {
+        const embeddings = await embeddingsCopy(client);
+        changed ||= embeddings.copied;
+        lines.push(`embeddings: ${count(embeddings.embeddings, 'embedding')}, ${count(embeddings.vectors, 'vector')} ${embeddings.copied ? 'copied and verified' : 'already there'}`);
+      }
       if (accountsCopy) {
         const accounts = await accountsCopy(client);
         changed ||= accounts.copied;

@@ -22,6 +22,8 @@ export interface Workspace {
   teamDbPath: string;
   /** Perceptual hashes (path, size, mtime → 64-bit pHash) for near-duplicates (issue 13). */
   phashDbPath: string;
+  /** Vectors attached with `PUT /embeddings` (issue 13), created by the first one; PostgreSQL holds them with `--store`. */
+  embeddingsDbPath: string;
   /** Smart folders: `smart-folders.json` in the workspace. */
   viewsPath: string;
   /**
@@ -81,6 +83,7 @@ function make(dir: string, persistent: boolean, legacyViewsPath: string): Worksp
     identityDbPath: join(dir, 'identity.sqlite'),
     teamDbPath: join(dir, 'team.sqlite'),
     phashDbPath: join(dir, 'phash.sqlite'),
+    embeddingsDbPath: join(dir, 'embeddings.sqlite'),
     viewsPath: join(dir, SMART_FOLDERS_FILE),
     legacyViewsPath,
     ensure() {

@@ -131,6 +131,37 @@ describe('lenslet migrate', () => {
     }
   });
 
+  it('[EM10] copies vectors attached with PUT /embeddings: a server on PostgreSQL finds them; again does nothing; other vectors there are refused', async () => {
+    const workspace = join(dir, 'ws-vectors');
+    const put = (url: string, items: { path: string; vector: number[] }[]) => call(agent, url, 'PUT', '/embeddings', { embedding: 'clip', items });
+    const sqlite = await startServer({ root: folder, workspaceDir: workspace, port: 0, webDir: null });
+    try {
+      await sqlite.source.whenIdle();
+      expect((await put(sqlite.url, [{ path: '/b.jpg', vector: [0, 1] }, { path: '/a.jpg', vector: [1, 0] }])).status).toBe(200);
+    } finally {
+      await sqlite.close();
+    }
+    const first = await migrate([folder, '--to', db.url, '--workspace', workspace, '--dataset-id', 'vec']);
+    expect([first.code, first.err]).toEqual([0, '']);
+    expect(first.out).toMatch(/^embeddings: 1 embedding, 2 vectors copied and verified$/m);
+    const again = await migrate([folder, '--to', db.url, '--workspace', workspace, '--dataset-id', 'vec']);
+    expect(again.out).toMatch(/^embeddings: 1 embedding, 2 vectors already there$/m);
+
+    const onPg = await startServer({ root: folder, workspaceDir: join(dir, 'ws-vectors-pg'), port: 0, webDir: null, store: { url: db.url, datasetId: 'vec' } });
+    try {
+      await onPg.source.whenIdle();
+      const found = await call(agent, onPg.url, 'POST', '/similar', { embedding: 'clip', vector: [0.1, 1], k: 2 });
+      expect(found.body.items.map((i: { path: string }) => i.path)).toEqual(['/b.jpg', '/a.jpg']);
+      // A vector written there since: the workspace's copy no longer matches, and is refused.
+      expect((await put(onPg.url, [{ path: '/a.jpg', vector: [1, 1] }])).status).toBe(200);
+    } finally {
+      await onPg.close();
+    }
+    const refused = await migrate([folder, '--to', db.url, '--workspace', workspace, '--dataset-id', 'vec']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/already has other embedding vectors.*nothing was copied\n$/);
+  });
+
   it('refuses a URL that is not postgres:// and a workspace with nothing to copy', async () => {
     expect((await migrate([folder, '--to', 'mysql://x@y/z', '--workspace', join(dir, 'ws')])).err).toMatch(/^lenslet: --to must be a postgres:\/\/ URL/);
     expect((await migrate([folder, '--to', db.url, '--workspace', join(dir, 'empty')])).err).toMatch(/^lenslet: nothing to migrate/);

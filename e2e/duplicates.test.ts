@@ -75,4 +75,45 @@ describeWithBrowser('Duplicates view', () => {
     await page.screenshot({ path: `${SHOTS}/duplicates-kept.png` });
     expect(tab.errors).toEqual([]);
   });
+
+  it('[DU9] with an embedding, offers "Group by" it with a similarity threshold; the rows show the weakest link', async () => {
+    // Two photos a worker judged near-identical, a third a little less so.
+    const put = await fetch(`${server.url}/embeddings`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        embedding: 'clip',
+        items: [
+          { path: '/astronaut.jpg', vector: [1, 0, 0] },
+          { path: '/camera.jpg', vector: [0.99, 0.1, 0] },
+          { path: '/stars-a.jpg', vector: [0.9, 0.43, 0] },
+          { path: '/stars-b.jpg', vector: [0, 0, 1] },
+        ],
+      }),
+    });
+    expect(put.status).toBe(200);
+    const second = await openApp(browser, server.appUrl(), { viewport: { width: 1400, height: 900 } });
+    try {
+      const { page } = second;
+      await page.getByRole('tab', { name: 'Duplicates' }).click();
+      await page.getByRole('combobox', { name: 'Group by' }).selectOption('clip');
+      const rows = page.locator('.dups-row');
+      await expect.poll(() => rows.count(), LIVE).toBe(1);
+      await expect.poll(() => rows.first().locator('.dups-cell').evaluateAll((els) => els.map((e) => e.getAttribute('title')).sort()), LIVE).toEqual(['/astronaut.jpg', '/camera.jpg']);
+      await expect.poll(() => rows.first().locator('.dups-dist').textContent(), LIVE).toBe('similarity 0.995');
+      // A lower threshold takes the third photo in.
+      const slider = page.getByRole('slider', { name: 'Min similarity' });
+      await slider.focus();
+      for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowLeft');
+      await expect.poll(() => slider.inputValue(), LIVE).toBe('0.9');
+      await expect.poll(() => rows.first().locator('.dups-cell').count(), LIVE).toBe(3);
+      await page.screenshot({ path: `${SHOTS}/duplicates-by-embedding.png` });
+      // Back to the hashes: the photo copies' groups again.
+      await page.getByRole('combobox', { name: 'Group by' }).selectOption('pHash');
+      await expect.poll(() => rows.count(), LIVE).toBe(3);
+      expect(second.errors).toEqual([]);
+    } finally {
+      await second.context.close();
+    }
+  });
 });

@@ -101,6 +101,7 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
   );
   const listing = useListing(listingKey, searchViaQuery || similarKey ? '' : url.q);
   const embeddings = useEmbeddings();
+  const embeddingNames = useMemo(() => embeddings.map((e) => e.name), [embeddings]);
   const [embeddingChoice, setEmbeddingChoice] = useStoredState<string>('similar-embedding', '', (v): v is string => typeof v === 'string');
   const findSimilar = useCallback((similar: SimilarTo) => navigate({ similar, view: null, q: '' }), [navigate]);
   useIndexRefresh(health, listing.indexing);
@@ -391,7 +392,7 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
           />
         </aside>
         <main className="stage">
-          {leftTab === 'duplicates' ? <DuplicatesView path={url.path} /> : null}
+          {leftTab === 'duplicates' ? <DuplicatesView path={url.path} embeddings={embeddingNames} /> : null}
           {leftTab === 'duplicates' ? null : (
           <>
             {url.similar ? (

@@ -4,13 +4,17 @@ import { duplicatesResponseSchema, type DuplicateGroup, type DuplicatesResponse 
 import type { Item } from '../../../protocol/items.js';
 import { requestJson } from '../../api/http-client.js';
 
-const groupsKey = (path: string, maxDistance: number) => ['duplicates', 'groups', path, maxDistance] as const;
+/** How groups are made: perceptual hashes within a Hamming distance, or an embedding at a cosine score (DU9). */
+export type GroupBy = { maxDistance: number } | { embedding: string; minScore: number };
+
+const byKey = (by: GroupBy) => ('embedding' in by ? `${by.embedding}@${by.minScore}` : `phash@${by.maxDistance}`);
+const groupsKey = (path: string, by: GroupBy) => ['duplicates', 'groups', path, byKey(by)] as const;
 /**
  * The groups' items as one page `{ items }` among the cache's `items` pages: the sync engine finds each item's
  * base version there (a keep is a versioned batch write), and patches its labels there as edits are
  * made and events arrive, so the rows show flags at once.
  */
-const itemsKey = (path: string, maxDistance: number) => ['items', 'duplicates', path, maxDistance] as const;
+const itemsKey = (path: string, by: GroupBy) => ['items', 'duplicates', path, byKey(by)] as const;
 
 export interface Duplicates {
   data: DuplicatesResponse | undefined;
@@ -19,21 +23,22 @@ export interface Duplicates {
   isError: boolean;
 }
 
-/** `POST /duplicates` under `path` (recursive); asked again every 2 s while images are still being hashed. */
-export function useDuplicates(path: string, maxDistance: number): Duplicates {
+/** `POST /duplicates` under `path` (recursive); asked again every 2 s while images are still being hashed (or vectors read). */
+export function useDuplicates(path: string, by: GroupBy): Duplicates {
   const client = useQueryClient();
   const query = useQuery({
-    queryKey: groupsKey(path, maxDistance),
+    queryKey: groupsKey(path, by),
     queryFn: async ({ signal }): Promise<DuplicatesResponse> => {
-      const answer = await requestJson('/duplicates', duplicatesResponseSchema, { method: 'POST', body: { path, recursive: true, max_distance: maxDistance }, signal });
-      client.setQueryData(itemsKey(path, maxDistance), { items: answer.groups.flatMap((g) => g.items) });
+      const body = 'embedding' in by ? { path, recursive: true, embedding: by.embedding, min_score: by.minScore } : { path, recursive: true, max_distance: by.maxDistance };
+      const answer = await requestJson('/duplicates', duplicatesResponseSchema, { method: 'POST', body, signal });
+      client.setQueryData(itemsKey(path, by), { items: answer.groups.flatMap((g) => g.items) });
       return answer;
     },
     refetchInterval: (q) => ((q.state.data?.pending ?? 0) > 0 ? 2000 : false),
     staleTime: 5_000,
   });
   const page = useQuery({
-    queryKey: itemsKey(path, maxDistance),
+    queryKey: itemsKey(path, by),
     // Filled by the groups' answer above; never fetched by itself.
     queryFn: () => ({ items: [] as Item[] }),
     enabled: false,

@@ -24,6 +24,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   compare: () => import('./compare-bench.js'),
   advance: () => import('./advance-bench.js'),
   similar: () => import('./embedding-bench.js'),
+  'duplicates-cosine': () => import('./cosine-groups-bench.js'),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

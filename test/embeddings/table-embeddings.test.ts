@@ -232,4 +232,24 @@ describe('attached vectors', () => {
       ['/shard_1/img_000001.jpg', 0],
     ]);
   }, 60_000);
+
+  it('[DU9] attached vectors over 1,000 items in scope are grouped through their index: 503 indexing until it is built, then the expected groups', async () => {
+    // Rows 0…1099 in ten families (row % 10), each vector its family's axis plus a small tilt.
+    const items = Array.from({ length: 1100 }, (_, r) => {
+      const vector = Array.from({ length: 12 }, (_, d) => (d === r % 10 ? 1 : 0));
+      vector[10] = 0.01 * ((r * 7919) % 13);
+      vector[11] = 0.01 * ((r * 104729) % 7);
+      return { path: rowPath(r), vector };
+    });
+    expect((await put(server, { embedding: 'families', items })).status).toBe(200);
+    const group = () => fetch(`${server.url}/duplicates`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ embedding: 'families' }) });
+    const early = await group();
+    expect([early.status, ((await early.json()) as { error: { code: string } }).error.code]).toEqual([503, 'indexing']);
+    await indexesReady(server, ['families']);
+    const ready = await group();
+    expect(ready.status).toBe(200);
+    const body = (await ready.json()) as DuplicatesResponse;
+    const families = Array.from({ length: 10 }, (_, f) => items.filter((_, r) => r % 10 === f).map((i) => i.path).sort());
+    expect(body.groups.map((g) => g.items.map((i) => i.path).sort()).sort((x, y) => x[0]!.localeCompare(y[0]!))).toEqual(families.sort((x, y) => x[0]!.localeCompare(y[0]!)));
+  }, 60_000);
 });

@@ -236,7 +236,7 @@ describe('attached vectors', () => {
   it('[DU9] attached vectors over 1,000 items in scope are grouped through their index: 503 indexing until it is built, then the expected groups', async () => {
     // Rows 0…1099 in ten families (row % 10), each vector its family's axis plus a small tilt.
     const items = Array.from({ length: 1100 }, (_, r) => {
-      const vector = Array.from({ length: 12 }, (_, d) => (d === r % 10 ? 1 : 0));
+      const vector = Array.from({ length: 12 }, (_, d): number => (d === r % 10 ? 1 : 0));
       vector[10] = 0.01 * ((r * 7919) % 13);
       vector[11] = 0.01 * ((r * 104729) % 7);
       return { path: rowPath(r), vector };

@@ -17,7 +17,7 @@ export class AnnIndex {
 
   /** Maps the saved file (pages are read as searches touch them: a restart needs no load). */
   static view(file: string, dim: number, version: number): AnnIndex {
-    const index = new usearch.Index({ dimensions: dim, ...INDEX_CONFIG });
+    const index = new (usearch().Index)({ dimensions: dim, ...INDEX_CONFIG });
     index.view(file);
     return new AnnIndex(index, index.size(), version);
   }

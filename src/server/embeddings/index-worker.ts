@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     parentPort!.postMessage({ type: 'ready', reused: true, vectors: saved.vectors } satisfies IndexBuildMessage);
     return;
   }
-  const index = new usearch.Index({ dimensions: dim, ...INDEX_CONFIG });
+  const index = new (usearch().Index)({ dimensions: dim, ...INDEX_CONFIG });
   // A zero vector (a row without one) has no direction: it is left out of the index.
   const keys = new BigUint64Array(BATCH);
   const batch = new Float32Array(BATCH * dim);

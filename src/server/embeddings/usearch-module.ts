@@ -35,7 +35,17 @@ interface UsearchModule {
   }) => UsearchIndex;
 }
 
-export const usearch = createRequire(import.meta.url)('usearch') as UsearchModule;
+let loaded: UsearchModule | undefined;
+
+/**
+ * The module, loaded on first use: finding and loading its native addon (node-gyp-build stats its
+ * way there) took 15 ms of CPU alone and ~100 ms on a loaded machine, paid before the server
+ * listened although most datasets have no embedding.
+ */
+export function usearch(): UsearchModule {
+  loaded ??= createRequire(import.meta.url)('usearch') as UsearchModule;
+  return loaded;
+}
 
 /**
  * Why usearch and these settings (measured on this machine, CPU time, one thread, 20k × 256

@@ -29,6 +29,8 @@ export interface RowSlice {
 
 export interface ParquetTable {
   rowCount: number;
+  /** The file's footer, when read from a file (not for rows given in memory). */
+  metadata?: FileMetaData;
   columns: TableColumn[];
   /** Row ranges to read in turn (one per row group), small enough to keep the event loop free. */
   slices: { rowStart: number; rowEnd: number }[];
@@ -134,6 +136,7 @@ function tableFrom(file: AsyncBuffer, metadata: FileMetaData, close: () => Promi
 
   const table: ParquetTable = {
     rowCount: Number(metadata.num_rows),
+    metadata,
     columns,
     slices,
     groupRows: metadata.row_groups.map((g) => Number(g.num_rows)),

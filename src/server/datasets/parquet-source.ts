@@ -158,7 +158,7 @@ export class ParquetSource implements DatasetSource {
     source.file = absolute;
     source.loadedSignature = signature;
     try {
-      source.vectorColumns = await detectVectorColumns(absolute, options.embeddingColumns);
+      source.vectorColumns = table.metadata ? detectVectorColumns(table.metadata, options.embeddingColumns) : [];
     } catch (error) {
       await table.close();
       throw error;

@@ -2,7 +2,7 @@ import { MAX_EMBEDDING_DIM } from '../../protocol/embeddings.js';
 import { serverFile } from '../lib/server-file.js';
 import { WorkerThread } from '../lib/worker.js';
 import { TableOpenError } from './open-errors.js';
-import { openParquetFile } from './parquet-reader.js';
+import type { FileMetaData } from 'hyparquet';
 import { floatListColumns, type VectorColumn } from './parquet-vectors.js';
 import type { VectorBuffers, VectorReadMessage, VectorReadRequest } from './vector-worker.js';
 
@@ -83,21 +83,17 @@ export function readTableEmbedding(
 }
 
 /**
- * The embedding columns of the table at `file` (EM6): every top-level list-of-floats column, or
- * only those `named` (each must be one). Their length is found after the table is loaded, by the
- * worker that reads them (`readTableEmbedding`): only the schema is read here, before listening.
+ * The embedding columns of a table (EM6), from its footer: every top-level list-of-floats column,
+ * or only those `named` (each must be one). Their length is found after the table is loaded, by the
+ * worker that reads them (`readTableEmbedding`): only the schema is read here, before listening,
+ * from the footer the table was opened with (parsing it again cost as much as the first time).
  */
-export async function detectVectorColumns(file: string, named: readonly string[] | undefined): Promise<VectorColumn[]> {
-  const { metadata, close } = await openParquetFile(file);
-  try {
-    const leaves = floatListColumns(metadata);
-    for (const name of named ?? []) {
-      if (!leaves.some((l) => l.name === name)) {
-        throw new TableOpenError(`embedding column "${name}" does not hold float vectors (columns of them: ${leaves.map((l) => l.name).join(', ') || 'none'})`);
-      }
+export function detectVectorColumns(metadata: FileMetaData, named: readonly string[] | undefined): VectorColumn[] {
+  const leaves = floatListColumns(metadata);
+  for (const name of named ?? []) {
+    if (!leaves.some((l) => l.name === name)) {
+      throw new TableOpenError(`embedding column "${name}" does not hold float vectors (columns of them: ${leaves.map((l) => l.name).join(', ') || 'none'})`);
     }
-    return (named ?? leaves.map((l) => l.name)).map((name) => ({ name }));
-  } finally {
-    await close();
   }
+  return (named ?? leaves.map((l) => l.name)).map((name) => ({ name }));
 }

@@ -22,17 +22,26 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  plugins: [packagesExternalBut(['zod'])],
+  plugins: [packagesExternalBut(['zod', 'fastify'])],
+  // Bundled CommonJS (fastify and what it requires) calls require() for node's own modules, which
+  // an ES module lacks: each output file makes one.
+  banner: { js: "import { createRequire as __lensletCreateRequire } from 'node:module'; const require = __lensletCreateRequire(import.meta.url);" },
   sourcemap: true,
   logLevel: 'warning',
 });
 
-/** Like esbuild's `packages: 'external'`, except for `bundled`, whose modules go into the bundle. */
+/**
+ * Like esbuild's `packages: 'external'`, except for `bundled` and every package they import (the
+ * importer is under node_modules/), whose modules go into the bundle. Node's own modules stay external.
+ */
 function packagesExternalBut(bundled) {
   return {
     name: 'packages-external-but',
     setup(build) {
-      build.onResolve({ filter: /^[^./]/ }, ({ path }) => (bundled.includes(path) ? undefined : { path, external: true }));
+      build.onResolve({ filter: /^[^./]/ }, ({ path, importer }) => {
+        if (path.startsWith('node:')) return { path, external: true };
+        return bundled.includes(path) || importer.includes('/node_modules/') ? undefined : { path, external: true };
+      });
     },
   };
 }

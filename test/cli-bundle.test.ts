@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeImageTree, makeTempDir, removeDir } from './factories/image-tree.js';
@@ -62,5 +62,17 @@ describe('the built CLI (bin/lenslet.js)', () => {
     const served = await serveUntilIndexed([join(dir, 'big.parquet'), '--source-column', 'image']);
     expect(served).toMatchObject({ items: WORKER_MIN_ROWS, state: 'done' });
     expect(served.query.items).toHaveLength(5);
+  });
+});
+
+describe('the server bundle', () => {
+  // Issue 15: loaded from node_modules, fastify and its ~180 CommonJS files (semver alone 47) were
+  // resolved, stat-ed and compiled one by one before the server listened.
+  it('carries fastify inside it: no chunk imports it from node_modules', () => {
+    const dir = join(ROOT, 'dist/server-bundle');
+    const imports = readdirSync(dir)
+      .filter((name) => name.endsWith('.js'))
+      .flatMap((name) => [...readFileSync(join(dir, name), 'utf8').matchAll(/\bfrom\s*"(fastify[^"]*)"|\bimport\(\s*"(fastify[^"]*)"\s*\)/g)].map((m) => `${name}: ${m[1] ?? m[2]}`));
+    expect(imports).toEqual([]);
   });
 });

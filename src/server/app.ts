@@ -200,6 +200,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     catalog,
     labels: lookup,
     labelRevision: service ? () => service.revision : undefined,
+    labelWatch: service ? (changed) => service.listen({ changed: (path) => changed(path), cleared: () => changed(undefined) }) : undefined,
     indexing: () => source.progress().state === 'running',
   });
   const progress = service

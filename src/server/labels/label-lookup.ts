@@ -15,8 +15,14 @@ export interface LabelSnapshot {
   updated_by?: string | undefined;
 }
 
+/** Whether an item has any label or metric: what `forEachLabeled` visits. */
+export function hasLabelsOrMetrics(s: LabelSnapshot): boolean {
+  return s.star !== null || s.flag !== null || s.tags.length > 0 || s.notes !== '' || Object.keys(s.metrics).length > 0;
+}
+
 export interface LabelLookup {
   peek(path: string): LabelSnapshot | undefined;
+  /** Items with any label or metric (`hasLabelsOrMetrics`). */
   forEachLabeled(visit: (path: string, labels: LabelSnapshot) => void): void;
 }
 

@@ -1,6 +1,6 @@
 import type { ItemMoved, ItemUpdated, MetricsUpdated } from '../../protocol/events.js';
 import type { Sidecar } from '../../protocol/items.js';
-import type { LabelLookup, LabelSnapshot } from './label-lookup.js';
+import { hasLabelsOrMetrics, type LabelLookup, type LabelSnapshot } from './label-lookup.js';
 import type { StoredEvent } from './label-store.js';
 
 /**
@@ -30,7 +30,7 @@ export class LabelProjection implements LabelLookup {
   /** Items with any label or metric (an item whose labels were all cleared is skipped). */
   forEachLabeled(visit: (path: string, labels: LabelSnapshot) => void): void {
     for (const [path, s] of this.items) {
-      if (s.star !== null || s.flag !== null || s.tags.length || s.notes || Object.keys(s.metrics).length) visit(path, s);
+      if (hasLabelsOrMetrics(s)) visit(path, s);
     }
   }
 

@@ -1,3 +1,6 @@
+import { TIMELINE_HOURS } from '../../protocol/progress.js';
+import { HOUR_MS, type Tally } from './tally.js';
+
 /**
  * Every label write the counters know of, as four numbers (20 bytes): the item's catalog id (-1
  * when the item was not in the catalog), its folder, the writer and when. Filtered stats and the
@@ -36,12 +39,38 @@ export class EditJournal {
     for (let i = 0; i < this.length; i++) visit(this.items[i]!, this.folderNames[this.folders[i]!]!, this.userNames[this.users[i]!]!, this.times[i]!);
   }
 
-  /** Visits the entries whose item is set in `members` (a byte per catalog id). */
-  forEachMember(members: Uint8Array, visit: (user: string, atMs: number) => void): void {
+  /**
+   * Adds to `tally` the entries whose item is set in `members` (a byte per catalog id), as
+   * `Tally.edit` would one by one: per writer the count and the newest time, and per hour the
+   * count, kept only for the `hours` hours from `fromHour` (those a timeline shows). Counted in
+   * typed arrays by writer id, a million-entry journal is one tight pass.
+   */
+  tallyMembers(members: Uint8Array, tally: Tally, fromHour: number, hours = TIMELINE_HOURS): void {
+    const writers = this.userNames.length;
+    const edits = new Float64Array(writers);
+    const newest = new Float64Array(writers).fill(-Infinity);
+    const perHour = new Float64Array(hours);
+    const { items, users, times } = this;
     for (let i = 0; i < this.length; i++) {
-      const item = this.items[i]!;
-      if (item >= 0 && members[item]) visit(this.userNames[this.users[i]!]!, this.times[i]!);
+      const item = items[i]!;
+      if (item < 0 || !members[item]) continue;
+      const user = users[i]!;
+      const at = times[i]!;
+      edits[user]!++;
+      if (at > newest[user]!) newest[user] = at;
+      const h = Math.floor(at / HOUR_MS) - fromHour;
+      if (h >= 0 && h < hours) perHour[h]!++;
     }
+    for (let user = 0; user < writers; user++) {
+      if (edits[user] === 0) continue;
+      const name = this.userNames[user]!;
+      const held = tally.edits.get(name);
+      if (held) {
+        held.edits += edits[user]!;
+        if (newest[user]! > held.last) held.last = newest[user]!;
+      } else tally.edits.set(name, { edits: edits[user]!, last: newest[user]! });
+    }
+    for (let h = 0; h < hours; h++) if (perHour[h]! > 0) tally.hours.set(fromHour + h, (tally.hours.get(fromHour + h) ?? 0) + perHour[h]!);
   }
 
   private grow(capacity: number): void {

@@ -76,34 +76,67 @@ function keepByLabelAnswer(list: IdList, answers: Uint8Array, unlabeledPasses: b
 
 function stars(list: IdList, wanted: readonly number[], ctx: FilterContext): void {
   const want = new Set(wanted);
+  // The answer per star value (0 for null), read from the index's star column.
+  const answerOf = new Uint8Array(256).fill(2);
+  for (const star of want) if (Number.isInteger(star) && star >= 0 && star < 256) answerOf[star] = 1;
   const answers = ctx.scratch();
-  const { ids, labels } = ctx.labels;
-  for (let i = 0; i < ids.length; i++) answers[ids[i]!] = want.has(labels[i]!.star ?? 0) ? 1 : 2;
+  markAnswers(answers, ctx.labels.ids, ctx.labels.stars, answerOf);
   keepByLabelAnswer(list, answers, want.has(0));
 }
 
 /** F2: `none` keeps the unflagged (every unlabeled item among them); an empty list keeps nothing, like `stars: []`. */
 function flags(list: IdList, wanted: readonly ('pick' | 'reject' | 'none')[], ctx: FilterContext): void {
   const want = new Set(wanted);
+  // By the index's flag column: 0 unflagged, 1 pick, 2 reject.
+  const answerOf = Uint8Array.of(want.has('none') ? 1 : 2, want.has('pick') ? 1 : 2, want.has('reject') ? 1 : 2);
   const answers = ctx.scratch();
-  const { ids, labels } = ctx.labels;
-  for (let i = 0; i < ids.length; i++) answers[ids[i]!] = want.has(labels[i]!.flag ?? 'none') ? 1 : 2;
+  markAnswers(answers, ctx.labels.ids, ctx.labels.flags, answerOf);
   keepByLabelAnswer(list, answers, want.has('none'));
 }
 
 function tags(list: IdList, wanted: readonly string[], mode: 'any' | 'all' | 'none', ctx: FilterContext): void {
   if (wanted.length === 0) return; // an empty clause constrains nothing
   const want = new Set(wanted);
-  const answers = ctx.scratch();
-  const { ids, labels } = ctx.labels;
-  for (let i = 0; i < ids.length; i++) {
-    const have = labels[i]!.tags;
-    let hits = 0;
-    for (const tag of want) if (have.includes(tag)) hits++;
-    const pass = mode === 'any' ? hits > 0 : mode === 'all' ? hits === want.size : hits === 0;
-    answers[ids[i]!] = pass ? 1 : 2;
+  const { ids, tags: tagsOf, tagNumbers } = ctx.labels;
+  // The wanted tags by their numbers in the index (a tag no item has has none: nobody hits it).
+  const numbers: number[] = [];
+  for (const tag of want) {
+    const n = tagNumbers.get(tag);
+    if (n !== undefined) numbers.push(n);
   }
+  // The answer by how many wanted tags an item has, decided once: the loop below has no branch
+  // on the mode (one per mode, taken once per request, would leave V8 without type feedback).
+  const answerByHits = new Uint8Array(numbers.length + 1);
+  for (let hits = 0; hits <= numbers.length; hits++) {
+    const pass = mode === 'any' ? hits > 0 : mode === 'all' ? hits === want.size : hits === 0;
+    answerByHits[hits] = pass ? 1 : 2;
+  }
+  const answers = ctx.scratch();
+  markTagAnswers(answers, ids, tagsOf, Int32Array.from(numbers), answerByHits);
   keepByLabelAnswer(list, answers, mode === 'none');
+}
+
+/**
+ * `answers[ids[i]] = answerOf[column[i]]`: each labeled id's answer from its value in a column of
+ * the label index. The hot loops are functions of their own with nothing after the loop, so V8
+ * optimizes them whole instead of entering at the loop and deoptimizing on the first line after it
+ * (which it would, once per request).
+ */
+function markAnswers(answers: Uint8Array, ids: Int32Array, column: Uint8Array, answerOf: Uint8Array): void {
+  for (let i = 0; i < ids.length; i++) answers[ids[i]!] = answerOf[column[i]!]!;
+}
+
+/** `markAnswers` for tags: the answer by how many of the wanted tag numbers each entry has. */
+function markTagAnswers(answers: Uint8Array, ids: Int32Array, tagsOf: readonly Int32Array[], numbers: Int32Array, answerByHits: Uint8Array): void {
+  for (let i = 0; i < ids.length; i++) {
+    const have = tagsOf[i]!;
+    let hits = 0;
+    for (let t = 0; t < have.length; t++) {
+      const tag = have[t]!;
+      for (let w = 0; w < numbers.length; w++) if (numbers[w] === tag) hits++;
+    }
+    answers[ids[i]!] = answerByHits[hits]!;
+  }
 }
 
 /** F1: the lower-cased needle in the lower-cased path (so in the name, its last segment) or in the notes. */

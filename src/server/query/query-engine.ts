@@ -8,7 +8,7 @@ import { arrange, idAt, positionOf, windowByWalk, type Arranged, type LabelMetri
 import { applyFilters, filterMetric, type FilterContext, type IdList } from './filters.js';
 import { binPopulation, countBins, type PopulationBins, withFiltered } from './histogram.js';
 import { itemView } from './item-view.js';
-import { buildLabelIndex, type LabelIndex } from './label-index.js';
+import { type LabelIndex, type LabelWatch, LiveLabelIndex } from './label-index.js';
 import { PathText } from './path-text.js';
 import { DEFAULT_SORT, OrderBook, type ListSort, type SortDirection } from './order-book.js';
 import { drain } from './radix.js';
@@ -24,6 +24,11 @@ export interface QueryEngineOptions {
    * (and metric-sorted folders) are reused between queries; without it, rebuilt per query.
    */
   labelRevision?: () => number;
+  /**
+   * Tells of each path whose labels change (the label service's projection): the label index is
+   * then patched per change instead of rebuilt when the revision moves (L9).
+   */
+  labelWatch?: LabelWatch;
   /** True while the dataset is still indexing: unfiltered orders may then be up to 1 s stale. */
   indexing?: () => boolean;
   /** How long an order build or a window selection runs between two turns of the event loop (default 10 ms; tests: 0). */
@@ -106,7 +111,7 @@ export class QueryEngine {
   private readonly book: OrderBook;
   private readonly scoped = new ScopedOrders();
   private readonly pathText: PathText;
-  private labelCache: { stamp: string; index: LabelIndex } | undefined;
+  private readonly labelIndexes: LiveLabelIndex;
   private fieldsCache: { stamp: string; fields: { name: string; count: number }[] } | undefined;
   private scratchArray = new Uint8Array(0);
   private readonly populations = new Map<string, { stamp: string; bins: PopulationBins | undefined }>();
@@ -121,6 +126,7 @@ export class QueryEngine {
     this.catalog = options.catalog;
     this.labels = options.labels;
     this.labelRevision = options.labelRevision;
+    this.labelIndexes = new LiveLabelIndex(options.catalog, options.labels, options.labelRevision, options.labelWatch);
     this.indexing = options.indexing ?? (() => false);
     this.book = new OrderBook(options.catalog, options.buildSliceMs, this.indexing);
     this.pathText = new PathText(options.catalog);
@@ -161,6 +167,26 @@ export class QueryEngine {
     const scope = this.scope(dir.id, recursive);
     if (filters.length > 0) applyFilters(scope, filters, this.context(this.labelIndex()));
     return scope;
+  }
+
+  /**
+   * Visits the items of a folder (its subtree when `recursive`) that pass `filters`, in no order,
+   * each with its entry in the label index (-1: no labels); returns how many passed. Progress
+   * stats count a filtered set this way: no list allocated, no lookup by path, label fields read
+   * from the index's typed columns (valid during the call only: patched at the next change).
+   */
+  forEachInScope(path: string, recursive: boolean, filters: readonly Filter[], visit: (id: number, entry: number, index: LabelIndex) => void): number {
+    const dir = this.dir(path);
+    const scope = this.scope(dir.id, recursive, 0);
+    const index = this.labelIndex();
+    if (filters.length > 0) applyFilters(scope, filters, this.context(index));
+    const { ids, count } = scope;
+    const { positionOf } = index;
+    for (let i = 0; i < count; i++) {
+      const id = ids[i]!;
+      visit(id, id < positionOf.length ? positionOf[id]! : -1, index);
+    }
+    return count;
   }
 
   /** `ids` in the order of `sort` (L6), e.g. search matches in name order. */
@@ -529,9 +555,7 @@ export class QueryEngine {
     const buffer = (length: number) => (slot === undefined ? new Int32Array(length) : this.idBuffer(slot, length));
     if (dir.id === 0 && recursive) {
       const ids = buffer(catalog.aliveCount);
-      let n = 0;
-      for (let id = 0; id < catalog.size; id++) if (catalog.alive[id]) ids[n++] = id;
-      return { ids, count: n };
+      return { ids, count: aliveIds(catalog.alive, catalog.size, ids) };
     }
     const ids = buffer(recursive ? dir.count : dir.items.length);
     let n = 0;
@@ -569,12 +593,7 @@ export class QueryEngine {
   }
 
   private labelIndex(): LabelIndex {
-    if (!this.labelRevision) return buildLabelIndex(this.catalog, this.labels);
-    const stamp = `${this.catalog.generation}:${this.labelRevision()}`;
-    if (this.labelCache?.stamp === stamp) return this.labelCache.index;
-    const index = buildLabelIndex(this.catalog, this.labels);
-    this.labelCache = { stamp, index };
-    return index;
+    return this.labelIndexes.current();
   }
 
   /**
@@ -592,4 +611,14 @@ export class QueryEngine {
     else this.scratchArray.fill(0);
     return this.scratchArray;
   }
+}
+
+/**
+ * The alive ids below `size` into `out`; how many. A function of its own: optimized whole, not
+ * entered at the loop with no type feedback for what follows it (a deopt per call at 1M rows).
+ */
+function aliveIds(alive: Uint8Array, size: number, out: Int32Array): number {
+  let n = 0;
+  for (let id = 0; id < size; id++) if (alive[id]) out[n++] = id;
+  return n;
 }

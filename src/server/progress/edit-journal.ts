@@ -50,17 +50,7 @@ export class EditJournal {
     const edits = new Float64Array(writers);
     const newest = new Float64Array(writers).fill(-Infinity);
     const perHour = new Float64Array(hours);
-    const { items, users, times } = this;
-    for (let i = 0; i < this.length; i++) {
-      const item = items[i]!;
-      if (item < 0 || !members[item]) continue;
-      const user = users[i]!;
-      const at = times[i]!;
-      edits[user]!++;
-      if (at > newest[user]!) newest[user] = at;
-      const h = Math.floor(at / HOUR_MS) - fromHour;
-      if (h >= 0 && h < hours) perHour[h]!++;
-    }
+    countMembers(this.items, this.users, this.times, this.length, members, edits, newest, perHour, fromHour);
     for (let user = 0; user < writers; user++) {
       if (edits[user] === 0) continue;
       const name = this.userNames[user]!;
@@ -94,6 +84,34 @@ export class EditJournal {
     this.users.copyWithin(0, from, this.length);
     this.times.copyWithin(0, from, this.length);
     this.length -= from;
+  }
+}
+
+/**
+ * The pass over the journal, a function of its own with nothing after its loop, so V8 optimizes it
+ * whole rather than entering it at the loop and deoptimizing after it (once per request).
+ */
+function countMembers(
+  items: Int32Array,
+  users: Int32Array,
+  times: Float64Array,
+  length: number,
+  members: Uint8Array,
+  edits: Float64Array,
+  newest: Float64Array,
+  perHour: Float64Array,
+  fromHour: number,
+): void {
+  const hours = perHour.length;
+  for (let i = 0; i < length; i++) {
+    const item = items[i]!;
+    if (item < 0 || !members[item]) continue;
+    const user = users[i]!;
+    const at = times[i]!;
+    edits[user]!++;
+    if (at > newest[user]!) newest[user] = at;
+    const h = Math.floor(at / HOUR_MS) - fromHour;
+    if (h >= 0 && h < hours) perHour[h]!++;
   }
 }
 

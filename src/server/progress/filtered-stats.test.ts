@@ -27,7 +27,8 @@ const pick = <T>(next: () => number, values: readonly T[]): T => values[Math.flo
 
 const FOLDERS = ['/', '/a', '/a/b', '/d'];
 const PATHS = FOLDERS.flatMap((f) => [0, 1, 2, 3, 4, 5].map((i) => (f === '/' ? `/${i}.jpg` : `${f}/${i}.jpg`)));
-const TAGS = ['cat', 'dog', 'bird'];
+/** More than the label index keeps in a mask (32), so tags past it are counted and filtered too. */
+const TAGS = ['cat', 'dog', 'bird', ...Array.from({ length: 34 }, (_, i) => `t${i}`)];
 const USERS = ['ann', 'bob', 'cy'];
 const NOW = Date.parse('2026-03-01T12:30:00Z');
 const widthOf = (path: string) => 50 + ((path.length * 37) % 200);
@@ -133,7 +134,7 @@ describe('filtered progress stats', () => {
               ? { set_star: Math.floor(next() * 6) }
               : r < 0.55
                 ? { set_flag: pick(next, [null, 'pick', 'reject'] as const) }
-                : { add_tags: [pick(next, TAGS)], remove_tags: [pick(next, TAGS)] };
+                : { add_tags: [pick(next, TAGS), pick(next, TAGS.slice(0, 3))], remove_tags: [pick(next, TAGS)] };
           await service.patchItem(path, patch, base, { key: `k${step}`, actor: user });
         } else if (roll < 0.7) {
           await service.patchItems([{ path, base_version: base, patch: { set_notes: next() < 0.5 ? '' : 'a Note' } }], { key: `k${step}`, actor: user });

@@ -25,7 +25,7 @@ import { EditJournal } from './edit-journal.js';
 import { FolderCounters } from './folder-counters.js';
 import { MyWork } from './my-work.js';
 import { statsExportRows, type StatsExportRow } from './stats-export.js';
-import { ScopeCounts } from './scope-counts.js';
+import { countLabels, markMembers } from './scope-counts.js';
 import { HOUR_MS } from './tally.js';
 import { TeamDocument } from './team-document.js';
 
@@ -154,12 +154,10 @@ export class ProgressService {
       return this.counters.sum(path, body.recursive).summary(total, this.rule, now);
     }
     const members = this.members(catalog.size);
-    const counts = new ScopeCounts();
-    const total = query.forEachInScope(path, body.recursive, body.filters, (id, entry, index) => {
-      members[id] = 1;
-      if (entry >= 0) counts.add(index, entry);
+    const { total, tally } = query.withScope(path, body.recursive, body.filters, (ids, count, index) => {
+      markMembers(ids, count, members);
+      return { total: count, tally: countLabels(ids, count, index, members) };
     });
-    const tally = counts.tally();
     this.journal.tallyMembers(members, tally, Math.floor(now / HOUR_MS) - TIMELINE_HOURS + 1);
     return tally.summary(total, this.rule, now);
   }

@@ -1,6 +1,7 @@
 import type { Filter, NumberRange } from '../../protocol/query.js';
 import type { Catalog } from '../catalog/catalog.js';
-import type { LabelIndex } from './label-index.js';
+import type { LabelSnapshot } from '../labels/label-lookup.js';
+import { type LabelIndex, MASKED_TAGS } from './label-index.js';
 import type { PathText } from './path-text.js';
 
 /**
@@ -50,16 +51,18 @@ function metricRange(list: IdList, metric: string, min: number | undefined, max:
     list.count = 0; // nobody has the metric, and missing values never match
     return;
   }
-  const lo = min ?? -Infinity;
-  const hi = max ?? Infinity;
-  const ids = list.ids;
+  list.count = keepInRange(list.ids, list.count, values, min ?? -Infinity, max ?? Infinity);
+}
+
+/** Compacts `ids` to those whose value is in [lo, hi]; how many. A function of its own, as `markAnswers`. */
+function keepInRange(ids: Int32Array, count: number, values: Float64Array, lo: number, hi: number): number {
   let kept = 0;
-  for (let i = 0; i < list.count; i++) {
+  for (let i = 0; i < count; i++) {
     const id = ids[i]!;
     const v = values[id]!;
     if (v >= lo && v <= hi) ids[kept++] = id; // NaN fails both comparisons
   }
-  list.count = kept;
+  return kept;
 }
 
 /** `answer` per labeled id: 1 = passes, 2 = fails; 0 = unlabeled, decided by `unlabeledPasses`. */
@@ -97,22 +100,35 @@ function flags(list: IdList, wanted: readonly ('pick' | 'reject' | 'none')[], ct
 function tags(list: IdList, wanted: readonly string[], mode: 'any' | 'all' | 'none', ctx: FilterContext): void {
   if (wanted.length === 0) return; // an empty clause constrains nothing
   const want = new Set(wanted);
-  const { ids, tags: tagsOf, tagNumbers } = ctx.labels;
-  // The wanted tags by their numbers in the index (a tag no item has has none: nobody hits it).
-  const numbers: number[] = [];
+  const { ids, tagMasks, moreTags, tagNumbers } = ctx.labels;
+  // The wanted tags by their numbers in the index (a tag no item has has none: nobody hits it):
+  // those below MASKED_TAGS as a mask, the others as a list looked up in `moreTags`.
+  let wantMask = 0;
+  const wantMore: number[] = [];
   for (const tag of want) {
     const n = tagNumbers.get(tag);
-    if (n !== undefined) numbers.push(n);
+    if (n === undefined) continue;
+    if (n < MASKED_TAGS) wantMask |= 1 << n;
+    else wantMore.push(n);
   }
+  const wanted32 = bitCount(wantMask) + wantMore.length;
   // The answer by how many wanted tags an item has, decided once: the loop below has no branch
   // on the mode (one per mode, taken once per request, would leave V8 without type feedback).
-  const answerByHits = new Uint8Array(numbers.length + 1);
-  for (let hits = 0; hits <= numbers.length; hits++) {
+  const answerByHits = new Uint8Array(wanted32 + 1);
+  for (let hits = 0; hits <= wanted32; hits++) {
     const pass = mode === 'any' ? hits > 0 : mode === 'all' ? hits === want.size : hits === 0;
     answerByHits[hits] = pass ? 1 : 2;
   }
   const answers = ctx.scratch();
-  markTagAnswers(answers, ids, tagsOf, Int32Array.from(numbers), answerByHits);
+  markTagAnswers(answers, ids, tagMasks, wantMask >>> 0, answerByHits);
+  // Tags past the mask: the few entries that have any get their answer again, counting those too.
+  if (wantMore.length > 0) {
+    for (const [entry, more] of moreTags) {
+      let hits = bitCount(tagMasks[entry]! & wantMask);
+      for (const n of wantMore) if (more.includes(n)) hits++;
+      answers[ids[entry]!] = answerByHits[hits]!;
+    }
+  }
   keepByLabelAnswer(list, answers, mode === 'none');
 }
 
@@ -126,17 +142,16 @@ function markAnswers(answers: Uint8Array, ids: Int32Array, column: Uint8Array, a
   for (let i = 0; i < ids.length; i++) answers[ids[i]!] = answerOf[column[i]!]!;
 }
 
-/** `markAnswers` for tags: the answer by how many of the wanted tag numbers each entry has. */
-function markTagAnswers(answers: Uint8Array, ids: Int32Array, tagsOf: readonly Int32Array[], numbers: Int32Array, answerByHits: Uint8Array): void {
-  for (let i = 0; i < ids.length; i++) {
-    const have = tagsOf[i]!;
-    let hits = 0;
-    for (let t = 0; t < have.length; t++) {
-      const tag = have[t]!;
-      for (let w = 0; w < numbers.length; w++) if (numbers[w] === tag) hits++;
-    }
-    answers[ids[i]!] = answerByHits[hits]!;
-  }
+/** `markAnswers` for tags below MASKED_TAGS: the answer by how many of the wanted ones each entry has. */
+function markTagAnswers(answers: Uint8Array, ids: Int32Array, tagMasks: Uint32Array, wantMask: number, answerByHits: Uint8Array): void {
+  for (let i = 0; i < ids.length; i++) answers[ids[i]!] = answerByHits[bitCount(tagMasks[i]! & wantMask)]!;
+}
+
+/** Set bits in a 32-bit word. */
+export function bitCount(word: number): number {
+  let v = word - ((word >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
 }
 
 /** F1: the lower-cased needle in the lower-cased path (so in the name, its last segment) or in the notes. */
@@ -145,12 +160,15 @@ function text(list: IdList, query: string, ctx: FilterContext): void {
   if (needle === '') return;
   const paths = ctx.pathText();
   const noteHits = ctx.scratch();
-  const { ids, labels } = ctx.labels;
+  markNoteHits(noteHits, ctx.labels.ids, ctx.labels.labels, needle);
+  paths.keep(list, needle, noteHits);
+}
+
+function markNoteHits(noteHits: Uint8Array, ids: Int32Array, labels: readonly LabelSnapshot[], needle: string): void {
   for (let i = 0; i < ids.length; i++) {
     const notes = labels[i]!.notes;
     if (notes !== '' && notes.toLowerCase().includes(needle)) noteHits[ids[i]!] = 1;
   }
-  paths.keep(list, needle, noteHits);
 }
 
 /** Width and height are 0 when unknown; unknown never matches a range. */

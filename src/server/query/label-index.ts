@@ -21,8 +21,14 @@ export interface LabelIndex {
   labeled: Uint8Array;
   /** Per entry: its last writer's number in `writerNames`, or -1. */
   writers: Int32Array;
-  /** Per entry: its tags' numbers in `tagNames`. */
-  tags: Int32Array[];
+  /**
+   * Per entry: its tags numbered below 32 in `tagNames`, as bits (a dataset's first 32 tags: most
+   * have fewer). A mask per entry keeps a pass over 400k entries in one typed array, where an
+   * array of tags per entry costs a heap object read each.
+   */
+  tagMasks: Uint32Array;
+  /** By entry, for the entries that have some: their tags numbered 32 and up. */
+  moreTags: ReadonlyMap<number, Int32Array>;
   tagNames: readonly string[];
   tagNumbers: ReadonlyMap<string, number>;
   writerNames: readonly string[];
@@ -36,7 +42,8 @@ export type LabelWatch = (changed: (path: string | undefined) => void) => () => 
 
 /** Patching more paths than this at once: rebuilding costs less. */
 const MAX_DIRTY = 65_536;
-const NO_TAGS = new Int32Array(0);
+/** Tags numbered below this go in an entry's mask. */
+export const MASKED_TAGS = 32;
 
 /**
  * The label index, kept current (L9). With a `watch`, the paths whose labels changed since the
@@ -51,7 +58,8 @@ export class LiveLabelIndex {
   private flags = new Uint8Array(0);
   private labeledBytes = new Uint8Array(0);
   private writers = new Int32Array(0);
-  private readonly tags: Int32Array[] = [];
+  private tagMasks = new Uint32Array(0);
+  private readonly moreTags = new Map<number, Int32Array>();
   private readonly labels: LabelSnapshot[] = [];
   private positionOf = new Int32Array(0);
   private readonly tagNames: string[] = [];
@@ -90,7 +98,8 @@ export class LiveLabelIndex {
       flags: this.flags.subarray(0, n),
       labeled: this.labeledBytes.subarray(0, n),
       writers: this.writers.subarray(0, n),
-      tags: this.tags,
+      tagMasks: this.tagMasks.subarray(0, n),
+      moreTags: this.moreTags,
       tagNames: this.tagNames,
       tagNumbers: this.tagNumbers,
       writerNames: this.writerNames,
@@ -102,7 +111,7 @@ export class LiveLabelIndex {
     this.dirty.clear();
     this.overflow = false;
     this.labels.length = 0;
-    this.tags.length = 0;
+    this.moreTags.clear();
     if (this.positionOf.length < catalog.size) this.positionOf = new Int32Array(catalog.width.length);
     this.positionOf.fill(-1);
     this.lookup.forEachLabeled((path, snapshot) => {
@@ -130,7 +139,7 @@ export class LiveLabelIndex {
         if (at !== last) this.put(at, lastId, labels[last]!);
         positionOf[id] = -1;
         labels.pop();
-        this.tags.pop();
+        this.moreTags.delete(last);
       }
     }
     this.dirty.clear();
@@ -140,7 +149,6 @@ export class LiveLabelIndex {
     const at = this.labels.length;
     if (at === this.ids.length) this.grow();
     this.labels.push(s);
-    this.tags.push(NO_TAGS);
     this.put(at, id, s);
   }
 
@@ -153,17 +161,21 @@ export class LiveLabelIndex {
     this.flags[at] = s.flag === 'pick' ? 1 : s.flag === 'reject' ? 2 : 0;
     this.labeledBytes[at] = star > 0 || s.tags.length > 0 || s.notes !== '' || s.flag != null ? 1 : 0;
     this.writers[at] = s.updated_by === undefined ? -1 : number(this.writerNumbers, this.writerNames, s.updated_by);
-    if (s.tags.length === 0) this.tags[at] = NO_TAGS;
-    else {
-      const tags = new Int32Array(s.tags.length);
-      for (let i = 0; i < tags.length; i++) tags[i] = number(this.tagNumbers, this.tagNames, s.tags[i]!);
-      this.tags[at] = tags;
+    let mask = 0;
+    const more: number[] = [];
+    for (const tag of s.tags) {
+      const n = number(this.tagNumbers, this.tagNames, tag);
+      if (n < MASKED_TAGS) mask |= 1 << n;
+      else more.push(n);
     }
+    this.tagMasks[at] = mask >>> 0;
+    if (more.length > 0) this.moreTags.set(at, Int32Array.from(more));
+    else this.moreTags.delete(at);
   }
 
   private grow(): void {
     const capacity = Math.max(1024, this.ids.length * 2);
-    const grown = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+    const grown = <T extends Int32Array | Uint8Array | Uint32Array>(a: T, make: (n: number) => T): T => {
       const b = make(capacity);
       b.set(a);
       return b;
@@ -173,6 +185,7 @@ export class LiveLabelIndex {
     this.stars = grown(this.stars, (n) => new Uint8Array(n));
     this.flags = grown(this.flags, (n) => new Uint8Array(n));
     this.labeledBytes = grown(this.labeledBytes, (n) => new Uint8Array(n));
+    this.tagMasks = grown(this.tagMasks, (n) => new Uint32Array(n));
   }
 }
 

@@ -170,23 +170,18 @@ export class QueryEngine {
   }
 
   /**
-   * Visits the items of a folder (its subtree when `recursive`) that pass `filters`, in no order,
-   * each with its entry in the label index (-1: no labels); returns how many passed. Progress
-   * stats count a filtered set this way: no list allocated, no lookup by path, label fields read
-   * from the index's typed columns (valid during the call only: patched at the next change).
+   * Hands `use` the items of a folder (its subtree when `recursive`) that pass `filters`, in no
+   * order (`ids`, the first `count`), with the label index (`positionOf` an id's entry); returns
+   * what `use` returns. Progress stats count a filtered set this way: no list allocated, no lookup
+   * by path. Both are valid during the call only: the ids are a reused buffer, the index is
+   * patched at the next label change.
    */
-  forEachInScope(path: string, recursive: boolean, filters: readonly Filter[], visit: (id: number, entry: number, index: LabelIndex) => void): number {
+  withScope<T>(path: string, recursive: boolean, filters: readonly Filter[], use: (ids: Int32Array, count: number, index: LabelIndex) => T): T {
     const dir = this.dir(path);
     const scope = this.scope(dir.id, recursive, 0);
     const index = this.labelIndex();
     if (filters.length > 0) applyFilters(scope, filters, this.context(index));
-    const { ids, count } = scope;
-    const { positionOf } = index;
-    for (let i = 0; i < count; i++) {
-      const id = ids[i]!;
-      visit(id, id < positionOf.length ? positionOf[id]! : -1, index);
-    }
-    return count;
+    return use(scope.ids, scope.count, index);
   }
 
   /** `ids` in the order of `sort` (L6), e.g. search matches in name order. */

@@ -2,6 +2,8 @@ import type { AsyncBuffer, ColumnMetaData, Compressors, FileMetaData, SchemaTree
 import { parquetRead, parquetSchema } from 'hyparquet';
 import { loadCodecs } from './parquet-codecs.js';
 import { readHybrid } from './parquet-levels.js';
+import { snappyDecompress } from './snappy.js';
+import { definitionIsAll, repetitionIsWholeRows } from './vector-levels.js';
 import { chunkStart, decompress, PLAIN, UnsupportedPage } from './parquet-pages.js';
 import { type ByteReader, readStruct, type ThriftStruct } from './parquet-thrift.js';
 
@@ -175,6 +177,69 @@ function bitWidth(max: number): number {
   return max === 0 ? 0 : 32 - Math.clz32(max);
 }
 
+/** A data page split into its parts, levels not yet decoded: `levels` holds the two level runs. */
+interface PageParts {
+  count: number;
+  encoding: number;
+  levels: Uint8Array;
+  rep: [number, number];
+  def: [number, number];
+  data: Uint8Array;
+}
+
+/** A reusable buffer pages are decompressed into (a 512-d vector page is tens of MB). */
+interface Scratch {
+  bytes: Uint8Array;
+}
+
+function decompressPage(page: Uint8Array, size: number, meta: ColumnMetaData, codecs: Compressors, scratch: Scratch): Uint8Array {
+  if (meta.codec !== 'SNAPPY') return decompress(page, size, meta.codec, codecs);
+  if (scratch.bytes.length < size) scratch.bytes = new Uint8Array(Math.max(size, Math.ceil(scratch.bytes.length * 1.25)));
+  const out = scratch.bytes.subarray(0, size);
+  snappyDecompress(page, out);
+  return out;
+}
+
+/** A data page's level runs and values, decompressed (into `scratch` when snappy). */
+function pageParts(header: ThriftStruct, page: Uint8Array, leaf: VectorLeaf, meta: ColumnMetaData, codecs: Compressors, scratch: Scratch): PageParts {
+  const v2 = (header.get(1) as number) === DATA_PAGE_V2;
+  const info = header.get(v2 ? 8 : 5) as ThriftStruct;
+  const count = info.get(1) as number;
+  const encoding = info.get(v2 ? 4 : 2) as number;
+  if (v2) {
+    const repBytes = info.get(6) as number;
+    const defBytes = info.get(5) as number;
+    const values = page.subarray(repBytes + defBytes);
+    const data = info.get(7) === false ? values : decompressPage(values, (header.get(2) as number) - repBytes - defBytes, meta, codecs, scratch);
+    return { count, encoding, levels: page, rep: [0, repBytes], def: [repBytes, repBytes + defBytes], data };
+  }
+  const data = decompressPage(page, header.get(2) as number, meta, codecs, scratch);
+  let offset = 0;
+  const range = (width: number, encodingField: number): [number, number] => {
+    if (!width) return [offset, offset];
+    if (info.get(encodingField) !== RLE) throw new UnsupportedPage('bit-packed levels');
+    const length = data[offset]! | (data[offset + 1]! << 8) | (data[offset + 2]! << 16) | (data[offset + 3]! << 24);
+    const r: [number, number] = [offset + 4, offset + 4 + length];
+    offset += 4 + length;
+    return r;
+  };
+  const rep = range(bitWidth(leaf.maxRep), 4);
+  const def = range(bitWidth(leaf.maxDef), 3);
+  return { count, encoding, levels: data, rep, def, data: data.subarray(offset) };
+}
+
+/** The page's levels, one entry per value (all zero where the column has none). */
+function expandLevels(parts: PageParts, leaf: VectorLeaf): { reps: Uint32Array; defs: Uint32Array } {
+  const { count, levels } = parts;
+  const reps = new Uint32Array(count);
+  const defs = new Uint32Array(count);
+  const repWidth = bitWidth(leaf.maxRep);
+  const defWidth = bitWidth(leaf.maxDef);
+  if (repWidth) readHybrid({ bytes: levels, offset: parts.rep[0] }, parts.rep[1], repWidth, count, reps);
+  if (defWidth) readHybrid({ bytes: levels, offset: parts.def[0] }, parts.def[1], defWidth, count, defs);
+  return { reps, defs };
+}
+
 /**
  * A data page's repetition and definition levels (all zero where the column has none) and its
  * decompressed values; what this decoder does not handle throws `UnsupportedPage`.
@@ -186,37 +251,22 @@ function pageLevels(
   meta: ColumnMetaData,
   codecs: Compressors,
   levelsOnly = false,
+  scratch: Scratch = { bytes: new Uint8Array(0) },
 ): { count: number; reps: Uint32Array; defs: Uint32Array; data: Uint8Array } {
-  const repWidth = bitWidth(leaf.maxRep);
-  const defWidth = bitWidth(leaf.maxDef);
-  const v2 = (header.get(1) as number) === DATA_PAGE_V2;
-  const info = header.get(v2 ? 8 : 5) as ThriftStruct;
-  const count = info.get(1) as number;
-  const encoding = info.get(v2 ? 4 : 2) as number;
-  if (encoding !== PLAIN && !levelsOnly) throw new UnsupportedPage(`encoding ${encoding}`);
-  const reps = new Uint32Array(count);
-  const defs = new Uint32Array(count);
-  if (v2) {
-    const repBytes = info.get(6) as number;
-    const defBytes = info.get(5) as number;
-    if (repWidth) readHybrid({ bytes: page, offset: 0 }, repBytes, repWidth, count, reps);
-    if (defWidth) readHybrid({ bytes: page, offset: repBytes }, repBytes + defBytes, defWidth, count, defs);
-    const values = page.subarray(repBytes + defBytes);
-    const data = info.get(7) === false ? values : decompress(values, (header.get(2) as number) - repBytes - defBytes, meta.codec, codecs);
-    return { count, reps, defs, data };
-  }
-  const data = decompress(page, header.get(2) as number, meta.codec, codecs);
-  let offset = 0;
-  const levels = (width: number, into: Uint32Array, encodingField: number) => {
-    if (!width) return;
-    if (info.get(encodingField) !== RLE) throw new UnsupportedPage('bit-packed levels');
-    const length = data[offset]! | (data[offset + 1]! << 8) | (data[offset + 2]! << 16) | (data[offset + 3]! << 24);
-    readHybrid({ bytes: data, offset: offset + 4 }, offset + 4 + length, width, count, into);
-    offset += 4 + length;
-  };
-  levels(repWidth, reps, 4);
-  levels(defWidth, defs, 3);
-  return { count, reps, defs, data: data.subarray(offset) };
+  const parts = pageParts(header, page, leaf, meta, codecs, scratch);
+  if (parts.encoding !== PLAIN && !levelsOnly) throw new UnsupportedPage(`encoding ${parts.encoding}`);
+  return { count: parts.count, ...expandLevels(parts, leaf), data: parts.data };
+}
+
+/** Whether the page is whole rows of `dim` non-null values from its first entry (checked on the level runs). */
+function wholeRowsPage(parts: PageParts, leaf: VectorLeaf, dim: number): boolean {
+  const { count, levels } = parts;
+  return (
+    parts.encoding === PLAIN &&
+    parts.data.length >= count * 4 &&
+    repetitionIsWholeRows(levels, parts.rep[0], parts.rep[1], count, dim) &&
+    definitionIsAll(levels, parts.def[0], parts.def[1], bitWidth(leaf.maxDef), count, leaf.maxDef)
+  );
 }
 
 /** Rows are assembled across pages: a row's values may continue on the next page. */
@@ -234,6 +284,9 @@ export function decodeVectorChunk(bytes: Uint8Array, meta: ColumnMetaData, leaf:
   };
   let valuesSeen = 0;
   const total = Number(meta.num_values);
+  // Whole rows are copied as bytes (the values may sit at any offset in the page).
+  const outBytes = size === 4 && LITTLE_ENDIAN ? new Uint8Array(out.buffer, out.byteOffset, out.byteLength) : undefined;
+  const scratch: Scratch = { bytes: new Uint8Array(0) };
   while (valuesSeen < total && reader.offset < bytes.length) {
     const header = readStruct(reader);
     const compressedSize = header.get(3) as number;
@@ -244,11 +297,25 @@ export function decodeVectorChunk(bytes: Uint8Array, meta: ColumnMetaData, leaf:
       if (type === 2) throw new UnsupportedPage('dictionary-encoded floats');
       continue;
     }
-    const { count, reps, defs, data } = pageLevels(header, page, leaf, meta, codecs);
+    const parts = pageParts(header, page, leaf, meta, codecs, scratch);
+    if (outBytes && wholeRowsPage(parts, leaf, dim)) {
+      // The usual page (most of the time is spent here): whole rows from its first value, copied as one block.
+      const n = parts.count / dim;
+      finish();
+      if (row + n >= rows) throw new Error(`column ${leaf.name} holds more rows than its row group`);
+      outBytes.set(parts.data.subarray(0, parts.count * 4), (row + 1) * dim * 4);
+      valid.fill(1, row + 1, row + n);
+      row += n;
+      // Its last row is judged by \`finish\` like any other: values on the next page make it too long.
+      at = dim;
+      ok = true;
+      valuesSeen += parts.count;
+      continue;
+    }
+    if (parts.encoding !== PLAIN) throw new UnsupportedPage(`encoding ${parts.encoding}`);
+    const { count, data } = parts;
+    const { reps, defs } = expandLevels(parts, leaf);
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    // Whole rows are copied as bytes (the values may sit at any offset in the page).
-    const bulk = size === 4 && LITTLE_ENDIAN;
-    const outBytes = bulk ? new Uint8Array(out.buffer, out.byteOffset, out.byteLength) : undefined;
     let v = 0;
     for (let i = 0; i < count; ) {
       // The usual row: `dim` values, none null, starting here: copied at once (most of the time spent here).

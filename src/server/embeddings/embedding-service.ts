@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { EmbeddingInfo, PutEmbeddingsBody, SimilarBody } from '../../protocol/embeddings.js';
 import type { Item } from '../../protocol/items.js';
@@ -22,7 +23,10 @@ export interface EmbeddingServiceOptions {
   store: EmbeddingStore;
   /** Where built indexes are kept (`<workspace>/embeddings/`). */
   indexDir: string;
-  /** Threads an index build may use (default 1: the machine is shared with the server's own work). */
+  /**
+   * Threads an index build adds vectors on (default: every core). The build runs once per set of
+   * vectors and its result is kept, while the server's own work is bursts of requests.
+   */
   buildThreads?: number;
   /** How long after the last `PUT /embeddings` an index rebuild starts (default 2 s). */
   rebuildDelayMs?: number;
@@ -443,7 +447,7 @@ export class EmbeddingService {
     }
     const file = this.indexFile(entry);
     entry.progress = { done: 0, total: count };
-    entry.build = buildIndexFile({ vectors: vectors as SharedArrayBuffer, count, dim: set.dim, file, threads: this.options.buildThreads ?? 1 }, (done, total) => {
+    entry.build = buildIndexFile({ vectors: vectors as SharedArrayBuffer, count, dim: set.dim, file, threads: this.options.buildThreads ?? availableParallelism() }, (done, total) => {
       entry.progress = { done, total };
     });
     entry.build.done.then(

@@ -23,8 +23,8 @@ export type IndexBuildMessage =
   | { type: 'ready'; reused: boolean; vectors: number }
   | { type: 'error'; message: string };
 
-/** Vectors added per call: small enough for progress every second or so at 512-d. */
-const BATCH = 2048;
+/** Vectors added per call and thread: small enough for progress every second or so at 512-d. */
+const BATCH_PER_THREAD = 1024;
 
 export interface IndexMeta {
   fingerprint: string;
@@ -75,6 +75,8 @@ async function main(): Promise<void> {
   }
   const index = new (usearch().Index)({ dimensions: dim, ...INDEX_CONFIG });
   // A zero vector (a row without one) has no direction: it is left out of the index.
+  const threads = Math.max(1, request.threads);
+  const BATCH = BATCH_PER_THREAD * threads;
   const keys = new BigUint64Array(BATCH);
   const batch = new Float32Array(BATCH * dim);
   let added = 0;
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
       batch.set(row, n * dim);
       n++;
     }
-    if (n > 0) index.add(keys.subarray(0, n), batch.subarray(0, n * dim), request.threads);
+    if (n > 0) index.add(keys.subarray(0, n), batch.subarray(0, n * dim), threads);
     added += n;
     parentPort!.postMessage({ type: 'progress', done: to, total: count } satisfies IndexBuildMessage);
   }

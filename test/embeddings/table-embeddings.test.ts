@@ -97,7 +97,8 @@ const similar = (body: Record<string, unknown>) => call<SimilarResponse>(server,
 
 describe('embedding columns of a table', () => {
   it('[EM6] decodes FIXED_SIZE_LIST and LIST float columns into unit vectors exactly as hyparquet reads them; null and short rows have none', async () => {
-    const { file: bytes, metadata, close } = await openParquetFile(file);
+    const parquet = await openParquetFile(file);
+    const { file: bytes, metadata, close } = parquet;
     try {
       const leaves = floatListColumns(metadata);
       expect(leaves.map((l) => l.name)).toEqual(['emb', 'emb_list', 'pair']);
@@ -105,7 +106,7 @@ describe('embedding columns of a table', () => {
       for (const leaf of leaves.slice(0, 2)) {
         const out = new Float32Array(rows * DIM);
         const valid = new Uint8Array(rows);
-        await readVectorGroup(bytes, metadata, 0, leaf, DIM, out, valid);
+        await readVectorGroup(parquet, 0, leaf, DIM, out, valid);
         const expected: number[][] = [];
         await parquetRead({ file: bytes, metadata: await parquetMetadataAsync(bytes), columns: [leaf.name], rowEnd: rows, onChunk: (c) => expected.push(...(c.columnData as number[][])) });
         for (let r = 0; r < rows; r++) {

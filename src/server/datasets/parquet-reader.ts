@@ -70,6 +70,11 @@ export async function openParquet(filePath: string): Promise<ParquetTable> {
 export interface ParquetFile {
   file: AsyncBuffer;
   metadata: FileMetaData;
+  /**
+   * Bytes [start, end) read into `into` when it is large enough (else into a new buffer): a
+   * reader of large chunks keeps one buffer, as fresh memory costs a page fault per 4 KB.
+   */
+  readInto(start: number, end: number, into: Uint8Array): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 
@@ -77,24 +82,32 @@ export async function openParquetFile(filePath: string): Promise<ParquetFile> {
   const handle = await open(filePath, 'r');
   try {
     const { size } = await handle.stat();
+    const fill = async (buffer: Uint8Array, start: number): Promise<void> => {
+      let done = 0;
+      while (done < buffer.length) {
+        const { bytesRead } = await handle.read(buffer, done, buffer.length - done, start + done);
+        if (bytesRead === 0) throw new Error(`unexpected end of ${filePath}`);
+        done += bytesRead;
+      }
+    };
     const file: AsyncBuffer = {
       byteLength: size,
       async slice(start: number, end?: number): Promise<ArrayBuffer> {
         const stop = end ?? size;
         // Its own ArrayBuffer (never the shared pool), so it is handed out as is, not copied.
         const buffer = Buffer.allocUnsafeSlow(stop - start);
-        let done = 0;
-        while (done < buffer.length) {
-          const { bytesRead } = await handle.read(buffer, done, buffer.length - done, start + done);
-          if (bytesRead === 0) throw new Error(`unexpected end of ${filePath}`);
-          done += bytesRead;
-        }
+        await fill(buffer, start);
         if (buffer.byteOffset === 0 && buffer.buffer.byteLength === buffer.length) return buffer.buffer as ArrayBuffer;
         return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length) as ArrayBuffer;
       },
     };
     const metadata = await parquetMetadataAsync(file);
-    return { file, metadata, close: () => handle.close() };
+    const readInto = async (start: number, end: number, into: Uint8Array): Promise<Uint8Array> => {
+      const buffer = into.length >= end - start ? into.subarray(0, end - start) : new Uint8Array(end - start);
+      await fill(buffer, start);
+      return buffer;
+    };
+    return { file, metadata, readInto, close: () => handle.close() };
   } catch (error) {
     await handle.close();
     throw error;

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openParquetFile } from './parquet-reader.js';
 import { MAX_EMBEDDING_DIM } from '../../protocol/embeddings.js';
-import { floatListColumns, readVectorGroup, vectorDimension } from './parquet-vectors.js';
+import { floatListColumns, readVectorGroup, vectorDimension, vectorReadBuffers } from './parquet-vectors.js';
 
 /**
  * Reads one embedding column of a Parquet file on a second core, after the table is served
@@ -29,7 +29,8 @@ export type VectorReadMessage =
 
 async function main(): Promise<void> {
   const request = workerData as VectorReadRequest;
-  const { file, metadata, close } = await openParquetFile(request.file);
+  const parquet = await openParquetFile(request.file);
+  const { file, metadata, close } = parquet;
   try {
     const groupRows = metadata.row_groups.map((g) => Number(g.num_rows));
     if (groupRows.join() !== request.groupRows.join()) throw new Error(`${request.file} changed while it was being read`);
@@ -38,17 +39,18 @@ async function main(): Promise<void> {
     // Found here, not before the server listens: it decodes a first page, one whole row group of
     // vectors in files written with one page per group (32 MB at 16k rows × 512).
     const dim = (await vectorDimension(file, metadata, leaf)) ?? null;
-    const buffers = new Promise<VectorBuffers>((resolve) => parentPort!.once('message', resolve));
+    const shared = new Promise<VectorBuffers>((resolve) => parentPort!.once('message', resolve));
     parentPort!.postMessage({ type: 'dim', dim } satisfies VectorReadMessage);
     if (dim === null || dim > MAX_EMBEDDING_DIM) return;
-    const given = await buffers;
+    const given = await shared;
     const vectors = new Float32Array(given.vectors);
     const valid = new Uint8Array(given.valid);
+    const buffers = vectorReadBuffers();
     let start = 0;
     for (let g = 0; g < groupRows.length; g++) {
       const end = start + groupRows[g]!;
       const out = vectors.subarray(start * dim, end * dim);
-      await readVectorGroup(file, metadata, g, leaf, dim, out, valid.subarray(start, end));
+      await readVectorGroup(parquet, g, leaf, dim, out, valid.subarray(start, end), buffers);
       for (let r = 0; r < end - start; r++) {
         const at = r * dim;
         let norm = 0;

@@ -24,8 +24,9 @@ export interface EmbeddingServiceOptions {
   /** Where built indexes are kept (`<workspace>/embeddings/`). */
   indexDir: string;
   /**
-   * Threads an index build adds vectors on (default: every core). The build runs once per set of
-   * vectors and its result is kept, while the server's own work is bursts of requests.
+   * Threads an index build adds vectors on (default: every core for a large set, `buildThreadsFor`).
+   * The build runs once per set of vectors and its result is kept, while the server's own work is
+   * bursts of requests.
    */
   buildThreads?: number;
   /** How long after the last `PUT /embeddings` an index rebuild starts (default 2 s). */
@@ -447,7 +448,7 @@ export class EmbeddingService {
     }
     const file = this.indexFile(entry);
     entry.progress = { done: 0, total: count };
-    entry.build = buildIndexFile({ vectors: vectors as SharedArrayBuffer, count, dim: set.dim, file, threads: this.options.buildThreads ?? availableParallelism() }, (done, total) => {
+    entry.build = buildIndexFile({ vectors: vectors as SharedArrayBuffer, count, dim: set.dim, file, threads: this.options.buildThreads ?? buildThreadsFor(count) }, (done, total) => {
       entry.progress = { done, total };
     });
     entry.build.done.then(
@@ -514,6 +515,15 @@ function dotSlots(set: EmbeddingSet, a: number, b: number): number {
   }
   for (; d < dim; d++) s0 += vectors[at + d]! * vectors[bt + d]!;
   return s0 + s1 + s2 + s3;
+}
+
+/**
+ * Every core for a large build (1M × 512 is many minutes of a core); one below 65,536 vectors,
+ * seconds of work, where each batch would otherwise wait for the slower of two threads to be
+ * scheduled on a busy machine.
+ */
+function buildThreadsFor(count: number): number {
+  return count >= 65_536 ? availableParallelism() : 1;
 }
 
 function dot(set: EmbeddingSet, slot: number, query: Float32Array): number {

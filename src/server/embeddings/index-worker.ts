@@ -42,9 +42,16 @@ async function fingerprintOf(vectors: Float32Array): Promise<string> {
   const hasher = await createXXHash64();
   hasher.init();
   const bytes = new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength);
-  // hash-wasm copies what it is given into its own memory: slices keep that copy small.
+  // hash-wasm copies what it is given into its own memory: pieces keep that copy small. They go
+  // through one reused buffer, not a fresh slice each: faulting in new memory cost ten times the
+  // hashing (256 MB: 0.6–1.7 s of CPU with slices, 0.07–0.12 s reused, on the bench machine).
   const step = 16 << 20;
-  for (let at = 0; at < bytes.length; at += step) hasher.update(bytes.slice(at, Math.min(bytes.length, at + step)));
+  const piece = new Uint8Array(Math.min(step, bytes.length));
+  for (let at = 0; at < bytes.length; at += step) {
+    const length = Math.min(step, bytes.length - at);
+    piece.set(bytes.subarray(at, at + length));
+    hasher.update(piece.subarray(0, length));
+  }
   return hasher.digest('hex');
 }
 

@@ -47,14 +47,15 @@ async function indexesReady(s: Launched, names = ['emb', 'emb_list']): Promise<E
 
 /** Row r's unit vector of a column, as the server keeps it (every row group read). */
 async function columnVectors(name: string): Promise<Float32Array> {
-  const { file: bytes, metadata, close } = await openParquetFile(file);
+  const parquet = await openParquetFile(file);
+  const { metadata, close } = parquet;
   try {
     const leaf = floatListColumns(metadata).find((l) => l.name === name)!;
     const out = new Float32Array(ROWS * DIM);
     let row = 0;
     for (let g = 0; g < metadata.row_groups.length; g++) {
       const rows = Number(metadata.row_groups[g]!.num_rows);
-      await readVectorGroup(bytes, metadata, g, leaf, DIM, out.subarray(row * DIM, (row + rows) * DIM), new Uint8Array(rows));
+      await readVectorGroup(parquet, g, leaf, DIM, out.subarray(row * DIM, (row + rows) * DIM), new Uint8Array(rows));
       row += rows;
     }
     for (let r = 0; r < ROWS; r++) {

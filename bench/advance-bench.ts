@@ -7,6 +7,11 @@
  * (PATCH /item) and the advance; "painted" is the first animation frame after the viewer's full
  * image for the next path is in the DOM.
  *
+ * Beside the wall times, the page's main-thread CPU time per step from a Chrome trace
+ * (bench/main-thread-trace.ts): what the step costs the page whatever the load of the machine.
+ * `ADVANCE_BENCH_WEB=<dir>` serves another web build (e.g. one saved from before a change), so
+ * before and after run in the same setting.
+ *
  * Needs the web build (`npx vite build`) and the system Chromium.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -15,10 +20,13 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { launchBrowser } from '../e2e/helpers/browser.js';
 import { startTestServer, waitForIndexed } from '../e2e/helpers/server.js';
+import { stepCosts, TRACE_CATEGORIES } from './main-thread-trace.js';
 
 const COUNT = Number(process.env.ADVANCE_BENCH_IMAGES ?? 41);
 const WIDTH = Number(process.env.ADVANCE_BENCH_WIDTH ?? 3000);
 const HEIGHT = Number(process.env.ADVANCE_BENCH_HEIGHT ?? 2000);
+const WEB_DIR = process.env.ADVANCE_BENCH_WEB;
+const PAINTED_MARK = 'advance-painted';
 
 export interface AdvanceBenchResult {
   images: { count: number; width: number; height: number };
@@ -27,6 +35,8 @@ export interface AdvanceBenchResult {
   p95_ms: number;
   max_ms: number;
   writes_seen: number;
+  /** Main-thread CPU time per press (ms, p50 / p95): the keydown's task, keydown → painted, press → next press. */
+  main_thread: { keydown_task: [number, number]; to_paint: [number, number]; step: [number, number] };
 }
 
 const nameOf = (i: number) => `img_${String(i).padStart(3, '0')}.jpg`;
@@ -61,7 +71,7 @@ const armScript = (name: string) => `(() => {
   const tick = () => {
     const t = performance.now();
     if (window.__shown === undefined && document.querySelector(sel)) window.__shown = t;
-    if (document.querySelector(sel + '[data-full="true"]')) { window.__full = t; return; }
+    if (document.querySelector(sel + '[data-full="true"]')) { window.__full = t; performance.mark(${JSON.stringify(PAINTED_MARK)}); return; }
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
@@ -80,7 +90,7 @@ function percentile(sorted: number[], p: number): number {
 export async function run(): Promise<AdvanceBenchResult> {
   const root = await mkdtemp(join(tmpdir(), 'lenslet-advance-bench-'));
   await makeImages(root);
-  const server = await startTestServer(root);
+  const server = await startTestServer(root, WEB_DIR ? { webDir: WEB_DIR } : {});
   const browser = await launchBrowser();
   try {
     await waitForIndexed(server);
@@ -95,6 +105,7 @@ export async function run(): Promise<AdvanceBenchResult> {
     await page.evaluate(paintedScript(nameOf(0)));
     await page.evaluate(`window.addEventListener('keydown', (e) => { window.__pressedAt = e.timeStamp; }, true)`);
     const samples: number[] = [];
+    await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     for (let i = 0; i + 1 < COUNT; i++) {
       await page.evaluate(decodedScript(nameOf(i + 1)));
       await page.evaluate(armScript(nameOf(i + 1)));
@@ -105,9 +116,15 @@ export async function run(): Promise<AdvanceBenchResult> {
       // The first press also warms the JIT and the write path: not counted.
       if (i > 0) samples.push(painted - pressed);
     }
+    // The first press is left out here too.
+    const costs = stepCosts(await browser.stopTracing(), PAINTED_MARK).slice(1);
     await context.close();
     const sorted = [...samples].sort((a, b) => a - b);
     const round = (n: number) => Math.round(n * 10) / 10;
+    const p50p95 = (values: number[]): [number, number] => {
+      const s = [...values].sort((a, b) => a - b);
+      return s.length ? [round(percentile(s, 50)), round(percentile(s, 95))] : [Number.NaN, Number.NaN];
+    };
     const result: AdvanceBenchResult = {
       images: { count: COUNT, width: WIDTH, height: HEIGHT },
       presses: samples.length,
@@ -115,10 +132,19 @@ export async function run(): Promise<AdvanceBenchResult> {
       p95_ms: round(percentile(sorted, 95)),
       max_ms: round(sorted.at(-1)!),
       writes_seen: writes,
+      main_thread: {
+        keydown_task: p50p95(costs.map((c) => c.keydownTaskMs)),
+        to_paint: p50p95(costs.map((c) => c.toPaintMs)),
+        step: p50p95(costs.map((c) => c.stepMs)),
+      },
     };
+    const { keydown_task, to_paint, step } = result.main_thread;
     console.log(`advance: ${COUNT} JPEGs of ${WIDTH}×${HEIGHT}, auto-advance on, a star key per image in the viewer (neighbour fetched first)`);
     console.log(`  key press → next image painted in full: p50 ${result.p50_ms} ms · p95 ${result.p95_ms} ms (target < 50 ms) · max ${result.max_ms} ms over ${result.presses} presses; ${writes} PATCH /item sent`);
-    console.log(JSON.stringify({ bench: 'advance', ...result }));
+    console.log(
+      `  main-thread CPU per press (p50 / p95 over ${costs.length}): keydown task ${keydown_task.join(' / ')} ms · keydown → painted ${to_paint.join(' / ')} ms · press → next press ${step.join(' / ')} ms`,
+    );
+    console.log(JSON.stringify({ bench: 'advance', web: WEB_DIR ?? 'dist/web', ...result }));
     return result;
   } finally {
     await browser.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PresenceClient, type PresenceClientOptions, presenceLabel, presenceWho, presenceWhoText, readCounts, type PresenceStatus } from './presence-client.js';
+import { ITEM_SETTLE_MS, PresenceClient, type PresenceClientOptions, presenceLabel, presenceWho, presenceWhoText, readCounts, type PresenceStatus } from './presence-client.js';
 import { FakeClock, flush } from './testing/fakes.js';
 
 function setup(extra: Partial<PresenceClientOptions> = {}) {
@@ -96,22 +96,41 @@ describe('presence client', () => {
     expect(posts.map(([, body]) => (body as { name?: string }).name)).toEqual([undefined, 'Zoë']);
   });
 
-  it('[PW5] sends the open item with every beat, a change at once, and none once it is closed', async () => {
+  it('[PW5] sends the open item with every beat, a change shortly after it, and none once it is closed', async () => {
     const { client, posts, clock } = setup();
     client.setGallery('/a');
     await flush();
     client.setItem('/a/1.jpg');
     client.setItem('/a/1.jpg');
-    await flush();
+    await clock.advance(ITEM_SETTLE_MS);
     await clock.advance(5_000);
     client.setItem(null);
-    await flush();
+    await clock.advance(ITEM_SETTLE_MS);
     expect(posts.map(([path, body]) => [path, (body as { item?: string | null }).item])).toEqual([
       ['/presence', undefined],
       ['/presence', '/a/1.jpg'],
       ['/presence', '/a/1.jpg'],
       ['/presence', undefined],
     ]);
+  });
+
+  it('[PW5] sends a changed item after the key press, not in it, and a quick run of changes as one beat', async () => {
+    const { client, posts, clock } = setup();
+    client.setGallery('/a');
+    await flush();
+    // Auto-advance: the inspector closes one item and opens the next in the same task.
+    client.setItem('/a/1.jpg');
+    client.setItem(null);
+    client.setItem('/a/2.jpg');
+    await flush();
+    expect(posts).toHaveLength(1);
+    await clock.advance(ITEM_SETTLE_MS / 2);
+    client.setItem(null);
+    client.setItem('/a/3.jpg');
+    await clock.advance(ITEM_SETTLE_MS / 2);
+    expect(posts.map(([, body]) => (body as { item?: string }).item)).toEqual([undefined, '/a/3.jpg']);
+    await clock.advance(ITEM_SETTLE_MS);
+    expect(posts).toHaveLength(2);
   });
 
   it('says who is here: names with their status, and what the list leaves out', () => {

@@ -23,8 +23,18 @@ export interface PresenceClientOptions {
   getName?: () => string;
   onCounts?: (counts: PresenceCounts) => void;
   intervalMs?: number;
+  /** How long a changed item waits before its beat (ITEM_SETTLE_MS). */
+  itemSettleMs?: number;
   random?: () => number;
 }
+
+/**
+ * A changed inspector item is sent this long after the change, not in the same task: culling
+ * with auto-advance changes it on every key press, and the beat (a fetch, twice when the old item
+ * is closed first) would run before the next image is painted. Stepping through images faster
+ * than this sends only the item the person stops at.
+ */
+export const ITEM_SETTLE_MS = 150;
 
 /**
  * Presence for the folder on screen: a heartbeat every ~5 s (the server forgets a client after
@@ -38,6 +48,7 @@ export class PresenceClient {
   private lastStatus: PresenceStatus | null = null;
   private hidden = false;
   private item: string | null = null;
+  private itemTimer: unknown = null;
 
   constructor(private readonly o: PresenceClientOptions) {}
 
@@ -51,12 +62,17 @@ export class PresenceClient {
 
   /**
    * The item open in this tab's inspector (a soft claim others see as "Bob is on this item"), or
-   * null. A change is sent at once, so the badge follows the person without waiting for a beat.
+   * null. A change is sent after ITEM_SETTLE_MS, so the badge follows the person without waiting
+   * for a heartbeat, and a quick run of changes is one beat.
    */
   setItem(path: string | null): void {
     if (path === this.item) return;
     this.item = path;
-    if (this.gallery !== null && !this.hidden) this.beat();
+    if (this.gallery === null || this.hidden || this.itemTimer !== null) return;
+    this.itemTimer = this.o.clock.setTimeout(() => {
+      this.itemTimer = null;
+      if (this.gallery !== null && !this.hidden) this.beat();
+    }, this.o.itemSettleMs ?? ITEM_SETTLE_MS);
   }
 
   /** Call when the editing status may have changed; sends at once only if it did. */
@@ -110,6 +126,9 @@ export class PresenceClient {
   private clear(): void {
     if (this.timer !== null) this.o.clock.clearTimeout(this.timer);
     this.timer = null;
+    // Every beat carries the current item: one waiting to be sent goes with this one.
+    if (this.itemTimer !== null) this.o.clock.clearTimeout(this.itemTimer);
+    this.itemTimer = null;
   }
 }
 

@@ -7,6 +7,7 @@ import { requestJson } from '../api/http-client.js';
 import { pageSeesFolders, withAncestors } from '../api/listing-scope.js';
 import { mediaStamps } from '../api/media-stamps.js';
 import { queryKeys } from '../api/query-keys.js';
+import { afterNextPaint } from '../lib/after-paint.js';
 import { safeStorage } from '../api/sync/client-identity.js';
 import { createItemCacheAdapter } from '../api/sync/query-cache-adapter.js';
 import type { LabelOps } from '../api/sync/label-ops.js';
@@ -121,6 +122,8 @@ export function createBrowserEngine(queryClient: QueryClient): SyncEngine {
     paintPulse: pulsePainter(),
     onRemoteChange: refreshFilteredLists(queryClient),
     batch: (fn) => notifyManager.batch(() => cache.batch(fn)),
+    // A key that rates and moves on paints the next image before the rating is shown and sent.
+    afterPaint: (run) => afterNextPaint(run),
     isOnline: () => navigator.onLine,
     readItem: async (path) => {
       try {

@@ -39,6 +39,8 @@ export interface SyncEngineDeps {
   onRemoteChange?: (path: string) => void;
   /** Runs a group of cache patches as one notification (TanStack's `notifyManager.batch`). */
   batch?: (fn: () => void) => void;
+  /** When a new edit is shown and sent (WriteQueueOptions.afterPaint); at once without it. */
+  afterPaint?: (run: () => void) => void;
   isOnline?: () => boolean;
   /**
    * Whether someone is still signed in (false only when the server says nobody is). Asked when the
@@ -119,6 +121,7 @@ export class SyncEngine {
         for (const l of [...this.missingListeners]) l(p);
       },
       onUnauthenticated: () => this.sessionEnded(),
+      afterPaint: d.afterPaint,
       random: d.random,
     });
     labels = this.labels = new LabelCache(d.cache, (p) => this.queue.pendingOps(p));

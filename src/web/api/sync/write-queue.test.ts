@@ -7,7 +7,7 @@ import type { FetchLike } from './write-queue.js';
 
 /** A queue wired like the app wires it: the "confirmed" map stands in for the query cache. */
 function setup(
-  opts: { server?: FakeLabelServer; store?: KeyValueStorage; clock?: FakeClock; tab?: string; fetch?: FetchLike } = {},
+  opts: { server?: FakeLabelServer; store?: KeyValueStorage; clock?: FakeClock; tab?: string; fetch?: FetchLike; afterPaint?: (run: () => void) => void } = {},
 ) {
   const server = opts.server ?? new FakeLabelServer();
   const clock = opts.clock ?? new FakeClock();
@@ -33,6 +33,7 @@ function setup(
     },
     onPathChange: (p) => changes.push(p),
     onMissing: (p) => missing.push(p),
+    afterPaint: opts.afterPaint,
     random: () => 0.5,
   });
   const display = (p: string) => queue.pendingOps(p).reduce(applyOps, confirmed.get(p) ?? server.items.get(p)!);
@@ -126,6 +127,37 @@ describe('write queue', () => {
     release();
     await clock.advance(0);
     expect(server.calls).toHaveLength(2);
+    expect(queue.getSnapshot().status).toBe('saved');
+  });
+
+  it('[AV4] with afterPaint, queues and persists an edit at once, and shows and sends it when afterPaint runs, one run for several edits', async () => {
+    const deferred: Array<() => void> = [];
+    const store = storage();
+    const { server, queue, clock, changes } = setup({ store, afterPaint: (run) => deferred.push(run) });
+    server.seed('/a.jpg');
+    server.seed('/b.jpg');
+    queue.start();
+    let emitted = 0;
+    queue.subscribe(() => emitted++);
+    expect(queue.edit(['/a.jpg'], { set_star: 4 })).toBe(true);
+    queue.edit(['/b.jpg'], { set_star: 2 });
+    // Queued: a next edit of the item builds on it, and it is what the item shows once rendered.
+    expect(queue.pendingOps('/a.jpg')).toEqual([{ set_star: 4 }]);
+    await clock.advance(0);
+    expect(server.calls).toHaveLength(0);
+    expect(changes).toEqual([]);
+    expect(emitted).toBe(0);
+    // Persisted before it is sent: a tab closed now loses nothing.
+    expect(new WriteQueue({ fetch: server.fetch, storage: store, clock, clientId: 'client-abc', tabId: 'tab1', getUser: () => '', getBase: () => null }).pendingPaths()).toEqual([
+      '/a.jpg',
+      '/b.jpg',
+    ]);
+    expect(deferred).toHaveLength(1);
+    deferred.shift()!();
+    expect(changes).toEqual(['/a.jpg', '/b.jpg']);
+    expect(emitted).toBeGreaterThan(0);
+    await clock.advance(0);
+    expect(server.calls.map((c) => c.url)).toEqual(['/item?path=%2Fa.jpg', '/item?path=%2Fb.jpg']);
     expect(queue.getSnapshot().status).toBe('saved');
   });
 

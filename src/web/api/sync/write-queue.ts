@@ -36,6 +36,13 @@ export interface WriteQueueOptions {
   onMissing?: (path: string) => void;
   /** A write was answered 401 (the session ended): show the sign-in page, then call `resume()`. */
   onUnauthenticated?: () => void;
+  /**
+   * Runs what a new edit shows and sends later (the browser: after the next paint). The edit is
+   * queued and persisted at once either way; its optimistic render (`onPathChange`), the status
+   * (`subscribe`) and its request wait, so a key press that rates and moves on paints the next
+   * image first. Without it, all of that happens at once.
+   */
+  afterPaint?: (run: () => void) => void;
   baseUrl?: string;
   maxInFlight?: number;
   random?: () => number;
@@ -68,6 +75,8 @@ export class WriteQueue {
   private denied: string | null = null;
   private signedOut = false;
   private rateLimitedUntil = 0;
+  /** Paths of new edits whose render, status and request wait for `afterPaint`. */
+  private deferred: Set<string> | null = null;
   private readonly store: QueueStorage;
 
   constructor(private readonly o: WriteQueueOptions) {
@@ -125,8 +134,7 @@ export class WriteQueue {
       this.entries.push(this.newEntry(items));
     }
     for (const item of items) this.savedPaths.delete(item.path);
-    this.changed(items.map((i) => i.path));
-    this.pump();
+    this.queued(items.map((i) => i.path));
     return true;
   }
 
@@ -155,8 +163,7 @@ export class WriteQueue {
     this.entries.push(...waiting);
     const paths = [...queued.map((i) => i.path), ...conflicts.map((c) => c.path)];
     for (const p of paths) this.savedPaths.delete(p);
-    this.changed(paths);
-    this.pump();
+    this.queued(paths);
     return true;
   }
 
@@ -360,6 +367,32 @@ export class WriteQueue {
   }
 
   // ---- sending ----
+
+  /**
+   * New edits of `paths`: persisted now; shown and sent now, or through `afterPaint` when given
+   * (one run for the edits made before it comes).
+   */
+  private queued(paths: readonly string[]): void {
+    const later = this.o.afterPaint;
+    if (!later) {
+      this.changed(paths);
+      this.pump();
+      return;
+    }
+    this.persist();
+    if (this.deferred) {
+      for (const p of paths) this.deferred.add(p);
+      return;
+    }
+    this.deferred = new Set(paths);
+    later(() => {
+      const shown = this.deferred ?? new Set<string>();
+      this.deferred = null;
+      for (const p of shown) this.o.onPathChange?.(p);
+      this.emit();
+      this.pump();
+    });
+  }
 
   private pump(): void {
     if (!this.running) return;

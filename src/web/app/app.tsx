@@ -1,27 +1,27 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { baseName, parentPath } from '../../protocol/paths.js';
 import { useHealth } from '../api/queries.js';
-import { MAX_GRID_SIZE, MIN_GRID_SIZE, ThumbnailGrid, type GridMode } from '../features/browse/thumbnail-grid.js';
-import { Toolbar } from '../features/browse/toolbar.js';
+import { MAX_GRID_SIZE, MIN_GRID_SIZE, ThumbnailGrid as GridView, type GridMode } from '../features/browse/thumbnail-grid.js';
+import { Toolbar as ToolbarView } from '../features/browse/toolbar.js';
 import { EMPTY_SELECTION, deselect, selectOnly, selectedCount, selectedIndices, type Selection } from '../features/browse/selection.js';
 import { useListing } from '../features/browse/use-listing.js';
 import { DuplicatesView } from '../features/duplicates/duplicates-view.js';
-import { FolderTree } from '../features/folders/folder-tree.js';
-import { MyWork } from '../features/progress/my-work.js';
-import { ProgressPanel } from '../features/progress/progress-panel.js';
+import { FolderTree as FolderTreeView } from '../features/folders/folder-tree.js';
+import { MyWork as MyWorkView } from '../features/progress/my-work.js';
+import { ProgressPanel as ProgressPanelView } from '../features/progress/progress-panel.js';
 import { useMyWork } from '../features/progress/use-my-work.js';
 import { useProgressLive } from '../hooks/use-progress-live.js';
 import { LabelFilterButton } from '../features/inspector/label-filter-bar.js';
-import { FilterChips } from '../features/metrics/filter-chips.js';
+import { FilterChips as FilterChipsView } from '../features/metrics/filter-chips.js';
 import { gridClauses, type GridFilter } from '../lib/grid-filter.js';
 import { formatMetricValue } from '../lib/metric-filter.js';
 import { useMetricFields } from '../features/metrics/metrics-api.js';
-import { MetricsPanel } from '../features/metrics/metrics-panel.js';
+import { MetricsPanel as MetricsPanelView } from '../features/metrics/metrics-panel.js';
 import { useFilterDrift } from '../features/metrics/use-filter-drift.js';
 import { useLiveMetrics } from '../features/metrics/use-live-metrics.js';
 import { useShownMetrics } from '../features/metrics/use-shown-metrics.js';
 import { useOptionalSyncEngine } from '../hooks/sync-context.js';
-import { SmartFolders } from '../features/views/smart-folders.js';
+import { SmartFolders as SmartFoldersView } from '../features/views/smart-folders.js';
 import { chosenEmbedding, FindSimilar, SimilarBar } from '../features/similar/find-similar.js';
 import { useEmbeddings } from '../features/similar/use-embeddings.js';
 import { CompareView } from '../features/viewer/compare-view.js';
@@ -35,14 +35,15 @@ import { useUnlabeledCount } from '../features/triage/use-unlabeled-count.js';
 import { useCompareItems } from '../features/viewer/use-compare-items.js';
 import { fromPaths } from '../features/browse/selection-paths.js';
 import { MAX_COMPARE_PATHS, MIN_COMPARE_PATHS } from '../../protocol/comparison.js';
+import { useStableCallback } from '../hooks/use-stable-callback.js';
 import { useStoredState } from '../hooks/use-stored-state.js';
 import { GalleryContext, MAX_SELECTED_ITEMS, type AppSlots, type GallerySnapshot } from '../lib/gallery-context.js';
-import { LeftPanel, isLeftTab, type LeftTab } from './left-panel.js';
+import { LeftPanel as LeftPanelView, isLeftTab, type LeftTab } from './left-panel.js';
 import { useIndexRefresh } from './use-index-refresh.js';
 import { useLivingListing } from './use-living-listing.js';
 import { NO_LABEL_FILTER } from '../lib/label-filter.js';
-import { defaultOrder, sortMetric, type SimilarTo } from '../lib/url-state.js';
-import { VIEWER_ENTRY, closeViewer, useUrlState } from './use-url-state.js';
+import { defaultOrder, sortMetric, type SimilarTo, type UrlState } from '../lib/url-state.js';
+import { closeViewer, isViewerEntry, useUrlState } from './use-url-state.js';
 import './app.css';
 
 // Originals larger than this are fetched only when actually shown, never speculatively.
@@ -51,6 +52,21 @@ const MAX_PREFETCH_BYTES = 40 * 1024 * 1024;
 const isMode = (v: unknown): v is GridMode => v === 'justified' || v === 'square';
 const isSize = (v: unknown): v is number => typeof v === 'number' && v >= MIN_GRID_SIZE && v <= MAX_GRID_SIZE;
 const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
+
+// Culling steps through images in the viewer: each step changes the URL, so the shell re-renders.
+// These parts skip that render when their props did not change (the shell keeps its props stable:
+// URL fields shared across steps, callbacks that keep their identity); what shows the viewed item
+// besides the viewer (inspector, My work, "Find similar", the grid's cursor behind the viewer)
+// follows in a deferred render, after the next image is painted. See docs/PERFORMANCE.md.
+const Toolbar = memo(ToolbarView);
+const LeftPanel = memo(LeftPanelView);
+const FolderTree = memo(FolderTreeView);
+const SmartFolders = memo(SmartFoldersView);
+const MyWork = memo(MyWorkView);
+const MetricsPanel = memo(MetricsPanelView);
+const ProgressPanel = memo(ProgressPanelView);
+const FilterChips = memo(FilterChipsView);
+const ThumbnailGrid = memo(GridView);
 
 /**
  * The gallery shell: toolbar on top; folder tree, grid (with the viewer over it) and an optional
@@ -149,17 +165,26 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
     },
     [listing, embeddings, embeddingChoice, findSimilar],
   );
+  const onQuery = useCallback((q: string) => navigate({ q, view: null }, { replace: true }), [navigate]);
+  const onSort = useCallback(
+    (sort: UrlState['sort']) => navigate({ sort, order: defaultOrder(sort), seed: sort === 'random' ? newSeed() : url.seed, similar: null }, { replace: true }),
+    [navigate, url.seed],
+  );
+  const onToggleOrder = useCallback(() => navigate({ order: url.order === 'asc' ? 'desc' : 'asc' }, { replace: true }), [navigate, url.order]);
+  const onShuffle = useCallback(() => navigate({ seed: newSeed() }, { replace: true }), [navigate]);
+  const onLabels = useCallback((labels: GridFilter['labels']) => setFilter({ ...filter, labels }), [setFilter, filter]);
+  const onRecursive = useCallback((sub: boolean) => setFilter({ ...filter, sub }), [setFilter, filter]);
+  const onRanges = useCallback((metrics: GridFilter['metrics']) => setFilter({ ...filter, metrics }), [setFilter, filter]);
+  const labelClauses = useMemo(() => gridClauses({ labels: url.labels, metrics: [] }), [url.labels]);
+  const progressClauses = useMemo(() => gridClauses({ labels: url.labels, metrics: url.metrics }), [url.labels, url.metrics]);
   // An item from my work or the activity feed: in the viewer, over its folder. The filters on
   // screen stay when it is in this list already, else they go (they might hide it). Stepping
   // from one item to the next replaces the viewer entry: Back still closes the viewer.
-  const openItem = useCallback(
-    (path: string) => {
-      const here = listing.indexOf(path) >= 0;
-      const folder = here ? {} : { path: parentPath(path), q: '', labels: NO_LABEL_FILTER, metrics: [], sub: false };
-      navigate({ ...folder, view: path }, { viewer: true, replace: url.view !== null });
-    },
-    [listing, navigate, url.view],
-  );
+  const openItem = useStableCallback((path: string) => {
+    const here = listing.indexOf(path) >= 0;
+    const folder = here ? {} : { path: parentPath(path), q: '', labels: NO_LABEL_FILTER, metrics: [], sub: false };
+    navigate({ ...folder, view: path }, { viewer: true, replace: url.view !== null });
+  });
   const progressFeed = useProgressLive();
   const myWork = useMyWork();
   const { views } = useViews();
@@ -194,7 +219,7 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
     (index: number, path: string) => {
       setSelection(selectOnly(index));
       // Stepping replaces the entry: Back closes the viewer rather than walking every image.
-      navigate({ view: path }, { replace: true, viewer: Boolean((window.history.state as Record<string, unknown> | null)?.[VIEWER_ENTRY]) });
+      navigate({ view: path }, { replace: true, viewer: isViewerEntry(), afterPaint: true });
     },
     [navigate, setSelection],
   );
@@ -258,18 +283,18 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
   // Culling (issue 12): auto-advance after a star or flag key, and N to the next unlabeled item.
   const [autoAdvance, setAutoAdvance] = useStoredState<boolean>('auto-advance', false, isBoolean);
   const unlabeled = useUnlabeledCount(listingKey);
-  const advance = useCallback(() => {
+  const advance = useStableCallback(() => {
     // In the compare view the next pane takes the focus; the grid's selection stays as it was.
     if (comparing) return setCompareFocus(Math.min(compareFocus + 1, url.compare.length - 1));
     if (url.view) return step(1);
     const next = selection.focus + 1;
     if (selection.focus >= 0 && next < listing.total) setSelection(selectOnly(next));
-  }, [comparing, setCompareFocus, compareFocus, url.compare.length, url.view, step, selection.focus, listing.total, setSelection]);
+  });
   // A seek for the next unlabeled item goes on as the windows it has to read arrive.
   const [seek, setSeek] = useState<{ key: string; from: number } | null>(null);
   // While My work is open and has items, N follows it (issue 14), across folders.
   const { open: workOpen, total: workLeft, next: nextInWork } = myWork;
-  const nextUnlabeled = useCallback(() => {
+  const nextUnlabeled = useStableCallback(() => {
     // The compare view shows the items it was opened with: N has nothing to move there.
     if (comparing) return;
     if (workOpen && workLeft > 0) {
@@ -278,7 +303,7 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
       return;
     }
     setSeek({ key: listing.key, from: url.view ? viewIndex : selection.focus });
-  }, [comparing, workOpen, workLeft, nextInWork, openItem, listing.key, url.view, viewIndex, selection.focus]);
+  });
   useEffect(() => {
     if (!seek) return;
     if (seek.key !== listing.key) return setSeek(null);
@@ -307,11 +332,64 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
     };
   }, [selection, listing, viewItem, url.path, url.q, url.view, comparing, comparedItem, url.compare, compareFocus]);
   const canCompare = gallery.selectedCount >= MIN_COMPARE_PATHS && gallery.selectedCount <= MAX_COMPARE_PATHS && gallery.selectedPaths.length === gallery.selectedCount;
-  const openCompare = useCallback(() => {
+  const openCompare = useStableCallback(() => {
     if (!canCompare) return;
     setCompareFocusState({ key: gallery.selectedPaths.join('\n'), index: 0 });
     navigate({ compare: gallery.selectedPaths, view: null }, { viewer: true });
-  }, [canCompare, gallery.selectedPaths, navigate]);
+  });
+
+  // A moment behind the step (a deferred render, after the paint): what shows the viewed item
+  // besides the viewer. Behind the viewer the grid's cursor follows the same way; in the grid
+  // it moves at once (the grid's keys read it).
+  const later = useDeferredValue(gallery);
+  const laterView = useDeferredValue(url.view);
+  const laterSelection = useDeferredValue(selection);
+  const covered = url.view !== null || comparing;
+  const inspector = useMemo(() => (Inspector ? <Inspector {...later} /> : null), [Inspector, later]);
+  const triage = useMemo(() => <AutoAdvanceToggle on={autoAdvance} onChange={setAutoAdvance} />, [autoAdvance, setAutoAdvance]);
+  const countExtra = useMemo(() => <UnlabeledCount count={unlabeled} onNext={nextUnlabeled} />, [unlabeled, nextUnlabeled]);
+  const labelFilter = useMemo(() => <LabelFilterButton value={url.labels} onChange={onLabels} />, [url.labels, onLabels]);
+  const similarPath = later.focusedItem?.path ?? null;
+  const similar = useMemo(
+    () => <FindSimilar path={similarPath} embeddings={embeddings} embedding={embeddingChoice} onEmbedding={setEmbeddingChoice} onFind={findSimilar} />,
+    [similarPath, embeddings, embeddingChoice, setEmbeddingChoice, findSimilar],
+  );
+  const rootCount = health.data?.items ?? 0;
+  const folders = useMemo(
+    () => (
+      <>
+        <MyWork work={myWork} current={laterView} onOpenItem={openItem} />
+        <FolderTree rootName={rootName} rootCount={rootCount} current={url.path} onOpen={openFolder} />
+        <SmartFolders current={viewState} onOpen={openView} />
+      </>
+    ),
+    [myWork, laterView, openItem, rootName, rootCount, url.path, openFolder, viewState, openView],
+  );
+  const metrics = useMemo(
+    () => (
+      <MetricsPanel
+        path={url.path}
+        recursive={url.sub}
+        onRecursive={onRecursive}
+        labelFilters={labelClauses}
+        ranges={url.metrics}
+        onRanges={onRanges}
+        shown={shownMetrics}
+        onShown={setShownMetrics}
+      />
+    ),
+    [url.path, url.sub, onRecursive, labelClauses, url.metrics, onRanges, shownMetrics, setShownMetrics],
+  );
+  const scopeName = url.path === '/' ? rootName : baseName(url.path);
+  const progress = useMemo(
+    () => (
+      <ProgressPanel path={url.path} scopeName={scopeName} filters={progressClauses} recursive={url.sub} view={activeView} feed={progressFeed} onOpenItem={openItem} />
+    ),
+    [url.path, scopeName, progressClauses, url.sub, activeView, progressFeed, openItem],
+  );
+  const onParent = useCallback(() => url.path !== '/' && openFolder(parentPath(url.path)), [url.path, openFolder]);
+  const onFocusSearch = useCallback(() => searchRef.current?.focus(), []);
+  const clearSimilar = useCallback(() => navigate({ similar: null, view: null }), [navigate]);
 
   return (
     <GalleryContext.Provider value={gallery}>
@@ -322,7 +400,7 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
           path={url.path}
           onNavigate={openFolder}
           query={url.q}
-          onQuery={(q) => navigate({ q, view: null }, { replace: true })}
+          onQuery={onQuery}
           searchRef={searchRef}
           count={listing.isLoading || listing.error ? null : listing.total}
           matches={listing.matches}
@@ -330,65 +408,30 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
           indexing={health.data?.indexing}
           sort={url.sort}
           order={url.order}
-          onSort={(sort) => navigate({ sort, order: defaultOrder(sort), seed: sort === 'random' ? newSeed() : url.seed, similar: null }, { replace: true })}
-          onToggleOrder={() => navigate({ order: url.order === 'asc' ? 'desc' : 'asc' }, { replace: true })}
-          onShuffle={() => navigate({ seed: newSeed() }, { replace: true })}
+          onSort={onSort}
+          onToggleOrder={onToggleOrder}
+          onShuffle={onShuffle}
           mode={mode}
           onMode={setMode}
           size={size}
           onSize={setSize}
           right={toolbarRight}
           metricNames={metricNames}
-          triage={<AutoAdvanceToggle on={autoAdvance} onChange={setAutoAdvance} />}
-          countExtra={<UnlabeledCount count={unlabeled} onNext={nextUnlabeled} />}
-          filter={<LabelFilterButton value={url.labels} onChange={(labels) => setFilter({ ...filter, labels })} />}
+          triage={triage}
+          countExtra={countExtra}
+          filter={labelFilter}
           canCompare={canCompare}
           onCompare={openCompare}
-          similar={
-            <FindSimilar
-              path={gallery.focusedItem?.path ?? null}
-              embeddings={embeddings}
-              embedding={embeddingChoice}
-              onEmbedding={setEmbeddingChoice}
-              onFind={findSimilar}
-            />
-          }
+          similar={similar}
         />
         <aside className="panel panel-left" aria-label="Folders and metrics">
           <LeftPanel
             tab={leftTab}
             onTab={setLeftTab}
             metricFilters={url.metrics.length}
-            folders={
-              <>
-                <MyWork work={myWork} current={url.view} onOpenItem={openItem} />
-                <FolderTree rootName={rootName} rootCount={health.data?.items ?? 0} current={url.path} onOpen={openFolder} />
-                <SmartFolders current={viewState} onOpen={openView} />
-              </>
-            }
-            metrics={
-              <MetricsPanel
-                path={url.path}
-                recursive={url.sub}
-                onRecursive={(sub) => setFilter({ ...filter, sub })}
-                labelFilters={gridClauses({ labels: url.labels, metrics: [] })}
-                ranges={url.metrics}
-                onRanges={(metrics) => setFilter({ ...filter, metrics })}
-                shown={shownMetrics}
-                onShown={setShownMetrics}
-              />
-            }
-            progress={
-              <ProgressPanel
-                path={url.path}
-                scopeName={url.path === '/' ? rootName : baseName(url.path)}
-                filters={gridClauses({ labels: url.labels, metrics: url.metrics })}
-                recursive={url.sub}
-                view={activeView}
-                feed={progressFeed}
-                onOpenItem={openItem}
-              />
-            }
+            folders={folders}
+            metrics={metrics}
+            progress={progress}
           />
         </aside>
         <main className="stage">
@@ -399,7 +442,7 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
               <SimilarBar
                 similar={url.similar}
                 shown={listing.isLoading || listing.error ? null : listing.total}
-                onClear={() => navigate({ similar: null, view: null })}
+                onClear={clearSimilar}
               />
             ) : null}
             <FilterChips
@@ -414,13 +457,13 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
               listing={listing}
               mode={mode}
               size={size}
-              selection={selection}
+              selection={covered ? laterSelection : selection}
               onSelectionChange={setSelection}
               onOpen={openIndex}
               onOpenFolder={openFolder}
-              onParent={() => url.path !== '/' && openFolder(parentPath(url.path))}
-              onFocusSearch={() => searchRef.current?.focus()}
-              keyboard={!url.view && !comparing}
+              onParent={onParent}
+              onFocusSearch={onFocusSearch}
+              keyboard={!covered}
               onCompare={openCompare}
               onSizeChange={setSize}
               badgeMetric={url.q && !searchViaQuery ? null : sortMetric(url.sort)}
@@ -436,7 +479,7 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
               focus={compareFocus}
               onFocus={setCompareFocus}
               wipe={url.wipe}
-              onWipe={(wipe) => navigate({ wipe }, { replace: true, viewer: Boolean((window.history.state as Record<string, unknown> | null)?.[VIEWER_ENTRY]) })}
+              onWipe={(wipe) => navigate({ wipe }, { replace: true, viewer: isViewerEntry() })}
               onClose={closeCompare}
             />
           ) : url.view ? (
@@ -452,9 +495,9 @@ export function App({ inspector: Inspector, toolbarRight }: AppSlots) {
             />
           ) : null}
         </main>
-        {Inspector ? (
+        {inspector ? (
           <aside className="panel panel-right" aria-label="Inspector">
-            <Inspector {...gallery} />
+            {inspector}
           </aside>
         ) : null}
       </div>

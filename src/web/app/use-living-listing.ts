@@ -6,7 +6,7 @@ import type { Listing } from '../features/browse/use-listing.js';
 import { fromPaths, renamePath, toPaths, type PathSelection } from '../features/browse/selection-paths.js';
 import type { Selection } from '../features/browse/selection.js';
 import type { UrlState } from '../lib/url-state.js';
-import { VIEWER_ENTRY, type NavigateOptions } from './use-url-state.js';
+import { isViewerEntry, type NavigateOptions } from './use-url-state.js';
 
 /** Past this many selected items the selection is not carried by path (a Ctrl+A of 100k stays as ranges). */
 const MAX_FOLLOWED = 2_000;
@@ -40,7 +40,7 @@ export function useLivingListing({ engine, listing, selection, replaceSelection,
       const { listing: l, selection: s, view: v } = latest.current;
       if (e.type === 'item-moved') {
         // Replaced in place, keeping whether this entry is one the viewer pushed (Esc goes Back then).
-        const viewerEntry = Boolean((window.history.state as Record<string, unknown> | null)?.[VIEWER_ENTRY]);
+        const viewerEntry = isViewerEntry();
         if (v === e.data.from) navigate({ view: e.data.to }, { replace: true, viewer: viewerEntry });
         // Asked of the list's key, not of `l.indexOf`: the cache was patched just now, but `l` is
         // the last render's, which still lists `from` and not `to` until the next frame.

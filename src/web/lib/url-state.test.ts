@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_URL_STATE, decodeUrlState, encodeUrlState, type UrlState } from './url-state.js';
+import { DEFAULT_URL_STATE, decodeUrlState, encodeUrlState, keepUnchanged, type UrlState } from './url-state.js';
 
 describe('url state', () => {
   it('encodes the default state as an empty query', () => {
@@ -96,5 +96,21 @@ describe('url state', () => {
     expect(encoded).toBe('?path=/trips&like=/trips/a%20b.jpg&emb=clip');
     expect(decodeUrlState(encoded)).toEqual(state);
     expect(decodeUrlState('?like=/a.jpg').similar).toBeNull();
+  });
+
+  it('[AV1] a viewer step keeps every other field as it was, filters included; a changed filter is new', () => {
+    const filtered = '?path=%2Fa&stars=5,4&tag=cat&m=aesthetic:0.5:1&like=%2Fa%2Fx.jpg&emb=clip';
+    const before = decodeUrlState(`${filtered}&view=%2Fa%2F1.jpg`);
+    const after = keepUnchanged(before, decodeUrlState(`${filtered}&view=%2Fa%2F2.jpg`));
+    expect(after.view).toBe('/a/2.jpg');
+    expect(after.labels).toBe(before.labels);
+    expect(after.metrics).toBe(before.metrics);
+    expect(after.compare).toBe(before.compare);
+    expect(after.similar).toBe(before.similar);
+    expect(keepUnchanged(after, decodeUrlState(`${filtered}&view=%2Fa%2F2.jpg`))).toBe(after);
+    const refiltered = keepUnchanged(after, decodeUrlState('?path=%2Fa&stars=5&tag=cat&m=aesthetic:0.5:1&like=%2Fa%2Fx.jpg&emb=clip&view=%2Fa%2F2.jpg'));
+    expect(refiltered.labels).not.toBe(after.labels);
+    expect(refiltered.labels.stars).toEqual([5]);
+    expect(refiltered.metrics).toBe(after.metrics);
   });
 });

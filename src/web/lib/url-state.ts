@@ -98,6 +98,24 @@ export function decodeUrlState(search: string): UrlState {
   };
 }
 
+const SHARED_FIELDS = ['labels', 'metrics', 'compare', 'similar'] as const;
+
+/**
+ * `next`, with the object fields (filters, compared paths, "Find similar") that equal `prev`'s
+ * taken from `prev`, and `prev` itself when nothing changed: a viewer step changes `view` only,
+ * and what is memoized on the filters must not see new arrays on every step.
+ */
+export function keepUnchanged(prev: UrlState, next: UrlState): UrlState {
+  const out = { ...next };
+  let changed = false;
+  for (const key of Object.keys(next) as (keyof UrlState)[]) {
+    if ((SHARED_FIELDS as readonly string[]).includes(key) && JSON.stringify(prev[key]) === JSON.stringify(next[key])) {
+      (out as Record<string, unknown>)[key] = prev[key];
+    } else if (prev[key] !== next[key]) changed = true;
+  }
+  return changed ? out : prev;
+}
+
 /** The compared paths: canonical, each once, at most MAX_COMPARE_PATHS; none unless at least two. */
 function compareParam(raw: string[]): string[] {
   const paths: string[] = [];

@@ -174,10 +174,12 @@ export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChang
 
   // Bring the keyboard cursor on screen when it moves (keys, viewer steps), but only then: a
   // window arriving later must not yank the user back from wherever they scrolled with the wheel.
+  // Behind the viewer (`keyboard` false) the grid is not seen: scrolling it on every step would
+  // force a layout before the next image is painted, so it is revealed once the viewer closes.
   const focus = selection.focus;
   const revealed = useRef(-1);
   useEffect(() => {
-    if (focus === revealed.current) return;
+    if (focus === revealed.current || !keyboard) return;
     if (focus < 0 || focus >= total) {
       revealed.current = focus;
       return;
@@ -186,7 +188,7 @@ export function ThumbnailGrid({ listing, mode, size, selection, onSelectionChang
     if (row === undefined || !layout.rows[row]) return;
     revealed.current = focus;
     virtualizer.scrollToIndex(row, { align: 'auto' });
-  }, [focus, layout, total, virtualizer]);
+  }, [focus, layout, total, virtualizer, keyboard]);
 
   const handleClick = useCallback(
     (e: MouseEvent<HTMLDivElement>) => {

@@ -201,20 +201,18 @@ export function useListing(listing: ListingKey, q: string): Listing {
   );
 
   const active = searching ? search : head;
-  return {
-    key,
-    total: searching ? (searchData?.items.length ?? 0) : total,
-    matches: searching ? (searchData?.total ?? 0) : total,
-    // The folder's own count says nothing about a subtree listing.
-    unfilteredTotal: !searching && listing.filters && !listing.recursive ? (folder.data?.total ?? null) : null,
-    isLoading: active.isPending && active.fetchStatus !== 'idle',
-    indexing: !searching && Boolean(head.data?.indexing),
-    error: active.error,
-    dirs: searching ? EMPTY_DIRS : viaQuery ? (folder.data?.dirs ?? EMPTY_DIRS) : (head.data?.dirs ?? EMPTY_DIRS),
-    getItem,
-    indexOf,
-    setVisibleRange,
-    ensureIndex,
-    locate,
-  };
+  const shownTotal = searching ? (searchData?.items.length ?? 0) : total;
+  const matches = searching ? (searchData?.total ?? 0) : total;
+  // The folder's own count says nothing about a subtree listing.
+  const unfilteredTotal = !searching && listing.filters && !listing.recursive ? (folder.data?.total ?? null) : null;
+  const isLoading = active.isPending && active.fetchStatus !== 'idle';
+  const indexing = !searching && Boolean(head.data?.indexing);
+  const error = active.error;
+  const dirs = searching ? EMPTY_DIRS : viaQuery ? (folder.data?.dirs ?? EMPTY_DIRS) : (head.data?.dirs ?? EMPTY_DIRS);
+  // The same object while the list is the same: a viewer step re-renders the shell, and the grid
+  // and everything memoized on the listing must not take that for a change of the list.
+  return useMemo(
+    () => ({ key, total: shownTotal, matches, unfilteredTotal, isLoading, indexing, error, dirs, getItem, indexOf, setVisibleRange, ensureIndex, locate }),
+    [key, shownTotal, matches, unfilteredTotal, isLoading, indexing, error, dirs, getItem, indexOf, setVisibleRange, ensureIndex, locate],
+  );
 }

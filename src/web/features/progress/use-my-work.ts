@@ -32,5 +32,8 @@ export function useMyWork(): MyWorkState {
   const items = mine.data?.items;
   const list = useMemo(() => items?.map((i) => i.path) ?? [], [items]);
   const next = useCallback((current: string | null) => nextInWork(list, current), [list]);
-  return { available, open, setOpen, paths: list, total: mine.data?.total ?? 0, failed: mine.isError, next };
+  const total = mine.data?.total ?? 0;
+  const failed = mine.isError;
+  // One object while nothing in it changes: the shell re-renders on every viewer step, My work need not.
+  return useMemo(() => ({ available, open, setOpen, paths: list, total, failed, next }), [available, open, setOpen, list, total, failed, next]);
 }

@@ -66,6 +66,11 @@ export function ImageViewer({ path, item, index, total, neighbours, onClose, onS
     if (source) setFloor((prev) => (prev?.path === path && atLeast(prev.source, source) === prev.source ? prev : { path, source }));
   }, [src]);
 
+  // A neighbour prefetched and decoded already is shown in the render that shows its path: a step
+  // with auto-advance is one commit, not a second render from an effect (which React runs at a
+  // lower priority, often a frame later).
+  const ready = full?.path === path || !src ? undefined : decodedPrefetch(src);
+
   // Decode it off screen, then swap it in (what was drawn stays until then).
   // biome-ignore lint/correctness/useExhaustiveDependencies: src names the source (path, kind, edge, stamp)
   useEffect(() => {
@@ -107,7 +112,8 @@ export function ImageViewer({ path, item, index, total, neighbours, onClose, onS
     }
   }, [neighbours, queryClient, boxW, boxH]);
 
-  const fullReady = full?.path === path ? full : null;
+  const fullReady =
+    full?.path === path ? full : ready && src && source ? { path, src, original: source.kind === 'file', w: ready.naturalWidth, h: ready.naturalHeight } : null;
   // The layout uses the original's size (a rendition is drawn over the same box), so the zoom
   // readout counts original pixels and a swap of sources never moves the image.
   const natural = fullReady?.original

@@ -53,12 +53,25 @@ async function makeImages(dir: string): Promise<void> {
 }
 
 // Strings, not functions: tsx would wrap named functions in a helper the page doesn't have.
-// The viewer prefetches and decodes the ±2 neighbours; decoding the same URL here as well ends at
-// about the time the viewer's own decode does, so the press comes once the neighbour is ready.
+// The viewer prefetches and decodes the ±2 neighbours, through a screen-sized rendition
+// (`/preview`) or the original (`/file`), whichever it would show. The bench waits until the page
+// has fetched that neighbour's image (a resource timing entry), then decodes the same URL; that
+// ends at about the time the viewer's own decode does, so the press comes once the neighbour is
+// ready.
 const decodedScript = (name: string) => `new Promise((resolve) => {
-  const img = new Image();
-  img.src = '/file?path=' + encodeURIComponent('/' + ${JSON.stringify(name)});
-  img.decode().then(resolve, resolve);
+  const key = 'path=' + encodeURIComponent('/' + ${JSON.stringify(name)});
+  const started = performance.now();
+  const find = () => {
+    const hit = performance.getEntriesByType('resource').reverse().find((e) => {
+      const url = new URL(e.name);
+      return (url.pathname === '/preview' || url.pathname === '/file') && url.search.includes(key);
+    });
+    if (!hit && performance.now() - started < 10000) { setTimeout(find, 5); return; }
+    const img = new Image();
+    img.src = hit ? hit.name : '/file?' + key;
+    img.decode().then(resolve, resolve);
+  };
+  find();
 })`;
 /**
  * Armed before the press: watches every animation frame (from the page's own clock, so no round

@@ -13,7 +13,7 @@ import { AnnIndex, type BuildHandle, buildIndexFile } from './ann-index.js';
 import { EmbeddingSet, writeNormalised } from './embedding-set.js';
 import type { EmbeddingStore, StoredVector } from './embedding-store.js';
 import { addLink, type CosineLinks, cosineComponents, newLinks } from './cosine-groups.js';
-import { exactSearch, exactSearchAmong, type Scored, TopK } from './exact-search.js';
+import { dotAt, exactSearch, exactSearchAmong, type Scored, TopK } from './exact-search.js';
 
 export interface EmbeddingServiceOptions {
   catalog: Catalog;
@@ -504,23 +504,7 @@ async function exactLinks(set: EmbeddingSet, slots: number[], minScore: number, 
 }
 
 function dotSlots(set: EmbeddingSet, a: number, b: number): number {
-  const { vectors, dim } = set;
-  const at = a * dim;
-  const bt = b * dim;
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let d = 0;
-  // Four accumulators, as in exact-search.ts: the adds do not wait on each other.
-  for (; d + 3 < dim; d += 4) {
-    s0 += vectors[at + d]! * vectors[bt + d]!;
-    s1 += vectors[at + d + 1]! * vectors[bt + d + 1]!;
-    s2 += vectors[at + d + 2]! * vectors[bt + d + 2]!;
-    s3 += vectors[at + d + 3]! * vectors[bt + d + 3]!;
-  }
-  for (; d < dim; d++) s0 += vectors[at + d]! * vectors[bt + d]!;
-  return s0 + s1 + s2 + s3;
+  return dotAt(set.vectors, a * set.dim, set.vectors, b * set.dim, set.dim);
 }
 
 /**
@@ -533,9 +517,5 @@ function buildThreadsFor(count: number): number {
 }
 
 function dot(set: EmbeddingSet, slot: number, query: Float32Array): number {
-  const { vectors, dim } = set;
-  const at = slot * dim;
-  let s = 0;
-  for (let d = 0; d < dim; d++) s += vectors[at + d]! * query[d]!;
-  return s;
+  return dotAt(set.vectors, slot * set.dim, query, 0, set.dim);
 }

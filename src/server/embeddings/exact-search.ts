@@ -63,7 +63,8 @@ export class TopK {
   }
 }
 
-function dot(vectors: Float32Array, at: number, query: Float32Array, dim: number): number {
+/** The dot product of `a[at..at+dim)` and `b[bt..bt+dim)`: unit vectors, so their cosine. */
+export function dotAt(a: Float32Array, at: number, b: Float32Array, bt: number, dim: number): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
@@ -71,12 +72,12 @@ function dot(vectors: Float32Array, at: number, query: Float32Array, dim: number
   let d = 0;
   // Four accumulators: V8 keeps them in registers and the adds do not wait on each other.
   for (; d + 3 < dim; d += 4) {
-    s0 += vectors[at + d]! * query[d]!;
-    s1 += vectors[at + d + 1]! * query[d + 1]!;
-    s2 += vectors[at + d + 2]! * query[d + 2]!;
-    s3 += vectors[at + d + 3]! * query[d + 3]!;
+    s0 += a[at + d]! * b[bt + d]!;
+    s1 += a[at + d + 1]! * b[bt + d + 1]!;
+    s2 += a[at + d + 2]! * b[bt + d + 2]!;
+    s3 += a[at + d + 3]! * b[bt + d + 3]!;
   }
-  for (; d < dim; d++) s0 += vectors[at + d]! * query[d]!;
+  for (; d < dim; d++) s0 += a[at + d]! * b[bt + d]!;
   return s0 + s1 + s2 + s3;
 }
 
@@ -91,7 +92,7 @@ export function exactSearch(set: EmbeddingSet, query: Float32Array, k: number, a
   for (let slot = 0; slot < set.count; slot++) {
     const id = ids[slot]!;
     if (id < 0 || !accept(id)) continue;
-    top.offer(id, dot(vectors, slot * dim, query, dim));
+    top.offer(id, dotAt(vectors, slot * dim, query, 0, dim));
   }
   return top.sorted();
 }
@@ -104,7 +105,7 @@ export function exactSearchAmong(set: EmbeddingSet, query: Float32Array, k: numb
     const id = candidates[i]!;
     const slot = set.slotOf(id);
     if (slot === undefined) continue;
-    top.offer(id, dot(vectors, slot * dim, query, dim));
+    top.offer(id, dotAt(vectors, slot * dim, query, 0, dim));
   }
   return top.sorted();
 }

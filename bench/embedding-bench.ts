@@ -11,8 +11,9 @@
  * - recall@10 and @100 of the index at full size: the no-filter queries asked while the index was
  *   building (exact) asked again once it is ready;
  * - recall@10 of the index against exact search at 100k × 256, in process (index worker, every core).
+ * LENSLET_BENCH_SIMILAR_WORKSPACE=DIR keeps the workspace, so a later run maps the index built before.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnnIndex, buildIndexFile } from '../src/server/embeddings/ann-index.js';
@@ -48,13 +49,17 @@ export async function run(): Promise<void> {
   } finally {
     without.stop();
   }
-  const workspace = mkdtempSync(join(tmpdir(), 'lenslet-similar-ws-'));
+  // LENSLET_BENCH_SIMILAR_WORKSPACE keeps the workspace (and its saved index) for the next run: a
+  // 1M × 512 build takes CPU-minutes, so a quiet run can time the rest against an index built earlier.
+  const kept = process.env.LENSLET_BENCH_SIMILAR_WORKSPACE?.trim();
+  if (kept) mkdirSync(kept, { recursive: true });
+  const workspace = kept || mkdtempSync(join(tmpdir(), 'lenslet-similar-ws-'));
   let indexBuilt = false;
   try {
     await withVectorsRun();
     if (indexBuilt) await restart();
   } finally {
-    rmSync(workspace, { recursive: true, force: true });
+    if (!kept) rmSync(workspace, { recursive: true, force: true });
   }
   await recallAt(100_000, 256);
 

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { AnnIndex, buildIndexFile } from '../src/server/embeddings/ann-index.js';
 import { EmbeddingSet } from '../src/server/embeddings/embedding-set.js';
 import { exactSearch } from '../src/server/embeddings/exact-search.js';
+import { encodeHalves } from '../src/server/embeddings/half.js';
 import { type ChildLenslet, spawnLenslet } from './child-lenslet.js';
 import { embeddingBenchTable } from './embedding-fixture.js';
 
@@ -218,7 +219,7 @@ async function recallAt(count: number, dim: number): Promise<void> {
     return s / 2 ** 32 - 0.5;
   };
   const centres = Float32Array.from({ length: 1000 * dim }, rand);
-  const vectors = new Float32Array(new SharedArrayBuffer(count * dim * 4));
+  const vectors = new Float32Array(count * dim);
   for (let i = 0; i < count; i++) {
     let norm = 0;
     for (let d = 0; d < dim; d++) {
@@ -228,21 +229,24 @@ async function recallAt(count: number, dim: number): Promise<void> {
     }
     for (let d = 0; d < dim; d++) vectors[i * dim + d]! /= Math.sqrt(norm);
   }
-  const set = EmbeddingSet.over('recall', dim, vectors, Int32Array.from({ length: count }, (_, i) => i));
+  // Held as the server holds them (embeddings SPEC EM1).
+  const halves = new Uint16Array(new SharedArrayBuffer(count * dim * 2));
+  encodeHalves(vectors, 0, halves, 0, count * dim);
+  const set = EmbeddingSet.over('recall', dim, halves, Int32Array.from({ length: count }, (_, i) => i));
   set.reveal(count);
   const dir = mkdtempSync(join(tmpdir(), 'lenslet-recall-'));
   try {
     const file = join(dir, 'recall.usearch');
     const cpu = process.cpuUsage();
     const t = performance.now();
-    await buildIndexFile({ vectors: vectors.buffer as SharedArrayBuffer, count, dim, file, threads: availableParallelism() }, () => undefined).done;
+    await buildIndexFile({ vectors: halves.buffer as SharedArrayBuffer, count, dim, file, threads: availableParallelism() }, () => undefined).done;
     const built = process.cpuUsage(cpu);
     const wall = performance.now() - t;
     const index = AnnIndex.view(file, dim, set.version);
     let hits = 0;
     for (let q = 0; q < QUERIES; q++) {
       const slot = (q * 7919 + 13) % count;
-      const query = vectors.slice(slot * dim, (slot + 1) * dim);
+      const query = set.vectorOf(slot)!;
       const truth = new Set(exactSearch(set, query, 10, () => true).map((f) => f.id));
       for (const found of index.search(query, 10)) if (truth.has(found)) hits++;
     }

@@ -7,6 +7,8 @@ import type { DuplicatesResponse } from '../../src/protocol/duplicates.js';
 import type { EmbeddingInfo, SimilarResponse } from '../../src/protocol/embeddings.js';
 import { openParquetFile } from '../../src/server/datasets/parquet-reader.js';
 import { floatListColumns, readVectorGroup } from '../../src/server/datasets/parquet-vectors.js';
+import { readTableEmbedding } from '../../src/server/datasets/table-embeddings.js';
+import { decodeHalves, encodeHalves } from '../../src/server/embeddings/half.js';
 import { type Launched, launch } from '../../src/server/launch.js';
 import { embeddingTable } from './embedding-fixture.js';
 
@@ -45,7 +47,7 @@ async function indexesReady(s: Launched, names = ['emb', 'emb_list']): Promise<E
   }
 }
 
-/** Row r's unit vector of a column, as the server keeps it (every row group read). */
+/** Row r's unit vector of a column, as the server keeps it (every row group read, rounded to halves: EM1). */
 async function columnVectors(name: string): Promise<Float32Array> {
   const parquet = await openParquetFile(file);
   const { metadata, close } = parquet;
@@ -63,6 +65,9 @@ async function columnVectors(name: string): Promise<Float32Array> {
       const norm = Math.hypot(...v);
       for (let d = 0; d < DIM; d++) v[d]! /= norm;
     }
+    const halves = new Uint16Array(out.length);
+    encodeHalves(out, 0, halves, 0, out.length);
+    decodeHalves(halves, 0, out, 0, out.length);
     return out;
   } finally {
     await close();
@@ -123,6 +128,32 @@ describe('embedding columns of a table', () => {
       }
     } finally {
       await close();
+    }
+  });
+
+  it('[EM6] two readers share the row groups: the same halves as one reader, rows announced in order up to the first unread group', async () => {
+    const { metadata, close } = await openParquetFile(file);
+    const groupRows = metadata.row_groups.map((g) => Number(g.num_rows));
+    await close();
+    expect(groupRows.length).toBeGreaterThanOrEqual(2);
+    const read = async (readers: number) => {
+      const announced: number[] = [];
+      const got = await readTableEmbedding(file, 'emb', groupRows, new Int32Array(ROWS), (rowEnd) => announced.push(rowEnd), readers);
+      await got!.done;
+      return { got: got!, announced };
+    };
+    const one = await read(1);
+    const two = await read(2);
+    expect(Buffer.from(two.got.vectors.buffer).equals(Buffer.from(one.got.vectors.buffer))).toBe(true);
+    expect(Array.from(two.got.valid)).toEqual(Array.from(one.got.valid));
+    const decoded = new Float32Array(ROWS * DIM);
+    decodeHalves(two.got.vectors, 0, decoded, 0, ROWS * DIM);
+    expect(Array.from(decoded)).toEqual(Array.from(await columnVectors('emb')));
+    // Only ever whole prefixes of groups, growing, ending at every row.
+    const prefixes = groupRows.map((_, g) => groupRows.slice(0, g + 1).reduce((a, b) => a + b, 0));
+    for (const { announced } of [one, two]) {
+      expect(announced.every((end, i) => prefixes.includes(end) && (i === 0 || end > announced[i - 1]!))).toBe(true);
+      expect(announced.at(-1)).toBe(ROWS);
     }
   });
 
@@ -210,9 +241,11 @@ describe('attached vectors', () => {
       written: 2,
     });
     const found = await similar({ embedding: 'clip', vector: [1, 0, 0], k: 5 });
-    expect(found.body.items.map((i) => [i.path, Number(i.score.toFixed(4))])).toEqual([
-      ['/shard_1/img_000001.jpg', 1],
-      ['/shard_2/img_000002.jpg', Number(Math.SQRT1_2.toFixed(4))],
+    // Vectors are held as halves (EM1): a score is off the exact cosine by at most 2^-11.
+    const near = (want: number) => expect.toSatisfy((x: number) => Math.abs(x - want) <= 2 ** -11 + 1e-6);
+    expect(found.body.items.map((i) => [i.path, i.score])).toEqual([
+      ['/shard_1/img_000001.jpg', near(1)],
+      ['/shard_2/img_000002.jpg', near(Math.SQRT1_2)],
     ]);
     expect((await put(server, { embedding: 'clip', items: [{ path: '/shard_1/img_000011.jpg', vector: [1, 0] }] })).status).toBe(400);
     expect((await put(server, { embedding: 'clip', items: [{ path: '/shard_1/img_000011.jpg', vector: [0, 0, 1] }, { path: '/nope.jpg', vector: [1, 0, 0] }] })).status).toBe(404);

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { MAX_EMBEDDING_DIM } from '../../protocol/embeddings.js';
 import { serverFile } from '../lib/server-file.js';
 import { WorkerThread } from '../lib/worker.js';
@@ -7,14 +8,16 @@ import { floatListColumns, type VectorColumn } from './parquet-vectors.js';
 import type { VectorBuffers, VectorReadMessage, VectorReadRequest } from './vector-worker.js';
 
 const VECTOR_WORKER = serverFile('datasets/vector-worker.js');
+/** Each reader holds one column chunk at a time (a row group's vectors, compressed and not). */
+const READER_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 16 };
 
 /** An embedding column being read: `vectors` and `valid` fill row group by row group. */
 export interface TableEmbeddingRead {
   name: string;
   dim: number;
   rows: number;
-  /** Unit vectors, row r at [r * dim, (r + 1) * dim), in shared memory. */
-  vectors: Float32Array;
+  /** Unit vectors as halves (embeddings SPEC EM1), row r at [r * dim, (r + 1) * dim), in shared memory. */
+  vectors: Uint16Array;
   /** 1 where row r has a whole vector. */
   valid: Uint8Array;
   /** The catalog id of each row (-1: a row the table load skipped). */
@@ -24,9 +27,12 @@ export interface TableEmbeddingRead {
 }
 
 /**
- * Reads column `name` of the Parquet file `file` on a worker thread, which first finds the rows'
- * length: resolves with the read under way, or undefined when the rows do not all have one length
- * (not an embedding). `onRows(rowEnd)`: rows [0, rowEnd) are final.
+ * Reads column `name` of the Parquet file `file` on worker threads, the first of which finds the
+ * rows' length: resolves with the read under way, or undefined when the rows do not all have one
+ * length (not an embedding). `onRows(rowEnd)`: rows [0, rowEnd) are final; rowEnd only grows.
+ * `readers` (default: two when the file has two row groups or more and the machine two cores)
+ * share the row groups: the read is mostly decoding and first touches of the destination, which
+ * a second core halves.
  */
 export function readTableEmbedding(
   file: string,
@@ -34,6 +40,7 @@ export function readTableEmbedding(
   groupRows: number[],
   rowIds: Int32Array,
   onRows: (rowEnd: number) => void,
+  readers = groupRows.length >= 2 && availableParallelism() >= 2 ? 2 : 1,
 ): Promise<TableEmbeddingRead | undefined> {
   const rows = groupRows.reduce((a, b) => a + b, 0);
   const workerData: VectorReadRequest = { file, column: name, groupRows };
@@ -46,39 +53,70 @@ export function readTableEmbedding(
       rejectDone = reject;
     });
     let started = false;
+    const threads: WorkerThread<VectorBuffers, VectorReadMessage>[] = [];
+    const stopAll = () => {
+      for (const t of threads) void t.stop();
+    };
     const fail = (error: Error) => {
+      if (settled) return;
       settled = true;
+      stopAll();
       if (started) rejectDone(error);
       else rejectRead(error);
     };
-    const thread: WorkerThread<VectorBuffers, VectorReadMessage> = new WorkerThread<VectorBuffers, VectorReadMessage>(VECTOR_WORKER, {
-      workerData,
-      // The worker holds one column chunk at a time (a row group's vectors, compressed and not).
-      resourceLimits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 16 },
-      onMessage: (message) => {
-        if (message.type === 'dim') {
-          if (message.dim === null || message.dim > MAX_EMBEDDING_DIM) {
-            settled = true;
-            void thread.stop();
-            return resolveRead(undefined);
-          }
-          const dim = message.dim;
-          const vectorBuffer = new SharedArrayBuffer(rows * dim * Float32Array.BYTES_PER_ELEMENT);
-          const validBuffer = new SharedArrayBuffer(rows);
-          thread.post({ vectors: vectorBuffer, valid: validBuffer });
-          started = true;
-          return resolveRead({ name, dim, rows, vectors: new Float32Array(vectorBuffer), valid: new Uint8Array(validBuffer), rowIds, done });
+    // Groups finish out of order with two readers: rows are served up to the first unfinished one.
+    const finished = new Uint8Array(groupRows.length);
+    let firstUnfinished = 0;
+    let rowEnd = 0;
+    let readersDone = 0;
+    const onMessage = (reader: { done: boolean }, message: VectorReadMessage) => {
+      if (settled) return;
+      if (message.type === 'dim') {
+        if (message.dim === null || message.dim > MAX_EMBEDDING_DIM) {
+          settled = true;
+          stopAll();
+          return resolveRead(undefined);
         }
-        if (message.type === 'rows') return onRows(message.rowEnd);
+        const dim = message.dim;
+        const buffers: VectorBuffers = {
+          vectors: new SharedArrayBuffer(rows * dim * Uint16Array.BYTES_PER_ELEMENT),
+          valid: new SharedArrayBuffer(rows),
+          next: new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT),
+        };
+        threads[0]!.post(buffers);
+        for (let r = 1; r < readers; r++) threads.push(start({ ...workerData, dim, buffers }));
+        started = true;
+        return resolveRead({ name, dim, rows, vectors: new Uint16Array(buffers.vectors), valid: new Uint8Array(buffers.valid), rowIds, done });
+      }
+      if (message.type === 'group') {
+        finished[message.group] = 1;
+        const before = rowEnd;
+        while (firstUnfinished < groupRows.length && finished[firstUnfinished] === 1) rowEnd += groupRows[firstUnfinished++]!;
+        if (rowEnd > before) onRows(rowEnd);
+        return;
+      }
+      if (message.type === 'done') {
+        // This reader's exit, which follows, is not a failure.
+        reader.done = true;
+        if (++readersDone < threads.length) return;
         settled = true;
-        void thread.stop();
-        if (message.type === 'done') resolveDone();
-        else fail(new Error(message.message));
-      },
-      onExit: (failure) => {
-        if (!settled) fail(failure ?? new Error('vector reader worker stopped'));
-      },
-    });
+        stopAll();
+        return resolveDone();
+      }
+      fail(new Error(message.message));
+    };
+    const start = (data: VectorReadRequest) => {
+      const reader = { done: false };
+      return new WorkerThread<VectorBuffers, VectorReadMessage>(VECTOR_WORKER, {
+        workerData: data,
+        resourceLimits: READER_LIMITS,
+        onMessage: (message) => onMessage(reader, message),
+        onExit: (failure) => {
+          if (!settled && !reader.done) fail(failure ?? new Error('vector reader worker stopped'));
+        },
+      });
+    };
+    threads.push(start(workerData));
   });
 }
 

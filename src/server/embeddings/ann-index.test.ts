@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AnnIndex, buildIndexFile } from './ann-index.js';
 import { EmbeddingSet } from './embedding-set.js';
 import { exactSearch } from './exact-search.js';
+import { encodeHalves } from './half.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'lenslet-ann-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,8 +18,7 @@ function clustered(count: number, dim: number, seed: number): EmbeddingSet {
     return s / 2 ** 32 - 0.5;
   };
   const centres = Array.from({ length: 50 }, () => Array.from({ length: dim }, rand));
-  const vectors = new Float32Array(new SharedArrayBuffer(count * dim * 4));
-  const set = EmbeddingSet.over('e', dim, vectors, Int32Array.from({ length: count }, (_, i) => i));
+  const vectors = new Float32Array(count * dim);
   for (let slot = 0; slot < count; slot++) {
     const centre = centres[slot % 50]!;
     let norm = 0;
@@ -29,6 +29,9 @@ function clustered(count: number, dim: number, seed: number): EmbeddingSet {
     }
     for (let d = 0; d < dim; d++) vectors[slot * dim + d]! /= Math.sqrt(norm);
   }
+  const halves = new Uint16Array(new SharedArrayBuffer(count * dim * 2));
+  encodeHalves(vectors, 0, halves, 0, count * dim);
+  const set = EmbeddingSet.over('e', dim, halves, Int32Array.from({ length: count }, (_, i) => i));
   set.reveal(count);
   return set;
 }
@@ -55,7 +58,8 @@ describe('approximate index', () => {
     const queries = 200;
     for (let q = 0; q < queries; q++) {
       const slot = (q * 29) % set.count;
-      const query = set.vectors.slice(slot * set.dim, (slot + 1) * set.dim);
+      const query = new Float32Array(set.dim);
+      set.decodeInto(slot, query, 0);
       const truth = new Set(exactSearch(set, query, 10, () => true).map((f) => f.id));
       for (const found of index.search(query, 10)) if (truth.has(found)) hits++;
     }
@@ -67,7 +71,7 @@ describe('approximate index', () => {
     const before = statSync(file).mtimeMs;
     expect((await build(set, file)).reused).toBe(true);
     expect(statSync(file).mtimeMs).toBe(before);
-    set.vectors[5] = -set.vectors[5]!;
+    set.vectors[5] = set.vectors[5]! ^ 0x8000; // its sign flipped
     expect((await build(set, file)).reused).toBe(false);
   });
 });

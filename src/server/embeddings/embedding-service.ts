@@ -245,7 +245,7 @@ export class EmbeddingService {
       if (this.closed) return;
       const chunk = missing.slice(at, at + GROUP_BATCH);
       const queries = new Float32Array(chunk.length * set.dim);
-      for (const [q, slot] of chunk.entries()) queries.set(set.vectors.subarray(slot * set.dim, (slot + 1) * set.dim), q * set.dim);
+      for (const [q, slot] of chunk.entries()) set.decodeInto(slot, queries, q * set.dim);
       const found = index.searchMany(queries, chunk.length, k);
       for (const [q, slot] of chunk.entries()) {
         cache.slots.set(found.subarray(q * k, (q + 1) * k), slot * k);
@@ -254,13 +254,15 @@ export class EmbeddingService {
     }
     const position = new Int32Array(set.count).fill(-1);
     for (const [p, slot] of slots.entries()) position[slot] = p;
+    const row = new Float32Array(set.dim);
     for (const [p, slot] of slots.entries()) {
       if (slot >= index.size) continue;
+      set.decodeInto(slot, row, 0);
       for (let j = 0; j < k; j++) {
         const other = cache.slots[slot * k + j]!;
         const q = other >= 0 ? position[other]! : -1;
         if (q < 0 || q === p) continue;
-        const score = dotSlots(set, slot, other);
+        const score = dotAt(set.vectors, other * set.dim, row, 0, set.dim);
         if (score >= minScore) addLink(links, p, q, score);
       }
     }
@@ -448,8 +450,8 @@ export class EmbeddingService {
     // A table's vectors are final and already shared; a PUT set's are copied, as PUTs go on writing.
     let vectors = set.vectors.buffer as SharedArrayBuffer | ArrayBuffer;
     if (!(vectors instanceof SharedArrayBuffer) || entry.origin === 'put') {
-      const copy = new SharedArrayBuffer(count * set.dim * 4);
-      new Float32Array(copy).set(set.vectors.subarray(0, count * set.dim));
+      const copy = new SharedArrayBuffer(count * set.dim * Uint16Array.BYTES_PER_ELEMENT);
+      new Uint16Array(copy).set(set.vectors.subarray(0, count * set.dim));
       vectors = copy;
     }
     const file = this.indexFile(entry);
@@ -486,10 +488,12 @@ export class EmbeddingService {
 /** Every pair of the scope's slots scored, in steps of rows that let other requests in; each slot keeps its `GROUP_K` best at or above `minScore`. */
 async function exactLinks(set: EmbeddingSet, slots: number[], minScore: number, links: CosineLinks): Promise<void> {
   const best = slots.map(() => new TopK(GROUP_K));
+  const row = new Float32Array(set.dim);
   let work = 0;
   for (let p = 0; p < slots.length; p++) {
+    set.decodeInto(slots[p]!, row, 0);
     for (let q = p + 1; q < slots.length; q++) {
-      const score = dotSlots(set, slots[p]!, slots[q]!);
+      const score = dotAt(set.vectors, slots[q]! * set.dim, row, 0, set.dim);
       if (score < minScore) continue;
       best[p]!.offer(q, score);
       best[q]!.offer(p, score);
@@ -501,10 +505,6 @@ async function exactLinks(set: EmbeddingSet, slots: number[], minScore: number, 
     }
   }
   for (const [p, top] of best.entries()) for (const { id: q, score } of top.sorted()) addLink(links, p, q, score);
-}
-
-function dotSlots(set: EmbeddingSet, a: number, b: number): number {
-  return dotAt(set.vectors, a * set.dim, set.vectors, b * set.dim, set.dim);
 }
 
 /**

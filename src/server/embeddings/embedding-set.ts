@@ -1,13 +1,15 @@
 import { AppError } from '../app-error.js';
+import { decodeHalves, encodeHalves } from './half.js';
 
 /**
- * One embedding's vectors (EM1): unit-length float32 rows packed in ONE Float32Array, one slot per
- * vector, and which catalog item each slot belongs to. Slots only ever grow or are overwritten in
- * place, so a slot number is a stable key for the approximate index over them (ann-index.ts).
+ * One embedding's vectors (EM1): unit-length rows rounded to half precision (half.ts) packed in
+ * ONE Uint16Array, one slot per vector, and which catalog item each slot belongs to. Slots only
+ * ever grow or are overwritten in place, so a slot number is a stable key for the approximate
+ * index over them (ann-index.ts).
  */
 export class EmbeddingSet {
-  /** `count * dim` of it in use; may live in a SharedArrayBuffer a worker fills. */
-  vectors: Float32Array;
+  /** Halves, `count * dim` of them in use; may live in a SharedArrayBuffer a worker fills. */
+  vectors: Uint16Array;
   /** The catalog id of each slot; -1: no item (a row without a vector, a path not in the catalog). */
   ids: Int32Array;
   /** Slots in use: rows read so far while a table's vectors are loading. */
@@ -18,18 +20,21 @@ export class EmbeddingSet {
   version = 0;
   /** Slot + 1 of each catalog id (0: none), grown as ids come: a typed array, not a Map of a million entries. */
   private slotPlusOne = new Int32Array(0);
+  /** A vector being normalised before it is rounded to halves. */
+  private readonly unit: Float32Array;
 
   constructor(
     readonly name: string,
     readonly dim: number,
     capacity: number,
   ) {
-    this.vectors = new Float32Array(capacity * dim);
+    this.vectors = new Uint16Array(capacity * dim);
+    this.unit = new Float32Array(dim);
     this.ids = new Int32Array(capacity).fill(-1);
   }
 
   /** A set over vectors a reader fills slot by slot (a table column, row r in slot r). */
-  static over(name: string, dim: number, vectors: Float32Array, ids: Int32Array): EmbeddingSet {
+  static over(name: string, dim: number, vectors: Uint16Array, ids: Int32Array): EmbeddingSet {
     const set = new EmbeddingSet(name, dim, 0);
     set.vectors = vectors;
     set.ids = ids;
@@ -63,9 +68,18 @@ export class EmbeddingSet {
     this.slotPlusOne[id] = slot + 1;
   }
 
+  /** The vector of `id` as float32 (a copy), or undefined when it has none. */
   vectorOf(id: number): Float32Array | undefined {
     const slot = this.slotOf(id);
-    return slot === undefined ? undefined : this.vectors.subarray(slot * this.dim, (slot + 1) * this.dim);
+    if (slot === undefined) return undefined;
+    const out = new Float32Array(this.dim);
+    this.decodeInto(slot, out, 0);
+    return out;
+  }
+
+  /** Decodes slot `slot` into `out` at `at`. */
+  decodeInto(slot: number, out: Float32Array, at: number): void {
+    decodeHalves(this.vectors, slot * this.dim, out, at, this.dim);
   }
 
   /** Writes `vector` (normalised) for `id`, in its slot or a new one; refuses a wrong length. */
@@ -79,20 +93,21 @@ export class EmbeddingSet {
       this.bind(id, slot);
       this.filled++;
     }
-    writeNormalised(vector, this.vectors, slot * this.dim, this.dim);
+    this.write(vector, slot);
     this.version++;
     return slot;
   }
 
   /** Writes `vector` (normalised) into `slot`; false, and nothing changes, when the slot already holds it. */
   overwrite(slot: number, vector: ArrayLike<number>): boolean {
-    const unit = new Float32Array(this.dim);
-    writeNormalised(vector, unit, 0, this.dim);
+    const halves = new Uint16Array(this.dim);
+    writeNormalised(vector, this.unit, 0, this.dim);
+    encodeHalves(this.unit, 0, halves, 0, this.dim);
     const at = slot * this.dim;
     let same = true;
-    for (let d = 0; d < this.dim && same; d++) same = this.vectors[at + d] === unit[d];
+    for (let d = 0; d < this.dim && same; d++) same = this.vectors[at + d] === halves[d];
     if (same) return false;
-    this.vectors.set(unit, at);
+    this.vectors.set(halves, at);
     this.version++;
     return true;
   }
@@ -101,9 +116,14 @@ export class EmbeddingSet {
   append(vector: ArrayLike<number>): number {
     const slot = this.count++;
     this.ensure(this.count);
-    writeNormalised(vector, this.vectors, slot * this.dim, this.dim);
+    this.write(vector, slot);
     this.version++;
     return slot;
+  }
+
+  private write(vector: ArrayLike<number>, slot: number): void {
+    writeNormalised(vector, this.unit, 0, this.dim);
+    encodeHalves(this.unit, 0, this.vectors, slot * this.dim, this.dim);
   }
 
   /** Moves slot `slot` to item `id` (a stored vector whose path the catalog now resolves differently). */
@@ -124,7 +144,7 @@ export class EmbeddingSet {
   private ensure(slots: number): void {
     if (this.ids.length >= slots) return;
     const capacity = Math.max(slots, this.ids.length * 2, 1024);
-    const vectors = new Float32Array(capacity * this.dim);
+    const vectors = new Uint16Array(capacity * this.dim);
     vectors.set(this.vectors.subarray(0, this.ids.length * this.dim));
     const ids = new Int32Array(capacity).fill(-1);
     ids.set(this.ids);
@@ -142,15 +162,4 @@ export function writeNormalised(vector: ArrayLike<number>, out: Float32Array, at
   for (let d = 0; d < dim; d++) norm += vector[d]! * vector[d]!;
   const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
   for (let d = 0; d < dim; d++) out[at + d] = vector[d]! * scale;
-}
-
-/** Normalises `count` rows of `dim` floats in place. */
-export function normaliseRows(vectors: Float32Array, from: number, to: number, dim: number): void {
-  for (let row = from; row < to; row++) {
-    const at = row * dim;
-    let norm = 0;
-    for (let d = 0; d < dim; d++) norm += vectors[at + d]! * vectors[at + d]!;
-    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let d = 0; d < dim; d++) vectors[at + d]! *= scale;
-  }
 }

@@ -1,4 +1,5 @@
 import type { EmbeddingSet } from './embedding-set.js';
+import { HALF_TO_FLOAT } from './half.js';
 
 /** A slot and its cosine score against the query. */
 export interface Scored {
@@ -63,8 +64,12 @@ export class TopK {
   }
 }
 
-/** The dot product of `a[at..at+dim)` and `b[bt..bt+dim)`: unit vectors, so their cosine. */
-export function dotAt(a: Float32Array, at: number, b: Float32Array, bt: number, dim: number): number {
+/**
+ * The dot product of the halves `a[at..at+dim)` and the float32 `b[bt..bt+dim)`: unit vectors, so
+ * their cosine (EM2). Each half is decoded through HALF_TO_FLOAT, a table that stays in cache.
+ */
+export function dotAt(a: Uint16Array, at: number, b: Float32Array, bt: number, dim: number): number {
+  const table = HALF_TO_FLOAT;
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
@@ -72,12 +77,12 @@ export function dotAt(a: Float32Array, at: number, b: Float32Array, bt: number, 
   let d = 0;
   // Four accumulators: V8 keeps them in registers and the adds do not wait on each other.
   for (; d + 3 < dim; d += 4) {
-    s0 += a[at + d]! * b[bt + d]!;
-    s1 += a[at + d + 1]! * b[bt + d + 1]!;
-    s2 += a[at + d + 2]! * b[bt + d + 2]!;
-    s3 += a[at + d + 3]! * b[bt + d + 3]!;
+    s0 += table[a[at + d]!]! * b[bt + d]!;
+    s1 += table[a[at + d + 1]!]! * b[bt + d + 1]!;
+    s2 += table[a[at + d + 2]!]! * b[bt + d + 2]!;
+    s3 += table[a[at + d + 3]!]! * b[bt + d + 3]!;
   }
-  for (; d < dim; d++) s0 += a[at + d]! * b[bt + d]!;
+  for (; d < dim; d++) s0 += table[a[at + d]!]! * b[bt + d]!;
   return s0 + s1 + s2 + s3;
 }
 

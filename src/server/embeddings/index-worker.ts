@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createXXHash64 } from 'hash-wasm';
+import { decodeHalves } from './half.js';
 import { INDEX_CONFIG, usearch } from './usearch-module.js';
 
 /**
@@ -11,7 +12,7 @@ import { INDEX_CONFIG, usearch } from './usearch-module.js';
  * beside a small JSON of what it was built from, and exits. The main thread then maps the file.
  */
 export interface IndexBuildRequest {
-  /** `count * dim` unit vectors; slot s is rows [s * dim, (s + 1) * dim), its key in the index. */
+  /** `count * dim` halves of unit vectors (EM1); slot s is [s * dim, (s + 1) * dim), its key in the index. */
   vectors: SharedArrayBuffer;
   count: number;
   dim: number;
@@ -38,7 +39,7 @@ export function metaFileOf(file: string): string {
   return `${file}.json`;
 }
 
-async function fingerprintOf(vectors: Float32Array): Promise<string> {
+async function fingerprintOf(vectors: Uint16Array): Promise<string> {
   const hasher = await createXXHash64();
   hasher.init();
   const bytes = new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength);
@@ -66,7 +67,7 @@ function readMeta(file: string): IndexMeta | undefined {
 async function main(): Promise<void> {
   const request = workerData as IndexBuildRequest;
   const { count, dim, file } = request;
-  const vectors = new Float32Array(request.vectors, 0, count * dim);
+  const vectors = new Uint16Array(request.vectors, 0, count * dim);
   const fingerprint = await fingerprintOf(vectors);
   const saved = readMeta(file);
   if (
@@ -85,6 +86,8 @@ async function main(): Promise<void> {
   const threads = Math.max(1, request.threads);
   const BATCH = BATCH_PER_THREAD * threads;
   const keys = new BigUint64Array(BATCH);
+  // usearch takes float32: each batch is decoded into this one reused buffer (the index rounds
+  // them back to f16, exactly, as every half is a float32).
   const batch = new Float32Array(BATCH * dim);
   let added = 0;
   for (let from = 0; from < count; from += BATCH) {
@@ -92,9 +95,10 @@ async function main(): Promise<void> {
     let n = 0;
     for (let slot = from; slot < to; slot++) {
       const row = vectors.subarray(slot * dim, (slot + 1) * dim);
-      if (!row.some((x) => x !== 0)) continue;
+      // ±0 halves only: no direction.
+      if (!row.some((h) => (h & 0x7fff) !== 0)) continue;
       keys[n] = BigInt(slot);
-      batch.set(row, n * dim);
+      decodeHalves(vectors, slot * dim, batch, n * dim, dim);
       n++;
     }
     if (n > 0) index.add(keys.subarray(0, n), batch.subarray(0, n * dim), threads);

@@ -8,6 +8,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { DatasetSource } from '../datasets/dataset-source.js';
 import type { LabelLookup } from '../labels/label-lookup.js';
 import { itemView } from '../query/item-view.js';
+import type { IdList } from '../query/filters.js';
 import type { QueryEngine } from '../query/query-engine.js';
 import { AnnIndex, type BuildHandle, buildIndexFile } from './ann-index.js';
 import { EmbeddingSet, writeNormalised } from './embedding-set.js';
@@ -29,6 +30,11 @@ export interface EmbeddingServiceOptions {
    * bursts of requests.
    */
   buildThreads?: number;
+  /**
+   * Scopes of at most this many items are searched exactly (default `EXACT_SCOPE`); tests lower it
+   * to reach the index with a small catalog.
+   */
+  exactScope?: number;
   /** How long after the last `PUT /embeddings` an index rebuild starts (default 2 s). */
   rebuildDelayMs?: number;
   log?: (line: string) => void;
@@ -62,6 +68,12 @@ const MAX_FETCH = 4096;
  * of 1,000 candidates 95.5%; a larger `expansion_search` alone did not help.
  */
 const MIN_FETCH = 1000;
+/**
+ * After a search whose candidates hold fewer than k in scope: when even this multiple of
+ * MAX_FETCH candidates would not hold k at the share that passed, the scope is searched exactly
+ * at once instead of asking the index again.
+ */
+const FETCH_HOPE = 2;
 /** A scope this small is searched exactly: faster than the index plus its over-fetch. */
 const EXACT_SCOPE = 20_000;
 /** Neighbours each item is linked to at most when grouping by cosine (duplicates DU9). */
@@ -92,8 +104,9 @@ export class EmbeddingService {
   private catchAgain = false;
   private unwatch: (() => Promise<void>) | undefined;
   private poll: NodeJS.Timeout | undefined;
-  /** Cleared ids of the last scope (a reused membership mask, one byte per catalog id). */
+  /** The scope `masked` as one byte per catalog id (`maskOf`); zero elsewhere. */
   private mask = new Uint8Array(0);
+  private masked: Readonly<IdList> | undefined;
 
   constructor(private readonly options: EmbeddingServiceOptions) {
     this.catalog = options.catalog;
@@ -289,7 +302,7 @@ export class EmbeddingService {
     // The whole catalog unfiltered needs no list of ids: every alive item is in scope.
     const scopePath = canonicalPath(body.path_scope);
     const everything = body.recursive && body.filters.length === 0 && scopePath.ok && scopePath.path === '/';
-    const scope = everything ? undefined : this.options.query.scopeIds(body.path_scope, body.recursive, body.filters);
+    const scope = everything ? undefined : this.options.query.keptScopeIds(body.path_scope, body.recursive, body.filters);
     const found = this.search(entry, query, body.k, scope);
     // Rounding can put a unit vector's score against itself a hair above 1.
     const items = found.map(({ id, score }) =>
@@ -382,35 +395,51 @@ export class EmbeddingService {
     return entry;
   }
 
-  private search(entry: Entry, query: Float32Array, k: number, scope: { ids: Int32Array; count: number } | undefined): Scored[] {
+  private search(entry: Entry, query: Float32Array, k: number, scope: Readonly<IdList> | undefined): Scored[] {
     const { set, index } = entry;
     const alive = this.catalog.alive;
     const size = scope ? scope.count : this.catalog.aliveCount;
-    if (scope && (size <= EXACT_SCOPE || !index)) return exactSearchAmong(set, query, k, scope.ids, scope.count);
+    if (scope && (size <= (this.options.exactScope ?? EXACT_SCOPE) || !index)) return exactSearchAmong(set, query, k, scope.ids, scope.count);
     if (!index) return exactSearch(set, query, k, (id) => alive[id] === 1);
     const inScope = scope ? this.maskOf(scope) : alive;
-    try {
-      // Over-fetch by how much of the catalog the scope leaves (EM3), doubling while too few pass.
-      let fetch = Math.min(MAX_FETCH, Math.max(MIN_FETCH, 2 * k, Math.ceil((2 * k * this.catalog.aliveCount) / Math.max(size, 1))));
-      for (;;) {
-        const top: Scored[] = [];
-        for (const slot of index.search(query, fetch)) {
-          const id = set.ids[slot]!;
-          if (id >= 0 && inScope[id] === 1 && alive[id] === 1) top.push({ id, score: dot(set, slot, query) });
-        }
-        if (top.length >= k || fetch >= index.size) return top.sort((a, b) => b.score - a.score || a.id - b.id).slice(0, k);
-        if (fetch >= MAX_FETCH) break;
-        fetch = Math.min(MAX_FETCH, fetch * 4);
+    // Over-fetch by how much of the catalog the scope leaves (EM3).
+    let fetch = Math.min(MAX_FETCH, Math.max(MIN_FETCH, 2 * k, Math.ceil((2 * k * this.catalog.aliveCount) / Math.max(size, 1))));
+    for (;;) {
+      const top = new TopK(k);
+      let passed = 0;
+      for (const slot of index.search(query, fetch)) {
+        const id = set.ids[slot]!;
+        if (id < 0 || inScope[id] !== 1 || alive[id] !== 1) continue;
+        passed++;
+        top.offer(id, dot(set, slot, query));
       }
-      return scope ? exactSearchAmong(set, query, k, scope.ids, scope.count) : exactSearch(set, query, k, (id) => alive[id] === 1);
-    } finally {
-      if (scope) for (let i = 0; i < scope.count; i++) this.mask[scope.ids[i]!] = 0;
+      if (passed >= k || fetch >= index.size) return top.sorted();
+      if (fetch >= MAX_FETCH) break;
+      // The share of these candidates in scope predicts how many hold k: when even MAX_FETCH would
+      // not, a search for more only adds its cost to the exact one (the query's neighbourhood lies
+      // outside the scope, EM3).
+      const needed = Math.ceil((fetch * k) / Math.max(passed, 1));
+      if (needed > MAX_FETCH * FETCH_HOPE) break;
+      fetch = Math.min(MAX_FETCH, Math.max(needed * 2, fetch * 2));
     }
+    return scope ? exactSearchAmong(set, query, k, scope.ids, scope.count) : exactSearch(set, query, k, (id) => alive[id] === 1);
   }
 
-  private maskOf(scope: { ids: Int32Array; count: number }): Uint8Array {
-    if (this.mask.length < this.catalog.size) this.mask = new Uint8Array(this.catalog.alive.length);
+  /**
+   * The scope as one byte per catalog id. One buffer, marked for the last scope asked about: a
+   * kept scope (`keptScopeIds`) comes back as the same list while a user pages through a filtered
+   * view, and its marks are then already there.
+   */
+  private maskOf(scope: Readonly<IdList>): Uint8Array {
+    if (this.mask.length < this.catalog.alive.length) {
+      this.mask = new Uint8Array(this.catalog.alive.length);
+      this.masked = undefined;
+    }
+    if (this.masked === scope) return this.mask;
+    if (this.masked) for (let i = 0; i < this.masked.count; i++) this.mask[this.masked.ids[i]!] = 0;
+    this.masked = undefined;
     for (let i = 0; i < scope.count; i++) this.mask[scope.ids[i]!] = 1;
+    this.masked = scope;
     return this.mask;
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { histogramBodySchema, queryBodySchema } from '../../protocol/query.js';
+import { type Filter, histogramBodySchema, queryBodySchema } from '../../protocol/query.js';
 import { Catalog } from '../catalog/catalog.js';
 import type { LabelLookup, LabelSnapshot } from '../labels/label-lookup.js';
 import { naturalKey } from './collation.js';
@@ -275,5 +275,44 @@ describe('QueryEngine.histogram', () => {
     const { engine } = fixture();
     const h = engine.histogram(histogramBodySchema.parse({ metric: 'aesthetic', path: '/c', bins: 2 }));
     expect(h.population).toEqual([1, 1]);
+  });
+});
+
+describe('QueryEngine.keptScopeIds', () => {
+  const ids = (list: { ids: Int32Array; count: number }) => [...list.ids.subarray(0, list.count)].sort((a, b) => a - b);
+
+  it('[L10] keeps a scope until the catalog, its metrics or the labels change, listing what scopeIds lists', () => {
+    const { catalog, engine, labelMap, bump } = fixture();
+    const stars: Filter[] = [{ stars: [4, 5] }];
+    const first = engine.keptScopeIds('/', true, stars);
+    expect(ids(first)).toEqual(ids(engine.scopeIds('/', true, stars)));
+    expect(first.count).toBe(2);
+    expect(engine.keptScopeIds('/', true, stars)).toBe(first);
+    // Another filter or folder is another list.
+    expect(engine.keptScopeIds('/a', true, stars)).not.toBe(first);
+    labelMap.set('/c/desert.jpg', { star: 5 });
+    bump();
+    const relabeled = engine.keptScopeIds('/', true, stars);
+    expect(relabeled).not.toBe(first);
+    expect(relabeled.count).toBe(3);
+    const metric: Filter[] = [{ metric: 'aesthetic', min: 0.9 }];
+    const before = engine.keptScopeIds('/', true, metric);
+    expect(before.count).toBe(2);
+    catalog.setMetric('aesthetic', catalog.idOf('/a/beach.jpg')!, 0.97);
+    expect(engine.keptScopeIds('/', true, metric).count).toBe(3);
+    const all = engine.keptScopeIds('/', true, []);
+    catalog.upsert({ path: '/a/new.jpg', type: 'image/jpeg', w: 1, h: 1, addedMs: 0 });
+    expect(engine.keptScopeIds('/', true, []).count).toBe(all.count + 1);
+  });
+
+  it('[L10] does not keep a filtered scope without a label revision', () => {
+    const catalog = new Catalog();
+    catalog.upsert({ path: '/a.jpg', type: 'image/jpeg', w: 1, h: 1, addedMs: 0 });
+    const labelMap = new Map<string, Partial<LabelSnapshot>>([['/a.jpg', { star: 3 }]]);
+    const engine = new QueryEngine({ catalog, labels: labelsOf(labelMap) });
+    const filters: Filter[] = [{ stars: [3] }];
+    expect(engine.keptScopeIds('/', true, filters).count).toBe(1);
+    labelMap.set('/a.jpg', { star: 1 });
+    expect(engine.keptScopeIds('/', true, filters).count).toBe(0);
   });
 });

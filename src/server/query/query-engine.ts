@@ -68,6 +68,9 @@ const MAX_SELECTED = 20_000;
 /** Selected windows kept while their orders build (TK2): up to 20k ids each. */
 const MAX_SELECTIONS = 32;
 
+/** Scopes kept by `keptScopeIds` (one per filtered view being searched by similarity, EM3). */
+const MAX_KEPT_SCOPES = 4;
+
 /** How long a window selection runs between two turns of the event loop (TK3). */
 const SELECT_SLICE_MS = 10;
 
@@ -117,6 +120,8 @@ export class QueryEngine {
   private readonly populations = new Map<string, { stamp: string; bins: PopulationBins | undefined }>();
   private readonly idBuffers = [new Int32Array(0), new Int32Array(0)];
   private readonly selections = new Map<string, KeptSelection>();
+  /** `keptScopeIds`'s lists by folder, recursion and filters, least recently used first. */
+  private readonly keptScopes = new Map<string, { stamp: string; list: IdList }>();
   private readonly sliceMs: number;
   private readonly selectChunk: number | undefined;
   /** Stamps metric-sorted folders when no label revision is known: never reused. */
@@ -167,6 +172,31 @@ export class QueryEngine {
     const scope = this.scope(dir.id, recursive);
     if (filters.length > 0) applyFilters(scope, filters, this.context(this.labelIndex()));
     return scope;
+  }
+
+  /**
+   * `scopeIds`, kept while the catalog, its metrics and the labels stay as they were, and shared:
+   * the caller reads the list and never changes it. "Find similar" in a filtered view sends the
+   * same scope with every query (EM3), and filtering a million items is milliseconds each time.
+   * A list read through label values has no state to key it by without a label revision: not kept.
+   */
+  keptScopeIds(path: string, recursive: boolean, filters: readonly Filter[]): Readonly<IdList> {
+    if (filters.length > 0 && !this.labelRevision) return this.scopeIds(path, recursive, filters);
+    const dir = this.dir(path);
+    const key = `${dir.id}|${recursive ? 1 : 0}|${JSON.stringify(filters)}`;
+    const stamp = `${this.catalog.generation}:${this.catalog.metricsGeneration}:${filters.length > 0 ? this.labelRevision!() : ''}`;
+    const hit = this.keptScopes.get(key);
+    this.keptScopes.delete(key);
+    if (hit?.stamp === stamp) {
+      this.keptScopes.set(key, hit);
+      return hit.list;
+    }
+    const list = this.scopeIds(path, recursive, filters);
+    // A selective filter keeps a small part of the whole folder's buffer: keep only that part.
+    const kept = list.count < list.ids.length / 2 ? { ids: list.ids.slice(0, list.count), count: list.count } : list;
+    this.keptScopes.set(key, { stamp, list: kept });
+    if (this.keptScopes.size > MAX_KEPT_SCOPES) this.keptScopes.delete(this.keptScopes.keys().next().value!);
+    return kept;
   }
 
   /**

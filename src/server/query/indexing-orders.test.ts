@@ -134,6 +134,30 @@ describe('orders while indexing', () => {
     expect(listed).toHaveLength(20);
   });
 
+  it('[OB3] an order, list or selection made while the catalog was empty never serves once it holds items', async () => {
+    const catalog = new Catalog();
+    const engine = new QueryEngine({ catalog, labels: NO_LABELS, labelRevision: () => 0, indexing: () => true, buildSliceMs: 0 });
+    const bodies = [queryBodySchema.parse({ limit: 20 }), queryBodySchema.parse({ sort: { key: 'metric:m', order: 'desc' }, limit: 20 })];
+    // A client polling from the moment the server listens: its first requests find nothing indexed.
+    for (const body of bodies) {
+      await engine.ready(body.sort ?? { key: 'name' }, body);
+      expect(engine.query(body).items).toHaveLength(0);
+      await engine.prepare(body.sort ?? { key: 'name' });
+      expect(engine.query(body).items).toHaveLength(0);
+    }
+    // The first slice of rows lands well within a second (INDEXING_STALE_MS) of those answers.
+    for (let i = 0; i < 50; i++) {
+      const id = catalog.upsert({ path: `/a/img_${i}.jpg`, type: 'image/jpeg', addedMs: i });
+      catalog.setMetric('m', id, i);
+    }
+    for (const body of bodies) {
+      await engine.ready(body.sort ?? { key: 'name' }, body);
+      expect(engine.query(body).items).toHaveLength(20);
+      expect(engine.query(body).total).toBe(50);
+    }
+    await Promise.all(bodies.map((body) => engine.prepare(body.sort ?? { key: 'name' })));
+  });
+
   it('[OB2] builds wait while a request selects its window in slices, then go on', async () => {
     const { catalog, stop } = growingCatalog(6000);
     stop();

@@ -106,7 +106,7 @@ export class OrderBook {
   async prepare(sort: { key: SortKey; seed?: number } = DEFAULT_SORT, urgent = true): Promise<void> {
     const seed = sort.seed ?? 0;
     if (this.cached(sort.key, seed)) return;
-    const kept = this.indexing() ? this.orders.get(this.cacheKey(sort.key, seed)) : undefined;
+    const kept = this.stale(this.orders.get(this.cacheKey(sort.key, seed)));
     if (kept && performance.now() - kept.startedAt < INDEXING_STALE_MS) return;
     const running = this.drive(this.build(sort.key, seed), sort.key, seed, urgent && !kept);
     if (!kept) return running;
@@ -258,7 +258,17 @@ export class OrderBook {
   /** The order that serves lists of `key`: the current one, or while indexing the newest built (OB1). */
   private servable(key: SortKey, seed: number): SortedOrder | undefined {
     const hit = this.orders.get(this.cacheKey(key, seed));
-    return hit && (hit.stamp === this.stamp(key) || this.indexing()) ? hit.order : undefined;
+    return hit && (hit.stamp === this.stamp(key) || this.stale(hit)) ? hit.order : undefined;
+  }
+
+  /**
+   * `kept` when it may serve though the catalog has changed (OB1). An order of an empty catalog
+   * never does once items are in (OB3): a client polling from the moment the server listens would
+   * otherwise get empty windows for a second after the first rows landed.
+   */
+  private stale(kept: Kept | undefined): Kept | undefined {
+    if (!kept || !this.indexing()) return undefined;
+    return kept.order.order.length > 0 || this.catalog.aliveCount === 0 ? kept : undefined;
   }
 
   /**

@@ -485,7 +485,8 @@ export class QueryEngine {
     const slot = this.selectionSlot(request);
     if (!slot) return undefined;
     const kept = this.selections.get(slot.key);
-    if (!kept?.selection || (kept.stamp !== slot.stamp && !this.fresh(kept.startedAt))) return undefined;
+    // An empty selection of a catalog that has grown since may not be empty any more (OB3).
+    if (!kept?.selection || (kept.stamp !== slot.stamp && (!this.fresh(kept.startedAt) || kept.selection.total === 0))) return undefined;
     const { ids } = kept.selection;
     // Fewer ids than asked for: the whole scope, enough for any window.
     return kept.k >= request.offset + request.limit || ids.length < kept.k ? kept.selection : undefined;

@@ -32,7 +32,7 @@ export class ScopedOrders {
     const now = performance.now();
     if (hit) {
       this.drop(id);
-      if (hit.stamp === stamp || now - hit.builtAt < maxStaleMs) {
+      if (hit.stamp === stamp || fresh(hit, now, maxStaleMs)) {
         this.put(id, hit); // re-insert: Map order doubles as LRU order
         return hit.list;
       }
@@ -45,7 +45,7 @@ export class ScopedOrders {
   /** Whether `get` would answer from the cache (and not build). */
   has(key: ScopeKey, stamp: string, maxStaleMs: number): boolean {
     const hit = this.cache.get(idOf(key));
-    return hit !== undefined && (hit.stamp === stamp || performance.now() - hit.builtAt < maxStaleMs);
+    return hit !== undefined && (hit.stamp === stamp || fresh(hit, performance.now(), maxStaleMs));
   }
 
   private put(id: string, entry: { stamp: string; builtAt: number; list: Arranged }): void {
@@ -63,5 +63,8 @@ export class ScopedOrders {
     this.cachedIds -= entry.list.ids.length;
   }
 }
+
+/** A stale entry serves while young, unless empty (OB3): an empty list is cheap to make again, and may not be empty any more. */
+const fresh = (entry: { builtAt: number; list: Arranged }, now: number, maxStaleMs: number) => entry.list.ids.length > 0 && now - entry.builtAt < maxStaleMs;
 
 const idOf = (key: ScopeKey) => `${key.dirId}|${key.recursive ? 1 : 0}|${key.sort.key}|${key.sort.key === 'random' ? key.sort.seed >>> 0 : 0}`;

@@ -67,7 +67,7 @@ export async function readNumericGroupInto(file: AsyncBuffer, metadata: FileMeta
   out.fill(NaN);
   const start = chunkStart(meta);
   const bytes = new Uint8Array(await file.slice(start, start + Number(meta.total_compressed_size)));
-  const codecs = await loadCodecs();
+  const codecs = await loadCodecs(metadata);
   if (!decodeNumericChunk(bytes, meta, node, out, codecs)) {
     out.fill(NaN);
     await readThroughHyparquet(file, metadata, group, name, out, codecs);
@@ -88,7 +88,7 @@ export async function readNumberGroupInto(
 ): Promise<void> {
   if (fast) return readNumericGroupInto(file, metadata, group, fast, out);
   out.fill(NaN);
-  await readThroughHyparquet(file, metadata, group, name, out, await loadCodecs());
+  await readThroughHyparquet(file, metadata, group, name, out, await loadCodecs(metadata));
 }
 
 /** Decodes a column chunk's pages into `out`; false when they need the general reader. */

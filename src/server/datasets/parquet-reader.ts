@@ -191,7 +191,7 @@ function tableFrom(file: AsyncBuffer, metadata: FileMetaData, close: () => Promi
       await parquetRead({
         file,
         metadata,
-        compressors: await loadCodecs(),
+        compressors: await loadCodecs(metadata),
         columns: [column.name],
         rowStart,
         rowEnd,
@@ -276,7 +276,7 @@ function tableFrom(file: AsyncBuffer, metadata: FileMetaData, close: () => Promi
       const meta = chunkOf(metadata, group, column.node.element.name);
       const start = chunkStart(meta);
       const bytes = new Uint8Array(await file.slice(start, start + Number(meta.total_compressed_size)));
-      cursor = { group, row: groupStarts[group]!, reader: new StringChunkReader(bytes, meta, column.node, column.mode, await loadCodecs(), slashed) };
+      cursor = { group, row: groupStarts[group]!, reader: new StringChunkReader(bytes, meta, column.node, column.mode, await loadCodecs(metadata), slashed) };
     }
     if (cursor.row < from) cursor.row += cursor.reader.skip(from - cursor.row);
     while (cursor.row < to) {
@@ -303,7 +303,7 @@ function tableFrom(file: AsyncBuffer, metadata: FileMetaData, close: () => Promi
       await parquetRead({
         file,
         metadata,
-        compressors: await loadCodecs(),
+        compressors: await loadCodecs(metadata),
         columns: missing,
         rowStart: groupStarts[group]!,
         rowEnd: groupEnd(group),

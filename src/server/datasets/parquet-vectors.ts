@@ -67,7 +67,7 @@ export function floatListColumns(metadata: FileMetaData): VectorLeaf[] {
 export async function vectorDimension(file: AsyncBuffer, metadata: FileMetaData, leaf: VectorLeaf, sample = 256): Promise<number | undefined> {
   const meta = chunkMeta(metadata, 0, leaf);
   if (!meta) return undefined;
-  const codecs = await loadCodecs();
+  const codecs = await loadCodecs(metadata);
   const lengths: number[] = [];
   let current = -1; // values in the row being read; -1: a null row
   let at = chunkStart(meta);
@@ -110,7 +110,7 @@ async function sampledDimension(file: AsyncBuffer, metadata: FileMetaData, leaf:
   await parquetRead({
     file,
     metadata,
-    compressors: await loadCodecs(),
+    compressors: await loadCodecs(metadata),
     columns: [leaf.name],
     rowStart: 0,
     rowEnd: Math.min(sample, Number(metadata.num_rows)),
@@ -175,7 +175,7 @@ export async function readVectorGroup(
   const size = Number(meta.total_compressed_size);
   if (buffers.chunk.length < size) buffers.chunk = new Uint8Array(Math.ceil(size * 1.25));
   const bytes = await parquet.readInto(start, start + size, buffers.chunk);
-  const codecs = await loadCodecs();
+  const codecs = await loadCodecs(metadata);
   try {
     decodeVectorChunk(bytes, meta, leaf, dim, out, valid, codecs, buffers.scratch);
   } catch (error) {

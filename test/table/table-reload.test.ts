@@ -110,6 +110,16 @@ describe('table reload', () => {
     expectSecond(source, catalog);
   });
 
+  it('TB3 reloads a table rewritten while it loaded, before the watch began (the watch starts once the load is done)', async () => {
+    const { file, source, changes, log } = await served(FIRST);
+    const catalog = source.catalog;
+    // The same size, a later mtime: only the signature tells.
+    writeTable(file, SECOND);
+    await source.watch({ log: (line) => log.push(line) });
+    await vi.waitFor(() => expect(changes).toHaveLength(1), { timeout: 5_000, interval: 20 });
+    expectSecond(source, catalog);
+  });
+
   it('TB5 keeps serving the old rows when the new file is broken, logs one line, and takes the next good version', async () => {
     const { file, source, changes, log } = await served(FIRST);
     await source.watch({ log: (line) => log.push(line) });

@@ -302,6 +302,14 @@ export class ParquetSource implements DatasetSource {
   async watch(options: WatchOptions): Promise<WatchStatus> {
     if (!this.file || this.closed) return { kind: 'off' };
     if (this.fileWatch) return this.fileWatch.status;
+    // Not while the first load runs: the watcher's native module and its subscription took ~50 ms
+    // of the main thread just as the first rows were decoded. A rewrite meanwhile is not missed:
+    // the watch compares the file with the version loaded as it starts.
+    if (this.loading) await this.loadedOnce;
+    // A call made meanwhile may have set it up.
+    const started = this.fileWatch as TableFileWatch | undefined;
+    if (started) return started.status;
+    if (this.closed) return { kind: 'off' };
     this.log = options.log;
     const reload = (): void => {
       this.reload().catch((error: unknown) => options.log(`reloading the table failed: ${(error as Error).message}`));

@@ -101,6 +101,8 @@ export async function watchTableFile(
       // Everything but the table file itself: ignored folders are not even walked or watched.
       { ignore: [new RegExp(`^(?!${escapeRegExp(name)}$)`)] },
     );
+    // Rewritten before the subscription (while the table loaded): no event will tell.
+    if ((await signatureOf(file)) !== loadedSignature()) changed();
     return {
       status: { kind: 'watching' },
       stop: async () => {

@@ -4,12 +4,14 @@ import { AppError } from '../app-error.js';
 import type { DatasetSource } from '../datasets/dataset-source.js';
 import type { ListingService } from '../query/listing-service.js';
 import { indexingError } from './item-lookup.js';
+import { requestsFirst } from './requests-first.js';
 import { boolParam, enumParam, intParam, pathParam, stringParam, type Query } from './query-params.js';
 
 /** Listings, search and refresh: everything that reads or rescans the tree. */
 export function registerFolderRoutes(app: FastifyInstance, ctx: { listing: ListingService; source: DatasetSource }): void {
   const { source } = ctx;
-  app.get('/folders', async (request) => {
+  const first = { onRequest: requestsFirst(ctx.listing.engine) };
+  app.get('/folders', first, async (request) => {
     const query = request.query as Query;
     const listing = {
       path: pathParam(query, 'path', '/'),
@@ -34,7 +36,7 @@ export function registerFolderRoutes(app: FastifyInstance, ctx: { listing: Listi
     throw indexingError(source);
   });
 
-  app.get('/search', async (request) => {
+  app.get('/search', first, async (request) => {
     const query = request.query as Query;
     const q = stringParam(query, 'q');
     const path = pathParam(query, 'path', '/');

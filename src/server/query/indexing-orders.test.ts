@@ -177,4 +177,23 @@ describe('orders while indexing', () => {
     await engine.prepare(body.sort!);
     expect(engine.orderBuilt(body.sort!)).toBe(true);
   });
+
+  it('[OB4] background builds wait between their slices while a listing request is in flight; one it waits for does not', async () => {
+    const { catalog, stop } = growingCatalog(6000);
+    stop();
+    const engine = new QueryEngine({ catalog, labels: NO_LABELS, labelRevision: () => 0, buildSliceMs: 0 });
+    const warming = engine.prepare({ key: 'name' }, false);
+    await new Promise((resolve) => setImmediate(resolve));
+    const finished = engine.requestStarted();
+    probe.events = [];
+    // A request's turns of the event loop (body, handler, reply): no build slice runs in between.
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(probe.events).toEqual([]);
+    // A build the request itself waits for goes on.
+    await engine.prepare({ key: 'metric:m' });
+    expect(engine.orderBuilt({ key: 'metric:m' })).toBe(true);
+    finished();
+    await warming;
+    expect(engine.orderBuilt({ key: 'name' })).toBe(true);
+  });
 });

@@ -20,6 +20,12 @@ export const DEFAULT_SORT: ListSort = { key: 'name', order: 'asc', seed: 0 };
 /** How long a build runs before it lets the event loop serve others (`prepare`). */
 const SLICE_MS = 10;
 
+/**
+ * How long background work waits for listing requests in flight before it takes a slice anyway
+ * (OB4): a client that never pauses between requests must not stop the builds for good.
+ */
+const REQUESTS_FIRST_MAX_MS = 200;
+
 /** While indexing, an order younger than this serves without a new build being started (OB1). */
 const INDEXING_STALE_MS = 1000;
 
@@ -36,6 +42,8 @@ interface Build {
   running?: Promise<void>;
   /** Starts its loop: called when its turn in the queue comes (OB2). */
   start?: () => void;
+  /** A request waits for it: it does not give way to requests in flight (OB4). */
+  awaited?: boolean;
 }
 
 /** A built order and the catalog state it holds (its stamp), from when its build started. */
@@ -65,6 +73,10 @@ export class OrderBook {
   /** Builds waiting for their turn, and the one being driven: one at a time, so one set of work arrays (OB2). */
   private readonly queue: Build[] = [];
   private active: Build | undefined;
+  /** Listing requests in flight (`requestStarted`): background slices wait for them (OB4). */
+  private requests = 0;
+  private requestsDone: (() => void) | undefined;
+  private requestsIdle: Promise<void> | undefined;
 
   /**
    * `sliceMs`: how long `prepare` runs a build between two turns of the event loop. `indexing`:
@@ -132,10 +144,47 @@ export class OrderBook {
     };
   }
 
-  /** Yields one turn of the event loop, then waits while a request holds the builds (OB2). */
-  async pause(): Promise<void> {
+  /**
+   * A listing request has arrived; call the returned function once it is answered (or dropped).
+   * Until then background work waits between its slices, up to REQUESTS_FIRST_MAX_MS (OB4): a
+   * request crosses the event loop several times (body, handler, reply), and a 10 ms slice run at
+   * each crossing made a 5 ms answer take 30–60 ms right after a load, while warm() built orders.
+   */
+  requestStarted(): () => void {
+    this.requests++;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      if (--this.requests === 0) this.wakeFromRequests();
+    };
+  }
+
+  /** Ends the current wait for requests in flight (OB4). */
+  private wakeFromRequests(): void {
+    this.requestsDone?.();
+    this.requestsDone = undefined;
+    this.requestsIdle = undefined;
+  }
+
+  /** Yields one turn of the event loop, then waits while a request holds the builds (OB2) or is in flight (OB4). */
+  async pause(awaited = false): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
     await this.whileHeld();
+    if (!awaited) await this.whileRequests();
+  }
+
+  private async whileRequests(): Promise<void> {
+    if (this.requests === 0) return;
+    this.requestsIdle ??= new Promise<void>((resolve) => {
+      this.requestsDone = resolve;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, REQUESTS_FIRST_MAX_MS);
+    });
+    await Promise.race([this.requestsIdle, late]);
+    clearTimeout(timer);
   }
 
   private async whileHeld(): Promise<void> {
@@ -154,6 +203,11 @@ export class OrderBook {
    * one at a time, each is done sooner and the first has its order early (OB2).
    */
   private drive(build: Build, key: SortKey, seed: number, urgent: boolean): Promise<void> {
+    if (urgent) {
+      build.awaited = true;
+      // The build running now goes on without waiting for requests: one of them waits behind it.
+      this.wakeFromRequests();
+    }
     if (build.running) {
       const at = this.queue.indexOf(build);
       if (urgent && at > 0) this.queue.unshift(...this.queue.splice(at, 1));
@@ -188,7 +242,7 @@ export class OrderBook {
     let sliceStart = performance.now();
     while (build.result === undefined && this.step(build)) {
       if (performance.now() - sliceStart < this.sliceMs) continue;
-      await this.pause();
+      await this.pause(build.awaited || this.queue.some((queued) => queued.awaited));
       if (build.stamp !== this.stamp(key) && !this.indexing()) {
         if (this.builds.get(this.cacheKey(key, seed)) === build) this.builds.delete(this.cacheKey(key, seed));
         return;

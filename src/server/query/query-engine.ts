@@ -228,6 +228,11 @@ export class QueryEngine {
     return this.book.prepare(sort, urgent);
   }
 
+  /** A listing request has arrived: background work waits for it until the returned function is called (OB4). */
+  requestStarted(): () => void {
+    return this.book.requestStarted();
+  }
+
   /** Whether the whole-catalog order for `sort` is built for the catalog as it is. */
   orderBuilt(sort: Pick<ListSort, 'key'> & { seed?: number }): boolean {
     return this.book.has(sort.key, sort.seed ?? 0);

@@ -266,7 +266,12 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   // After the initial moves: a seed must never take the path a moved item's labels are going to.
   const seeding = service ? startTableSeeds(source, service, living.ready) : null;
   embeddings.start();
-  // Build the name and date orders once indexing is done, ahead of the first query.
+  // Build the name order, path text and hashes as soon as every path is in (a table's numbers may
+  // still be decoding on another core meanwhile), the rest once indexing is done (OB5).
+  void source.whenPathsIn?.().then(
+    () => query.warmPaths(),
+    () => undefined,
+  );
   void source.whenIdle().then(
     () => query.warm(),
     () => undefined,

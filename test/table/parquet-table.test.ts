@@ -127,6 +127,44 @@ describe('Parquet table loading', () => {
     expect(catalog.metrics.get('clip')![catalog.idOf('/imgs/a-2.jpg')!]).toBe(6); // moved down past the skipped row
   });
 
+  it('[TB9] says every path is in before the numbers are, so path-only work can start while they decode', async () => {
+    const file = write(tempDir(), 'SNAPPY');
+    const table = await openParquet(file);
+    const catalog = new Catalog();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // A reader still decoding when the string pass ends: the numbers land only once released.
+    const slow: NumericReader = async (_columns, into, onRows) => {
+      await gate;
+      for (const column of into) column.fill(7, 0, 7);
+      onRows(7);
+    };
+    const seen: { alive: number; clip: number; paths: string[] }[] = [];
+    const loading = loadTable(
+      table,
+      catalog,
+      {
+        baseDir: path.dirname(file),
+        defaultAddedMs: 0,
+        sourceColumn: 'image',
+        onPathsIn: () => {
+          seen.push({ alive: catalog.aliveCount, clip: catalog.metrics.get('clip')![0]!, paths: catalog.paths.slice(0, catalog.size) });
+          release();
+        },
+      },
+      slow,
+    );
+    const result = await loading;
+    await table.close();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.alive).toBe(result.loaded);
+    expect(seen[0]!.paths).toEqual(catalog.paths.slice(0, catalog.size));
+    expect(seen[0]!.clip).not.toBe(7); // not decoded yet when told
+    expect(catalog.metrics.get('clip')![0]).toBe(7);
+  });
+
   it('detects the image column from files that exist, and uses a path column for the tree', async () => {
     const dir = tempDir();
     mkdirSync(path.join(dir, 'pics'));

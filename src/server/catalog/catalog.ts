@@ -36,6 +36,12 @@ export class Catalog {
   generation = 0;
   /** Bumped whenever a metric value or column changes (metrics do not move `generation`). */
   metricsGeneration = 0;
+  /**
+   * Bumped when the set of alive paths changes (an item added, removed or revived), not when an
+   * item's facts or metrics do: the name and random orders depend on nothing else, so a table's
+   * numbers arriving after its paths leave them current (query SPEC OB5).
+   */
+  pathsGeneration = 0;
 
   /** By id; may be longer than `size` (slots reserved for a bulk load). */
   readonly paths: string[] = [];
@@ -119,6 +125,7 @@ export class Catalog {
     if (at >= 0) dir.items.splice(at, 1);
     this.bumpCounts(dir.id, -1);
     this.generation++;
+    this.pathsGeneration++;
   }
 
   /** Removes many items with one pass per affected folder (remove() is O(folder size) each). */
@@ -140,6 +147,7 @@ export class Catalog {
       items.length = kept;
     }
     this.generation++;
+    this.pathsGeneration++;
   }
 
   idOf(path: string): number | undefined {
@@ -301,6 +309,7 @@ export class Catalog {
     this.dirs[dir]!.items.push(id);
     this.bumpCounts(dir, 1);
     this.generation++;
+    this.pathsGeneration++;
   }
 
   private bumpCounts(dirId: number, delta: number): void {

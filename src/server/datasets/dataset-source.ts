@@ -20,6 +20,11 @@ export interface DatasetSource {
   progress(): IndexProgress;
   /** Resolves when the current indexing (initial or refresh) has finished. */
   whenIdle(): Promise<void>;
+  /**
+   * Table mode: resolves once the initial load has put every path in the catalog, before its
+   * numbers (dimensions, times, metrics) are all in; a failed load resolves it too (TB9).
+   */
+  whenPathsIn?(): Promise<void>;
   /** Rescans the subtree at a canonical path: new, changed and removed items. Labels untouched. */
   refresh(path: string): Promise<RefreshResult>;
   /**

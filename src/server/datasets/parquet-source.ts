@@ -212,7 +212,10 @@ export class ParquetSource implements DatasetSource {
       this.progressState = { ...this.progressState, state: 'done', finishedAt: Date.now() };
       process.emitWarning(`loading the table failed: ${this.loadError.message}`);
     });
-    void this.loading.then(this.markLoaded);
+    void this.loading.then(() => {
+      this.markPathsIn();
+      this.markLoaded();
+    });
   }
 
   private markLoaded: () => void = () => {};
@@ -245,6 +248,7 @@ export class ParquetSource implements DatasetSource {
         onProgress: (done) => {
           this.progressState = { ...this.progressState, done, scanned: done };
         },
+        onPathsIn: () => this.markPathsIn(),
       },
       reader,
     );
@@ -256,6 +260,16 @@ export class ParquetSource implements DatasetSource {
 
   progress(): IndexProgress {
     return { ...this.progressState };
+  }
+
+  private markPathsIn: () => void = () => {};
+  private readonly pathsInOnce = new Promise<void>((resolve) => {
+    this.markPathsIn = resolve;
+  });
+
+  /** Resolves once every row's path is in the catalog, while the numbers may still be decoding (TB9). */
+  whenPathsIn(): Promise<void> {
+    return this.pathsInOnce;
   }
 
   /** Resolves when the table is loaded; asked before `start()`, it waits for that load. */

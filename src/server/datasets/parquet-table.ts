@@ -22,6 +22,8 @@ export interface TableLoadOptions {
   /** `added` for rows without a time column (the table file's mtime). */
   defaultAddedMs: number;
   onProgress?: (done: number, total: number) => void;
+  /** Called once every row's path is in the catalog, before the numbers are all decoded and applied. */
+  onPathsIn?: () => void;
   /** Keep each row's catalog id (`LoadedTable.rowToId`): an embedding column is read by row after the load. */
   keepRowIds?: boolean;
 }
@@ -219,6 +221,7 @@ export async function loadTable(
       options.onProgress?.(slice.rowEnd, table.rowCount);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
+    options.onPathsIn?.();
     await numbersDone;
     applyReady();
   } finally {

@@ -127,6 +127,17 @@ export class OrderBook {
   }
 
   /**
+   * Like `prepare` in the background, but for the catalog as it is even while indexing: an order
+   * built before the last paths came in (OB1) does not count. A table's paths are all in before its
+   * numbers, and the name order built then stays current to the end of the load (OB5). Gives up
+   * after a few builds overtaken by changes; a request builds the order then.
+   */
+  async prepareCurrent(sort: { key: SortKey; seed?: number }): Promise<void> {
+    const seed = sort.seed ?? 0;
+    for (let tries = 0; tries < 3 && !this.cached(sort.key, seed); tries++) await this.drive(this.build(sort.key, seed), sort.key, seed, false);
+  }
+
+  /**
    * Pauses background builds (between two of their slices) until the returned function is called:
    * a request selecting its window in slices (TK3) then gets the event loop's turns to itself
    * instead of sharing them with every build the first requests after a load started (OB2).
@@ -300,8 +311,15 @@ export class OrderBook {
     return key === 'random' ? `random:${seed}` : key;
   }
 
+  /**
+   * The catalog state an order of `key` depends on: its alive paths (the name order every other
+   * order starts from), and for metric orders the metrics, for the added order every other fact
+   * (`generation`). The name and random orders ignore numbers arriving late (OB5).
+   */
   private stamp(key: SortKey): string {
-    return `${this.catalog.generation}:${key.startsWith('metric:') ? this.catalog.metricsGeneration : ''}`;
+    const c = this.catalog;
+    const own = key === 'name' || key === 'random' ? '' : key.startsWith('metric:') ? c.metricsGeneration : c.generation;
+    return `${c.pathsGeneration}:${own}`;
   }
 
   private cached(key: SortKey, seed: number): SortedOrder | undefined {

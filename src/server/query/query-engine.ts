@@ -271,9 +271,7 @@ export class QueryEngine {
    * added order waits in the background; so that order is built last.
    */
   async warm(): Promise<void> {
-    await this.prepare(DEFAULT_SORT, false);
-    await this.inSlices(this.pathText.extendSteps());
-    await this.book.prepareHashes();
+    await this.warmPaths();
     await this.prepare({ key: 'added' }, false);
     // The per-call buffers every filtered list and histogram reuses, taken now: allocated by a first
     // query, tens of MB at 10M rows set off a full collection of the path heap inside that request.
@@ -281,6 +279,17 @@ export class QueryEngine {
     this.idBuffer(1, this.catalog.aliveCount);
     this.scratch();
     this.book.mask();
+  }
+
+  /**
+   * The part of `warm()` that reads only the paths: the name order, the path text and the path
+   * hashes. A table calls it once every path is in, while its numbers are still being decoded on
+   * another core (OB5); `warm()` then finds them done.
+   */
+  async warmPaths(): Promise<void> {
+    await this.book.prepareCurrent(DEFAULT_SORT);
+    await this.inSlices(this.pathText.extendSteps());
+    await this.book.prepareHashes();
   }
 
   /** Runs background steps to their end in slices of ~10 ms, letting the event loop turn and requests go first (OB2). */

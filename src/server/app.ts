@@ -266,10 +266,10 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   // After the initial moves: a seed must never take the path a moved item's labels are going to.
   const seeding = service ? startTableSeeds(source, service, living.ready) : null;
   embeddings.start();
-  // Build the name order, path text and hashes as soon as every path is in (a table's numbers may
-  // still be decoding on another core meanwhile), the rest once indexing is done (OB5).
+  // Build the name order as soon as every path is in (a table's numbers may still be decoding on
+  // another core meanwhile), the rest once indexing is done (OB5).
   void source.whenPathsIn?.().then(
-    () => query.warmPaths(),
+    () => query.warmNames(),
     () => undefined,
   );
   void source.whenIdle().then(

@@ -271,7 +271,9 @@ export class QueryEngine {
    * added order waits in the background; so that order is built last.
    */
   async warm(): Promise<void> {
-    await this.warmPaths();
+    await this.prepare(DEFAULT_SORT, false);
+    await this.inSlices(this.pathText.extendSteps());
+    await this.book.prepareHashes();
     await this.prepare({ key: 'added' }, false);
     // The per-call buffers every filtered list and histogram reuses, taken now: allocated by a first
     // query, tens of MB at 10M rows set off a full collection of the path heap inside that request.
@@ -282,14 +284,13 @@ export class QueryEngine {
   }
 
   /**
-   * The part of `warm()` that reads only the paths: the name order, the path text and the path
-   * hashes. A table calls it once every path is in, while its numbers are still being decoded on
-   * another core (OB5); `warm()` then finds them done.
+   * The name order of the catalog as it is, which every first window and every other order starts
+   * from. A table asks for it once every path is in, while its numbers are still being decoded on
+   * another core (OB5); `warm()` then finds it built. The path text and hashes wait for `warm()`:
+   * built during the load too they only added to its peak memory.
    */
-  async warmPaths(): Promise<void> {
+  async warmNames(): Promise<void> {
     await this.book.prepareCurrent(DEFAULT_SORT);
-    await this.inSlices(this.pathText.extendSteps());
-    await this.book.prepareHashes();
   }
 
   /** Runs background steps to their end in slices of ~10 ms, letting the event loop turn and requests go first (OB2). */

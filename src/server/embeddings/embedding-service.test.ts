@@ -42,7 +42,17 @@ beforeAll(async () => {
   const query = new QueryEngine({ catalog, labels: NO_LABELS, labelRevision: () => 0 });
   const source = { progress: () => ({ state: 'done' }), whenIdle: () => Promise.resolve() } as unknown as DatasetSource;
   // Scopes above 100 items go through the index, as scopes above 20,000 do by default.
-  service = new EmbeddingService({ catalog, source, query, labels: NO_LABELS, store: new SqliteEmbeddingStore(null), indexDir: dir, exactScope: 100, rebuildDelayMs: 0, buildThreads: 1 });
+  service = new EmbeddingService({
+    catalog,
+    source,
+    query,
+    labels: NO_LABELS,
+    store: new SqliteEmbeddingStore(null),
+    indexDir: dir,
+    exactScope: 100,
+    rebuildDelayMs: 0,
+    buildThreads: 1,
+  });
   await service.load();
   for (let at = 0; at < ITEMS; at += 1000) {
     await service.put({ embedding: 'e', items: vectors.slice(at, at + 1000).map((vector, j) => ({ path: `/g${(at + j) % GROUPS}/img_${at + j}.jpg`, vector })) });
@@ -107,5 +117,44 @@ describe('EmbeddingService.similar through the index', () => {
         }
       }
     }
+  });
+});
+
+describe('EmbeddingService.similar on a large scope', () => {
+  let scanner: EmbeddingService;
+  beforeAll(async () => {
+    // Every scope searched exactly (as before the index is built), and those of 1,000 items or
+    // more on int8 copies, as those of 20,000 are by default.
+    const source = { progress: () => ({ state: 'done' }), whenIdle: () => Promise.resolve() } as unknown as DatasetSource;
+    const query = new QueryEngine({ catalog, labels: NO_LABELS, labelRevision: () => 0 });
+    const store = new SqliteEmbeddingStore(null);
+    scanner = new EmbeddingService({ catalog, source, query, labels: NO_LABELS, store, indexDir: dir, exactScope: 10 * ITEMS, scanScope: 1000, rebuildDelayMs: 60_000 });
+    await scanner.load();
+    await scanner.put({ embedding: 'e', items: vectors.map((vector, i) => ({ path: `/g${i % GROUPS}/img_${i}.jpg`, vector })).slice(0, 2000) });
+    await scanner.put({ embedding: 'e', items: vectors.map((vector, i) => ({ path: `/g${i % GROUPS}/img_${i}.jpg`, vector })).slice(2000) });
+  });
+  afterAll(() => scanner?.close());
+
+  const scan = (queryItem: number, filters: unknown[], k: number) =>
+    scanner.similar(similarBodySchema.parse({ embedding: 'e', path: `/g${queryItem % GROUPS}/img_${queryItem}.jpg`, k, filters })).items;
+
+  it('[EM3] a large scope searched exactly is scanned on its int8 copy and gives the exact answer, also after a PUT changes a vector', async () => {
+    // 1,500 items (clusters 0-14), more than the 1,000 candidates the scan re-ranks: the int8
+    // order decides which come back.
+    const inScope = (i: number) => i % GROUPS <= 14;
+    const filters = [{ metric: 'group', max: 14 }];
+    for (const queryItem of [3, 16, 20, 29, 47]) {
+      const found = scan(queryItem, filters, 60);
+      expect(found.map((item) => item.path)).toEqual(exactTop(queryItem, inScope, 60));
+    }
+    // A PUT moves the in-scope item least like item 20 onto item 20's vector: the copy kept from
+    // before would not list it among its candidates.
+    const last = exactTop(20, inScope, 1500).at(-1)!;
+    const moved = Number(/img_(\d+)/.exec(last)![1]);
+    vectors[moved] = [...vectors[20]!];
+    await scanner.put({ embedding: 'e', items: [{ path: last, vector: vectors[moved]! }] });
+    const after = scan(20, filters, 60);
+    expect(after[0]!.path).toBe(last);
+    expect(after.map((item) => item.path)).toEqual(exactTop(20, inScope, 60));
   });
 });

@@ -15,6 +15,7 @@ import { EmbeddingSet, writeNormalised } from './embedding-set.js';
 import type { EmbeddingStore, StoredVector } from './embedding-store.js';
 import { addLink, type CosineLinks, cosineComponents, newLinks } from './cosine-groups.js';
 import { dotAt, exactSearch, exactSearchAmong, type Scored, TopK } from './exact-search.js';
+import { ScopeCopies, scanScope } from './scope-scan.js';
 
 export interface EmbeddingServiceOptions {
   catalog: Catalog;
@@ -35,6 +36,11 @@ export interface EmbeddingServiceOptions {
    * to reach the index with a small catalog.
    */
   exactScope?: number;
+  /**
+   * Scopes of at least this many items searched exactly are scanned natively on int8 copies and
+   * re-ranked (default `SCAN_SCOPE`, EM3); tests lower it to check the scan on a small set.
+   */
+  scanScope?: number;
   /** How long after the last `PUT /embeddings` an index rebuild starts (default 2 s). */
   rebuildDelayMs?: number;
   log?: (line: string) => void;
@@ -76,6 +82,13 @@ const MIN_FETCH = 1000;
 const FETCH_HOPE = 2;
 /** A scope this small is searched exactly: faster than the index plus its over-fetch. */
 const EXACT_SCOPE = 20_000;
+/**
+ * A scope searched exactly with at least this many items is scanned natively on an int8 copy
+ * (EM3, scope-scan.ts): docs/PERFORMANCE.md has the crossover.
+ */
+const SCAN_SCOPE = 20_000;
+/** Threads the native scan runs on: the addon's brute force splits the rows between them. */
+const SCAN_THREADS = Math.min(2, availableParallelism());
 /** Neighbours each item is linked to at most when grouping by cosine (duplicates DU9). */
 const GROUP_K = 16;
 /**
@@ -107,6 +120,8 @@ export class EmbeddingService {
   /** The scope `masked` as one byte per catalog id (`maskOf`); zero elsewhere. */
   private mask = new Uint8Array(0);
   private masked: Readonly<IdList> | undefined;
+  /** Int8 copies of the last large scopes searched exactly (EM3). */
+  private readonly copies = new ScopeCopies(2);
 
   constructor(private readonly options: EmbeddingServiceOptions) {
     this.catalog = options.catalog;
@@ -399,7 +414,7 @@ export class EmbeddingService {
     const { set, index } = entry;
     const alive = this.catalog.alive;
     const size = scope ? scope.count : this.catalog.aliveCount;
-    if (scope && (size <= (this.options.exactScope ?? EXACT_SCOPE) || !index)) return exactSearchAmong(set, query, k, scope.ids, scope.count);
+    if (scope && (size <= (this.options.exactScope ?? EXACT_SCOPE) || !index)) return this.exactScope(set, query, k, scope);
     if (!index) return exactSearch(set, query, k, (id) => alive[id] === 1);
     const inScope = scope ? this.maskOf(scope) : alive;
     // Over-fetch by how much of the catalog the scope leaves (EM3).
@@ -422,7 +437,16 @@ export class EmbeddingService {
       if (needed > MAX_FETCH * FETCH_HOPE) break;
       fetch = Math.min(MAX_FETCH, Math.max(needed * 2, fetch * 2));
     }
-    return scope ? exactSearchAmong(set, query, k, scope.ids, scope.count) : exactSearch(set, query, k, (id) => alive[id] === 1);
+    return scope ? this.exactScope(set, query, k, scope) : exactSearch(set, query, k, (id) => alive[id] === 1);
+  }
+
+  /**
+   * The scope searched exactly (EM3): a large one by the native scan of its int8 copy, re-ranked by
+   * exact scores (~10× less CPU than the JS loop over halves), kept while the scope and vectors are.
+   */
+  private exactScope(set: EmbeddingSet, query: Float32Array, k: number, scope: Readonly<IdList>): Scored[] {
+    if (scope.count < (this.options.scanScope ?? SCAN_SCOPE)) return exactSearchAmong(set, query, k, scope.ids, scope.count);
+    return scanScope(this.copies.get(set, scope, this.catalog.generation), query, k, SCAN_THREADS);
   }
 
   /**

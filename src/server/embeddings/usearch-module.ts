@@ -24,6 +24,8 @@ export interface UsearchIndex {
   view(path: string): void;
 }
 interface UsearchModule {
+  /** Brute-force search, SIMD in the addon; one query: `keys` are row numbers in `dataset`. */
+  exactSearch(dataset: Int8Array, queries: Int8Array, dimensions: number, count: number, metric: 'cos', threads: number): UsearchMatches;
   Index: new (config: {
     dimensions: number;
     metric: 'cos';

@@ -25,6 +25,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   advance: () => import('./advance-bench.js'),
   similar: () => import('./embedding-bench.js'),
   'duplicates-cosine': () => import('./cosine-groups-bench.js'),
+  'scope-scan': () => import('./scope-scan-bench.js'),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

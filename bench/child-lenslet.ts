@@ -27,7 +27,9 @@ export async function spawnLenslet(args: string[], loopStatsFile: string): Promi
   const child = spawn(process.execPath, ['--import', join(ROOT, 'bench/loop-monitor.mjs'), join(ROOT, 'bin/lenslet.js'), ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, LENSLET_LOOP_STATS: loopStatsFile },
+    // What bin/lenslet.js's launcher line sets when run as a program (the bench runs it through node
+    // to preload the loop monitor, which skips that line).
+    env: { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1', ...process.env, LENSLET_LOOP_STATS: loopStatsFile },
   });
   const url = await printedUrl(child);
   const status = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);

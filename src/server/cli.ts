@@ -102,12 +102,13 @@ export async function main(argv: string[]): Promise<number> {
 
   let server: RunningServer;
   const table = tableTarget(positionals[0]!);
-  // Only the code of the kind served is loaded: hyparquet and the table loader are not a folder's.
-  const tables = table ? await import('./datasets/parquet-dataset.js') : undefined;
-  let dataset: Awaited<ReturnType<NonNullable<typeof tables>['openTableDataset']>> | undefined;
+  // Only the code of the kind served is loaded, and a table's Parquet code only once the server
+  // listens (issue 15): the table is opened after listening, /health answering meanwhile.
+  const tables = table ? await import('./datasets/table-mode.js') : undefined;
+  let dataset: Awaited<ReturnType<NonNullable<typeof tables>['deferTableDataset']>> | undefined;
   try {
     dataset = table
-      ? await tables!.openTableDataset(table, {
+      ? await tables!.deferTableDataset(table, {
           sourceColumn: values['source-column'],
           pathColumn: values['path-column'],
           baseDir: values['base-dir'],
@@ -168,13 +169,16 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   return new Promise<number>((resolve) => {
-    const shutdown = (signal: string) => {
+    let stopping = false;
+    const shutdown = (signal: string, code = 0) => {
+      if (stopping) return;
+      stopping = true;
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
       progress.stop();
       if (values.verbose) process.stdout.write(`\n${signal}: shutting down\n`);
       server.close().then(
-        () => resolve(0),
+        () => resolve(code),
         (error: unknown) => resolve(fail(`shutdown failed: ${(error as Error).message}`)),
       );
     };
@@ -182,6 +186,12 @@ export async function main(argv: string[]): Promise<number> {
     const onTerm = () => shutdown('SIGTERM');
     process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
+    // A table that turns out unreadable once the server listens (not Parquet, a wrong column): the
+    // same one line as before listening, and a non-zero exit.
+    dataset?.source.opened.catch((error: unknown) => {
+      if (stopping) return;
+      shutdown('open failed', fail(error instanceof Error ? error.message : String(error)));
+    });
   });
 }
 

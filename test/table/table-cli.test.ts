@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -74,12 +74,24 @@ describe('lenslet <table>', () => {
   it('explains a wrong --source-column and a missing table in one line', async () => {
     const wrong = runCli([path.join(dir, 't.parquet'), '--port', '0', '--source-column', 'nope']);
     expect(await wrong.exit).toBe(1);
-    expect(wrong.output()).toMatch(/^lenslet: source column "nope" is not in the table/);
+    // Found once the server listens (TB10): the same one line, after the URL.
+    expect(wrong.output()).toMatch(/^lenslet: source column "nope" is not in the table/m);
+    expect(wrong.output()).not.toMatch(/\n\s+at /);
     const base = runCli([path.join(dir, 't.parquet'), '--port', '0', '--base-dir', path.join(dir, 'nope')]);
     expect(await base.exit).toBe(1);
     expect(base.output()).toMatch(/^lenslet: base dir is not a folder/);
     const missing = runCli([path.join(dir, 'none.parquet'), '--port', '0']);
     expect(await missing.exit).toBe(1);
     expect(missing.output()).toMatch(/^lenslet: table not found/);
+  });
+
+  it('[TB10] listens before reading the table: a file that is not Parquet is one line after the URL, and exit 1', async () => {
+    const bad = path.join(dir, 'bad.parquet');
+    writeFileSync(bad, 'not parquet at all');
+    const run = runCli([bad, '--port', '0', '--no-write']);
+    expect(await run.exit).toBe(1);
+    expect(run.output()).toMatch(/Lenslet: http:\/\/127\.0\.0\.1:\d+\n/);
+    expect(run.output()).toMatch(/^lenslet: not a readable Parquet file: .*bad\.parquet /m);
+    expect(run.output()).not.toMatch(/\n\s+at /);
   });
 });

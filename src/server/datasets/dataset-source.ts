@@ -15,6 +15,11 @@ export interface DatasetSource {
   /** Absolute path of the folder or table file being served. */
   readonly root: string;
   readonly catalog: Catalog;
+  /**
+   * A table opened after the server listens (DeferredTableSource): settles once the file is open
+   * and its layout known (its id column, embedding columns). Absent: open from the start.
+   */
+  readonly opened?: Promise<unknown>;
   /** Starts background indexing; returns at once so the server can answer while it runs. */
   start(): void;
   progress(): IndexProgress;

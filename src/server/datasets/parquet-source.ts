@@ -66,6 +66,8 @@ export interface ParquetSourceOptions {
    * fixed-length float lists. A named column that is missing or holds no such vectors is refused.
    */
   embeddingColumns?: readonly string[];
+  /** The catalog to fill (a DeferredTableSource's, made before the table is open); default a new one. */
+  catalog?: Catalog;
 }
 
 /** Thrown when the table can't be served (open-errors.ts). */
@@ -88,7 +90,7 @@ const DIMENSIONS_FLUSH_MS = 2000;
 
 export class ParquetSource implements DatasetSource {
   readonly mode = 'table' as const;
-  readonly catalog = new Catalog();
+  readonly catalog: Catalog;
   private progressState: IndexProgress;
   private loading: Promise<void> | undefined;
   private loaded: LoadedTable | undefined;
@@ -120,6 +122,7 @@ export class ParquetSource implements DatasetSource {
     private readonly options: ParquetSourceOptions,
     private readonly numbersFromFile: string | undefined,
   ) {
+    this.catalog = options.catalog ?? new Catalog();
     this.fetcher = new RemoteFetcher({
       allowPrivate: options.allowPrivateUrls,
       timeoutMs: options.fetchTimeoutMs,
@@ -328,7 +331,13 @@ export class ParquetSource implements DatasetSource {
     const reload = (): void => {
       this.reload().catch((error: unknown) => options.log(`reloading the table failed: ${(error as Error).message}`));
     };
-    this.fileWatch = await watchTableFile(this.file, () => this.loadedSignature, reload, { log: options.log, rescanMs: options.rescanMs });
+    const fileWatch = await watchTableFile(this.file, () => this.loadedSignature, reload, { log: options.log, rescanMs: options.rescanMs });
+    // Closed while the watch was being set up (a table opened after listening, stopped at once): `close` could not stop it.
+    if (this.closed) {
+      await fileWatch.stop();
+      return { kind: 'off' };
+    }
+    this.fileWatch = fileWatch;
     return this.fileWatch.status;
   }
 

@@ -153,9 +153,10 @@ export class EmbeddingService {
   /** Starts reading the table's embedding columns once the table is loaded (EM6). */
   start(): void {
     const { source } = this.options;
-    const columns = source.embeddingColumns?.() ?? [];
-    if (columns.length === 0 || !source.readEmbedding) return;
+    if (!source.embeddingColumns || !source.readEmbedding) return;
     void source.whenIdle().then(async () => {
+      // Asked once loaded: a table opened after the server listens knows its columns only then.
+      const columns = source.embeddingColumns?.() ?? [];
       // One column at a time: each is a worker holding its column chunks, and the core is shared.
       for (const column of columns) {
         if (this.closed) return;

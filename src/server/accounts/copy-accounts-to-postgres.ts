@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { sqlite as loadSqlite } from '../lib/sqlite.js';
 import type pg from 'pg';
 import type { PgConnection } from '../postgres/pg-connection.js';
 import { PostgresAccountStore } from './postgres-account-store.js';
@@ -73,7 +73,7 @@ export async function prepareAccountsCopy(sqliteFile: string, db: PgConnection, 
 
 function readSqliteAccounts(file: string, nowMs: number): SqliteAccounts {
   // Read-only: the workspace's accounts stay as they were, a fallback until PostgreSQL is trusted.
-  const sqlite = new Database(file, { readonly: true, fileMustExist: true });
+  const sqlite = new (loadSqlite())(file, { readonly: true, fileMustExist: true });
   try {
     const version = sqlite.pragma('user_version', { simple: true }) as number;
     if (version > ACCOUNT_MIGRATIONS.length) throw new Error(`${file} was written by a newer Lenslet (schema ${version})`);

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { sqlite } from '../lib/sqlite.js';
 import type { AuditEntry } from '../../protocol/auth.js';
 import {
   nameKey,
@@ -44,7 +45,7 @@ export class SqliteAccountStore implements AccountStore {
   constructor(file: string) {
     this.location = file;
     mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
+    this.db = new (sqlite())(file);
     try {
       this.db.pragma('busy_timeout = 5000');
       this.db.pragma('journal_mode = WAL');

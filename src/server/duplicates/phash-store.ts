@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { sqlite } from '../lib/sqlite.js';
 import { copyIntoFile } from '../lib/memory-then-file.js';
 
 /** A stored hash: valid only while the file still has this size and mtime. `phash` null: it could not be decoded. */
@@ -78,7 +79,7 @@ export class PhashStore {
   }
 
   private connect(file: string): void {
-    const db = new Database(file);
+    const db = new (sqlite())(file);
     this.opened = db;
     db.pragma('journal_mode = WAL');
     // A hash lost in a crash is only computed again: no need to sync every commit.

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { sqlite as loadSqlite } from '../lib/sqlite.js';
 import type pg from 'pg';
 import { notify, type PgConnection } from '../postgres/pg-connection.js';
 import { EMBEDDINGS_CHANNEL, PgEmbeddingStore } from './pg-embedding-store.js';
@@ -66,7 +66,7 @@ export async function prepareEmbeddingsCopy(file: string, db: PgConnection): Pro
 }
 
 function readEmbeddingsFile(file: string): FileEmbedding[] {
-  const sqlite = new Database(file, { readonly: true, fileMustExist: true });
+  const sqlite = new (loadSqlite())(file, { readonly: true, fileMustExist: true });
   try {
     const names = sqlite.prepare('SELECT name, dim FROM embeddings ORDER BY name').all() as { name: string; dim: number }[];
     const rows = sqlite.prepare('SELECT path, vector FROM vectors WHERE embedding = ? ORDER BY rowid');

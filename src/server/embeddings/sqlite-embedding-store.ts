@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { sqlite } from '../lib/sqlite.js';
 import { AppError } from '../app-error.js';
 import { bytesOfVector, type EmbeddingChanges, type EmbeddingStore, type StoredVector, vectorOfBytes } from './embedding-store.js';
 
@@ -25,7 +26,8 @@ export class SqliteEmbeddingStore implements EmbeddingStore {
   private db: Database.Database | undefined;
 
   constructor(private readonly file: string | null) {
-    if (file === null || existsSync(file)) this.db = open(file);
+    // In memory, nothing is opened until the first PUT: an empty store reads as none.
+    if (file !== null && existsSync(file)) this.db = open(file);
   }
 
   get location(): string {
@@ -50,7 +52,7 @@ export class SqliteEmbeddingStore implements EmbeddingStore {
 
   async put(name: string, dim: number, items: readonly StoredVector[]): Promise<void> {
     if (!this.db) {
-      mkdirSync(dirname(this.file!), { recursive: true });
+      if (this.file) mkdirSync(dirname(this.file), { recursive: true });
       this.db = open(this.file);
     }
     const db = this.db;
@@ -81,7 +83,7 @@ export class SqliteEmbeddingStore implements EmbeddingStore {
 }
 
 function open(file: string | null): Database.Database {
-  const db = new Database(file ?? ':memory:');
+  const db = new (sqlite())(file ?? ':memory:');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.exec(SCHEMA);

@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { sqlite } from '../lib/sqlite.js';
 import { copyIntoFile } from '../lib/memory-then-file.js';
 
 /** A file's fingerprint as cached: valid only while the file's size and mtime are these. */
@@ -89,7 +90,7 @@ export class FingerprintCache {
   }
 
   private connect(file: string): void {
-    this.db = new Database(file);
+    this.db = new (sqlite())(file);
     this.db.pragma('journal_mode = WAL');
     // A fingerprint lost in a crash is only computed again: no need to sync every commit.
     this.db.pragma('synchronous = NORMAL');

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { sqlite } from '../lib/sqlite.js';
 import type { DatasetChange } from '../datasets/dataset-source.js';
 import type { LabelMove } from '../labels/label-store.js';
 import type { IdentityStrategy } from './identity-strategy.js';
@@ -30,7 +31,7 @@ export class TableIdStrategy implements IdentityStrategy {
     file: string | null,
   ) {
     if (file) mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file ?? ':memory:');
+    this.db = new (sqlite())(file ?? ':memory:');
     // The fingerprint strategy writes the same file through its own connection.
     if (file) this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');

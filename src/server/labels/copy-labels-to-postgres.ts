@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { sqlite } from '../lib/sqlite.js';
 import type pg from 'pg';
 import type { PgConnection } from '../postgres/pg-connection.js';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite-migrations.js';
@@ -52,7 +53,7 @@ export async function prepareLabelsCopy(sqliteFile: string, db: PgConnection): P
   // Opening it as the server would refuses a damaged file in one line and brings an older schema
   // up to date (the workspace's own file; the served folder is never touched).
   await new SqliteLabelStore(sqliteFile).close();
-  const source = new Database(sqliteFile, { readonly: true, fileMustExist: true });
+  const source = new (sqlite())(sqliteFile, { readonly: true, fileMustExist: true });
   try {
     if ((source.pragma('user_version', { simple: true }) as number) !== SQLITE_MIGRATIONS.length) {
       throw new Error(`${sqliteFile} has an unexpected schema version`);

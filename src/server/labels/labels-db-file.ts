@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, constants, copyFileSync, linkSync, openSync, readSync, statSync, unlinkSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import { sqlite } from '../lib/sqlite.js';
 
 /**
  * The labels database file: how it comes to exist, and when it is refused.
@@ -56,7 +56,7 @@ export function labelsDbFailure(file: string, error: unknown): LabelsDbError | u
 export function createLabelsFile(file: string): void {
   const fresh = `${file}.${randomUUID().slice(0, 8)}.new`;
   try {
-    const db = new Database(fresh);
+    const db = new (sqlite())(fresh);
     db.pragma('journal_mode = WAL');
     db.close();
     try {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { sqlite } from '../lib/sqlite.js';
 import type { Flag, Sidecar } from '../../protocol/items.js';
 import { defaultSidecar, planWrite } from './label-model.js';
 import { planMoves, traceHistory, type MoveLog } from './label-moves.js';
@@ -77,7 +78,7 @@ export class SqliteLabelStore implements LabelStore {
     // Never created in place, and refused when empty or damaged: labels-db-file.ts says why.
     if (!existsSync(file)) createLabelsFile(file);
     checkLabelsFile(file);
-    this.db = new Database(file, { fileMustExist: true });
+    this.db = new (sqlite())(file, { fileMustExist: true });
     try {
       // First: another process may be creating or migrating the same file right now.
       this.db.pragma('busy_timeout = 5000');

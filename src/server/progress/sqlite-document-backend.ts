@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { sqlite } from '../lib/sqlite.js';
 import { type DocumentBackend, type DocumentDecision, type DocumentRecord, type KeyRow, recordOf, type StoredDocument } from './document-backend.js';
 
 /** `<workspace>/team.sqlite`, one numbered step per entry (`PRAGMA user_version`); append only. */
@@ -91,8 +92,9 @@ export class SqliteDocumentBackend implements DocumentBackend {
 
   private opened(create: boolean): Database.Database | undefined {
     if (this.db) return this.db;
-    if (this.file && !create && !existsSync(this.file)) return undefined;
-    const db = new Database(this.file ?? ':memory:');
+    // Nothing written yet (no file, or memory never written to): nothing to read, and nothing opened.
+    if (!create && (this.file === null || !existsSync(this.file))) return undefined;
+    const db = new (sqlite())(this.file ?? ':memory:');
     db.pragma('journal_mode = WAL');
     // Acknowledged means on disk, as for labels.
     db.pragma('synchronous = FULL');

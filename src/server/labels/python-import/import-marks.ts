@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { sqlite } from '../../lib/sqlite.js';
 
 /**
  * Which Python versions of which items are already in the labels database, so a second
@@ -12,7 +13,7 @@ export class ImportMarks {
   private readonly putStmt;
 
   constructor(labelsDb: string) {
-    this.db = new Database(labelsDb, { fileMustExist: true });
+    this.db = new (sqlite())(labelsDb, { fileMustExist: true });
     this.db.pragma('busy_timeout = 5000');
     this.db.exec('CREATE TABLE IF NOT EXISTS python_import_marks (path TEXT PRIMARY KEY, version INTEGER NOT NULL)');
     this.getStmt = this.db.prepare<[string], { version: number }>('SELECT version FROM python_import_marks WHERE path = ?');

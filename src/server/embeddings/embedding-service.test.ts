@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { similarBodySchema } from '../../protocol/embeddings.js';
 import { Catalog } from '../catalog/catalog.js';
 import type { DatasetSource } from '../datasets/dataset-source.js';
 import type { LabelLookup } from '../labels/label-lookup.js';
 import { QueryEngine } from '../query/query-engine.js';
+import { AnnIndex } from './ann-index.js';
 import { EmbeddingService } from './embedding-service.js';
 import { EmbeddingSet, writeNormalised } from './embedding-set.js';
 import { exactSearchAmong } from './exact-search.js';
@@ -50,6 +51,7 @@ beforeAll(async () => {
     store: new SqliteEmbeddingStore(null),
     indexDir: dir,
     exactScope: 100,
+    scanScope: 200,
     rebuildDelayMs: 0,
     buildThreads: 1,
   });
@@ -98,6 +100,24 @@ describe('EmbeddingService.similar through the index', () => {
     // Far outside it (cluster 15): none of its neighbours pass; the scope is searched exactly.
     const far = similar(15, filters, 50);
     expect(far.map((item) => item.path)).toEqual(exactTop(15, inScope, 50));
+  });
+
+  it('[EM3] a scope scanned once is scanned again without asking the index, and answers exactly', () => {
+    // Clusters 0-2: 300 items, over the scan threshold (200 here, 20,000 by default).
+    const inScope = (i: number) => i % GROUPS < 3;
+    const filters = [{ metric: 'group', max: 2 }];
+    const searches = vi.spyOn(AnnIndex.prototype, 'search');
+    try {
+      // Its neighbourhood outside the scope: the index is asked (unless the copy is kept from the
+      // tests above), then the scope scanned, and the copy made.
+      expect(similar(25, filters, 40).map((item) => item.path)).toEqual(exactTop(25, inScope, 40));
+      searches.mockClear();
+      // The copy is kept: inside or outside the scope, no index search, the exact answer.
+      for (const queryItem of [1, 31, 27, 123]) expect(similar(queryItem, filters, 40).map((item) => item.path)).toEqual(exactTop(queryItem, inScope, 40));
+      expect(searches).not.toHaveBeenCalled();
+    } finally {
+      searches.mockRestore();
+    }
   });
 
   it('[EM3] a scope asked again, or another one in between, lists only its own items', () => {

@@ -88,6 +88,11 @@ const EXACT_SCOPE = 20_000;
  */
 const SCAN_SCOPE = 20_000;
 /** Threads the native scan runs on: the addon's brute force splits the rows between them. */
+/**
+ * Up to this many items, a scope whose int8 copy is kept is scanned, not searched through the index:
+ * 200k items scan in ~11 ms of CPU at 512-d (docs/PERFORMANCE.md), under the index's worst case.
+ */
+const SCAN_FIRST = 250_000;
 const SCAN_THREADS = Math.min(2, availableParallelism());
 /** Neighbours each item is linked to at most when grouping by cosine (duplicates DU9). */
 const GROUP_K = 16;
@@ -417,6 +422,9 @@ export class EmbeddingService {
     const size = scope ? scope.count : this.catalog.aliveCount;
     if (scope && (size <= (this.options.exactScope ?? EXACT_SCOPE) || !index)) return this.exactScope(set, query, k, scope);
     if (!index) return exactSearch(set, query, k, (id) => alive[id] === 1);
+    // A scope already scanned once has its copy: scanning it again (~6 ms at 100k) beats the
+    // index's over-fetch for it (up to 4,096 candidates, ~19 ms) and its fallback (EM3).
+    if (scope && size <= SCAN_FIRST && this.copies.has(set, scope, this.catalog.generation)) return this.exactScope(set, query, k, scope);
     const inScope = scope ? this.maskOf(scope) : alive;
     // Over-fetch by how much of the catalog the scope leaves (EM3).
     let fetch = Math.min(MAX_FETCH, Math.max(MIN_FETCH, 2 * k, Math.ceil((2 * k * this.catalog.aliveCount) / Math.max(size, 1))));

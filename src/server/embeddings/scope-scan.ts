@@ -113,6 +113,11 @@ export class ScopeCopies {
     return copy;
   }
 
+  /** Whether the copy of this scope, as the set and catalog are now, is kept. */
+  has(set: EmbeddingSet, scope: Readonly<IdList>, generation: number): boolean {
+    return this.copies.some((c) => c.scope === scope && c.set === set && c.version === set.version && c.generation === generation);
+  }
+
   get size(): number {
     return this.copies.length;
   }

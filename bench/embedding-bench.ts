@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { AnnIndex, buildIndexFile } from '../src/server/embeddings/ann-index.js';
 import { EmbeddingSet } from '../src/server/embeddings/embedding-set.js';
 import { exactSearch } from '../src/server/embeddings/exact-search.js';
-import { encodeHalves } from '../src/server/embeddings/half.js';
+import { encodeHalves } from '../src/server/lib/half.js';
 import { type ChildLenslet, spawnLenslet } from './child-lenslet.js';
 import { embeddingBenchTable } from './embedding-fixture.js';
 

@@ -8,7 +8,7 @@ import type { EmbeddingInfo, SimilarResponse } from '../../src/protocol/embeddin
 import { openParquetFile } from '../../src/server/datasets/parquet-reader.js';
 import { floatListColumns, readVectorGroup } from '../../src/server/datasets/parquet-vectors.js';
 import { readTableEmbedding } from '../../src/server/datasets/table-embeddings.js';
-import { decodeHalves, encodeHalves } from '../../src/server/embeddings/half.js';
+import { decodeHalves, encodeHalves } from '../../src/server/lib/half.js';
 import { type Launched, launch } from '../../src/server/launch.js';
 import { embeddingTable } from './embedding-fixture.js';
 

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openParquetFile } from './parquet-reader.js';
 import { MAX_EMBEDDING_DIM } from '../../protocol/embeddings.js';
-import { encodeHalves } from '../embeddings/half.js';
+import { encodeHalves } from '../lib/half.js';
 import { floatListColumns, readVectorGroup, vectorDimension, vectorReadBuffers } from './parquet-vectors.js';
 
 /**

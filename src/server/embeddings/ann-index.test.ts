@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AnnIndex, buildIndexFile } from './ann-index.js';
 import { EmbeddingSet } from './embedding-set.js';
 import { exactSearch } from './exact-search.js';
-import { encodeHalves } from './half.js';
+import { encodeHalves } from '../lib/half.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'lenslet-ann-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,5 +1,5 @@
 import { AppError } from '../app-error.js';
-import { decodeHalves, encodeHalves } from './half.js';
+import { decodeHalves, encodeHalves } from '../lib/half.js';
 
 /**
  * One embedding's vectors (EM1): unit-length rows rounded to half precision (half.ts) packed in

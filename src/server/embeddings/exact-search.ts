@@ -1,5 +1,5 @@
 import type { EmbeddingSet } from './embedding-set.js';
-import { HALF_TO_FLOAT } from './half.js';
+import { HALF_TO_FLOAT } from '../lib/half.js';
 
 /** A slot and its cosine score against the query. */
 export interface Scored {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createXXHash64 } from 'hash-wasm';
-import { decodeHalves } from './half.js';
+import { decodeHalves } from '../lib/half.js';
 import { INDEX_CONFIG, usearch } from './usearch-module.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { IdList } from '../query/filters.js';
 import type { EmbeddingSet } from './embedding-set.js';
 import { dotAt, type Scored, TopK } from './exact-search.js';
-import { HALF_TO_FLOAT } from './half.js';
+import { HALF_TO_FLOAT } from '../lib/half.js';
 import { usearch } from './usearch-module.js';
 
 /**

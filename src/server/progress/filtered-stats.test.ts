@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { pick, seededRandom as random } from '../../../test/factories/seeded-random.js';
 import { statsBodySchema, type StatsResponse } from '../../protocol/progress.js';
 import { isWithin, parentPath } from '../../protocol/paths.js';
 import type { Filter } from '../../protocol/query.js';
@@ -13,17 +14,6 @@ import { ProgressService } from './progress-service.js';
 import { SqliteDocumentBackend } from './sqlite-document-backend.js';
 import { HOUR_MS } from './tally.js';
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const pick = <T>(next: () => number, values: readonly T[]): T => values[Math.floor(next() * values.length)]!;
 
 const FOLDERS = ['/', '/a', '/a/b', '/d'];
 const PATHS = FOLDERS.flatMap((f) => [0, 1, 2, 3, 4, 5].map((i) => (f === '/' ? `/${i}.jpg` : `${f}/${i}.jpg`)));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom as random } from '../../../test/factories/seeded-random.js';
 import { isWithin, parentPath } from '../../protocol/paths.js';
 import type { LabeledRule } from '../../protocol/progress.js';
 import { ChangeFeed } from '../events/change-feed.js';
@@ -11,17 +12,6 @@ import { editOf } from './edit-feed.js';
 import { FolderCounters } from './folder-counters.js';
 import { HOUR_MS } from './tally.js';
 
-/** A small deterministic generator (mulberry32), so a failing sequence can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FOLDERS = ['/', '/a', '/a/b', '/a/b/c', '/d', '/d/e'];
 const PATHS = FOLDERS.flatMap((f) => [0, 1, 2, 3, 4].map((i) => (f === '/' ? `/${i}.jpg` : `${f}/${i}.jpg`)));

@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { pick, seededRandom as random } from '../../../test/factories/seeded-random.js';
 import { queryBodySchema } from '../../protocol/query.js';
 import { Catalog } from '../catalog/catalog.js';
 import { hasLabelsOrMetrics, type LabelLookup, type LabelSnapshot } from '../labels/label-lookup.js';
 import { LiveLabelIndex, MASKED_TAGS } from './label-index.js';
 import { QueryEngine } from './query-engine.js';
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const pick = <T>(next: () => number, values: readonly T[]): T => values[Math.floor(next() * values.length)]!;
 
 const PATHS = Array.from({ length: 40 }, (_, i) => `/${['a', 'b', 'a/c'][i % 3]}/${i}.jpg`);
 /** More than MASKED_TAGS, so some entries keep tags past the mask; the filters ask for both kinds. */

@@ -1,0 +1,14 @@
+/** A small deterministic generator (mulberry32), so a failing randomized sequence can be replayed from its seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** One of `values`, drawn with `next`. */
+export const pick = <T>(next: () => number, values: readonly T[]): T => values[Math.floor(next() * values.length)]!;
